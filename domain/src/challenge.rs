@@ -1,0 +1,416 @@
+//! Step 1, need formulation: the challenge lifecycle.
+//!
+//! `draft → submitted → (changes_requested → submitted)* → published → closed → archived`;
+//! `withdrawn` from draft, submitted, changes_requested or published.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::arena::ArenaState;
+use crate::error::Refusal;
+use crate::ids::{ArenaId, UserId};
+use crate::role::{Actor, Role};
+use crate::validate::Checks;
+
+/// Longest feedback or withdrawal reason.
+pub const REASON_MAX: usize = 5_000;
+
+/// Where a challenge is in its lifecycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChallengeState {
+    /// Being written by its owner.
+    Draft,
+    /// Waiting for the innovation team's review.
+    Submitted,
+    /// Sent back to the owner with feedback.
+    ChangesRequested,
+    /// Public; open for ideas.
+    Published,
+    /// Public; no longer takes ideas.
+    Closed,
+    /// Kept for the record (terminal).
+    Archived,
+    /// Taken back (terminal).
+    Withdrawn,
+}
+
+impl ChallengeState {
+    /// Every state, in lifecycle order.
+    pub const ALL: [ChallengeState; 7] = [
+        ChallengeState::Draft,
+        ChallengeState::Submitted,
+        ChallengeState::ChangesRequested,
+        ChallengeState::Published,
+        ChallengeState::Closed,
+        ChallengeState::Archived,
+        ChallengeState::Withdrawn,
+    ];
+
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChallengeState::Draft => "draft",
+            ChallengeState::Submitted => "submitted",
+            ChallengeState::ChangesRequested => "changes_requested",
+            ChallengeState::Published => "published",
+            ChallengeState::Closed => "closed",
+            ChallengeState::Archived => "archived",
+            ChallengeState::Withdrawn => "withdrawn",
+        }
+    }
+
+    /// Parses the snake_case name.
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|state| state.as_str() == value)
+    }
+
+    /// Whether nothing more can happen to the challenge.
+    pub fn is_terminal(self) -> bool {
+        match self {
+            ChallengeState::Archived | ChallengeState::Withdrawn => true,
+            ChallengeState::Draft
+            | ChallengeState::Submitted
+            | ChallengeState::ChangesRequested
+            | ChallengeState::Published
+            | ChallengeState::Closed => false,
+        }
+    }
+
+    /// Whether anyone, signed in or not, may read a challenge in this state.
+    pub fn is_public(self) -> bool {
+        match self {
+            ChallengeState::Published | ChallengeState::Closed | ChallengeState::Archived => true,
+            ChallengeState::Draft
+            | ChallengeState::Submitted
+            | ChallengeState::ChangesRequested
+            | ChallengeState::Withdrawn => false,
+        }
+    }
+}
+
+/// What the rules need to know of a challenge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Challenge {
+    /// The needs-owner who wrote it.
+    pub owner_id: UserId,
+    /// The current state.
+    pub state: ChallengeState,
+    /// Title (may be empty while drafting).
+    pub title: String,
+    /// Summary (may be empty while drafting).
+    pub summary: String,
+    /// Description (may be empty while drafting).
+    pub description: String,
+}
+
+/// A change of state asked for by an actor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChallengeCommand {
+    /// The owner sends the challenge for review.
+    Submit,
+    /// The facilitator sends it back with feedback.
+    RequestChanges {
+        /// What to change.
+        feedback: String,
+    },
+    /// The facilitator makes it public.
+    Publish {
+        /// The arena it is shown in.
+        arena_id: Option<ArenaId>,
+        /// When idea submission closes.
+        ideas_close_at: Option<DateTime<Utc>>,
+        /// Whether assessors are kept from seeing who is behind an idea.
+        blind_assessment: bool,
+    },
+    /// The facilitator or the owner stops taking ideas.
+    Close,
+    /// The facilitator files it away.
+    Archive,
+    /// The owner or the facilitator takes it back.
+    Withdraw {
+        /// Why; required once published.
+        reason: Option<String>,
+    },
+}
+
+impl ChallengeCommand {
+    /// The snake_case command name recorded in the event log.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ChallengeCommand::Submit => "submit",
+            ChallengeCommand::RequestChanges { .. } => "request_changes",
+            ChallengeCommand::Publish { .. } => "publish",
+            ChallengeCommand::Close => "close",
+            ChallengeCommand::Archive => "archive",
+            ChallengeCommand::Withdraw { .. } => "withdraw",
+        }
+    }
+}
+
+/// What the API layer read for the rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChallengeFacts {
+    /// The current time.
+    pub now: DateTime<Utc>,
+    /// For `publish` with an arena: the arena's state, or `None` when no such arena exists.
+    pub arena: Option<ArenaState>,
+}
+
+/// What happened, with the data that belongs to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ChallengeEvent {
+    /// Sent for review.
+    Submitted,
+    /// Sent back with feedback.
+    ChangesRequested {
+        /// The facilitator's feedback.
+        feedback: String,
+    },
+    /// Made public.
+    Published {
+        /// The arena it is shown in.
+        arena_id: Option<ArenaId>,
+        /// When idea submission closes.
+        ideas_close_at: Option<DateTime<Utc>>,
+        /// Whether assessment is blind.
+        blind_assessment: bool,
+    },
+    /// No longer takes ideas.
+    Closed,
+    /// Filed away.
+    Archived,
+    /// Taken back.
+    Withdrawn {
+        /// Why.
+        reason: Option<String>,
+    },
+}
+
+impl ChallengeEvent {
+    /// The snake_case name of the command that caused it.
+    pub fn command(&self) -> &'static str {
+        match self {
+            ChallengeEvent::Submitted => "submit",
+            ChallengeEvent::ChangesRequested { .. } => "request_changes",
+            ChallengeEvent::Published { .. } => "publish",
+            ChallengeEvent::Closed => "close",
+            ChallengeEvent::Archived => "archive",
+            ChallengeEvent::Withdrawn { .. } => "withdraw",
+        }
+    }
+
+    /// The state the event leads to.
+    pub fn to_state(&self) -> ChallengeState {
+        match self {
+            ChallengeEvent::Submitted => ChallengeState::Submitted,
+            ChallengeEvent::ChangesRequested { .. } => ChallengeState::ChangesRequested,
+            ChallengeEvent::Published { .. } => ChallengeState::Published,
+            ChallengeEvent::Closed => ChallengeState::Closed,
+            ChallengeEvent::Archived => ChallengeState::Archived,
+            ChallengeEvent::Withdrawn { .. } => ChallengeState::Withdrawn,
+        }
+    }
+}
+
+/// Folds an event into a state. Total: every event names the state it leads to.
+pub fn evolve(_state: ChallengeState, event: &ChallengeEvent) -> ChallengeState {
+    event.to_state()
+}
+
+/// Who may see a challenge: everyone once it is public; before that (and once withdrawn)
+/// only its owner and the innovation team.
+pub fn can_view(challenge: &Challenge, actor: Option<&Actor>) -> bool {
+    challenge.state.is_public() || actor.is_some_and(|a| a.is_facilitator() || a.id == challenge.owner_id)
+}
+
+/// Whether the actor sees everything of a challenge (its history payloads included).
+pub fn is_insider(challenge: &Challenge, actor: Option<&Actor>) -> bool {
+    actor.is_some_and(|a| a.is_facilitator() || a.id == challenge.owner_id)
+}
+
+/// Who may write a challenge: needs-owners, and facilitators on behalf of one.
+pub fn authorize_create(actor: &Actor) -> Result<(), Refusal> {
+    if actor.has(Role::NeedsOwner) || actor.is_facilitator() {
+        Ok(())
+    } else {
+        Err(Refusal::not_permitted(
+            "only needs-owners and facilitators write challenges",
+        ))
+    }
+}
+
+/// Who may edit the content now: the owner in draft or changes_requested, a facilitator
+/// in any non-terminal state.
+pub fn authorize_edit(challenge: &Challenge, actor: Option<&Actor>) -> Result<(), Refusal> {
+    if !can_view(challenge, actor) {
+        return Err(Refusal::NotVisible);
+    }
+    let Some(actor) = actor else {
+        return Err(Refusal::not_permitted("sign in to edit"));
+    };
+    let is_owner = actor.id == challenge.owner_id;
+    if !is_owner && !actor.is_facilitator() {
+        return Err(Refusal::not_permitted(
+            "only the owner or a facilitator edits a challenge",
+        ));
+    }
+    let editable = if actor.is_facilitator() {
+        !challenge.state.is_terminal()
+    } else {
+        match challenge.state {
+            ChallengeState::Draft | ChallengeState::ChangesRequested => true,
+            ChallengeState::Submitted
+            | ChallengeState::Published
+            | ChallengeState::Closed
+            | ChallengeState::Archived
+            | ChallengeState::Withdrawn => false,
+        }
+    };
+    if editable {
+        Ok(())
+    } else {
+        Err(Refusal::InvalidTransition {
+            from: challenge.state.as_str(),
+            command: "edit",
+        })
+    }
+}
+
+/// Who may run a command, given the actor sees the challenge.
+fn authorize_command(challenge: &Challenge, command: &ChallengeCommand, actor: &Actor) -> Result<(), Refusal> {
+    let is_owner = actor.id == challenge.owner_id;
+    let allowed = match command {
+        ChallengeCommand::Submit => is_owner,
+        ChallengeCommand::RequestChanges { .. } | ChallengeCommand::Publish { .. } | ChallengeCommand::Archive => {
+            actor.is_facilitator()
+        }
+        ChallengeCommand::Close | ChallengeCommand::Withdraw { .. } => is_owner || actor.is_facilitator(),
+    };
+    if allowed {
+        Ok(())
+    } else {
+        let who = match command {
+            ChallengeCommand::Submit => "only the owner submits a challenge",
+            ChallengeCommand::RequestChanges { .. } => "only a facilitator requests changes",
+            ChallengeCommand::Publish { .. } => "only a facilitator publishes a challenge",
+            ChallengeCommand::Archive => "only a facilitator archives a challenge",
+            ChallengeCommand::Close => "only the owner or a facilitator closes a challenge",
+            ChallengeCommand::Withdraw { .. } => "only the owner or a facilitator withdraws a challenge",
+        };
+        Err(Refusal::not_permitted(who))
+    }
+}
+
+/// Checks the values a command carries, whatever the state (422).
+fn check_values(command: &ChallengeCommand, facts: &ChallengeFacts) -> Result<(), Refusal> {
+    let mut checks = Checks::new();
+    match command {
+        ChallengeCommand::RequestChanges { feedback } => {
+            checks.required_text("feedback", feedback, REASON_MAX);
+        }
+        ChallengeCommand::Publish {
+            arena_id,
+            ideas_close_at,
+            ..
+        } => {
+            if ideas_close_at.is_some_and(|at| at <= facts.now) {
+                checks.fail("ideas_close_at", "must be in the future");
+            }
+            if arena_id.is_some() && facts.arena.is_none() {
+                checks.fail("arena_id", "no such arena");
+            }
+        }
+        ChallengeCommand::Withdraw { reason } => {
+            checks.optional_text("reason", reason.as_deref(), REASON_MAX);
+        }
+        ChallengeCommand::Submit | ChallengeCommand::Close | ChallengeCommand::Archive => {}
+    }
+    checks.finish().map_err(Refusal::Invalid)
+}
+
+/// Decides a command: the events it causes, or why it is refused.
+pub fn decide(
+    challenge: &Challenge,
+    command: &ChallengeCommand,
+    actor: Option<&Actor>,
+    facts: &ChallengeFacts,
+) -> Result<Vec<ChallengeEvent>, Refusal> {
+    if !can_view(challenge, actor) {
+        return Err(Refusal::NotVisible);
+    }
+    let Some(actor) = actor else {
+        return Err(Refusal::not_permitted("sign in to change a challenge"));
+    };
+    authorize_command(challenge, command, actor)?;
+    check_values(command, facts)?;
+
+    use ChallengeState as S;
+    let refuse = || Refusal::InvalidTransition {
+        from: challenge.state.as_str(),
+        command: command.name(),
+    };
+    let event = match (challenge.state, command) {
+        (S::Draft | S::ChangesRequested, ChallengeCommand::Submit) => {
+            let mut checks = Checks::new();
+            checks.required_text("title", &challenge.title, usize::MAX);
+            checks.required_text("summary", &challenge.summary, usize::MAX);
+            checks.required_text("description", &challenge.description, usize::MAX);
+            checks.finish().map_err(Refusal::Invalid)?;
+            ChallengeEvent::Submitted
+        }
+        (S::Submitted, ChallengeCommand::RequestChanges { feedback }) => ChallengeEvent::ChangesRequested {
+            feedback: feedback.trim().to_owned(),
+        },
+        (
+            S::Submitted,
+            ChallengeCommand::Publish {
+                arena_id,
+                ideas_close_at,
+                blind_assessment,
+            },
+        ) => {
+            if facts.arena == Some(ArenaState::Closed) {
+                return Err(Refusal::GuardFailed("the arena is closed".into()));
+            }
+            ChallengeEvent::Published {
+                arena_id: *arena_id,
+                ideas_close_at: *ideas_close_at,
+                blind_assessment: *blind_assessment,
+            }
+        }
+        (S::Published, ChallengeCommand::Close) => ChallengeEvent::Closed,
+        (S::Closed, ChallengeCommand::Archive) => ChallengeEvent::Archived,
+        (S::Draft | S::Submitted | S::ChangesRequested | S::Published, ChallengeCommand::Withdraw { reason }) => {
+            let reason = reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+            if challenge.state == S::Published && reason.is_none() {
+                return Err(Refusal::invalid(
+                    "reason",
+                    "required when withdrawing a published challenge",
+                ));
+            }
+            ChallengeEvent::Withdrawn {
+                reason: reason.map(str::to_owned),
+            }
+        }
+        (S::Submitted | S::Published | S::Closed | S::Archived | S::Withdrawn, ChallengeCommand::Submit)
+        | (
+            S::Draft | S::ChangesRequested | S::Published | S::Closed | S::Archived | S::Withdrawn,
+            ChallengeCommand::RequestChanges { .. } | ChallengeCommand::Publish { .. },
+        )
+        | (
+            S::Draft | S::Submitted | S::ChangesRequested | S::Closed | S::Archived | S::Withdrawn,
+            ChallengeCommand::Close,
+        )
+        | (
+            S::Draft | S::Submitted | S::ChangesRequested | S::Published | S::Archived | S::Withdrawn,
+            ChallengeCommand::Archive,
+        )
+        | (S::Closed | S::Archived | S::Withdrawn, ChallengeCommand::Withdraw { .. }) => return Err(refuse()),
+    };
+    Ok(vec![event])
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,22 @@
+//! The rules of sluss, as pure functions.
+//!
+//! Nothing here performs I/O or reads a clock: the API layer reads what a rule needs
+//! (the current state, the time, related records) and passes it in. Each state machine
+//! exposes `decide` — (state, command, actor, facts) → events or a typed [`Refusal`] — and
+//! `evolve`, which folds an event into a state.
+//!
+//! Refusals are checked in the order the API promises: visibility (404), permission (403),
+//! values (422), then state and state-dependent guards (409).
+
+pub mod arena;
+pub mod challenge;
+pub mod error;
+pub mod ids;
+pub mod password;
+pub mod role;
+pub mod user;
+pub mod validate;
+
+pub use error::{FieldError, Refusal};
+pub use ids::{ArenaId, ChallengeId, UserId};
+pub use role::{Actor, Role, Roles};

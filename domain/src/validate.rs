@@ -1,0 +1,149 @@
+//! Value checks shared by the commands: trimmed text with length bounds, e-mail
+//! addresses, SDG numbers. Each check appends to a list so one answer names every field.
+
+use crate::error::FieldError;
+
+/// Collects field errors across several checks.
+#[derive(Debug, Default)]
+pub struct Checks {
+    errors: Vec<FieldError>,
+}
+
+impl Checks {
+    /// An empty collection.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records a field error.
+    pub fn fail(&mut self, field: &str, message: impl Into<String>) {
+        self.errors.push(FieldError::new(field, message));
+    }
+
+    /// A required text: trimmed, non-empty, at most `max` characters.
+    pub fn required_text(&mut self, field: &str, value: &str, max: usize) -> String {
+        let trimmed = value.trim();
+        if trimmed.is_empty() {
+            self.fail(field, "must not be empty");
+        } else if trimmed.chars().count() > max {
+            self.fail(field, format!("must be at most {max} characters"));
+        }
+        trimmed.to_owned()
+    }
+
+    /// An optional text: trimmed, at most `max` characters; empty becomes `None`.
+    pub fn optional_text(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
+        let trimmed = value?.trim();
+        if trimmed.chars().count() > max {
+            self.fail(field, format!("must be at most {max} characters"));
+        }
+        (!trimmed.is_empty()).then(|| trimmed.to_owned())
+    }
+
+    /// A text that may be empty while drafting: trimmed, at most `max` characters.
+    pub fn draft_text(&mut self, field: &str, value: &str, max: usize) -> String {
+        let trimmed = value.trim();
+        if trimmed.chars().count() > max {
+            self.fail(field, format!("must be at most {max} characters"));
+        }
+        trimmed.to_owned()
+    }
+
+    /// An e-mail address, lower-cased.
+    pub fn email(&mut self, field: &str, value: &str) -> String {
+        let email = value.trim().to_lowercase();
+        if !is_plausible_email(&email) {
+            self.fail(field, "must be an e-mail address such as name@example.org");
+        }
+        email
+    }
+
+    /// UN Sustainable Development Goals: integers 1..=17, deduplicated and sorted.
+    pub fn sdgs(&mut self, field: &str, values: &[i64]) -> Vec<u8> {
+        let mut goals = Vec::with_capacity(values.len());
+        for value in values {
+            match u8::try_from(*value) {
+                Ok(goal @ 1..=17) => goals.push(goal),
+                _ => self.fail(field, format!("{value} is not a UN goal (1..17)")),
+            }
+        }
+        goals.sort_unstable();
+        goals.dedup();
+        goals
+    }
+
+    /// `Ok` when no check failed, else every field error.
+    pub fn finish(self) -> Result<(), Vec<FieldError>> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(self.errors)
+        }
+    }
+}
+
+/// Longest e-mail address accepted (RFC 5321 path limit).
+pub const EMAIL_MAX: usize = 254;
+
+/// A deliberately permissive syntax check: one `@`, a non-empty local part, a domain
+/// with a dot, no white space. Deliverability cannot be checked without mail.
+pub fn is_plausible_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && email.len() <= EMAIL_MAX
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !email.chars().any(char::is_whitespace)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn required_text_is_trimmed_and_bounded() {
+        let mut checks = Checks::new();
+        assert_eq!(checks.required_text("title", "  Sege Park  ", 10), "Sege Park");
+        checks.required_text("summary", "   ", 10);
+        checks.required_text("description", "eleven char", 10);
+        let errors = checks.finish().unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["summary", "description"]);
+    }
+
+    #[test]
+    fn optional_text_turns_blank_into_none() {
+        let mut checks = Checks::new();
+        assert_eq!(checks.optional_text("location", Some("  "), 5), None);
+        assert_eq!(checks.optional_text("location", None, 5), None);
+        assert_eq!(
+            checks.optional_text("location", Some("Sege"), 5).as_deref(),
+            Some("Sege")
+        );
+        assert!(checks.finish().is_ok());
+    }
+
+    #[test]
+    fn emails_are_lower_cased_and_checked() {
+        let mut checks = Checks::new();
+        assert_eq!(checks.email("email", " Anna@Malmo.SE "), "anna@malmo.se");
+        assert!(checks.finish().is_ok());
+        for bad in ["anna", "@malmo.se", "anna@malmo", "an na@malmo.se", "a@b@c.se", "a@.se"] {
+            assert!(!is_plausible_email(bad), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn sdgs_are_between_1_and_17_and_deduplicated() {
+        let mut checks = Checks::new();
+        assert_eq!(checks.sdgs("sdgs", &[11, 3, 11]), vec![3, 11]);
+        assert!(checks.finish().is_ok());
+        let mut checks = Checks::new();
+        checks.sdgs("sdgs", &[0, 18, -1]);
+        assert_eq!(checks.finish().unwrap_err().len(), 3);
+    }
+}
