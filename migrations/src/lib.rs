@@ -1,1 +1,19 @@
+//! Database migrations of sluss. One set runs unchanged on SQLite and PostgreSQL.
+//!
+//! Each change is one file, `mYYYYMMDD_HHMMSS_verb_noun.rs`, with a working `down`.
+//! An applied migration is never edited: breaking changes go expand → migrate → contract.
+//! Migrations never import entities or domain code.
 
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_create_foundation;
+
+/// All migrations, oldest first.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261125_000001_create_foundation::Migration)]
+    }
+}

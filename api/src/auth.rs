@@ -1,0 +1,113 @@
+//! Bearer tokens and the caller extractors.
+//!
+//! A token is 32 random bytes (256 bits), base64url-encoded; only its SHA-256 is stored.
+//! [`Caller`] requires a valid token (401 otherwise); [`MaybeCaller`] lets anonymous
+//! callers through but still refuses a token that is present and invalid.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use poem::Request;
+use poem_openapi::auth::Bearer;
+use poem_openapi::registry::Registry;
+use poem_openapi::{ApiExtractor, ApiExtractorType, ExtractParamOptions, SecurityScheme};
+use sha2::{Digest, Sha256};
+use sluss_domain::{Actor, UserId};
+
+use crate::error::ApiError;
+use crate::persistence::{sessions, users};
+use crate::state::AppState;
+
+/// A new random token and the hash to store.
+pub fn new_token() -> (String, String) {
+    let bytes: [u8; 32] = rand::random();
+    let token = URL_SAFE_NO_PAD.encode(bytes);
+    let hash = hash_token(&token);
+    (token, hash)
+}
+
+/// The stored form of a token.
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// The signed-in caller: who they are and the hash of the token they used.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    /// The acting user.
+    pub actor: Actor,
+    /// The hash of the token of this request (logout ends it).
+    pub token_hash: String,
+}
+
+async fn check_bearer(req: &Request, bearer: Bearer) -> poem::Result<Authenticated> {
+    let state = req
+        .data::<AppState>()
+        .ok_or_else(|| ApiError::internal(&"application state missing"))?;
+    let token_hash = hash_token(&bearer.token);
+    let user = sessions::find_user(&state.db, &token_hash, chrono::Utc::now())
+        .await
+        .map_err(ApiError::from)?
+        .ok_or_else(|| ApiError::unauthorized("the token is unknown, expired or revoked"))?;
+    let roles = users::roles_of(&user).map_err(ApiError::from)?;
+    Ok(Authenticated {
+        actor: Actor {
+            id: UserId(user.id),
+            roles,
+        },
+        token_hash,
+    })
+}
+
+/// A caller with a valid bearer token (from `POST /auth/login`).
+#[derive(SecurityScheme)]
+#[oai(ty = "bearer", rename = "bearerAuth", checker = "check_bearer")]
+pub struct Caller(pub Authenticated);
+
+impl Caller {
+    /// The acting user.
+    pub fn actor(&self) -> &Actor {
+        &self.0.actor
+    }
+}
+
+/// A caller who may be anonymous. A token that is sent must be valid.
+pub struct MaybeCaller(pub Option<Authenticated>);
+
+impl MaybeCaller {
+    /// The acting user, if signed in.
+    pub fn actor(&self) -> Option<&Actor> {
+        self.0.as_ref().map(|a| &a.actor)
+    }
+}
+
+impl<'a> ApiExtractor<'a> for MaybeCaller {
+    const TYPES: &'static [ApiExtractorType] = &[ApiExtractorType::SecurityScheme];
+
+    type ParamType = ();
+    type ParamRawType = ();
+
+    fn register(registry: &mut Registry) {
+        <Caller as ApiExtractor>::register(registry);
+    }
+
+    fn security_schemes() -> Vec<&'static str> {
+        <Caller as ApiExtractor>::security_schemes()
+    }
+
+    fn has_security_fallback() -> bool {
+        true
+    }
+
+    async fn from_request(
+        req: &'a Request,
+        body: &mut poem::RequestBody,
+        param_opts: ExtractParamOptions<Self::ParamType>,
+    ) -> poem::Result<Self> {
+        if req.headers().contains_key(poem::http::header::AUTHORIZATION) {
+            let caller = <Caller as ApiExtractor>::from_request(req, body, param_opts).await?;
+            Ok(MaybeCaller(Some(caller.0)))
+        } else {
+            Ok(MaybeCaller(None))
+        }
+    }
+}

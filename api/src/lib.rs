@@ -1,0 +1,13 @@
+//! The sluss service: HTTP API, persistence and the command-line entry points.
+
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod http;
+pub mod metrics;
+pub mod passwords;
+pub mod persistence;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

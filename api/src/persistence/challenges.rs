@@ -1,0 +1,147 @@
+//! Challenges.
+
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
+use sluss_domain::challenge::{Challenge, ChallengeState};
+use sluss_domain::{Actor, UserId};
+use uuid::Uuid;
+
+use super::entities::challenges;
+use super::{Page, RepoError, keyset_page, stored};
+
+/// The domain state stored on a row.
+pub fn state_of(row: &challenges::Model) -> Result<ChallengeState, RepoError> {
+    stored(ChallengeState::parse(&row.state), "challenges.state", &row.state)
+}
+
+/// What the rules need of a row.
+pub fn to_domain(row: &challenges::Model) -> Result<Challenge, RepoError> {
+    Ok(Challenge {
+        owner_id: UserId(row.owner_id),
+        state: state_of(row)?,
+        title: row.title.clone(),
+        summary: row.summary.clone(),
+        description: row.description.clone(),
+    })
+}
+
+/// The stored form of SDG numbers: `,3,11,` (empty list: `,`).
+pub fn sdgs_to_stored(goals: &[u8]) -> String {
+    let mut stored = String::from(",");
+    for goal in goals {
+        stored.push_str(&goal.to_string());
+        stored.push(',');
+    }
+    stored
+}
+
+/// SDG numbers from their stored form; an unreadable value is an error.
+pub fn sdgs_from_stored(value: &str) -> Result<Vec<u8>, RepoError> {
+    value
+        .split(',')
+        .filter(|part| !part.is_empty())
+        .map(|part| stored(part.parse::<u8>().ok(), "challenges.sdgs", value))
+        .collect()
+}
+
+/// Stores a new challenge.
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    challenge: challenges::ActiveModel,
+) -> Result<challenges::Model, RepoError> {
+    Ok(challenge.insert(db).await?)
+}
+
+/// The challenge with this id.
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<challenges::Model>, RepoError> {
+    Ok(challenges::Entity::find_by_id(id).one(db).await?)
+}
+
+/// Filters of the challenge list.
+#[derive(Debug, Default, Clone)]
+pub struct ChallengeFilter {
+    /// Only this state.
+    pub state: Option<ChallengeState>,
+    /// Only in this arena.
+    pub arena_id: Option<Uuid>,
+    /// Only of this owner.
+    pub owner_id: Option<Uuid>,
+    /// Only tagged with this UN goal.
+    pub sdg: Option<u8>,
+    /// Only with this text in title, summary or description.
+    pub text: Option<String>,
+}
+
+/// A page of the challenges `viewer` may see, newest first.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    viewer: Option<&Actor>,
+    filter: &ChallengeFilter,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Page<challenges::Model>, RepoError> {
+    let mut select = challenges::Entity::find();
+    if !viewer.is_some_and(Actor::is_facilitator) {
+        let public = ChallengeState::ALL
+            .into_iter()
+            .filter(|s| s.is_public())
+            .map(ChallengeState::as_str);
+        let mut visible = Condition::any().add(challenges::Column::State.is_in(public));
+        if let Some(viewer) = viewer {
+            visible = visible.add(challenges::Column::OwnerId.eq(viewer.id.as_uuid()));
+        }
+        select = select.filter(visible);
+    }
+    if let Some(state) = filter.state {
+        select = select.filter(challenges::Column::State.eq(state.as_str()));
+    }
+    if let Some(arena_id) = filter.arena_id {
+        select = select.filter(challenges::Column::ArenaId.eq(arena_id));
+    }
+    if let Some(owner_id) = filter.owner_id {
+        select = select.filter(challenges::Column::OwnerId.eq(owner_id));
+    }
+    if let Some(sdg) = filter.sdg {
+        select = select.filter(challenges::Column::Sdgs.like(format!("%,{sdg},%")));
+    }
+    if let Some(text) = filter.text.as_deref() {
+        let pattern = format!("%{}%", escape_like(&text.to_lowercase()));
+        let matches = |column: challenges::Column| Expr::expr(Func::lower(Expr::col(column))).like(pattern.as_str());
+        select = select.filter(
+            Condition::any()
+                .add(matches(challenges::Column::Title))
+                .add(matches(challenges::Column::Summary))
+                .add(matches(challenges::Column::Description)),
+        );
+    }
+    keyset_page(db, select, challenges::Column::Id, |c| c.id, after, limit).await
+}
+
+/// Drops LIKE wildcards from user text so they match literally enough (`%` and `_` become spaces).
+fn escape_like(text: &str) -> String {
+    text.replace(['%', '_', '\\'], " ")
+}
+
+/// Writes the fields set on `changes` if the row still has `version`, bumping it.
+pub async fn update(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    version: i64,
+    changes: challenges::ActiveModel,
+) -> Result<challenges::Model, RepoError> {
+    let result = challenges::Entity::update_many()
+        .set(changes)
+        .col_expr(
+            challenges::Column::Version,
+            Expr::col(challenges::Column::Version).add(1),
+        )
+        .filter(challenges::Column::Id.eq(id))
+        .filter(challenges::Column::Version.eq(version))
+        .exec(db)
+        .await?;
+    let row = find(db, id).await?.ok_or(RepoError::NotFound)?;
+    if result.rows_affected == 0 {
+        return Err(RepoError::StaleVersion { current: row.version });
+    }
+    Ok(row)
+}

@@ -1,0 +1,157 @@
+//! sea-orm entities, one module per table. Enums are stored as their snake_case names and
+//! converted to domain types in the repository modules.
+
+/// Accounts.
+pub mod users {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `users`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "users")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub email: String,
+        pub display_name: String,
+        pub organisation: Option<String>,
+        pub roles: String,
+        pub password_hash: String,
+        pub active: bool,
+        pub version: i64,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Bearer tokens, stored as SHA-256 hashes.
+pub mod sessions {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `sessions`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "sessions")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub token_hash: String,
+        pub user_id: Uuid,
+        pub created_at: DateTimeUtc,
+        pub expires_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Failed logins and registrations, for throttling.
+pub mod auth_failures {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `auth_failures`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "auth_failures")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub key: String,
+        pub at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Matching arenas.
+pub mod arenas {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `arenas`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "arenas")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub name: String,
+        pub kind: String,
+        pub description: String,
+        pub location: Option<String>,
+        pub starts_at: Option<DateTimeUtc>,
+        pub ends_at: Option<DateTimeUtc>,
+        pub state: String,
+        pub version: i64,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Challenges (step 1).
+pub mod challenges {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `challenges`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "challenges")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub owner_id: Uuid,
+        pub title: String,
+        pub summary: String,
+        pub description: String,
+        pub location: Option<String>,
+        /// SDG numbers as `,3,11,` so one goal is found with `LIKE '%,11,%'`.
+        pub sdgs: String,
+        pub arena_id: Option<Uuid>,
+        pub ideas_close_at: Option<DateTimeUtc>,
+        pub blind_assessment: bool,
+        pub feedback: Option<String>,
+        pub state: String,
+        pub version: i64,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The append-only event log.
+pub mod events {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `events`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "events")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub seq: i64,
+        pub subject_type: String,
+        pub subject_id: Uuid,
+        pub command: String,
+        pub from_state: Option<String>,
+        pub to_state: String,
+        pub actor_id: Uuid,
+        pub at: DateTimeUtc,
+        pub payload: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

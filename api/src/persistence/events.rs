@@ -1,0 +1,56 @@
+//! The append-only event log: every accepted command, in the same transaction as its change.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder, Set};
+use uuid::Uuid;
+
+use super::RepoError;
+use super::entities::events;
+
+/// An event about to be appended.
+#[derive(Debug, Clone)]
+pub struct NewEvent<'a> {
+    /// `challenge`, `arena`, `user`, …
+    pub subject_type: &'static str,
+    /// The resource the event is about.
+    pub subject_id: Uuid,
+    /// The snake_case command.
+    pub command: &'a str,
+    /// The state before (`None` for a creation).
+    pub from_state: Option<&'a str>,
+    /// The state after.
+    pub to_state: &'a str,
+    /// Who acted.
+    pub actor_id: Uuid,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The command's data, as JSON.
+    pub payload: serde_json::Value,
+}
+
+/// Appends one event.
+pub async fn append(db: &impl ConnectionTrait, event: NewEvent<'_>) -> Result<(), RepoError> {
+    events::ActiveModel {
+        seq: NotSet,
+        subject_type: Set(event.subject_type.to_owned()),
+        subject_id: Set(event.subject_id),
+        command: Set(event.command.to_owned()),
+        from_state: Set(event.from_state.map(str::to_owned)),
+        to_state: Set(event.to_state.to_owned()),
+        actor_id: Set(event.actor_id),
+        at: Set(event.at),
+        payload: Set(event.payload.to_string()),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Every event of one subject, oldest first.
+pub async fn for_subject(db: &impl ConnectionTrait, subject_id: Uuid) -> Result<Vec<events::Model>, RepoError> {
+    Ok(events::Entity::find()
+        .filter(events::Column::SubjectId.eq(subject_id))
+        .order_by_asc(events::Column::Seq)
+        .all(db)
+        .await?)
+}

@@ -1,0 +1,132 @@
+//! Storage: entities, and repository functions that convert rows to and from domain types.
+//!
+//! Every command runs in one write transaction: load, decide, update the row guarded by
+//! its version, append the event. On SQLite write transactions begin `IMMEDIATE`, so
+//! writers queue behind the busy timeout instead of failing.
+
+pub mod arenas;
+pub mod challenges;
+pub mod entities;
+pub mod events;
+pub mod sessions;
+pub mod throttle;
+pub mod users;
+
+use std::time::Duration;
+
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqlErr, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
+
+/// Errors of the storage layer.
+#[derive(Debug, thiserror::Error)]
+pub enum RepoError {
+    /// No such row.
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness rule was broken (e.g. an e-mail already registered).
+    #[error("{0}")]
+    Conflict(String),
+    /// The row changed since the caller read it.
+    #[error("stale version; current is {current}")]
+    StaleVersion {
+        /// The version the row has now.
+        current: i64,
+    },
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+impl RepoError {
+    /// Maps a unique-constraint violation to [`RepoError::Conflict`] with `detail`;
+    /// any other database error stays [`RepoError::Db`].
+    pub fn on_unique(error: DbErr, detail: &str) -> Self {
+        match error.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => RepoError::Conflict(detail.to_owned()),
+            _ => RepoError::Db(error),
+        }
+    }
+}
+
+/// How long a SQLite writer waits for the lock before giving up.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Connects to the database at `url` (`sqlite://…` or `postgres://…`). SQLite runs in WAL
+/// mode with foreign keys on, a busy timeout and `synchronous = FULL`, so a committed
+/// transaction is on disk before the request is answered.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let sqlite = url.starts_with("sqlite:");
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .max_connections(if sqlite { 8 } else { 16 })
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(30))
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|opts| {
+            opts.journal_mode(SqliteJournalMode::Wal)
+                .foreign_keys(true)
+                .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                .synchronous(SqliteSynchronous::Full)
+                .create_if_missing(true)
+        });
+    Database::connect(options).await
+}
+
+/// Begins a write transaction (`BEGIN IMMEDIATE` on SQLite).
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    let mode = match db.get_database_backend() {
+        DbBackend::Sqlite => Some(SqliteTransactionMode::Immediate),
+        _ => None,
+    };
+    db.begin_with_options(TransactionOptions {
+        isolation_level: None,
+        access_mode: None,
+        sqlite_transaction_mode: mode,
+    })
+    .await
+}
+
+/// Parses a stored enum value; an unknown value is an error, never a default.
+pub fn stored<T>(value: Option<T>, column: &str, raw: &str) -> Result<T, RepoError> {
+    value.ok_or_else(|| RepoError::Db(DbErr::Type(format!("unknown value '{raw}' in column {column}"))))
+}
+
+/// One page of a keyset-paginated list.
+#[derive(Debug)]
+pub struct Page<T> {
+    /// The rows of this page.
+    pub items: Vec<T>,
+    /// The id to continue after, when there are more rows.
+    pub next_after: Option<uuid::Uuid>,
+}
+
+/// Reads one page of `select`, newest first by id (UUID v7 ids sort by creation time),
+/// continuing after the id `after`. Never uses OFFSET: each page costs the same.
+pub async fn keyset_page<E>(
+    db: &impl sea_orm::ConnectionTrait,
+    select: sea_orm::Select<E>,
+    id_column: E::Column,
+    id_of: fn(&E::Model) -> uuid::Uuid,
+    after: Option<uuid::Uuid>,
+    limit: u64,
+) -> Result<Page<E::Model>, RepoError>
+where
+    E: sea_orm::EntityTrait,
+{
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
+    let select = match after {
+        Some(after) => select.filter(id_column.lt(after)),
+        None => select,
+    };
+    let mut items = select.order_by_desc(id_column).limit(limit + 1).all(db).await?;
+    let next_after = if items.len() as u64 > limit {
+        items.truncate(limit as usize);
+        items.last().map(id_of)
+    } else {
+        None
+    };
+    Ok(Page { items, next_after })
+}

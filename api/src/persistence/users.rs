@@ -1,0 +1,113 @@
+//! Accounts.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sluss_domain::{Role, Roles};
+use uuid::Uuid;
+
+use super::entities::users;
+use super::{Page, RepoError, keyset_page, stored};
+
+/// A user about to be stored.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    /// Lower-cased e-mail.
+    pub email: String,
+    /// Name shown to others.
+    pub display_name: String,
+    /// Organisation, if any.
+    pub organisation: Option<String>,
+    /// Roles granted.
+    pub roles: Roles,
+    /// The argon2id PHC string.
+    pub password_hash: String,
+}
+
+/// The roles stored on a row.
+pub fn roles_of(row: &users::Model) -> Result<Roles, RepoError> {
+    stored(Roles::from_csv(&row.roles), "users.roles", &row.roles)
+}
+
+/// Stores a new user; an e-mail in use is a [`RepoError::Conflict`].
+pub async fn insert(db: &impl ConnectionTrait, user: NewUser, now: DateTime<Utc>) -> Result<users::Model, RepoError> {
+    users::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        email: Set(user.email),
+        display_name: Set(user.display_name),
+        organisation: Set(user.organisation),
+        roles: Set(user.roles.to_csv()),
+        password_hash: Set(user.password_hash),
+        active: Set(true),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await
+    .map_err(|e| RepoError::on_unique(e, "that e-mail address is already registered"))
+}
+
+/// The user with this (lower-cased) e-mail.
+pub async fn find_by_email(db: &impl ConnectionTrait, email: &str) -> Result<Option<users::Model>, RepoError> {
+    Ok(users::Entity::find()
+        .filter(users::Column::Email.eq(email))
+        .one(db)
+        .await?)
+}
+
+/// The user with this id.
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<users::Model>, RepoError> {
+    Ok(users::Entity::find_by_id(id).one(db).await?)
+}
+
+/// A page of users, newest first.
+pub async fn list(db: &impl ConnectionTrait, after: Option<Uuid>, limit: u64) -> Result<Page<users::Model>, RepoError> {
+    keyset_page(db, users::Entity::find(), users::Column::Id, |u| u.id, after, limit).await
+}
+
+/// Whether any active user holds the facilitator role.
+pub async fn active_facilitator_exists(db: &impl ConnectionTrait) -> Result<bool, RepoError> {
+    let count = users::Entity::find()
+        .filter(users::Column::Active.eq(true))
+        .filter(users::Column::Roles.like(format!("%{}%", Role::Facilitator.as_str())))
+        .count(db)
+        .await?;
+    Ok(count > 0)
+}
+
+/// What to change on a user, guarded by the version read.
+#[derive(Debug, Clone, Copy)]
+pub enum UserChange {
+    /// Replace the roles.
+    Roles(Roles),
+    /// Deactivate the account.
+    Deactivate,
+}
+
+/// Applies a change if the row still has `version`; returns the updated row.
+pub async fn update(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    version: i64,
+    change: UserChange,
+    now: DateTime<Utc>,
+) -> Result<users::Model, RepoError> {
+    let mut update = users::Entity::update_many()
+        .col_expr(users::Column::Version, Expr::col(users::Column::Version).add(1))
+        .col_expr(users::Column::UpdatedAt, Expr::value(now));
+    update = match change {
+        UserChange::Roles(roles) => update.col_expr(users::Column::Roles, Expr::value(roles.to_csv())),
+        UserChange::Deactivate => update.col_expr(users::Column::Active, Expr::value(false)),
+    };
+    let result = update
+        .filter(users::Column::Id.eq(id))
+        .filter(users::Column::Version.eq(version))
+        .exec(db)
+        .await?;
+    let row = find(db, id).await?.ok_or(RepoError::NotFound)?;
+    if result.rows_affected == 0 {
+        return Err(RepoError::StaleVersion { current: row.version });
+    }
+    Ok(row)
+}

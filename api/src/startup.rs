@@ -1,0 +1,115 @@
+//! Builds the route tree used by both `sluss serve` and the tests, and runs the server.
+
+use poem::endpoint::BoxEndpoint;
+use poem::listener::TcpListener;
+use poem::{EndpointExt, Route, Server, get};
+use poem_openapi::OpenApiService;
+use sea_orm::DatabaseConnection;
+use sluss_migrations::{Migrator, MigratorTrait};
+
+use crate::error::ApiError;
+use crate::http::{limit_body, observe};
+use crate::passwords::Passwords;
+use crate::routes::arenas::ArenasApi;
+use crate::routes::auth::AuthApi;
+use crate::routes::challenges::ChallengesApi;
+use crate::routes::ops;
+use crate::routes::users::UsersApi;
+use crate::state::{AppState, AuthSettings};
+
+/// The base path of the versioned API.
+pub const API_BASE: &str = "/api/v1";
+
+type Apis = (AuthApi, UsersApi, ArenasApi, ChallengesApi);
+
+fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
+    let apis = (
+        AuthApi { state: state.clone() },
+        UsersApi { state: state.clone() },
+        ArenasApi { state: state.clone() },
+        ChallengesApi { state: state.clone() },
+    );
+    OpenApiService::new(apis, "sluss", env!("CARGO_PKG_VERSION"))
+        .description(
+            "sluss runs a city's innovation accelerator: needs-owners post challenges, innovators \
+             apply, assessment panels score, the innovation team decides, and every transition \
+             is recorded. Errors are application/problem+json (RFC 9457).",
+        )
+        .server(API_BASE)
+}
+
+/// The OpenAPI document, as JSON (what `sluss openapi` prints and `openapi/openapi.json` holds).
+pub fn openapi_json() -> Result<String, ApiError> {
+    let state = AppState::new(
+        DatabaseConnection::default(),
+        Passwords::new(1)?,
+        AuthSettings::default(),
+    );
+    Ok(api_service(&state).spec())
+}
+
+/// Hashing concurrency: one argon2 hash per core keeps the blocking pool busy but bounded.
+pub fn hashing_concurrency() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// The whole application: the API under `/api/v1`, the docs at `/docs`, ops endpoints,
+/// and the middleware around them.
+pub fn build_app(state: AppState) -> BoxEndpoint<'static> {
+    let service = api_service(&state);
+    let spec = service.spec_endpoint();
+    let docs = service.swagger_ui();
+    Route::new()
+        .nest(API_BASE, service)
+        .at(format!("{API_BASE}/openapi.json"), spec)
+        .nest("/docs", docs)
+        .at("/healthz", get(ops::healthz))
+        .at("/readyz", get(ops::readyz))
+        .at("/metrics", get(ops::metrics))
+        .around(limit_body)
+        .around(observe)
+        .data(state)
+        .boxed()
+}
+
+/// Connects and applies every pending migration.
+pub async fn connect_and_migrate(database_url: &str) -> Result<DatabaseConnection, sea_orm::DbErr> {
+    let db = crate::persistence::connect(database_url).await?;
+    Migrator::up(&db, None).await?;
+    Ok(db)
+}
+
+/// Serves `app` on `bind` until Ctrl-C or SIGTERM.
+pub async fn serve(app: BoxEndpoint<'static>, bind: &str) -> std::io::Result<()> {
+    Server::new(TcpListener::bind(bind))
+        .run_with_graceful_shutdown(app, shutdown_signal(), Some(std::time::Duration::from_secs(10)))
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

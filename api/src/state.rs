@@ -1,0 +1,73 @@
+//! What every request handler shares.
+
+use std::sync::Arc;
+
+use chrono::Duration;
+use sea_orm::DatabaseConnection;
+
+use crate::metrics::Metrics;
+use crate::passwords::Passwords;
+
+/// Tunable limits of authentication.
+#[derive(Debug, Clone)]
+pub struct AuthSettings {
+    /// How long a token lives.
+    pub token_ttl: Duration,
+    /// The window in which failures are counted.
+    pub throttle_window: Duration,
+    /// Failed logins for one e-mail within the window from which login answers 429.
+    pub login_failures_per_email: u64,
+    /// Failed logins from one client address within the window from which login answers 429.
+    pub login_failures_per_address: u64,
+    /// Registrations from one client address within the window from which register answers 429.
+    pub registrations_per_address: u64,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            token_ttl: Duration::hours(12),
+            throttle_window: Duration::minutes(15),
+            login_failures_per_email: 10,
+            login_failures_per_address: 100,
+            registrations_per_address: 20,
+        }
+    }
+}
+
+/// Shared state, cheap to clone.
+#[derive(Debug, Clone)]
+pub struct AppState(Arc<Inner>);
+
+/// The parts of [`AppState`].
+#[derive(Debug)]
+pub struct Inner {
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// The password hasher.
+    pub passwords: Passwords,
+    /// Authentication limits.
+    pub auth: AuthSettings,
+    /// Prometheus metrics of this process.
+    pub metrics: Metrics,
+}
+
+impl AppState {
+    /// Bundles the parts.
+    pub fn new(db: DatabaseConnection, passwords: Passwords, auth: AuthSettings) -> Self {
+        Self(Arc::new(Inner {
+            db,
+            passwords,
+            auth,
+            metrics: Metrics::new(),
+        }))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
