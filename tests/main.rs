@@ -1,1 +1,15 @@
-fn main() {}
+//! Integration tests: the whole app on a real database (SQLite by default, PostgreSQL when
+//! `SLUSS_TEST_POSTGRES_URL` is set), one module per resource.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod arenas;
+mod auth;
+mod challenges;
+mod errors;
+mod matrix;
+mod openapi;
+mod ops;
+mod users;

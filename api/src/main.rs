@@ -6,6 +6,7 @@ use clap::Parser;
 use sluss_api::config::{Cli, Command, CreateUserArgs, ServeArgs, UserCommand};
 use sluss_api::passwords::Passwords;
 use sluss_api::routes::auth::ensure_facilitator;
+use sluss_api::routes::text::Text;
 use sluss_api::routes::users::{ApiRole, NewAccount, prepare_account};
 use sluss_api::state::{AppState, AuthSettings};
 use sluss_api::{persistence, startup, telemetry};
@@ -84,10 +85,10 @@ async fn create_user(args: CreateUserArgs) -> Result<(), String> {
         })
         .collect::<Result<Vec<_>, _>>()?;
     let account = NewAccount {
-        email: args.email,
-        password: args.password.expose().to_owned(),
-        display_name: args.display_name,
-        organisation: args.organisation,
+        email: Text(args.email),
+        password: Text::from(args.password.expose()),
+        display_name: Text(args.display_name),
+        organisation: args.organisation.map(Text),
         roles,
     };
     let new_user = prepare_account(&state, account).await.map_err(|e| e.to_string())?;

@@ -11,6 +11,7 @@ use sluss_domain::validate::Checks;
 use sluss_domain::{Actor, Refusal};
 use uuid::Uuid;
 
+use super::text::Text;
 use super::{ApiResult, ApiTags, Created, Expected, Versioned, check_version, etag, expected_version, page_request};
 use crate::auth::{Caller, MaybeCaller};
 use crate::error::ApiError;
@@ -127,14 +128,14 @@ fn versioned(row: rows::Model) -> ApiResult<Versioned<Arena>> {
 #[derive(Debug, Object)]
 pub struct NewArena {
     /// Name.
-    pub name: String,
+    pub name: Text,
     /// How it meets.
     pub kind: ArenaKind,
     /// What it is about.
     #[oai(default)]
-    pub description: String,
+    pub description: Text,
     /// Where, if physical.
-    pub location: Option<String>,
+    pub location: Option<Text>,
     /// When it starts.
     pub starts_at: Option<DateTime<Utc>>,
     /// When it ends (not before `starts_at`).
@@ -145,13 +146,13 @@ pub struct NewArena {
 #[derive(Debug, Object)]
 pub struct ArenaPatch {
     /// Name.
-    pub name: Option<String>,
+    pub name: Option<Text>,
     /// How it meets.
     pub kind: Option<ArenaKind>,
     /// What it is about.
-    pub description: Option<String>,
+    pub description: Option<Text>,
     /// Where.
-    pub location: MaybeUndefined<String>,
+    pub location: MaybeUndefined<Text>,
     /// When it starts.
     pub starts_at: MaybeUndefined<DateTime<Utc>>,
     /// When it ends.

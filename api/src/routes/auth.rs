@@ -6,6 +6,7 @@ use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi};
 use sluss_domain::user as rules;
 
+use super::text::Text;
 use super::users::{NewAccount, User, prepare_account, roles_from};
 use super::{ApiResult, ApiTags, Created, NoContent, Versioned, etag};
 use crate::auth::{Caller, new_token};
@@ -17,10 +18,10 @@ use crate::state::AppState;
 #[derive(Debug, Object)]
 pub struct Credentials {
     /// E-mail address.
-    pub email: String,
+    pub email: Text,
     /// Password.
     #[oai(write_only)]
-    pub password: String,
+    pub password: Text,
 }
 
 /// A new session.
@@ -104,7 +105,11 @@ impl AuthApi {
 
         let user = users::find_by_email(&self.state.db, &email).await?;
         let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
-        let verified = self.state.passwords.verify(body.0.password, stored_hash).await?;
+        let verified = self
+            .state
+            .passwords
+            .verify(body.0.password.into_inner(), stored_hash)
+            .await?;
         let user = match user {
             Some(user) if verified && user.active => user,
             _ => {
@@ -160,9 +165,9 @@ pub async fn ensure_facilitator(
         None => (new_token().0, true),
     };
     let account = NewAccount {
-        email: email.clone(),
-        password: password.clone(),
-        display_name: "Innovation team".to_owned(),
+        email: Text(email.clone()),
+        password: Text(password.clone()),
+        display_name: Text::from("Innovation team"),
         organisation: None,
         roles: vec![super::users::ApiRole::Facilitator],
     };

@@ -11,6 +11,7 @@ use sluss_domain::validate::Checks;
 use sluss_domain::{Actor, ArenaId, Refusal};
 use uuid::Uuid;
 
+use super::text::Text;
 use super::{ApiResult, ApiTags, Created, Expected, Versioned, check_version, etag, expected_version, page_request};
 use crate::auth::{Caller, MaybeCaller};
 use crate::error::ApiError;
@@ -144,15 +145,15 @@ fn versioned(row: rows::Model, viewer: Option<&Actor>) -> ApiResult<Versioned<Ch
 #[derive(Debug, Object)]
 pub struct NewChallenge {
     /// Title.
-    pub title: String,
+    pub title: Text,
     /// One-paragraph summary.
     #[oai(default)]
-    pub summary: String,
+    pub summary: Text,
     /// The full description.
     #[oai(default)]
-    pub description: String,
+    pub description: Text,
     /// Where the need is.
-    pub location: Option<String>,
+    pub location: Option<Text>,
     /// UN Sustainable Development Goals (1..17).
     #[oai(default)]
     pub sdgs: Vec<i64>,
@@ -162,13 +163,13 @@ pub struct NewChallenge {
 #[derive(Debug, Object)]
 pub struct ChallengePatch {
     /// Title.
-    pub title: Option<String>,
+    pub title: Option<Text>,
     /// Summary.
-    pub summary: Option<String>,
+    pub summary: Option<Text>,
     /// Description.
-    pub description: Option<String>,
+    pub description: Option<Text>,
     /// Location; `null` clears it.
-    pub location: MaybeUndefined<String>,
+    pub location: MaybeUndefined<Text>,
     /// UN goals.
     pub sdgs: Option<Vec<i64>>,
     /// The version read; stale answers 409.
@@ -186,7 +187,7 @@ pub struct VersionOnly {
 #[derive(Debug, Object)]
 pub struct RequestChangesBody {
     /// What the owner should change.
-    pub feedback: String,
+    pub feedback: Text,
     /// The version read; stale answers 409.
     pub expected_version: Option<i64>,
 }
@@ -209,7 +210,7 @@ pub struct PublishBody {
 #[derive(Debug, Object)]
 pub struct WithdrawBody {
     /// Why; required once published.
-    pub reason: Option<String>,
+    pub reason: Option<Text>,
     /// The version read; stale answers 409.
     pub expected_version: Option<i64>,
 }
@@ -585,7 +586,7 @@ impl ChallengesApi {
     ) -> ApiResult<Versioned<Challenge>> {
         let expected = expected_version(if_match.0.as_deref(), body.0.expected_version)?;
         let command = ChallengeCommand::RequestChanges {
-            feedback: body.0.feedback,
+            feedback: body.0.feedback.into_inner(),
         };
         self.command(id.0, caller.actor(), expected, command).await
     }
@@ -659,7 +660,9 @@ impl ChallengesApi {
         if_match: Header<Option<String>>,
         body: Json<Option<WithdrawBody>>,
     ) -> ApiResult<Versioned<Challenge>> {
-        let (reason, body_version) = body.0.map_or((None, None), |b| (b.reason, b.expected_version));
+        let (reason, body_version) = body
+            .0
+            .map_or((None, None), |b| (b.reason.map(Text::into_inner), b.expected_version));
         let expected = expected_version(if_match.0.as_deref(), body_version)?;
         self.command(id.0, caller.actor(), expected, ChallengeCommand::Withdraw { reason })
             .await

@@ -5,6 +5,7 @@ pub mod arenas;
 pub mod auth;
 pub mod challenges;
 pub mod ops;
+pub mod text;
 pub mod users;
 
 use base64::Engine;

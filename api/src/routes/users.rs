@@ -8,6 +8,7 @@ use sluss_domain::validate::Checks;
 use sluss_domain::{Actor, Refusal, Role, Roles, UserId, password, user as rules};
 use uuid::Uuid;
 
+use super::text::Text;
 use super::{ApiResult, ApiTags, Created, Versioned, check_version, etag, expected_version, page_request};
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -101,14 +102,14 @@ impl User {
 #[derive(Debug, Object)]
 pub struct NewAccount {
     /// E-mail address.
-    pub email: String,
+    pub email: Text,
     /// 15..128 characters, not a common password.
     #[oai(write_only)]
-    pub password: String,
+    pub password: Text,
     /// Name shown to others.
-    pub display_name: String,
+    pub display_name: Text,
     /// Organisation, if any (used for conflict-of-interest checks).
-    pub organisation: Option<String>,
+    pub organisation: Option<Text>,
     /// Roles asked for. At registration only `needs_owner` and `innovator`.
     pub roles: Vec<ApiRole>,
 }
@@ -123,7 +124,7 @@ pub async fn prepare_account(state: &AppState, account: NewAccount) -> Result<Ne
         checks.fail(&error.field, error.message);
     }
     checks.finish().map_err(Refusal::Invalid)?;
-    let password_hash = state.passwords.hash(account.password).await?;
+    let password_hash = state.passwords.hash(account.password.into_inner()).await?;
     Ok(NewUser {
         email,
         display_name,

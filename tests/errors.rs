@@ -1,0 +1,134 @@
+//! Every error is problem+json; bad input never answers 500.
+
+use poem::http::Method;
+use serde_json::json;
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn malformed_json_answers_400_problem() {
+    let app = spawn_app().await;
+    let owner = app.needs_owner().await;
+    let response = app
+        .client
+        .post("/api/v1/challenges")
+        .header("authorization", format!("Bearer {}", owner.token))
+        .content_type("application/json")
+        .body("{\"title\": ")
+        .send()
+        .await;
+    reply_of(response.0).await.expect_problem(400);
+}
+
+#[tokio::test]
+async fn a_wrong_type_answers_400_problem() {
+    let app = spawn_app().await;
+    let owner = app.needs_owner().await;
+    app.post("/challenges", Some(&owner.token), json!({ "title": 42 }))
+        .await
+        .expect_problem(400);
+}
+
+#[tokio::test]
+async fn an_unknown_enum_value_answers_400_problem() {
+    let app = spawn_app().await;
+    app.get("/challenges?state=deleted", None).await.expect_problem(400);
+}
+
+#[tokio::test]
+async fn a_bad_uuid_answers_400_problem() {
+    let app = spawn_app().await;
+    app.get("/challenges/not-a-uuid", None).await.expect_problem(400);
+}
+
+#[tokio::test]
+async fn an_unknown_route_answers_404_problem() {
+    let app = spawn_app().await;
+    app.get("/nowhere", None).await.expect_problem(404);
+    app.get("/api/v1/nowhere", None).await.expect_problem(404);
+}
+
+#[tokio::test]
+async fn a_missing_token_answers_401_problem_with_www_authenticate() {
+    let app = spawn_app().await;
+    let reply = app.get("/me", None).await.expect_problem(401);
+    assert_eq!(reply.header("www-authenticate"), Some("Bearer"));
+}
+
+#[tokio::test]
+async fn an_unknown_token_answers_401_even_where_anonymous_callers_are_welcome() {
+    let app = spawn_app().await;
+    app.get("/challenges", Some("not-a-real-token"))
+        .await
+        .expect_problem(401);
+}
+
+#[tokio::test]
+async fn a_missing_token_is_reported_before_malformed_json() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post("/api/v1/challenges")
+        .content_type("application/json")
+        .body("{")
+        .send()
+        .await;
+    reply_of(response.0).await.expect_problem(401);
+}
+
+#[tokio::test]
+async fn an_over_long_title_answers_422_naming_the_field() {
+    let app = spawn_app().await;
+    let owner = app.needs_owner().await;
+    let reply = app
+        .post("/challenges", Some(&owner.token), json!({ "title": "x".repeat(201) }))
+        .await
+        .expect_problem(422);
+    assert_eq!(reply.body["errors"][0]["field"], "title");
+}
+
+#[tokio::test]
+async fn a_body_over_one_mebibyte_answers_413_and_stores_nothing() {
+    let app = spawn_app().await;
+    let owner = app.needs_owner().await;
+    let huge = json!({ "title": "big", "description": "x".repeat(1024 * 1024) });
+    app.post("/challenges", Some(&owner.token), huge)
+        .await
+        .expect_problem(413);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM challenges").await, 0);
+}
+
+#[tokio::test]
+async fn a_chunked_body_over_one_mebibyte_answers_413() {
+    let app = spawn_app().await;
+    let owner = app.needs_owner().await;
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = (0..20).map(|_| Ok(vec![b' '; 64 * 1024])).collect();
+    let body = poem::Body::from_bytes_stream(futures_util::stream::iter(chunks));
+    let response = app
+        .client
+        .post("/api/v1/challenges")
+        .header("authorization", format!("Bearer {}", owner.token))
+        .content_type("application/json")
+        .body(body)
+        .send()
+        .await;
+    reply_of(response.0).await.expect_problem(413);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM challenges").await, 0);
+}
+
+#[tokio::test]
+async fn a_command_needs_no_body_at_all() {
+    let app = spawn_app().await;
+    let owner = app.needs_owner().await;
+    let id = app.draft_challenge(&owner).await;
+    let reply = app
+        .call(
+            Method::POST,
+            &format!("/challenges/{id}/submit"),
+            Some(&owner.token),
+            None,
+        )
+        .await
+        .expect(200);
+    assert_eq!(reply.str("state"), "submitted");
+}

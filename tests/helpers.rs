@@ -1,0 +1,430 @@
+//! `spawn_app`: a fresh database per test (an SQLite file, or a PostgreSQL database when
+//! `SLUSS_TEST_POSTGRES_URL` is set), migrated with the real migrator, and the app built
+//! by the same `build_app` that `sluss serve` uses.
+
+use std::sync::{Once, OnceLock};
+
+use poem::endpoint::BoxEndpoint;
+use poem::http::{HeaderMap, Method, StatusCode};
+use poem::test::TestClient;
+use sea_orm::{ConnectionTrait, Database, Statement};
+use serde_json::{Value, json};
+use sluss_api::auth::new_token;
+use sluss_api::passwords::Passwords;
+use sluss_api::persistence::{sessions, users};
+use sluss_api::startup;
+use sluss_api::state::{AppState, AuthSettings};
+use sluss_domain::{Role, Roles};
+use uuid::Uuid;
+
+/// The password every factory-made user has.
+pub const PASSWORD: &str = "lock gates lift ideas slowly";
+
+static TRACING: Once = Once::new();
+
+fn init_tracing() {
+    TRACING.call_once(|| {
+        if std::env::var_os("TEST_LOG").is_some() {
+            let subscriber = sluss_api::telemetry::get_subscriber(
+                "debug",
+                sluss_api::telemetry::LogFormat::Compact,
+                std::io::stdout,
+            );
+            sluss_api::telemetry::init_subscriber(subscriber);
+        }
+    });
+}
+
+/// A database that exists for one test.
+enum TestDb {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let TestDb::Postgres { admin_url, name } = self {
+            let (admin_url, db_name) = (admin_url.clone(), name.clone());
+            // Drop runs outside any runtime we may block; use a thread with its own.
+            let dropped = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .ok()?;
+                runtime.block_on(async {
+                    let admin = Database::connect(admin_url.as_str()).await.ok()?;
+                    admin
+                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{db_name}\" WITH (FORCE)"))
+                        .await
+                        .ok()
+                })
+            })
+            .join();
+            if !matches!(dropped, Ok(Some(_))) {
+                eprintln!("could not drop test database {name}");
+            }
+        }
+    }
+}
+
+async fn fresh_database() -> (String, TestDb) {
+    match std::env::var("SLUSS_TEST_POSTGRES_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => {
+            let name = format!("sluss_test_{}", Uuid::now_v7().simple());
+            let admin = Database::connect(admin_url.as_str())
+                .await
+                .unwrap_or_else(|e| panic!("cannot reach SLUSS_TEST_POSTGRES_URL: {e}"));
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .unwrap_or_else(|e| panic!("cannot create test database: {e}"));
+            let base = admin_url.split('?').next().unwrap_or(&admin_url);
+            let server = base.rsplit_once('/').map_or(base, |(server, _)| server);
+            (format!("{server}/{name}"), TestDb::Postgres { admin_url, name })
+        }
+        _ => {
+            let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+            let url = format!("sqlite://{}?mode=rwc", dir.path().join("sluss.db").display());
+            (url, TestDb::Sqlite(dir))
+        }
+    }
+}
+
+/// A hash of [`PASSWORD`], computed once per test process.
+async fn password_hash(passwords: &Passwords) -> String {
+    static HASH: OnceLock<String> = OnceLock::new();
+    if let Some(hash) = HASH.get() {
+        return hash.clone();
+    }
+    let hash = passwords
+        .hash(PASSWORD.to_owned())
+        .await
+        .unwrap_or_else(|e| panic!("hash: {e}"));
+    HASH.get_or_init(|| hash).clone()
+}
+
+/// An answer of the app.
+#[derive(Debug)]
+pub struct Reply {
+    /// The status.
+    pub status: StatusCode,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The body as JSON (`Null` when empty or not JSON).
+    pub body: Value,
+    /// The body as text.
+    pub text: String,
+}
+
+impl Reply {
+    /// The status as a number.
+    pub fn code(&self) -> u16 {
+        self.status.as_u16()
+    }
+
+    /// A header as text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// A string field of the body.
+    pub fn str(&self, field: &str) -> &str {
+        self.body[field]
+            .as_str()
+            .unwrap_or_else(|| panic!("no string '{field}' in {}", self.body))
+    }
+
+    /// The `id` of the body.
+    pub fn id(&self) -> String {
+        self.str("id").to_owned()
+    }
+
+    /// Panics unless the status is `expected`, showing the body.
+    #[track_caller]
+    pub fn expect(self, expected: u16) -> Self {
+        assert_eq!(self.code(), expected, "unexpected status; body: {}", self.text);
+        self
+    }
+
+    /// Panics unless this is a problem document with `status`.
+    #[track_caller]
+    pub fn expect_problem(self, expected: u16) -> Self {
+        let reply = self.expect(expected);
+        assert_eq!(
+            reply.header("content-type"),
+            Some("application/problem+json"),
+            "{}",
+            reply.text
+        );
+        assert_eq!(reply.body["status"], json!(expected), "{}", reply.text);
+        for field in ["type", "title", "detail"] {
+            assert!(reply.body[field].is_string(), "problem without {field}: {}", reply.text);
+        }
+        reply
+    }
+}
+
+/// A signed-in user made by a factory.
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    /// The user's id.
+    pub id: String,
+    /// The user's e-mail.
+    pub email: String,
+    /// A valid bearer token.
+    pub token: String,
+}
+
+/// A running app on a fresh database.
+pub struct TestApp {
+    /// Drives the route tree in process.
+    pub client: TestClient<BoxEndpoint<'static>>,
+    /// The shared state (for direct database checks).
+    pub state: AppState,
+    _db: TestDb,
+}
+
+/// Starts the app on a fresh, migrated database.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(AuthSettings::default()).await
+}
+
+/// Starts the app with custom authentication limits.
+pub async fn spawn_app_with(auth: AuthSettings) -> TestApp {
+    init_tracing();
+    let (database_url, db) = fresh_database().await;
+    let conn = startup::connect_and_migrate(&database_url)
+        .await
+        .unwrap_or_else(|e| panic!("migrate {database_url}: {e}"));
+    let passwords = Passwords::new(2).unwrap_or_else(|e| panic!("passwords: {e}"));
+    let state = AppState::new(conn, passwords, auth);
+    TestApp {
+        client: TestClient::new(startup::build_app(state.clone())),
+        state,
+        _db: db,
+    }
+}
+
+impl TestApp {
+    /// Sends a request; `body` is sent as JSON when given.
+    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
+        let path = if path.starts_with('/') && !path.starts_with("/api/") && !is_root_path(path) {
+            format!("{}{path}", startup::API_BASE)
+        } else {
+            path.to_owned()
+        };
+        let mut request = self.client.request(method, path);
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        if let Some(body) = body {
+            request = request.body_json(&body);
+        }
+        reply_of(request.send().await.0).await
+    }
+
+    /// GET.
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
+        self.call(Method::GET, path, token, None).await
+    }
+
+    /// POST with a JSON body.
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+        self.call(Method::POST, path, token, Some(body)).await
+    }
+
+    /// PATCH with a JSON body.
+    pub async fn patch(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+        self.call(Method::PATCH, path, token, Some(body)).await
+    }
+
+    /// A signed-in user with `roles`, made directly in the database (registration and
+    /// login themselves are tested in `auth`).
+    pub async fn user(&self, roles: &[Role]) -> TestUser {
+        self.user_in(roles, None).await
+    }
+
+    /// A signed-in user of an organisation.
+    pub async fn user_in(&self, roles: &[Role], organisation: Option<&str>) -> TestUser {
+        let email = format!("{}@example.org", Uuid::now_v7().simple());
+        let now = chrono::Utc::now();
+        let row = users::insert(
+            &self.state.db,
+            users::NewUser {
+                email: email.clone(),
+                display_name: "Test User".into(),
+                organisation: organisation.map(str::to_owned),
+                roles: roles.iter().copied().collect::<Roles>(),
+                password_hash: password_hash(&self.state.passwords).await,
+            },
+            now,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("insert user: {e}"));
+        let (token, hash) = new_token();
+        sessions::create(&self.state.db, hash, row.id, now, now + chrono::Duration::hours(1))
+            .await
+            .unwrap_or_else(|e| panic!("session: {e}"));
+        TestUser {
+            id: row.id.to_string(),
+            email,
+            token,
+        }
+    }
+
+    /// A facilitator.
+    pub async fn facilitator(&self) -> TestUser {
+        self.user(&[Role::Facilitator]).await
+    }
+
+    /// A needs-owner.
+    pub async fn needs_owner(&self) -> TestUser {
+        self.user(&[Role::NeedsOwner]).await
+    }
+
+    /// An innovator.
+    pub async fn innovator(&self) -> TestUser {
+        self.user(&[Role::Innovator]).await
+    }
+
+    /// An assessor.
+    pub async fn assessor(&self) -> TestUser {
+        self.user(&[Role::Assessor]).await
+    }
+
+    /// A draft challenge of `owner`, with all content filled in.
+    pub async fn draft_challenge(&self, owner: &TestUser) -> String {
+        self.post(
+            "/challenges",
+            Some(&owner.token),
+            json!({
+                "title": "Full bins at the recycling station",
+                "summary": "Residents report full bins by QR code.",
+                "description": "Bins overflow before the emptying round comes; residents have no way to say so.",
+                "location": "Sege Park, Malmö",
+                "sdgs": [11, 12]
+            }),
+        )
+        .await
+        .expect(201)
+        .id()
+    }
+
+    /// Runs a challenge command and expects 200.
+    pub async fn challenge_command(&self, id: &str, command: &str, token: &str, body: Value) -> Reply {
+        self.post(&format!("/challenges/{id}/{command}"), Some(token), body)
+            .await
+            .expect(200)
+    }
+
+    /// A challenge of `owner`, submitted.
+    pub async fn submitted_challenge(&self, owner: &TestUser) -> String {
+        let id = self.draft_challenge(owner).await;
+        self.challenge_command(&id, "submit", &owner.token, json!({})).await;
+        id
+    }
+
+    /// A challenge of `owner`, published by `facilitator`.
+    pub async fn published_challenge(&self, owner: &TestUser, facilitator: &TestUser) -> String {
+        let id = self.submitted_challenge(owner).await;
+        self.challenge_command(&id, "publish", &facilitator.token, json!({}))
+            .await;
+        id
+    }
+
+    /// An arena created by `facilitator`, in state `planned`.
+    pub async fn planned_arena(&self, facilitator: &TestUser) -> String {
+        self.post(
+            "/arenas",
+            Some(&facilitator.token),
+            json!({ "name": "Sege Park housing competition", "kind": "hybrid", "description": "Builders and innovation teams" }),
+        )
+        .await
+        .expect(201)
+        .id()
+    }
+
+    /// An arena created and opened by `facilitator`.
+    pub async fn open_arena(&self, facilitator: &TestUser) -> String {
+        let id = self.planned_arena(facilitator).await;
+        self.post(&format!("/arenas/{id}/open"), Some(&facilitator.token), json!({}))
+            .await
+            .expect(200);
+        id
+    }
+
+    /// Counts rows with a raw SQL query returning one integer column `n`.
+    pub async fn count(&self, sql: &str) -> i64 {
+        let backend = self.state.db.get_database_backend();
+        let row = self
+            .state
+            .db
+            .query_one_raw(Statement::from_string(backend, sql.to_owned()))
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            .unwrap_or_else(|| panic!("{sql}: no row"));
+        row.try_get::<i64>("", "n").unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+}
+
+fn is_root_path(path: &str) -> bool {
+    ["/healthz", "/readyz", "/metrics", "/docs", "/nowhere"]
+        .iter()
+        .any(|root| path.starts_with(root))
+}
+
+/// Converts a poem response into a [`Reply`].
+pub async fn reply_of(response: poem::Response) -> Reply {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let text = response.into_body().into_string().await.unwrap_or_default();
+    let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+    Reply {
+        status,
+        headers,
+        body,
+        text,
+    }
+}
+
+/// A server on a real socket, for tests that need real HTTP (concurrency).
+pub struct ServedApp {
+    /// `http://127.0.0.1:PORT`.
+    pub base_url: String,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for ServedApp {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl TestApp {
+    /// Serves the same app on a free local port.
+    pub async fn serve(&self) -> ServedApp {
+        use poem::listener::{Acceptor, Listener, TcpListener};
+        let acceptor = TcpListener::bind("127.0.0.1:0")
+            .into_acceptor()
+            .await
+            .unwrap_or_else(|e| panic!("bind: {e}"));
+        let port = acceptor
+            .local_addr()
+            .first()
+            .and_then(|addr| addr.as_socket_addr().map(|a| a.port()))
+            .unwrap_or_else(|| panic!("no local address"));
+        let app = startup::build_app(self.state.clone());
+        let task = tokio::spawn(async move {
+            if let Err(e) = poem::Server::new_with_acceptor(acceptor).run(app).await {
+                eprintln!("test server stopped: {e}");
+            }
+        });
+        ServedApp {
+            base_url: format!("http://127.0.0.1:{port}{}", startup::API_BASE),
+            task,
+        }
+    }
+}
+
+/// Roles of the anonymous caller and each single-role user, for matrix tests.
+pub const CALLERS: [&str; 5] = ["anonymous", "needs_owner", "innovator", "assessor", "facilitator"];

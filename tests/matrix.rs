@@ -1,0 +1,223 @@
+//! The authorization matrix: every endpoint × every caller, in one table per resource.
+//!
+//! Each cell runs on a resource built fresh for it (a successful command changes state, so
+//! cells never share one), with a valid body, so that only authorization decides the
+//! answer. Every mismatch is collected and reported at once, which makes the table easy
+//! to fix. Check order of the spec: 401 → 400 → 404 → 403 → 422 → 409.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use poem::http::Method;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::helpers::*;
+
+/// The column does not apply: the endpoint names no challenge for an owner to own.
+const __: u16 = 0;
+
+/// `"METHOD /path"` (a `{placeholder}` names the resource built for the cell) and the
+/// status expected per caller: anonymous, a needs-owner who does not own the resource,
+/// innovator, assessor, facilitator, and the needs-owner who owns the challenge.
+type Row = (&'static str, [u16; 6]);
+
+#[rustfmt::skip]
+const AUTH: &[Row] = &[
+    //                                               anon  other innov asses facil owner
+    ("POST /auth/register",                         [201,  201,  201,  201,  201,  __ ]),
+    ("POST /auth/login",                            [200,  200,  200,  200,  200,  __ ]),
+    ("POST /auth/logout",                           [401,  204,  204,  204,  204,  __ ]),
+    ("GET /me",                                     [401,  200,  200,  200,  200,  __ ]),
+];
+
+#[rustfmt::skip]
+const USERS: &[Row] = &[
+    //                                               anon  other innov asses facil owner
+    ("GET /users",                                  [401,  403,  403,  403,  200,  __ ]),
+    ("POST /users",                                 [401,  403,  403,  403,  201,  __ ]),
+    ("GET /users/{other}",                          [401,  404,  404,  404,  200,  __ ]),
+    ("GET /users/{self}",                           [401,  200,  200,  200,  200,  __ ]),
+    ("PUT /users/{other}/roles",                    [401,  404,  404,  404,  200,  __ ]),
+    ("POST /users/{other}/deactivate",              [401,  404,  404,  404,  200,  __ ]),
+];
+
+#[rustfmt::skip]
+const ARENAS: &[Row] = &[
+    //                                               anon  other innov asses facil owner
+    ("GET /arenas",                                 [200,  200,  200,  200,  200,  __ ]),
+    ("POST /arenas",                                [401,  403,  403,  403,  201,  __ ]),
+    ("GET /arenas/{planned}",                       [404,  404,  404,  404,  200,  __ ]),
+    ("GET /arenas/{open}",                          [200,  200,  200,  200,  200,  __ ]),
+    ("PATCH /arenas/{planned}",                     [401,  404,  404,  404,  200,  __ ]),
+    ("PATCH /arenas/{open}",                        [401,  403,  403,  403,  200,  __ ]),
+    ("POST /arenas/{planned}/open",                 [401,  404,  404,  404,  200,  __ ]),
+    ("POST /arenas/{open}/close",                   [401,  403,  403,  403,  200,  __ ]),
+];
+
+#[rustfmt::skip]
+const CHALLENGES: &[Row] = &[
+    //                                               anon  other innov asses facil owner
+    ("GET /challenges",                             [200,  200,  200,  200,  200,  __ ]),
+    ("POST /challenges",                            [401,  201,  403,  403,  201,  __ ]),
+    ("GET /challenges/{draft}",                     [404,  404,  404,  404,  200,  200]),
+    ("GET /challenges/{published}",                 [200,  200,  200,  200,  200,  200]),
+    ("PATCH /challenges/{draft}",                   [401,  404,  404,  404,  200,  200]),
+    ("PATCH /challenges/{published}",               [401,  403,  403,  403,  200,  409]),
+    ("POST /challenges/{draft}/submit",             [401,  404,  404,  404,  403,  200]),
+    ("POST /challenges/{submitted}/request-changes",[401,  404,  404,  404,  200,  403]),
+    ("POST /challenges/{submitted}/publish",        [401,  404,  404,  404,  200,  403]),
+    ("POST /challenges/{published}/close",          [401,  403,  403,  403,  200,  200]),
+    ("POST /challenges/{closed}/archive",           [401,  403,  403,  403,  200,  403]),
+    ("POST /challenges/{published}/withdraw",       [401,  403,  403,  403,  200,  200]),
+    ("GET /challenges/{published}/history",         [401,  200,  200,  200,  200,  200]),
+    ("GET /challenges/{draft}/history",             [401,  404,  404,  404,  200,  200]),
+];
+
+#[rustfmt::skip]
+const OPS: &[Row] = &[
+    //                                               anon  other innov asses facil owner
+    ("GET /healthz",                                [200,  200,  200,  200,  200,  __ ]),
+    ("GET /readyz",                                 [200,  200,  200,  200,  200,  __ ]),
+    ("GET /metrics",                                [200,  200,  200,  200,  200,  __ ]),
+];
+
+/// The name of a column of the table.
+fn caller_name(column: usize) -> &'static str {
+    CALLERS.get(column).copied().unwrap_or("owner")
+}
+
+/// A valid body for an endpoint, so that only authorization decides; `account` is the
+/// e-mail of a real account (to log in with).
+fn valid_body(endpoint: &str, account: &str) -> Option<Value> {
+    let fresh_email = format!("{}@example.org", Uuid::now_v7().simple());
+    let body = match endpoint {
+        e if e.starts_with("GET ") || e == "POST /auth/logout" => return None,
+        "POST /auth/register" => {
+            json!({ "email": fresh_email, "password": PASSWORD, "display_name": "New Person", "roles": ["innovator"] })
+        }
+        "POST /users" => {
+            json!({ "email": fresh_email, "password": PASSWORD, "display_name": "New Person", "roles": ["assessor"] })
+        }
+        "POST /auth/login" => json!({ "email": account, "password": PASSWORD }),
+        "PUT /users/{other}/roles" => json!({ "roles": ["assessor"] }),
+        "POST /arenas" => json!({ "name": "Open call: mobility", "kind": "physical" }),
+        e if e.starts_with("PATCH /arenas/") => json!({ "name": "x" }),
+        e if e.starts_with("PATCH /challenges/") => json!({ "title": "x" }),
+        "POST /challenges" => json!({ "title": "Waste services for people without a car" }),
+        e if e.ends_with("/request-changes") => json!({ "feedback": "x" }),
+        e if e.ends_with("/withdraw") => json!({ "reason": "x" }),
+        _ => json!({}),
+    };
+    Some(body)
+}
+
+/// Builds the resource a placeholder names and puts its id into the path.
+async fn resolve(app: &TestApp, template: &str, owner: &TestUser, caller: Option<&TestUser>) -> String {
+    let Some((head, rest)) = template.split_once('{') else {
+        return template.to_owned();
+    };
+    let (name, tail) = rest.split_once('}').expect("a placeholder ends with }");
+    let id = match name {
+        "self" => match caller {
+            Some(caller) => caller.id.clone(),
+            None => app.innovator().await.id,
+        },
+        "other" => app.innovator().await.id,
+        "planned" => app.planned_arena(&app.facilitator().await).await,
+        "open" => app.open_arena(&app.facilitator().await).await,
+        "draft" => app.draft_challenge(owner).await,
+        "submitted" => app.submitted_challenge(owner).await,
+        "published" | "closed" => {
+            let facilitator = app.facilitator().await;
+            let id = app.published_challenge(owner, &facilitator).await;
+            if name == "closed" {
+                app.challenge_command(&id, "close", &facilitator.token, json!({})).await;
+            }
+            id
+        }
+        unknown => panic!("no fixture for {{{unknown}}}"),
+    };
+    format!("{head}{id}{tail}")
+}
+
+/// Sends one cell's request: a fresh owner and resource, and the caller of the column.
+async fn run_cell(app: &TestApp, endpoint: &str, column: usize) -> Reply {
+    let owner = app.needs_owner().await;
+    let caller = match caller_name(column) {
+        "anonymous" => None,
+        "needs_owner" => Some(app.needs_owner().await),
+        "innovator" => Some(app.innovator().await),
+        "assessor" => Some(app.assessor().await),
+        "facilitator" => Some(app.facilitator().await),
+        _ => Some(owner.clone()),
+    };
+    let (method, template) = endpoint.split_once(' ').expect("a row reads \"METHOD /path\"");
+    let method = Method::from_bytes(method.as_bytes()).expect("an HTTP method");
+    let path = resolve(app, template, &owner, caller.as_ref()).await;
+    let body = valid_body(endpoint, &owner.email);
+    let token = caller.as_ref().map(|c| c.token.as_str());
+    app.call(method, &path, token, body).await
+}
+
+/// Why a reply does not match the expected status, if it does not; an error must also be
+/// a problem document.
+fn mismatch(reply: Reply, expected: u16) -> Option<String> {
+    let text = reply.text.clone();
+    if reply.code() != expected {
+        return Some(format!("expected {expected}, got {}; body: {text}", reply.code()));
+    }
+    if expected < 400 {
+        return None;
+    }
+    catch_unwind(AssertUnwindSafe(|| reply.expect_problem(expected)))
+        .err()
+        .map(|_| format!("{expected} as expected, but not a problem document: {text}"))
+}
+
+/// Walks a table on one app and fails once, listing every cell that differs.
+async fn walk(table: &[Row]) {
+    let app = spawn_app().await;
+    let mut mismatches = Vec::new();
+    for &(endpoint, expected) in table {
+        for (column, &status) in expected.iter().enumerate() {
+            if status == __ {
+                continue;
+            }
+            let reply = run_cell(&app, endpoint, column).await;
+            if let Some(why) = mismatch(reply, status) {
+                mismatches.push(format!("{endpoint} as {}: {why}", caller_name(column)));
+            }
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} cell(s) differ from the table:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn every_caller_gets_the_tabled_status_from_the_auth_endpoints() {
+    walk(AUTH).await;
+}
+
+#[tokio::test]
+async fn every_caller_gets_the_tabled_status_from_the_user_endpoints() {
+    walk(USERS).await;
+}
+
+#[tokio::test]
+async fn every_caller_gets_the_tabled_status_from_the_arena_endpoints() {
+    walk(ARENAS).await;
+}
+
+#[tokio::test]
+async fn every_caller_gets_the_tabled_status_from_the_challenge_endpoints() {
+    walk(CHALLENGES).await;
+}
+
+#[tokio::test]
+async fn every_caller_gets_the_tabled_status_from_the_ops_endpoints() {
+    walk(OPS).await;
+}

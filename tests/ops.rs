@@ -1,0 +1,62 @@
+//! Liveness, readiness, metrics and the docs page.
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn healthz_answers_ok() {
+    let app = spawn_app().await;
+    let reply = app.get("/healthz", None).await.expect(200);
+    assert_eq!(reply.text, "ok");
+}
+
+#[tokio::test]
+async fn readyz_answers_ready_when_the_database_is_reachable() {
+    let app = spawn_app().await;
+    let reply = app.get("/readyz", None).await.expect(200);
+    assert_eq!(reply.text, "ready");
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_operation_and_status() {
+    let app = spawn_app().await;
+    app.get("/challenges", None).await.expect(200);
+    app.get("/me", None).await.expect(401);
+    let text = app.get("/metrics", None).await.expect(200).text;
+    assert!(
+        text.contains(r#"sluss_http_requests_total{method="GET",operation="list_challenges",status="200"} 1"#),
+        "{text}"
+    );
+    assert!(text.contains(r#"operation="get_me",status="401"} 1"#), "{text}");
+    assert!(text.contains("sluss_http_request_duration_seconds_bucket"), "{text}");
+}
+
+#[tokio::test]
+async fn every_response_carries_a_request_id() {
+    let app = spawn_app().await;
+    let ok = app.get("/challenges", None).await;
+    let error = app.get("/nowhere", None).await.expect_problem(404);
+    assert!(ok.header("x-request-id").is_some_and(|id| !id.is_empty()));
+    assert!(error.header("x-request-id").is_some_and(|id| !id.is_empty()));
+}
+
+#[tokio::test]
+async fn an_incoming_request_id_is_reused() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .get("/healthz")
+        .header("x-request-id", "trace-42")
+        .send()
+        .await;
+    let reply = reply_of(response.0).await;
+    assert_eq!(reply.header("x-request-id"), Some("trace-42"));
+}
+
+#[tokio::test]
+async fn the_docs_page_and_the_live_spec_are_served() {
+    let app = spawn_app().await;
+    let docs = app.get("/docs", None).await.expect(200);
+    assert!(docs.text.contains("swagger"), "docs page is not the interactive UI");
+    let spec = app.get("/api/v1/openapi.json", None).await.expect(200);
+    assert_eq!(spec.body["info"]["title"], "sluss");
+}
