@@ -13,14 +13,16 @@ use crate::passwords::Passwords;
 use crate::routes::arenas::ArenasApi;
 use crate::routes::auth::AuthApi;
 use crate::routes::challenges::ChallengesApi;
+use crate::routes::ideas::IdeasApi;
 use crate::routes::ops;
+use crate::routes::questions::QuestionsApi;
 use crate::routes::users::UsersApi;
 use crate::state::{AppState, AuthSettings};
 
 /// The base path of the versioned API.
 pub const API_BASE: &str = "/api/v1";
 
-type Apis = (AuthApi, UsersApi, ArenasApi, ChallengesApi);
+type Apis = (AuthApi, UsersApi, ArenasApi, ChallengesApi, QuestionsApi, IdeasApi);
 
 fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
     let apis = (
@@ -28,6 +30,8 @@ fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
         UsersApi { state: state.clone() },
         ArenasApi { state: state.clone() },
         ChallengesApi { state: state.clone() },
+        QuestionsApi { state: state.clone() },
+        IdeasApi { state: state.clone() },
     );
     OpenApiService::new(apis, "sluss", env!("CARGO_PKG_VERSION"))
         .description(

@@ -11,6 +11,7 @@
 pub mod arena;
 pub mod challenge;
 pub mod error;
+pub mod idea;
 pub mod ids;
 pub mod password;
 pub mod role;

@@ -7,6 +7,9 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_create_foundation;
+mod m20261125_000002_create_ideas_and_questions;
+
+pub use m20261125_000002_create_ideas_and_questions::PG_SEARCH_EXPRESSION;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -14,6 +17,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261125_000001_create_foundation::Migration)]
+        vec![
+            Box::new(m20261125_000001_create_foundation::Migration),
+            Box::new(m20261125_000002_create_ideas_and_questions::Migration),
+        ]
     }
 }

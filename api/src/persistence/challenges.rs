@@ -1,9 +1,10 @@
 //! Challenges.
 
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter};
 use sluss_domain::challenge::{Challenge, ChallengeState};
 use sluss_domain::{Actor, UserId};
+use sluss_migrations::PG_SEARCH_EXPRESSION;
 use uuid::Uuid;
 
 use super::entities::challenges;
@@ -68,8 +69,8 @@ pub struct ChallengeFilter {
     pub owner_id: Option<Uuid>,
     /// Only tagged with this UN goal.
     pub sdg: Option<u8>,
-    /// Only with this text in title, summary or description.
-    pub text: Option<String>,
+    /// Only with every one of these words (as prefixes) in title, summary or description.
+    pub words: Option<Vec<String>>,
 }
 
 /// A page of the challenges `viewer` may see, newest first.
@@ -104,22 +105,37 @@ pub async fn list(
     if let Some(sdg) = filter.sdg {
         select = select.filter(challenges::Column::Sdgs.like(format!("%,{sdg},%")));
     }
-    if let Some(text) = filter.text.as_deref() {
-        let pattern = format!("%{}%", escape_like(&text.to_lowercase()));
-        let matches = |column: challenges::Column| Expr::expr(Func::lower(Expr::col(column))).like(pattern.as_str());
-        select = select.filter(
-            Condition::any()
-                .add(matches(challenges::Column::Title))
-                .add(matches(challenges::Column::Summary))
-                .add(matches(challenges::Column::Description)),
-        );
+    if let Some(words) = filter.words.as_deref() {
+        select = select.filter(text_search(db.get_database_backend(), words));
     }
     keyset_page(db, select, challenges::Column::Id, |c| c.id, after, limit).await
 }
 
-/// Drops LIKE wildcards from user text so they match literally enough (`%` and `_` become spaces).
-fn escape_like(text: &str) -> String {
-    text.replace(['%', '_', '\\'], " ")
+/// Splits a search text into at most eight lower-cased words of letters and digits.
+pub fn search_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .take(8)
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Full-text match of every word as a prefix: FTS5 on SQLite, `tsvector` on PostgreSQL
+/// (the expression repeats the indexed one so the GIN index serves it).
+fn text_search(backend: DbBackend, words: &[String]) -> SimpleExpr {
+    match backend {
+        DbBackend::Postgres => {
+            let query = words.iter().map(|w| format!("{w}:*")).collect::<Vec<_>>().join(" & ");
+            Expr::cust_with_values(format!("{PG_SEARCH_EXPRESSION} @@ to_tsquery('simple', ?)"), [query])
+        }
+        _ => {
+            let query = words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" ");
+            Expr::cust_with_values(
+                "\"challenges\".\"id\" IN (SELECT challenge_id FROM challenges_fts WHERE challenges_fts MATCH ?)",
+                [query],
+            )
+        }
+    }
 }
 
 /// Writes the fields set on `changes` if the row still has `version`, bumping it.

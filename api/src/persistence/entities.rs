@@ -155,3 +155,66 @@ pub mod events {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// Ideas (steps 2 to 5).
+pub mod ideas {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `ideas`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "ideas")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub challenge_id: Uuid,
+        /// Copied from the challenge (which never changes owner) so visibility filters need no join.
+        pub challenge_owner_id: Uuid,
+        pub innovator_id: Uuid,
+        pub title: String,
+        pub summary: String,
+        pub description: String,
+        /// Co-applicants as a JSON array of `{name, email}`.
+        pub team: String,
+        /// SDG numbers as `,3,11,`.
+        pub sdgs: String,
+        pub state: String,
+        pub version: i64,
+        pub submitted_at: Option<DateTimeUtc>,
+        pub rubric_id: Option<Uuid>,
+        pub decision_outcome: Option<String>,
+        pub decision_feedback: Option<String>,
+        pub decided_at: Option<DateTimeUtc>,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Questions on challenges.
+pub mod questions {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `questions`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "questions")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub challenge_id: Uuid,
+        pub text: String,
+        pub asked_by: Uuid,
+        pub asked_at: DateTimeUtc,
+        pub answer_text: Option<String>,
+        pub answered_by: Option<Uuid>,
+        pub answered_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -8,6 +8,8 @@ pub mod arenas;
 pub mod challenges;
 pub mod entities;
 pub mod events;
+pub mod ideas;
+pub mod questions;
 pub mod sessions;
 pub mod throttle;
 pub mod users;

@@ -380,7 +380,7 @@ impl ChallengesApi {
         owner_id: Query<Option<Uuid>>,
         /// Only tagged with this UN goal (1..17).
         sdg: Query<Option<i64>>,
-        /// Only with this text in title, summary or description.
+        /// Only with every word of this text (as word prefixes) in title, summary or description.
         q: Query<Option<String>>,
         /// Page size, 1..200 (default 50).
         limit: Query<Option<u32>>,
@@ -390,14 +390,19 @@ impl ChallengesApi {
         let (limit, after) = page_request(limit.0, cursor.0.as_deref())?;
         let mut checks = Checks::new();
         let sdg = sdg.0.and_then(|goal| checks.sdgs("sdg", &[goal]).first().copied());
-        let text = checks.optional_text("q", q.0.as_deref(), QUERY_MAX);
+        let words = checks
+            .optional_text("q", q.0.as_deref(), QUERY_MAX)
+            .map(|text| repo::search_words(&text));
+        if words.as_ref().is_some_and(Vec::is_empty) {
+            checks.fail("q", "must contain a word");
+        }
         checks.finish().map_err(Refusal::Invalid)?;
         let filter = ChallengeFilter {
             state: state.0.map(Into::into),
             arena_id: arena_id.0,
             owner_id: owner_id.0,
             sdg,
-            text,
+            words,
         };
         let viewer = caller.actor();
         let page = repo::list(&self.state.db, viewer, &filter, after, limit).await?;

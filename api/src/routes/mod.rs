@@ -4,7 +4,9 @@
 pub mod arenas;
 pub mod auth;
 pub mod challenges;
+pub mod ideas;
 pub mod ops;
+pub mod questions;
 pub mod text;
 pub mod users;
 
@@ -28,6 +30,10 @@ pub enum ApiTags {
     Arenas,
     /// Step 1: challenges written by needs-owners.
     Challenges,
+    /// Step 2: questions on published challenges.
+    Questions,
+    /// Step 2: ideas submitted to challenges.
+    Ideas,
 }
 
 /// Default page size.

@@ -1,0 +1,101 @@
+//! Ideas.
+
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
+use sluss_domain::idea::{Idea, IdeaState};
+use sluss_domain::{Actor, UserId};
+use uuid::Uuid;
+
+use super::entities::ideas;
+use super::{Page, RepoError, keyset_page, stored};
+
+/// The domain state stored on a row.
+pub fn state_of(row: &ideas::Model) -> Result<IdeaState, RepoError> {
+    stored(IdeaState::parse(&row.state), "ideas.state", &row.state)
+}
+
+/// What the rules need of a row.
+pub fn to_domain(row: &ideas::Model) -> Result<Idea, RepoError> {
+    Ok(Idea {
+        innovator_id: UserId(row.innovator_id),
+        challenge_owner_id: UserId(row.challenge_owner_id),
+        state: state_of(row)?,
+        ever_submitted: row.submitted_at.is_some(),
+        title: row.title.clone(),
+        summary: row.summary.clone(),
+        description: row.description.clone(),
+    })
+}
+
+/// Stores a new idea.
+pub async fn insert(db: &impl ConnectionTrait, idea: ideas::ActiveModel) -> Result<ideas::Model, RepoError> {
+    Ok(idea.insert(db).await?)
+}
+
+/// The idea with this id.
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<ideas::Model>, RepoError> {
+    Ok(ideas::Entity::find_by_id(id).one(db).await?)
+}
+
+/// Filters of the idea lists.
+#[derive(Debug, Default, Clone)]
+pub struct IdeaFilter {
+    /// Only this state.
+    pub state: Option<IdeaState>,
+    /// Only on this challenge.
+    pub challenge_id: Option<Uuid>,
+    /// Only the viewer's own.
+    pub mine: bool,
+}
+
+/// A page of the ideas `viewer` may see, newest first: all for facilitators; otherwise
+/// their own, and the submitted ideas on challenges they own.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    viewer: &Actor,
+    filter: &IdeaFilter,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Page<ideas::Model>, RepoError> {
+    let me = viewer.id.as_uuid();
+    let mut select = ideas::Entity::find();
+    if filter.mine {
+        select = select.filter(ideas::Column::InnovatorId.eq(me));
+    } else if !viewer.is_facilitator() {
+        select = select.filter(
+            Condition::any().add(ideas::Column::InnovatorId.eq(me)).add(
+                Condition::all()
+                    .add(ideas::Column::ChallengeOwnerId.eq(me))
+                    .add(ideas::Column::SubmittedAt.is_not_null()),
+            ),
+        );
+    }
+    if let Some(state) = filter.state {
+        select = select.filter(ideas::Column::State.eq(state.as_str()));
+    }
+    if let Some(challenge_id) = filter.challenge_id {
+        select = select.filter(ideas::Column::ChallengeId.eq(challenge_id));
+    }
+    keyset_page(db, select, ideas::Column::Id, |i| i.id, after, limit).await
+}
+
+/// Writes the fields set on `changes` if the row still has `version`, bumping it.
+pub async fn update(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    version: i64,
+    changes: ideas::ActiveModel,
+) -> Result<ideas::Model, RepoError> {
+    let result = ideas::Entity::update_many()
+        .set(changes)
+        .col_expr(ideas::Column::Version, Expr::col(ideas::Column::Version).add(1))
+        .filter(ideas::Column::Id.eq(id))
+        .filter(ideas::Column::Version.eq(version))
+        .exec(db)
+        .await?;
+    let row = find(db, id).await?.ok_or(RepoError::NotFound)?;
+    if result.rows_affected == 0 {
+        return Err(RepoError::StaleVersion { current: row.version });
+    }
+    Ok(row)
+}

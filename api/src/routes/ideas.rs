@@ -1,0 +1,636 @@
+//! Step 2, the matching arena: innovators' ideas on published challenges.
+
+use chrono::{DateTime, Utc};
+use poem_openapi::param::{Header, Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::{Enum, Object, OpenApi};
+use sea_orm::Set;
+use sluss_domain::challenge::{self as challenge_rules};
+use sluss_domain::idea::{self as rules, DecisionOutcome, IdeaCommand, IdeaEvent, IdeaFacts, IdeaState};
+use sluss_domain::validate::Checks;
+use sluss_domain::{Actor, Refusal};
+use uuid::Uuid;
+
+use super::challenges::{Event, event_from_row};
+use super::text::Text;
+use super::{ApiResult, ApiTags, Created, Expected, Versioned, check_version, etag, expected_version, page_request};
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::persistence::entities::ideas as rows;
+use crate::persistence::ideas::{self as repo, IdeaFilter};
+use crate::persistence::{begin_write, challenges, events, stored};
+use crate::state::AppState;
+
+const TITLE_MAX: usize = 200;
+const SUMMARY_MAX: usize = 1_000;
+const DESCRIPTION_MAX: usize = 20_000;
+const TEAM_MAX: usize = 20;
+const NAME_MAX: usize = 200;
+
+/// Where an idea is in its lifecycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum ApiIdeaState {
+    /// Being written.
+    Draft,
+    /// Sent to the challenge.
+    Submitted,
+    /// Being scored.
+    InAssessment,
+    /// Chosen for the next step.
+    Qualified,
+    /// Not chosen.
+    NotQualified,
+    /// In incubation.
+    InIncubation,
+    /// Being tested.
+    InTesting,
+    /// Test done.
+    Completed,
+    /// Stopped by the team.
+    Discontinued,
+    /// Taken back.
+    Withdrawn,
+}
+
+impl From<IdeaState> for ApiIdeaState {
+    fn from(state: IdeaState) -> Self {
+        match state {
+            IdeaState::Draft => Self::Draft,
+            IdeaState::Submitted => Self::Submitted,
+            IdeaState::InAssessment => Self::InAssessment,
+            IdeaState::Qualified => Self::Qualified,
+            IdeaState::NotQualified => Self::NotQualified,
+            IdeaState::InIncubation => Self::InIncubation,
+            IdeaState::InTesting => Self::InTesting,
+            IdeaState::Completed => Self::Completed,
+            IdeaState::Discontinued => Self::Discontinued,
+            IdeaState::Withdrawn => Self::Withdrawn,
+        }
+    }
+}
+
+impl From<ApiIdeaState> for IdeaState {
+    fn from(state: ApiIdeaState) -> Self {
+        match state {
+            ApiIdeaState::Draft => Self::Draft,
+            ApiIdeaState::Submitted => Self::Submitted,
+            ApiIdeaState::InAssessment => Self::InAssessment,
+            ApiIdeaState::Qualified => Self::Qualified,
+            ApiIdeaState::NotQualified => Self::NotQualified,
+            ApiIdeaState::InIncubation => Self::InIncubation,
+            ApiIdeaState::InTesting => Self::InTesting,
+            ApiIdeaState::Completed => Self::Completed,
+            ApiIdeaState::Discontinued => Self::Discontinued,
+            ApiIdeaState::Withdrawn => Self::Withdrawn,
+        }
+    }
+}
+
+/// The outcome of assessment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum ApiDecisionOutcome {
+    /// Goes on.
+    Qualified,
+    /// Stops here.
+    NotQualified,
+}
+
+impl From<DecisionOutcome> for ApiDecisionOutcome {
+    fn from(outcome: DecisionOutcome) -> Self {
+        match outcome {
+            DecisionOutcome::Qualified => Self::Qualified,
+            DecisionOutcome::NotQualified => Self::NotQualified,
+        }
+    }
+}
+
+impl From<ApiDecisionOutcome> for DecisionOutcome {
+    fn from(outcome: ApiDecisionOutcome) -> Self {
+        match outcome {
+            ApiDecisionOutcome::Qualified => Self::Qualified,
+            ApiDecisionOutcome::NotQualified => Self::NotQualified,
+        }
+    }
+}
+
+/// A co-applicant.
+#[derive(Debug, Clone, PartialEq, Eq, Object, serde::Serialize, serde::Deserialize)]
+pub struct TeamMember {
+    /// Name.
+    pub name: String,
+    /// E-mail address.
+    pub email: String,
+}
+
+/// A co-applicant as sent by a client.
+#[derive(Debug, Clone, Object)]
+pub struct NewTeamMember {
+    /// Name.
+    pub name: Text,
+    /// E-mail address.
+    pub email: Text,
+}
+
+/// The team's decision and why.
+#[derive(Debug, Clone, Object)]
+pub struct Decision {
+    /// Qualified or not.
+    pub outcome: ApiDecisionOutcome,
+    /// Why, for the innovator.
+    pub feedback: String,
+    /// When.
+    pub decided_at: DateTime<Utc>,
+}
+
+/// An innovator's answer to a challenge.
+#[derive(Debug, Clone, Object)]
+pub struct Idea {
+    /// Identifier.
+    pub id: Uuid,
+    /// The challenge it answers.
+    pub challenge_id: Uuid,
+    /// Its innovator.
+    pub innovator_id: Uuid,
+    /// Title.
+    pub title: String,
+    /// Summary.
+    pub summary: String,
+    /// Description.
+    pub description: String,
+    /// Co-applicants.
+    pub team: Vec<TeamMember>,
+    /// UN Sustainable Development Goals (1..17).
+    pub sdgs: Vec<u8>,
+    /// Lifecycle state.
+    pub state: ApiIdeaState,
+    /// Optimistic-concurrency version.
+    pub version: i64,
+    /// The decision, once assessed.
+    pub decision: Option<Decision>,
+    /// When it was first submitted.
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+super::list_page!(IdeaPage, Idea);
+
+impl Idea {
+    /// The API form of a stored idea.
+    pub fn from_row(row: rows::Model) -> Result<Self, ApiError> {
+        let state = repo::state_of(&row)?;
+        let team: Vec<TeamMember> = stored(serde_json::from_str(&row.team).ok(), "ideas.team", &row.team)?;
+        let decision = match (row.decision_outcome.as_deref(), row.decision_feedback, row.decided_at) {
+            (Some(outcome), Some(feedback), Some(decided_at)) => Some(Decision {
+                outcome: stored(DecisionOutcome::parse(outcome), "ideas.decision_outcome", outcome)?.into(),
+                feedback,
+                decided_at,
+            }),
+            _ => None,
+        };
+        Ok(Self {
+            id: row.id,
+            challenge_id: row.challenge_id,
+            innovator_id: row.innovator_id,
+            title: row.title,
+            summary: row.summary,
+            description: row.description,
+            team,
+            sdgs: challenges::sdgs_from_stored(&row.sdgs)?,
+            state: state.into(),
+            version: row.version,
+            decision,
+            submitted_at: row.submitted_at,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+fn versioned(row: rows::Model) -> ApiResult<Versioned<Idea>> {
+    let version = row.version;
+    Ok(Versioned::Ok(Json(Idea::from_row(row)?), etag(version)))
+}
+
+/// The body of `POST /challenges/{id}/ideas`. Summary and description may stay empty
+/// while drafting; submitting needs them.
+#[derive(Debug, Object)]
+pub struct NewIdea {
+    /// Title.
+    pub title: Text,
+    /// Summary.
+    #[oai(default)]
+    pub summary: Text,
+    /// Description.
+    #[oai(default)]
+    pub description: Text,
+    /// Co-applicants (at most 20).
+    #[oai(default)]
+    pub team: Vec<NewTeamMember>,
+    /// UN goals (1..17).
+    #[oai(default)]
+    pub sdgs: Vec<i64>,
+}
+
+/// The body of `PATCH /ideas/{id}`: only the fields given change.
+#[derive(Debug, Object)]
+pub struct IdeaPatch {
+    /// Title.
+    pub title: Option<Text>,
+    /// Summary.
+    pub summary: Option<Text>,
+    /// Description.
+    pub description: Option<Text>,
+    /// The whole team, replacing the old one.
+    pub team: Option<Vec<NewTeamMember>>,
+    /// UN goals.
+    pub sdgs: Option<Vec<i64>>,
+    /// The version read; stale answers 409.
+    pub expected_version: Option<i64>,
+}
+
+/// The optional body of `submit`.
+#[derive(Debug, Object)]
+pub struct IdeaVersionOnly {
+    /// The version read; stale answers 409.
+    pub expected_version: Option<i64>,
+}
+
+/// The optional body of `withdraw`.
+#[derive(Debug, Object)]
+pub struct IdeaWithdrawBody {
+    /// Why, if the innovator wishes to say.
+    pub reason: Option<Text>,
+    /// The version read; stale answers 409.
+    pub expected_version: Option<i64>,
+}
+
+fn check_team(checks: &mut Checks, team: &[NewTeamMember]) -> String {
+    if team.len() > TEAM_MAX {
+        checks.fail("team", format!("at most {TEAM_MAX} co-applicants"));
+    }
+    let members: Vec<TeamMember> = team
+        .iter()
+        .map(|member| TeamMember {
+            name: checks.required_text("team.name", &member.name, NAME_MAX),
+            email: checks.email("team.email", &member.email),
+        })
+        .collect();
+    serde_json::to_string(&members).unwrap_or_else(|_| "[]".to_owned())
+}
+
+/// The data of an event, without its type tag.
+fn payload_of(event: &IdeaEvent) -> serde_json::Value {
+    let mut value = serde_json::to_value(event).unwrap_or_default();
+    if let Some(object) = value.as_object_mut() {
+        object.remove("type");
+    }
+    value
+}
+
+/// Ideas.
+pub struct IdeasApi {
+    /// Shared state.
+    pub state: AppState,
+}
+
+impl IdeasApi {
+    /// Loads an idea the actor may see (404 otherwise).
+    async fn load_visible(&self, id: Uuid, actor: &Actor) -> Result<rows::Model, ApiError> {
+        let row = repo::find(&self.state.db, id).await?.ok_or_else(ApiError::not_found)?;
+        if !rules::can_view(&repo::to_domain(&row)?, Some(actor), false) {
+            return Err(ApiError::not_found());
+        }
+        Ok(row)
+    }
+
+    /// Runs one command in one transaction: load, decide, guarded update, append events.
+    pub async fn command(
+        &self,
+        id: Uuid,
+        actor: &Actor,
+        expected: Option<Expected>,
+        command: IdeaCommand,
+    ) -> ApiResult<Versioned<Idea>> {
+        let now = Utc::now();
+        let tx = begin_write(&self.state.db).await.map_err(|e| ApiError::internal(&e))?;
+        let row = repo::find(&tx, id).await?.ok_or_else(ApiError::not_found)?;
+        let idea = repo::to_domain(&row)?;
+        let challenge = challenges::find(&tx, row.challenge_id)
+            .await?
+            .ok_or_else(ApiError::not_found)?;
+        let facts = IdeaFacts::at(now, challenges::state_of(&challenge)?, challenge.ideas_close_at);
+        let produced = rules::decide(&idea, &command, Some(actor), false, &facts)?;
+        check_version(expected, row.version)?;
+
+        let mut changes = rows::ActiveModel {
+            updated_at: Set(now),
+            ..Default::default()
+        };
+        let mut state = idea.state;
+        for event in &produced {
+            match event {
+                IdeaEvent::Submitted if row.submitted_at.is_none() => changes.submitted_at = Set(Some(now)),
+                IdeaEvent::AssessmentStarted { rubric_id } => changes.rubric_id = Set(Some(*rubric_id)),
+                IdeaEvent::Decided { outcome, feedback } => {
+                    changes.decision_outcome = Set(Some(outcome.as_str().to_owned()));
+                    changes.decision_feedback = Set(Some(feedback.clone()));
+                    changes.decided_at = Set(Some(now));
+                }
+                IdeaEvent::Submitted
+                | IdeaEvent::IncubationStarted { .. }
+                | IdeaEvent::TestingStarted { .. }
+                | IdeaEvent::Completed { .. }
+                | IdeaEvent::Discontinued { .. }
+                | IdeaEvent::Withdrawn { .. } => {}
+            }
+            state = rules::evolve(state, event);
+        }
+        changes.state = Set(state.as_str().to_owned());
+        let updated = repo::update(&tx, id, row.version, changes).await?;
+        let mut from = idea.state;
+        for event in &produced {
+            let to = rules::evolve(from, event);
+            events::append(
+                &tx,
+                events::NewEvent {
+                    subject_type: "idea",
+                    subject_id: id,
+                    command: event.command(),
+                    from_state: Some(from.as_str()),
+                    to_state: to.as_str(),
+                    actor_id: actor.id.as_uuid(),
+                    at: now,
+                    payload: payload_of(event),
+                },
+            )
+            .await?;
+            from = to;
+        }
+        tx.commit().await.map_err(|e| ApiError::internal(&e))?;
+        versioned(updated)
+    }
+}
+
+#[OpenApi(tag = "ApiTags::Ideas")]
+impl IdeasApi {
+    /// Draft an idea on a published challenge (innovators).
+    #[oai(path = "/challenges/:id/ideas", method = "post", operation_id = "create_idea")]
+    async fn create_idea(&self, caller: Caller, id: Path<Uuid>, body: Json<NewIdea>) -> ApiResult<Created<Idea>> {
+        let actor = caller.actor();
+        let challenge = challenges::find(&self.state.db, id.0)
+            .await?
+            .ok_or_else(ApiError::not_found)?;
+        let challenge_domain = challenges::to_domain(&challenge)?;
+        if !challenge_rules::can_view(&challenge_domain, Some(actor)) {
+            return Err(ApiError::not_found());
+        }
+        if let Err(refusal @ Refusal::NotPermitted(_)) = rules::authorize_create(actor, challenge_domain.state) {
+            return Err(refusal.into());
+        }
+        let body = body.0;
+        let mut checks = Checks::new();
+        let title = checks.required_text("title", &body.title, TITLE_MAX);
+        let summary = checks.draft_text("summary", &body.summary, SUMMARY_MAX);
+        let description = checks.draft_text("description", &body.description, DESCRIPTION_MAX);
+        let team = check_team(&mut checks, &body.team);
+        let sdgs = checks.sdgs("sdgs", &body.sdgs);
+        checks.finish().map_err(Refusal::Invalid)?;
+        rules::authorize_create(actor, challenge_domain.state)?;
+
+        let now = Utc::now();
+        let idea_id = Uuid::now_v7();
+        let tx = begin_write(&self.state.db).await.map_err(|e| ApiError::internal(&e))?;
+        let row = repo::insert(
+            &tx,
+            rows::ActiveModel {
+                id: Set(idea_id),
+                challenge_id: Set(challenge.id),
+                challenge_owner_id: Set(challenge.owner_id),
+                innovator_id: Set(actor.id.as_uuid()),
+                title: Set(title),
+                summary: Set(summary),
+                description: Set(description),
+                team: Set(team),
+                sdgs: Set(challenges::sdgs_to_stored(&sdgs)),
+                state: Set(IdeaState::Draft.as_str().to_owned()),
+                version: Set(1),
+                submitted_at: Set(None),
+                rubric_id: Set(None),
+                decision_outcome: Set(None),
+                decision_feedback: Set(None),
+                decided_at: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+            },
+        )
+        .await?;
+        events::append(
+            &tx,
+            events::NewEvent {
+                subject_type: "idea",
+                subject_id: idea_id,
+                command: "create",
+                from_state: None,
+                to_state: IdeaState::Draft.as_str(),
+                actor_id: actor.id.as_uuid(),
+                at: now,
+                payload: serde_json::json!({ "challenge_id": challenge.id }),
+            },
+        )
+        .await?;
+        tx.commit().await.map_err(|e| ApiError::internal(&e))?;
+        let version = row.version;
+        Ok(Created::Created(Json(Idea::from_row(row)?), etag(version)))
+    }
+
+    /// The ideas on a challenge that the caller may see, newest first.
+    #[oai(
+        path = "/challenges/:id/ideas",
+        method = "get",
+        operation_id = "list_challenge_ideas"
+    )]
+    async fn list_challenge_ideas(
+        &self,
+        caller: Caller,
+        id: Path<Uuid>,
+        /// Only in this state.
+        state: Query<Option<ApiIdeaState>>,
+        /// Page size, 1..200 (default 50).
+        limit: Query<Option<u32>>,
+        /// The `next_cursor` of the previous page.
+        cursor: Query<Option<String>>,
+    ) -> ApiResult<Json<IdeaPage>> {
+        let actor = caller.actor();
+        let challenge = challenges::find(&self.state.db, id.0)
+            .await?
+            .ok_or_else(ApiError::not_found)?;
+        if !challenge_rules::can_view(&challenges::to_domain(&challenge)?, Some(actor)) {
+            return Err(ApiError::not_found());
+        }
+        let (limit, after) = page_request(limit.0, cursor.0.as_deref())?;
+        let filter = IdeaFilter {
+            state: state.0.map(Into::into),
+            challenge_id: Some(id.0),
+            mine: false,
+        };
+        let page = repo::list(&self.state.db, actor, &filter, after, limit).await?;
+        Ok(Json(super::to_list_page(page, Idea::from_row)?.into()))
+    }
+
+    /// The ideas the caller may see, newest first.
+    #[oai(path = "/ideas", method = "get", operation_id = "list_ideas")]
+    async fn list_ideas(
+        &self,
+        caller: Caller,
+        /// Only in this state.
+        state: Query<Option<ApiIdeaState>>,
+        /// Only on this challenge.
+        challenge_id: Query<Option<Uuid>>,
+        /// Only the caller's own ideas.
+        mine: Query<Option<bool>>,
+        /// Page size, 1..200 (default 50).
+        limit: Query<Option<u32>>,
+        /// The `next_cursor` of the previous page.
+        cursor: Query<Option<String>>,
+    ) -> ApiResult<Json<IdeaPage>> {
+        let (limit, after) = page_request(limit.0, cursor.0.as_deref())?;
+        let filter = IdeaFilter {
+            state: state.0.map(Into::into),
+            challenge_id: challenge_id.0,
+            mine: mine.0.unwrap_or(false),
+        };
+        let page = repo::list(&self.state.db, caller.actor(), &filter, after, limit).await?;
+        Ok(Json(super::to_list_page(page, Idea::from_row)?.into()))
+    }
+
+    /// Read an idea.
+    #[oai(path = "/ideas/:id", method = "get", operation_id = "get_idea")]
+    async fn get_idea(&self, caller: Caller, id: Path<Uuid>) -> ApiResult<Versioned<Idea>> {
+        versioned(self.load_visible(id.0, caller.actor()).await?)
+    }
+
+    /// Edit an idea while it is a draft (its innovator).
+    #[oai(path = "/ideas/:id", method = "patch", operation_id = "update_idea")]
+    async fn update_idea(
+        &self,
+        caller: Caller,
+        id: Path<Uuid>,
+        /// `"N"`: the version read; stale answers 412.
+        #[oai(name = "If-Match")]
+        if_match: Header<Option<String>>,
+        body: Json<IdeaPatch>,
+    ) -> ApiResult<Versioned<Idea>> {
+        let actor = caller.actor();
+        let patch = body.0;
+        let tx = begin_write(&self.state.db).await.map_err(|e| ApiError::internal(&e))?;
+        let row = repo::find(&tx, id.0).await?.ok_or_else(ApiError::not_found)?;
+        let idea = repo::to_domain(&row)?;
+        if let Err(refusal @ (Refusal::NotVisible | Refusal::NotPermitted(_))) =
+            rules::authorize_edit(&idea, Some(actor), false)
+        {
+            return Err(refusal.into());
+        }
+        let mut checks = Checks::new();
+        let mut changes = rows::ActiveModel::default();
+        let mut changed = Vec::new();
+        if let Some(title) = &patch.title {
+            changes.title = Set(checks.required_text("title", title, TITLE_MAX));
+            changed.push("title");
+        }
+        if let Some(summary) = &patch.summary {
+            changes.summary = Set(checks.draft_text("summary", summary, SUMMARY_MAX));
+            changed.push("summary");
+        }
+        if let Some(description) = &patch.description {
+            changes.description = Set(checks.draft_text("description", description, DESCRIPTION_MAX));
+            changed.push("description");
+        }
+        if let Some(team) = &patch.team {
+            changes.team = Set(check_team(&mut checks, team));
+            changed.push("team");
+        }
+        if let Some(sdgs) = &patch.sdgs {
+            changes.sdgs = Set(challenges::sdgs_to_stored(&checks.sdgs("sdgs", sdgs)));
+            changed.push("sdgs");
+        }
+        checks.finish().map_err(Refusal::Invalid)?;
+        rules::authorize_edit(&idea, Some(actor), false)?;
+        check_version(
+            expected_version(if_match.0.as_deref(), patch.expected_version)?,
+            row.version,
+        )?;
+        let now = Utc::now();
+        changes.updated_at = Set(now);
+        let updated = repo::update(&tx, id.0, row.version, changes).await?;
+        events::append(
+            &tx,
+            events::NewEvent {
+                subject_type: "idea",
+                subject_id: id.0,
+                command: "edit",
+                from_state: Some(idea.state.as_str()),
+                to_state: idea.state.as_str(),
+                actor_id: actor.id.as_uuid(),
+                at: now,
+                payload: serde_json::json!({ "fields": changed }),
+            },
+        )
+        .await?;
+        tx.commit().await.map_err(|e| ApiError::internal(&e))?;
+        versioned(updated)
+    }
+
+    /// Send the idea to its challenge while the challenge takes ideas (its innovator).
+    #[oai(path = "/ideas/:id/submit", method = "post", operation_id = "submit_idea")]
+    async fn submit_idea(
+        &self,
+        caller: Caller,
+        id: Path<Uuid>,
+        /// `"N"`: the version read; stale answers 412.
+        #[oai(name = "If-Match")]
+        if_match: Header<Option<String>>,
+        body: Json<Option<IdeaVersionOnly>>,
+    ) -> ApiResult<Versioned<Idea>> {
+        let expected = expected_version(if_match.0.as_deref(), body.0.and_then(|b| b.expected_version))?;
+        self.command(id.0, caller.actor(), expected, IdeaCommand::Submit).await
+    }
+
+    /// Take the idea back from any non-terminal state (its innovator).
+    #[oai(path = "/ideas/:id/withdraw", method = "post", operation_id = "withdraw_idea")]
+    async fn withdraw_idea(
+        &self,
+        caller: Caller,
+        id: Path<Uuid>,
+        /// `"N"`: the version read; stale answers 412.
+        #[oai(name = "If-Match")]
+        if_match: Header<Option<String>>,
+        body: Json<Option<IdeaWithdrawBody>>,
+    ) -> ApiResult<Versioned<Idea>> {
+        let (reason, body_version) = body
+            .0
+            .map_or((None, None), |b| (b.reason.map(Text::into_inner), b.expected_version));
+        let expected = expected_version(if_match.0.as_deref(), body_version)?;
+        self.command(id.0, caller.actor(), expected, IdeaCommand::Withdraw { reason })
+            .await
+    }
+
+    /// The idea's history, oldest first. The needs-owner sees it from submission on.
+    #[oai(path = "/ideas/:id/history", method = "get", operation_id = "idea_history")]
+    async fn idea_history(&self, caller: Caller, id: Path<Uuid>) -> ApiResult<Json<Vec<Event>>> {
+        let actor = caller.actor();
+        let row = self.load_visible(id.0, actor).await?;
+        let insider = actor.is_facilitator() || actor.id.as_uuid() == row.innovator_id;
+        let history = events::for_subject(&self.state.db, id.0)
+            .await?
+            .into_iter()
+            .filter(|event| insider || !matches!(event.command.as_str(), "create" | "edit"))
+            .map(event_from_row)
+            .collect();
+        Ok(Json(history))
+    }
+}

@@ -1,0 +1,707 @@
+//! Steps 2 to 5 as seen by one idea: its lifecycle from draft to a completed test.
+//!
+//! `draft → submitted → in_assessment → qualified | not_qualified`;
+//! `qualified → in_incubation → in_testing → completed`; `qualified → in_testing`;
+//! `discontinued` from qualified, in_incubation, in_testing; `withdrawn` by its innovator
+//! from any non-terminal state.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::challenge::ChallengeState;
+use crate::error::Refusal;
+use crate::ids::UserId;
+use crate::role::Actor;
+use crate::validate::Checks;
+
+/// Longest free text of a command (feedback, plan, results, …).
+pub const TEXT_MAX: usize = 20_000;
+/// Longest short field (site, host).
+pub const SHORT_MAX: usize = 200;
+
+/// Where an idea is in its lifecycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdeaState {
+    /// Being written by its innovator.
+    Draft,
+    /// Sent to the challenge.
+    Submitted,
+    /// Being scored by a panel.
+    InAssessment,
+    /// Chosen for the next step.
+    Qualified,
+    /// Not chosen (terminal).
+    NotQualified,
+    /// Supported by an incubator or similar.
+    InIncubation,
+    /// Tested at a real site.
+    InTesting,
+    /// Test done (terminal).
+    Completed,
+    /// Stopped by the innovation team (terminal).
+    Discontinued,
+    /// Taken back by its innovator (terminal).
+    Withdrawn,
+}
+
+impl IdeaState {
+    /// Every state, in lifecycle order.
+    pub const ALL: [IdeaState; 10] = [
+        IdeaState::Draft,
+        IdeaState::Submitted,
+        IdeaState::InAssessment,
+        IdeaState::Qualified,
+        IdeaState::NotQualified,
+        IdeaState::InIncubation,
+        IdeaState::InTesting,
+        IdeaState::Completed,
+        IdeaState::Discontinued,
+        IdeaState::Withdrawn,
+    ];
+
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IdeaState::Draft => "draft",
+            IdeaState::Submitted => "submitted",
+            IdeaState::InAssessment => "in_assessment",
+            IdeaState::Qualified => "qualified",
+            IdeaState::NotQualified => "not_qualified",
+            IdeaState::InIncubation => "in_incubation",
+            IdeaState::InTesting => "in_testing",
+            IdeaState::Completed => "completed",
+            IdeaState::Discontinued => "discontinued",
+            IdeaState::Withdrawn => "withdrawn",
+        }
+    }
+
+    /// Parses the snake_case name.
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|state| state.as_str() == value)
+    }
+
+    /// Whether nothing more can happen to the idea.
+    pub fn is_terminal(self) -> bool {
+        match self {
+            IdeaState::NotQualified | IdeaState::Completed | IdeaState::Discontinued | IdeaState::Withdrawn => true,
+            IdeaState::Draft
+            | IdeaState::Submitted
+            | IdeaState::InAssessment
+            | IdeaState::Qualified
+            | IdeaState::InIncubation
+            | IdeaState::InTesting => false,
+        }
+    }
+}
+
+/// The team's decision after assessment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionOutcome {
+    /// Goes on to incubation or testing.
+    Qualified,
+    /// Stops here.
+    NotQualified,
+}
+
+impl DecisionOutcome {
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DecisionOutcome::Qualified => "qualified",
+            DecisionOutcome::NotQualified => "not_qualified",
+        }
+    }
+
+    /// Parses the snake_case name.
+    pub fn parse(value: &str) -> Option<Self> {
+        [DecisionOutcome::Qualified, DecisionOutcome::NotQualified]
+            .into_iter()
+            .find(|o| o.as_str() == value)
+    }
+}
+
+/// How a test ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TestOutcome {
+    /// The host adopts the solution.
+    Adopted,
+    /// Adopted and spread to more sites.
+    Scaled,
+    /// Promising; needs more work.
+    NeedsFurtherDevelopment,
+    /// Not adopted.
+    NotAdopted,
+}
+
+impl TestOutcome {
+    /// Every outcome.
+    pub const ALL: [TestOutcome; 4] = [
+        TestOutcome::Adopted,
+        TestOutcome::Scaled,
+        TestOutcome::NeedsFurtherDevelopment,
+        TestOutcome::NotAdopted,
+    ];
+
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TestOutcome::Adopted => "adopted",
+            TestOutcome::Scaled => "scaled",
+            TestOutcome::NeedsFurtherDevelopment => "needs_further_development",
+            TestOutcome::NotAdopted => "not_adopted",
+        }
+    }
+
+    /// Parses the snake_case name.
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.as_str() == value)
+    }
+
+    /// Whether the outcome counts as adoption in the funnel report.
+    pub fn is_adoption(self) -> bool {
+        match self {
+            TestOutcome::Adopted | TestOutcome::Scaled => true,
+            TestOutcome::NeedsFurtherDevelopment | TestOutcome::NotAdopted => false,
+        }
+    }
+}
+
+/// What the rules need to know of an idea.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Idea {
+    /// The innovator who wrote it.
+    pub innovator_id: UserId,
+    /// The needs-owner of its challenge.
+    pub challenge_owner_id: UserId,
+    /// The current state.
+    pub state: IdeaState,
+    /// Whether it was ever submitted (the needs-owner sees it from then on).
+    pub ever_submitted: bool,
+    /// Title.
+    pub title: String,
+    /// Summary.
+    pub summary: String,
+    /// Description.
+    pub description: String,
+}
+
+/// A change of state asked for by an actor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdeaCommand {
+    /// The innovator sends the idea to the challenge.
+    Submit,
+    /// The facilitator starts assessment, with a rubric or the default one.
+    StartAssessment {
+        /// The rubric chosen (the API resolves the default).
+        rubric_id: Uuid,
+    },
+    /// The facilitator decides after assessment.
+    Decide {
+        /// Qualified or not.
+        outcome: DecisionOutcome,
+        /// Why, for the innovator.
+        feedback: String,
+    },
+    /// The facilitator starts incubation.
+    StartIncubation {
+        /// The incubator, science park or business support.
+        support_organisation_id: Uuid,
+        /// The plan.
+        plan: String,
+    },
+    /// The facilitator starts a test at a site.
+    StartTesting {
+        /// Where.
+        site: String,
+        /// Who hosts it.
+        host: String,
+        /// First day.
+        starts_on: NaiveDate,
+        /// Last day.
+        ends_on: NaiveDate,
+        /// What success looks like.
+        success_criteria: String,
+    },
+    /// The facilitator records how the test ended.
+    Complete {
+        /// The outcome.
+        outcome: TestOutcome,
+        /// What was measured.
+        results: String,
+        /// What was learned.
+        lessons_learned: String,
+    },
+    /// The facilitator stops the idea.
+    Discontinue {
+        /// Why.
+        reason: String,
+    },
+    /// The innovator takes the idea back.
+    Withdraw {
+        /// Why, if they wish to say.
+        reason: Option<String>,
+    },
+}
+
+impl IdeaCommand {
+    /// The snake_case command name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            IdeaCommand::Submit => "submit",
+            IdeaCommand::StartAssessment { .. } => "start_assessment",
+            IdeaCommand::Decide { .. } => "decide",
+            IdeaCommand::StartIncubation { .. } => "start_incubation",
+            IdeaCommand::StartTesting { .. } => "start_testing",
+            IdeaCommand::Complete { .. } => "complete",
+            IdeaCommand::Discontinue { .. } => "discontinue",
+            IdeaCommand::Withdraw { .. } => "withdraw",
+        }
+    }
+}
+
+/// What the API layer read for the rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdeaFacts {
+    /// The current time.
+    pub now: DateTime<Utc>,
+    /// The state of the idea's challenge.
+    pub challenge_state: ChallengeState,
+    /// When the challenge stops taking ideas.
+    pub ideas_close_at: Option<DateTime<Utc>>,
+    /// Scorecards submitted for the idea.
+    pub scorecards_submitted: u32,
+    /// Scorecards the rubric requires before a decision.
+    pub scorecards_required: u32,
+    /// Fields whose referenced record does not exist (e.g. `rubric_id`).
+    pub missing_references: Vec<&'static str>,
+}
+
+impl IdeaFacts {
+    /// Facts for commands that need only the time and the challenge.
+    pub fn at(now: DateTime<Utc>, challenge_state: ChallengeState, ideas_close_at: Option<DateTime<Utc>>) -> Self {
+        Self {
+            now,
+            challenge_state,
+            ideas_close_at,
+            scorecards_submitted: 0,
+            scorecards_required: 0,
+            missing_references: Vec::new(),
+        }
+    }
+}
+
+/// What happened, with its data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum IdeaEvent {
+    /// Sent to the challenge.
+    Submitted,
+    /// Assessment started.
+    AssessmentStarted {
+        /// The rubric used.
+        rubric_id: Uuid,
+    },
+    /// Decided.
+    Decided {
+        /// Qualified or not.
+        outcome: DecisionOutcome,
+        /// Why.
+        feedback: String,
+    },
+    /// Incubation started.
+    IncubationStarted {
+        /// The support organisation.
+        support_organisation_id: Uuid,
+        /// The plan.
+        plan: String,
+    },
+    /// Test started.
+    TestingStarted {
+        /// Where.
+        site: String,
+        /// Who hosts it.
+        host: String,
+        /// First day.
+        starts_on: NaiveDate,
+        /// Last day.
+        ends_on: NaiveDate,
+        /// What success looks like.
+        success_criteria: String,
+    },
+    /// Test completed.
+    Completed {
+        /// The outcome.
+        outcome: TestOutcome,
+        /// What was measured.
+        results: String,
+        /// What was learned.
+        lessons_learned: String,
+    },
+    /// Stopped by the team.
+    Discontinued {
+        /// Why.
+        reason: String,
+    },
+    /// Taken back.
+    Withdrawn {
+        /// Why.
+        reason: Option<String>,
+    },
+}
+
+impl IdeaEvent {
+    /// The snake_case name of the command that caused it.
+    pub fn command(&self) -> &'static str {
+        match self {
+            IdeaEvent::Submitted => "submit",
+            IdeaEvent::AssessmentStarted { .. } => "start_assessment",
+            IdeaEvent::Decided { .. } => "decide",
+            IdeaEvent::IncubationStarted { .. } => "start_incubation",
+            IdeaEvent::TestingStarted { .. } => "start_testing",
+            IdeaEvent::Completed { .. } => "complete",
+            IdeaEvent::Discontinued { .. } => "discontinue",
+            IdeaEvent::Withdrawn { .. } => "withdraw",
+        }
+    }
+
+    /// The state the event leads to.
+    pub fn to_state(&self) -> IdeaState {
+        match self {
+            IdeaEvent::Submitted => IdeaState::Submitted,
+            IdeaEvent::AssessmentStarted { .. } => IdeaState::InAssessment,
+            IdeaEvent::Decided {
+                outcome: DecisionOutcome::Qualified,
+                ..
+            } => IdeaState::Qualified,
+            IdeaEvent::Decided {
+                outcome: DecisionOutcome::NotQualified,
+                ..
+            } => IdeaState::NotQualified,
+            IdeaEvent::IncubationStarted { .. } => IdeaState::InIncubation,
+            IdeaEvent::TestingStarted { .. } => IdeaState::InTesting,
+            IdeaEvent::Completed { .. } => IdeaState::Completed,
+            IdeaEvent::Discontinued { .. } => IdeaState::Discontinued,
+            IdeaEvent::Withdrawn { .. } => IdeaState::Withdrawn,
+        }
+    }
+}
+
+/// Folds an event into a state. Total: every event names the state it leads to.
+pub fn evolve(_state: IdeaState, event: &IdeaEvent) -> IdeaState {
+    event.to_state()
+}
+
+/// Who may see an idea: the innovation team; its innovator; the challenge's needs-owner
+/// once it has been submitted; an assessor assigned to it.
+pub fn can_view(idea: &Idea, actor: Option<&Actor>, assigned_assessor: bool) -> bool {
+    let Some(actor) = actor else {
+        return false;
+    };
+    actor.is_facilitator()
+        || actor.id == idea.innovator_id
+        || (actor.id == idea.challenge_owner_id && idea.ever_submitted)
+        || assigned_assessor
+}
+
+/// Who may draft an idea: innovators, on a challenge that is published.
+pub fn authorize_create(actor: &Actor, challenge_state: ChallengeState) -> Result<(), Refusal> {
+    if !actor.has(crate::role::Role::Innovator) {
+        return Err(Refusal::not_permitted("only innovators write ideas"));
+    }
+    match challenge_state {
+        ChallengeState::Published => Ok(()),
+        ChallengeState::Draft
+        | ChallengeState::Submitted
+        | ChallengeState::ChangesRequested
+        | ChallengeState::Closed
+        | ChallengeState::Archived
+        | ChallengeState::Withdrawn => Err(Refusal::GuardFailed("the challenge does not take ideas".into())),
+    }
+}
+
+/// Who may edit an idea's content: its innovator, while it is a draft.
+pub fn authorize_edit(idea: &Idea, actor: Option<&Actor>, assigned_assessor: bool) -> Result<(), Refusal> {
+    if !can_view(idea, actor, assigned_assessor) {
+        return Err(Refusal::NotVisible);
+    }
+    if actor.is_none_or(|a| a.id != idea.innovator_id) {
+        return Err(Refusal::not_permitted("only the idea's innovator edits it"));
+    }
+    match idea.state {
+        IdeaState::Draft => Ok(()),
+        IdeaState::Submitted
+        | IdeaState::InAssessment
+        | IdeaState::Qualified
+        | IdeaState::NotQualified
+        | IdeaState::InIncubation
+        | IdeaState::InTesting
+        | IdeaState::Completed
+        | IdeaState::Discontinued
+        | IdeaState::Withdrawn => Err(Refusal::InvalidTransition {
+            from: idea.state.as_str(),
+            command: "edit",
+        }),
+    }
+}
+
+fn authorize_command(idea: &Idea, command: &IdeaCommand, actor: &Actor) -> Result<(), Refusal> {
+    let is_innovator = actor.id == idea.innovator_id;
+    let (allowed, reason) = match command {
+        IdeaCommand::Submit => (is_innovator, "only the idea's innovator submits it"),
+        IdeaCommand::Withdraw { .. } => (is_innovator, "only the idea's innovator withdraws it"),
+        IdeaCommand::StartAssessment { .. }
+        | IdeaCommand::Decide { .. }
+        | IdeaCommand::StartIncubation { .. }
+        | IdeaCommand::StartTesting { .. }
+        | IdeaCommand::Complete { .. }
+        | IdeaCommand::Discontinue { .. } => (actor.is_facilitator(), "only facilitators run this step"),
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(Refusal::not_permitted(reason))
+    }
+}
+
+fn check_values(command: &IdeaCommand, facts: &IdeaFacts) -> Result<(), Refusal> {
+    let mut checks = Checks::new();
+    match command {
+        IdeaCommand::Decide { feedback, .. } => {
+            checks.required_text("feedback", feedback, TEXT_MAX);
+        }
+        IdeaCommand::StartIncubation { plan, .. } => {
+            checks.required_text("plan", plan, TEXT_MAX);
+        }
+        IdeaCommand::StartTesting {
+            site,
+            host,
+            starts_on,
+            ends_on,
+            success_criteria,
+        } => {
+            checks.required_text("site", site, SHORT_MAX);
+            checks.required_text("host", host, SHORT_MAX);
+            checks.required_text("success_criteria", success_criteria, TEXT_MAX);
+            if ends_on < starts_on {
+                checks.fail("ends_on", "must not be before starts_on");
+            }
+        }
+        IdeaCommand::Complete {
+            results,
+            lessons_learned,
+            ..
+        } => {
+            checks.required_text("results", results, TEXT_MAX);
+            checks.required_text("lessons_learned", lessons_learned, TEXT_MAX);
+        }
+        IdeaCommand::Discontinue { reason } => {
+            checks.required_text("reason", reason, TEXT_MAX);
+        }
+        IdeaCommand::Withdraw { reason } => {
+            checks.optional_text("reason", reason.as_deref(), TEXT_MAX);
+        }
+        IdeaCommand::Submit | IdeaCommand::StartAssessment { .. } => {}
+    }
+    for field in &facts.missing_references {
+        checks.fail(field, "no such record");
+    }
+    checks.finish().map_err(Refusal::Invalid)
+}
+
+fn trimmed(text: &str) -> String {
+    text.trim().to_owned()
+}
+
+/// Decides a command: the events it causes, or why it is refused.
+pub fn decide(
+    idea: &Idea,
+    command: &IdeaCommand,
+    actor: Option<&Actor>,
+    assigned_assessor: bool,
+    facts: &IdeaFacts,
+) -> Result<Vec<IdeaEvent>, Refusal> {
+    if !can_view(idea, actor, assigned_assessor) {
+        return Err(Refusal::NotVisible);
+    }
+    let Some(actor) = actor else {
+        return Err(Refusal::NotVisible);
+    };
+    authorize_command(idea, command, actor)?;
+    check_values(command, facts)?;
+
+    use IdeaState as S;
+    let refuse = || Refusal::InvalidTransition {
+        from: idea.state.as_str(),
+        command: command.name(),
+    };
+    let event = match (idea.state, command) {
+        (S::Draft, IdeaCommand::Submit) => {
+            let mut checks = Checks::new();
+            checks.required_text("title", &idea.title, usize::MAX);
+            checks.required_text("summary", &idea.summary, usize::MAX);
+            checks.required_text("description", &idea.description, usize::MAX);
+            checks.finish().map_err(Refusal::Invalid)?;
+            if facts.challenge_state != ChallengeState::Published {
+                return Err(Refusal::GuardFailed("the challenge no longer takes ideas".into()));
+            }
+            if facts.ideas_close_at.is_some_and(|close| facts.now >= close) {
+                return Err(Refusal::GuardFailed("the challenge closed for ideas".into()));
+            }
+            IdeaEvent::Submitted
+        }
+        (S::Submitted, IdeaCommand::StartAssessment { rubric_id }) => {
+            IdeaEvent::AssessmentStarted { rubric_id: *rubric_id }
+        }
+        (S::InAssessment, IdeaCommand::Decide { outcome, feedback }) => {
+            if facts.scorecards_submitted < facts.scorecards_required {
+                return Err(Refusal::GuardFailed(format!(
+                    "{} of {} required scorecards are in",
+                    facts.scorecards_submitted, facts.scorecards_required
+                )));
+            }
+            IdeaEvent::Decided {
+                outcome: *outcome,
+                feedback: trimmed(feedback),
+            }
+        }
+        (
+            S::Qualified,
+            IdeaCommand::StartIncubation {
+                support_organisation_id,
+                plan,
+            },
+        ) => IdeaEvent::IncubationStarted {
+            support_organisation_id: *support_organisation_id,
+            plan: trimmed(plan),
+        },
+        (
+            S::Qualified | S::InIncubation,
+            IdeaCommand::StartTesting {
+                site,
+                host,
+                starts_on,
+                ends_on,
+                success_criteria,
+            },
+        ) => IdeaEvent::TestingStarted {
+            site: trimmed(site),
+            host: trimmed(host),
+            starts_on: *starts_on,
+            ends_on: *ends_on,
+            success_criteria: trimmed(success_criteria),
+        },
+        (
+            S::InTesting,
+            IdeaCommand::Complete {
+                outcome,
+                results,
+                lessons_learned,
+            },
+        ) => IdeaEvent::Completed {
+            outcome: *outcome,
+            results: trimmed(results),
+            lessons_learned: trimmed(lessons_learned),
+        },
+        (S::Qualified | S::InIncubation | S::InTesting, IdeaCommand::Discontinue { reason }) => {
+            IdeaEvent::Discontinued {
+                reason: trimmed(reason),
+            }
+        }
+        (
+            S::Draft | S::Submitted | S::InAssessment | S::Qualified | S::InIncubation | S::InTesting,
+            IdeaCommand::Withdraw { reason },
+        ) => IdeaEvent::Withdrawn {
+            reason: reason
+                .as_deref()
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+                .map(str::to_owned),
+        },
+        (
+            S::Submitted
+            | S::InAssessment
+            | S::Qualified
+            | S::NotQualified
+            | S::InIncubation
+            | S::InTesting
+            | S::Completed
+            | S::Discontinued
+            | S::Withdrawn,
+            IdeaCommand::Submit,
+        )
+        | (
+            S::Draft
+            | S::InAssessment
+            | S::Qualified
+            | S::NotQualified
+            | S::InIncubation
+            | S::InTesting
+            | S::Completed
+            | S::Discontinued
+            | S::Withdrawn,
+            IdeaCommand::StartAssessment { .. },
+        )
+        | (
+            S::Draft
+            | S::Submitted
+            | S::Qualified
+            | S::NotQualified
+            | S::InIncubation
+            | S::InTesting
+            | S::Completed
+            | S::Discontinued
+            | S::Withdrawn,
+            IdeaCommand::Decide { .. },
+        )
+        | (
+            S::Draft
+            | S::Submitted
+            | S::InAssessment
+            | S::NotQualified
+            | S::InIncubation
+            | S::InTesting
+            | S::Completed
+            | S::Discontinued
+            | S::Withdrawn,
+            IdeaCommand::StartIncubation { .. },
+        )
+        | (
+            S::Draft
+            | S::Submitted
+            | S::InAssessment
+            | S::NotQualified
+            | S::InTesting
+            | S::Completed
+            | S::Discontinued
+            | S::Withdrawn,
+            IdeaCommand::StartTesting { .. },
+        )
+        | (
+            S::Draft
+            | S::Submitted
+            | S::InAssessment
+            | S::Qualified
+            | S::NotQualified
+            | S::InIncubation
+            | S::Completed
+            | S::Discontinued
+            | S::Withdrawn,
+            IdeaCommand::Complete { .. },
+        )
+        | (
+            S::Draft | S::Submitted | S::InAssessment | S::NotQualified | S::Completed | S::Discontinued | S::Withdrawn,
+            IdeaCommand::Discontinue { .. },
+        )
+        | (S::NotQualified | S::Completed | S::Discontinued | S::Withdrawn, IdeaCommand::Withdraw { .. }) => {
+            return Err(refuse());
+        }
+    };
+    Ok(vec![event])
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,1028 @@
+use chrono::{Duration, TimeZone, Utc};
+use proptest::prelude::*;
+use uuid::Uuid;
+
+use super::*;
+use crate::role::Role;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+fn date(year: i32, month: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, month, day).unwrap_or_default()
+}
+
+/// A published challenge without a deadline, and enough scorecards for a decision.
+fn facts() -> IdeaFacts {
+    IdeaFacts {
+        now: now(),
+        challenge_state: ChallengeState::Published,
+        ideas_close_at: None,
+        scorecards_submitted: 2,
+        scorecards_required: 2,
+        missing_references: Vec::new(),
+    }
+}
+
+fn actor(roles: &[Role]) -> Actor {
+    Actor {
+        id: UserId(Uuid::now_v7()),
+        roles: roles.iter().copied().collect(),
+    }
+}
+
+/// The cast of one idea: its innovator, the challenge's needs-owner, and a facilitator.
+struct Cast {
+    innovator: Actor,
+    owner: Actor,
+    facilitator: Actor,
+}
+
+fn cast() -> Cast {
+    Cast {
+        innovator: actor(&[Role::Innovator]),
+        owner: actor(&[Role::NeedsOwner]),
+        facilitator: actor(&[Role::Facilitator]),
+    }
+}
+
+/// An idea in `state`; it counts as ever submitted unless it is a draft.
+fn idea(cast: &Cast, state: IdeaState) -> Idea {
+    Idea {
+        innovator_id: cast.innovator.id,
+        challenge_owner_id: cast.owner.id,
+        state,
+        ever_submitted: state != IdeaState::Draft,
+        title: "Waste pick-up for people without a car".into(),
+        summary: "A cargo-bike round collects bulky waste on request".into(),
+        description: "Residents book a pick-up by QR code at the recycling station.".into(),
+    }
+}
+
+fn submit() -> IdeaCommand {
+    IdeaCommand::Submit
+}
+
+fn start_assessment() -> IdeaCommand {
+    IdeaCommand::StartAssessment { rubric_id: Uuid::nil() }
+}
+
+fn decide_command(outcome: DecisionOutcome, feedback: &str) -> IdeaCommand {
+    IdeaCommand::Decide {
+        outcome,
+        feedback: feedback.into(),
+    }
+}
+
+fn start_incubation(plan: &str) -> IdeaCommand {
+    IdeaCommand::StartIncubation {
+        support_organisation_id: Uuid::nil(),
+        plan: plan.into(),
+    }
+}
+
+fn start_testing(site: &str, host: &str, starts_on: NaiveDate, ends_on: NaiveDate, criteria: &str) -> IdeaCommand {
+    IdeaCommand::StartTesting {
+        site: site.into(),
+        host: host.into(),
+        starts_on,
+        ends_on,
+        success_criteria: criteria.into(),
+    }
+}
+
+fn a_test() -> IdeaCommand {
+    start_testing(
+        "Sege Park block 4",
+        "MKB Fastighets AB",
+        date(2027, 3, 1),
+        date(2027, 8, 31),
+        "Half the households book at least once",
+    )
+}
+
+fn complete(outcome: TestOutcome, results: &str, lessons_learned: &str) -> IdeaCommand {
+    IdeaCommand::Complete {
+        outcome,
+        results: results.into(),
+        lessons_learned: lessons_learned.into(),
+    }
+}
+
+fn discontinue(reason: &str) -> IdeaCommand {
+    IdeaCommand::Discontinue { reason: reason.into() }
+}
+
+fn withdraw(reason: Option<&str>) -> IdeaCommand {
+    IdeaCommand::Withdraw {
+        reason: reason.map(str::to_owned),
+    }
+}
+
+/// One valid command of each kind (decide twice: once per outcome).
+fn all_commands() -> Vec<IdeaCommand> {
+    vec![
+        submit(),
+        start_assessment(),
+        decide_command(DecisionOutcome::Qualified, "Strong need fit"),
+        decide_command(DecisionOutcome::NotQualified, "Too close to an existing service"),
+        start_incubation("Three months at the science park"),
+        a_test(),
+        complete(TestOutcome::Adopted, "62% booked", "Cargo bikes need a charging spot"),
+        discontinue("The team left the project"),
+        withdraw(Some("Moved to another city")),
+    ]
+}
+
+/// Whether the innovator (rather than a facilitator) runs the command.
+fn run_by_innovator(command: &IdeaCommand) -> bool {
+    matches!(command, IdeaCommand::Submit | IdeaCommand::Withdraw { .. })
+}
+
+/// The table of §3: (from, command) → to.
+fn expected(from: IdeaState, command: &IdeaCommand) -> Option<IdeaState> {
+    use IdeaState as S;
+    match (from, command) {
+        (S::Draft, IdeaCommand::Submit) => Some(S::Submitted),
+        (S::Submitted, IdeaCommand::StartAssessment { .. }) => Some(S::InAssessment),
+        (
+            S::InAssessment,
+            IdeaCommand::Decide {
+                outcome: DecisionOutcome::Qualified,
+                ..
+            },
+        ) => Some(S::Qualified),
+        (
+            S::InAssessment,
+            IdeaCommand::Decide {
+                outcome: DecisionOutcome::NotQualified,
+                ..
+            },
+        ) => Some(S::NotQualified),
+        (S::Qualified, IdeaCommand::StartIncubation { .. }) => Some(S::InIncubation),
+        (S::Qualified | S::InIncubation, IdeaCommand::StartTesting { .. }) => Some(S::InTesting),
+        (S::InTesting, IdeaCommand::Complete { .. }) => Some(S::Completed),
+        (S::Qualified | S::InIncubation | S::InTesting, IdeaCommand::Discontinue { .. }) => Some(S::Discontinued),
+        (
+            S::Draft | S::Submitted | S::InAssessment | S::Qualified | S::InIncubation | S::InTesting,
+            IdeaCommand::Withdraw { .. },
+        ) => Some(S::Withdrawn),
+        _ => None,
+    }
+}
+
+/// The field names of an `Invalid` refusal, or a panic naming what came instead.
+fn invalid_fields(result: Result<Vec<IdeaEvent>, Refusal>) -> Vec<String> {
+    match result {
+        Err(Refusal::Invalid(errors)) => errors.into_iter().map(|e| e.field).collect(),
+        other => panic!("expected 422, got {other:?}"),
+    }
+}
+
+fn long(chars: usize) -> String {
+    "x".repeat(chars)
+}
+
+#[test]
+fn every_state_and_command_follows_the_table() {
+    let cast = cast();
+    for state in IdeaState::ALL {
+        for command in all_commands() {
+            let who = if run_by_innovator(&command) {
+                &cast.innovator
+            } else {
+                &cast.facilitator
+            };
+            let result = decide(&idea(&cast, state), &command, Some(who), false, &facts());
+            match expected(state, &command) {
+                Some(to) => {
+                    let events = result.unwrap_or_else(|r| panic!("{state:?} {command:?} refused: {r:?}"));
+                    assert_eq!(events.len(), 1, "{state:?} {command:?}");
+                    assert_eq!(events[0].to_state(), to, "{state:?} {command:?}");
+                    assert_eq!(evolve(state, &events[0]), to, "{state:?} {command:?}");
+                    assert_eq!(events[0].command(), command.name());
+                }
+                None => assert_eq!(
+                    result,
+                    Err(Refusal::InvalidTransition {
+                        from: state.as_str(),
+                        command: command.name()
+                    }),
+                    "{state:?} {command:?}"
+                ),
+            }
+        }
+    }
+}
+
+#[test]
+fn an_actor_holding_both_roles_runs_the_whole_table_on_their_own_idea() {
+    let both = actor(&[Role::Innovator, Role::Facilitator]);
+    let mut cast = cast();
+    cast.innovator = both.clone();
+    for state in IdeaState::ALL {
+        for command in all_commands() {
+            let result = decide(&idea(&cast, state), &command, Some(&both), false, &facts());
+            assert_eq!(
+                result.ok().map(|events| events[0].to_state()),
+                expected(state, &command),
+                "{state:?} {command:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn innovator_submits_a_draft() {
+    let cast = cast();
+    let result = decide(
+        &idea(&cast, IdeaState::Draft),
+        &submit(),
+        Some(&cast.innovator),
+        false,
+        &facts(),
+    );
+    assert_eq!(result, Ok(vec![IdeaEvent::Submitted]));
+}
+
+#[test]
+fn facilitator_cannot_submit_or_withdraw_someone_elses_idea() {
+    let cast = cast();
+    let draft = idea(&cast, IdeaState::Draft);
+    for command in [submit(), withdraw(None)] {
+        let result = decide(&draft, &command, Some(&cast.facilitator), false, &facts());
+        assert!(matches!(result, Err(Refusal::NotPermitted(_))), "{command:?}");
+    }
+}
+
+#[test]
+fn another_innovator_cannot_submit_even_when_assigned_to_see_it() {
+    let cast = cast();
+    let other = actor(&[Role::Innovator, Role::Assessor]);
+    let result = decide(&idea(&cast, IdeaState::Draft), &submit(), Some(&other), true, &facts());
+    assert!(matches!(result, Err(Refusal::NotPermitted(_))));
+}
+
+#[test]
+fn innovator_cannot_run_the_facilitator_steps() {
+    let cast = cast();
+    for (state, command) in [
+        (IdeaState::Submitted, start_assessment()),
+        (
+            IdeaState::InAssessment,
+            decide_command(DecisionOutcome::Qualified, "Good"),
+        ),
+        (IdeaState::Qualified, start_incubation("A plan")),
+        (IdeaState::Qualified, a_test()),
+        (
+            IdeaState::InTesting,
+            complete(TestOutcome::Scaled, "Results", "Lessons"),
+        ),
+        (IdeaState::InTesting, discontinue("Out of money")),
+    ] {
+        let result = decide(&idea(&cast, state), &command, Some(&cast.innovator), false, &facts());
+        assert!(matches!(result, Err(Refusal::NotPermitted(_))), "{command:?}");
+    }
+}
+
+#[test]
+fn needs_owner_and_assigned_assessor_see_but_may_not_act() {
+    let cast = cast();
+    let assessor = actor(&[Role::Assessor]);
+    let in_assessment = idea(&cast, IdeaState::InAssessment);
+    let command = decide_command(DecisionOutcome::Qualified, "Good");
+    for (who, assigned) in [(&cast.owner, false), (&assessor, true)] {
+        let result = decide(&in_assessment, &command, Some(who), assigned, &facts());
+        assert!(matches!(result, Err(Refusal::NotPermitted(_))), "{who:?}");
+        let result = decide(&in_assessment, &withdraw(None), Some(who), assigned, &facts());
+        assert!(matches!(result, Err(Refusal::NotPermitted(_))), "{who:?}");
+    }
+}
+
+#[test]
+fn other_innovators_and_anonymous_callers_never_see_an_idea() {
+    let cast = cast();
+    let other = actor(&[Role::Innovator]);
+    for state in IdeaState::ALL {
+        let subject = idea(&cast, state);
+        assert!(!can_view(&subject, Some(&other), false), "{state:?}");
+        assert!(!can_view(&subject, None, false), "{state:?}");
+        for command in all_commands() {
+            assert_eq!(
+                decide(&subject, &command, Some(&other), false, &facts()),
+                Err(Refusal::NotVisible),
+                "{state:?} {command:?}"
+            );
+            assert_eq!(
+                decide(&subject, &command, None, false, &facts()),
+                Err(Refusal::NotVisible),
+                "{state:?} {command:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn unassigned_assessors_and_other_needs_owners_do_not_see_an_idea() {
+    let cast = cast();
+    let submitted = idea(&cast, IdeaState::Submitted);
+    for role in [Role::Assessor, Role::NeedsOwner] {
+        let stranger = actor(&[role]);
+        assert!(!can_view(&submitted, Some(&stranger), false), "{role:?}");
+        assert_eq!(
+            decide(&submitted, &start_assessment(), Some(&stranger), false, &facts()),
+            Err(Refusal::NotVisible),
+            "{role:?}"
+        );
+    }
+}
+
+#[test]
+fn needs_owner_does_not_see_an_idea_that_was_never_submitted() {
+    let cast = cast();
+    for state in [IdeaState::Draft, IdeaState::Withdrawn] {
+        let mut never_submitted = idea(&cast, state);
+        never_submitted.ever_submitted = false;
+        assert!(!can_view(&never_submitted, Some(&cast.owner), false), "{state:?}");
+        assert_eq!(
+            decide(&never_submitted, &submit(), Some(&cast.owner), false, &facts()),
+            Err(Refusal::NotVisible),
+            "{state:?}"
+        );
+    }
+}
+
+#[test]
+fn needs_owner_sees_an_idea_from_its_submission_on_even_after_withdrawal() {
+    let cast = cast();
+    for state in IdeaState::ALL.into_iter().filter(|s| *s != IdeaState::Draft) {
+        assert!(can_view(&idea(&cast, state), Some(&cast.owner), false), "{state:?}");
+    }
+}
+
+#[test]
+fn innovator_assigned_assessor_and_facilitators_see_the_idea_in_every_state() {
+    let cast = cast();
+    let assessor = actor(&[Role::Assessor]);
+    for state in IdeaState::ALL {
+        let subject = idea(&cast, state);
+        assert!(can_view(&subject, Some(&cast.innovator), false), "{state:?}");
+        assert!(can_view(&subject, Some(&cast.facilitator), false), "{state:?}");
+        assert!(can_view(&subject, Some(&assessor), true), "{state:?}");
+    }
+}
+
+#[test]
+fn visibility_is_checked_before_permission_and_permission_before_values() {
+    let cast = cast();
+    let in_assessment = idea(&cast, IdeaState::InAssessment);
+    let blank = decide_command(DecisionOutcome::Qualified, " ");
+    assert_eq!(
+        decide(
+            &in_assessment,
+            &blank,
+            Some(&actor(&[Role::Innovator])),
+            false,
+            &facts()
+        ),
+        Err(Refusal::NotVisible)
+    );
+    assert!(matches!(
+        decide(&in_assessment, &blank, Some(&cast.innovator), false, &facts()),
+        Err(Refusal::NotPermitted(_))
+    ));
+}
+
+#[test]
+fn invalid_values_are_reported_before_the_state() {
+    let cast = cast();
+    let draft = idea(&cast, IdeaState::Draft);
+    let result = decide(
+        &draft,
+        &decide_command(DecisionOutcome::Qualified, ""),
+        Some(&cast.facilitator),
+        false,
+        &facts(),
+    );
+    assert_eq!(invalid_fields(result), vec!["feedback"]);
+}
+
+#[test]
+fn decide_requires_feedback() {
+    let cast = cast();
+    let in_assessment = idea(&cast, IdeaState::InAssessment);
+    for feedback in ["", "  \n\t "] {
+        let result = decide(
+            &in_assessment,
+            &decide_command(DecisionOutcome::NotQualified, feedback),
+            Some(&cast.facilitator),
+            false,
+            &facts(),
+        );
+        assert_eq!(
+            result,
+            Err(Refusal::invalid("feedback", "must not be empty")),
+            "{feedback:?}"
+        );
+    }
+}
+
+#[test]
+fn decide_not_qualified_leads_to_not_qualified_with_trimmed_feedback() {
+    let cast = cast();
+    let result = decide(
+        &idea(&cast, IdeaState::InAssessment),
+        &decide_command(DecisionOutcome::NotQualified, "  Too close to the existing service \n"),
+        Some(&cast.facilitator),
+        false,
+        &facts(),
+    );
+    let expected_event = IdeaEvent::Decided {
+        outcome: DecisionOutcome::NotQualified,
+        feedback: "Too close to the existing service".into(),
+    };
+    assert_eq!(result, Ok(vec![expected_event.clone()]));
+    assert_eq!(expected_event.to_state(), IdeaState::NotQualified);
+    assert_eq!(
+        evolve(IdeaState::InAssessment, &expected_event),
+        IdeaState::NotQualified
+    );
+}
+
+#[test]
+fn decide_needs_the_required_number_of_scorecards() {
+    let cast = cast();
+    let in_assessment = idea(&cast, IdeaState::InAssessment);
+    let command = decide_command(DecisionOutcome::Qualified, "Strong need fit");
+    for (submitted, required, allowed) in [(0, 2, false), (1, 2, false), (2, 2, true), (3, 2, true), (0, 0, true)] {
+        let facts = IdeaFacts {
+            scorecards_submitted: submitted,
+            scorecards_required: required,
+            ..facts()
+        };
+        let result = decide(&in_assessment, &command, Some(&cast.facilitator), false, &facts);
+        if allowed {
+            assert!(result.is_ok(), "{submitted} of {required}: {result:?}");
+        } else {
+            assert!(
+                matches!(result, Err(Refusal::GuardFailed(_))),
+                "{submitted} of {required}: {result:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn start_assessment_records_the_rubric() {
+    let cast = cast();
+    let rubric_id = Uuid::now_v7();
+    let result = decide(
+        &idea(&cast, IdeaState::Submitted),
+        &IdeaCommand::StartAssessment { rubric_id },
+        Some(&cast.facilitator),
+        false,
+        &facts(),
+    );
+    assert_eq!(result, Ok(vec![IdeaEvent::AssessmentStarted { rubric_id }]));
+}
+
+#[test]
+fn start_incubation_requires_a_plan() {
+    let cast = cast();
+    let qualified = idea(&cast, IdeaState::Qualified);
+    for plan in ["", "   "] {
+        let result = decide(
+            &qualified,
+            &start_incubation(plan),
+            Some(&cast.facilitator),
+            false,
+            &facts(),
+        );
+        assert_eq!(result, Err(Refusal::invalid("plan", "must not be empty")), "{plan:?}");
+    }
+}
+
+#[test]
+fn start_incubation_records_the_organisation_and_the_trimmed_plan() {
+    let cast = cast();
+    let organisation = Uuid::now_v7();
+    let command = IdeaCommand::StartIncubation {
+        support_organisation_id: organisation,
+        plan: " Three months at Medeon \n".into(),
+    };
+    let result = decide(
+        &idea(&cast, IdeaState::Qualified),
+        &command,
+        Some(&cast.facilitator),
+        false,
+        &facts(),
+    );
+    assert_eq!(
+        result,
+        Ok(vec![IdeaEvent::IncubationStarted {
+            support_organisation_id: organisation,
+            plan: "Three months at Medeon".into(),
+        }])
+    );
+}
+
+#[test]
+fn start_testing_names_every_blank_field() {
+    let cast = cast();
+    let command = start_testing("", "  ", date(2027, 3, 1), date(2027, 3, 2), "\t");
+    let result = decide(
+        &idea(&cast, IdeaState::Qualified),
+        &command,
+        Some(&cast.facilitator),
+        false,
+        &facts(),
+    );
+    assert_eq!(invalid_fields(result), vec!["site", "host", "success_criteria"]);
+}
+
+#[test]
+fn start_testing_refuses_an_end_before_the_start() {
+    let cast = cast();
+    let command = start_testing("Botildenborg", "MKB", date(2027, 3, 2), date(2027, 3, 1), "Adopted");
+    let result = decide(
+        &idea(&cast, IdeaState::InIncubation),
+        &command,
+        Some(&cast.facilitator),
+        false,
+        &facts(),
+    );
+    assert_eq!(invalid_fields(result), vec!["ends_on"]);
+}
+
+#[test]
+fn start_testing_allows_a_one_day_test_and_records_trimmed_values() {
+    let cast = cast();
+    let day = date(2027, 5, 12);
+    let command = start_testing(" Botildenborg ", " MKB ", day, day, " Residents join in ");
+    let result = decide(
+        &idea(&cast, IdeaState::Qualified),
+        &command,
+        Some(&cast.facilitator),
+        false,
+        &facts(),
+    );
+    assert_eq!(
+        result,
+        Ok(vec![IdeaEvent::TestingStarted {
+            site: "Botildenborg".into(),
+            host: "MKB".into(),
+            starts_on: day,
+            ends_on: day,
+            success_criteria: "Residents join in".into(),
+        }])
+    );
+}
+
+#[test]
+fn complete_requires_results_and_lessons_learned() {
+    let cast = cast();
+    let result = decide(
+        &idea(&cast, IdeaState::InTesting),
+        &complete(TestOutcome::NotAdopted, " ", ""),
+        Some(&cast.facilitator),
+        false,
+        &facts(),
+    );
+    assert_eq!(invalid_fields(result), vec!["results", "lessons_learned"]);
+}
+
+#[test]
+fn complete_records_every_outcome() {
+    let cast = cast();
+    for outcome in TestOutcome::ALL {
+        let result = decide(
+            &idea(&cast, IdeaState::InTesting),
+            &complete(outcome, " 62% booked ", " Bikes need charging "),
+            Some(&cast.facilitator),
+            false,
+            &facts(),
+        );
+        assert_eq!(
+            result,
+            Ok(vec![IdeaEvent::Completed {
+                outcome,
+                results: "62% booked".into(),
+                lessons_learned: "Bikes need charging".into(),
+            }]),
+            "{outcome:?}"
+        );
+    }
+}
+
+#[test]
+fn discontinue_requires_a_reason() {
+    let cast = cast();
+    for reason in ["", " "] {
+        let result = decide(
+            &idea(&cast, IdeaState::InIncubation),
+            &discontinue(reason),
+            Some(&cast.facilitator),
+            false,
+            &facts(),
+        );
+        assert_eq!(
+            result,
+            Err(Refusal::invalid("reason", "must not be empty")),
+            "{reason:?}"
+        );
+    }
+}
+
+#[test]
+fn withdraw_takes_an_optional_trimmed_reason() {
+    let cast = cast();
+    let submitted = idea(&cast, IdeaState::Submitted);
+    for (reason, recorded) in [
+        (None, None),
+        (Some("   "), None),
+        (Some(" Moved away "), Some("Moved away".to_owned())),
+    ] {
+        let result = decide(&submitted, &withdraw(reason), Some(&cast.innovator), false, &facts());
+        assert_eq!(
+            result,
+            Ok(vec![IdeaEvent::Withdrawn { reason: recorded }]),
+            "{reason:?}"
+        );
+    }
+}
+
+#[test]
+fn over_long_texts_are_invalid_and_the_longest_allowed_pass() {
+    let cast = cast();
+    let text = long(TEXT_MAX);
+    let short = long(SHORT_MAX);
+    let too_long = long(TEXT_MAX + 1);
+    let too_short_long = long(SHORT_MAX + 1);
+    let (starts, ends) = (date(2027, 3, 1), date(2027, 4, 1));
+    let cases: Vec<(IdeaState, IdeaCommand, IdeaCommand, Vec<&str>)> = vec![
+        (
+            IdeaState::InAssessment,
+            decide_command(DecisionOutcome::Qualified, &too_long),
+            decide_command(DecisionOutcome::Qualified, &text),
+            vec!["feedback"],
+        ),
+        (
+            IdeaState::Qualified,
+            start_incubation(&too_long),
+            start_incubation(&text),
+            vec!["plan"],
+        ),
+        (
+            IdeaState::Qualified,
+            start_testing(&too_short_long, &too_short_long, starts, ends, &too_long),
+            start_testing(&short, &short, starts, ends, &text),
+            vec!["site", "host", "success_criteria"],
+        ),
+        (
+            IdeaState::InTesting,
+            complete(TestOutcome::Adopted, &too_long, &too_long),
+            complete(TestOutcome::Adopted, &text, &text),
+            vec!["results", "lessons_learned"],
+        ),
+        (
+            IdeaState::InTesting,
+            discontinue(&too_long),
+            discontinue(&text),
+            vec!["reason"],
+        ),
+        (
+            IdeaState::InTesting,
+            withdraw(Some(&too_long)),
+            withdraw(Some(&text)),
+            vec!["reason"],
+        ),
+    ];
+    for (state, refused, accepted, fields) in cases {
+        let who = if run_by_innovator(&refused) {
+            &cast.innovator
+        } else {
+            &cast.facilitator
+        };
+        let subject = idea(&cast, state);
+        let result = decide(&subject, &refused, Some(who), false, &facts());
+        assert_eq!(invalid_fields(result), fields, "{}", refused.name());
+        let result = decide(&subject, &accepted, Some(who), false, &facts());
+        assert!(result.is_ok(), "{}: {result:?}", accepted.name());
+    }
+}
+
+#[test]
+fn missing_references_are_reported_as_invalid() {
+    let cast = cast();
+    let facts_missing = |fields: Vec<&'static str>| IdeaFacts {
+        missing_references: fields,
+        ..facts()
+    };
+    let result = decide(
+        &idea(&cast, IdeaState::Submitted),
+        &start_assessment(),
+        Some(&cast.facilitator),
+        false,
+        &facts_missing(vec!["rubric_id"]),
+    );
+    assert_eq!(result, Err(Refusal::invalid("rubric_id", "no such record")));
+
+    let result = decide(
+        &idea(&cast, IdeaState::Qualified),
+        &start_incubation(" "),
+        Some(&cast.facilitator),
+        false,
+        &facts_missing(vec!["support_organisation_id"]),
+    );
+    assert_eq!(invalid_fields(result), vec!["plan", "support_organisation_id"]);
+}
+
+#[test]
+fn submit_refuses_blank_content_naming_each_field() {
+    let cast = cast();
+    let mut draft = idea(&cast, IdeaState::Draft);
+    draft.title = "  ".into();
+    draft.summary = String::new();
+    draft.description = "\n".into();
+    let result = decide(&draft, &submit(), Some(&cast.innovator), false, &facts());
+    assert_eq!(invalid_fields(result), vec!["title", "summary", "description"]);
+
+    let mut draft = idea(&cast, IdeaState::Draft);
+    draft.summary = " ".into();
+    let result = decide(&draft, &submit(), Some(&cast.innovator), false, &facts());
+    assert_eq!(result, Err(Refusal::invalid("summary", "must not be empty")));
+}
+
+#[test]
+fn submit_reports_blank_content_before_a_closed_challenge() {
+    let cast = cast();
+    let mut draft = idea(&cast, IdeaState::Draft);
+    draft.title = String::new();
+    let closed = IdeaFacts {
+        challenge_state: ChallengeState::Closed,
+        ..facts()
+    };
+    let result = decide(&draft, &submit(), Some(&cast.innovator), false, &closed);
+    assert_eq!(invalid_fields(result), vec!["title"]);
+}
+
+#[test]
+fn submit_requires_a_published_challenge() {
+    let cast = cast();
+    let draft = idea(&cast, IdeaState::Draft);
+    for challenge_state in ChallengeState::ALL {
+        let facts = IdeaFacts {
+            challenge_state,
+            ..facts()
+        };
+        let result = decide(&draft, &submit(), Some(&cast.innovator), false, &facts);
+        if challenge_state == ChallengeState::Published {
+            assert_eq!(result, Ok(vec![IdeaEvent::Submitted]));
+        } else {
+            assert!(
+                matches!(result, Err(Refusal::GuardFailed(_))),
+                "{challenge_state:?}: {result:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn submit_is_refused_at_and_after_the_deadline_and_allowed_just_before() {
+    let cast = cast();
+    let draft = idea(&cast, IdeaState::Draft);
+    for (close_at, allowed) in [
+        (now() - Duration::days(1), false),
+        (now() - Duration::seconds(1), false),
+        (now(), false),
+        (now() + Duration::seconds(1), true),
+        (now() + Duration::days(30), true),
+    ] {
+        let facts = IdeaFacts::at(now(), ChallengeState::Published, Some(close_at));
+        let result = decide(&draft, &submit(), Some(&cast.innovator), false, &facts);
+        if allowed {
+            assert_eq!(result, Ok(vec![IdeaEvent::Submitted]), "{close_at}");
+        } else {
+            assert!(matches!(result, Err(Refusal::GuardFailed(_))), "{close_at}: {result:?}");
+        }
+    }
+}
+
+#[test]
+fn innovators_draft_ideas_on_published_challenges() {
+    assert_eq!(
+        authorize_create(&actor(&[Role::Innovator]), ChallengeState::Published),
+        Ok(())
+    );
+    assert_eq!(
+        authorize_create(&actor(&[Role::Innovator, Role::NeedsOwner]), ChallengeState::Published),
+        Ok(())
+    );
+}
+
+#[test]
+fn only_innovators_draft_ideas() {
+    for role in [Role::NeedsOwner, Role::Assessor, Role::Facilitator] {
+        let result = authorize_create(&actor(&[role]), ChallengeState::Published);
+        assert!(matches!(result, Err(Refusal::NotPermitted(_))), "{role:?}");
+    }
+    let result = authorize_create(&actor(&[]), ChallengeState::Published);
+    assert!(matches!(result, Err(Refusal::NotPermitted(_))));
+}
+
+#[test]
+fn ideas_are_drafted_only_on_published_challenges() {
+    let innovator = actor(&[Role::Innovator]);
+    for state in ChallengeState::ALL
+        .into_iter()
+        .filter(|s| *s != ChallengeState::Published)
+    {
+        let result = authorize_create(&innovator, state);
+        assert!(matches!(result, Err(Refusal::GuardFailed(_))), "{state:?}: {result:?}");
+    }
+}
+
+#[test]
+fn innovator_edits_only_a_draft() {
+    let cast = cast();
+    for state in IdeaState::ALL {
+        let result = authorize_edit(&idea(&cast, state), Some(&cast.innovator), false);
+        if state == IdeaState::Draft {
+            assert_eq!(result, Ok(()));
+        } else {
+            assert_eq!(
+                result,
+                Err(Refusal::InvalidTransition {
+                    from: state.as_str(),
+                    command: "edit"
+                }),
+                "{state:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn those_who_see_an_idea_but_did_not_write_it_may_not_edit_it() {
+    let cast = cast();
+    let assessor = actor(&[Role::Assessor]);
+    let draft = idea(&cast, IdeaState::Draft);
+    let submitted = idea(&cast, IdeaState::Submitted);
+    for (subject, who, assigned) in [
+        (&draft, &cast.facilitator, false),
+        (&draft, &assessor, true),
+        (&submitted, &cast.facilitator, false),
+        (&submitted, &cast.owner, false),
+        (&submitted, &assessor, true),
+    ] {
+        let result = authorize_edit(subject, Some(who), assigned);
+        assert!(
+            matches!(result, Err(Refusal::NotPermitted(_))),
+            "{:?} {who:?}: {result:?}",
+            subject.state
+        );
+    }
+}
+
+#[test]
+fn those_who_do_not_see_an_idea_are_told_it_does_not_exist_when_editing() {
+    let cast = cast();
+    let draft = idea(&cast, IdeaState::Draft);
+    let submitted = idea(&cast, IdeaState::Submitted);
+    let other = actor(&[Role::Innovator]);
+    let assessor = actor(&[Role::Assessor]);
+    assert_eq!(
+        authorize_edit(&draft, Some(&cast.owner), false),
+        Err(Refusal::NotVisible)
+    );
+    for subject in [&draft, &submitted] {
+        assert_eq!(authorize_edit(subject, Some(&other), false), Err(Refusal::NotVisible));
+        assert_eq!(
+            authorize_edit(subject, Some(&assessor), false),
+            Err(Refusal::NotVisible)
+        );
+        assert_eq!(authorize_edit(subject, None, false), Err(Refusal::NotVisible));
+    }
+}
+
+#[test]
+fn states_round_trip_through_their_names() {
+    for state in IdeaState::ALL {
+        assert_eq!(IdeaState::parse(state.as_str()), Some(state));
+    }
+    assert_eq!(IdeaState::parse("in_assessment"), Some(IdeaState::InAssessment));
+    assert_eq!(IdeaState::parse("deleted"), None);
+    assert_eq!(IdeaState::parse("Draft"), None);
+}
+
+#[test]
+fn decision_outcomes_round_trip_through_their_names() {
+    for outcome in [DecisionOutcome::Qualified, DecisionOutcome::NotQualified] {
+        assert_eq!(DecisionOutcome::parse(outcome.as_str()), Some(outcome));
+    }
+    assert_eq!(
+        DecisionOutcome::parse("not_qualified"),
+        Some(DecisionOutcome::NotQualified)
+    );
+    assert_eq!(DecisionOutcome::parse("maybe"), None);
+}
+
+#[test]
+fn test_outcomes_round_trip_through_their_names() {
+    for outcome in TestOutcome::ALL {
+        assert_eq!(TestOutcome::parse(outcome.as_str()), Some(outcome));
+    }
+    let names: Vec<&str> = TestOutcome::ALL.into_iter().map(TestOutcome::as_str).collect();
+    assert_eq!(
+        names,
+        vec!["adopted", "scaled", "needs_further_development", "not_adopted"]
+    );
+    assert_eq!(TestOutcome::parse("abandoned"), None);
+}
+
+#[test]
+fn only_adopted_and_scaled_count_as_adoption() {
+    let adoptions: Vec<TestOutcome> = TestOutcome::ALL.into_iter().filter(|o| o.is_adoption()).collect();
+    assert_eq!(adoptions, vec![TestOutcome::Adopted, TestOutcome::Scaled]);
+}
+
+#[test]
+fn terminal_states_are_exactly_not_qualified_completed_discontinued_and_withdrawn() {
+    let terminal: Vec<IdeaState> = IdeaState::ALL.into_iter().filter(|s| s.is_terminal()).collect();
+    assert_eq!(
+        terminal,
+        vec![
+            IdeaState::NotQualified,
+            IdeaState::Completed,
+            IdeaState::Discontinued,
+            IdeaState::Withdrawn
+        ]
+    );
+}
+
+#[test]
+fn no_command_leaves_a_terminal_state() {
+    let cast = cast();
+    let both = actor(&[Role::Innovator, Role::Facilitator]);
+    let cast = Cast {
+        innovator: both.clone(),
+        ..cast
+    };
+    for state in IdeaState::ALL.into_iter().filter(|s| s.is_terminal()) {
+        for command in all_commands() {
+            let result = decide(&idea(&cast, state), &command, Some(&both), false, &facts());
+            assert!(
+                matches!(result, Err(Refusal::InvalidTransition { .. })),
+                "{state:?} {command:?}"
+            );
+        }
+    }
+}
+
+fn command_strategy() -> impl Strategy<Value = (usize, bool)> {
+    (0..9usize, any::<bool>())
+}
+
+proptest! {
+    /// Random command sequences by random actors never leave the table, and replaying
+    /// the accepted events from `draft` rebuilds the state.
+    #[test]
+    fn random_sequences_stay_in_the_machine_and_replay(steps in proptest::collection::vec(command_strategy(), 0..40)) {
+        let cast = cast();
+        let mut current = idea(&cast, IdeaState::Draft);
+        let mut log = Vec::new();
+        for (index, by_facilitator) in steps {
+            let command = all_commands()[index].clone();
+            let who = if by_facilitator { &cast.facilitator } else { &cast.innovator };
+            let before = current.state;
+            match decide(&current, &command, Some(who), false, &facts()) {
+                Ok(events) => {
+                    prop_assert_eq!(events.len(), 1);
+                    prop_assert_eq!(by_facilitator, !run_by_innovator(&command));
+                    for event in events {
+                        prop_assert_eq!(Some(event.to_state()), expected(before, &command));
+                        prop_assert_eq!(event.command(), command.name());
+                        current.state = evolve(current.state, &event);
+                        current.ever_submitted |= current.state == IdeaState::Submitted;
+                        log.push(event);
+                    }
+                }
+                Err(refusal) => {
+                    let right_actor = by_facilitator != run_by_innovator(&command);
+                    if right_actor {
+                        prop_assert!(expected(before, &command).is_none());
+                        prop_assert!(matches!(refusal, Refusal::InvalidTransition { .. }), "{:?}", refusal);
+                    } else {
+                        prop_assert!(matches!(refusal, Refusal::NotPermitted(_)), "{:?}", refusal);
+                    }
+                    prop_assert_eq!(current.state, before);
+                }
+            }
+        }
+        let replayed = log.iter().fold(IdeaState::Draft, evolve);
+        prop_assert_eq!(replayed, current.state);
+    }
+}
