@@ -1,0 +1,407 @@
+//! Step 3, assessment: rubrics, conflict-of-interest rules for assignments, scorecards,
+//! and the aggregation that turns scorecards into a weighted score.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::Serialize;
+
+use crate::error::{FieldError, Refusal};
+use crate::ids::UserId;
+use crate::role::{Actor, Role};
+use crate::validate::Checks;
+
+/// Longest scorecard comment.
+pub const COMMENT_MAX: usize = 10_000;
+/// Most criteria in a rubric.
+pub const CRITERIA_MAX: usize = 30;
+
+/// One criterion of a rubric.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Criterion {
+    /// Stable key used in scorecards (`need_fit`).
+    pub key: String,
+    /// Name shown to assessors.
+    pub name: String,
+    /// What it means.
+    pub description: String,
+    /// Relative weight (> 0).
+    pub weight: f64,
+    /// Lowest score.
+    pub scale_min: i64,
+    /// Highest score.
+    pub scale_max: i64,
+}
+
+/// A scoring rubric.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rubric {
+    /// Name.
+    pub name: String,
+    /// Scorecards needed before a decision.
+    pub min_scorecards: u32,
+    /// The criteria.
+    pub criteria: Vec<Criterion>,
+}
+
+/// Checks a new rubric: a name, 1..=30 criteria with unique snake_case keys, positive
+/// finite weights, `scale_min < scale_max`, and `min_scorecards` of at least 1.
+pub fn check_rubric(rubric: &Rubric) -> Result<(), Refusal> {
+    let mut checks = Checks::new();
+    checks.required_text("name", &rubric.name, 200);
+    if rubric.min_scorecards == 0 {
+        checks.fail("min_scorecards", "must be at least 1");
+    }
+    if rubric.criteria.is_empty() || rubric.criteria.len() > CRITERIA_MAX {
+        checks.fail("criteria", format!("must hold 1 to {CRITERIA_MAX} criteria"));
+    }
+    let mut keys = HashSet::new();
+    for criterion in &rubric.criteria {
+        let key_ok = !criterion.key.is_empty()
+            && criterion.key.len() <= 50
+            && criterion
+                .key
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !key_ok {
+            checks.fail(
+                "criteria.key",
+                format!("'{}' must be snake_case (a-z, 0-9, _)", criterion.key),
+            );
+        }
+        if !keys.insert(criterion.key.as_str()) {
+            checks.fail("criteria.key", format!("'{}' appears twice", criterion.key));
+        }
+        checks.required_text("criteria.name", &criterion.name, 200);
+        checks.draft_text("criteria.description", &criterion.description, 2_000);
+        if !(criterion.weight.is_finite() && criterion.weight > 0.0) {
+            checks.fail("criteria.weight", format!("'{}' must weigh more than 0", criterion.key));
+        }
+        if criterion.scale_min >= criterion.scale_max {
+            checks.fail(
+                "criteria.scale_max",
+                format!("'{}' must have scale_min < scale_max", criterion.key),
+            );
+        }
+    }
+    checks.finish().map_err(Refusal::Invalid)
+}
+
+/// Who may manage rubrics, assignments, rankings: facilitators.
+pub fn authorize_facilitator(actor: &Actor) -> Result<(), Refusal> {
+    if actor.is_facilitator() {
+        Ok(())
+    } else {
+        Err(Refusal::not_permitted("only facilitators set up assessment"))
+    }
+}
+
+/// What the assignment rules need to know of the people involved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate<'a> {
+    /// The user to assign.
+    pub id: UserId,
+    /// Whether they hold the assessor role.
+    pub is_assessor: bool,
+    /// Whether their account is active.
+    pub active: bool,
+    /// Their organisation.
+    pub organisation: Option<&'a str>,
+}
+
+/// Checks that `candidate` may assess an idea by `innovator_id` (of `innovator_organisation`)
+/// on a challenge owned by `needs_owner_id` (422 otherwise, with the reason).
+pub fn check_assignment(
+    candidate: &Candidate<'_>,
+    innovator_id: UserId,
+    innovator_organisation: Option<&str>,
+    needs_owner_id: UserId,
+) -> Result<(), Refusal> {
+    let refuse = |message: &str| Err(Refusal::invalid("assessor_id", message));
+    if !candidate.active {
+        return refuse("the user is deactivated");
+    }
+    if !candidate.is_assessor {
+        return refuse("the user does not hold the assessor role");
+    }
+    if candidate.id == innovator_id {
+        return refuse("conflict of interest: the assessor is the idea's innovator");
+    }
+    if candidate.id == needs_owner_id {
+        return refuse("conflict of interest: the assessor owns the challenge");
+    }
+    if same_organisation(candidate.organisation, innovator_organisation) {
+        return refuse("conflict of interest: the assessor belongs to the innovator's organisation");
+    }
+    Ok(())
+}
+
+/// Organisations match case-insensitively, ignoring surrounding space; empty never matches.
+pub fn same_organisation(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a.map(str::trim), b.map(str::trim)) {
+        (Some(a), Some(b)) if !a.is_empty() && !b.is_empty() => a.to_lowercase() == b.to_lowercase(),
+        _ => false,
+    }
+}
+
+/// Where an assignment is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssignmentState {
+    /// Waiting for a scorecard.
+    Assigned,
+    /// The assessor declared a conflict of interest; cannot score.
+    ConflictDeclared,
+    /// A scorecard is in.
+    Submitted,
+}
+
+impl AssignmentState {
+    /// Every state.
+    pub const ALL: [AssignmentState; 3] = [
+        AssignmentState::Assigned,
+        AssignmentState::ConflictDeclared,
+        AssignmentState::Submitted,
+    ];
+
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssignmentState::Assigned => "assigned",
+            AssignmentState::ConflictDeclared => "conflict_declared",
+            AssignmentState::Submitted => "submitted",
+        }
+    }
+
+    /// Parses the snake_case name.
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == value)
+    }
+}
+
+/// Declaring a conflict: only the assigned assessor, only before scoring.
+pub fn decide_declare_conflict(
+    state: AssignmentState,
+    assessor_id: UserId,
+    actor: &Actor,
+    reason: &str,
+) -> Result<AssignmentState, Refusal> {
+    if actor.id != assessor_id {
+        return Err(Refusal::not_permitted("only the assigned assessor declares a conflict"));
+    }
+    let mut checks = Checks::new();
+    checks.required_text("reason", reason, 2_000);
+    checks.finish().map_err(Refusal::Invalid)?;
+    match state {
+        AssignmentState::Assigned => Ok(AssignmentState::ConflictDeclared),
+        AssignmentState::ConflictDeclared | AssignmentState::Submitted => Err(Refusal::InvalidTransition {
+            from: state.as_str(),
+            command: "declare_conflict",
+        }),
+    }
+}
+
+/// Checks a scorecard against the rubric: every criterion scored, no unknown keys, each
+/// score within its scale, a comment. Returns the scores in criterion order.
+pub fn check_scorecard(rubric: &Rubric, scores: &BTreeMap<String, i64>, comment: &str) -> Result<Vec<i64>, Refusal> {
+    let mut errors = Vec::new();
+    let mut ordered = Vec::with_capacity(rubric.criteria.len());
+    for criterion in &rubric.criteria {
+        match scores.get(&criterion.key) {
+            None => errors.push(FieldError::new(format!("scores.{}", criterion.key), "must be scored")),
+            Some(score) if !(criterion.scale_min..=criterion.scale_max).contains(score) => {
+                errors.push(FieldError::new(
+                    format!("scores.{}", criterion.key),
+                    format!("must be between {} and {}", criterion.scale_min, criterion.scale_max),
+                ))
+            }
+            Some(score) => ordered.push(*score),
+        }
+    }
+    for key in scores.keys() {
+        if !rubric.criteria.iter().any(|c| &c.key == key) {
+            errors.push(FieldError::new(
+                format!("scores.{key}"),
+                "is not a criterion of the rubric",
+            ));
+        }
+    }
+    let mut checks = Checks::new();
+    checks.required_text("comment", comment, COMMENT_MAX);
+    if let Err(more) = checks.finish() {
+        errors.extend(more);
+    }
+    if errors.is_empty() {
+        Ok(ordered)
+    } else {
+        Err(Refusal::Invalid(errors))
+    }
+}
+
+/// Statistics of one criterion over the scorecards.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CriterionSummary {
+    /// The criterion.
+    pub key: String,
+    /// Mean score.
+    pub mean: f64,
+    /// Lowest score.
+    pub min: i64,
+    /// Highest score.
+    pub max: i64,
+    /// Population standard deviation.
+    pub std_dev: f64,
+}
+
+/// The summary of an idea's assessment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    /// Mean over scorecards of each scorecard's weighted average; `None` with no scorecard.
+    pub weighted_score: Option<f64>,
+    /// Scorecards counted.
+    pub scorecards: usize,
+    /// Per criterion (only when there is at least one scorecard).
+    pub criteria: Vec<CriterionSummary>,
+    /// Whether assessors disagree: a standard deviation above 1 on any criterion.
+    pub disagreement: bool,
+}
+
+/// Assessors disagree when a criterion's standard deviation exceeds this.
+pub const DISAGREEMENT_STD_DEV: f64 = 1.0;
+
+/// The weighted average of one scorecard (scores in criterion order).
+pub fn weighted_average(rubric: &Rubric, scores: &[i64]) -> f64 {
+    let total_weight: f64 = rubric.criteria.iter().map(|c| c.weight).sum();
+    let weighted: f64 = rubric
+        .criteria
+        .iter()
+        .zip(scores)
+        .map(|(c, s)| c.weight * *s as f64)
+        .sum();
+    weighted / total_weight
+}
+
+/// Summarises scorecards (each a list of scores in criterion order). Unrounded.
+pub fn summarise(rubric: &Rubric, scorecards: &[Vec<i64>]) -> Summary {
+    if scorecards.is_empty() {
+        return Summary {
+            weighted_score: None,
+            scorecards: 0,
+            criteria: Vec::new(),
+            disagreement: false,
+        };
+    }
+    let n = scorecards.len() as f64;
+    let weighted_score = scorecards.iter().map(|s| weighted_average(rubric, s)).sum::<f64>() / n;
+    let criteria: Vec<CriterionSummary> = rubric
+        .criteria
+        .iter()
+        .enumerate()
+        .map(|(i, criterion)| {
+            let values: Vec<i64> = scorecards.iter().filter_map(|s| s.get(i).copied()).collect();
+            let mean = values.iter().sum::<i64>() as f64 / values.len() as f64;
+            let variance = values.iter().map(|v| (*v as f64 - mean).powi(2)).sum::<f64>() / values.len() as f64;
+            CriterionSummary {
+                key: criterion.key.clone(),
+                mean,
+                min: values.iter().copied().min().unwrap_or_default(),
+                max: values.iter().copied().max().unwrap_or_default(),
+                std_dev: variance.sqrt(),
+            }
+        })
+        .collect();
+    let disagreement = criteria.iter().any(|c| c.std_dev > DISAGREEMENT_STD_DEV);
+    Summary {
+        weighted_score: Some(weighted_score),
+        scorecards: scorecards.len(),
+        criteria,
+        disagreement,
+    }
+}
+
+/// What an actor may see of an idea's scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScoreAccess {
+    /// Every scorecard and the summary (facilitators; assessors who submitted their own).
+    All,
+    /// Only their own scorecard (assessors who have not submitted yet).
+    OwnOnly,
+}
+
+/// Who may see scorecards: facilitators all; an assigned assessor their own, and the
+/// others once their own is in; innovators and needs-owners never (403).
+pub fn score_access(actor: &Actor, assignment: Option<AssignmentState>) -> Result<ScoreAccess, Refusal> {
+    if actor.is_facilitator() {
+        return Ok(ScoreAccess::All);
+    }
+    match assignment {
+        Some(AssignmentState::Submitted) => Ok(ScoreAccess::All),
+        Some(AssignmentState::Assigned | AssignmentState::ConflictDeclared) => Ok(ScoreAccess::OwnOnly),
+        None => Err(Refusal::not_permitted(
+            "scorecards are for the panel and the innovation team",
+        )),
+    }
+}
+
+/// Whether an actor sees the innovator's identity on an idea of a challenge with
+/// `blind_assessment`: everyone but assessors who are not also facilitators or the innovator.
+pub fn sees_identity(actor: &Actor, innovator_id: UserId, blind_assessment: bool, assigned: bool) -> bool {
+    !blind_assessment || actor.is_facilitator() || actor.id == innovator_id || !(assigned || actor.has(Role::Assessor))
+}
+
+/// The default rubric seeded by the migrations.
+pub fn default_rubric() -> Rubric {
+    let criterion = |key: &str, name: &str, description: &str, weight: f64| Criterion {
+        key: key.to_owned(),
+        name: name.to_owned(),
+        description: description.to_owned(),
+        weight,
+        scale_min: 1,
+        scale_max: 5,
+    };
+    Rubric {
+        name: "Sustainable City Accelerator".to_owned(),
+        min_scorecards: 2,
+        criteria: vec![
+            criterion(
+                "need_fit",
+                "Need fit",
+                "How well the idea answers the challenge as the needs-owner wrote it.",
+                3.0,
+            ),
+            criterion(
+                "social_impact",
+                "Social impact",
+                "Effects on residents, inclusion and everyday life.",
+                2.0,
+            ),
+            criterion(
+                "environmental_impact",
+                "Environmental impact",
+                "Effects on climate, resources and nature.",
+                2.0,
+            ),
+            criterion(
+                "economic_impact",
+                "Economic impact",
+                "Costs, savings and value for the parties involved.",
+                2.0,
+            ),
+            criterion(
+                "feasibility",
+                "Feasibility",
+                "Whether the team can test it in the city within the time at hand.",
+                2.0,
+            ),
+            criterion("novelty", "Novelty", "How new the idea is to the city.", 1.0),
+            criterion(
+                "scalability",
+                "Scalability",
+                "Whether it can spread to more sites and owners.",
+                1.0,
+            ),
+        ],
+    }
+}
+
+#[cfg(test)]
+mod tests;

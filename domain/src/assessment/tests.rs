@@ -1,0 +1,309 @@
+use std::collections::BTreeMap;
+
+use uuid::Uuid;
+
+use super::*;
+use crate::role::Roles;
+
+fn actor(roles: &[Role]) -> Actor {
+    Actor {
+        id: UserId(Uuid::now_v7()),
+        roles: roles.iter().copied().collect::<Roles>(),
+    }
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-12
+}
+
+#[test]
+fn the_default_rubric_is_the_one_of_the_spec_and_valid() {
+    let rubric = default_rubric();
+    let weights: Vec<(&str, f64)> = rubric.criteria.iter().map(|c| (c.key.as_str(), c.weight)).collect();
+    assert_eq!(
+        weights,
+        vec![
+            ("need_fit", 3.0),
+            ("social_impact", 2.0),
+            ("environmental_impact", 2.0),
+            ("economic_impact", 2.0),
+            ("feasibility", 2.0),
+            ("novelty", 1.0),
+            ("scalability", 1.0)
+        ]
+    );
+    assert_eq!(rubric.min_scorecards, 2);
+    assert!(rubric.criteria.iter().all(|c| c.scale_min == 1 && c.scale_max == 5));
+    assert!(check_rubric(&rubric).is_ok());
+}
+
+#[test]
+fn weighted_average_matches_a_hand_computation() {
+    let rubric = default_rubric();
+    // 5·3 + 4·2 + 3·2 + 4·2 + 2·2 + 5·1 + 1·1 = 47, over a total weight of 13.
+    assert!(close(weighted_average(&rubric, &[5, 4, 3, 4, 2, 5, 1]), 47.0 / 13.0));
+}
+
+#[test]
+fn summary_matches_a_hand_computation() {
+    let rubric = default_rubric();
+    let cards = vec![vec![5, 4, 3, 4, 2, 5, 1], vec![3, 4, 5, 2, 2, 1, 3]];
+    let summary = summarise(&rubric, &cards);
+    // (47/13 + 39/13) / 2 = 43/13
+    assert!(close(summary.weighted_score.unwrap(), 43.0 / 13.0));
+    assert_eq!(summary.scorecards, 2);
+    let need_fit = &summary.criteria[0];
+    assert_eq!((need_fit.key.as_str(), need_fit.min, need_fit.max), ("need_fit", 3, 5));
+    assert!(close(need_fit.mean, 4.0));
+    assert!(close(need_fit.std_dev, 1.0));
+    let novelty = &summary.criteria[5];
+    assert!(close(novelty.mean, 3.0));
+    assert!(close(novelty.std_dev, 2.0));
+    assert!(summary.disagreement, "novelty 5 vs 1 is a disagreement");
+}
+
+#[test]
+fn standard_deviation_is_the_population_one() {
+    let rubric = Rubric {
+        name: "One".into(),
+        min_scorecards: 1,
+        criteria: vec![Criterion {
+            key: "fit".into(),
+            name: "Fit".into(),
+            description: String::new(),
+            weight: 1.0,
+            scale_min: 1,
+            scale_max: 5,
+        }],
+    };
+    let summary = summarise(&rubric, &[vec![1], vec![2], vec![3]]);
+    assert!(close(summary.criteria[0].std_dev, (2.0f64 / 3.0).sqrt()));
+    assert!(!summary.disagreement);
+}
+
+#[test]
+fn a_standard_deviation_of_exactly_one_is_not_a_disagreement() {
+    let rubric = default_rubric();
+    let summary = summarise(&rubric, &[vec![5, 4, 3, 4, 2, 3, 1], vec![3, 4, 5, 2, 2, 3, 3]]);
+    assert!(summary.criteria.iter().all(|c| c.std_dev <= 1.0));
+    assert!(!summary.disagreement);
+}
+
+#[test]
+fn no_scorecards_give_no_score() {
+    let summary = summarise(&default_rubric(), &[]);
+    assert_eq!(summary.weighted_score, None);
+    assert!(summary.criteria.is_empty());
+}
+
+fn scores(pairs: &[(&str, i64)]) -> BTreeMap<String, i64> {
+    pairs.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect()
+}
+
+fn full_scores() -> BTreeMap<String, i64> {
+    default_rubric().criteria.iter().map(|c| (c.key.clone(), 3)).collect()
+}
+
+#[test]
+fn a_complete_scorecard_is_accepted_in_criterion_order() {
+    let mut given = full_scores();
+    given.insert("need_fit".into(), 5);
+    let ordered = check_scorecard(&default_rubric(), &given, "Strong fit").unwrap();
+    assert_eq!(ordered, vec![5, 3, 3, 3, 3, 3, 3]);
+}
+
+#[test]
+fn a_missing_criterion_is_refused() {
+    let mut given = full_scores();
+    given.remove("novelty");
+    let Err(Refusal::Invalid(errors)) = check_scorecard(&default_rubric(), &given, "ok") else {
+        panic!("expected 422");
+    };
+    assert_eq!(errors[0].field, "scores.novelty");
+}
+
+#[test]
+fn a_score_outside_the_scale_is_refused() {
+    for bad in [0, 6] {
+        let mut given = full_scores();
+        given.insert("feasibility".into(), bad);
+        let Err(Refusal::Invalid(errors)) = check_scorecard(&default_rubric(), &given, "ok") else {
+            panic!("expected 422 for {bad}");
+        };
+        assert_eq!(errors[0].field, "scores.feasibility");
+    }
+}
+
+#[test]
+fn an_unknown_criterion_and_a_blank_comment_are_refused() {
+    let mut given = full_scores();
+    given.insert("beauty".into(), 3);
+    let Err(Refusal::Invalid(errors)) = check_scorecard(&default_rubric(), &given, " ") else {
+        panic!("expected 422");
+    };
+    let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, vec!["scores.beauty", "comment"]);
+    assert!(check_scorecard(&default_rubric(), &scores(&[]), "x").is_err());
+}
+
+#[test]
+fn rubric_checks_refuse_bad_weights_scales_keys_and_counts() {
+    let mut rubric = default_rubric();
+    rubric.criteria[0].weight = 0.0;
+    rubric.criteria[1].scale_min = 5;
+    rubric.criteria[2].key = "Need Fit".into();
+    rubric.criteria[3].key = "need_fit".into();
+    rubric.min_scorecards = 0;
+    let Err(Refusal::Invalid(errors)) = check_rubric(&rubric) else {
+        panic!("expected 422");
+    };
+    let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        vec![
+            "min_scorecards",
+            "criteria.weight",
+            "criteria.scale_max",
+            "criteria.key",
+            "criteria.key"
+        ]
+    );
+    let empty = Rubric {
+        criteria: Vec::new(),
+        ..default_rubric()
+    };
+    assert!(check_rubric(&empty).is_err());
+}
+
+fn candidate(id: UserId, organisation: Option<&str>) -> Candidate<'_> {
+    Candidate {
+        id,
+        is_assessor: true,
+        active: true,
+        organisation,
+    }
+}
+
+#[test]
+fn an_independent_assessor_may_be_assigned() {
+    let assessor = actor(&[Role::Assessor]);
+    let innovator = actor(&[Role::Innovator]);
+    let owner = actor(&[Role::NeedsOwner]);
+    let result = check_assignment(
+        &candidate(assessor.id, Some("Malmö University")),
+        innovator.id,
+        Some("Sege Builders"),
+        owner.id,
+    );
+    assert!(result.is_ok());
+}
+
+#[test]
+fn the_innovator_the_needs_owner_and_colleagues_of_the_innovator_are_refused() {
+    let innovator = actor(&[Role::Innovator, Role::Assessor]);
+    let owner = actor(&[Role::NeedsOwner, Role::Assessor]);
+    let colleague = actor(&[Role::Assessor]);
+    for (who, organisation) in [
+        (innovator.id, None),
+        (owner.id, None),
+        (colleague.id, Some("  sege BUILDERS ")),
+    ] {
+        let result = check_assignment(
+            &candidate(who, organisation),
+            innovator.id,
+            Some("Sege Builders"),
+            owner.id,
+        );
+        let Err(Refusal::Invalid(errors)) = result else {
+            panic!("expected 422");
+        };
+        assert!(errors[0].message.starts_with("conflict of interest"), "{errors:?}");
+    }
+}
+
+#[test]
+fn empty_organisations_never_match() {
+    assert!(!same_organisation(Some(""), Some("")));
+    assert!(!same_organisation(Some("  "), Some("  ")));
+    assert!(!same_organisation(None, None));
+    assert!(same_organisation(Some("Brf Sege"), Some("brf sege")));
+}
+
+#[test]
+fn a_user_without_the_assessor_role_or_deactivated_is_refused() {
+    let innovator = actor(&[Role::Innovator]);
+    let owner = actor(&[Role::NeedsOwner]);
+    let mut not_assessor = candidate(actor(&[Role::Innovator]).id, None);
+    not_assessor.is_assessor = false;
+    assert!(check_assignment(&not_assessor, innovator.id, None, owner.id).is_err());
+    let mut inactive = candidate(actor(&[Role::Assessor]).id, None);
+    inactive.active = false;
+    assert!(check_assignment(&inactive, innovator.id, None, owner.id).is_err());
+}
+
+#[test]
+fn only_the_assigned_assessor_declares_a_conflict_and_only_before_scoring() {
+    let assessor = actor(&[Role::Assessor]);
+    assert_eq!(
+        decide_declare_conflict(AssignmentState::Assigned, assessor.id, &assessor, "My neighbour"),
+        Ok(AssignmentState::ConflictDeclared)
+    );
+    let other = actor(&[Role::Assessor, Role::Facilitator]);
+    assert!(matches!(
+        decide_declare_conflict(AssignmentState::Assigned, assessor.id, &other, "x"),
+        Err(Refusal::NotPermitted(_))
+    ));
+    assert!(matches!(
+        decide_declare_conflict(AssignmentState::Assigned, assessor.id, &assessor, " "),
+        Err(Refusal::Invalid(_))
+    ));
+    for state in [AssignmentState::ConflictDeclared, AssignmentState::Submitted] {
+        assert!(matches!(
+            decide_declare_conflict(state, assessor.id, &assessor, "x"),
+            Err(Refusal::InvalidTransition { .. })
+        ));
+    }
+}
+
+#[test]
+fn score_access_follows_the_panel_rules() {
+    let facilitator = actor(&[Role::Facilitator]);
+    let assessor = actor(&[Role::Assessor]);
+    let innovator = actor(&[Role::Innovator]);
+    assert_eq!(score_access(&facilitator, None), Ok(ScoreAccess::All));
+    assert_eq!(
+        score_access(&assessor, Some(AssignmentState::Assigned)),
+        Ok(ScoreAccess::OwnOnly)
+    );
+    assert_eq!(
+        score_access(&assessor, Some(AssignmentState::Submitted)),
+        Ok(ScoreAccess::All)
+    );
+    assert!(matches!(score_access(&innovator, None), Err(Refusal::NotPermitted(_))));
+}
+
+#[test]
+fn blind_assessment_hides_identity_from_assessors_only() {
+    let innovator = actor(&[Role::Innovator]);
+    let assessor = actor(&[Role::Assessor]);
+    let facilitator = actor(&[Role::Facilitator, Role::Assessor]);
+    let owner = actor(&[Role::NeedsOwner]);
+    assert!(!sees_identity(&assessor, innovator.id, true, true));
+    assert!(sees_identity(&assessor, innovator.id, false, true));
+    assert!(sees_identity(&facilitator, innovator.id, true, true));
+    assert!(sees_identity(&innovator, innovator.id, true, false));
+    assert!(sees_identity(&owner, innovator.id, true, false));
+}
+
+#[test]
+fn assignment_states_round_trip() {
+    for state in AssignmentState::ALL {
+        assert_eq!(AssignmentState::parse(state.as_str()), Some(state));
+    }
+}
+
+#[test]
+fn only_facilitators_set_up_assessment() {
+    assert!(authorize_facilitator(&actor(&[Role::Facilitator])).is_ok());
+    assert!(authorize_facilitator(&actor(&[Role::Assessor])).is_err());
+}
