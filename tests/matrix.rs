@@ -13,13 +13,20 @@ use uuid::Uuid;
 
 use crate::helpers::*;
 
-/// The column does not apply: the endpoint names no challenge for an owner to own.
+/// The column does not apply: the endpoint names no challenge for an owner to own (or no
+/// idea for an author to have written).
 const __: u16 = 0;
 
 /// `"METHOD /path"` (a `{placeholder}` names the resource built for the cell) and the
 /// status expected per caller: anonymous, a needs-owner who does not own the resource,
 /// innovator, assessor, facilitator, and the needs-owner who owns the challenge.
 type Row = (&'static str, [u16; 6]);
+
+/// A [`Row`] with a seventh caller, `author`: the innovator who wrote the idea the path
+/// names (the innovator-owner of the idea). There the `innovator` column is another
+/// innovator, `other` a needs-owner who does not own the idea's challenge, and `owner` the
+/// needs-owner of the idea's challenge.
+type IdeaRow = (&'static str, [u16; 7]);
 
 #[rustfmt::skip]
 const AUTH: &[Row] = &[
@@ -73,6 +80,34 @@ const CHALLENGES: &[Row] = &[
     ("GET /challenges/{draft}/history",             [401,  404,  404,  404,  200,  200]),
 ];
 
+/// `{draft_idea}` and `{submitted_idea}` are ideas of `author` on a published challenge of
+/// `owner`. Assessors see no ideas: nothing is assigned to them yet.
+#[rustfmt::skip]
+const IDEAS: &[IdeaRow] = &[
+    //                                               anon  other innov asses facil owner author
+    ("POST /challenges/{published}/ideas",          [401,  403,  201,  403,  403,  403,  __ ]),
+    ("GET /challenges/{published}/ideas",           [401,  200,  200,  200,  200,  200,  __ ]),
+    ("GET /challenges/{draft}/ideas",               [401,  404,  404,  404,  200,  200,  __ ]),
+    ("GET /ideas",                                  [401,  200,  200,  200,  200,  __,   __ ]),
+    ("GET /ideas/{draft_idea}",                     [401,  404,  404,  404,  200,  404,  200]),
+    ("GET /ideas/{submitted_idea}",                 [401,  404,  404,  404,  200,  200,  200]),
+    ("PATCH /ideas/{draft_idea}",                   [401,  404,  404,  404,  403,  404,  200]),
+    ("PATCH /ideas/{submitted_idea}",               [401,  404,  404,  404,  403,  403,  409]),
+    ("POST /ideas/{draft_idea}/submit",             [401,  404,  404,  404,  403,  404,  200]),
+    ("POST /ideas/{submitted_idea}/withdraw",       [401,  404,  404,  404,  403,  403,  200]),
+    ("GET /ideas/{submitted_idea}/history",         [401,  404,  404,  404,  200,  200,  200]),
+];
+
+/// `{question}` is a question asked by an innovator on a published challenge of `owner`.
+#[rustfmt::skip]
+const QUESTIONS: &[Row] = &[
+    //                                               anon  other innov asses facil owner
+    ("GET /challenges/{published}/questions",       [200,  200,  200,  200,  200,  200]),
+    ("GET /challenges/{draft}/questions",           [404,  404,  404,  404,  200,  200]),
+    ("POST /challenges/{published}/questions",      [401,  201,  201,  201,  201,  201]),
+    ("POST /questions/{question}/answer",           [401,  403,  403,  403,  200,  200]),
+];
+
 #[rustfmt::skip]
 const OPS: &[Row] = &[
     //                                               anon  other innov asses facil owner
@@ -83,7 +118,11 @@ const OPS: &[Row] = &[
 
 /// The name of a column of the table.
 fn caller_name(column: usize) -> &'static str {
-    CALLERS.get(column).copied().unwrap_or("owner")
+    match CALLERS.get(column) {
+        Some(name) => name,
+        None if column == CALLERS.len() => "owner",
+        None => "author",
+    }
 }
 
 /// A valid body for an endpoint, so that only authorization decides; `account` is the
@@ -104,6 +143,10 @@ fn valid_body(endpoint: &str, account: &str) -> Option<Value> {
         e if e.starts_with("PATCH /arenas/") => json!({ "name": "x" }),
         e if e.starts_with("PATCH /challenges/") => json!({ "title": "x" }),
         "POST /challenges" => json!({ "title": "Waste services for people without a car" }),
+        "POST /challenges/{published}/ideas" => json!({ "title": "x" }),
+        e if e.starts_with("PATCH /ideas/") => json!({ "title": "y" }),
+        "POST /challenges/{published}/questions" => json!({ "text": "?" }),
+        e if e.ends_with("/answer") => json!({ "text": "a" }),
         e if e.ends_with("/request-changes") => json!({ "feedback": "x" }),
         e if e.ends_with("/withdraw") => json!({ "reason": "x" }),
         _ => json!({}),
@@ -111,8 +154,32 @@ fn valid_body(endpoint: &str, account: &str) -> Option<Value> {
     Some(body)
 }
 
+/// A draft idea of `author`, with all content filled in (so that it may be submitted), on
+/// a challenge of `owner` published for the purpose.
+async fn draft_idea(app: &TestApp, owner: &TestUser, author: &TestUser) -> String {
+    let challenge = app.published_challenge(owner, &app.facilitator().await).await;
+    app.post(
+        &format!("/challenges/{challenge}/ideas"),
+        Some(&author.token),
+        json!({
+            "title": "Bin sensors that call the truck",
+            "summary": "A fill-level sensor in every bin.",
+            "description": "Sensors report fill levels; the round is planned from them."
+        }),
+    )
+    .await
+    .expect(201)
+    .id()
+}
+
 /// Builds the resource a placeholder names and puts its id into the path.
-async fn resolve(app: &TestApp, template: &str, owner: &TestUser, caller: Option<&TestUser>) -> String {
+async fn resolve(
+    app: &TestApp,
+    template: &str,
+    owner: &TestUser,
+    author: &TestUser,
+    caller: Option<&TestUser>,
+) -> String {
     let Some((head, rest)) = template.split_once('{') else {
         return template.to_owned();
     };
@@ -135,25 +202,48 @@ async fn resolve(app: &TestApp, template: &str, owner: &TestUser, caller: Option
             }
             id
         }
+        "draft_idea" => draft_idea(app, owner, author).await,
+        "submitted_idea" => {
+            let id = draft_idea(app, owner, author).await;
+            app.post(&format!("/ideas/{id}/submit"), Some(&author.token), json!({}))
+                .await
+                .expect(200);
+            id
+        }
+        "question" => {
+            let challenge = app.published_challenge(owner, &app.facilitator().await).await;
+            let asker = app.innovator().await;
+            app.post(
+                &format!("/challenges/{challenge}/questions"),
+                Some(&asker.token),
+                json!({ "text": "Which bins fill first?" }),
+            )
+            .await
+            .expect(201)
+            .id()
+        }
         unknown => panic!("no fixture for {{{unknown}}}"),
     };
     format!("{head}{id}{tail}")
 }
 
-/// Sends one cell's request: a fresh owner and resource, and the caller of the column.
+/// Sends one cell's request: a fresh owner, author and resource, and the caller of the
+/// column.
 async fn run_cell(app: &TestApp, endpoint: &str, column: usize) -> Reply {
     let owner = app.needs_owner().await;
+    let author = app.innovator().await;
     let caller = match caller_name(column) {
         "anonymous" => None,
         "needs_owner" => Some(app.needs_owner().await),
         "innovator" => Some(app.innovator().await),
         "assessor" => Some(app.assessor().await),
         "facilitator" => Some(app.facilitator().await),
-        _ => Some(owner.clone()),
+        "owner" => Some(owner.clone()),
+        _ => Some(author.clone()),
     };
     let (method, template) = endpoint.split_once(' ').expect("a row reads \"METHOD /path\"");
     let method = Method::from_bytes(method.as_bytes()).expect("an HTTP method");
-    let path = resolve(app, template, &owner, caller.as_ref()).await;
+    let path = resolve(app, template, &owner, &author, caller.as_ref()).await;
     let body = valid_body(endpoint, &owner.email);
     let token = caller.as_ref().map(|c| c.token.as_str());
     app.call(method, &path, token, body).await
@@ -175,7 +265,7 @@ fn mismatch(reply: Reply, expected: u16) -> Option<String> {
 }
 
 /// Walks a table on one app and fails once, listing every cell that differs.
-async fn walk(table: &[Row]) {
+async fn walk<const COLUMNS: usize>(table: &[(&'static str, [u16; COLUMNS])]) {
     let app = spawn_app().await;
     let mut mismatches = Vec::new();
     for &(endpoint, expected) in table {
@@ -215,6 +305,16 @@ async fn every_caller_gets_the_tabled_status_from_the_arena_endpoints() {
 #[tokio::test]
 async fn every_caller_gets_the_tabled_status_from_the_challenge_endpoints() {
     walk(CHALLENGES).await;
+}
+
+#[tokio::test]
+async fn every_caller_gets_the_tabled_status_from_the_idea_endpoints() {
+    walk(IDEAS).await;
+}
+
+#[tokio::test]
+async fn every_caller_gets_the_tabled_status_from_the_question_endpoints() {
+    walk(QUESTIONS).await;
 }
 
 #[tokio::test]

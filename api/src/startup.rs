@@ -11,6 +11,7 @@ use crate::error::ApiError;
 use crate::http::{limit_body, observe};
 use crate::passwords::Passwords;
 use crate::routes::arenas::ArenasApi;
+use crate::routes::assessment::AssessmentApi;
 use crate::routes::auth::AuthApi;
 use crate::routes::challenges::ChallengesApi;
 use crate::routes::ideas::IdeasApi;
@@ -22,7 +23,15 @@ use crate::state::{AppState, AuthSettings};
 /// The base path of the versioned API.
 pub const API_BASE: &str = "/api/v1";
 
-type Apis = (AuthApi, UsersApi, ArenasApi, ChallengesApi, QuestionsApi, IdeasApi);
+type Apis = (
+    AuthApi,
+    UsersApi,
+    ArenasApi,
+    ChallengesApi,
+    QuestionsApi,
+    IdeasApi,
+    AssessmentApi,
+);
 
 fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
     let apis = (
@@ -32,6 +41,7 @@ fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
         ChallengesApi { state: state.clone() },
         QuestionsApi { state: state.clone() },
         IdeasApi { state: state.clone() },
+        AssessmentApi { state: state.clone() },
     );
     OpenApiService::new(apis, "sluss", env!("CARGO_PKG_VERSION"))
         .description(

@@ -186,6 +186,8 @@ pub mod ideas {
         pub decided_at: Option<DateTimeUtc>,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// Copied from the challenge when drafted (it never changes once published).
+        pub blind_assessment: bool,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -211,6 +213,82 @@ pub mod questions {
         pub answer_text: Option<String>,
         pub answered_by: Option<Uuid>,
         pub answered_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Scoring rubrics.
+pub mod rubrics {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `rubrics`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "rubrics")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub name: String,
+        pub min_scorecards: i32,
+        pub is_default: bool,
+        /// The criteria as a JSON array.
+        pub criteria: String,
+        pub version: i64,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Assessors assigned to ideas.
+pub mod assignments {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `assignments`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "assignments")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub idea_id: Uuid,
+        pub assessor_id: Uuid,
+        pub state: String,
+        pub conflict_reason: Option<String>,
+        pub version: i64,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Scorecards, one per assignment.
+pub mod scorecards {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `scorecards`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "scorecards")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub assignment_id: Uuid,
+        pub idea_id: Uuid,
+        pub assessor_id: Uuid,
+        /// Criterion key → score, as a JSON object.
+        pub scores: String,
+        pub comment: String,
+        pub submitted_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,12 +1,12 @@
 //! Ideas.
 
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 use sluss_domain::idea::{Idea, IdeaState};
 use sluss_domain::{Actor, UserId};
 use uuid::Uuid;
 
-use super::entities::ideas;
+use super::entities::{assignments, ideas};
 use super::{Page, RepoError, keyset_page, stored};
 
 /// The domain state stored on a row.
@@ -49,7 +49,7 @@ pub struct IdeaFilter {
 }
 
 /// A page of the ideas `viewer` may see, newest first: all for facilitators; otherwise
-/// their own, and the submitted ideas on challenges they own.
+/// their own, the submitted ideas on challenges they own, and those assigned to them.
 pub async fn list(
     db: &impl ConnectionTrait,
     viewer: &Actor,
@@ -63,11 +63,22 @@ pub async fn list(
         select = select.filter(ideas::Column::InnovatorId.eq(me));
     } else if !viewer.is_facilitator() {
         select = select.filter(
-            Condition::any().add(ideas::Column::InnovatorId.eq(me)).add(
-                Condition::all()
-                    .add(ideas::Column::ChallengeOwnerId.eq(me))
-                    .add(ideas::Column::SubmittedAt.is_not_null()),
-            ),
+            Condition::any()
+                .add(ideas::Column::InnovatorId.eq(me))
+                .add(
+                    Condition::all()
+                        .add(ideas::Column::ChallengeOwnerId.eq(me))
+                        .add(ideas::Column::SubmittedAt.is_not_null()),
+                )
+                .add(
+                    ideas::Column::Id.in_subquery(
+                        Query::select()
+                            .column(assignments::Column::IdeaId)
+                            .from(assignments::Entity)
+                            .and_where(assignments::Column::AssessorId.eq(me))
+                            .to_owned(),
+                    ),
+                ),
         );
     }
     if let Some(state) = filter.state {
@@ -98,4 +109,13 @@ pub async fn update(
         return Err(RepoError::StaleVersion { current: row.version });
     }
     Ok(row)
+}
+
+/// The ideas of a challenge that were ever submitted (for rankings).
+pub async fn submitted_on(db: &impl ConnectionTrait, challenge_id: Uuid) -> Result<Vec<ideas::Model>, RepoError> {
+    Ok(ideas::Entity::find()
+        .filter(ideas::Column::ChallengeId.eq(challenge_id))
+        .filter(ideas::Column::SubmittedAt.is_not_null())
+        .all(db)
+        .await?)
 }

@@ -226,8 +226,8 @@ pub struct Event {
     pub from_state: Option<String>,
     /// The state after.
     pub to_state: String,
-    /// Who acted.
-    pub actor_id: Uuid,
+    /// Who acted (absent where blind assessment hides the innovator).
+    pub actor_id: Option<Uuid>,
     /// When.
     pub at: DateTime<Utc>,
     /// The command's data.
@@ -242,7 +242,7 @@ pub fn event_from_row(row: crate::persistence::entities::events::Model) -> Event
         command: row.command,
         from_state: row.from_state,
         to_state: row.to_state,
-        actor_id: row.actor_id,
+        actor_id: Some(row.actor_id),
         at: row.at,
         payload,
     }

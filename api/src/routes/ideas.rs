@@ -5,10 +5,11 @@ use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{Enum, Object, OpenApi};
 use sea_orm::Set;
+use sluss_domain::assessment::{self as assessment_rules, AssignmentState, ScoreAccess};
 use sluss_domain::challenge::{self as challenge_rules};
 use sluss_domain::idea::{self as rules, DecisionOutcome, IdeaCommand, IdeaEvent, IdeaFacts, IdeaState};
 use sluss_domain::validate::Checks;
-use sluss_domain::{Actor, Refusal};
+use sluss_domain::{Actor, Refusal, Role, UserId};
 use uuid::Uuid;
 
 use super::challenges::{Event, event_from_row};
@@ -16,7 +17,8 @@ use super::text::Text;
 use super::{ApiResult, ApiTags, Created, Expected, Versioned, check_version, etag, expected_version, page_request};
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::persistence::entities::ideas as rows;
+use crate::persistence::assessment;
+use crate::persistence::entities::{assignments, ideas as rows};
 use crate::persistence::ideas::{self as repo, IdeaFilter};
 use crate::persistence::{begin_write, challenges, events, stored};
 use crate::state::AppState;
@@ -151,16 +153,18 @@ pub struct Idea {
     pub id: Uuid,
     /// The challenge it answers.
     pub challenge_id: Uuid,
-    /// Its innovator.
-    pub innovator_id: Uuid,
+    /// Its innovator (absent for assessors when the challenge's assessment is blind).
+    pub innovator_id: Option<Uuid>,
     /// Title.
     pub title: String,
     /// Summary.
     pub summary: String,
     /// Description.
     pub description: String,
-    /// Co-applicants.
+    /// Co-applicants (empty for assessors when the challenge's assessment is blind).
     pub team: Vec<TeamMember>,
+    /// Whether the challenge's assessment is blind.
+    pub blind_assessment: bool,
     /// UN Sustainable Development Goals (1..17).
     pub sdgs: Vec<u8>,
     /// Lifecycle state.
@@ -180,8 +184,8 @@ pub struct Idea {
 super::list_page!(IdeaPage, Idea);
 
 impl Idea {
-    /// The API form of a stored idea.
-    pub fn from_row(row: rows::Model) -> Result<Self, ApiError> {
+    /// The API form of a stored idea; `hide_identity` drops who is behind it.
+    pub fn from_row(row: rows::Model, hide_identity: bool) -> Result<Self, ApiError> {
         let state = repo::state_of(&row)?;
         let team: Vec<TeamMember> = stored(serde_json::from_str(&row.team).ok(), "ideas.team", &row.team)?;
         let decision = match (row.decision_outcome.as_deref(), row.decision_feedback, row.decided_at) {
@@ -195,11 +199,12 @@ impl Idea {
         Ok(Self {
             id: row.id,
             challenge_id: row.challenge_id,
-            innovator_id: row.innovator_id,
+            innovator_id: (!hide_identity).then_some(row.innovator_id),
             title: row.title,
             summary: row.summary,
             description: row.description,
-            team,
+            team: if hide_identity { Vec::new() } else { team },
+            blind_assessment: row.blind_assessment,
             sdgs: challenges::sdgs_from_stored(&row.sdgs)?,
             state: state.into(),
             version: row.version,
@@ -211,10 +216,77 @@ impl Idea {
     }
 }
 
-fn versioned(row: rows::Model) -> ApiResult<Versioned<Idea>> {
+fn versioned(row: rows::Model, view: &Viewer) -> ApiResult<Versioned<Idea>> {
     let version = row.version;
-    Ok(Versioned::Ok(Json(Idea::from_row(row)?), etag(version)))
+    let hide = !view.sees_identity(&row);
+    Ok(Versioned::Ok(Json(Idea::from_row(row, hide)?), etag(version)))
 }
+
+/// How one actor relates to one idea.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    /// The actor.
+    pub actor: Actor,
+    /// Their assignment on the idea, if they assess it.
+    pub assignment: Option<assignments::Model>,
+}
+
+impl Viewer {
+    /// Whether the actor is assigned to assess the idea.
+    pub fn assigned(&self) -> bool {
+        self.assignment.is_some()
+    }
+
+    /// The state of their assignment.
+    pub fn assignment_state(&self) -> Result<Option<AssignmentState>, ApiError> {
+        Ok(self.assignment.as_ref().map(assessment::assignment_state).transpose()?)
+    }
+
+    /// Whether they see who is behind the idea.
+    pub fn sees_identity(&self, row: &rows::Model) -> bool {
+        assessment_rules::sees_identity(
+            &self.actor,
+            UserId(row.innovator_id),
+            row.blind_assessment,
+            self.assigned(),
+        )
+    }
+}
+
+/// Reads how `actor` relates to the idea `row`.
+pub async fn viewer_of(
+    db: &impl sea_orm::ConnectionTrait,
+    row: &rows::Model,
+    actor: &Actor,
+) -> Result<Viewer, ApiError> {
+    let assignment = if actor.has(Role::Assessor) {
+        assessment::assignment_for(db, row.id, actor.id.as_uuid()).await?
+    } else {
+        None
+    };
+    Ok(Viewer {
+        actor: actor.clone(),
+        assignment,
+    })
+}
+
+/// Loads an idea `actor` may see (404 otherwise), with how they relate to it.
+pub async fn load_visible_idea(
+    db: &impl sea_orm::ConnectionTrait,
+    id: Uuid,
+    actor: &Actor,
+) -> Result<(rows::Model, Viewer), ApiError> {
+    let row = repo::find(db, id).await?.ok_or_else(ApiError::not_found)?;
+    let viewer = viewer_of(db, &row, actor).await?;
+    if !rules::can_view(&repo::to_domain(&row)?, Some(actor), viewer.assigned()) {
+        return Err(ApiError::not_found());
+    }
+    Ok((row, viewer))
+}
+
+/// The commands of assessment: seen by the facilitators and the panel, never by the
+/// innovator or the needs-owner.
+pub const ASSESSMENT_COMMANDS: [&str; 4] = ["assign", "unassign", "declare_conflict", "score"];
 
 /// The body of `POST /challenges/{id}/ideas`. Summary and description may stay empty
 /// while drafting; submitting needs them.
@@ -269,6 +341,26 @@ pub struct IdeaWithdrawBody {
     pub expected_version: Option<i64>,
 }
 
+/// The optional body of `start-assessment`.
+#[derive(Debug, Object)]
+pub struct StartAssessmentBody {
+    /// The rubric to score with; the default rubric when absent.
+    pub rubric_id: Option<Uuid>,
+    /// The version read; stale answers 409.
+    pub expected_version: Option<i64>,
+}
+
+/// The body of `decide`.
+#[derive(Debug, Object)]
+pub struct DecideBody {
+    /// Qualified or not.
+    pub outcome: ApiDecisionOutcome,
+    /// Why, for the innovator (required).
+    pub feedback: Text,
+    /// The version read; stale answers 409.
+    pub expected_version: Option<i64>,
+}
+
 fn check_team(checks: &mut Checks, team: &[NewTeamMember]) -> String {
     if team.len() > TEAM_MAX {
         checks.fail("team", format!("at most {TEAM_MAX} co-applicants"));
@@ -299,15 +391,6 @@ pub struct IdeasApi {
 }
 
 impl IdeasApi {
-    /// Loads an idea the actor may see (404 otherwise).
-    async fn load_visible(&self, id: Uuid, actor: &Actor) -> Result<rows::Model, ApiError> {
-        let row = repo::find(&self.state.db, id).await?.ok_or_else(ApiError::not_found)?;
-        if !rules::can_view(&repo::to_domain(&row)?, Some(actor), false) {
-            return Err(ApiError::not_found());
-        }
-        Ok(row)
-    }
-
     /// Runs one command in one transaction: load, decide, guarded update, append events.
     pub async fn command(
         &self,
@@ -320,11 +403,35 @@ impl IdeasApi {
         let tx = begin_write(&self.state.db).await.map_err(|e| ApiError::internal(&e))?;
         let row = repo::find(&tx, id).await?.ok_or_else(ApiError::not_found)?;
         let idea = repo::to_domain(&row)?;
+        let viewer = viewer_of(&tx, &row, actor).await?;
         let challenge = challenges::find(&tx, row.challenge_id)
             .await?
             .ok_or_else(ApiError::not_found)?;
-        let facts = IdeaFacts::at(now, challenges::state_of(&challenge)?, challenge.ideas_close_at);
-        let produced = rules::decide(&idea, &command, Some(actor), false, &facts)?;
+        let mut facts = IdeaFacts::at(now, challenges::state_of(&challenge)?, challenge.ideas_close_at);
+        match &command {
+            IdeaCommand::StartAssessment { rubric_id } => {
+                if assessment::find_rubric(&tx, *rubric_id).await?.is_none() {
+                    facts.missing_references.push("rubric_id");
+                }
+            }
+            IdeaCommand::Decide { .. } => {
+                if let Some(rubric_id) = row.rubric_id {
+                    let rubric = assessment::find_rubric(&tx, rubric_id)
+                        .await?
+                        .ok_or_else(ApiError::not_found)?;
+                    facts.scorecards_required = u32::try_from(rubric.min_scorecards).unwrap_or(u32::MAX);
+                }
+                facts.scorecards_submitted =
+                    u32::try_from(assessment::scorecards_for(&tx, id).await?.len()).unwrap_or(u32::MAX);
+            }
+            IdeaCommand::Submit
+            | IdeaCommand::StartIncubation { .. }
+            | IdeaCommand::StartTesting { .. }
+            | IdeaCommand::Complete { .. }
+            | IdeaCommand::Discontinue { .. }
+            | IdeaCommand::Withdraw { .. } => {}
+        }
+        let produced = rules::decide(&idea, &command, Some(actor), viewer.assigned(), &facts)?;
         check_version(expected, row.version)?;
 
         let mut changes = rows::ActiveModel {
@@ -372,7 +479,7 @@ impl IdeasApi {
             from = to;
         }
         tx.commit().await.map_err(|e| ApiError::internal(&e))?;
-        versioned(updated)
+        versioned(updated, &viewer)
     }
 }
 
@@ -411,6 +518,7 @@ impl IdeasApi {
                 id: Set(idea_id),
                 challenge_id: Set(challenge.id),
                 challenge_owner_id: Set(challenge.owner_id),
+                blind_assessment: Set(challenge.blind_assessment),
                 innovator_id: Set(actor.id.as_uuid()),
                 title: Set(title),
                 summary: Set(summary),
@@ -445,7 +553,7 @@ impl IdeasApi {
         .await?;
         tx.commit().await.map_err(|e| ApiError::internal(&e))?;
         let version = row.version;
-        Ok(Created::Created(Json(Idea::from_row(row)?), etag(version)))
+        Ok(Created::Created(Json(Idea::from_row(row, false)?), etag(version)))
     }
 
     /// The ideas on a challenge that the caller may see, newest first.
@@ -479,7 +587,17 @@ impl IdeasApi {
             mine: false,
         };
         let page = repo::list(&self.state.db, actor, &filter, after, limit).await?;
-        Ok(Json(super::to_list_page(page, Idea::from_row)?.into()))
+        let viewer = Viewer {
+            actor: actor.clone(),
+            assignment: None,
+        };
+        Ok(Json(
+            super::to_list_page(page, |row| {
+                let hide = !viewer.sees_identity(&row);
+                Idea::from_row(row, hide)
+            })?
+            .into(),
+        ))
     }
 
     /// The ideas the caller may see, newest first.
@@ -504,14 +622,26 @@ impl IdeasApi {
             challenge_id: challenge_id.0,
             mine: mine.0.unwrap_or(false),
         };
-        let page = repo::list(&self.state.db, caller.actor(), &filter, after, limit).await?;
-        Ok(Json(super::to_list_page(page, Idea::from_row)?.into()))
+        let actor = caller.actor();
+        let page = repo::list(&self.state.db, actor, &filter, after, limit).await?;
+        let viewer = Viewer {
+            actor: actor.clone(),
+            assignment: None,
+        };
+        Ok(Json(
+            super::to_list_page(page, |row| {
+                let hide = !viewer.sees_identity(&row);
+                Idea::from_row(row, hide)
+            })?
+            .into(),
+        ))
     }
 
     /// Read an idea.
     #[oai(path = "/ideas/:id", method = "get", operation_id = "get_idea")]
     async fn get_idea(&self, caller: Caller, id: Path<Uuid>) -> ApiResult<Versioned<Idea>> {
-        versioned(self.load_visible(id.0, caller.actor()).await?)
+        let (row, viewer) = load_visible_idea(&self.state.db, id.0, caller.actor()).await?;
+        versioned(row, &viewer)
     }
 
     /// Edit an idea while it is a draft (its innovator).
@@ -530,8 +660,9 @@ impl IdeasApi {
         let tx = begin_write(&self.state.db).await.map_err(|e| ApiError::internal(&e))?;
         let row = repo::find(&tx, id.0).await?.ok_or_else(ApiError::not_found)?;
         let idea = repo::to_domain(&row)?;
+        let viewer = viewer_of(&tx, &row, actor).await?;
         if let Err(refusal @ (Refusal::NotVisible | Refusal::NotPermitted(_))) =
-            rules::authorize_edit(&idea, Some(actor), false)
+            rules::authorize_edit(&idea, Some(actor), viewer.assigned())
         {
             return Err(refusal.into());
         }
@@ -559,7 +690,7 @@ impl IdeasApi {
             changed.push("sdgs");
         }
         checks.finish().map_err(Refusal::Invalid)?;
-        rules::authorize_edit(&idea, Some(actor), false)?;
+        rules::authorize_edit(&idea, Some(actor), viewer.assigned())?;
         check_version(
             expected_version(if_match.0.as_deref(), patch.expected_version)?,
             row.version,
@@ -582,7 +713,7 @@ impl IdeasApi {
         )
         .await?;
         tx.commit().await.map_err(|e| ApiError::internal(&e))?;
-        versioned(updated)
+        versioned(updated, &viewer)
     }
 
     /// Send the idea to its challenge while the challenge takes ideas (its innovator).
@@ -619,17 +750,102 @@ impl IdeasApi {
             .await
     }
 
-    /// The idea's history, oldest first. The needs-owner sees it from submission on.
+    /// Start assessing a submitted idea, with a rubric or the default one (facilitators).
+    #[oai(
+        path = "/ideas/:id/start-assessment",
+        method = "post",
+        operation_id = "start_assessment_idea"
+    )]
+    async fn start_assessment_idea(
+        &self,
+        caller: Caller,
+        id: Path<Uuid>,
+        /// `"N"`: the version read; stale answers 412.
+        #[oai(name = "If-Match")]
+        if_match: Header<Option<String>>,
+        body: Json<Option<StartAssessmentBody>>,
+    ) -> ApiResult<Versioned<Idea>> {
+        let (rubric_id, body_version) = body.0.map_or((None, None), |b| (b.rubric_id, b.expected_version));
+        let expected = expected_version(if_match.0.as_deref(), body_version)?;
+        let rubric_id = match rubric_id {
+            Some(rubric_id) => rubric_id,
+            None => {
+                assessment::default_rubric(&self.state.db)
+                    .await?
+                    .ok_or_else(|| ApiError::invalid("rubric_id", "there is no default rubric; name one"))?
+                    .id
+            }
+        };
+        self.command(
+            id.0,
+            caller.actor(),
+            expected,
+            IdeaCommand::StartAssessment { rubric_id },
+        )
+        .await
+    }
+
+    /// Decide after assessment, with feedback for the innovator, once the rubric's
+    /// `min_scorecards` are in (facilitators).
+    #[oai(path = "/ideas/:id/decide", method = "post", operation_id = "decide_idea")]
+    async fn decide_idea(
+        &self,
+        caller: Caller,
+        id: Path<Uuid>,
+        /// `"N"`: the version read; stale answers 412.
+        #[oai(name = "If-Match")]
+        if_match: Header<Option<String>>,
+        body: Json<DecideBody>,
+    ) -> ApiResult<Versioned<Idea>> {
+        let body = body.0;
+        let expected = expected_version(if_match.0.as_deref(), body.expected_version)?;
+        let command = IdeaCommand::Decide {
+            outcome: body.outcome.into(),
+            feedback: body.feedback.into_inner(),
+        };
+        self.command(id.0, caller.actor(), expected, command).await
+    }
+
+    /// The idea's history, oldest first, filtered by what the caller may see: the needs-owner
+    /// sees it from submission on; innovators and needs-owners never see assessment events;
+    /// an assessor sees the panel's events once their own scorecard is in; with blind
+    /// assessment, assessors do not see who the innovator is.
     #[oai(path = "/ideas/:id/history", method = "get", operation_id = "idea_history")]
     async fn idea_history(&self, caller: Caller, id: Path<Uuid>) -> ApiResult<Json<Vec<Event>>> {
         let actor = caller.actor();
-        let row = self.load_visible(id.0, actor).await?;
-        let insider = actor.is_facilitator() || actor.id.as_uuid() == row.innovator_id;
+        let (row, viewer) = load_visible_idea(&self.state.db, id.0, actor).await?;
+        let me = actor.id.as_uuid();
+        let is_innovator = me == row.innovator_id;
+        let panel_access = if actor.is_facilitator() {
+            Some(ScoreAccess::All)
+        } else {
+            assessment_rules::score_access(actor, viewer.assignment_state()?).ok()
+        };
+        let hide_identity = !viewer.sees_identity(&row);
         let history = events::for_subject(&self.state.db, id.0)
             .await?
             .into_iter()
-            .filter(|event| insider || !matches!(event.command.as_str(), "create" | "edit"))
-            .map(event_from_row)
+            .filter(|event| {
+                let assessment_event = ASSESSMENT_COMMANDS.contains(&event.command.as_str());
+                match (assessment_event, panel_access) {
+                    (true, Some(ScoreAccess::All)) => true,
+                    (true, Some(ScoreAccess::OwnOnly)) => {
+                        event.actor_id == me || event.payload.contains(&me.to_string())
+                    }
+                    (true, None) => false,
+                    (false, _) => {
+                        actor.is_facilitator() || is_innovator || !matches!(event.command.as_str(), "create" | "edit")
+                    }
+                }
+            })
+            .map(|event| {
+                let by_innovator = event.actor_id == row.innovator_id;
+                let mut event = event_from_row(event);
+                if hide_identity && by_innovator {
+                    event.actor_id = None;
+                }
+                event
+            })
             .collect();
         Ok(Json(history))
     }

@@ -2,6 +2,7 @@
 //! versions and ETags.
 
 pub mod arenas;
+pub mod assessment;
 pub mod auth;
 pub mod challenges;
 pub mod ideas;
@@ -34,6 +35,8 @@ pub enum ApiTags {
     Questions,
     /// Step 2: ideas submitted to challenges.
     Ideas,
+    /// Step 3: rubrics, assessors, scorecards and rankings.
+    Assessment,
 }
 
 /// Default page size.

@@ -5,6 +5,61 @@ use uuid::Uuid;
 use super::*;
 use crate::role::Roles;
 
+/// The default rubric of SPEC §4 (the migrations seed the same).
+fn default_rubric() -> Rubric {
+    let criterion = |key: &str, name: &str, description: &str, weight: f64| Criterion {
+        key: key.to_owned(),
+        name: name.to_owned(),
+        description: description.to_owned(),
+        weight,
+        scale_min: 1,
+        scale_max: 5,
+    };
+    Rubric {
+        name: "Sustainable City Accelerator".to_owned(),
+        min_scorecards: 2,
+        criteria: vec![
+            criterion(
+                "need_fit",
+                "Need fit",
+                "How well the idea answers the challenge as the needs-owner wrote it.",
+                3.0,
+            ),
+            criterion(
+                "social_impact",
+                "Social impact",
+                "Effects on residents, inclusion and everyday life.",
+                2.0,
+            ),
+            criterion(
+                "environmental_impact",
+                "Environmental impact",
+                "Effects on climate, resources and nature.",
+                2.0,
+            ),
+            criterion(
+                "economic_impact",
+                "Economic impact",
+                "Costs, savings and value for the parties involved.",
+                2.0,
+            ),
+            criterion(
+                "feasibility",
+                "Feasibility",
+                "Whether the team can test it in the city within the time at hand.",
+                2.0,
+            ),
+            criterion("novelty", "Novelty", "How new the idea is to the city.", 1.0),
+            criterion(
+                "scalability",
+                "Scalability",
+                "Whether it can spread to more sites and owners.",
+                1.0,
+            ),
+        ],
+    }
+}
+
 fn actor(roles: &[Role]) -> Actor {
     Actor {
         id: UserId(Uuid::now_v7()),
