@@ -15,7 +15,9 @@ pub mod error;
 pub mod idea;
 pub mod ids;
 pub mod password;
+pub mod report;
 pub mod role;
+pub mod steps;
 pub mod user;
 pub mod validate;
 

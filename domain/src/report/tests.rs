@@ -1,0 +1,207 @@
+use chrono::{Duration, TimeZone};
+
+use super::*;
+
+fn day(n: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 1, 8, 0, 0).single().unwrap() + Duration::days(n)
+}
+
+fn event(subject: Uuid, command: &str, to_state: &str, at: i64) -> EventFact {
+    EventFact {
+        subject_id: subject,
+        command: command.into(),
+        to_state: to_state.into(),
+        at: day(at),
+        outcome: None,
+    }
+}
+
+fn completed(subject: Uuid, outcome: TestOutcome, at: i64) -> EventFact {
+    EventFact {
+        outcome: Some(outcome),
+        ..event(subject, "complete", "completed", at)
+    }
+}
+
+fn close(a: Option<f64>, b: f64) -> bool {
+    a.is_some_and(|a| (a - b).abs() < 1e-9)
+}
+
+struct Pipeline {
+    challenges: Vec<ChallengeFact>,
+    ideas: Vec<IdeaFact>,
+    events: Vec<EventFact>,
+}
+
+/// Three challenges and four ideas whose figures are worked out by hand in the tests.
+fn pipeline() -> Pipeline {
+    let (c1, c2, c3) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    let (i1, i2, i3, i4) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    let challenge = |id, state| ChallengeFact {
+        id,
+        state,
+        created_at: day(0),
+    };
+    let idea = |id, state| IdeaFact {
+        id,
+        state,
+        created_at: day(10),
+    };
+    Pipeline {
+        challenges: vec![
+            challenge(c1, ChallengeState::Published),
+            challenge(c2, ChallengeState::Closed),
+            challenge(c3, ChallengeState::Draft),
+        ],
+        ideas: vec![
+            idea(i1, IdeaState::Completed),
+            idea(i2, IdeaState::NotQualified),
+            idea(i3, IdeaState::Completed),
+            idea(i4, IdeaState::Draft),
+        ],
+        events: vec![
+            event(c1, "submit", "submitted", 1),
+            event(c1, "publish", "published", 4),
+            event(c2, "publish", "published", 10),
+            event(c2, "close", "closed", 30),
+            // i1: submitted after 2 days, assessed in 4, incubated 10, tested 10, adopted.
+            event(i1, "submit", "submitted", 12),
+            event(i1, "start_assessment", "in_assessment", 13),
+            event(i1, "decide", "qualified", 17),
+            event(i1, "start_incubation", "in_incubation", 18),
+            event(i1, "start_testing", "in_testing", 28),
+            completed(i1, TestOutcome::Adopted, 38),
+            // i2: submitted after 1 day, assessed in 2, not qualified.
+            event(i2, "submit", "submitted", 11),
+            event(i2, "start_assessment", "in_assessment", 13),
+            event(i2, "decide", "not_qualified", 15),
+            // i3: submitted after 4 days, assessed in 6, tested without incubation for 20, not adopted.
+            event(i3, "submit", "submitted", 14),
+            event(i3, "start_assessment", "in_assessment", 14),
+            event(i3, "decide", "qualified", 20),
+            event(i3, "start_testing", "in_testing", 21),
+            completed(i3, TestOutcome::NotAdopted, 41),
+        ],
+    }
+}
+
+#[test]
+fn counts_every_state_including_zeroes() {
+    let p = pipeline();
+    let report = funnel(&p.challenges, &p.ideas, &p.events);
+    assert_eq!(report.challenges["published"], 1);
+    assert_eq!(report.challenges["closed"], 1);
+    assert_eq!(report.challenges["draft"], 1);
+    assert_eq!(report.challenges["archived"], 0);
+    assert_eq!(report.challenges.len(), 7);
+    assert_eq!(report.ideas["completed"], 2);
+    assert_eq!(report.ideas["not_qualified"], 1);
+    assert_eq!(report.ideas["draft"], 1);
+    assert_eq!(report.ideas.len(), 10);
+}
+
+#[test]
+fn conversions_match_a_hand_computation() {
+    let p = pipeline();
+    let report = funnel(&p.challenges, &p.ideas, &p.events);
+    // submitted {i1, i2, i3} → qualified {i1, i3}
+    assert!(close(report.conversion.submitted_to_qualified, 2.0 / 3.0));
+    // qualified {i1, i3} → tested {i1, i3}
+    assert!(close(report.conversion.qualified_to_tested, 1.0));
+    // tested {i1, i3} → adopted or scaled {i1}
+    assert!(close(report.conversion.tested_to_adopted, 0.5));
+}
+
+#[test]
+fn median_days_match_a_hand_computation() {
+    let p = pipeline();
+    let report = funnel(&p.challenges, &p.ideas, &p.events);
+    let m = &report.median_days;
+    assert!(close(m.need_formulation, 7.0), "{m:?}"); // 4 and 10
+    assert!(close(m.matching, 2.0), "{m:?}"); // 2, 1, 4
+    assert!(close(m.assessment, 4.0), "{m:?}"); // 4, 2, 6
+    assert!(close(m.incubation, 10.0), "{m:?}"); // only i1
+    assert!(close(m.testing, 15.0), "{m:?}"); // 10 and 20
+}
+
+#[test]
+fn nothing_reached_gives_null_not_zero() {
+    let report = funnel(&[], &[], &[]);
+    assert_eq!(report.conversion.submitted_to_qualified, None);
+    assert_eq!(report.conversion.qualified_to_tested, None);
+    assert_eq!(report.conversion.tested_to_adopted, None);
+    assert_eq!(report.median_days.matching, None);
+}
+
+#[test]
+fn scaled_counts_as_adopted_and_needs_further_development_does_not() {
+    let id = Uuid::now_v7();
+    let ideas = vec![IdeaFact {
+        id,
+        state: IdeaState::Completed,
+        created_at: day(0),
+    }];
+    for (outcome, share) in [(TestOutcome::Scaled, 1.0), (TestOutcome::NeedsFurtherDevelopment, 0.0)] {
+        let events = vec![event(id, "start_testing", "in_testing", 1), completed(id, outcome, 5)];
+        assert!(close(funnel(&[], &ideas, &events).conversion.tested_to_adopted, share));
+    }
+}
+
+#[test]
+fn events_of_unselected_subjects_are_ignored() {
+    let p = pipeline();
+    let only_i2: Vec<IdeaFact> = p
+        .ideas
+        .iter()
+        .filter(|i| i.state == IdeaState::NotQualified)
+        .cloned()
+        .collect();
+    let report = funnel(&[], &only_i2, &p.events);
+    assert!(close(report.conversion.submitted_to_qualified, 0.0));
+    assert_eq!(report.conversion.qualified_to_tested, None);
+}
+
+#[test]
+fn a_resubmitted_challenge_counts_from_creation_to_its_first_publication() {
+    let id = Uuid::now_v7();
+    let challenges = vec![ChallengeFact {
+        id,
+        state: ChallengeState::Published,
+        created_at: day(0),
+    }];
+    let events = vec![
+        event(id, "submit", "submitted", 1),
+        event(id, "request_changes", "changes_requested", 2),
+        event(id, "submit", "submitted", 3),
+        event(id, "publish", "published", 6),
+    ];
+    assert!(close(
+        funnel(&challenges, &[], &events).median_days.need_formulation,
+        6.0
+    ));
+}
+
+#[test]
+fn median_of_an_even_count_is_the_mean_of_the_middle_two() {
+    assert_eq!(median(vec![4.0, 1.0, 3.0, 2.0]), Some(2.5));
+    assert_eq!(median(vec![5.0]), Some(5.0));
+    assert_eq!(median(vec![]), None);
+}
+
+#[test]
+fn csv_has_a_header_and_one_row_per_figure() {
+    let p = pipeline();
+    let report = funnel(&p.challenges, &p.ideas, &p.events);
+    let csv = to_csv(&report.rows());
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "section,key,value");
+    assert_eq!(lines.len(), 1 + 7 + 10 + 3 + 5);
+    assert!(lines.contains(&"conversion,tested_to_adopted,0.5"));
+    assert!(lines.contains(&"challenges,draft,1"));
+}
+
+#[test]
+fn csv_quotes_fields_with_commas_and_leaves_absent_values_empty() {
+    let csv = to_csv(&[("obstacles".into(), "a,b".into(), None)]);
+    assert_eq!(csv, "section,key,value\nobstacles,\"a,b\",\n");
+}
