@@ -15,8 +15,11 @@ use crate::routes::assessment::AssessmentApi;
 use crate::routes::auth::AuthApi;
 use crate::routes::challenges::ChallengesApi;
 use crate::routes::ideas::IdeasApi;
+use crate::routes::obstacles::ObstaclesApi;
 use crate::routes::ops;
 use crate::routes::questions::QuestionsApi;
+use crate::routes::reports::ReportsApi;
+use crate::routes::steps::StepsApi;
 use crate::routes::users::UsersApi;
 use crate::state::{AppState, AuthSettings};
 
@@ -31,6 +34,9 @@ type Apis = (
     QuestionsApi,
     IdeasApi,
     AssessmentApi,
+    StepsApi,
+    ObstaclesApi,
+    ReportsApi,
 );
 
 fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
@@ -42,6 +48,9 @@ fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
         QuestionsApi { state: state.clone() },
         IdeasApi { state: state.clone() },
         AssessmentApi { state: state.clone() },
+        StepsApi { state: state.clone() },
+        ObstaclesApi { state: state.clone() },
+        ReportsApi { state: state.clone() },
     );
     OpenApiService::new(apis, "sluss", env!("CARGO_PKG_VERSION"))
         .description(

@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_create_foundation;
 mod m20261125_000002_create_ideas_and_questions;
 mod m20261125_000003_create_assessment;
+mod m20261125_000004_create_steps_and_obstacles;
 
 pub use m20261125_000002_create_ideas_and_questions::PG_SEARCH_EXPRESSION;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_create_foundation::Migration),
             Box::new(m20261125_000002_create_ideas_and_questions::Migration),
             Box::new(m20261125_000003_create_assessment::Migration),
+            Box::new(m20261125_000004_create_steps_and_obstacles::Migration),
         ]
     }
 }

@@ -296,3 +296,148 @@ pub mod scorecards {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// Incubators, science parks, business support.
+pub mod support_organisations {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `support_organisations`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "support_organisations")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub name: String,
+        pub kind: String,
+        pub description: String,
+        pub contact_email: Option<String>,
+        pub version: i64,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Incubations, one per idea.
+pub mod incubations {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `incubations`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "incubations")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub idea_id: Uuid,
+        pub support_organisation_id: Uuid,
+        pub plan: String,
+        pub started_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Incubation milestones.
+pub mod milestones {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `milestones`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "milestones")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub idea_id: Uuid,
+        pub title: String,
+        pub due_on: Option<Date>,
+        pub done_at: Option<DateTimeUtc>,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Tests at real sites, one per idea.
+pub mod idea_tests {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `idea_tests`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "idea_tests")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub idea_id: Uuid,
+        pub site: String,
+        pub host: String,
+        pub starts_on: Date,
+        pub ends_on: Date,
+        pub success_criteria: String,
+        pub started_at: DateTimeUtc,
+        pub outcome: Option<String>,
+        pub results: Option<String>,
+        pub lessons_learned: Option<String>,
+        pub completed_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Learning workshops, property-owner dialogues, publications.
+pub mod spread_activities {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `spread_activities`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "spread_activities")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub idea_id: Uuid,
+        pub kind: String,
+        pub title: String,
+        pub held_on: Date,
+        pub notes: Option<String>,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The obstacle diary.
+pub mod obstacles {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `obstacles`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "obstacles")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub subject_type: String,
+        pub subject_id: Uuid,
+        pub category: String,
+        pub description: String,
+        pub step: i16,
+        pub reported_by: Uuid,
+        pub reported_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -11,7 +11,9 @@ pub mod entities;
 pub mod events;
 pub mod ideas;
 pub mod questions;
+pub mod reports;
 pub mod sessions;
+pub mod steps;
 pub mod throttle;
 pub mod users;
 

@@ -1,13 +1,13 @@
 //! Step 2, the matching arena: innovators' ideas on published challenges.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{Enum, Object, OpenApi};
 use sea_orm::Set;
 use sluss_domain::assessment::{self as assessment_rules, AssignmentState, ScoreAccess};
 use sluss_domain::challenge::{self as challenge_rules};
-use sluss_domain::idea::{self as rules, DecisionOutcome, IdeaCommand, IdeaEvent, IdeaFacts, IdeaState};
+use sluss_domain::idea::{self as rules, DecisionOutcome, IdeaCommand, IdeaEvent, IdeaFacts, IdeaState, TestOutcome};
 use sluss_domain::validate::Checks;
 use sluss_domain::{Actor, Refusal, Role, UserId};
 use uuid::Uuid;
@@ -17,9 +17,9 @@ use super::text::Text;
 use super::{ApiResult, ApiTags, Created, Expected, Versioned, check_version, etag, expected_version, page_request};
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::persistence::assessment;
 use crate::persistence::entities::{assignments, ideas as rows};
 use crate::persistence::ideas::{self as repo, IdeaFilter};
+use crate::persistence::{assessment, steps};
 use crate::persistence::{begin_write, challenges, events, stored};
 use crate::state::AppState;
 
@@ -361,6 +361,92 @@ pub struct DecideBody {
     pub expected_version: Option<i64>,
 }
 
+/// The body of `start-incubation`.
+#[derive(Debug, Object)]
+pub struct StartIncubationBody {
+    /// The incubator, science park or business support.
+    pub support_organisation_id: Uuid,
+    /// The plan.
+    pub plan: Text,
+    /// The version read; stale answers 409.
+    pub expected_version: Option<i64>,
+}
+
+/// The body of `start-testing`.
+#[derive(Debug, Object)]
+pub struct StartTestingBody {
+    /// Where the test runs.
+    pub site: Text,
+    /// Who hosts it.
+    pub host: Text,
+    /// First day.
+    pub starts_on: NaiveDate,
+    /// Last day (not before `starts_on`).
+    pub ends_on: NaiveDate,
+    /// What success looks like.
+    pub success_criteria: Text,
+    /// The version read; stale answers 409.
+    pub expected_version: Option<i64>,
+}
+
+/// How a test ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum ApiTestOutcome {
+    /// The host adopts the solution.
+    Adopted,
+    /// Adopted and spread to more sites.
+    Scaled,
+    /// Promising; needs more work.
+    NeedsFurtherDevelopment,
+    /// Not adopted.
+    NotAdopted,
+}
+
+impl From<ApiTestOutcome> for TestOutcome {
+    fn from(outcome: ApiTestOutcome) -> Self {
+        match outcome {
+            ApiTestOutcome::Adopted => Self::Adopted,
+            ApiTestOutcome::Scaled => Self::Scaled,
+            ApiTestOutcome::NeedsFurtherDevelopment => Self::NeedsFurtherDevelopment,
+            ApiTestOutcome::NotAdopted => Self::NotAdopted,
+        }
+    }
+}
+
+impl From<TestOutcome> for ApiTestOutcome {
+    fn from(outcome: TestOutcome) -> Self {
+        match outcome {
+            TestOutcome::Adopted => Self::Adopted,
+            TestOutcome::Scaled => Self::Scaled,
+            TestOutcome::NeedsFurtherDevelopment => Self::NeedsFurtherDevelopment,
+            TestOutcome::NotAdopted => Self::NotAdopted,
+        }
+    }
+}
+
+/// The body of `complete`.
+#[derive(Debug, Object)]
+pub struct CompleteBody {
+    /// How the test ended.
+    pub outcome: ApiTestOutcome,
+    /// What was measured.
+    pub results: Text,
+    /// What was learned.
+    pub lessons_learned: Text,
+    /// The version read; stale answers 409.
+    pub expected_version: Option<i64>,
+}
+
+/// The body of `discontinue`.
+#[derive(Debug, Object)]
+pub struct DiscontinueBody {
+    /// Why.
+    pub reason: Text,
+    /// The version read; stale answers 409.
+    pub expected_version: Option<i64>,
+}
+
 fn check_team(checks: &mut Checks, team: &[NewTeamMember]) -> String {
     if team.len() > TEAM_MAX {
         checks.fail("team", format!("at most {TEAM_MAX} co-applicants"));
@@ -382,6 +468,58 @@ fn payload_of(event: &IdeaEvent) -> serde_json::Value {
         object.remove("type");
     }
     value
+}
+
+/// Writes the records that steps 4 and 5 keep beside the idea row.
+async fn record_step(
+    db: &impl sea_orm::ConnectionTrait,
+    idea_id: Uuid,
+    event: &IdeaEvent,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    match event {
+        IdeaEvent::IncubationStarted {
+            support_organisation_id,
+            plan,
+        } => steps::insert_incubation(db, idea_id, *support_organisation_id, plan.clone(), now).await?,
+        IdeaEvent::TestingStarted {
+            site,
+            host,
+            starts_on,
+            ends_on,
+            success_criteria,
+        } => {
+            let test = steps::NewTest {
+                site: site.clone(),
+                host: host.clone(),
+                starts_on: *starts_on,
+                ends_on: *ends_on,
+                success_criteria: success_criteria.clone(),
+            };
+            steps::insert_test(db, idea_id, test, now).await?;
+        }
+        IdeaEvent::Completed {
+            outcome,
+            results,
+            lessons_learned,
+        } => {
+            steps::complete_test(
+                db,
+                idea_id,
+                outcome.as_str(),
+                results.clone(),
+                lessons_learned.clone(),
+                now,
+            )
+            .await?;
+        }
+        IdeaEvent::Submitted
+        | IdeaEvent::AssessmentStarted { .. }
+        | IdeaEvent::Decided { .. }
+        | IdeaEvent::Discontinued { .. }
+        | IdeaEvent::Withdrawn { .. } => {}
+    }
+    Ok(())
 }
 
 /// Ideas.
@@ -424,8 +562,15 @@ impl IdeasApi {
                 facts.scorecards_submitted =
                     u32::try_from(assessment::scorecards_for(&tx, id).await?.len()).unwrap_or(u32::MAX);
             }
+            IdeaCommand::StartIncubation {
+                support_organisation_id,
+                ..
+            } => {
+                if !steps::organisation_exists(&tx, *support_organisation_id).await? {
+                    facts.missing_references.push("support_organisation_id");
+                }
+            }
             IdeaCommand::Submit
-            | IdeaCommand::StartIncubation { .. }
             | IdeaCommand::StartTesting { .. }
             | IdeaCommand::Complete { .. }
             | IdeaCommand::Discontinue { .. }
@@ -459,6 +604,9 @@ impl IdeasApi {
         }
         changes.state = Set(state.as_str().to_owned());
         let updated = repo::update(&tx, id, row.version, changes).await?;
+        for event in &produced {
+            record_step(&tx, id, event, now).await?;
+        }
         let mut from = idea.state;
         for event in &produced {
             let to = rules::evolve(from, event);
@@ -802,6 +950,97 @@ impl IdeasApi {
         let command = IdeaCommand::Decide {
             outcome: body.outcome.into(),
             feedback: body.feedback.into_inner(),
+        };
+        self.command(id.0, caller.actor(), expected, command).await
+    }
+
+    /// Start incubation of a qualified idea with a support organisation and a plan (facilitators).
+    #[oai(
+        path = "/ideas/:id/start-incubation",
+        method = "post",
+        operation_id = "start_incubation_idea"
+    )]
+    async fn start_incubation_idea(
+        &self,
+        caller: Caller,
+        id: Path<Uuid>,
+        /// `"N"`: the version read; stale answers 412.
+        #[oai(name = "If-Match")]
+        if_match: Header<Option<String>>,
+        body: Json<StartIncubationBody>,
+    ) -> ApiResult<Versioned<Idea>> {
+        let body = body.0;
+        let expected = expected_version(if_match.0.as_deref(), body.expected_version)?;
+        let command = IdeaCommand::StartIncubation {
+            support_organisation_id: body.support_organisation_id,
+            plan: body.plan.into_inner(),
+        };
+        self.command(id.0, caller.actor(), expected, command).await
+    }
+
+    /// Start a test at a site, from qualified or in incubation (facilitators).
+    #[oai(
+        path = "/ideas/:id/start-testing",
+        method = "post",
+        operation_id = "start_testing_idea"
+    )]
+    async fn start_testing_idea(
+        &self,
+        caller: Caller,
+        id: Path<Uuid>,
+        /// `"N"`: the version read; stale answers 412.
+        #[oai(name = "If-Match")]
+        if_match: Header<Option<String>>,
+        body: Json<StartTestingBody>,
+    ) -> ApiResult<Versioned<Idea>> {
+        let body = body.0;
+        let expected = expected_version(if_match.0.as_deref(), body.expected_version)?;
+        let command = IdeaCommand::StartTesting {
+            site: body.site.into_inner(),
+            host: body.host.into_inner(),
+            starts_on: body.starts_on,
+            ends_on: body.ends_on,
+            success_criteria: body.success_criteria.into_inner(),
+        };
+        self.command(id.0, caller.actor(), expected, command).await
+    }
+
+    /// Record how the test ended (facilitators).
+    #[oai(path = "/ideas/:id/complete", method = "post", operation_id = "complete_idea")]
+    async fn complete_idea(
+        &self,
+        caller: Caller,
+        id: Path<Uuid>,
+        /// `"N"`: the version read; stale answers 412.
+        #[oai(name = "If-Match")]
+        if_match: Header<Option<String>>,
+        body: Json<CompleteBody>,
+    ) -> ApiResult<Versioned<Idea>> {
+        let body = body.0;
+        let expected = expected_version(if_match.0.as_deref(), body.expected_version)?;
+        let command = IdeaCommand::Complete {
+            outcome: body.outcome.into(),
+            results: body.results.into_inner(),
+            lessons_learned: body.lessons_learned.into_inner(),
+        };
+        self.command(id.0, caller.actor(), expected, command).await
+    }
+
+    /// Stop a qualified, incubated or tested idea, with a reason (facilitators).
+    #[oai(path = "/ideas/:id/discontinue", method = "post", operation_id = "discontinue_idea")]
+    async fn discontinue_idea(
+        &self,
+        caller: Caller,
+        id: Path<Uuid>,
+        /// `"N"`: the version read; stale answers 412.
+        #[oai(name = "If-Match")]
+        if_match: Header<Option<String>>,
+        body: Json<DiscontinueBody>,
+    ) -> ApiResult<Versioned<Idea>> {
+        let body = body.0;
+        let expected = expected_version(if_match.0.as_deref(), body.expected_version)?;
+        let command = IdeaCommand::Discontinue {
+            reason: body.reason.into_inner(),
         };
         self.command(id.0, caller.actor(), expected, command).await
     }

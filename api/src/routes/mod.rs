@@ -6,8 +6,11 @@ pub mod assessment;
 pub mod auth;
 pub mod challenges;
 pub mod ideas;
+pub mod obstacles;
 pub mod ops;
 pub mod questions;
+pub mod reports;
+pub mod steps;
 pub mod text;
 pub mod users;
 
@@ -37,6 +40,12 @@ pub enum ApiTags {
     Ideas,
     /// Step 3: rubrics, assessors, scorecards and rankings.
     Assessment,
+    /// Steps 4 and 5: support organisations, incubation, tests and their spreading.
+    Steps,
+    /// The obstacle diary.
+    Obstacles,
+    /// Reports for the innovation team.
+    Reports,
 }
 
 /// Default page size.

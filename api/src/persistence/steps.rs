@@ -1,0 +1,252 @@
+//! Steps 4 and 5: support organisations, incubations and milestones, tests and spread
+//! activities; and the obstacle diary.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+};
+use uuid::Uuid;
+
+use super::entities::{idea_tests, incubations, milestones, obstacles, spread_activities, support_organisations};
+use super::{Page, RepoError, keyset_page};
+
+/// Stores a support organisation.
+pub async fn insert_organisation(
+    db: &impl ConnectionTrait,
+    row: support_organisations::ActiveModel,
+) -> Result<support_organisations::Model, RepoError> {
+    Ok(row.insert(db).await?)
+}
+
+/// A page of support organisations, newest first.
+pub async fn list_organisations(
+    db: &impl ConnectionTrait,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Page<support_organisations::Model>, RepoError> {
+    let select = support_organisations::Entity::find();
+    keyset_page(db, select, support_organisations::Column::Id, |o| o.id, after, limit).await
+}
+
+/// Whether a support organisation exists.
+pub async fn organisation_exists(db: &impl ConnectionTrait, id: Uuid) -> Result<bool, RepoError> {
+    Ok(support_organisations::Entity::find_by_id(id).count(db).await? > 0)
+}
+
+/// Records the start of an incubation.
+pub async fn insert_incubation(
+    db: &impl ConnectionTrait,
+    idea_id: Uuid,
+    support_organisation_id: Uuid,
+    plan: String,
+    now: DateTime<Utc>,
+) -> Result<(), RepoError> {
+    incubations::ActiveModel {
+        idea_id: Set(idea_id),
+        support_organisation_id: Set(support_organisation_id),
+        plan: Set(plan),
+        started_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// The incubation of an idea.
+pub async fn incubation(db: &impl ConnectionTrait, idea_id: Uuid) -> Result<Option<incubations::Model>, RepoError> {
+    Ok(incubations::Entity::find_by_id(idea_id).one(db).await?)
+}
+
+/// The milestones of an idea, oldest first.
+pub async fn milestones_of(db: &impl ConnectionTrait, idea_id: Uuid) -> Result<Vec<milestones::Model>, RepoError> {
+    Ok(milestones::Entity::find()
+        .filter(milestones::Column::IdeaId.eq(idea_id))
+        .order_by_asc(milestones::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Adds a milestone.
+pub async fn insert_milestone(
+    db: &impl ConnectionTrait,
+    idea_id: Uuid,
+    title: String,
+    due_on: Option<NaiveDate>,
+    now: DateTime<Utc>,
+) -> Result<milestones::Model, RepoError> {
+    Ok(milestones::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        idea_id: Set(idea_id),
+        title: Set(title),
+        due_on: Set(due_on),
+        done_at: Set(None),
+        created_at: Set(now),
+    }
+    .insert(db)
+    .await?)
+}
+
+/// The milestone with this id.
+pub async fn find_milestone(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<milestones::Model>, RepoError> {
+    Ok(milestones::Entity::find_by_id(id).one(db).await?)
+}
+
+/// Marks a milestone done, once.
+pub async fn complete_milestone(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<milestones::Model, RepoError> {
+    let result = milestones::Entity::update_many()
+        .col_expr(milestones::Column::DoneAt, Expr::value(now))
+        .filter(milestones::Column::Id.eq(id))
+        .filter(milestones::Column::DoneAt.is_null())
+        .exec(db)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(RepoError::Conflict("the milestone is already done".into()));
+    }
+    find_milestone(db, id).await?.ok_or(RepoError::NotFound)
+}
+
+/// What a test is about to record.
+#[derive(Debug, Clone)]
+pub struct NewTest {
+    /// Where.
+    pub site: String,
+    /// Who hosts it.
+    pub host: String,
+    /// First day.
+    pub starts_on: NaiveDate,
+    /// Last day.
+    pub ends_on: NaiveDate,
+    /// What success looks like.
+    pub success_criteria: String,
+}
+
+/// Records the start of a test.
+pub async fn insert_test(
+    db: &impl ConnectionTrait,
+    idea_id: Uuid,
+    test: NewTest,
+    now: DateTime<Utc>,
+) -> Result<(), RepoError> {
+    idea_tests::ActiveModel {
+        idea_id: Set(idea_id),
+        site: Set(test.site),
+        host: Set(test.host),
+        starts_on: Set(test.starts_on),
+        ends_on: Set(test.ends_on),
+        success_criteria: Set(test.success_criteria),
+        started_at: Set(now),
+        outcome: Set(None),
+        results: Set(None),
+        lessons_learned: Set(None),
+        completed_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Records how a test ended.
+pub async fn complete_test(
+    db: &impl ConnectionTrait,
+    idea_id: Uuid,
+    outcome: &str,
+    results: String,
+    lessons_learned: String,
+    now: DateTime<Utc>,
+) -> Result<(), RepoError> {
+    idea_tests::Entity::update_many()
+        .col_expr(idea_tests::Column::Outcome, Expr::value(outcome))
+        .col_expr(idea_tests::Column::Results, Expr::value(results))
+        .col_expr(idea_tests::Column::LessonsLearned, Expr::value(lessons_learned))
+        .col_expr(idea_tests::Column::CompletedAt, Expr::value(now))
+        .filter(idea_tests::Column::IdeaId.eq(idea_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The test of an idea.
+pub async fn test_of(db: &impl ConnectionTrait, idea_id: Uuid) -> Result<Option<idea_tests::Model>, RepoError> {
+    Ok(idea_tests::Entity::find_by_id(idea_id).one(db).await?)
+}
+
+/// The spread activities of an idea, oldest first.
+pub async fn spread_of(db: &impl ConnectionTrait, idea_id: Uuid) -> Result<Vec<spread_activities::Model>, RepoError> {
+    Ok(spread_activities::Entity::find()
+        .filter(spread_activities::Column::IdeaId.eq(idea_id))
+        .order_by_asc(spread_activities::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Records a spread activity.
+pub async fn insert_spread(
+    db: &impl ConnectionTrait,
+    row: spread_activities::ActiveModel,
+) -> Result<spread_activities::Model, RepoError> {
+    Ok(row.insert(db).await?)
+}
+
+/// Logs an obstacle.
+pub async fn insert_obstacle(
+    db: &impl ConnectionTrait,
+    row: obstacles::ActiveModel,
+) -> Result<obstacles::Model, RepoError> {
+    Ok(row.insert(db).await?)
+}
+
+/// Filters of the obstacle list.
+#[derive(Debug, Default, Clone)]
+pub struct ObstacleFilter {
+    /// Only this category.
+    pub category: Option<String>,
+    /// Only this step.
+    pub step: Option<i16>,
+    /// Only about this challenge or idea.
+    pub subject_id: Option<Uuid>,
+}
+
+/// A page of obstacles, newest first.
+pub async fn list_obstacles(
+    db: &impl ConnectionTrait,
+    filter: &ObstacleFilter,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Page<obstacles::Model>, RepoError> {
+    let mut select = obstacles::Entity::find();
+    if let Some(category) = &filter.category {
+        select = select.filter(obstacles::Column::Category.eq(category.as_str()));
+    }
+    if let Some(step) = filter.step {
+        select = select.filter(obstacles::Column::Step.eq(step));
+    }
+    if let Some(subject_id) = filter.subject_id {
+        select = select.filter(obstacles::Column::SubjectId.eq(subject_id));
+    }
+    keyset_page(db, select, obstacles::Column::Id, |o| o.id, after, limit).await
+}
+
+/// Obstacle counts grouped by `column` (category or step).
+pub async fn count_obstacles_by<T>(
+    db: &impl ConnectionTrait,
+    column: obstacles::Column,
+) -> Result<Vec<(T, i64)>, RepoError>
+where
+    T: sea_orm::TryGetable,
+{
+    use sea_orm::QuerySelect;
+    use sea_orm::sea_query::ExprTrait;
+    Ok(obstacles::Entity::find()
+        .select_only()
+        .column(column)
+        .column_as(Expr::col(obstacles::Column::Id).count(), "n")
+        .group_by(column)
+        .into_tuple::<(T, i64)>()
+        .all(db)
+        .await?)
+}
