@@ -6,12 +6,16 @@
 mod helpers;
 
 mod arenas;
+mod assessment;
 mod auth;
 mod challenges;
+mod demo;
 mod errors;
 mod ideas;
 mod matrix;
 mod openapi;
 mod ops;
 mod questions;
+mod reports;
+mod steps;
 mod users;

@@ -28,6 +28,11 @@ type Row = (&'static str, [u16; 6]);
 /// needs-owner of the idea's challenge.
 type IdeaRow = (&'static str, [u16; 7]);
 
+/// An [`IdeaRow`] with an eighth caller, `panel`: an assessor assigned to the idea the path
+/// names (for `{assignment}`, the assessor it assigns). There the `assessor` column is an
+/// assessor assigned to nothing.
+type PanelRow = (&'static str, [u16; 8]);
+
 #[rustfmt::skip]
 const AUTH: &[Row] = &[
     //                                               anon  other innov asses facil owner
@@ -108,6 +113,35 @@ const QUESTIONS: &[Row] = &[
     ("POST /questions/{question}/answer",           [401,  403,  403,  403,  200,  200]),
 ];
 
+/// `{rubric}` is an unused rubric a facilitator made. `{assigned_idea}` is a submitted idea
+/// of `author` on a published challenge of `owner` with `panel` assigned;
+/// `{in_assessment_idea}` the same, in assessment with the default rubric; `{scored_idea}`
+/// the same, with the scorecards of `panel` and of a second assessor in (enough to decide).
+/// `{assignment}` is the assignment of `panel` on an idea in assessment.
+#[rustfmt::skip]
+const ASSESSMENT: &[PanelRow] = &[
+    //                                                    anon  other innov asses facil owner author panel
+    ("GET /rubrics",                                     [401,  200,  200,  200,  200,  __,   __,    200]),
+    ("POST /rubrics",                                    [401,  403,  403,  403,  201,  __,   __,    403]),
+    ("GET /rubrics/{rubric}",                            [401,  200,  200,  200,  200,  __,   __,    200]),
+    ("PUT /rubrics/{rubric}",                            [401,  403,  403,  403,  200,  __,   __,    403]),
+    ("POST /ideas/{assigned_idea}/start-assessment",     [401,  404,  404,  404,  200,  403,  403,   403]),
+    ("POST /ideas/{assigned_idea}/assignments",          [401,  404,  404,  404,  201,  403,  403,   403]),
+    ("GET /ideas/{in_assessment_idea}",                  [401,  404,  404,  404,  200,  200,  200,   200]),
+    ("GET /ideas/{in_assessment_idea}/history",          [401,  404,  404,  404,  200,  200,  200,   200]),
+    ("GET /assignments",                                 [401,  403,  403,  200,  200,  __,   __,    200]),
+    ("POST /assignments/{assignment}/declare-conflict",  [401,  404,  404,  404,  403,  404,  404,   200]),
+    ("DELETE /assignments/{assignment}",                 [401,  404,  404,  404,  204,  404,  404,   403]),
+    ("PUT /ideas/{in_assessment_idea}/scorecard",        [401,  404,  404,  404,  403,  403,  403,   200]),
+    ("GET /ideas/{in_assessment_idea}/scorecards",       [401,  404,  404,  404,  200,  403,  403,   200]),
+    ("GET /ideas/{scored_idea}/scorecards",              [401,  404,  404,  404,  200,  403,  403,   200]),
+    ("GET /ideas/{in_assessment_idea}/assessment",       [401,  404,  404,  404,  200,  403,  403,   403]),
+    ("GET /ideas/{scored_idea}/assessment",              [401,  404,  404,  404,  200,  403,  403,   200]),
+    ("POST /ideas/{scored_idea}/decide",                 [401,  404,  404,  404,  200,  403,  403,   403]),
+    ("GET /challenges/{published}/ranking",              [401,  403,  403,  403,  200,  403,  __,    __ ]),
+    ("GET /challenges/{draft}/ranking",                  [401,  404,  404,  404,  200,  403,  __,    __ ]),
+];
+
 #[rustfmt::skip]
 const OPS: &[Row] = &[
     //                                               anon  other innov asses facil owner
@@ -120,8 +154,11 @@ const OPS: &[Row] = &[
 fn caller_name(column: usize) -> &'static str {
     match CALLERS.get(column) {
         Some(name) => name,
-        None if column == CALLERS.len() => "owner",
-        None => "author",
+        None => match column - CALLERS.len() {
+            0 => "owner",
+            1 => "author",
+            _ => "panel",
+        },
     }
 }
 
@@ -130,7 +167,7 @@ fn caller_name(column: usize) -> &'static str {
 fn valid_body(endpoint: &str, account: &str) -> Option<Value> {
     let fresh_email = format!("{}@example.org", Uuid::now_v7().simple());
     let body = match endpoint {
-        e if e.starts_with("GET ") || e == "POST /auth/logout" => return None,
+        e if e.starts_with("GET ") || e.starts_with("DELETE ") || e == "POST /auth/logout" => return None,
         "POST /auth/register" => {
             json!({ "email": fresh_email, "password": PASSWORD, "display_name": "New Person", "roles": ["innovator"] })
         }
@@ -149,9 +186,91 @@ fn valid_body(endpoint: &str, account: &str) -> Option<Value> {
         e if e.ends_with("/answer") => json!({ "text": "a" }),
         e if e.ends_with("/request-changes") => json!({ "feedback": "x" }),
         e if e.ends_with("/withdraw") => json!({ "reason": "x" }),
+        "POST /rubrics" | "PUT /rubrics/{rubric}" => rubric_body(),
+        e if e.ends_with("/scorecard") => scorecard_body(),
+        e if e.ends_with("/declare-conflict") => json!({ "reason": "x" }),
+        e if e.ends_with("/decide") => json!({ "outcome": "qualified", "feedback": "x" }),
         _ => json!({}),
     };
     Some(body)
+}
+
+/// A rubric with one criterion.
+fn rubric_body() -> Value {
+    json!({ "name": "Quick check", "min_scorecards": 1, "criteria": [{ "key": "need_fit", "name": "Need fit", "weight": 1.0 }] })
+}
+
+/// A complete scorecard for the default rubric.
+fn scorecard_body() -> Value {
+    let keys = [
+        "need_fit",
+        "social_impact",
+        "environmental_impact",
+        "economic_impact",
+        "feasibility",
+        "novelty",
+        "scalability",
+    ];
+    let scores: serde_json::Map<String, Value> = keys.iter().map(|key| ((*key).to_owned(), json!(3))).collect();
+    json!({ "scores": scores, "comment": "x" })
+}
+
+/// A submitted idea of `author` on a challenge of `owner`.
+async fn submitted_idea(app: &TestApp, owner: &TestUser, author: &TestUser) -> String {
+    let id = draft_idea(app, owner, author).await;
+    app.post(&format!("/ideas/{id}/submit"), Some(&author.token), json!({}))
+        .await
+        .expect(200);
+    id
+}
+
+/// Assigns `assessor` to `idea`; the assignment's id.
+async fn assign(app: &TestApp, idea: &str, facilitator: &TestUser, assessor: &TestUser) -> String {
+    app.post(
+        &format!("/ideas/{idea}/assignments"),
+        Some(&facilitator.token),
+        json!({ "assessor_id": assessor.id }),
+    )
+    .await
+    .expect(201)
+    .id()
+}
+
+/// A submitted idea of `author` on a challenge of `owner` with `panel` assigned and, when
+/// `started`, its assessment started with the default rubric; the idea's and the
+/// assignment's ids.
+async fn assessed_idea(
+    app: &TestApp,
+    owner: &TestUser,
+    author: &TestUser,
+    panel: &TestUser,
+    started: bool,
+) -> (String, String) {
+    let facilitator = app.facilitator().await;
+    let idea = submitted_idea(app, owner, author).await;
+    let assignment = assign(app, &idea, &facilitator, panel).await;
+    if started {
+        app.post(
+            &format!("/ideas/{idea}/start-assessment"),
+            Some(&facilitator.token),
+            json!({}),
+        )
+        .await
+        .expect(200);
+    }
+    (idea, assignment)
+}
+
+/// Sends a valid scorecard of `assessor`.
+async fn score(app: &TestApp, idea: &str, assessor: &TestUser) {
+    app.call(
+        Method::PUT,
+        &format!("/ideas/{idea}/scorecard"),
+        Some(&assessor.token),
+        Some(scorecard_body()),
+    )
+    .await
+    .expect(200);
 }
 
 /// A draft idea of `author`, with all content filled in (so that it may be submitted), on
@@ -178,6 +297,7 @@ async fn resolve(
     template: &str,
     owner: &TestUser,
     author: &TestUser,
+    panel: &TestUser,
     caller: Option<&TestUser>,
 ) -> String {
     let Some((head, rest)) = template.split_once('{') else {
@@ -203,11 +323,21 @@ async fn resolve(
             id
         }
         "draft_idea" => draft_idea(app, owner, author).await,
-        "submitted_idea" => {
-            let id = draft_idea(app, owner, author).await;
-            app.post(&format!("/ideas/{id}/submit"), Some(&author.token), json!({}))
-                .await
-                .expect(200);
+        "submitted_idea" => submitted_idea(app, owner, author).await,
+        "rubric" => app
+            .post("/rubrics", Some(&app.facilitator().await.token), rubric_body())
+            .await
+            .expect(201)
+            .id(),
+        "assigned_idea" => assessed_idea(app, owner, author, panel, false).await.0,
+        "in_assessment_idea" => assessed_idea(app, owner, author, panel, true).await.0,
+        "assignment" => assessed_idea(app, owner, author, panel, true).await.1,
+        "scored_idea" => {
+            let (id, _) = assessed_idea(app, owner, author, panel, true).await;
+            let second = app.assessor().await;
+            assign(app, &id, &app.facilitator().await, &second).await;
+            score(app, &id, panel).await;
+            score(app, &id, &second).await;
             id
         }
         "question" => {
@@ -227,11 +357,12 @@ async fn resolve(
     format!("{head}{id}{tail}")
 }
 
-/// Sends one cell's request: a fresh owner, author and resource, and the caller of the
-/// column.
+/// Sends one cell's request: a fresh owner, author, panel assessor and resource, and the
+/// caller of the column.
 async fn run_cell(app: &TestApp, endpoint: &str, column: usize) -> Reply {
     let owner = app.needs_owner().await;
     let author = app.innovator().await;
+    let panel = app.assessor().await;
     let caller = match caller_name(column) {
         "anonymous" => None,
         "needs_owner" => Some(app.needs_owner().await),
@@ -239,12 +370,17 @@ async fn run_cell(app: &TestApp, endpoint: &str, column: usize) -> Reply {
         "assessor" => Some(app.assessor().await),
         "facilitator" => Some(app.facilitator().await),
         "owner" => Some(owner.clone()),
-        _ => Some(author.clone()),
+        "author" => Some(author.clone()),
+        _ => Some(panel.clone()),
     };
     let (method, template) = endpoint.split_once(' ').expect("a row reads \"METHOD /path\"");
     let method = Method::from_bytes(method.as_bytes()).expect("an HTTP method");
-    let path = resolve(app, template, &owner, &author, caller.as_ref()).await;
-    let body = valid_body(endpoint, &owner.email);
+    let path = resolve(app, template, &owner, &author, &panel, caller.as_ref()).await;
+    let body = if endpoint.starts_with("POST /ideas/") && endpoint.ends_with("/assignments") {
+        Some(json!({ "assessor_id": app.assessor().await.id }))
+    } else {
+        valid_body(endpoint, &owner.email)
+    };
     let token = caller.as_ref().map(|c| c.token.as_str());
     app.call(method, &path, token, body).await
 }
@@ -315,6 +451,11 @@ async fn every_caller_gets_the_tabled_status_from_the_idea_endpoints() {
 #[tokio::test]
 async fn every_caller_gets_the_tabled_status_from_the_question_endpoints() {
     walk(QUESTIONS).await;
+}
+
+#[tokio::test]
+async fn every_caller_gets_the_tabled_status_from_the_assessment_endpoints() {
+    walk(ASSESSMENT).await;
 }
 
 #[tokio::test]

@@ -82,6 +82,10 @@ pub struct ServeArgs {
     /// Password of the first facilitator; generated and printed once when absent.
     #[arg(long, env = "SLUSS_ADMIN_PASSWORD", hide_env_values = true)]
     pub admin_password: Option<Secret>,
+    /// Load the demo cases (Sege Park, Botildenborg, the QR-code recycling station, waste
+    /// services without a car) into an empty database and print their accounts.
+    #[arg(long)]
+    pub demo: bool,
     /// How many hours a login token lives.
     #[arg(long, env = "SLUSS_TOKEN_TTL_HOURS", default_value_t = 12, value_parser = clap::value_parser!(i64).range(1..=720))]
     pub token_ttl_hours: i64,

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod demo;
 pub mod error;
 pub mod http;
 pub mod metrics;

@@ -9,7 +9,7 @@ use sluss_api::routes::auth::ensure_facilitator;
 use sluss_api::routes::text::Text;
 use sluss_api::routes::users::{ApiRole, NewAccount, prepare_account};
 use sluss_api::state::{AppState, AuthSettings};
-use sluss_api::{persistence, startup, telemetry};
+use sluss_api::{demo, persistence, startup, telemetry};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -64,6 +64,20 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         }
         Some((email, None)) => tracing::info!(user.email = %email, "created the first facilitator"),
         None => {}
+    }
+    if args.demo {
+        match demo::load(&state).await.map_err(|e| format!("loading the demo: {e}"))? {
+            Some(data) => {
+                println!(
+                    "Loaded the demo cases. Every demo account's password is: {}",
+                    data.password
+                );
+                for account in data.accounts {
+                    println!("  {:<34} {:<14} {}", account.email, account.roles, account.organisation);
+                }
+            }
+            None => println!("The database already holds challenges or ideas; the demo was not loaded."),
+        }
     }
     tracing::info!(bind = %args.bind, "sluss listening");
     startup::serve(startup::build_app(state), &args.bind)

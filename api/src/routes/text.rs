@@ -2,6 +2,8 @@
 //!
 //! poem-openapi's `String` also accepts JSON numbers and booleans (turning `42` into
 //! `"42"`); SPEC §7b wants a wrong type to be a 400, so request fields use [`Text`].
+//! A missing or `null` text reads as empty, so the domain's checks answer 422 naming the
+//! field ("missing `feedback`" is a 422 in SPEC §7b), never a parse error.
 
 use std::borrow::Cow;
 
@@ -66,6 +68,7 @@ impl ParseFromJSON for Text {
     fn parse_from_json(value: Option<Value>) -> ParseResult<Self> {
         match value.unwrap_or_default() {
             Value::String(text) => Ok(Text(text)),
+            Value::Null => Ok(Text(String::new())),
             other => Err(ParseError::expected_type(other)),
         }
     }
@@ -80,6 +83,12 @@ impl ToJSON for Text {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn missing_or_null_reads_as_empty_for_the_checks_to_refuse() {
+        assert_eq!(Text::parse_from_json(None).ok(), Some(Text::default()));
+        assert_eq!(Text::parse_from_json(Some(Value::Null)).ok(), Some(Text::default()));
+    }
 
     #[test]
     fn only_strings_parse() {
