@@ -17,7 +17,8 @@ use crate::helpers::*;
 /// idea for an author to have written).
 const __: u16 = 0;
 
-/// `"METHOD /path"` (a `{placeholder}` names the resource built for the cell) and the
+/// `"METHOD /path"` (a `{placeholder}` names the resource built for the cell; a trailing
+/// `about {placeholder}` names one the body refers to) and the
 /// status expected per caller: anonymous, a needs-owner who does not own the resource,
 /// innovator, assessor, facilitator, and the needs-owner who owns the challenge.
 type Row = (&'static str, [u16; 6]);
@@ -142,6 +143,62 @@ const ASSESSMENT: &[PanelRow] = &[
     ("GET /challenges/{draft}/ranking",                  [401,  404,  404,  404,  200,  403,  __,    __ ]),
 ];
 
+/// `{qualified_idea}` is `{scored_idea}` decided qualified; `{in_incubation_idea}` the same,
+/// in incubation with a support organisation; `{in_testing_idea}` the same, in testing
+/// straight from qualified. Each step is the facilitators'; the others who see the idea
+/// (its needs-owner, its innovator, its panel) are refused with 403.
+#[rustfmt::skip]
+const STEP_COMMANDS: &[PanelRow] = &[
+    //                                                    anon  other innov asses facil owner author panel
+    ("POST /ideas/{qualified_idea}/start-incubation",    [401,  404,  404,  404,  200,  403,  403,   403]),
+    ("POST /ideas/{qualified_idea}/start-testing",       [401,  404,  404,  404,  200,  403,  403,   403]),
+    ("POST /ideas/{in_incubation_idea}/start-testing",   [401,  404,  404,  404,  200,  403,  403,   403]),
+    ("POST /ideas/{in_testing_idea}/complete",           [401,  404,  404,  404,  200,  403,  403,   403]),
+    ("POST /ideas/{qualified_idea}/discontinue",         [401,  404,  404,  404,  200,  403,  403,   403]),
+    ("POST /ideas/{in_incubation_idea}/discontinue",     [401,  404,  404,  404,  200,  403,  403,   403]),
+    ("POST /ideas/{in_testing_idea}/discontinue",        [401,  404,  404,  404,  200,  403,  403,   403]),
+    ("GET /ideas/{qualified_idea}",                      [401,  404,  404,  404,  200,  200,  200,   200]),
+    ("GET /ideas/{in_testing_idea}/history",             [401,  404,  404,  404,  200,  200,  200,   200]),
+];
+
+/// Steps 4 and 5 on the ideas of [`STEP_COMMANDS`]; `{milestone}` is a milestone of an
+/// idea in incubation. Milestones are kept by facilitators and the idea's innovator,
+/// spread activities recorded by facilitators only.
+#[rustfmt::skip]
+const STEPS: &[PanelRow] = &[
+    //                                                        anon  other innov asses facil owner author panel
+    ("GET /support-organisations",                           [401,  200,  200,  200,  200,  __,   __,    __ ]),
+    ("POST /support-organisations",                          [401,  403,  403,  403,  201,  __,   __,    __ ]),
+    ("GET /ideas/{in_incubation_idea}/incubation",           [401,  404,  404,  404,  200,  200,  200,   200]),
+    ("POST /ideas/{in_incubation_idea}/incubation/milestones",[401, 404,  404,  404,  201,  403,  201,   403]),
+    ("POST /milestones/{milestone}/complete",                [401,  404,  404,  404,  200,  403,  200,   403]),
+    ("GET /ideas/{in_testing_idea}/test",                    [401,  404,  404,  404,  200,  200,  200,   200]),
+    ("POST /ideas/{in_testing_idea}/test/spread-activities", [401,  404,  404,  404,  201,  403,  403,   403]),
+];
+
+/// `POST /obstacles about {subject}` logs an obstacle on the challenge or idea `{subject}`
+/// names (in the body): anyone who sees it may. Only facilitators read the diary.
+#[rustfmt::skip]
+const OBSTACLES: &[PanelRow] = &[
+    //                                                    anon  other innov asses facil owner author panel
+    ("POST /obstacles about {published}",                [401,  201,  201,  201,  201,  201,  __,    __ ]),
+    ("POST /obstacles about {draft}",                    [401,  404,  404,  404,  201,  201,  __,    __ ]),
+    ("POST /obstacles about {draft_idea}",               [401,  404,  404,  404,  201,  404,  201,   __ ]),
+    ("POST /obstacles about {in_assessment_idea}",       [401,  404,  404,  404,  201,  201,  201,   201]),
+    ("POST /obstacles about {in_testing_idea}",          [401,  404,  404,  404,  201,  201,  201,   201]),
+    ("GET /obstacles",                                   [401,  403,  403,  403,  200,  __,   __,    __ ]),
+];
+
+/// Reports are the facilitators', as JSON and as CSV.
+#[rustfmt::skip]
+const REPORTS: &[Row] = &[
+    //                                               anon  other innov asses facil owner
+    ("GET /reports/funnel",                         [401,  403,  403,  403,  200,  __ ]),
+    ("GET /reports/funnel?format=csv",              [401,  403,  403,  403,  200,  __ ]),
+    ("GET /reports/obstacles",                      [401,  403,  403,  403,  200,  __ ]),
+    ("GET /reports/obstacles?format=csv",           [401,  403,  403,  403,  200,  __ ]),
+];
+
 #[rustfmt::skip]
 const OPS: &[Row] = &[
     //                                               anon  other innov asses facil owner
@@ -190,6 +247,16 @@ fn valid_body(endpoint: &str, account: &str) -> Option<Value> {
         e if e.ends_with("/scorecard") => scorecard_body(),
         e if e.ends_with("/declare-conflict") => json!({ "reason": "x" }),
         e if e.ends_with("/decide") => json!({ "outcome": "qualified", "feedback": "x" }),
+        "POST /support-organisations" => support_organisation_body(),
+        e if e.ends_with("/start-testing") => testing_body(),
+        e if e.starts_with("POST /ideas/") && e.ends_with("/complete") => {
+            json!({ "outcome": "adopted", "results": "x", "lessons_learned": "x" })
+        }
+        e if e.ends_with("/discontinue") => json!({ "reason": "x" }),
+        e if e.ends_with("/milestones") => json!({ "title": "x", "due_on": "2026-09-01" }),
+        e if e.ends_with("/spread-activities") => {
+            json!({ "kind": "learning_workshop", "title": "x", "held_on": "2026-06-15" })
+        }
         _ => json!({}),
     };
     Some(body)
@@ -213,6 +280,122 @@ fn scorecard_body() -> Value {
     ];
     let scores: serde_json::Map<String, Value> = keys.iter().map(|key| ((*key).to_owned(), json!(3))).collect();
     json!({ "scores": scores, "comment": "x" })
+}
+
+/// A support organisation.
+fn support_organisation_body() -> Value {
+    json!({ "name": "Minc", "kind": "incubator", "description": "Incubator in Malmö", "contact_email": "hello@minc.example.org" })
+}
+
+/// A test at a site.
+fn testing_body() -> Value {
+    json!({
+        "site": "Sege Park recycling station",
+        "host": "The housing company",
+        "starts_on": "2026-05-01",
+        "ends_on": "2026-06-30",
+        "success_criteria": "No overflowing bin in eight weeks."
+    })
+}
+
+/// A valid obstacle about the challenge or idea `id`, which the placeholder `subject` names.
+fn obstacle_body(subject: &str, id: &str) -> Value {
+    let subject_type = if subject.ends_with("idea}") {
+        "idea"
+    } else {
+        "challenge"
+    };
+    json!({ "subject_type": subject_type, "subject_id": id, "category": "regulation", "description": "x", "step": 4 })
+}
+
+/// The body of a cell: [`valid_body`], or for the commands that name another record, one
+/// naming a record made for the cell (`subject`: the obstacle's challenge or idea).
+async fn cell_body(app: &TestApp, endpoint: &str, owner: &TestUser, subject: Option<(&str, &str)>) -> Option<Value> {
+    if let Some((placeholder, id)) = subject {
+        return Some(obstacle_body(placeholder, id));
+    }
+    if endpoint.starts_with("POST /ideas/") && endpoint.ends_with("/assignments") {
+        return Some(json!({ "assessor_id": app.assessor().await.id }));
+    }
+    if endpoint.ends_with("/start-incubation") {
+        let organisation = support_organisation(app).await;
+        return Some(json!({ "support_organisation_id": organisation, "plan": "x" }));
+    }
+    valid_body(endpoint, &owner.email)
+}
+
+/// A support organisation registered by a facilitator; its id.
+async fn support_organisation(app: &TestApp) -> String {
+    let facilitator = app.facilitator().await;
+    app.post(
+        "/support-organisations",
+        Some(&facilitator.token),
+        support_organisation_body(),
+    )
+    .await
+    .expect(201)
+    .id()
+}
+
+/// Runs an idea command as a fresh facilitator and expects 200.
+async fn facilitate(app: &TestApp, idea: &str, command: &str, body: Value) {
+    let facilitator = app.facilitator().await;
+    app.post(&format!("/ideas/{idea}/{command}"), Some(&facilitator.token), body)
+        .await
+        .expect(200);
+}
+
+/// An idea in assessment with `panel` and a second assessor assigned, both scorecards in
+/// (the default rubric asks for two): ready to be decided.
+async fn scored_idea(app: &TestApp, owner: &TestUser, author: &TestUser, panel: &TestUser) -> String {
+    let (id, _) = assessed_idea(app, owner, author, panel, true).await;
+    let second = app.assessor().await;
+    assign(app, &id, &app.facilitator().await, &second).await;
+    score(app, &id, panel).await;
+    score(app, &id, &second).await;
+    id
+}
+
+/// A [`scored_idea`] decided qualified.
+async fn qualified_idea(app: &TestApp, owner: &TestUser, author: &TestUser, panel: &TestUser) -> String {
+    let id = scored_idea(app, owner, author, panel).await;
+    facilitate(
+        app,
+        &id,
+        "decide",
+        json!({ "outcome": "qualified", "feedback": "Worth a test." }),
+    )
+    .await;
+    id
+}
+
+/// A [`qualified_idea`] in incubation with a support organisation.
+async fn in_incubation_idea(app: &TestApp, owner: &TestUser, author: &TestUser, panel: &TestUser) -> String {
+    let id = qualified_idea(app, owner, author, panel).await;
+    let organisation = support_organisation(app).await;
+    let body = json!({ "support_organisation_id": organisation, "plan": "Six months at the incubator." });
+    facilitate(app, &id, "start-incubation", body).await;
+    id
+}
+
+/// A [`qualified_idea`] in testing (straight from qualified: no incubation needed).
+async fn in_testing_idea(app: &TestApp, owner: &TestUser, author: &TestUser, panel: &TestUser) -> String {
+    let id = qualified_idea(app, owner, author, panel).await;
+    facilitate(app, &id, "start-testing", testing_body()).await;
+    id
+}
+
+/// A milestone of an [`in_incubation_idea`], added by its innovator; its id.
+async fn milestone(app: &TestApp, owner: &TestUser, author: &TestUser, panel: &TestUser) -> String {
+    let idea = in_incubation_idea(app, owner, author, panel).await;
+    app.post(
+        &format!("/ideas/{idea}/incubation/milestones"),
+        Some(&author.token),
+        json!({ "title": "A prototype in one bin room", "due_on": "2026-09-01" }),
+    )
+    .await
+    .expect(201)
+    .id()
 }
 
 /// A submitted idea of `author` on a challenge of `owner`.
@@ -332,14 +515,11 @@ async fn resolve(
         "assigned_idea" => assessed_idea(app, owner, author, panel, false).await.0,
         "in_assessment_idea" => assessed_idea(app, owner, author, panel, true).await.0,
         "assignment" => assessed_idea(app, owner, author, panel, true).await.1,
-        "scored_idea" => {
-            let (id, _) = assessed_idea(app, owner, author, panel, true).await;
-            let second = app.assessor().await;
-            assign(app, &id, &app.facilitator().await, &second).await;
-            score(app, &id, panel).await;
-            score(app, &id, &second).await;
-            id
-        }
+        "scored_idea" => scored_idea(app, owner, author, panel).await,
+        "qualified_idea" => qualified_idea(app, owner, author, panel).await,
+        "in_incubation_idea" => in_incubation_idea(app, owner, author, panel).await,
+        "in_testing_idea" => in_testing_idea(app, owner, author, panel).await,
+        "milestone" => milestone(app, owner, author, panel).await,
         "question" => {
             let challenge = app.published_challenge(owner, &app.facilitator().await).await;
             let asker = app.innovator().await;
@@ -375,12 +555,17 @@ async fn run_cell(app: &TestApp, endpoint: &str, column: usize) -> Reply {
     };
     let (method, template) = endpoint.split_once(' ').expect("a row reads \"METHOD /path\"");
     let method = Method::from_bytes(method.as_bytes()).expect("an HTTP method");
-    let path = resolve(app, template, &owner, &author, &panel, caller.as_ref()).await;
-    let body = if endpoint.starts_with("POST /ideas/") && endpoint.ends_with("/assignments") {
-        Some(json!({ "assessor_id": app.assessor().await.id }))
-    } else {
-        valid_body(endpoint, &owner.email)
+    let (template, subject) = match template.split_once(" about ") {
+        Some((template, subject)) => (template, Some(subject)),
+        None => (template, None),
     };
+    let path = resolve(app, template, &owner, &author, &panel, caller.as_ref()).await;
+    let subject_id = match subject {
+        Some(subject) => Some(resolve(app, subject, &owner, &author, &panel, caller.as_ref()).await),
+        None => None,
+    };
+    let subject = subject.zip(subject_id.as_deref());
+    let body = cell_body(app, endpoint, &owner, subject).await;
     let token = caller.as_ref().map(|c| c.token.as_str());
     app.call(method, &path, token, body).await
 }
@@ -461,4 +646,91 @@ async fn every_caller_gets_the_tabled_status_from_the_assessment_endpoints() {
 #[tokio::test]
 async fn every_caller_gets_the_tabled_status_from_the_ops_endpoints() {
     walk(OPS).await;
+}
+
+#[tokio::test]
+async fn every_caller_gets_the_tabled_status_from_the_idea_step_commands() {
+    walk(STEP_COMMANDS).await;
+}
+
+#[tokio::test]
+async fn every_caller_gets_the_tabled_status_from_the_incubation_and_test_endpoints() {
+    walk(STEPS).await;
+}
+
+#[tokio::test]
+async fn every_caller_gets_the_tabled_status_from_the_obstacle_endpoints() {
+    walk(OBSTACLES).await;
+}
+
+#[tokio::test]
+async fn every_caller_gets_the_tabled_status_from_the_report_endpoints() {
+    walk(REPORTS).await;
+}
+
+/// Every row's endpoint, as `"METHOD /path"`; but [`OPS`], which lives outside the API base
+/// and its spec.
+fn tabled_endpoints() -> Vec<&'static str> {
+    fn names<const COLUMNS: usize>(table: &[(&'static str, [u16; COLUMNS])]) -> Vec<&'static str> {
+        table.iter().map(|(endpoint, _)| *endpoint).collect()
+    }
+    [
+        names(AUTH),
+        names(USERS),
+        names(ARENAS),
+        names(CHALLENGES),
+        names(IDEAS),
+        names(QUESTIONS),
+        names(ASSESSMENT),
+        names(STEP_COMMANDS),
+        names(STEPS),
+        names(OBSTACLES),
+        names(REPORTS),
+    ]
+    .concat()
+}
+
+/// A row's endpoint as the spec writes it: the body's subject and the query dropped, and
+/// every `{placeholder}` read `{id}`.
+fn spec_form(endpoint: &str) -> String {
+    let endpoint = endpoint.split(" about ").next().unwrap_or(endpoint);
+    let endpoint = endpoint.split('?').next().unwrap_or(endpoint);
+    let mut normal = String::with_capacity(endpoint.len());
+    let mut rest = endpoint;
+    while let Some((head, tail)) = rest.split_once('{') {
+        normal.push_str(head);
+        normal.push_str("{id}");
+        rest = tail.split_once('}').map_or("", |(_, after)| after);
+    }
+    normal.push_str(rest);
+    normal
+}
+
+#[test]
+fn a_row_rewritten_in_the_spec_form_names_its_operation() {
+    assert_eq!(
+        spec_form("POST /ideas/{qualified_idea}/start-incubation"),
+        "POST /ideas/{id}/start-incubation"
+    );
+    assert_eq!(spec_form("POST /obstacles about {draft_idea}"), "POST /obstacles");
+    assert_eq!(spec_form("GET /reports/funnel?format=csv"), "GET /reports/funnel");
+    assert_eq!(spec_form("GET /me"), "GET /me");
+}
+
+#[test]
+fn every_operation_of_the_committed_spec_has_a_row_and_every_row_an_operation() {
+    let spec: Value = serde_json::from_str(include_str!("../openapi/openapi.json")).expect("committed spec is JSON");
+    let mut operations = std::collections::BTreeSet::new();
+    for (path, methods) in spec["paths"].as_object().expect("paths") {
+        for method in methods.as_object().expect("operations").keys() {
+            operations.insert(format!("{} {path}", method.to_uppercase()));
+        }
+    }
+    let tabled: std::collections::BTreeSet<String> = tabled_endpoints().into_iter().map(spec_form).collect();
+    let missing: Vec<&String> = operations.difference(&tabled).collect();
+    let unknown: Vec<&String> = tabled.difference(&operations).collect();
+    assert!(
+        missing.is_empty() && unknown.is_empty(),
+        "operations of the spec without a row in the matrix: {missing:#?}\nrows naming no operation of the spec: {unknown:#?}"
+    );
 }

@@ -1,12 +1,11 @@
 //! Arenas.
 
-use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use sluss_domain::arena::ArenaState;
 use uuid::Uuid;
 
 use super::entities::arenas;
-use super::{Page, RepoError, keyset_page, stored};
+use super::{Page, RepoError, keyset_page, stored, update_versioned};
 
 /// The domain state stored on a row.
 pub fn state_of(row: &arenas::Model) -> Result<ArenaState, RepoError> {
@@ -44,16 +43,6 @@ pub async fn update(
     version: i64,
     changes: arenas::ActiveModel,
 ) -> Result<arenas::Model, RepoError> {
-    let result = arenas::Entity::update_many()
-        .set(changes)
-        .col_expr(arenas::Column::Version, Expr::col(arenas::Column::Version).add(1))
-        .filter(arenas::Column::Id.eq(id))
-        .filter(arenas::Column::Version.eq(version))
-        .exec(db)
-        .await?;
-    let row = find(db, id).await?.ok_or(RepoError::NotFound)?;
-    if result.rows_affected == 0 {
-        return Err(RepoError::StaleVersion { current: row.version });
-    }
-    Ok(row)
+    let columns = (arenas::Column::Id, arenas::Column::Version);
+    update_versioned::<arenas::Entity>(db, id, version, changes, columns, |row| row.version).await
 }

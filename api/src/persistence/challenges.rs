@@ -1,6 +1,6 @@
 //! Challenges.
 
-use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
+use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter};
 use sluss_domain::challenge::{Challenge, ChallengeState};
 use sluss_domain::{Actor, UserId};
@@ -8,7 +8,7 @@ use sluss_migrations::PG_SEARCH_EXPRESSION;
 use uuid::Uuid;
 
 use super::entities::challenges;
-use super::{Page, RepoError, keyset_page, stored};
+use super::{Page, RepoError, keyset_page, stored, update_versioned};
 
 /// The domain state stored on a row.
 pub fn state_of(row: &challenges::Model) -> Result<ChallengeState, RepoError> {
@@ -145,19 +145,6 @@ pub async fn update(
     version: i64,
     changes: challenges::ActiveModel,
 ) -> Result<challenges::Model, RepoError> {
-    let result = challenges::Entity::update_many()
-        .set(changes)
-        .col_expr(
-            challenges::Column::Version,
-            Expr::col(challenges::Column::Version).add(1),
-        )
-        .filter(challenges::Column::Id.eq(id))
-        .filter(challenges::Column::Version.eq(version))
-        .exec(db)
-        .await?;
-    let row = find(db, id).await?.ok_or(RepoError::NotFound)?;
-    if result.rows_affected == 0 {
-        return Err(RepoError::StaleVersion { current: row.version });
-    }
-    Ok(row)
+    let columns = (challenges::Column::Id, challenges::Column::Version);
+    update_versioned::<challenges::Entity>(db, id, version, changes, columns, |row| row.version).await
 }

@@ -54,3 +54,49 @@ pub async fn for_subject(db: &impl ConnectionTrait, subject_id: Uuid) -> Result<
         .all(db)
         .await?)
 }
+
+/// Records events about one subject by one actor at one time.
+#[derive(Debug, Clone, Copy)]
+pub struct Recorder {
+    subject_type: &'static str,
+    subject_id: Uuid,
+    actor_id: Uuid,
+    at: DateTime<Utc>,
+}
+
+impl Recorder {
+    /// A recorder for `subject_type`/`subject_id`, acted on by `actor_id` at `at`.
+    pub fn new(subject_type: &'static str, subject_id: Uuid, actor_id: Uuid, at: DateTime<Utc>) -> Self {
+        Self {
+            subject_type,
+            subject_id,
+            actor_id,
+            at,
+        }
+    }
+
+    /// Appends one event.
+    pub async fn record(
+        &self,
+        db: &impl ConnectionTrait,
+        command: &str,
+        from_state: Option<&str>,
+        to_state: &str,
+        payload: serde_json::Value,
+    ) -> Result<(), RepoError> {
+        append(
+            db,
+            NewEvent {
+                subject_type: self.subject_type,
+                subject_id: self.subject_id,
+                command,
+                from_state,
+                to_state,
+                actor_id: self.actor_id,
+                at: self.at,
+                payload,
+            },
+        )
+        .await
+    }
+}

@@ -1,13 +1,13 @@
 //! Ideas.
 
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::Query;
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 use sluss_domain::idea::{Idea, IdeaState};
 use sluss_domain::{Actor, UserId};
 use uuid::Uuid;
 
 use super::entities::{assignments, ideas};
-use super::{Page, RepoError, keyset_page, stored};
+use super::{Page, RepoError, keyset_page, stored, update_versioned};
 
 /// The domain state stored on a row.
 pub fn state_of(row: &ideas::Model) -> Result<IdeaState, RepoError> {
@@ -97,18 +97,8 @@ pub async fn update(
     version: i64,
     changes: ideas::ActiveModel,
 ) -> Result<ideas::Model, RepoError> {
-    let result = ideas::Entity::update_many()
-        .set(changes)
-        .col_expr(ideas::Column::Version, Expr::col(ideas::Column::Version).add(1))
-        .filter(ideas::Column::Id.eq(id))
-        .filter(ideas::Column::Version.eq(version))
-        .exec(db)
-        .await?;
-    let row = find(db, id).await?.ok_or(RepoError::NotFound)?;
-    if result.rows_affected == 0 {
-        return Err(RepoError::StaleVersion { current: row.version });
-    }
-    Ok(row)
+    let columns = (ideas::Column::Id, ideas::Column::Version);
+    update_versioned::<ideas::Entity>(db, id, version, changes, columns, |row| row.version).await
 }
 
 /// The ideas of a challenge that were ever submitted (for rankings).

@@ -135,3 +135,36 @@ where
     };
     Ok(Page { items, next_after })
 }
+
+/// Writes the fields set on `changes` to the row `id` if it still has `version`, bumping
+/// the version; the row as it is afterwards, or `StaleVersion` with its current version.
+pub async fn update_versioned<E>(
+    db: &impl sea_orm::ConnectionTrait,
+    id: uuid::Uuid,
+    version: i64,
+    changes: E::ActiveModel,
+    (id_column, version_column): (E::Column, E::Column),
+    version_of: fn(&E::Model) -> i64,
+) -> Result<E::Model, RepoError>
+where
+    E: sea_orm::EntityTrait,
+    E::ActiveModel: sea_orm::ActiveModelTrait<Entity = E>,
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<uuid::Uuid>,
+{
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let result = E::update_many()
+        .set(changes)
+        .col_expr(version_column, Expr::col(version_column).add(1))
+        .filter(id_column.eq(id))
+        .filter(version_column.eq(version))
+        .exec(db)
+        .await?;
+    let row = E::find_by_id(id).one(db).await?.ok_or(RepoError::NotFound)?;
+    if result.rows_affected == 0 {
+        return Err(RepoError::StaleVersion {
+            current: version_of(&row),
+        });
+    }
+    Ok(row)
+}

@@ -198,20 +198,15 @@ impl ArenasApi {
             ..Default::default()
         };
         let updated = repo::update(&tx, id, row.version, changes).await?;
-        events::append(
-            &tx,
-            events::NewEvent {
-                subject_type: "arena",
-                subject_id: id,
-                command: command.name(),
-                from_state: Some(from.as_str()),
-                to_state: to.as_str(),
-                actor_id: actor.id.as_uuid(),
-                at: now,
-                payload: serde_json::json!({}),
-            },
-        )
-        .await?;
+        events::Recorder::new("arena", id, actor.id.as_uuid(), now)
+            .record(
+                &tx,
+                command.name(),
+                Some(from.as_str()),
+                to.as_str(),
+                serde_json::json!({}),
+            )
+            .await?;
         tx.commit().await.map_err(|e| ApiError::internal(&e))?;
         versioned(updated)
     }
@@ -270,20 +265,9 @@ impl ArenasApi {
             },
         )
         .await?;
-        events::append(
-            &tx,
-            events::NewEvent {
-                subject_type: "arena",
-                subject_id: id,
-                command: "create",
-                from_state: None,
-                to_state: ArenaState::Planned.as_str(),
-                actor_id: actor.id.as_uuid(),
-                at: now,
-                payload: serde_json::json!({}),
-            },
-        )
-        .await?;
+        events::Recorder::new("arena", id, actor.id.as_uuid(), now)
+            .record(&tx, "create", None, ArenaState::Planned.as_str(), serde_json::json!({}))
+            .await?;
         tx.commit().await.map_err(|e| ApiError::internal(&e))?;
         let version = row.version;
         Ok(Created::Created(Json(Arena::from_row(row)?), etag(version)))
@@ -352,20 +336,9 @@ impl ArenasApi {
         let now = Utc::now();
         changes.updated_at = Set(now);
         let updated = repo::update(&tx, id.0, row.version, changes).await?;
-        events::append(
-            &tx,
-            events::NewEvent {
-                subject_type: "arena",
-                subject_id: id.0,
-                command: "edit",
-                from_state: Some(state.as_str()),
-                to_state: state.as_str(),
-                actor_id: actor.id.as_uuid(),
-                at: now,
-                payload: serde_json::json!({}),
-            },
-        )
-        .await?;
+        events::Recorder::new("arena", id.0, actor.id.as_uuid(), now)
+            .record(&tx, "edit", Some(state.as_str()), state.as_str(), serde_json::json!({}))
+            .await?;
         tx.commit().await.map_err(|e| ApiError::internal(&e))?;
         versioned(updated)
     }

@@ -344,20 +344,15 @@ impl AssessmentApi {
         assignment: &assignment_rows::Model,
     ) -> Result<(), ApiError> {
         let state = idea_state(idea)?;
-        events::append(
-            db,
-            events::NewEvent {
-                subject_type: "idea",
-                subject_id: idea.id,
+        events::Recorder::new("idea", idea.id, actor.id.as_uuid(), Utc::now())
+            .record(
+                db,
                 command,
-                from_state: Some(state.as_str()),
-                to_state: state.as_str(),
-                actor_id: actor.id.as_uuid(),
-                at: Utc::now(),
-                payload: serde_json::json!({ "assignment_id": assignment.id, "assessor_id": assignment.assessor_id }),
-            },
-        )
-        .await?;
+                Some(state.as_str()),
+                state.as_str(),
+                serde_json::json!({ "assignment_id": assignment.id, "assessor_id": assignment.assessor_id }),
+            )
+            .await?;
         Ok(())
     }
 

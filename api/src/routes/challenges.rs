@@ -335,20 +335,15 @@ impl ChallengesApi {
         let mut from = challenge.state;
         for event in &produced {
             let to = rules::evolve(from, event);
-            events::append(
-                &tx,
-                events::NewEvent {
-                    subject_type: "challenge",
-                    subject_id: id,
-                    command: event.command(),
-                    from_state: Some(from.as_str()),
-                    to_state: to.as_str(),
-                    actor_id: actor.id.as_uuid(),
-                    at: now,
-                    payload: payload_of(event),
-                },
-            )
-            .await?;
+            events::Recorder::new("challenge", id, actor.id.as_uuid(), now)
+                .record(
+                    &tx,
+                    event.command(),
+                    Some(from.as_str()),
+                    to.as_str(),
+                    payload_of(event),
+                )
+                .await?;
             from = to;
         }
         tx.commit().await.map_err(|e| ApiError::internal(&e))?;
@@ -451,20 +446,15 @@ impl ChallengesApi {
             },
         )
         .await?;
-        events::append(
-            &tx,
-            events::NewEvent {
-                subject_type: "challenge",
-                subject_id: id,
-                command: "create",
-                from_state: None,
-                to_state: ChallengeState::Draft.as_str(),
-                actor_id: actor.id.as_uuid(),
-                at: now,
-                payload: serde_json::json!({}),
-            },
-        )
-        .await?;
+        events::Recorder::new("challenge", id, actor.id.as_uuid(), now)
+            .record(
+                &tx,
+                "create",
+                None,
+                ChallengeState::Draft.as_str(),
+                serde_json::json!({}),
+            )
+            .await?;
         tx.commit().await.map_err(|e| ApiError::internal(&e))?;
         let version = row.version;
         Ok(Created::Created(
@@ -540,20 +530,15 @@ impl ChallengesApi {
         let now = Utc::now();
         changes.updated_at = Set(now);
         let updated = repo::update(&tx, id.0, row.version, changes).await?;
-        events::append(
-            &tx,
-            events::NewEvent {
-                subject_type: "challenge",
-                subject_id: id.0,
-                command: "edit",
-                from_state: Some(challenge.state.as_str()),
-                to_state: challenge.state.as_str(),
-                actor_id: actor.id.as_uuid(),
-                at: now,
-                payload: serde_json::json!({ "fields": changed }),
-            },
-        )
-        .await?;
+        events::Recorder::new("challenge", id.0, actor.id.as_uuid(), now)
+            .record(
+                &tx,
+                "edit",
+                Some(challenge.state.as_str()),
+                challenge.state.as_str(),
+                serde_json::json!({ "fields": changed }),
+            )
+            .await?;
         tx.commit().await.map_err(|e| ApiError::internal(&e))?;
         versioned(updated, Some(actor))
     }

@@ -610,20 +610,15 @@ impl IdeasApi {
         let mut from = idea.state;
         for event in &produced {
             let to = rules::evolve(from, event);
-            events::append(
-                &tx,
-                events::NewEvent {
-                    subject_type: "idea",
-                    subject_id: id,
-                    command: event.command(),
-                    from_state: Some(from.as_str()),
-                    to_state: to.as_str(),
-                    actor_id: actor.id.as_uuid(),
-                    at: now,
-                    payload: payload_of(event),
-                },
-            )
-            .await?;
+            events::Recorder::new("idea", id, actor.id.as_uuid(), now)
+                .record(
+                    &tx,
+                    event.command(),
+                    Some(from.as_str()),
+                    to.as_str(),
+                    payload_of(event),
+                )
+                .await?;
             from = to;
         }
         tx.commit().await.map_err(|e| ApiError::internal(&e))?;
@@ -685,20 +680,15 @@ impl IdeasApi {
             },
         )
         .await?;
-        events::append(
-            &tx,
-            events::NewEvent {
-                subject_type: "idea",
-                subject_id: idea_id,
-                command: "create",
-                from_state: None,
-                to_state: IdeaState::Draft.as_str(),
-                actor_id: actor.id.as_uuid(),
-                at: now,
-                payload: serde_json::json!({ "challenge_id": challenge.id }),
-            },
-        )
-        .await?;
+        events::Recorder::new("idea", idea_id, actor.id.as_uuid(), now)
+            .record(
+                &tx,
+                "create",
+                None,
+                IdeaState::Draft.as_str(),
+                serde_json::json!({ "challenge_id": challenge.id }),
+            )
+            .await?;
         tx.commit().await.map_err(|e| ApiError::internal(&e))?;
         let version = row.version;
         Ok(Created::Created(Json(Idea::from_row(row, false)?), etag(version)))
@@ -846,20 +836,15 @@ impl IdeasApi {
         let now = Utc::now();
         changes.updated_at = Set(now);
         let updated = repo::update(&tx, id.0, row.version, changes).await?;
-        events::append(
-            &tx,
-            events::NewEvent {
-                subject_type: "idea",
-                subject_id: id.0,
-                command: "edit",
-                from_state: Some(idea.state.as_str()),
-                to_state: idea.state.as_str(),
-                actor_id: actor.id.as_uuid(),
-                at: now,
-                payload: serde_json::json!({ "fields": changed }),
-            },
-        )
-        .await?;
+        events::Recorder::new("idea", id.0, actor.id.as_uuid(), now)
+            .record(
+                &tx,
+                "edit",
+                Some(idea.state.as_str()),
+                idea.state.as_str(),
+                serde_json::json!({ "fields": changed }),
+            )
+            .await?;
         tx.commit().await.map_err(|e| ApiError::internal(&e))?;
         versioned(updated, &viewer)
     }

@@ -164,20 +164,15 @@ impl QuestionsApi {
             .map_err(|e| ApiError::internal(&e))?;
         let answered = repo::answer(&tx, id.0, text, actor.id.as_uuid(), now).await?;
         let state = challenges::state_of(&challenge)?;
-        events::append(
-            &tx,
-            events::NewEvent {
-                subject_type: "question",
-                subject_id: id.0,
-                command: "answer",
-                from_state: Some("asked"),
-                to_state: "answered",
-                actor_id: actor.id.as_uuid(),
-                at: now,
-                payload: serde_json::json!({ "challenge_id": challenge.id, "challenge_state": state.as_str() }),
-            },
-        )
-        .await?;
+        events::Recorder::new("question", id.0, actor.id.as_uuid(), now)
+            .record(
+                &tx,
+                "answer",
+                Some("asked"),
+                "answered",
+                serde_json::json!({ "challenge_id": challenge.id, "challenge_state": state.as_str() }),
+            )
+            .await?;
         tx.commit().await.map_err(|e| ApiError::internal(&e))?;
         Ok(Json(Question::from_row(answered)?))
     }

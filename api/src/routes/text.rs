@@ -96,12 +96,7 @@ mod tests {
             Text::parse_from_json(Some(Value::String("Sege".into()))).ok(),
             Some(Text::from("Sege"))
         );
-        for value in [
-            serde_json::json!(42),
-            serde_json::json!(true),
-            Value::Null,
-            serde_json::json!([]),
-        ] {
+        for value in [serde_json::json!(42), serde_json::json!(true), serde_json::json!([])] {
             assert!(Text::parse_from_json(Some(value)).is_err());
         }
     }

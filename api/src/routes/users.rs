@@ -194,20 +194,9 @@ impl UsersApi {
         }
         let state = if updated.active { "active" } else { "deactivated" };
         let from = if row.active { "active" } else { "deactivated" };
-        events::append(
-            &tx,
-            events::NewEvent {
-                subject_type: "user",
-                subject_id: id,
-                command,
-                from_state: Some(from),
-                to_state: state,
-                actor_id: actor.id.as_uuid(),
-                at: now,
-                payload,
-            },
-        )
-        .await?;
+        events::Recorder::new("user", id, actor.id.as_uuid(), now)
+            .record(&tx, command, Some(from), state, payload)
+            .await?;
         tx.commit().await.map_err(|e| ApiError::internal(&e))?;
         let version = updated.version;
         Ok(Versioned::Ok(Json(User::from_row(updated)?), etag(version)))
