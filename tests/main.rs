@@ -17,5 +17,6 @@ mod openapi;
 mod ops;
 mod questions;
 mod reports;
+mod seed;
 mod steps;
 mod users;

@@ -57,6 +57,22 @@ pub enum Command {
     User(UserCommand),
     /// Print the OpenAPI document.
     Openapi,
+    /// Fill an empty database with generated data for benchmarks.
+    Seed(SeedArgs),
+}
+
+/// Options of `sluss seed`.
+#[derive(Debug, Clone, Args)]
+pub struct SeedArgs {
+    /// The database.
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// How many challenges.
+    #[arg(long, default_value_t = 1_000)]
+    pub challenges: u64,
+    /// How many ideas.
+    #[arg(long, default_value_t = 10_000)]
+    pub ideas: u64,
 }
 
 /// Where the database is.

@@ -9,6 +9,7 @@ pub mod metrics;
 pub mod passwords;
 pub mod persistence;
 pub mod routes;
+pub mod seed;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

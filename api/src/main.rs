@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use sluss_api::config::{Cli, Command, CreateUserArgs, ServeArgs, UserCommand};
+use sluss_api::config::{Cli, Command, CreateUserArgs, SeedArgs, ServeArgs, UserCommand};
 use sluss_api::passwords::Passwords;
 use sluss_api::routes::auth::ensure_facilitator;
 use sluss_api::routes::text::Text;
@@ -22,6 +22,7 @@ async fn main() -> ExitCode {
             .map(|_| tracing::info!("migrations applied"))
             .map_err(|e| e.to_string()),
         Command::User(UserCommand::Create(args)) => create_user(args).await,
+        Command::Seed(args) => seed(args).await,
         Command::Openapi => startup::openapi_json()
             .map(|spec| println!("{spec}"))
             .map_err(|e| e.to_string()),
@@ -110,5 +111,20 @@ async fn create_user(args: CreateUserArgs) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     println!("Created user {} ({})", row.email, row.id);
+    Ok(())
+}
+
+async fn seed(args: SeedArgs) -> Result<(), String> {
+    let state = state_for(&args.database.database_url, AuthSettings::default()).await?;
+    let size = sluss_api::seed::SeedSize {
+        challenges: args.challenges,
+        ideas: args.ideas,
+    };
+    let accounts = sluss_api::seed::seed(&state, size).await?;
+    println!("Seeded {} challenges and {} ideas.", args.challenges, args.ideas);
+    println!("Accounts (password \"{}\"):", accounts.password);
+    println!("  facilitator {}", accounts.facilitator);
+    println!("  innovator   {}", accounts.innovator);
+    println!("  assessor    {}", accounts.assessor);
     Ok(())
 }

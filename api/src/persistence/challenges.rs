@@ -126,7 +126,7 @@ fn text_search(backend: DbBackend, words: &[String]) -> SimpleExpr {
     match backend {
         DbBackend::Postgres => {
             let query = words.iter().map(|w| format!("{w}:*")).collect::<Vec<_>>().join(" & ");
-            Expr::cust_with_values(format!("{PG_SEARCH_EXPRESSION} @@ to_tsquery('simple', ?)"), [query])
+            Expr::cust_with_values(format!("{PG_SEARCH_EXPRESSION} @@ to_tsquery('simple', $1)"), [query])
         }
         _ => {
             let query = words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" ");
@@ -147,4 +147,47 @@ pub async fn update(
 ) -> Result<challenges::Model, RepoError> {
     let columns = (challenges::Column::Id, challenges::Column::Version);
     update_versioned::<challenges::Entity>(db, id, version, changes, columns, |row| row.version).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::{EntityTrait, QueryTrait};
+
+    fn sql(backend: DbBackend) -> String {
+        let words = ["sege".to_owned(), "park".to_owned()];
+        challenges::Entity::find()
+            .filter(text_search(backend, &words))
+            .build(backend)
+            .to_string()
+    }
+
+    #[test]
+    fn postgres_search_binds_the_query_against_the_indexed_expression() {
+        assert!(
+            sql(DbBackend::Postgres).ends_with(&format!(
+                "WHERE {PG_SEARCH_EXPRESSION} @@ to_tsquery('simple', 'sege:* & park:*')"
+            )),
+            "{}",
+            sql(DbBackend::Postgres)
+        );
+    }
+
+    #[test]
+    fn sqlite_search_matches_every_word_as_a_prefix() {
+        assert!(
+            sql(DbBackend::Sqlite).ends_with("MATCH '\"sege\"* \"park\"*')"),
+            "{}",
+            sql(DbBackend::Sqlite)
+        );
+    }
+
+    #[test]
+    fn search_words_are_letters_and_digits_lower_cased() {
+        assert_eq!(
+            search_words("Sege-Park, MALMÖ 2026!"),
+            vec!["sege", "park", "malmö", "2026"]
+        );
+        assert!(search_words("%_*\"").is_empty());
+    }
 }
