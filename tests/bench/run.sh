@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# The sluss benchmark: seeds a database (cached between runs), starts a release build on a
+# copy of it, drives it over HTTP with wrk from a separate process, and writes
+# docs/benchmarks.md. Not part of the test suite: run it by hand.
+#
+#   bash tests/bench/run.sh                       # SQLite, 100,000 challenges, 1,000,000 ideas
+#   CHALLENGES=10000 IDEAS=100000 bash tests/bench/run.sh
+#   BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test bash tests/bench/run.sh
+#
+# Settings (environment): CHALLENGES, IDEAS, DURATION (wrk, default 10s), CONNECTIONS
+# (default 32), THREADS (wrk, default 2), BENCH_DIR (seeded databases, default
+# ~/.cache/sluss-bench), BENCH_POSTGRES_URL (run on PostgreSQL instead of SQLite),
+# OUT (the report, default docs/benchmarks.md).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+CHALLENGES="${CHALLENGES:-100000}"
+IDEAS="${IDEAS:-1000000}"
+DURATION="${DURATION:-10s}"
+CONNECTIONS="${CONNECTIONS:-32}"
+THREADS="${THREADS:-2}"
+BENCH_DIR="${BENCH_DIR:-$HOME/.cache/sluss-bench}"
+OUT="${OUT:-docs/benchmarks.md}"
+PORT="${PORT:-18090}"
+BASE="http://127.0.0.1:$PORT"
+API="$BASE/api/v1"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+SLUSS="$CARGO_TARGET_DIR/release/sluss"
+LUA_DIR="$(cd "$(dirname "$0")" && pwd)"
+
+command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
+command -v jq >/dev/null || { echo "jq is needed: apt-get install jq" >&2; exit 1; }
+mkdir -p "$BENCH_DIR"
+cargo build --release -p sluss-api >&2
+
+# --- the database -----------------------------------------------------------------------
+if [ -n "${BENCH_POSTGRES_URL:-}" ]; then
+  BACKEND=postgresql
+  NAME="sluss_bench_${CHALLENGES}_${IDEAS}"
+  SERVER_URL="${BENCH_POSTGRES_URL%/*}"
+  if ! psql "$BENCH_POSTGRES_URL" -Atc "SELECT 1 FROM pg_database WHERE datname = '$NAME'" | grep -q 1; then
+    psql "$BENCH_POSTGRES_URL" -c "CREATE DATABASE $NAME" >&2
+    /usr/bin/time -f "%e" -o "$BENCH_DIR/seed-$NAME.seconds" \
+      "$SLUSS" seed --database-url "$SERVER_URL/$NAME" --challenges "$CHALLENGES" --ideas "$IDEAS" >&2
+  fi
+  psql "$BENCH_POSTGRES_URL" -c "DROP DATABASE IF EXISTS ${NAME}_run WITH (FORCE)" >&2
+  psql "$BENCH_POSTGRES_URL" -c "CREATE DATABASE ${NAME}_run TEMPLATE $NAME" >&2
+  DATABASE_URL="$SERVER_URL/${NAME}_run"
+  SEED_SECONDS="$(cat "$BENCH_DIR/seed-$NAME.seconds" 2>/dev/null || echo "?")"
+else
+  BACKEND=sqlite
+  TEMPLATE="$BENCH_DIR/sluss-$CHALLENGES-$IDEAS.db"
+  if [ ! -f "$TEMPLATE" ]; then
+    /usr/bin/time -f "%e" -o "$TEMPLATE.seconds" \
+      "$SLUSS" seed --database-url "sqlite://$TEMPLATE.tmp?mode=rwc" --challenges "$CHALLENGES" --ideas "$IDEAS" >&2
+    sqlite3 "$TEMPLATE.tmp" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null 2>&1 || true
+    rm -f "$TEMPLATE.tmp-wal" "$TEMPLATE.tmp-shm"
+    mv "$TEMPLATE.tmp" "$TEMPLATE"
+  fi
+  cp "$TEMPLATE" "$BENCH_DIR/run.db"
+  rm -f "$BENCH_DIR/run.db-wal" "$BENCH_DIR/run.db-shm"
+  DATABASE_URL="sqlite://$BENCH_DIR/run.db?mode=rwc"
+  SEED_SECONDS="$(cat "$TEMPLATE.seconds" 2>/dev/null || echo "?")"
+fi
+
+# --- cold start: exec to the first answered /healthz -------------------------------------
+start_ns=$(date +%s%N)
+SLUSS_ADMIN_PASSWORD="benchmark admin password" RUST_LOG=warn \
+  "$SLUSS" serve --bind "127.0.0.1:$PORT" --database-url "$DATABASE_URL" >"$BENCH_DIR/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+until curl -fs "$BASE/healthz" >/dev/null 2>&1; do sleep 0.002; done
+COLD_START_MS=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+
+login() {
+  curl -fs -X POST "$API/auth/login" -H 'content-type: application/json' \
+    -d "{\"email\":\"$1\",\"password\":\"seeded accounts share this password\"}" | jq -r .token
+}
+FACILITATOR=$(login facilitator@seed.example)
+INNOVATOR=$(login innovator0@seed.example)
+ASSESSOR=$(login assessor@seed.example)
+CHALLENGE=$(curl -fs "$API/challenges?state=published&limit=1" | jq -r '.items[0].id')
+IDEA=$(curl -fs "$API/ideas?limit=1&state=submitted" -H "authorization: Bearer $FACILITATOR" | jq -r '.items[0].id')
+curl -fs "$API/assignments?limit=200" -H "authorization: Bearer $ASSESSOR" | jq -r '.items[].idea_id' >"$BENCH_DIR/assigned.txt"
+
+RESULTS=()
+run_wrk() { # name, then wrk arguments after the common ones
+  local name=$1; shift
+  local out
+  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@")
+  local rps p50 p99 errors
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+  errors=$(awk '/Non-2xx or 3xx responses/ {print $5}' <<<"$out")
+  RESULTS+=("| $name | $rps | $p50 | $p99 | ${errors:-0} |")
+  echo "$name: $rps req/s, p50 $p50, p99 $p99, non-2xx ${errors:-0}" >&2
+}
+
+run_wrk "list a page of 50 published challenges (anonymous)" "$API/challenges?state=published&limit=50"
+run_wrk "filtered list: published, SDG 11" "$API/challenges?state=published&sdg=11&limit=50"
+run_wrk "text search: q=recycling" "$API/challenges?q=recycling&limit=50"
+run_wrk "read one idea (facilitator)" -H "authorization: Bearer $FACILITATOR" "$API/ideas/$IDEA"
+TOKEN="$INNOVATOR" CHALLENGE="$CHALLENGE" \
+  run_wrk "submit an idea (write + event)" -s "$LUA_DIR/create_idea.lua" "$API/challenges/$CHALLENGE/ideas"
+TOKEN="$ASSESSOR" IDEAS_FILE="$BENCH_DIR/assigned.txt" \
+  run_wrk "submit a scorecard" -s "$LUA_DIR/scorecard.lua" "$API/ideas"
+run_wrk "login (argon2id)" -s "$LUA_DIR/login.lua" "$API/auth/login"
+
+FUNNEL_TIMES=$(for _ in $(seq 1 10); do
+  curl -fs -o /dev/null -w '%{time_total}\n' "$API/reports/funnel" -H "authorization: Bearer $FACILITATOR"
+done | sort -n)
+FUNNEL_MEDIAN_MS=$(awk '{a[NR]=$1*1000} END {printf "%.0f", (a[5]+a[6])/2}' <<<"$FUNNEL_TIMES")
+FUNNEL_MAX_MS=$(awk 'END {printf "%.0f", $1*1000}' <<<"$FUNNEL_TIMES")
+PEAK_RSS_MIB=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$SERVER/status")
+
+{
+  echo "# Benchmarks"
+  echo
+  echo "Measured by \`tests/bench/run.sh\` ($(date -u +%Y-%m-%d))."
+  echo
+  echo "- Machine: $(nproc) cores ($(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}')), $(free -g | awk '/Mem/ {print $2}') GiB"
+  echo "- Database: $BACKEND, $CHALLENGES challenges, $IDEAS ideas (seeded in ${SEED_SECONDS} s by \`sluss seed\`)"
+  echo "- Load: wrk, $THREADS threads, $CONNECTIONS connections, $DURATION per scenario, from a separate process on the same machine"
+  echo "- Command: \`CHALLENGES=$CHALLENGES IDEAS=$IDEAS bash tests/bench/run.sh\`"
+  echo
+  echo "| scenario | req/s | p50 | p99 | non-2xx |"
+  echo "|---|---|---|---|---|"
+  printf '%s\n' "${RESULTS[@]}"
+  echo
+  echo "| measure | value |"
+  echo "|---|---|"
+  echo "| funnel report, median of 10 | ${FUNNEL_MEDIAN_MS} ms (max ${FUNNEL_MAX_MS} ms) |"
+  echo "| peak server RSS | ${PEAK_RSS_MIB} MiB |"
+  echo "| cold start on the seeded database | ${COLD_START_MS} ms |"
+} >"$OUT.new"
+mv "$OUT.new" "$OUT"
+cat "$OUT"
