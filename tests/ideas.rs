@@ -445,6 +445,40 @@ async fn submitting_after_ideas_close_at_answers_409() {
 }
 
 #[tokio::test]
+async fn drafting_after_ideas_close_at_answers_409() {
+    // Arrange: a challenge that stops taking ideas in one second
+    let app = spawn_app().await;
+    let owner = app.needs_owner().await;
+    let facilitator = app.facilitator().await;
+    let innovator = app.innovator().await;
+    let challenge = app.submitted_challenge(&owner).await;
+    let close_at = chrono::Utc::now() + chrono::Duration::seconds(1);
+    app.challenge_command(
+        &challenge,
+        "publish",
+        &facilitator.token,
+        json!({ "ideas_close_at": close_at.to_rfc3339() }),
+    )
+    .await;
+    let wait = (close_at - chrono::Utc::now()).to_std().unwrap_or_default() + Duration::from_millis(200);
+    tokio::time::sleep(wait).await;
+
+    // Act
+    let reply = app
+        .post(
+            &format!("/challenges/{challenge}/ideas"),
+            Some(&innovator.token),
+            json!({ "title": "Too late" }),
+        )
+        .await
+        .expect_problem(409);
+
+    // Assert
+    assert!(reply.str("detail").contains("closed"), "{}", reply.text);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM ideas").await, 0);
+}
+
+#[tokio::test]
 async fn submitting_without_summary_and_description_answers_422_naming_them() {
     // Arrange
     let app = spawn_app().await;

@@ -423,6 +423,16 @@ pub fn authorize_create(actor: &Actor, challenge_state: ChallengeState) -> Resul
     }
 }
 
+/// Whether the challenge still takes new drafts: not once its `ideas_close_at` has passed
+/// (a draft could never be submitted).
+pub fn check_open_for_drafts(ideas_close_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<(), Refusal> {
+    if ideas_close_at.is_some_and(|close| now >= close) {
+        Err(Refusal::GuardFailed("the challenge closed for ideas".into()))
+    } else {
+        Ok(())
+    }
+}
+
 /// Who may edit an idea's content: its innovator, while it is a draft.
 pub fn authorize_edit(idea: &Idea, actor: Option<&Actor>, assigned_assessor: bool) -> Result<(), Refusal> {
     if !can_view(idea, actor, assigned_assessor) {

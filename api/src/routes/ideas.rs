@@ -651,6 +651,7 @@ impl IdeasApi {
         let sdgs = checks.sdgs("sdgs", &body.sdgs);
         checks.finish().map_err(Refusal::Invalid)?;
         rules::authorize_create(actor, challenge_domain.state)?;
+        rules::check_open_for_drafts(challenge.ideas_close_at, Utc::now())?;
 
         let now = Utc::now();
         let idea_id = Uuid::now_v7();

@@ -1026,3 +1026,14 @@ proptest! {
         prop_assert_eq!(replayed, current.state);
     }
 }
+
+#[test]
+fn drafts_are_refused_once_the_challenge_closed_for_ideas() {
+    let close = Utc.with_ymd_and_hms(2026, 12, 1, 12, 0, 0).single().unwrap();
+    assert!(check_open_for_drafts(None, close).is_ok());
+    assert!(check_open_for_drafts(Some(close), close - chrono::Duration::seconds(1)).is_ok());
+    assert!(matches!(
+        check_open_for_drafts(Some(close), close),
+        Err(Refusal::GuardFailed(_))
+    ));
+}
