@@ -12,7 +12,9 @@ use sluss_domain::{Actor, Refusal};
 use uuid::Uuid;
 
 use super::text::Text;
-use super::{ApiResult, ApiTags, Created, Expected, Versioned, check_version, etag, expected_version, page_request};
+use super::{
+    ApiResult, ApiTags, Created, Expected, VersionOnly, Versioned, check_version, etag, expected_version, page_request,
+};
 use crate::auth::{Caller, MaybeCaller};
 use crate::error::ApiError;
 use crate::persistence::arenas as repo;
@@ -157,13 +159,6 @@ pub struct ArenaPatch {
     pub starts_at: MaybeUndefined<DateTime<Utc>>,
     /// When it ends.
     pub ends_at: MaybeUndefined<DateTime<Utc>>,
-    /// The version read; stale answers 409.
-    pub expected_version: Option<i64>,
-}
-
-/// The optional body of an arena command.
-#[derive(Debug, Object)]
-pub struct ArenaCommandBody {
     /// The version read; stale answers 409.
     pub expected_version: Option<i64>,
 }
@@ -352,7 +347,7 @@ impl ArenasApi {
         /// `"N"`: the version read; stale answers 412.
         #[oai(name = "If-Match")]
         if_match: Header<Option<String>>,
-        body: Json<Option<ArenaCommandBody>>,
+        body: Json<Option<VersionOnly>>,
     ) -> ApiResult<Versioned<Arena>> {
         let expected = expected_version(if_match.0.as_deref(), body.0.and_then(|b| b.expected_version))?;
         self.command(id.0, caller.actor(), expected, ArenaCommand::Open).await
@@ -367,7 +362,7 @@ impl ArenasApi {
         /// `"N"`: the version read; stale answers 412.
         #[oai(name = "If-Match")]
         if_match: Header<Option<String>>,
-        body: Json<Option<ArenaCommandBody>>,
+        body: Json<Option<VersionOnly>>,
     ) -> ApiResult<Versioned<Arena>> {
         let expected = expected_version(if_match.0.as_deref(), body.0.and_then(|b| b.expected_version))?;
         self.command(id.0, caller.actor(), expected, ArenaCommand::Close).await

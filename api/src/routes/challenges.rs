@@ -12,7 +12,9 @@ use sluss_domain::{Actor, ArenaId, Refusal};
 use uuid::Uuid;
 
 use super::text::Text;
-use super::{ApiResult, ApiTags, Created, Expected, Versioned, check_version, etag, expected_version, page_request};
+use super::{
+    ApiResult, ApiTags, Created, Expected, VersionOnly, Versioned, check_version, etag, expected_version, page_request,
+};
 use crate::auth::{Caller, MaybeCaller};
 use crate::error::ApiError;
 use crate::persistence::challenges::{self as repo, ChallengeFilter};
@@ -172,13 +174,6 @@ pub struct ChallengePatch {
     pub location: MaybeUndefined<Text>,
     /// UN goals.
     pub sdgs: Option<Vec<i64>>,
-    /// The version read; stale answers 409.
-    pub expected_version: Option<i64>,
-}
-
-/// The optional body of `submit`, `close` and `archive`.
-#[derive(Debug, Object)]
-pub struct VersionOnly {
     /// The version read; stale answers 409.
     pub expected_version: Option<i64>,
 }

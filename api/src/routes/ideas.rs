@@ -14,7 +14,9 @@ use uuid::Uuid;
 
 use super::challenges::{Event, event_from_row};
 use super::text::Text;
-use super::{ApiResult, ApiTags, Created, Expected, Versioned, check_version, etag, expected_version, page_request};
+use super::{
+    ApiResult, ApiTags, Created, Expected, VersionOnly, Versioned, check_version, etag, expected_version, page_request,
+};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::persistence::entities::{assignments, ideas as rows};
@@ -321,13 +323,6 @@ pub struct IdeaPatch {
     pub team: Option<Vec<NewTeamMember>>,
     /// UN goals.
     pub sdgs: Option<Vec<i64>>,
-    /// The version read; stale answers 409.
-    pub expected_version: Option<i64>,
-}
-
-/// The optional body of `submit`.
-#[derive(Debug, Object)]
-pub struct IdeaVersionOnly {
     /// The version read; stale answers 409.
     pub expected_version: Option<i64>,
 }
@@ -859,7 +854,7 @@ impl IdeasApi {
         /// `"N"`: the version read; stale answers 412.
         #[oai(name = "If-Match")]
         if_match: Header<Option<String>>,
-        body: Json<Option<IdeaVersionOnly>>,
+        body: Json<Option<VersionOnly>>,
     ) -> ApiResult<Versioned<Idea>> {
         let expected = expected_version(if_match.0.as_deref(), body.0.and_then(|b| b.expected_version))?;
         self.command(id.0, caller.actor(), expected, IdeaCommand::Submit).await

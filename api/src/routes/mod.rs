@@ -151,6 +151,13 @@ pub fn check_version(expected: Option<Expected>, current: i64) -> Result<(), Api
     }
 }
 
+/// The optional body of a command that carries no data of its own.
+#[derive(Debug, poem_openapi::Object)]
+pub struct VersionOnly {
+    /// The version read; stale answers 409.
+    pub expected_version: Option<i64>,
+}
+
 /// The ETag of a version.
 pub fn etag(version: i64) -> String {
     format!("\"{version}\"")

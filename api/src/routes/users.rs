@@ -9,7 +9,7 @@ use sluss_domain::{Actor, Refusal, Role, Roles, UserId, password, user as rules}
 use uuid::Uuid;
 
 use super::text::Text;
-use super::{ApiResult, ApiTags, Created, Versioned, check_version, etag, expected_version, page_request};
+use super::{ApiResult, ApiTags, Created, VersionOnly, Versioned, check_version, etag, expected_version, page_request};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::persistence::entities::users as rows;
@@ -143,13 +143,6 @@ pub struct SetRoles {
     pub expected_version: Option<i64>,
 }
 
-/// The optional body of `POST /users/{id}/deactivate`.
-#[derive(Debug, Object)]
-pub struct Deactivate {
-    /// The version read; stale answers 409.
-    pub expected_version: Option<i64>,
-}
-
 /// User administration.
 pub struct UsersApi {
     /// Shared state.
@@ -269,7 +262,7 @@ impl UsersApi {
         /// `"N"`: the version read; stale answers 412.
         #[oai(name = "If-Match")]
         if_match: Header<Option<String>>,
-        body: Json<Option<Deactivate>>,
+        body: Json<Option<VersionOnly>>,
     ) -> ApiResult<Versioned<User>> {
         self.load_visible(id.0, caller.actor()).await?;
         let expected = expected_version(if_match.0.as_deref(), body.0.and_then(|b| b.expected_version))?;
