@@ -1,5 +1,7 @@
 //! Liveness, readiness, metrics and the docs page.
 
+use sea_orm::ConnectionTrait;
+
 use crate::helpers::*;
 
 #[tokio::test]
@@ -59,4 +61,28 @@ async fn the_docs_page_and_the_live_spec_are_served() {
     assert!(docs.text.contains("swagger"), "docs page is not the interactive UI");
     let spec = app.get("/api/v1/openapi.json", None).await.expect(200);
     assert_eq!(spec.body["info"]["title"], "sluss");
+}
+
+#[tokio::test]
+async fn sqlite_runs_in_wal_mode_with_foreign_keys_a_busy_timeout_and_full_sync() {
+    let app = spawn_app().await;
+    if std::env::var("SLUSS_TEST_POSTGRES_URL").is_ok_and(|url| !url.is_empty()) {
+        return; // PostgreSQL has its own durability settings.
+    }
+    let pragma = |name: &str| format!("SELECT {name} AS n FROM pragma_{name}");
+    assert_eq!(app.count(&pragma("foreign_keys")).await, 1);
+    assert_eq!(app.count(&pragma("synchronous")).await, 2, "FULL is 2");
+    assert!(app.count("SELECT timeout AS n FROM pragma_busy_timeout").await >= 1_000);
+    let backend = app.state.db.get_database_backend();
+    let row = app
+        .state
+        .db
+        .query_one_raw(sea_orm::Statement::from_string(
+            backend,
+            "PRAGMA journal_mode".to_owned(),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.try_get::<String>("", "journal_mode").unwrap(), "wal");
 }

@@ -8,7 +8,7 @@
 #   BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test bash tests/bench/run.sh
 #
 # Settings (environment): CHALLENGES, IDEAS, DURATION (wrk, default 10s), CONNECTIONS
-# (default 32), THREADS (wrk, default 2), BENCH_DIR (seeded databases, default
+# (default 32), THREADS (wrk, default 2), FUNNEL_RUNS (default 10), BENCH_DIR (seeded databases, default
 # ~/.cache/sluss-bench), BENCH_POSTGRES_URL (run on PostgreSQL instead of SQLite),
 # OUT (the report, default docs/benchmarks.md).
 set -euo pipefail
@@ -21,6 +21,7 @@ CONNECTIONS="${CONNECTIONS:-32}"
 THREADS="${THREADS:-2}"
 BENCH_DIR="${BENCH_DIR:-$HOME/.cache/sluss-bench}"
 OUT="${OUT:-docs/benchmarks.md}"
+FUNNEL_RUNS="${FUNNEL_RUNS:-10}"
 PORT="${PORT:-18090}"
 BASE="http://127.0.0.1:$PORT"
 API="$BASE/api/v1"
@@ -107,10 +108,10 @@ TOKEN="$ASSESSOR" IDEAS_FILE="$BENCH_DIR/assigned.txt" \
   run_wrk "submit a scorecard" -s "$LUA_DIR/scorecard.lua" "$API/ideas"
 run_wrk "login (argon2id)" -s "$LUA_DIR/login.lua" "$API/auth/login"
 
-FUNNEL_TIMES=$(for _ in $(seq 1 10); do
+FUNNEL_TIMES=$(for _ in $(seq 1 "$FUNNEL_RUNS"); do
   curl -fs -o /dev/null -w '%{time_total}\n' "$API/reports/funnel" -H "authorization: Bearer $FACILITATOR"
 done | sort -n)
-FUNNEL_MEDIAN_MS=$(awk '{a[NR]=$1*1000} END {printf "%.0f", (a[5]+a[6])/2}' <<<"$FUNNEL_TIMES")
+FUNNEL_MEDIAN_MS=$(awk '{a[NR]=$1*1000} END {m=int((NR+1)/2); printf "%.0f", (NR%2 ? a[m] : (a[m]+a[m+1])/2)}' <<<"$FUNNEL_TIMES")
 FUNNEL_MAX_MS=$(awk 'END {printf "%.0f", $1*1000}' <<<"$FUNNEL_TIMES")
 PEAK_RSS_MIB=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$SERVER/status")
 
@@ -130,7 +131,7 @@ PEAK_RSS_MIB=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$SERVER/status")
   echo
   echo "| measure | value |"
   echo "|---|---|"
-  echo "| funnel report, median of 10 | ${FUNNEL_MEDIAN_MS} ms (max ${FUNNEL_MAX_MS} ms) |"
+  echo "| funnel report, median of $FUNNEL_RUNS | ${FUNNEL_MEDIAN_MS} ms (max ${FUNNEL_MAX_MS} ms) |"
   echo "| peak server RSS | ${PEAK_RSS_MIB} MiB |"
   echo "| cold start on the seeded database | ${COLD_START_MS} ms |"
 } >"$OUT.new"
