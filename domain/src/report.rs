@@ -106,109 +106,228 @@ fn days(from: DateTime<Utc>, to: DateTime<Utc>) -> f64 {
     (to - from).num_milliseconds() as f64 / 1000.0 / SECONDS_PER_DAY
 }
 
-/// The first time each subject saw `command` (optionally only with `to_state`).
-fn first_at<'a>(events: &'a [EventFact], command: &str, to_state: Option<&str>) -> HashMap<Uuid, &'a EventFact> {
-    let mut first: HashMap<Uuid, &EventFact> = HashMap::new();
-    for event in events {
-        if event.command == command && to_state.is_none_or(|s| event.to_state == s) {
-            first
-                .entry(event.subject_id)
-                .and_modify(|seen| {
-                    if event.at < seen.at {
-                        *seen = event;
-                    }
-                })
-                .or_insert(event);
+/// What the funnel needs of one challenge: its state, and when it was created and first
+/// published (from its `publish` event).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChallengeSteps {
+    /// Current state.
+    pub state: ChallengeState,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// The first `publish`.
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+/// What the funnel needs of one idea: its state, creation, and the first time of each step
+/// (from its events).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IdeaSteps {
+    /// Current state (`None` only in `Default`).
+    pub state: Option<IdeaState>,
+    /// When it was created.
+    pub created_at: Option<DateTime<Utc>>,
+    /// The first `submit`.
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// The first `start_assessment`.
+    pub assessment_started_at: Option<DateTime<Utc>>,
+    /// The first `decide`.
+    pub decided_at: Option<DateTime<Utc>>,
+    /// The first `decide` that qualified it.
+    pub qualified_at: Option<DateTime<Utc>>,
+    /// The first `start_incubation`.
+    pub incubation_started_at: Option<DateTime<Utc>>,
+    /// The first `start_testing`.
+    pub testing_started_at: Option<DateTime<Utc>>,
+    /// The first `complete`.
+    pub completed_at: Option<DateTime<Utc>>,
+    /// Whether it was completed as adopted or scaled.
+    pub adopted: bool,
+}
+
+/// Reached `from`, then `to` no earlier: counts for a conversion share.
+#[derive(Debug, Clone, Copy, Default)]
+struct Share {
+    reached: u64,
+    converted: u64,
+}
+
+impl Share {
+    fn add(&mut self, from: Option<DateTime<Utc>>, to: Option<DateTime<Utc>>) {
+        if let Some(from) = from {
+            self.reached += 1;
+            if to.is_some_and(|to| to >= from) {
+                self.converted += 1;
+            }
         }
     }
-    first
-}
 
-/// Share of `from` subjects that also appear, no earlier, in `to`.
-fn share(from: &HashMap<Uuid, &EventFact>, to: &HashMap<Uuid, &EventFact>) -> Option<f64> {
-    if from.is_empty() {
-        return None;
+    fn value(self) -> Option<f64> {
+        (self.reached > 0).then(|| self.converted as f64 / self.reached as f64)
     }
-    let later = from
-        .iter()
-        .filter(|(id, start)| to.get(*id).is_some_and(|end| end.at >= start.at))
-        .count();
-    Some(later as f64 / from.len() as f64)
 }
 
-/// Median days between `start` and the first `end` at or after it, per subject.
-fn median_between(start: &HashMap<Uuid, DateTime<Utc>>, end: &HashMap<Uuid, &EventFact>) -> Option<f64> {
-    median(
-        start
-            .iter()
-            .filter_map(|(id, at)| end.get(id).filter(|e| e.at >= *at).map(|e| days(*at, e.at)))
-            .collect(),
-    )
+fn push_days(durations: &mut Vec<f64>, from: Option<DateTime<Utc>>, to: Option<DateTime<Utc>>) {
+    if let (Some(from), Some(to)) = (from, to)
+        && to >= from
+    {
+        durations.push(days(from, to));
+    }
 }
 
-fn starts(events: &HashMap<Uuid, &EventFact>) -> HashMap<Uuid, DateTime<Utc>> {
-    events.iter().map(|(id, e)| (*id, e.at)).collect()
+/// Builds the funnel one item at a time, keeping only counts and durations, so a report
+/// over a million ideas can be streamed from the database.
+#[derive(Debug, Clone)]
+pub struct FunnelBuilder {
+    challenges: BTreeMap<&'static str, u64>,
+    ideas: BTreeMap<&'static str, u64>,
+    submitted_to_qualified: Share,
+    qualified_to_tested: Share,
+    tested_to_adopted: Share,
+    need_formulation: Vec<f64>,
+    matching: Vec<f64>,
+    assessment: Vec<f64>,
+    incubation: Vec<f64>,
+    testing: Vec<f64>,
+}
+
+impl Default for FunnelBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl FunnelBuilder {
+    /// An empty funnel: every state counted zero.
+    pub fn new() -> Self {
+        Self {
+            challenges: ChallengeState::ALL.iter().map(|s| (s.as_str(), 0)).collect(),
+            ideas: IdeaState::ALL.iter().map(|s| (s.as_str(), 0)).collect(),
+            submitted_to_qualified: Share::default(),
+            qualified_to_tested: Share::default(),
+            tested_to_adopted: Share::default(),
+            need_formulation: Vec::new(),
+            matching: Vec::new(),
+            assessment: Vec::new(),
+            incubation: Vec::new(),
+            testing: Vec::new(),
+        }
+    }
+
+    /// Counts one challenge.
+    pub fn add_challenge(&mut self, challenge: &ChallengeSteps) {
+        *self.challenges.entry(challenge.state.as_str()).or_default() += 1;
+        push_days(
+            &mut self.need_formulation,
+            Some(challenge.created_at),
+            challenge.published_at,
+        );
+    }
+
+    /// Counts one idea.
+    pub fn add_idea(&mut self, idea: &IdeaSteps) {
+        if let Some(state) = idea.state {
+            *self.ideas.entry(state.as_str()).or_default() += 1;
+        }
+        self.submitted_to_qualified.add(idea.submitted_at, idea.qualified_at);
+        self.qualified_to_tested.add(idea.qualified_at, idea.testing_started_at);
+        let adopted_at = idea.completed_at.filter(|_| idea.adopted);
+        self.tested_to_adopted.add(idea.testing_started_at, adopted_at);
+        push_days(&mut self.matching, idea.created_at, idea.submitted_at);
+        push_days(&mut self.assessment, idea.assessment_started_at, idea.decided_at);
+        push_days(
+            &mut self.incubation,
+            idea.incubation_started_at,
+            idea.testing_started_at,
+        );
+        push_days(&mut self.testing, idea.testing_started_at, idea.completed_at);
+    }
+
+    /// The report.
+    pub fn finish(self) -> Funnel {
+        Funnel {
+            challenges: self.challenges,
+            ideas: self.ideas,
+            conversion: Conversion {
+                submitted_to_qualified: self.submitted_to_qualified.value(),
+                qualified_to_tested: self.qualified_to_tested.value(),
+                tested_to_adopted: self.tested_to_adopted.value(),
+            },
+            median_days: MedianDays {
+                need_formulation: median(self.need_formulation),
+                matching: median(self.matching),
+                assessment: median(self.assessment),
+                incubation: median(self.incubation),
+                testing: median(self.testing),
+            },
+        }
+    }
+}
+
+fn earliest(slot: &mut Option<DateTime<Utc>>, at: DateTime<Utc>) {
+    if slot.is_none_or(|seen| at < seen) {
+        *slot = Some(at);
+    }
 }
 
 /// Computes the funnel of the selected challenges and ideas from their events. Events of
 /// subjects not selected are ignored.
 pub fn funnel(challenges: &[ChallengeFact], ideas: &[IdeaFact], events: &[EventFact]) -> Funnel {
-    let mut challenge_counts: BTreeMap<&'static str, u64> =
-        ChallengeState::ALL.iter().map(|s| (s.as_str(), 0)).collect();
-    for c in challenges {
-        *challenge_counts.entry(c.state.as_str()).or_default() += 1;
-    }
-    let mut idea_counts: BTreeMap<&'static str, u64> = IdeaState::ALL.iter().map(|s| (s.as_str(), 0)).collect();
-    for i in ideas {
-        *idea_counts.entry(i.state.as_str()).or_default() += 1;
-    }
-
-    let idea_ids: std::collections::HashSet<Uuid> = ideas.iter().map(|i| i.id).collect();
-    let challenge_ids: std::collections::HashSet<Uuid> = challenges.iter().map(|c| c.id).collect();
-    let idea_events: Vec<EventFact> = events
+    let mut challenge_steps: HashMap<Uuid, ChallengeSteps> = challenges
         .iter()
-        .filter(|e| idea_ids.contains(&e.subject_id))
-        .cloned()
+        .map(|c| {
+            let steps = ChallengeSteps {
+                state: c.state,
+                created_at: c.created_at,
+                published_at: None,
+            };
+            (c.id, steps)
+        })
         .collect();
-    let challenge_events: Vec<EventFact> = events
+    let mut idea_steps: HashMap<Uuid, IdeaSteps> = ideas
         .iter()
-        .filter(|e| challenge_ids.contains(&e.subject_id))
-        .cloned()
+        .map(|i| {
+            let steps = IdeaSteps {
+                state: Some(i.state),
+                created_at: Some(i.created_at),
+                ..IdeaSteps::default()
+            };
+            (i.id, steps)
+        })
         .collect();
-
-    let submitted = first_at(&idea_events, "submit", None);
-    let qualified = first_at(&idea_events, "decide", Some(IdeaState::Qualified.as_str()));
-    let assessment_started = first_at(&idea_events, "start_assessment", None);
-    let decided = first_at(&idea_events, "decide", None);
-    let incubation_started = first_at(&idea_events, "start_incubation", None);
-    let testing_started = first_at(&idea_events, "start_testing", None);
-    let completed = first_at(&idea_events, "complete", None);
-    let adopted: HashMap<Uuid, &EventFact> = completed
-        .iter()
-        .filter(|(_, e)| e.outcome.is_some_and(TestOutcome::is_adoption))
-        .map(|(id, e)| (*id, *e))
-        .collect();
-    let published = first_at(&challenge_events, "publish", None);
-
-    let challenge_created: HashMap<Uuid, DateTime<Utc>> = challenges.iter().map(|c| (c.id, c.created_at)).collect();
-    let idea_created: HashMap<Uuid, DateTime<Utc>> = ideas.iter().map(|i| (i.id, i.created_at)).collect();
-
-    Funnel {
-        challenges: challenge_counts,
-        ideas: idea_counts,
-        conversion: Conversion {
-            submitted_to_qualified: share(&submitted, &qualified),
-            qualified_to_tested: share(&qualified, &testing_started),
-            tested_to_adopted: share(&testing_started, &adopted),
-        },
-        median_days: MedianDays {
-            need_formulation: median_between(&challenge_created, &published),
-            matching: median_between(&idea_created, &submitted),
-            assessment: median_between(&starts(&assessment_started), &decided),
-            incubation: median_between(&starts(&incubation_started), &testing_started),
-            testing: median_between(&starts(&testing_started), &completed),
-        },
+    for event in events {
+        if let Some(challenge) = challenge_steps.get_mut(&event.subject_id) {
+            if event.command == "publish" {
+                earliest(&mut challenge.published_at, event.at);
+            }
+        } else if let Some(idea) = idea_steps.get_mut(&event.subject_id) {
+            let slot = match event.command.as_str() {
+                "submit" => &mut idea.submitted_at,
+                "start_assessment" => &mut idea.assessment_started_at,
+                "decide" => {
+                    if event.to_state == IdeaState::Qualified.as_str() {
+                        earliest(&mut idea.qualified_at, event.at);
+                    }
+                    &mut idea.decided_at
+                }
+                "start_incubation" => &mut idea.incubation_started_at,
+                "start_testing" => &mut idea.testing_started_at,
+                "complete" => {
+                    idea.adopted |= event.outcome.is_some_and(TestOutcome::is_adoption);
+                    &mut idea.completed_at
+                }
+                _ => continue,
+            };
+            earliest(slot, event.at);
+        }
     }
+    let mut builder = FunnelBuilder::new();
+    for challenge in challenge_steps.values() {
+        builder.add_challenge(challenge);
+    }
+    for idea in idea_steps.values() {
+        builder.add_idea(idea);
+    }
+    builder.finish()
 }
 
 /// The CSV form of a report: a header line, then one `section,key,value` row per figure.

@@ -185,10 +185,7 @@ impl ReportsApi {
             since: since.0,
             until: until.0,
         };
-        let challenges = repo::challenge_facts(&self.state.db, &period).await?;
-        let ideas = repo::idea_facts(&self.state.db, &period).await?;
-        let events = repo::funnel_events(&self.state.db).await?;
-        let funnel = report::funnel(&challenges, &ideas, &events);
+        let funnel = repo::funnel(&self.state.db, &period).await?;
         Ok(FunnelResponse::Ok(if wants_csv(req, format.0) {
             FunnelContent::Csv(PlainText(report::to_csv(&funnel.rows())))
         } else {
