@@ -136,27 +136,6 @@ fn number(value: &Value) -> f64 {
     value.as_f64().unwrap_or_else(|| panic!("not a number: {value}"))
 }
 
-/// The fields named by a 422 problem.
-fn fields(reply: &Reply) -> Vec<String> {
-    reply.body["errors"]
-        .as_array()
-        .unwrap_or_else(|| panic!("no errors in {}", reply.text))
-        .iter()
-        .map(|error| error["field"].as_str().unwrap().to_owned())
-        .collect()
-}
-
-/// The commands of a history.
-fn commands(reply: &Reply) -> Vec<String> {
-    reply
-        .body
-        .as_array()
-        .unwrap_or_else(|| panic!("no history in {}", reply.text))
-        .iter()
-        .map(|event| event["command"].as_str().unwrap().to_owned())
-        .collect()
-}
-
 /// The items of a list page or an array body.
 fn items(reply: &Reply) -> Vec<Value> {
     let list = if reply.body.is_array() {
@@ -343,7 +322,7 @@ async fn a_rubric_with_a_zero_weight_answers_422() {
 
     // Assert
     assert!(
-        fields(&reply).iter().any(|f| f.starts_with("criteria")),
+        reply.fields().iter().any(|f| f.starts_with("criteria")),
         "{}",
         reply.text
     );
@@ -370,7 +349,7 @@ async fn a_rubric_whose_scale_min_is_not_below_its_scale_max_answers_422() {
     // Assert
     for reply in [equal, reversed] {
         assert!(
-            fields(&reply).iter().any(|f| f.starts_with("criteria")),
+            reply.fields().iter().any(|f| f.starts_with("criteria")),
             "{}",
             reply.text
         );
@@ -402,7 +381,7 @@ async fn a_rubric_with_a_duplicate_criterion_key_answers_422() {
 
     // Assert
     assert!(
-        fields(&reply).iter().any(|f| f.starts_with("criteria")),
+        reply.fields().iter().any(|f| f.starts_with("criteria")),
         "{}",
         reply.text
     );
@@ -426,7 +405,7 @@ async fn starting_assessment_with_an_unknown_rubric_answers_422() {
         .expect_problem(422);
 
     // Assert
-    assert_eq!(fields(&reply), vec!["rubric_id"]);
+    assert_eq!(reply.fields(), vec!["rubric_id"]);
     let idea = app
         .get(&format!("/ideas/{}", scene.idea), Some(&scene.facilitator.token))
         .await
@@ -778,7 +757,7 @@ async fn assigning_the_ideas_innovator_answers_422_with_the_reason() {
         .expect_problem(422);
 
     // Assert
-    assert_eq!(fields(&reply), vec!["assessor_id"]);
+    assert_eq!(reply.fields(), vec!["assessor_id"]);
     assert!(!reply.body["errors"][0]["message"].as_str().unwrap().is_empty());
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM assignments").await, 0);
 }
@@ -799,7 +778,7 @@ async fn assigning_the_challenges_needs_owner_answers_422_with_the_reason() {
         .expect_problem(422);
 
     // Assert
-    assert_eq!(fields(&reply), vec!["assessor_id"]);
+    assert_eq!(reply.fields(), vec!["assessor_id"]);
     assert!(!reply.body["errors"][0]["message"].as_str().unwrap().is_empty());
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM assignments").await, 0);
 }
@@ -817,7 +796,7 @@ async fn assigning_a_colleague_of_the_innovators_organisation_answers_422_whatev
         .expect_problem(422);
 
     // Assert
-    assert_eq!(fields(&reply), vec!["assessor_id"]);
+    assert_eq!(reply.fields(), vec!["assessor_id"]);
     assert!(!reply.body["errors"][0]["message"].as_str().unwrap().is_empty());
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM assignments").await, 0);
 }
@@ -850,7 +829,7 @@ async fn assigning_a_user_without_the_assessor_role_answers_422() {
         .expect_problem(422);
 
     // Assert
-    assert_eq!(fields(&reply), vec!["assessor_id"]);
+    assert_eq!(reply.fields(), vec!["assessor_id"]);
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM assignments").await, 0);
 }
 
@@ -866,7 +845,7 @@ async fn assigning_an_unknown_user_answers_422() {
         .expect_problem(422);
 
     // Assert
-    assert_eq!(fields(&reply), vec!["assessor_id"]);
+    assert_eq!(reply.fields(), vec!["assessor_id"]);
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM assignments").await, 0);
 }
 
@@ -968,7 +947,7 @@ async fn deciding_with_blank_feedback_answers_422() {
         .expect_problem(422);
 
     // Assert
-    assert_eq!(fields(&reply), vec!["feedback"]);
+    assert_eq!(reply.fields(), vec!["feedback"]);
     let idea = app
         .get(&format!("/ideas/{}", scene.idea), Some(&scene.facilitator.token))
         .await
@@ -1048,7 +1027,7 @@ async fn a_scorecard_missing_a_criterion_answers_422_naming_it() {
 
     // Assert
     let reply = reply.expect_problem(422);
-    assert_eq!(fields(&reply), vec!["scores.scalability"]);
+    assert_eq!(reply.fields(), vec!["scores.scalability"]);
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM scorecards").await, 0);
 }
 
@@ -1064,7 +1043,7 @@ async fn a_score_outside_the_scale_answers_422_naming_it() {
 
     // Assert
     let reply = reply.expect_problem(422);
-    let mut named = fields(&reply);
+    let mut named = reply.fields();
     named.sort();
     assert_eq!(named, vec!["scores.need_fit", "scores.novelty"]);
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM scorecards").await, 0);
@@ -1081,7 +1060,7 @@ async fn a_score_for_an_unknown_criterion_answers_422_naming_it() {
 
     // Assert
     let reply = reply.expect_problem(422);
-    assert_eq!(fields(&reply), vec!["scores.beauty"]);
+    assert_eq!(reply.fields(), vec!["scores.beauty"]);
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM scorecards").await, 0);
 }
 
@@ -1092,7 +1071,7 @@ async fn a_scorecard_with_a_blank_comment_answers_422_naming_it() {
 
     // Assert
     let reply = reply.expect_problem(422);
-    assert_eq!(fields(&reply), vec!["comment"]);
+    assert_eq!(reply.fields(), vec!["comment"]);
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM scorecards").await, 0);
 }
 
@@ -1409,11 +1388,11 @@ async fn the_innovator_and_the_needs_owner_never_see_assessment_events_in_the_hi
 
     // Assert
     assert_eq!(
-        commands(&innovators),
+        innovators.commands(),
         vec!["create", "submit", "start_assessment", "decide"]
     );
-    assert_eq!(commands(&owners), vec!["submit", "start_assessment", "decide"]);
-    let all = commands(&facilitators);
+    assert_eq!(owners.commands(), vec!["submit", "start_assessment", "decide"]);
+    let all = facilitators.commands();
     for command in ["assign", "score", "declare_conflict", "unassign"] {
         assert!(all.iter().any(|c| c == command), "no {command} in {all:?}");
     }

@@ -139,6 +139,26 @@ impl Reply {
         self.str("id").to_owned()
     }
 
+    /// The fields named by a 422 problem, in order.
+    pub fn fields(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no errors in {}", self.text))
+            .iter()
+            .map(|error| error["field"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+
+    /// The commands of a history, oldest first.
+    pub fn commands(&self) -> Vec<String> {
+        self.body
+            .as_array()
+            .unwrap_or_else(|| panic!("no history in {}", self.text))
+            .iter()
+            .map(|event| event["command"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+
     /// Panics unless the status is `expected`, showing the body.
     #[track_caller]
     pub fn expect(self, expected: u16) -> Self {

@@ -55,27 +55,6 @@ fn ids(reply: Reply) -> Vec<String> {
         .collect()
 }
 
-/// The commands of a history.
-fn commands(reply: &Reply) -> Vec<String> {
-    reply
-        .body
-        .as_array()
-        .unwrap_or_else(|| panic!("no history in {}", reply.text))
-        .iter()
-        .map(|event| event["command"].as_str().unwrap().to_owned())
-        .collect()
-}
-
-/// The fields named by a 422 problem.
-fn fields(reply: &Reply) -> Vec<String> {
-    reply.body["errors"]
-        .as_array()
-        .unwrap_or_else(|| panic!("no errors in {}", reply.text))
-        .iter()
-        .map(|error| error["field"].as_str().unwrap().to_owned())
-        .collect()
-}
-
 /// Sends `requests` concurrently over real HTTP; the statuses in the order given.
 async fn concurrently(requests: Vec<reqwest::RequestBuilder>) -> Vec<u16> {
     let attempts = requests.into_iter().map(|request| {
@@ -168,7 +147,7 @@ async fn an_idea_is_drafted_edited_submitted_and_then_seen_by_the_needs_owner() 
         .get(&format!("/ideas/{id}/history"), Some(&innovator.token))
         .await
         .expect(200);
-    assert_eq!(commands(&history), vec!["create", "edit", "submit"]);
+    assert_eq!(history.commands(), vec!["create", "edit", "submit"]);
     let submit = &history.body[2];
     assert_eq!(submit["from_state"], "draft");
     assert_eq!(submit["to_state"], "submitted");
@@ -177,7 +156,7 @@ async fn an_idea_is_drafted_edited_submitted_and_then_seen_by_the_needs_owner() 
         .get(&format!("/ideas/{id}/history"), Some(&owner.token))
         .await
         .expect(200);
-    assert_eq!(commands(&owner_history), vec!["submit"]);
+    assert_eq!(owner_history.commands(), vec!["submit"]);
 }
 
 #[tokio::test]
@@ -503,7 +482,7 @@ async fn submitting_without_summary_and_description_answers_422_naming_them() {
         .expect_problem(422);
 
     // Assert
-    assert_eq!(fields(&reply), vec!["summary", "description"]);
+    assert_eq!(reply.fields(), vec!["summary", "description"]);
     let current = app
         .get(&format!("/ideas/{id}"), Some(&innovator.token))
         .await
@@ -669,8 +648,8 @@ async fn a_team_member_with_a_bad_e_mail_answers_422() {
         .expect_problem(422);
 
     // Assert
-    assert!(fields(&reply).iter().all(|f| f.starts_with("team")), "{}", reply.text);
-    assert!(!fields(&reply).is_empty());
+    assert!(reply.fields().iter().all(|f| f.starts_with("team")), "{}", reply.text);
+    assert!(!reply.fields().is_empty());
     let id = draft_idea(&app, &innovator, &challenge).await;
     app.patch(
         &format!("/ideas/{id}"),
@@ -699,7 +678,7 @@ async fn sdg_18_answers_422() {
         .expect_problem(422);
 
     // Assert
-    assert_eq!(fields(&reply), vec!["sdgs"]);
+    assert_eq!(reply.fields(), vec!["sdgs"]);
     let id = draft_idea(&app, &innovator, &challenge).await;
     app.patch(&format!("/ideas/{id}"), Some(&innovator.token), json!({ "sdgs": [18] }))
         .await
@@ -790,7 +769,7 @@ async fn a_withdrawn_idea_stays_visible_to_the_needs_owner_and_cannot_be_withdra
         .get(&format!("/ideas/{id}/history"), Some(&owner.token))
         .await
         .expect(200);
-    assert_eq!(commands(&history), vec!["submit", "withdraw"]);
+    assert_eq!(history.commands(), vec!["submit", "withdraw"]);
     assert_eq!(history.body[1]["payload"]["reason"], "We joined another team");
 }
 
@@ -893,5 +872,5 @@ async fn of_concurrent_submits_and_withdrawals_each_transition_has_one_winner() 
     } else {
         vec!["create", "withdraw"]
     };
-    assert_eq!(commands(&history), expected);
+    assert_eq!(history.commands(), expected);
 }

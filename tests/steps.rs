@@ -250,27 +250,6 @@ async fn state_of(app: &TestApp, idea: &str, facilitator: &TestUser) -> String {
         .to_owned()
 }
 
-/// The commands of a history.
-fn commands(reply: &Reply) -> Vec<String> {
-    reply
-        .body
-        .as_array()
-        .unwrap_or_else(|| panic!("no history in {}", reply.text))
-        .iter()
-        .map(|event| event["command"].as_str().unwrap().to_owned())
-        .collect()
-}
-
-/// The fields named by a 422 problem.
-fn fields(reply: &Reply) -> Vec<String> {
-    reply.body["errors"]
-        .as_array()
-        .unwrap_or_else(|| panic!("no errors in {}", reply.text))
-        .iter()
-        .map(|error| error["field"].as_str().unwrap().to_owned())
-        .collect()
-}
-
 /// The ids of a list page.
 fn ids(reply: &Reply) -> Vec<String> {
     reply.body["items"]
@@ -460,7 +439,7 @@ async fn a_needs_owners_draft_goes_through_all_five_steps_to_a_completed_test() 
         .await
         .expect(200);
     assert_eq!(
-        commands(&history),
+        history.commands(),
         vec![
             "create",
             "submit",
@@ -507,7 +486,7 @@ async fn a_needs_owners_draft_goes_through_all_five_steps_to_a_completed_test() 
         .await
         .expect(200);
     assert_eq!(
-        commands(&innovators_view),
+        innovators_view.commands(),
         vec![
             "create",
             "submit",
@@ -522,7 +501,7 @@ async fn a_needs_owners_draft_goes_through_all_five_steps_to_a_completed_test() 
         .get(&format!("/challenges/{challenge}/history"), Some(&owner.token))
         .await
         .expect(200);
-    assert_eq!(commands(&challenge_history), vec!["create", "submit", "publish"]);
+    assert_eq!(challenge_history.commands(), vec!["create", "submit", "publish"]);
 }
 
 #[tokio::test]
@@ -581,7 +560,7 @@ async fn starting_incubation_with_an_unknown_support_organisation_answers_422() 
         .expect_problem(422);
 
     // Assert
-    assert_eq!(fields(&reply), vec!["support_organisation_id"]);
+    assert_eq!(reply.fields(), vec!["support_organisation_id"]);
     assert_eq!(state_of(&app, &scene.idea, &scene.facilitator).await, "qualified");
 }
 
@@ -643,7 +622,7 @@ async fn starting_incubation_with_a_blank_plan_answers_422() {
         .expect_problem(422);
 
     // Assert
-    assert_eq!(fields(&reply), vec!["plan"]);
+    assert_eq!(reply.fields(), vec!["plan"]);
     assert_eq!(state_of(&app, &scene.idea, &scene.facilitator).await, "qualified");
 }
 
@@ -687,7 +666,7 @@ async fn starting_a_test_that_ends_before_it_starts_answers_422() {
         .expect_problem(422);
 
     // Assert
-    assert_eq!(fields(&reply), vec!["ends_on"]);
+    assert_eq!(reply.fields(), vec!["ends_on"]);
     assert_eq!(state_of(&app, &scene.idea, &scene.facilitator).await, "in_incubation");
 }
 
@@ -740,7 +719,7 @@ async fn completing_with_blank_results_answers_422() {
         .expect_problem(422);
 
     // Assert
-    assert_eq!(fields(&reply), vec!["results"]);
+    assert_eq!(reply.fields(), vec!["results"]);
     assert_eq!(state_of(&app, &scene.idea, &scene.facilitator).await, "in_testing");
     let test = app
         .get(&format!("/ideas/{}/test", scene.idea), Some(&scene.facilitator.token))
@@ -783,7 +762,7 @@ async fn discontinuing_with_a_blank_reason_answers_422() {
         .expect_problem(422);
 
     // Assert
-    assert_eq!(fields(&reply), vec!["reason"]);
+    assert_eq!(reply.fields(), vec!["reason"]);
     assert_eq!(state_of(&app, &scene.idea, &scene.facilitator).await, "in_incubation");
 }
 
@@ -1049,7 +1028,7 @@ async fn a_milestone_with_a_blank_title_answers_422() {
         .expect_problem(422);
 
     // Assert
-    assert_eq!(fields(&reply), vec!["title"]);
+    assert_eq!(reply.fields(), vec!["title"]);
 }
 
 #[tokio::test]
@@ -1152,7 +1131,7 @@ async fn a_support_organisation_with_a_bad_e_mail_answers_422() {
         .expect_problem(422);
 
     // Assert
-    assert_eq!(fields(&reply), vec!["contact_email"]);
+    assert_eq!(reply.fields(), vec!["contact_email"]);
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM support_organisations").await, 0);
 }
 
@@ -1306,7 +1285,7 @@ async fn an_obstacle_outside_steps_1_to_5_answers_422() {
             )
             .await
             .expect_problem(422);
-        assert_eq!(fields(&reply), vec!["step"], "step {step}");
+        assert_eq!(reply.fields(), vec!["step"], "step {step}");
     }
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM obstacles").await, 0);
 }
