@@ -1404,3 +1404,35 @@ async fn the_innovator_and_the_needs_owner_never_see_assessment_events_in_the_hi
         }
     }
 }
+
+#[tokio::test]
+async fn concurrent_puts_of_one_scorecard_never_fail_and_keep_one_card() {
+    // Arrange: an assigned assessor who has not scored yet
+    let app = spawn_app().await;
+    let scene = scene_in_assessment(&app).await;
+    let assessor = app.user_in(&[Role::Assessor], Some("Org")).await;
+    assign(&app, &scene.idea, &scene.facilitator, &assessor).await;
+    let server = app.serve().await;
+    let client = reqwest::Client::new();
+
+    // Act: 12 first-time PUTs at once, over real HTTP
+    let attempts = (0..12).map(|n| {
+        let body = json!({ "scores": scores([1 + n % 5, 3, 3, 3, 3, 3, 3]), "comment": format!("Take {n}") });
+        let request = client
+            .put(format!("{}/ideas/{}/scorecard", server.base_url, scene.idea))
+            .bearer_auth(&assessor.token)
+            .json(&body)
+            .send();
+        async move { request.await.map(|r| r.status().as_u16()) }
+    });
+    let statuses: Vec<u16> = futures_util::future::join_all(attempts)
+        .await
+        .into_iter()
+        .map(|r| r.expect("request sent"))
+        .collect();
+
+    // Assert: each answer is a save or a conflict, at least one saved, one card stored
+    assert!(statuses.iter().all(|s| *s == 200 || *s == 409), "{statuses:?}");
+    assert!(statuses.contains(&200), "{statuses:?}");
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM scorecards").await, 1);
+}

@@ -304,7 +304,8 @@ pub async fn upsert_scorecard(
             updated_at: Set(now),
         }
         .insert(db)
-        .await?),
+        .await
+        .map_err(|e| RepoError::on_unique(e, "another scorecard for this assignment was saved at the same time"))?),
     }
 }
 

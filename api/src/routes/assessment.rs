@@ -596,11 +596,11 @@ impl AssessmentApi {
             ));
         }
         let now = Utc::now();
+        // Moving the assignment on (guarded by its version) first makes concurrent PUTs of
+        // one scorecard queue on its row: one wins, the others answer 409.
+        repo::set_assignment_state(&tx, &assignment, AssignmentState::Submitted, None, now).await?;
         let card =
             repo::upsert_scorecard(&tx, &assignment, &body.0.scores, body.0.comment.trim().to_owned(), now).await?;
-        if assignment_state == AssignmentState::Assigned {
-            repo::set_assignment_state(&tx, &assignment, AssignmentState::Submitted, None, now).await?;
-        }
         self.record(&tx, &idea, "score", actor, &assignment).await?;
         tx.commit().await.map_err(|e| ApiError::internal(&e))?;
         Ok(Json(scorecard_from_row(card)?))
