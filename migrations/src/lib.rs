@@ -10,8 +10,10 @@ mod m20261125_000001_create_foundation;
 mod m20261125_000002_create_ideas_and_questions;
 mod m20261125_000003_create_assessment;
 mod m20261125_000004_create_steps_and_obstacles;
+mod m20261125_000005_store_challenge_search_vector;
 
 pub use m20261125_000002_create_ideas_and_questions::PG_SEARCH_EXPRESSION;
+pub use m20261125_000005_store_challenge_search_vector::PG_SEARCH_COLUMN;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -24,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_create_ideas_and_questions::Migration),
             Box::new(m20261125_000003_create_assessment::Migration),
             Box::new(m20261125_000004_create_steps_and_obstacles::Migration),
+            Box::new(m20261125_000005_store_challenge_search_vector::Migration),
         ]
     }
 }

@@ -4,7 +4,7 @@ use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter};
 use sluss_domain::challenge::{Challenge, ChallengeState};
 use sluss_domain::{Actor, UserId};
-use sluss_migrations::PG_SEARCH_EXPRESSION;
+use sluss_migrations::PG_SEARCH_COLUMN;
 use uuid::Uuid;
 
 use super::entities::challenges;
@@ -120,13 +120,13 @@ pub fn search_words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Full-text match of every word as a prefix: FTS5 on SQLite, `tsvector` on PostgreSQL
-/// (the expression repeats the indexed one so the GIN index serves it).
+/// Full-text match of every word as a prefix: FTS5 on SQLite, the stored `tsvector`
+/// column (GIN-indexed) on PostgreSQL.
 fn text_search(backend: DbBackend, words: &[String]) -> SimpleExpr {
     match backend {
         DbBackend::Postgres => {
             let query = words.iter().map(|w| format!("{w}:*")).collect::<Vec<_>>().join(" & ");
-            Expr::cust_with_values(format!("{PG_SEARCH_EXPRESSION} @@ to_tsquery('simple', $1)"), [query])
+            Expr::cust_with_values(format!("{PG_SEARCH_COLUMN} @@ to_tsquery('simple', $1)"), [query])
         }
         _ => {
             let query = words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" ");
@@ -163,10 +163,10 @@ mod tests {
     }
 
     #[test]
-    fn postgres_search_binds_the_query_against_the_indexed_expression() {
+    fn postgres_search_binds_the_query_against_the_indexed_column() {
         assert!(
             sql(DbBackend::Postgres).ends_with(&format!(
-                "WHERE {PG_SEARCH_EXPRESSION} @@ to_tsquery('simple', 'sege:* & park:*')"
+                "WHERE {PG_SEARCH_COLUMN} @@ to_tsquery('simple', 'sege:* & park:*')"
             )),
             "{}",
             sql(DbBackend::Postgres)
