@@ -3,6 +3,15 @@
 
 use crate::error::FieldError;
 
+/// Longest title or name (the database column holds 200).
+pub const TITLE_MAX: usize = 200;
+/// Longest summary (the database column holds 1,000).
+pub const SUMMARY_MAX: usize = 1_000;
+/// Longest description.
+pub const DESCRIPTION_MAX: usize = 20_000;
+/// Longest location.
+pub const LOCATION_MAX: usize = 200;
+
 /// Collects field errors across several checks.
 #[derive(Debug, Default)]
 pub struct Checks {

@@ -7,7 +7,7 @@ use poem_openapi::types::MaybeUndefined;
 use poem_openapi::{Enum, Object, OpenApi};
 use sea_orm::Set;
 use sluss_domain::arena::{self as rules, ArenaCommand, ArenaState};
-use sluss_domain::validate::Checks;
+use sluss_domain::validate::{Checks, DESCRIPTION_MAX, LOCATION_MAX, TITLE_MAX};
 use sluss_domain::{Actor, Refusal};
 use uuid::Uuid;
 
@@ -163,10 +163,6 @@ pub struct ArenaPatch {
     pub expected_version: Option<i64>,
 }
 
-const NAME_MAX: usize = 200;
-const DESCRIPTION_MAX: usize = 20_000;
-const LOCATION_MAX: usize = 200;
-
 /// Arenas.
 pub struct ArenasApi {
     /// Shared state.
@@ -235,7 +231,7 @@ impl ArenasApi {
         rules::authorize_create(actor)?;
         let body = body.0;
         let mut checks = Checks::new();
-        let name = checks.required_text("name", &body.name, NAME_MAX);
+        let name = checks.required_text("name", &body.name, TITLE_MAX);
         let description = checks.draft_text("description", &body.description, DESCRIPTION_MAX);
         let location = checks.optional_text("location", body.location.as_deref(), LOCATION_MAX);
         rules::check_period(&mut checks, body.starts_at, body.ends_at);
@@ -303,7 +299,7 @@ impl ArenasApi {
         let mut checks = Checks::new();
         let mut changes = rows::ActiveModel::default();
         if let Some(name) = &patch.name {
-            changes.name = Set(checks.required_text("name", name, NAME_MAX));
+            changes.name = Set(checks.required_text("name", name, TITLE_MAX));
         }
         if let Some(kind) = patch.kind {
             changes.kind = Set(kind.as_str().to_owned());

@@ -7,7 +7,7 @@ use poem_openapi::types::MaybeUndefined;
 use poem_openapi::{Enum, Object, OpenApi};
 use sea_orm::Set;
 use sluss_domain::challenge::{self as rules, ChallengeCommand, ChallengeEvent, ChallengeFacts, ChallengeState};
-use sluss_domain::validate::Checks;
+use sluss_domain::validate::{Checks, DESCRIPTION_MAX, LOCATION_MAX, SUMMARY_MAX, TITLE_MAX};
 use sluss_domain::{Actor, ArenaId, Refusal};
 use uuid::Uuid;
 
@@ -22,10 +22,6 @@ use crate::persistence::entities::challenges as rows;
 use crate::persistence::{arenas, begin_write, events};
 use crate::state::AppState;
 
-const TITLE_MAX: usize = 200;
-const SUMMARY_MAX: usize = 1_000;
-const DESCRIPTION_MAX: usize = 20_000;
-const LOCATION_MAX: usize = 200;
 const QUERY_MAX: usize = 200;
 
 /// Where a challenge is in its lifecycle.

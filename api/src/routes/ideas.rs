@@ -8,7 +8,7 @@ use sea_orm::Set;
 use sluss_domain::assessment::{self as assessment_rules, AssignmentState, ScoreAccess};
 use sluss_domain::challenge::{self as challenge_rules};
 use sluss_domain::idea::{self as rules, DecisionOutcome, IdeaCommand, IdeaEvent, IdeaFacts, IdeaState, TestOutcome};
-use sluss_domain::validate::Checks;
+use sluss_domain::validate::{Checks, DESCRIPTION_MAX, SUMMARY_MAX, TITLE_MAX};
 use sluss_domain::{Actor, Refusal, Role, UserId};
 use uuid::Uuid;
 
@@ -25,11 +25,7 @@ use crate::persistence::{assessment, steps};
 use crate::persistence::{begin_write, challenges, events, stored};
 use crate::state::AppState;
 
-const TITLE_MAX: usize = 200;
-const SUMMARY_MAX: usize = 1_000;
-const DESCRIPTION_MAX: usize = 20_000;
 const TEAM_MAX: usize = 20;
-const NAME_MAX: usize = 200;
 
 /// Where an idea is in its lifecycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
@@ -449,7 +445,7 @@ fn check_team(checks: &mut Checks, team: &[NewTeamMember]) -> String {
     let members: Vec<TeamMember> = team
         .iter()
         .map(|member| TeamMember {
-            name: checks.required_text("team.name", &member.name, NAME_MAX),
+            name: checks.required_text("team.name", &member.name, TITLE_MAX),
             email: checks.email("team.email", &member.email),
         })
         .collect();
