@@ -132,3 +132,42 @@ async fn a_command_needs_no_body_at_all() {
         .expect(200);
     assert_eq!(reply.str("state"), "submitted");
 }
+
+#[tokio::test]
+async fn an_unsupported_method_answers_405_problem_with_the_allowed_methods() {
+    let app = spawn_app().await;
+    let facilitator = app.facilitator().await;
+    let reply = app
+        .call(
+            Method::DELETE,
+            "/ideas/0190a0b0-0000-7000-8000-000000000000/submit",
+            Some(&facilitator.token),
+            None,
+        )
+        .await
+        .expect_problem(405);
+    assert_eq!(reply.header("allow"), Some("POST"));
+    let reply = app
+        .call(Method::PUT, "/challenges", None, None)
+        .await
+        .expect_problem(405);
+    assert_eq!(reply.header("allow"), Some("GET, POST, HEAD"));
+}
+
+#[tokio::test]
+async fn an_empty_optional_field_is_null_and_the_document_says_it_may_be() {
+    let app = spawn_app().await;
+    let facilitator = app.facilitator().await;
+    let arena = app
+        .post(
+            "/arenas",
+            Some(&facilitator.token),
+            json!({ "name": "Sege Park", "kind": "digital", "description": "Open call." }),
+        )
+        .await
+        .expect(201);
+    assert_eq!(arena.body["location"], serde_json::Value::Null);
+    let spec = app.get("/openapi.json", None).await.expect(200);
+    let location = &spec.body["components"]["schemas"]["Arena"]["properties"]["location"];
+    assert_eq!(location["nullable"], json!(true));
+}

@@ -1,11 +1,13 @@
 //! The sluss service: HTTP API, persistence and the command-line entry points.
 
+pub mod allow;
 pub mod auth;
 pub mod config;
 pub mod demo;
 pub mod error;
 pub mod http;
 pub mod metrics;
+pub mod openapi;
 pub mod passwords;
 pub mod persistence;
 pub mod routes;

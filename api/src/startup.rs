@@ -7,6 +7,7 @@ use poem_openapi::OpenApiService;
 use sea_orm::DatabaseConnection;
 use sluss_migrations::{Migrator, MigratorTrait};
 
+use crate::allow::{AllowedMethods, add_allow_header};
 use crate::error::ApiError;
 use crate::http::{limit_body, observe};
 use crate::passwords::Passwords;
@@ -68,7 +69,7 @@ pub fn openapi_json() -> Result<String, ApiError> {
         Passwords::new(1)?,
         AuthSettings::default(),
     );
-    Ok(api_service(&state).spec())
+    Ok(crate::openapi::finish(&api_service(&state).spec()))
 }
 
 /// Hashing concurrency: one argon2 hash per core keeps the blocking pool busy but bounded.
@@ -80,17 +81,27 @@ pub fn hashing_concurrency() -> usize {
 /// and the middleware around them.
 pub fn build_app(state: AppState) -> BoxEndpoint<'static> {
     let service = api_service(&state);
-    let spec = service.spec_endpoint();
+    let spec = crate::openapi::finish(&service.spec());
+    let allowed = AllowedMethods::from_spec(&spec, API_BASE);
     let docs = service.swagger_ui();
     Route::new()
         .nest(API_BASE, service)
-        .at(format!("{API_BASE}/openapi.json"), spec)
+        .at(
+            format!("{API_BASE}/openapi.json"),
+            get(poem::endpoint::make_sync(move |_| {
+                poem::Response::builder()
+                    .content_type("application/json; charset=utf-8")
+                    .body(spec.clone())
+            })),
+        )
         .nest("/docs", docs)
         .at("/healthz", get(ops::healthz))
         .at("/readyz", get(ops::readyz))
         .at("/metrics", get(ops::metrics))
         .around(limit_body)
         .around(observe)
+        .around(add_allow_header)
+        .data(allowed)
         .data(state)
         .boxed()
 }

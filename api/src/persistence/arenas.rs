@@ -17,6 +17,11 @@ pub async fn insert(db: &impl ConnectionTrait, arena: arenas::ActiveModel) -> Re
     Ok(arena.insert(db).await?)
 }
 
+/// The arena with this id, locked for the update of a write transaction ([`super::lock_row`]).
+pub async fn find_for_update(tx: &sea_orm::DatabaseTransaction, id: Uuid) -> Result<Option<arenas::Model>, RepoError> {
+    Ok(super::lock_row::<arenas::Entity>(tx, id).await?)
+}
+
 /// The arena with this id.
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<arenas::Model>, RepoError> {
     Ok(arenas::Entity::find_by_id(id).one(db).await?)

@@ -98,6 +98,11 @@ pub async fn insert_rubric(
     .await?)
 }
 
+/// The rubric with this id, locked for the update of a write transaction ([`super::lock_row`]).
+pub async fn lock_rubric(tx: &sea_orm::DatabaseTransaction, id: Uuid) -> Result<Option<rubrics::Model>, RepoError> {
+    Ok(super::lock_row::<rubrics::Entity>(tx, id).await?)
+}
+
 /// The rubric with this id.
 pub async fn find_rubric(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<rubrics::Model>, RepoError> {
     Ok(rubrics::Entity::find_by_id(id).one(db).await?)
@@ -186,6 +191,14 @@ pub async fn insert_assignment(
     .insert(db)
     .await
     .map_err(|e| RepoError::on_unique(e, "the assessor is already assigned to this idea"))
+}
+
+/// The assignment with this id, locked for the update of a write transaction ([`super::lock_row`]).
+pub async fn lock_assignment(
+    tx: &sea_orm::DatabaseTransaction,
+    id: Uuid,
+) -> Result<Option<assignments::Model>, RepoError> {
+    Ok(super::lock_row::<assignments::Entity>(tx, id).await?)
 }
 
 /// The assignment with this id.

@@ -53,6 +53,14 @@ pub async fn insert(
     Ok(challenge.insert(db).await?)
 }
 
+/// The challenge with this id, locked for the update of a write transaction ([`super::lock_row`]).
+pub async fn find_for_update(
+    tx: &sea_orm::DatabaseTransaction,
+    id: Uuid,
+) -> Result<Option<challenges::Model>, RepoError> {
+    Ok(super::lock_row::<challenges::Entity>(tx, id).await?)
+}
+
 /// The challenge with this id.
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<challenges::Model>, RepoError> {
     Ok(challenges::Entity::find_by_id(id).one(db).await?)

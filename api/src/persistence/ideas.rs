@@ -32,6 +32,11 @@ pub async fn insert(db: &impl ConnectionTrait, idea: ideas::ActiveModel) -> Resu
     Ok(idea.insert(db).await?)
 }
 
+/// The idea with this id, locked for the update of a write transaction ([`super::lock_row`]).
+pub async fn find_for_update(tx: &sea_orm::DatabaseTransaction, id: Uuid) -> Result<Option<ideas::Model>, RepoError> {
+    Ok(super::lock_row::<ideas::Entity>(tx, id).await?)
+}
+
 /// The idea with this id.
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<ideas::Model>, RepoError> {
     Ok(ideas::Entity::find_by_id(id).one(db).await?)

@@ -94,6 +94,25 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     .await
 }
 
+/// Loads the row `id` inside a write transaction for the command that will update it. On
+/// PostgreSQL the row stays locked until commit (`SELECT … FOR UPDATE`), so the command's
+/// checks (state, version, guards) see exactly the version its guarded update needs, and a
+/// concurrent command waits instead of failing its update: a stale `If-Match` is then always
+/// a 412 and a plain update never loses to a race it did not ask to detect. SQLite needs no
+/// row lock: `BEGIN IMMEDIATE` already admits one writer at a time.
+pub async fn lock_row<E>(tx: &DatabaseTransaction, id: uuid::Uuid) -> Result<Option<E::Model>, DbErr>
+where
+    E: sea_orm::EntityTrait,
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<uuid::Uuid>,
+{
+    use sea_orm::{ConnectionTrait, QuerySelect};
+    let select = E::find_by_id(id);
+    match tx.get_database_backend() {
+        DbBackend::Postgres => select.lock_exclusive().one(tx).await,
+        _ => select.one(tx).await,
+    }
+}
+
 /// Parses a stored enum value; an unknown value is an error, never a default.
 pub fn stored<T>(value: Option<T>, column: &str, raw: &str) -> Result<T, RepoError> {
     value.ok_or_else(|| RepoError::Db(DbErr::Type(format!("unknown value '{raw}' in column {column}"))))

@@ -87,6 +87,14 @@ pub async fn insert_milestone(
     .await?)
 }
 
+/// The milestone with this id, locked for the update of a write transaction ([`super::lock_row`]).
+pub async fn lock_milestone(
+    tx: &sea_orm::DatabaseTransaction,
+    id: Uuid,
+) -> Result<Option<milestones::Model>, RepoError> {
+    Ok(super::lock_row::<milestones::Entity>(tx, id).await?)
+}
+
 /// The milestone with this id.
 pub async fn find_milestone(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<milestones::Model>, RepoError> {
     Ok(milestones::Entity::find_by_id(id).one(db).await?)

@@ -179,7 +179,7 @@ impl ArenasApi {
     ) -> ApiResult<Versioned<Arena>> {
         let now = Utc::now();
         let tx = begin_write(&self.state.db).await.map_err(|e| ApiError::internal(&e))?;
-        let row = repo::find(&tx, id).await?.ok_or_else(ApiError::not_found)?;
+        let row = repo::find_for_update(&tx, id).await?.ok_or_else(ApiError::not_found)?;
         let from = repo::state_of(&row)?;
         let to = rules::decide(from, command, Some(actor))?;
         check_version(expected, row.version)?;
@@ -290,7 +290,9 @@ impl ArenasApi {
         let actor = caller.actor();
         let patch = body.0;
         let tx = begin_write(&self.state.db).await.map_err(|e| ApiError::internal(&e))?;
-        let row = repo::find(&tx, id.0).await?.ok_or_else(ApiError::not_found)?;
+        let row = repo::find_for_update(&tx, id.0)
+            .await?
+            .ok_or_else(ApiError::not_found)?;
         let state = repo::state_of(&row)?;
         if !rules::can_view(state, Some(actor)) {
             return Err(ApiError::not_found());

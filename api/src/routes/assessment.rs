@@ -424,7 +424,7 @@ impl AssessmentApi {
         body: Json<RubricBody>,
     ) -> ApiResult<Versioned<ApiRubric>> {
         let tx = begin_write(&self.state.db).await.map_err(|e| ApiError::internal(&e))?;
-        let row = repo::find_rubric(&tx, id.0).await?.ok_or_else(ApiError::not_found)?;
+        let row = repo::lock_rubric(&tx, id.0).await?.ok_or_else(ApiError::not_found)?;
         rules::authorize_facilitator(caller.actor())?;
         let rubric = body.0.to_rubric();
         rules::check_rubric(&rubric)?;
@@ -527,7 +527,7 @@ impl AssessmentApi {
         let actor = caller.actor();
         let row = self.visible_assignment(id.0, actor).await?;
         let tx = begin_write(&self.state.db).await.map_err(|e| ApiError::internal(&e))?;
-        let row = repo::find_assignment(&tx, row.id)
+        let row = repo::lock_assignment(&tx, row.id)
             .await?
             .ok_or_else(ApiError::not_found)?;
         let to = rules::decide_declare_conflict(

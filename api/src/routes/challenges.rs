@@ -282,7 +282,7 @@ impl ChallengesApi {
     ) -> ApiResult<Versioned<Challenge>> {
         let now = Utc::now();
         let tx = begin_write(&self.state.db).await.map_err(|e| ApiError::internal(&e))?;
-        let row = repo::find(&tx, id).await?.ok_or_else(ApiError::not_found)?;
+        let row = repo::find_for_update(&tx, id).await?.ok_or_else(ApiError::not_found)?;
         let challenge = repo::to_domain(&row)?;
         let arena = match &command {
             ChallengeCommand::Publish {
@@ -475,7 +475,9 @@ impl ChallengesApi {
         let actor = caller.actor();
         let patch = body.0;
         let tx = begin_write(&self.state.db).await.map_err(|e| ApiError::internal(&e))?;
-        let row = repo::find(&tx, id.0).await?.ok_or_else(ApiError::not_found)?;
+        let row = repo::find_for_update(&tx, id.0)
+            .await?
+            .ok_or_else(ApiError::not_found)?;
         let challenge = repo::to_domain(&row)?;
         if let Err(refusal @ (Refusal::NotVisible | Refusal::NotPermitted(_))) =
             rules::authorize_edit(&challenge, Some(actor))

@@ -530,7 +530,7 @@ impl IdeasApi {
     ) -> ApiResult<Versioned<Idea>> {
         let now = Utc::now();
         let tx = begin_write(&self.state.db).await.map_err(|e| ApiError::internal(&e))?;
-        let row = repo::find(&tx, id).await?.ok_or_else(ApiError::not_found)?;
+        let row = repo::find_for_update(&tx, id).await?.ok_or_else(ApiError::not_found)?;
         let idea = repo::to_domain(&row)?;
         let viewer = viewer_of(&tx, &row, actor).await?;
         let challenge = challenges::find(&tx, row.challenge_id)
@@ -788,7 +788,9 @@ impl IdeasApi {
         let actor = caller.actor();
         let patch = body.0;
         let tx = begin_write(&self.state.db).await.map_err(|e| ApiError::internal(&e))?;
-        let row = repo::find(&tx, id.0).await?.ok_or_else(ApiError::not_found)?;
+        let row = repo::find_for_update(&tx, id.0)
+            .await?
+            .ok_or_else(ApiError::not_found)?;
         let idea = repo::to_domain(&row)?;
         let viewer = viewer_of(&tx, &row, actor).await?;
         if let Err(refusal @ (Refusal::NotVisible | Refusal::NotPermitted(_))) =

@@ -391,7 +391,7 @@ impl StepsApi {
     async fn complete_milestone(&self, caller: Caller, id: Path<Uuid>) -> ApiResult<Json<Milestone>> {
         let actor = caller.actor();
         let tx = begin_write(&self.state.db).await.map_err(|e| ApiError::internal(&e))?;
-        let milestone = repo::find_milestone(&tx, id.0).await?.ok_or_else(ApiError::not_found)?;
+        let milestone = repo::lock_milestone(&tx, id.0).await?.ok_or_else(ApiError::not_found)?;
         let (idea, _) = load_visible_idea(&tx, milestone.idea_id, actor).await?;
         rules::authorize_milestone(actor, sluss_domain::UserId(idea.innovator_id), ideas::state_of(&idea)?)?;
         let done = repo::complete_milestone(&tx, id.0, Utc::now()).await?;
