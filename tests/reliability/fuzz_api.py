@@ -58,7 +58,9 @@ def run_role(st: str, server: Server, role: str, token: str | None, report_dir: 
         args += ["--exclude-operation-id", op]
     if token:
         args += ["--header", f"Authorization: Bearer {token}"]
-    proc = subprocess.run(args, capture_output=True, text=True)
+    # Run inside the report directory: schemathesis keeps its replay cache in the working
+    # directory, and every run starts from a clean one.
+    proc = subprocess.run(args, capture_output=True, text=True, cwd=report_dir)
     out = proc.stdout + proc.stderr
     with open(os.path.join(report_dir, f"{role}.log"), "w") as f:
         f.write(out)
