@@ -5,6 +5,7 @@
 
 mod helpers;
 
+mod abuse;
 mod arenas;
 mod assessment;
 mod auth;
