@@ -16,6 +16,7 @@ mod ideas;
 mod matrix;
 mod openapi;
 mod ops;
+mod privacy;
 mod questions;
 mod reports;
 mod seed;

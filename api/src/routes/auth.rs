@@ -7,6 +7,7 @@ use poem_openapi::{Object, OpenApi};
 use sluss_domain::user as rules;
 use sluss_domain::validate::is_plausible_email;
 
+use super::privacy::Export;
 use super::text::Text;
 use super::users::{NewAccount, User, prepare_account, roles_from};
 use super::{ApiResult, ApiTags, Created, NoContent, Versioned, etag};
@@ -164,6 +165,16 @@ impl AuthApi {
             .ok_or_else(|| ApiError::unauthorized("the account no longer exists"))?;
         let version = row.version;
         Ok(Versioned::Ok(Json(User::from_row(row)?), etag(version)))
+    }
+
+    /// Everything stored about the caller, as a JSON file to keep: the account (never a
+    /// password hash or token), sessions by time, challenges, ideas with their teams,
+    /// listings on others' teams, questions and answers, assignments, conflicts of
+    /// interest, scorecards, obstacles and the events the caller acted in.
+    #[oai(path = "/me/export", method = "get", operation_id = "export_me")]
+    async fn export_me(&self, caller: Caller) -> ApiResult<Export> {
+        let actor = caller.actor();
+        super::privacy::export(&self.state, actor.id.as_uuid(), actor).await
     }
 }
 
