@@ -5,6 +5,7 @@
 
 mod helpers;
 
+mod abuse;
 mod arenas;
 mod assessment;
 mod auth;
@@ -15,6 +16,7 @@ mod ideas;
 mod matrix;
 mod openapi;
 mod ops;
+mod privacy;
 mod questions;
 mod reports;
 mod seed;

@@ -41,6 +41,7 @@ const AUTH: &[Row] = &[
     ("POST /auth/login",                            [200,  200,  200,  200,  200,  __ ]),
     ("POST /auth/logout",                           [401,  204,  204,  204,  204,  __ ]),
     ("GET /me",                                     [401,  200,  200,  200,  200,  __ ]),
+    ("GET /me/export",                              [401,  200,  200,  200,  200,  __ ]),
 ];
 
 #[rustfmt::skip]
@@ -52,6 +53,10 @@ const USERS: &[Row] = &[
     ("GET /users/{self}",                           [401,  200,  200,  200,  200,  __ ]),
     ("PUT /users/{other}/roles",                    [401,  404,  404,  404,  200,  __ ]),
     ("POST /users/{other}/deactivate",              [401,  404,  404,  404,  200,  __ ]),
+    ("GET /users/{other}/export",                   [401,  404,  404,  404,  200,  __ ]),
+    ("GET /users/{self}/export",                    [401,  200,  200,  200,  200,  __ ]),
+    ("POST /users/{other}/erase",                   [401,  404,  404,  404,  200,  __ ]),
+    ("POST /users/{self}/erase",                    [401,  403,  403,  403,  422,  __ ]),
 ];
 
 #[rustfmt::skip]

@@ -15,6 +15,7 @@ pub mod error;
 pub mod idea;
 pub mod ids;
 pub mod password;
+pub mod privacy;
 pub mod report;
 pub mod role;
 pub mod steps;

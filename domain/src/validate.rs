@@ -34,8 +34,8 @@ impl Checks {
         let trimmed = value.trim();
         if trimmed.is_empty() {
             self.fail(field, "must not be empty");
-        } else if trimmed.chars().count() > max {
-            self.fail(field, format!("must be at most {max} characters"));
+        } else {
+            self.bounded(field, trimmed, max);
         }
         trimmed.to_owned()
     }
@@ -43,18 +43,14 @@ impl Checks {
     /// An optional text: trimmed, at most `max` characters; empty becomes `None`.
     pub fn optional_text(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
         let trimmed = value?.trim();
-        if trimmed.chars().count() > max {
-            self.fail(field, format!("must be at most {max} characters"));
-        }
+        self.bounded(field, trimmed, max);
         (!trimmed.is_empty()).then(|| trimmed.to_owned())
     }
 
     /// A text that may be empty while drafting: trimmed, at most `max` characters.
     pub fn draft_text(&mut self, field: &str, value: &str, max: usize) -> String {
         let trimmed = value.trim();
-        if trimmed.chars().count() > max {
-            self.fail(field, format!("must be at most {max} characters"));
-        }
+        self.bounded(field, trimmed, max);
         trimmed.to_owned()
     }
 
@@ -65,6 +61,16 @@ impl Checks {
             self.fail(field, "must be an e-mail address such as name@example.org");
         }
         email
+    }
+
+    /// At most `max` characters, and no NUL: PostgreSQL cannot store one in text, and no
+    /// person types one, so it is refused as a value rather than failing in the database.
+    fn bounded(&mut self, field: &str, value: &str, max: usize) {
+        if value.chars().count() > max {
+            self.fail(field, format!("must be at most {max} characters"));
+        } else if value.contains('\0') {
+            self.fail(field, "must not contain the NUL character");
+        }
     }
 
     /// UN Sustainable Development Goals: integers 1..=17, deduplicated and sorted.
@@ -106,7 +112,7 @@ pub fn is_plausible_email(email: &str) -> bool {
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && !email.chars().any(char::is_whitespace)
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 #[cfg(test)]
@@ -122,6 +128,17 @@ mod tests {
         let errors = checks.finish().unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["summary", "description"]);
+    }
+
+    #[test]
+    fn a_nul_character_is_refused_in_every_kind_of_text() {
+        let mut checks = Checks::new();
+        checks.required_text("title", "Sege\0Park", 200);
+        checks.optional_text("location", Some("Sege\0"), 200);
+        checks.draft_text("summary", "\0", 200);
+        checks.email("email", "anna\0@malmo.se");
+        let fields: Vec<String> = checks.finish().unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, vec!["title", "location", "summary", "email"]);
     }
 
     #[test]

@@ -56,6 +56,11 @@ pub async fn find_by_email(db: &impl ConnectionTrait, email: &str) -> Result<Opt
         .await?)
 }
 
+/// The user with this id, locked for the update of a write transaction ([`super::lock_row`]).
+pub async fn find_for_update(tx: &sea_orm::DatabaseTransaction, id: Uuid) -> Result<Option<users::Model>, RepoError> {
+    Ok(super::lock_row::<users::Entity>(tx, id).await?)
+}
+
 /// The user with this id.
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<users::Model>, RepoError> {
     Ok(users::Entity::find_by_id(id).one(db).await?)

@@ -5,11 +5,13 @@ use poem::Request;
 use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi};
 use sluss_domain::user as rules;
+use sluss_domain::validate::is_plausible_email;
 
+use super::privacy::Export;
 use super::text::Text;
 use super::users::{NewAccount, User, prepare_account, roles_from};
 use super::{ApiResult, ApiTags, Created, NoContent, Versioned, etag};
-use crate::auth::{Caller, new_token};
+use crate::auth::{Caller, hash_token, new_token};
 use crate::error::ApiError;
 use crate::persistence::{sessions, throttle, users};
 use crate::state::AppState;
@@ -62,6 +64,12 @@ impl AuthApi {
     }
 }
 
+/// The throttling key of login failures for one (lower-cased) e-mail. It holds a hash,
+/// so that the failure log keeps no address and its key fits the column whatever was sent.
+pub fn login_email_key(email: &str) -> String {
+    format!("login:email:{}", hash_token(email))
+}
+
 fn seconds_until(at: DateTime<Utc>, now: DateTime<Utc>) -> u64 {
     u64::try_from((at - now).num_seconds()).unwrap_or(0) + 1
 }
@@ -96,14 +104,20 @@ impl AuthApi {
         let settings = &self.state.auth;
         let since = now - settings.throttle_window;
         let email = body.0.email.trim().to_lowercase();
-        let email_key = format!("login:email:{email}");
+        let email_key = login_email_key(&email);
         let address_key = format!("login:addr:{}", client_address(req));
         self.refuse_if_throttled(&email_key, settings.login_failures_per_email, now)
             .await?;
         self.refuse_if_throttled(&address_key, settings.login_failures_per_address, now)
             .await?;
 
-        let user = users::find_by_email(&self.state.db, &email).await?;
+        // No account has an implausible address (too long, a NUL…): skip the lookup, which
+        // PostgreSQL would refuse, but still verify against the decoy so it costs the same.
+        let user = if is_plausible_email(&email) {
+            users::find_by_email(&self.state.db, &email).await?
+        } else {
+            None
+        };
         let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
         let verified = self
             .state
@@ -115,7 +129,12 @@ impl AuthApi {
             _ => {
                 throttle::record(&self.state.db, &email_key, now, since).await?;
                 throttle::record(&self.state.db, &address_key, now, since).await?;
+                // Counted again after recording, so that of a burst that passed the checks
+                // above together only the failures within each limit answer 401. The
+                // address limit lets `limit` failures through, as its check above does.
                 self.refuse_if_throttled(&email_key, settings.login_failures_per_email, now)
+                    .await?;
+                self.refuse_if_throttled(&address_key, settings.login_failures_per_address + 1, now)
                     .await?;
                 return Err(ApiError::unauthorized("wrong e-mail or password"));
             }
@@ -146,6 +165,16 @@ impl AuthApi {
             .ok_or_else(|| ApiError::unauthorized("the account no longer exists"))?;
         let version = row.version;
         Ok(Versioned::Ok(Json(User::from_row(row)?), etag(version)))
+    }
+
+    /// Everything stored about the caller, as a JSON file to keep: the account (never a
+    /// password hash or token), sessions by time, challenges, ideas with their teams,
+    /// listings on others' teams, questions and answers, assignments, conflicts of
+    /// interest, scorecards, obstacles and the events the caller acted in.
+    #[oai(path = "/me/export", method = "get", operation_id = "export_me")]
+    async fn export_me(&self, caller: Caller) -> ApiResult<Export> {
+        let actor = caller.actor();
+        super::privacy::export(&self.state, actor.id.as_uuid(), actor).await
     }
 }
 

@@ -8,6 +8,7 @@ pub mod challenges;
 pub mod ideas;
 pub mod obstacles;
 pub mod ops;
+pub mod privacy;
 pub mod questions;
 pub mod reports;
 pub mod steps;

@@ -1,13 +1,15 @@
-//! User administration: facilitators list, create, re-role and deactivate users.
+//! User administration: facilitators list, create, re-role, deactivate and erase users,
+//! and export what is stored about a person.
 
 use chrono::{DateTime, Utc};
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{Enum, Object, OpenApi};
 use sluss_domain::validate::Checks;
-use sluss_domain::{Actor, Refusal, Role, Roles, UserId, password, user as rules};
+use sluss_domain::{Actor, Refusal, Role, Roles, UserId, password, privacy as privacy_rules, user as rules};
 use uuid::Uuid;
 
+use super::privacy::{self, Export};
 use super::text::Text;
 use super::{ApiResult, ApiTags, Created, VersionOnly, Versioned, check_version, etag, expected_version, page_request};
 use crate::auth::Caller;
@@ -143,6 +145,16 @@ pub struct SetRoles {
     pub expected_version: Option<i64>,
 }
 
+/// The optional body of `POST /users/{id}/erase`.
+#[derive(Debug, Object)]
+pub struct EraseBody {
+    /// Why (e.g. the reference of the person's request). Recorded in the account's
+    /// history, so it should name no one.
+    pub reason: Option<Text>,
+    /// The version read; stale answers 409.
+    pub expected_version: Option<i64>,
+}
+
 /// User administration.
 pub struct UsersApi {
     /// Shared state.
@@ -166,7 +178,7 @@ impl UsersApi {
     ) -> ApiResult<Versioned<User>> {
         let now = Utc::now();
         let tx = begin_write(&self.state.db).await.map_err(|e| ApiError::internal(&e))?;
-        let row = repo::find(&tx, id).await?.ok_or_else(ApiError::not_found)?;
+        let row = repo::find_for_update(&tx, id).await?.ok_or_else(ApiError::not_found)?;
         let (command, payload) = match change {
             UserChange::Roles(roles) => {
                 rules::decide_set_roles(UserId(id), roles, actor)?;
@@ -268,5 +280,44 @@ impl UsersApi {
         let expected = expected_version(if_match.0.as_deref(), body.0.and_then(|b| b.expected_version))?;
         self.change(id.0, caller.actor(), expected, UserChange::Deactivate)
             .await
+    }
+
+    /// Everything stored about a person, as a JSON file (facilitators, or the person).
+    ///
+    /// For a data-subject request handled by the team; the export is recorded in the
+    /// person's history. People download their own with `GET /me/export`.
+    #[oai(path = "/:id/export", method = "get", operation_id = "export_user")]
+    async fn export_user(&self, caller: Caller, id: Path<Uuid>) -> ApiResult<Export> {
+        privacy::export(&self.state, id.0, caller.actor()).await
+    }
+
+    /// Erase a person's personal data (facilitators).
+    ///
+    /// The e-mail becomes an undeliverable placeholder (the address is free again), the
+    /// name "Erased user", the organisation empty, the password unusable; the account is
+    /// deactivated, its tokens die, and the person leaves every idea team. Ids, states
+    /// and the event log stay, so histories and reports count the same. Erasing oneself
+    /// is a 422; erasing twice, or the last active facilitator, a 409.
+    #[oai(path = "/:id/erase", method = "post", operation_id = "erase_user")]
+    async fn erase_user(
+        &self,
+        caller: Caller,
+        id: Path<Uuid>,
+        /// `"N"`: the version read; stale answers 412.
+        #[oai(name = "If-Match")]
+        if_match: Header<Option<String>>,
+        body: Json<Option<EraseBody>>,
+    ) -> ApiResult<Versioned<User>> {
+        let actor = caller.actor();
+        privacy_rules::authorize_erase(UserId(id.0), actor)?;
+        let body = body.0.unwrap_or(EraseBody {
+            reason: None,
+            expected_version: None,
+        });
+        let mut checks = Checks::new();
+        let reason = checks.optional_text("reason", body.reason.as_deref(), privacy_rules::REASON_MAX);
+        checks.finish().map_err(Refusal::Invalid)?;
+        let expected = expected_version(if_match.0.as_deref(), body.expected_version)?;
+        privacy::erase(&self.state, id.0, actor, expected, reason).await
     }
 }
