@@ -5,6 +5,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod idempotency;
 pub mod metrics;
 pub mod passwords;
 pub mod persistence;

@@ -8,7 +8,7 @@ use sea_orm::DatabaseConnection;
 use sluss_migrations::{Migrator, MigratorTrait};
 
 use crate::error::ApiError;
-use crate::http::{limit_body, observe};
+use crate::http::{DOCS_PATH, SecurityHeaders, limit_body, observe, with_cors};
 use crate::passwords::Passwords;
 use crate::routes::arenas::ArenasApi;
 use crate::routes::assessment::AssessmentApi;
@@ -77,20 +77,24 @@ pub fn hashing_concurrency() -> usize {
 }
 
 /// The whole application: the API under `/api/v1`, the docs at `/docs`, ops endpoints,
-/// and the middleware around them.
+/// and the middleware around them (outermost first): security headers, request ids and
+/// logs, CORS, the body limit.
 pub fn build_app(state: AppState) -> BoxEndpoint<'static> {
     let service = api_service(&state);
     let spec = service.spec_endpoint();
     let docs = service.swagger_ui();
-    Route::new()
+    let security = SecurityHeaders::new(&service.swagger_ui_html());
+    let routes = Route::new()
         .nest(API_BASE, service)
         .at(format!("{API_BASE}/openapi.json"), spec)
-        .nest("/docs", docs)
+        .nest(DOCS_PATH, docs)
         .at("/healthz", get(ops::healthz))
         .at("/readyz", get(ops::readyz))
         .at("/metrics", get(ops::metrics))
-        .around(limit_body)
+        .around(limit_body);
+    with_cors(routes, &state.http.cors_origins)
         .around(observe)
+        .with(security)
         .data(state)
         .boxed()
 }
