@@ -176,6 +176,7 @@ impl<E: Endpoint> Endpoint for SecurityHeadersEndpoint<E> {
 /// stay `unsafe-inline` because the UI sets style attributes as it renders.
 pub fn docs_csp(html: &str) -> String {
     let hashes: Vec<String> = inline_scripts(html)
+        .into_iter()
         .map(|script| format!("'sha256-{}'", STANDARD.encode(Sha256::digest(script.as_bytes()))))
         .collect();
     format!(
@@ -185,13 +186,24 @@ pub fn docs_csp(html: &str) -> String {
     )
 }
 
-/// The text of each inline `<script>` element of `html`.
-pub fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
-    html.split("<script").skip(1).filter_map(|tail| {
-        let (attributes, rest) = tail.split_once('>')?;
-        let (text, _) = rest.split_once("</script>")?;
-        (!attributes.contains("src=")).then_some(text)
-    })
+/// The text of each inline `<script>` element of `html`, read as a browser does: a script
+/// runs to the first `</script>` (the UI bundle itself mentions `<script` in its code).
+pub fn inline_scripts(html: &str) -> Vec<&str> {
+    let mut scripts = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        let Some((attributes, after)) = rest[start..].split_once('>') else {
+            break;
+        };
+        let Some((text, tail)) = after.split_once("</script>") else {
+            break;
+        };
+        if !attributes.contains("src=") {
+            scripts.push(text);
+        }
+        rest = tail;
+    }
+    scripts
 }
 
 /// The methods a page of another origin may use.

@@ -251,3 +251,37 @@ fn replay(row: &repo::entity::Model) -> Result<Response> {
     }
     Ok(response)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_is_one_to_255_visible_ascii_characters() {
+        assert!(parse_key(&HeaderValue::from_static("0192f0c4-7b1e-7c6e-9a51-3f6f1f4b2c11")).is_ok());
+        assert!(parse_key(&HeaderValue::from_str(&"k".repeat(MAX_KEY_LEN)).unwrap()).is_ok());
+        for bad in ["", "with space", "tab\there"] {
+            assert!(parse_key(&HeaderValue::from_str(bad).unwrap()).is_err(), "{bad:?}");
+        }
+        assert!(parse_key(&HeaderValue::from_str(&"k".repeat(MAX_KEY_LEN + 1)).unwrap()).is_err());
+        assert!(parse_key(&HeaderValue::from_bytes("å".as_bytes()).unwrap()).is_err());
+    }
+
+    #[test]
+    fn refusals_are_final_but_server_errors_throttling_and_failed_tokens_are_not() {
+        for status in [201, 400, 403, 404, 409, 412, 413, 422] {
+            assert!(is_final(StatusCode::from_u16(status).unwrap()), "{status}");
+        }
+        for status in [401, 429, 500, 503] {
+            assert!(!is_final(StatusCode::from_u16(status).unwrap()), "{status}");
+        }
+    }
+
+    #[test]
+    fn a_bearer_token_is_read_whatever_the_case_of_the_scheme() {
+        let req = Request::builder().header(header::AUTHORIZATION, "bearer abc").finish();
+        assert_eq!(bearer_token(&req), Some("abc"));
+        let req = Request::builder().header(header::AUTHORIZATION, "Basic abc").finish();
+        assert_eq!(bearer_token(&req), None);
+    }
+}
