@@ -61,47 +61,72 @@ async fn api_answers_forbid_all_content() {
     }
 }
 
+/// The text of each `<tag>` element of `html`, as a browser reads it: in document order,
+/// up to its first closing tag, whatever a script or style says inside.
+fn elements<'a>(html: &'a str, tag: &str) -> Vec<&'a str> {
+    let mut found = Vec::new();
+    let mut rest = html;
+    while let Some((start, name)) = ["script", "style"]
+        .into_iter()
+        .filter_map(|name| rest.find(&format!("<{name}")).map(|at| (at, name)))
+        .min()
+    {
+        let (attributes, after) = rest[start..].split_once('>').expect("a tag ends");
+        assert!(
+            !attributes.contains("src="),
+            "the docs page loads a {name}: {attributes}"
+        );
+        let (text, tail) = after
+            .split_once(format!("</{name}>").as_str())
+            .expect("an element ends");
+        if name == tag {
+            found.push(text);
+        }
+        rest = tail;
+    }
+    found
+}
+
+/// The sorted `'sha256-…'` sources of the elements, as a browser hashes them.
+fn hashes(texts: &[&str]) -> Vec<String> {
+    let mut hashes: Vec<String> = texts
+        .iter()
+        .map(|text| format!("'sha256-{}'", STANDARD.encode(Sha256::digest(text.as_bytes()))))
+        .collect();
+    hashes.sort();
+    hashes
+}
+
 #[tokio::test]
-async fn the_docs_policy_admits_exactly_the_inline_scripts_of_the_page() {
+async fn the_docs_policy_admits_exactly_the_inline_scripts_and_styles_of_the_page() {
     // Arrange
     let app = spawn_app().await;
     let docs = app.get("/docs", None).await.expect(200);
     let csp = docs.header("content-security-policy").unwrap_or_default().to_owned();
-
-    // Act: hash each inline script of the page as a browser does
-    let mut scripts = Vec::new();
-    let mut rest = docs.text.as_str();
-    while let Some(start) = rest.find("<script") {
-        let (attributes, after) = rest[start..].split_once('>').expect("a script tag ends");
-        assert!(
-            !attributes.contains("src="),
-            "the docs page loads a script: {attributes}"
-        );
-        let (text, tail) = after.split_once("</script>").expect("a script ends");
-        scripts.push(text);
-        rest = tail;
-    }
-    let expected: Vec<String> = scripts
-        .iter()
-        .map(|text| format!("'sha256-{}'", STANDARD.encode(Sha256::digest(text.as_bytes()))))
-        .collect();
-
-    // Assert: script-src lists those hashes and nothing else; nothing is fetched elsewhere
     let directive = |name: &str| {
-        csp.split(';')
+        let mut sources: Vec<String> = csp
+            .split(';')
             .map(str::trim)
-            .find_map(|d| d.strip_prefix(name).map(str::trim).map(str::to_owned))
+            .find_map(|d| d.strip_prefix(name))
             .unwrap_or_else(|| panic!("no {name} in {csp}"))
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect();
+        sources.sort();
+        sources
     };
-    assert!(!scripts.is_empty());
-    let mut listed: Vec<String> = directive("script-src ").split(' ').map(str::to_owned).collect();
-    let mut expected = expected;
-    listed.sort();
-    expected.sort();
-    assert_eq!(listed, expected, "script-src of the docs page");
+
+    // Act
+    let scripts = elements(&docs.text, "script");
+    let styles = elements(&docs.text, "style");
+
+    // Assert: each inline element by its hash and nothing else; nothing fetched elsewhere
+    assert!(!scripts.is_empty() && !styles.is_empty());
+    assert_eq!(directive("script-src "), hashes(&scripts), "script-src of {csp}");
+    assert_eq!(directive("style-src "), hashes(&styles), "style-src of {csp}");
     assert!(csp.starts_with("default-src 'none'"), "{csp}");
-    assert_eq!(directive("connect-src "), "'self'");
-    assert_eq!(directive("frame-ancestors "), "'none'");
+    assert_eq!(directive("connect-src "), vec!["'self'"]);
+    assert_eq!(directive("frame-ancestors "), vec!["'none'"]);
     assert!(!docs.text.contains("<link"), "the docs page loads a stylesheet");
 }
 

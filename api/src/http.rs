@@ -172,38 +172,51 @@ impl<E: Endpoint> Endpoint for SecurityHeadersEndpoint<E> {
 
 /// The docs page's policy. The embedded Swagger UI is one HTML page with an inline style,
 /// the inline UI bundle and an inline start script, and fetches nothing but the API
-/// itself; each inline script is admitted by its hash, so no other script runs. Styles
-/// stay `unsafe-inline` because the UI sets style attributes as it renders.
+/// itself. Each inline script and style is admitted by its hash, so nothing else runs or
+/// styles the page; the icons of the stylesheet are `data:` images.
 pub fn docs_csp(html: &str) -> String {
-    let hashes: Vec<String> = inline_scripts(html)
-        .into_iter()
-        .map(|script| format!("'sha256-{}'", STANDARD.encode(Sha256::digest(script.as_bytes()))))
-        .collect();
+    let hashes = |tag: &str| {
+        inline_elements(html, tag)
+            .into_iter()
+            .map(|text| format!("'sha256-{}'", STANDARD.encode(Sha256::digest(text.as_bytes()))))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     format!(
-        "default-src 'none'; script-src {}; style-src 'unsafe-inline'; img-src 'self' data:; \
-         connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-        hashes.join(" ")
+        "default-src 'none'; script-src {}; style-src {}; img-src 'self' data:; connect-src 'self'; \
+         frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        hashes("script"),
+        hashes("style")
     )
 }
 
-/// The text of each inline `<script>` element of `html`, read as a browser does: a script
-/// runs to the first `</script>` (the UI bundle itself mentions `<script` in its code).
-pub fn inline_scripts(html: &str) -> Vec<&str> {
-    let mut scripts = Vec::new();
+/// The text of each inline `<tag>` element of `html` (`script` or `style`), read as a
+/// browser does: in document order, each element running to its first closing tag, and
+/// nothing inside a script or style taken for a tag (the UI bundle mentions `<script` and
+/// `<style` in its code). Elements loading their content (`src=`) are skipped.
+pub fn inline_elements<'a>(html: &'a str, tag: &str) -> Vec<&'a str> {
+    let mut found = Vec::new();
     let mut rest = html;
-    while let Some(start) = rest.find("<script") {
+    loop {
+        let next = ["script", "style"]
+            .into_iter()
+            .filter_map(|name| rest.find(&format!("<{name}")).map(|at| (at, name)))
+            .min();
+        let Some((start, name)) = next else {
+            break;
+        };
         let Some((attributes, after)) = rest[start..].split_once('>') else {
             break;
         };
-        let Some((text, tail)) = after.split_once("</script>") else {
+        let Some((text, tail)) = after.split_once(format!("</{name}>").as_str()) else {
             break;
         };
-        if !attributes.contains("src=") {
-            scripts.push(text);
+        if name == tag && !attributes.contains("src=") {
+            found.push(text);
         }
         rest = tail;
     }
-    scripts
+    found
 }
 
 /// The methods a page of another origin may use.
