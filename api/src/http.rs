@@ -272,10 +272,17 @@ impl<E: Endpoint> Endpoint for CorsGate<E> {
             // A refused origin, method or header is an error, rendered by `observe`.
             self.with_cors.call(req).await?
         };
-        if !response.headers().contains_key(header::VARY) {
+        let varies_by_origin = response
+            .headers()
+            .get_all(header::VARY)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .any(|name| name.trim().eq_ignore_ascii_case("origin"));
+        if !varies_by_origin {
             response
                 .headers_mut()
-                .insert(header::VARY, HeaderValue::from_static("Origin"));
+                .append(header::VARY, HeaderValue::from_static("Origin"));
         }
         Ok(response)
     }
