@@ -13,7 +13,7 @@ use sluss_api::auth::new_token;
 use sluss_api::passwords::Passwords;
 use sluss_api::persistence::{sessions, users};
 use sluss_api::startup;
-use sluss_api::state::{AppState, AuthSettings};
+use sluss_api::state::{AppState, AuthSettings, HttpSettings};
 use sluss_domain::{Role, Roles};
 use uuid::Uuid;
 
@@ -211,13 +211,18 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the app with custom authentication limits.
 pub async fn spawn_app_with(auth: AuthSettings) -> TestApp {
+    spawn_app_configured(auth, HttpSettings::default()).await
+}
+
+/// Starts the app with custom authentication limits and HTTP settings.
+pub async fn spawn_app_configured(auth: AuthSettings, http: HttpSettings) -> TestApp {
     init_tracing();
     let (database_url, db) = fresh_database().await;
     let conn = startup::connect_and_migrate(&database_url)
         .await
         .unwrap_or_else(|e| panic!("migrate {database_url}: {e}"));
     let passwords = Passwords::new(2).unwrap_or_else(|e| panic!("passwords: {e}"));
-    let state = AppState::new(conn, passwords, auth);
+    let state = AppState::with_http(conn, passwords, auth, http);
     TestApp {
         client: TestClient::new(startup::build_app(state.clone())),
         state,
@@ -228,6 +233,18 @@ pub async fn spawn_app_with(auth: AuthSettings) -> TestApp {
 impl TestApp {
     /// Sends a request; `body` is sent as JSON when given.
     pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
+        self.call_with(method, path, token, body, &[]).await
+    }
+
+    /// Sends a request with extra headers; `body` is sent as JSON when given.
+    pub async fn call_with(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
         let path = if path.starts_with('/') && !path.starts_with("/api/") && !is_root_path(path) {
             format!("{}{path}", startup::API_BASE)
         } else {
@@ -236,6 +253,9 @@ impl TestApp {
         let mut request = self.client.request(method, path);
         if let Some(token) = token {
             request = request.header("authorization", format!("Bearer {token}"));
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
         }
         if let Some(body) = body {
             request = request.body_json(&body);

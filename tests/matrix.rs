@@ -542,13 +542,34 @@ async fn resolve(
     format!("{head}{id}{tail}")
 }
 
+/// One cell's request, built and ready to send (or to send again).
+pub(crate) struct Cell {
+    /// The method.
+    pub method: Method,
+    /// The path, its placeholders replaced by the ids of resources made for the cell.
+    pub path: String,
+    /// The caller's token; `None` for the anonymous caller.
+    pub token: Option<String>,
+    /// A valid body, if the endpoint takes one.
+    pub body: Option<Value>,
+}
+
 /// Sends one cell's request: a fresh owner, author, panel assessor and resource, and the
 /// caller of the column.
 async fn run_cell(app: &TestApp, endpoint: &str, column: usize) -> Reply {
+    let cell = prepare_cell(app, endpoint, caller_name(column)).await;
+    app.call(cell.method, &cell.path, cell.token.as_deref(), cell.body)
+        .await
+}
+
+/// Builds one cell's request for the caller named as a column of the tables (`anonymous`,
+/// `needs_owner`, …, `owner`, `author`, `panel`): a fresh owner, author, panel assessor and
+/// resource, and a valid body.
+pub(crate) async fn prepare_cell(app: &TestApp, endpoint: &str, caller: &str) -> Cell {
     let owner = app.needs_owner().await;
     let author = app.innovator().await;
     let panel = app.assessor().await;
-    let caller = match caller_name(column) {
+    let caller = match caller {
         "anonymous" => None,
         "needs_owner" => Some(app.needs_owner().await),
         "innovator" => Some(app.innovator().await),
@@ -556,7 +577,8 @@ async fn run_cell(app: &TestApp, endpoint: &str, column: usize) -> Reply {
         "facilitator" => Some(app.facilitator().await),
         "owner" => Some(owner.clone()),
         "author" => Some(author.clone()),
-        _ => Some(panel.clone()),
+        "panel" => Some(panel.clone()),
+        unknown => panic!("no caller {unknown}"),
     };
     let (method, template) = endpoint.split_once(' ').expect("a row reads \"METHOD /path\"");
     let method = Method::from_bytes(method.as_bytes()).expect("an HTTP method");
@@ -571,8 +593,12 @@ async fn run_cell(app: &TestApp, endpoint: &str, column: usize) -> Reply {
     };
     let subject = subject.zip(subject_id.as_deref());
     let body = cell_body(app, endpoint, &owner, subject).await;
-    let token = caller.as_ref().map(|c| c.token.as_str());
-    app.call(method, &path, token, body).await
+    Cell {
+        method,
+        path,
+        token: caller.map(|c| c.token),
+        body,
+    }
 }
 
 /// Why a reply does not match the expected status, if it does not; an error must also be
@@ -697,7 +723,7 @@ fn tabled_endpoints() -> Vec<&'static str> {
 
 /// A row's endpoint as the spec writes it: the body's subject and the query dropped, and
 /// every `{placeholder}` read `{id}`.
-fn spec_form(endpoint: &str) -> String {
+pub(crate) fn spec_form(endpoint: &str) -> String {
     let endpoint = endpoint.split(" about ").next().unwrap_or(endpoint);
     let endpoint = endpoint.split('?').next().unwrap_or(endpoint);
     let mut normal = String::with_capacity(endpoint.len());

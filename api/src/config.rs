@@ -105,6 +105,78 @@ pub struct ServeArgs {
     /// How many hours a login token lives.
     #[arg(long, env = "SLUSS_TOKEN_TTL_HOURS", default_value_t = 12, value_parser = clap::value_parser!(i64).range(1..=720))]
     pub token_ttl_hours: i64,
+    /// How many hours an `Idempotency-Key` and its answer are kept for retries.
+    #[arg(long, env = "SLUSS_IDEMPOTENCY_TTL_HOURS", default_value_t = 24, value_parser = clap::value_parser!(i64).range(1..=720))]
+    pub idempotency_ttl_hours: i64,
+    /// Comma-separated origins (`https://host[:port]`) whose pages may call the API from a
+    /// browser, or `*` for any; by default none (no CORS headers at all).
+    #[arg(long, env = "SLUSS_CORS_ALLOWED_ORIGINS", value_parser = AllowedOrigins::parse)]
+    pub cors_allowed_origins: Option<AllowedOrigins>,
+}
+
+/// Which other origins may call the API from a browser page (CORS).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AllowedOrigins {
+    /// None: no CORS headers, so browsers keep other sites' pages out (the default).
+    None,
+    /// Any origin (`*`). Tokens travel in the `Authorization` header, never in cookies, so
+    /// a page can only act with a token its user gave it.
+    Any,
+    /// Exactly these origins, lower-case, as browsers send them in `Origin`.
+    List(Vec<String>),
+}
+
+impl AllowedOrigins {
+    /// Reads a comma-separated list of origins, or `*`; an empty list is [`AllowedOrigins::None`].
+    pub fn parse(list: &str) -> Result<Self, String> {
+        let entries: Vec<&str> = list.split(',').map(str::trim).filter(|e| !e.is_empty()).collect();
+        match entries.as_slice() {
+            [] => Ok(AllowedOrigins::None),
+            ["*"] => Ok(AllowedOrigins::Any),
+            _ => entries
+                .iter()
+                .map(|entry| parse_origin(entry))
+                .collect::<Result<Vec<_>, _>>()
+                .map(AllowedOrigins::List),
+        }
+    }
+}
+
+/// One origin: `http` or `https`, a host, an optional port, and nothing else (no path, not
+/// even a trailing slash: browsers never send one, so it would never match).
+fn parse_origin(entry: &str) -> Result<String, String> {
+    let origin = entry.to_ascii_lowercase();
+    let refuse = |why: &str| {
+        Err(format!(
+            "'{entry}' is not an origin like https://ideas.example.org ({why})"
+        ))
+    };
+    if origin == "*" {
+        return refuse("* stands alone");
+    }
+    let Some((scheme, authority)) = origin.split_once("://") else {
+        return refuse("no scheme");
+    };
+    if scheme != "http" && scheme != "https" {
+        return refuse("the scheme is http or https");
+    }
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((host, _)) if !host.ends_with(']') && host.contains(':') => (authority, None),
+        Some((host, port)) => (host, Some(port)),
+        None => (authority, None),
+    };
+    let host_ok = if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        !inner.is_empty() && inner.chars().all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
+    } else {
+        !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+    };
+    if !host_ok {
+        return refuse("a host, with no path, user or query");
+    }
+    if port.is_some_and(|p| p.parse::<u16>().is_err()) {
+        return refuse("the port is a number up to 65535");
+    }
+    Ok(origin)
 }
 
 /// `sluss user …`
@@ -135,4 +207,48 @@ pub struct CreateUserArgs {
     /// Password (15..128 characters).
     #[arg(long, env = "SLUSS_USER_PASSWORD", hide_env_values = true)]
     pub password: Secret,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AllowedOrigins;
+
+    #[test]
+    fn an_empty_list_allows_no_origin() {
+        assert_eq!(AllowedOrigins::parse(""), Ok(AllowedOrigins::None));
+        assert_eq!(AllowedOrigins::parse(" , "), Ok(AllowedOrigins::None));
+    }
+
+    #[test]
+    fn a_star_allows_any_origin() {
+        assert_eq!(AllowedOrigins::parse("*"), Ok(AllowedOrigins::Any));
+    }
+
+    #[test]
+    fn origins_are_read_trimmed_and_lower_case() {
+        assert_eq!(
+            AllowedOrigins::parse("https://Ideas.Malmo.se, http://localhost:5173,http://[::1]:8080"),
+            Ok(AllowedOrigins::List(vec![
+                "https://ideas.malmo.se".to_owned(),
+                "http://localhost:5173".to_owned(),
+                "http://[::1]:8080".to_owned(),
+            ]))
+        );
+    }
+
+    #[test]
+    fn what_is_not_an_origin_is_refused() {
+        for bad in [
+            "ideas.malmo.se",
+            "ftp://ideas.malmo.se",
+            "https://ideas.malmo.se/",
+            "https://ideas.malmo.se/path",
+            "https://user@ideas.malmo.se",
+            "https://ideas.malmo.se:99999",
+            "https://",
+            "*,https://ideas.malmo.se",
+        ] {
+            assert!(AllowedOrigins::parse(bad).is_err(), "{bad} was accepted");
+        }
+    }
 }

@@ -1,13 +1,21 @@
 //! Middleware around the whole route tree: request ids, access logs and metrics, the body
-//! limit, and problem+json for every error.
+//! limit, problem+json for every error, security headers and CORS.
 
+use std::sync::Arc;
 use std::time::Instant;
 
-use poem::http::{HeaderValue, header};
-use poem::{Endpoint, IntoResponse, Request, Response, Result};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use poem::endpoint::BoxEndpoint;
+use poem::http::{HeaderName, HeaderValue, Method, header};
+use poem::middleware::{Cors, CorsEndpoint};
+use poem::{Endpoint, EndpointExt, IntoResponse, Middleware, Request, Response, Result};
+use sha2::{Digest, Sha256};
 use tracing::Instrument;
 
+use crate::config::AllowedOrigins;
 use crate::error::{ApiError, render_any_error};
+use crate::idempotency::{KEY_HEADER, REPLAYED_HEADER};
 use crate::state::AppState;
 
 /// Largest request body accepted.
@@ -86,4 +94,220 @@ pub async fn observe<E: Endpoint>(next: E, req: Request) -> Result<Response> {
         response.headers_mut().insert(REQUEST_ID, value);
     }
     Ok(response)
+}
+
+/// The policy of every answer but the docs page: it is data, never a document to render.
+const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/// Where the interactive docs live.
+pub const DOCS_PATH: &str = "/docs";
+
+/// Adds the security headers to every answer (API, docs, ops, errors): no sniffing, no
+/// framing, no referrer, a content security policy (a strict one, and for the docs page
+/// one that admits exactly its own inline scripts), same-origin resources only, and
+/// `Cache-Control: no-store` on answers to requests carrying a token.
+pub struct SecurityHeaders {
+    docs_csp: HeaderValue,
+}
+
+impl SecurityHeaders {
+    /// The headers, with the docs page's policy derived from its HTML.
+    pub fn new(docs_html: &str) -> Self {
+        Self {
+            docs_csp: HeaderValue::from_str(&docs_csp(docs_html)).unwrap_or_else(|_| HeaderValue::from_static(API_CSP)),
+        }
+    }
+}
+
+impl<E: Endpoint> Middleware<E> for SecurityHeaders {
+    type Output = SecurityHeadersEndpoint<E>;
+
+    fn transform(&self, inner: E) -> Self::Output {
+        SecurityHeadersEndpoint {
+            inner,
+            docs_csp: self.docs_csp.clone(),
+        }
+    }
+}
+
+/// An endpoint wrapped by [`SecurityHeaders`].
+pub struct SecurityHeadersEndpoint<E> {
+    inner: E,
+    docs_csp: HeaderValue,
+}
+
+impl<E: Endpoint> Endpoint for SecurityHeadersEndpoint<E> {
+    type Output = Response;
+
+    async fn call(&self, req: Request) -> Result<Response> {
+        let path = req.uri().path();
+        let docs = path == DOCS_PATH || path.starts_with("/docs/");
+        let signed_in = req.headers().contains_key(header::AUTHORIZATION);
+        let mut response = self.inner.get_response(req).await;
+        let headers = response.headers_mut();
+        let csp = if docs {
+            self.docs_csp.clone()
+        } else {
+            HeaderValue::from_static(API_CSP)
+        };
+        headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+        headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+        headers.insert(
+            HeaderName::from_static("cross-origin-resource-policy"),
+            HeaderValue::from_static("same-origin"),
+        );
+        headers.insert(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        );
+        if signed_in {
+            // What a token may read is that user's alone: no cache keeps a copy.
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        }
+        Ok(response)
+    }
+}
+
+/// The docs page's policy. The embedded Swagger UI is one HTML page with an inline style,
+/// the inline UI bundle and an inline start script, and fetches nothing but the API
+/// itself. Each inline script and style is admitted by its hash, so nothing else runs or
+/// styles the page; the icons of the stylesheet are `data:` images.
+pub fn docs_csp(html: &str) -> String {
+    let hashes = |tag: &str| {
+        inline_elements(html, tag)
+            .into_iter()
+            .map(|text| format!("'sha256-{}'", STANDARD.encode(Sha256::digest(text.as_bytes()))))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    format!(
+        "default-src 'none'; script-src {}; style-src {}; img-src 'self' data:; connect-src 'self'; \
+         frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        hashes("script"),
+        hashes("style")
+    )
+}
+
+/// The text of each inline `<tag>` element of `html` (`script` or `style`), read as a
+/// browser does: in document order, each element running to its first closing tag, and
+/// nothing inside a script or style taken for a tag (the UI bundle mentions `<script` and
+/// `<style` in its code). Elements loading their content (`src=`) are skipped.
+pub fn inline_elements<'a>(html: &'a str, tag: &str) -> Vec<&'a str> {
+    let mut found = Vec::new();
+    let mut rest = html;
+    loop {
+        let next = ["script", "style"]
+            .into_iter()
+            .filter_map(|name| rest.find(&format!("<{name}")).map(|at| (at, name)))
+            .min();
+        let Some((start, name)) = next else {
+            break;
+        };
+        let Some((attributes, after)) = rest[start..].split_once('>') else {
+            break;
+        };
+        let Some((text, tail)) = after.split_once(format!("</{name}>").as_str()) else {
+            break;
+        };
+        if name == tag && !attributes.contains("src=") {
+            found.push(text);
+        }
+        rest = tail;
+    }
+    found
+}
+
+/// The methods a page of another origin may use.
+const CORS_METHODS: [Method; 5] = [Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE];
+/// The request headers a page of another origin may send.
+const CORS_REQUEST_HEADERS: [&str; 5] = ["authorization", "content-type", "if-match", KEY_HEADER, REQUEST_ID];
+/// The answer headers a page of another origin may read.
+const CORS_EXPOSED_HEADERS: [&str; 5] = ["etag", "retry-after", "location", REQUEST_ID, REPLAYED_HEADER];
+/// How long a browser may cache a preflight answer, in seconds.
+const CORS_MAX_AGE: i32 = 3600;
+
+/// Wraps `app` in CORS for the allowed origins; with none allowed it stays as it is and
+/// answers without any CORS header.
+pub fn with_cors<E: Endpoint + 'static>(app: E, origins: &AllowedOrigins) -> BoxEndpoint<'static> {
+    let cors = Cors::new()
+        .allow_methods(CORS_METHODS)
+        .allow_headers(CORS_REQUEST_HEADERS)
+        .expose_headers(CORS_EXPOSED_HEADERS)
+        .allow_credentials(false)
+        .max_age(CORS_MAX_AGE);
+    let cors = match origins {
+        AllowedOrigins::None => return app.map_to_response().boxed(),
+        // poem's Cors allows any origin when given none.
+        AllowedOrigins::Any => cors,
+        AllowedOrigins::List(list) => cors.allow_origins(list.iter().map(String::as_str)),
+    };
+    // poem's Cors turns the errors of what it wraps into plain-text answers; render them
+    // as problem+json first.
+    let plain = Arc::new(app.around(render_errors));
+    CorsGate {
+        with_cors: cors.transform(Arc::clone(&plain)),
+        plain,
+    }
+    .boxed()
+}
+
+/// CORS for requests from other origins only. Browsers send `Origin` on same-origin
+/// writes too (the docs page's "Try it out"); those need no CORS and must not be refused
+/// for an origin missing from the list. Every answer varies by `Origin`, so that a cache
+/// never hands one origin's answer to another.
+struct CorsGate<E> {
+    plain: Arc<E>,
+    with_cors: CorsEndpoint<Arc<E>>,
+}
+
+impl<E: Endpoint> Endpoint for CorsGate<E> {
+    type Output = Response;
+
+    async fn call(&self, req: Request) -> Result<Response> {
+        let mut response = if is_same_origin(&req) {
+            self.plain.call(req).await.map(IntoResponse::into_response)?
+        } else {
+            // A refused origin, method or header is an error, rendered by `observe`.
+            self.with_cors.call(req).await?
+        };
+        let varies_by_origin = response
+            .headers()
+            .get_all(header::VARY)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .any(|name| name.trim().eq_ignore_ascii_case("origin"));
+        if !varies_by_origin {
+            response
+                .headers_mut()
+                .append(header::VARY, HeaderValue::from_static("Origin"));
+        }
+        Ok(response)
+    }
+}
+
+/// Renders every error as problem+json right here, keeping the operation id for metrics.
+async fn render_errors<E: Endpoint>(next: E, req: Request) -> Result<Response> {
+    Ok(match next.call(req).await {
+        Ok(response) => response.into_response(),
+        Err(error) => render_any_error(error),
+    })
+}
+
+/// Whether the request's `Origin` names the host it was sent to.
+fn is_same_origin(req: &Request) -> bool {
+    let Some(origin) = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let Some((_, authority)) = origin.split_once("://") else {
+        return false;
+    };
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .or_else(|| req.uri().authority().map(|a| a.as_str()));
+    host.is_some_and(|host| host.eq_ignore_ascii_case(authority))
 }

@@ -6,6 +6,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod idempotency;
 pub mod metrics;
 pub mod openapi;
 pub mod passwords;

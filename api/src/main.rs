@@ -3,12 +3,13 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use sluss_api::config::AllowedOrigins;
 use sluss_api::config::{Cli, Command, CreateUserArgs, SeedArgs, ServeArgs, UserCommand};
 use sluss_api::passwords::Passwords;
 use sluss_api::routes::auth::ensure_facilitator;
 use sluss_api::routes::text::Text;
 use sluss_api::routes::users::{ApiRole, NewAccount, prepare_account};
-use sluss_api::state::{AppState, AuthSettings};
+use sluss_api::state::{AppState, AuthSettings, HttpSettings};
 use sluss_api::{demo, persistence, startup, telemetry};
 
 #[tokio::main]
@@ -37,12 +38,12 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn state_for(database_url: &str, auth: AuthSettings) -> Result<AppState, String> {
+async fn state_for(database_url: &str, auth: AuthSettings, http: HttpSettings) -> Result<AppState, String> {
     let db = startup::connect_and_migrate(database_url)
         .await
         .map_err(|e| format!("database: {e}"))?;
     let passwords = Passwords::new(startup::hashing_concurrency()).map_err(|e| e.to_string())?;
-    Ok(AppState::new(db, passwords, auth))
+    Ok(AppState::with_http(db, passwords, auth, http))
 }
 
 async fn serve(args: ServeArgs) -> Result<(), String> {
@@ -50,7 +51,11 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         token_ttl: chrono::Duration::hours(args.token_ttl_hours),
         ..AuthSettings::default()
     };
-    let state = state_for(&args.database.database_url, auth).await?;
+    let http = HttpSettings {
+        idempotency_ttl: chrono::Duration::hours(args.idempotency_ttl_hours),
+        cors_origins: args.cors_allowed_origins.clone().unwrap_or(AllowedOrigins::None),
+    };
+    let state = state_for(&args.database.database_url, auth, http).await?;
     let created = ensure_facilitator(
         &state,
         args.admin_email.clone(),
@@ -87,7 +92,12 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
 }
 
 async fn create_user(args: CreateUserArgs) -> Result<(), String> {
-    let state = state_for(&args.database.database_url, AuthSettings::default()).await?;
+    let state = state_for(
+        &args.database.database_url,
+        AuthSettings::default(),
+        HttpSettings::default(),
+    )
+    .await?;
     let roles = args
         .roles
         .iter()
@@ -115,7 +125,12 @@ async fn create_user(args: CreateUserArgs) -> Result<(), String> {
 }
 
 async fn seed(args: SeedArgs) -> Result<(), String> {
-    let state = state_for(&args.database.database_url, AuthSettings::default()).await?;
+    let state = state_for(
+        &args.database.database_url,
+        AuthSettings::default(),
+        HttpSettings::default(),
+    )
+    .await?;
     let size = sluss_api::seed::SeedSize {
         challenges: args.challenges,
         ideas: args.ideas,

@@ -9,7 +9,7 @@ use sluss_migrations::{Migrator, MigratorTrait};
 
 use crate::allow::{AllowedMethods, add_allow_header};
 use crate::error::ApiError;
-use crate::http::{limit_body, observe};
+use crate::http::{DOCS_PATH, SecurityHeaders, limit_body, observe, with_cors};
 use crate::passwords::Passwords;
 use crate::routes::arenas::ArenasApi;
 use crate::routes::assessment::AssessmentApi;
@@ -78,13 +78,15 @@ pub fn hashing_concurrency() -> usize {
 }
 
 /// The whole application: the API under `/api/v1`, the docs at `/docs`, ops endpoints,
-/// and the middleware around them.
+/// and the middleware around them (outermost first): security headers, request ids and
+/// logs, CORS, the body limit.
 pub fn build_app(state: AppState) -> BoxEndpoint<'static> {
     let service = api_service(&state);
     let spec = crate::openapi::finish(&service.spec());
     let allowed = AllowedMethods::from_spec(&spec, API_BASE);
     let docs = service.swagger_ui();
-    Route::new()
+    let security = SecurityHeaders::new(&service.swagger_ui_html());
+    let routes = Route::new()
         .nest(API_BASE, service)
         .at(
             format!("{API_BASE}/openapi.json"),
@@ -94,13 +96,15 @@ pub fn build_app(state: AppState) -> BoxEndpoint<'static> {
                     .body(spec.clone())
             })),
         )
-        .nest("/docs", docs)
+        .nest(DOCS_PATH, docs)
         .at("/healthz", get(ops::healthz))
         .at("/readyz", get(ops::readyz))
         .at("/metrics", get(ops::metrics))
-        .around(limit_body)
+        .around(limit_body);
+    with_cors(routes, &state.http.cors_origins)
         .around(observe)
         .around(add_allow_header)
+        .with(security)
         .data(allowed)
         .data(state)
         .boxed()

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use chrono::Duration;
 use sea_orm::DatabaseConnection;
 
+use crate::config::AllowedOrigins;
 use crate::metrics::Metrics;
 use crate::passwords::Passwords;
 
@@ -35,6 +36,24 @@ impl Default for AuthSettings {
     }
 }
 
+/// Tunable behaviour of the HTTP layer.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    /// How long an `Idempotency-Key` and its answer are kept.
+    pub idempotency_ttl: Duration,
+    /// The other origins whose pages may call the API from a browser (CORS).
+    pub cors_origins: AllowedOrigins,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            idempotency_ttl: Duration::hours(24),
+            cors_origins: AllowedOrigins::None,
+        }
+    }
+}
+
 /// Shared state, cheap to clone.
 #[derive(Debug, Clone)]
 pub struct AppState(Arc<Inner>);
@@ -48,17 +67,25 @@ pub struct Inner {
     pub passwords: Passwords,
     /// Authentication limits.
     pub auth: AuthSettings,
+    /// HTTP-layer settings.
+    pub http: HttpSettings,
     /// Prometheus metrics of this process.
     pub metrics: Metrics,
 }
 
 impl AppState {
-    /// Bundles the parts.
+    /// Bundles the parts, with the default HTTP settings.
     pub fn new(db: DatabaseConnection, passwords: Passwords, auth: AuthSettings) -> Self {
+        Self::with_http(db, passwords, auth, HttpSettings::default())
+    }
+
+    /// Bundles the parts.
+    pub fn with_http(db: DatabaseConnection, passwords: Passwords, auth: AuthSettings, http: HttpSettings) -> Self {
         Self(Arc::new(Inner {
             db,
             passwords,
             auth,
+            http,
             metrics: Metrics::new(),
         }))
     }

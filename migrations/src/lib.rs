@@ -11,6 +11,7 @@ mod m20261125_000002_create_ideas_and_questions;
 mod m20261125_000003_create_assessment;
 mod m20261125_000004_create_steps_and_obstacles;
 mod m20261125_000005_store_challenge_search_vector;
+mod m20261201_213700_create_idempotency_keys;
 
 pub use m20261125_000002_create_ideas_and_questions::PG_SEARCH_EXPRESSION;
 pub use m20261125_000005_store_challenge_search_vector::PG_SEARCH_COLUMN;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_create_assessment::Migration),
             Box::new(m20261125_000004_create_steps_and_obstacles::Migration),
             Box::new(m20261125_000005_store_challenge_search_vector::Migration),
+            Box::new(m20261201_213700_create_idempotency_keys::Migration),
         ]
     }
 }

@@ -1,8 +1,10 @@
 //! The erasure of a person's personal data, with the anonymised pipeline kept.
 
+use poem::http::Method;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 use sluss_api::persistence::entities::{events, sessions};
+use sluss_api::persistence::idempotency::entity as idempotency_keys;
 use sluss_domain::{Actor, Role, UserId};
 
 use super::*;
@@ -264,4 +266,35 @@ async fn an_over_long_reason_or_a_stale_version_erases_nothing() {
         .expect_problem(409);
     assert_eq!(stale.body["current_version"], 1);
     untouched(&app, &s.anna).await;
+}
+
+#[tokio::test]
+async fn erasure_forgets_stored_answers_that_hold_the_persons_data() {
+    // Arrange: an idea Anna created with a key, and one Cy created
+    let app = spawn_app().await;
+    let s = scene(&app).await;
+    let idea = json!({ "title": "Bin-room sensors", "summary": "QR codes.", "description": "Report full bins." });
+    let path = format!("/challenges/{}/ideas", s.challenge);
+    for who in [&s.anna, &s.cy] {
+        app.call_with(
+            Method::POST,
+            &path,
+            Some(&who.token),
+            Some(idea.clone()),
+            &[("idempotency-key", "idea-1")],
+        )
+        .await
+        .expect(201);
+    }
+    let stored = || async {
+        let rows = idempotency_keys::Entity::find().all(&app.state.db).await.unwrap();
+        rows.into_iter().map(|row| row.scope).collect::<Vec<_>>()
+    };
+    assert_eq!(stored().await.len(), 2);
+
+    // Act
+    erase(&app, &s.anna.id, &s.facilitator, json!({})).await.expect(200);
+
+    // Assert: Anna's answer is gone, Cy's is kept
+    assert_eq!(stored().await, vec![format!("user:{}", s.cy.id)]);
 }

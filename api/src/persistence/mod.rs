@@ -10,6 +10,7 @@ pub mod challenges;
 pub mod entities;
 pub mod events;
 pub mod ideas;
+pub mod idempotency;
 pub mod privacy;
 pub mod questions;
 pub mod reports;

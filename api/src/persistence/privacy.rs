@@ -18,6 +18,7 @@ use super::RepoError;
 use super::entities::{
     assignments, auth_failures, challenges, events, ideas, obstacles, questions, scorecards, sessions, users,
 };
+use super::idempotency::entity as idempotency_keys;
 
 /// The command of the event that records an erasure.
 pub const ERASE_COMMAND: &str = "erase";
@@ -168,6 +169,31 @@ pub struct Erased {
     pub ideas: usize,
     /// Event payloads rewritten.
     pub events: usize,
+    /// Stored answers of idempotent requests forgotten.
+    pub stored_answers: usize,
+}
+
+/// Deletes the stored answers of idempotent requests (kept for a day so retries replay)
+/// that are the person's own or that name the person: their account as registered or
+/// created by a facilitator, their ideas with their team. A retry with such a key then
+/// runs anew instead of replaying the person's data.
+async fn forget_stored_answers(db: &impl ConnectionTrait, user: &users::Model) -> Result<usize, RepoError> {
+    let id = user.id.to_string();
+    let scope = format!("user:{id}");
+    let mut doomed = Vec::new();
+    for row in idempotency_keys::Entity::find().all(db).await? {
+        let body = row.body.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
+        if row.scope == scope || body.contains(&id) || body.contains(&user.email) {
+            doomed.push(row.id);
+        }
+    }
+    if !doomed.is_empty() {
+        idempotency_keys::Entity::delete_many()
+            .filter(idempotency_keys::Column::Id.is_in(doomed.iter().copied()))
+            .exec(db)
+            .await?;
+    }
+    Ok(doomed.len())
 }
 
 /// Erases the personal data of `user` (read in this transaction, at its version): drops
@@ -192,6 +218,7 @@ pub async fn erase(
         }
     }
     erased.events = scrub_events(db, &subjects, user).await?;
+    erased.stored_answers = forget_stored_answers(db, user).await?;
     auth_failures::Entity::delete_many()
         .filter(auth_failures::Column::Key.eq(login_key))
         .exec(db)

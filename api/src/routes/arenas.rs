@@ -17,6 +17,7 @@ use super::{
 };
 use crate::auth::{Caller, MaybeCaller};
 use crate::error::ApiError;
+use crate::idempotency::idempotent;
 use crate::persistence::arenas as repo;
 use crate::persistence::entities::arenas as rows;
 use crate::persistence::{begin_write, events};
@@ -225,8 +226,21 @@ impl ArenasApi {
     }
 
     /// Create an arena, planned (facilitators).
-    #[oai(path = "/", method = "post", operation_id = "create_arena")]
-    async fn create_arena(&self, caller: Caller, body: Json<NewArena>) -> ApiResult<Created<Arena>> {
+    #[oai(path = "/", method = "post", operation_id = "create_arena", transform = "idempotent")]
+    async fn create_arena(
+        &self,
+        caller: Caller,
+        /// Makes a retry safe: a repeat with the same key and body answers the first
+        /// response again (with `Idempotent-Replayed: true`) and creates nothing twice; the
+        /// same key with another body answers 422, and while the first request runs, 409.
+        /// A UUID, say; kept 24 hours by default.
+        #[oai(
+            name = "Idempotency-Key",
+            validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$")
+        )]
+        _idempotency_key: Header<Option<String>>,
+        body: Json<NewArena>,
+    ) -> ApiResult<Created<Arena>> {
         let actor = caller.actor();
         rules::authorize_create(actor)?;
         let body = body.0;

@@ -18,6 +18,7 @@ use super::text::Text;
 use super::{ApiResult, ApiTags, Created, NoContent, Versioned, check_version, etag, expected_version, page_request};
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::idempotency::idempotent;
 use crate::persistence::entities::{assignments as assignment_rows, ideas as idea_rows, rubrics as rubric_rows};
 use crate::persistence::{assessment as repo, begin_write, challenges, events, ideas, users};
 use crate::state::AppState;
@@ -211,6 +212,8 @@ pub struct NewAssignment {
 pub struct DeclareConflict {
     /// The conflict of interest.
     pub reason: Text,
+    /// The version of the assignment read; stale answers 409.
+    pub expected_version: Option<i64>,
 }
 
 /// One assessor's scores.
@@ -390,8 +393,26 @@ impl AssessmentApi {
     }
 
     /// Create a rubric (facilitators).
-    #[oai(path = "/rubrics", method = "post", operation_id = "create_rubric")]
-    async fn create_rubric(&self, caller: Caller, body: Json<RubricBody>) -> ApiResult<Created<ApiRubric>> {
+    #[oai(
+        path = "/rubrics",
+        method = "post",
+        operation_id = "create_rubric",
+        transform = "idempotent"
+    )]
+    async fn create_rubric(
+        &self,
+        caller: Caller,
+        /// Makes a retry safe: a repeat with the same key and body answers the first
+        /// response again (with `Idempotent-Replayed: true`) and creates nothing twice; the
+        /// same key with another body answers 422, and while the first request runs, 409.
+        /// A UUID, say; kept 24 hours by default.
+        #[oai(
+            name = "Idempotency-Key",
+            validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$")
+        )]
+        _idempotency_key: Header<Option<String>>,
+        body: Json<RubricBody>,
+    ) -> ApiResult<Created<ApiRubric>> {
         rules::authorize_facilitator(caller.actor())?;
         let rubric = body.0.to_rubric();
         rules::check_rubric(&rubric)?;
@@ -444,10 +465,24 @@ impl AssessmentApi {
     /// Assign an assessor to a submitted or in-assessment idea (facilitators). Refused (422)
     /// for the idea's innovator, the challenge's needs-owner, a colleague of the innovator's
     /// organisation, or a user without the assessor role.
-    #[oai(path = "/ideas/:id/assignments", method = "post", operation_id = "assign_assessor")]
+    #[oai(
+        path = "/ideas/:id/assignments",
+        method = "post",
+        operation_id = "assign_assessor",
+        transform = "idempotent"
+    )]
     async fn assign_assessor(
         &self,
         caller: Caller,
+        /// Makes a retry safe: a repeat with the same key and body answers the first
+        /// response again (with `Idempotent-Replayed: true`) and creates nothing twice; the
+        /// same key with another body answers 422, and while the first request runs, 409.
+        /// A UUID, say; kept 24 hours by default.
+        #[oai(
+            name = "Idempotency-Key",
+            validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$")
+        )]
+        _idempotency_key: Header<Option<String>>,
         id: Path<Uuid>,
         body: Json<NewAssignment>,
     ) -> ApiResult<Created<Assignment>> {
@@ -522,9 +557,13 @@ impl AssessmentApi {
         &self,
         caller: Caller,
         id: Path<Uuid>,
+        /// `"N"`: the version of the assignment read; stale answers 412.
+        #[oai(name = "If-Match")]
+        if_match: Header<Option<String>>,
         body: Json<DeclareConflict>,
     ) -> ApiResult<Versioned<Assignment>> {
         let actor = caller.actor();
+        let expected = expected_version(if_match.0.as_deref(), body.0.expected_version)?;
         let row = self.visible_assignment(id.0, actor).await?;
         let tx = begin_write(&self.state.db).await.map_err(|e| ApiError::internal(&e))?;
         let row = repo::lock_assignment(&tx, row.id)
@@ -536,6 +575,7 @@ impl AssessmentApi {
             actor,
             &body.0.reason,
         )?;
+        check_version(expected, row.version)?;
         let updated =
             repo::set_assignment_state(&tx, &row, to, Some(body.0.reason.trim().to_owned()), Utc::now()).await?;
         let idea = ideas::find(&tx, row.idea_id).await?.ok_or_else(ApiError::not_found)?;

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use poem::Request;
+use poem_openapi::param::Header;
 use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi};
 use sluss_domain::user as rules;
@@ -13,6 +14,7 @@ use super::users::{NewAccount, User, prepare_account, roles_from};
 use super::{ApiResult, ApiTags, Created, NoContent, Versioned, etag};
 use crate::auth::{Caller, hash_token, new_token};
 use crate::error::ApiError;
+use crate::idempotency::idempotent_public;
 use crate::persistence::{sessions, throttle, users};
 use crate::state::AppState;
 
@@ -44,7 +46,7 @@ pub struct AuthApi {
 }
 
 /// The client address used for per-address throttling.
-fn client_address(req: &Request) -> String {
+pub(crate) fn client_address(req: &Request) -> String {
     match req.remote_addr().as_socket_addr() {
         Some(addr) => addr.ip().to_string(),
         None => "unknown".to_owned(),
@@ -79,8 +81,26 @@ impl AuthApi {
     /// Register as a needs-owner and/or innovator.
     ///
     /// An e-mail already registered answers 409 (sluss has no e-mail channel to hide it).
-    #[oai(path = "/auth/register", method = "post", operation_id = "register")]
-    async fn register(&self, req: &Request, body: Json<NewAccount>) -> ApiResult<Created<User>> {
+    #[oai(
+        path = "/auth/register",
+        method = "post",
+        operation_id = "register",
+        transform = "idempotent_public"
+    )]
+    async fn register(
+        &self,
+        req: &Request,
+        /// Makes a retry safe: a repeat with the same key and body answers the first
+        /// response again (with `Idempotent-Replayed: true`) and creates nothing twice; the
+        /// same key with another body answers 422, and while the first request runs, 409.
+        /// A UUID, say; kept 24 hours by default.
+        #[oai(
+            name = "Idempotency-Key",
+            validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$")
+        )]
+        _idempotency_key: Header<Option<String>>,
+        body: Json<NewAccount>,
+    ) -> ApiResult<Created<User>> {
         let now = Utc::now();
         let settings = &self.state.auth;
         let key = format!("register:addr:{}", client_address(req));

@@ -17,6 +17,7 @@ use super::{
 };
 use crate::auth::{Caller, MaybeCaller};
 use crate::error::ApiError;
+use crate::idempotency::idempotent;
 use crate::persistence::challenges::{self as repo, ChallengeFilter};
 use crate::persistence::entities::challenges as rows;
 use crate::persistence::{arenas, begin_write, events};
@@ -398,8 +399,26 @@ impl ChallengesApi {
     }
 
     /// Write a new challenge, in draft (needs-owners and facilitators).
-    #[oai(path = "/", method = "post", operation_id = "create_challenge")]
-    async fn create_challenge(&self, caller: Caller, body: Json<NewChallenge>) -> ApiResult<Created<Challenge>> {
+    #[oai(
+        path = "/",
+        method = "post",
+        operation_id = "create_challenge",
+        transform = "idempotent"
+    )]
+    async fn create_challenge(
+        &self,
+        caller: Caller,
+        /// Makes a retry safe: a repeat with the same key and body answers the first
+        /// response again (with `Idempotent-Replayed: true`) and creates nothing twice; the
+        /// same key with another body answers 422, and while the first request runs, 409.
+        /// A UUID, say; kept 24 hours by default.
+        #[oai(
+            name = "Idempotency-Key",
+            validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$")
+        )]
+        _idempotency_key: Header<Option<String>>,
+        body: Json<NewChallenge>,
+    ) -> ApiResult<Created<Challenge>> {
         let actor = caller.actor();
         rules::authorize_create(actor)?;
         let body = body.0;

@@ -19,6 +19,7 @@ use super::{
 };
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::idempotency::idempotent;
 use crate::persistence::entities::{assignments, ideas as rows};
 use crate::persistence::ideas::{self as repo, IdeaFilter};
 use crate::persistence::{assessment, steps};
@@ -620,8 +621,27 @@ impl IdeasApi {
 #[OpenApi(tag = "ApiTags::Ideas")]
 impl IdeasApi {
     /// Draft an idea on a published challenge (innovators).
-    #[oai(path = "/challenges/:id/ideas", method = "post", operation_id = "create_idea")]
-    async fn create_idea(&self, caller: Caller, id: Path<Uuid>, body: Json<NewIdea>) -> ApiResult<Created<Idea>> {
+    #[oai(
+        path = "/challenges/:id/ideas",
+        method = "post",
+        operation_id = "create_idea",
+        transform = "idempotent"
+    )]
+    async fn create_idea(
+        &self,
+        caller: Caller,
+        /// Makes a retry safe: a repeat with the same key and body answers the first
+        /// response again (with `Idempotent-Replayed: true`) and creates nothing twice; the
+        /// same key with another body answers 422, and while the first request runs, 409.
+        /// A UUID, say; kept 24 hours by default.
+        #[oai(
+            name = "Idempotency-Key",
+            validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$")
+        )]
+        _idempotency_key: Header<Option<String>>,
+        id: Path<Uuid>,
+        body: Json<NewIdea>,
+    ) -> ApiResult<Created<Idea>> {
         let actor = caller.actor();
         let challenge = challenges::find(&self.state.db, id.0)
             .await?

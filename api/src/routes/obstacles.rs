@@ -1,7 +1,7 @@
 //! The obstacle diary: what blocked innovation, logged as it is met.
 
 use chrono::{DateTime, Utc};
-use poem_openapi::param::Query;
+use poem_openapi::param::{Header, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{Enum, Object, OpenApi};
 use sea_orm::Set;
@@ -16,6 +16,7 @@ use super::text::Text;
 use super::{ApiResult, ApiTags, Created, etag, page_request};
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::idempotency::idempotent;
 use crate::persistence::entities::obstacles as rows;
 use crate::persistence::steps::{self as repo, ObstacleFilter};
 use crate::persistence::{challenges, stored};
@@ -159,8 +160,26 @@ impl ObstaclesApi {
 #[OpenApi(tag = "ApiTags::Obstacles")]
 impl ObstaclesApi {
     /// Log an obstacle met on a challenge or idea the caller can see.
-    #[oai(path = "/obstacles", method = "post", operation_id = "create_obstacle")]
-    async fn create_obstacle(&self, caller: Caller, body: Json<NewObstacle>) -> ApiResult<Created<Obstacle>> {
+    #[oai(
+        path = "/obstacles",
+        method = "post",
+        operation_id = "create_obstacle",
+        transform = "idempotent"
+    )]
+    async fn create_obstacle(
+        &self,
+        caller: Caller,
+        /// Makes a retry safe: a repeat with the same key and body answers the first
+        /// response again (with `Idempotent-Replayed: true`) and creates nothing twice; the
+        /// same key with another body answers 422, and while the first request runs, 409.
+        /// A UUID, say; kept 24 hours by default.
+        #[oai(
+            name = "Idempotency-Key",
+            validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$")
+        )]
+        _idempotency_key: Header<Option<String>>,
+        body: Json<NewObstacle>,
+    ) -> ApiResult<Created<Obstacle>> {
         let actor = caller.actor();
         let body = body.0;
         self.check_subject_visible(body.subject_type, body.subject_id, actor)

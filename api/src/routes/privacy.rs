@@ -369,7 +369,9 @@ pub async fn erase(
         .collect();
     let now = Utc::now();
     let tx = begin_write(&state.db).await.map_err(|e| ApiError::internal(&e))?;
-    let row = users::find_for_update(&tx, user_id).await?.ok_or_else(ApiError::not_found)?;
+    let row = users::find_for_update(&tx, user_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     let facts = facts_of(&tx, &row).await?;
     rules::check_erasable(facts)?;
     check_version(expected, row.version)?;
@@ -383,6 +385,7 @@ pub async fn erase(
         "team_entries_removed": erased.team_entries,
         "ideas_changed": erased.ideas,
         "event_payloads_rewritten": erased.events,
+        "stored_answers_forgotten": erased.stored_answers,
     });
     events::Recorder::new("user", user_id, actor.id.as_uuid(), now)
         .record(

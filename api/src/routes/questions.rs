@@ -1,7 +1,7 @@
 //! Step 2: questions on published challenges, answered by the owner or the innovation team.
 
 use chrono::{DateTime, Utc};
-use poem_openapi::param::{Path, Query};
+use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi};
 use sluss_domain::challenge::{self as challenge_rules, ChallengeState};
@@ -13,6 +13,7 @@ use super::text::Text;
 use super::{ApiResult, ApiTags, Created, etag, page_request};
 use crate::auth::{Caller, MaybeCaller};
 use crate::error::ApiError;
+use crate::idempotency::idempotent;
 use crate::persistence::entities::{challenges as challenge_rows, questions as rows};
 use crate::persistence::{challenges, events, questions as repo};
 use crate::state::AppState;
@@ -122,10 +123,24 @@ impl QuestionsApi {
     }
 
     /// Ask a question about a published challenge (anyone signed in who sees it).
-    #[oai(path = "/challenges/:id/questions", method = "post", operation_id = "ask_question")]
+    #[oai(
+        path = "/challenges/:id/questions",
+        method = "post",
+        operation_id = "ask_question",
+        transform = "idempotent"
+    )]
     async fn ask_question(
         &self,
         caller: Caller,
+        /// Makes a retry safe: a repeat with the same key and body answers the first
+        /// response again (with `Idempotent-Replayed: true`) and creates nothing twice; the
+        /// same key with another body answers 422, and while the first request runs, 409.
+        /// A UUID, say; kept 24 hours by default.
+        #[oai(
+            name = "Idempotency-Key",
+            validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$")
+        )]
+        _idempotency_key: Header<Option<String>>,
         id: Path<Uuid>,
         body: Json<QuestionText>,
     ) -> ApiResult<Created<Question>> {

@@ -2,7 +2,7 @@
 //! tests with their spread activities.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use poem_openapi::param::{Path, Query};
+use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{Enum, Object, OpenApi};
 use sea_orm::Set;
@@ -17,6 +17,7 @@ use super::text::Text;
 use super::{ApiResult, ApiTags, Created, etag, page_request};
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::idempotency::idempotent;
 use crate::persistence::entities::{
     idea_tests, milestones as milestone_rows, spread_activities as spread_rows, support_organisations as org_rows,
 };
@@ -300,11 +301,21 @@ impl StepsApi {
     #[oai(
         path = "/support-organisations",
         method = "post",
-        operation_id = "create_support_organisation"
+        operation_id = "create_support_organisation",
+        transform = "idempotent"
     )]
     async fn create_support_organisation(
         &self,
         caller: Caller,
+        /// Makes a retry safe: a repeat with the same key and body answers the first
+        /// response again (with `Idempotent-Replayed: true`) and creates nothing twice; the
+        /// same key with another body answers 422, and while the first request runs, 409.
+        /// A UUID, say; kept 24 hours by default.
+        #[oai(
+            name = "Idempotency-Key",
+            validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$")
+        )]
+        _idempotency_key: Header<Option<String>>,
         body: Json<NewSupportOrganisation>,
     ) -> ApiResult<Created<SupportOrganisation>> {
         rules::authorize_facilitator(caller.actor())?;
@@ -356,11 +367,21 @@ impl StepsApi {
     #[oai(
         path = "/ideas/:id/incubation/milestones",
         method = "post",
-        operation_id = "add_milestone"
+        operation_id = "add_milestone",
+        transform = "idempotent"
     )]
     async fn add_milestone(
         &self,
         caller: Caller,
+        /// Makes a retry safe: a repeat with the same key and body answers the first
+        /// response again (with `Idempotent-Replayed: true`) and creates nothing twice; the
+        /// same key with another body answers 422, and while the first request runs, 409.
+        /// A UUID, say; kept 24 hours by default.
+        #[oai(
+            name = "Idempotency-Key",
+            validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$")
+        )]
+        _idempotency_key: Header<Option<String>>,
         id: Path<Uuid>,
         body: Json<NewMilestone>,
     ) -> ApiResult<Created<Milestone>> {
@@ -414,11 +435,21 @@ impl StepsApi {
     #[oai(
         path = "/ideas/:id/test/spread-activities",
         method = "post",
-        operation_id = "add_spread_activity"
+        operation_id = "add_spread_activity",
+        transform = "idempotent"
     )]
     async fn add_spread_activity(
         &self,
         caller: Caller,
+        /// Makes a retry safe: a repeat with the same key and body answers the first
+        /// response again (with `Idempotent-Replayed: true`) and creates nothing twice; the
+        /// same key with another body answers 422, and while the first request runs, 409.
+        /// A UUID, say; kept 24 hours by default.
+        #[oai(
+            name = "Idempotency-Key",
+            validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$")
+        )]
+        _idempotency_key: Header<Option<String>>,
         id: Path<Uuid>,
         body: Json<NewSpreadActivity>,
     ) -> ApiResult<Created<SpreadActivity>> {

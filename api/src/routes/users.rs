@@ -14,6 +14,7 @@ use super::text::Text;
 use super::{ApiResult, ApiTags, Created, VersionOnly, Versioned, check_version, etag, expected_version, page_request};
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::idempotency::idempotent;
 use crate::persistence::entities::users as rows;
 use crate::persistence::users::{self as repo, NewUser, UserChange};
 use crate::persistence::{begin_write, events, sessions};
@@ -227,8 +228,21 @@ impl UsersApi {
     }
 
     /// Create a user with any roles (facilitators).
-    #[oai(path = "/", method = "post", operation_id = "create_user")]
-    async fn create_user(&self, caller: Caller, body: Json<NewAccount>) -> ApiResult<Created<User>> {
+    #[oai(path = "/", method = "post", operation_id = "create_user", transform = "idempotent")]
+    async fn create_user(
+        &self,
+        caller: Caller,
+        /// Makes a retry safe: a repeat with the same key and body answers the first
+        /// response again (with `Idempotent-Replayed: true`) and creates nothing twice; the
+        /// same key with another body answers 422, and while the first request runs, 409.
+        /// A UUID, say; kept 24 hours by default.
+        #[oai(
+            name = "Idempotency-Key",
+            validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$")
+        )]
+        _idempotency_key: Header<Option<String>>,
+        body: Json<NewAccount>,
+    ) -> ApiResult<Created<User>> {
         rules::authorize_manage(caller.actor())?;
         if body.0.roles.is_empty() {
             return Err(ApiError::invalid("roles", "a user holds at least one role"));

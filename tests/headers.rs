@@ -1,0 +1,284 @@
+//! Security headers on every answer, and CORS: none by default, the configured origins
+//! otherwise.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use poem::http::Method;
+use sha2::{Digest, Sha256};
+use sluss_api::config::AllowedOrigins;
+use sluss_api::state::{AuthSettings, HttpSettings};
+
+use crate::helpers::*;
+
+const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const ALLOWED: &str = "https://ideas.malmo.example";
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers() {
+    let app = spawn_app().await;
+    let facilitator = app.facilitator().await;
+    let answers = [
+        ("list", app.get("/challenges", None).await.expect(200)),
+        (
+            "signed-in read",
+            app.get("/me", Some(&facilitator.token)).await.expect(200),
+        ),
+        ("401", app.get("/me", None).await.expect_problem(401)),
+        ("404", app.get("/nowhere", None).await.expect_problem(404)),
+        ("400", app.get("/challenges/not-a-uuid", None).await.expect_problem(400)),
+        ("docs", app.get("/docs", None).await.expect(200)),
+        ("spec", app.get("/api/v1/openapi.json", None).await.expect(200)),
+        ("healthz", app.get("/healthz", None).await.expect(200)),
+        ("metrics", app.get("/metrics", None).await.expect(200)),
+    ];
+    for (what, reply) in answers {
+        for (name, value) in [
+            ("x-content-type-options", "nosniff"),
+            ("x-frame-options", "DENY"),
+            ("referrer-policy", "no-referrer"),
+            ("cross-origin-resource-policy", "same-origin"),
+            ("cross-origin-opener-policy", "same-origin"),
+        ] {
+            assert_eq!(reply.header(name), Some(value), "{name} on the {what} answer");
+        }
+        let csp = reply.header("content-security-policy").unwrap_or_default();
+        assert!(
+            csp.contains("frame-ancestors 'none'"),
+            "CSP of the {what} answer: {csp}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn api_answers_forbid_all_content() {
+    let app = spawn_app().await;
+    for reply in [
+        app.get("/challenges", None).await,
+        app.get("/nowhere", None).await,
+        app.get("/healthz", None).await,
+    ] {
+        assert_eq!(reply.header("content-security-policy"), Some(API_CSP));
+    }
+}
+
+/// The text of each `<tag>` element of `html`, as a browser reads it: in document order,
+/// up to its first closing tag, whatever a script or style says inside.
+fn elements<'a>(html: &'a str, tag: &str) -> Vec<&'a str> {
+    let mut found = Vec::new();
+    let mut rest = html;
+    while let Some((start, name)) = ["script", "style"]
+        .into_iter()
+        .filter_map(|name| rest.find(&format!("<{name}")).map(|at| (at, name)))
+        .min()
+    {
+        let (attributes, after) = rest[start..].split_once('>').expect("a tag ends");
+        assert!(
+            !attributes.contains("src="),
+            "the docs page loads a {name}: {attributes}"
+        );
+        let (text, tail) = after
+            .split_once(format!("</{name}>").as_str())
+            .expect("an element ends");
+        if name == tag {
+            found.push(text);
+        }
+        rest = tail;
+    }
+    found
+}
+
+/// The sorted `'sha256-…'` sources of the elements, as a browser hashes them.
+fn hashes(texts: &[&str]) -> Vec<String> {
+    let mut hashes: Vec<String> = texts
+        .iter()
+        .map(|text| format!("'sha256-{}'", STANDARD.encode(Sha256::digest(text.as_bytes()))))
+        .collect();
+    hashes.sort();
+    hashes
+}
+
+#[tokio::test]
+async fn the_docs_policy_admits_exactly_the_inline_scripts_and_styles_of_the_page() {
+    // Arrange
+    let app = spawn_app().await;
+    let docs = app.get("/docs", None).await.expect(200);
+    let csp = docs.header("content-security-policy").unwrap_or_default().to_owned();
+    let directive = |name: &str| {
+        let mut sources: Vec<String> = csp
+            .split(';')
+            .map(str::trim)
+            .find_map(|d| d.strip_prefix(name))
+            .unwrap_or_else(|| panic!("no {name} in {csp}"))
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect();
+        sources.sort();
+        sources
+    };
+
+    // Act
+    let scripts = elements(&docs.text, "script");
+    let styles = elements(&docs.text, "style");
+
+    // Assert: each inline element by its hash and nothing else; nothing fetched elsewhere
+    assert!(!scripts.is_empty() && !styles.is_empty());
+    assert_eq!(directive("script-src "), hashes(&scripts), "script-src of {csp}");
+    assert_eq!(directive("style-src "), hashes(&styles), "style-src of {csp}");
+    assert!(csp.starts_with("default-src 'none'"), "{csp}");
+    assert_eq!(directive("connect-src "), vec!["'self'"]);
+    assert_eq!(directive("frame-ancestors "), vec!["'none'"]);
+    assert!(!docs.text.contains("<link"), "the docs page loads a stylesheet");
+}
+
+#[tokio::test]
+async fn answers_to_signed_in_callers_are_never_stored() {
+    let app = spawn_app().await;
+    let innovator = app.innovator().await;
+    let read = app.get("/me", Some(&innovator.token)).await.expect(200);
+    let refused = app.get("/users", Some(&innovator.token)).await.expect_problem(403);
+    assert_eq!(read.header("cache-control"), Some("no-store"));
+    assert_eq!(refused.header("cache-control"), Some("no-store"));
+}
+
+/// A preflight from `origin` for a POST with the headers the API takes.
+async fn preflight(app: &TestApp, origin: &str) -> Reply {
+    app.call_with(
+        Method::OPTIONS,
+        "/arenas",
+        None,
+        None,
+        &[
+            ("origin", origin),
+            ("access-control-request-method", "POST"),
+            (
+                "access-control-request-headers",
+                "authorization, content-type, idempotency-key, if-match",
+            ),
+        ],
+    )
+    .await
+}
+
+async fn app_allowing(origins: AllowedOrigins) -> TestApp {
+    let http = HttpSettings {
+        cors_origins: origins,
+        ..HttpSettings::default()
+    };
+    spawn_app_configured(AuthSettings::default(), http).await
+}
+
+fn allowed() -> AllowedOrigins {
+    AllowedOrigins::List(vec![ALLOWED.to_owned()])
+}
+
+fn listed(reply: &Reply, header: &str) -> Vec<String> {
+    reply
+        .header(header)
+        .unwrap_or_default()
+        .split(',')
+        .map(|h| h.trim().to_ascii_lowercase())
+        .collect()
+}
+
+#[tokio::test]
+async fn by_default_no_origin_gets_cross_origin_access() {
+    let app = spawn_app().await;
+    let before = preflight(&app, ALLOWED).await;
+    let read = app
+        .call_with(Method::GET, "/challenges", None, None, &[("origin", ALLOWED)])
+        .await
+        .expect(200);
+    assert_eq!(before.header("access-control-allow-origin"), None);
+    assert_eq!(read.header("access-control-allow-origin"), None);
+    assert_eq!(read.header("access-control-expose-headers"), None);
+}
+
+#[tokio::test]
+async fn a_preflight_from_an_allowed_origin_is_granted_the_methods_and_headers_of_the_api() {
+    let app = app_allowing(allowed()).await;
+    let reply = preflight(&app, ALLOWED).await.expect(200);
+    assert_eq!(reply.header("access-control-allow-origin"), Some(ALLOWED));
+    let methods = listed(&reply, "access-control-allow-methods");
+    for method in ["get", "post", "put", "patch", "delete"] {
+        assert!(methods.contains(&method.to_owned()), "{method} in {methods:?}");
+    }
+    let headers = listed(&reply, "access-control-allow-headers");
+    for header in ["authorization", "content-type", "if-match", "idempotency-key"] {
+        assert!(headers.contains(&header.to_owned()), "{header} in {headers:?}");
+    }
+    assert_eq!(reply.header("access-control-allow-credentials"), None);
+    assert!(reply.header("access-control-max-age").is_some());
+}
+
+#[tokio::test]
+async fn an_allowed_origin_may_read_the_etag_retry_after_and_request_id() {
+    let app = app_allowing(allowed()).await;
+    let reply = app
+        .call_with(Method::GET, "/challenges", None, None, &[("origin", ALLOWED)])
+        .await
+        .expect(200);
+    assert_eq!(reply.header("access-control-allow-origin"), Some(ALLOWED));
+    let exposed = listed(&reply, "access-control-expose-headers");
+    for header in ["etag", "retry-after", "x-request-id", "idempotent-replayed"] {
+        assert!(exposed.contains(&header.to_owned()), "{header} in {exposed:?}");
+    }
+    assert_eq!(reply.header("vary"), Some("Origin"));
+}
+
+#[tokio::test]
+async fn another_origin_is_refused_without_cors_headers() {
+    let app = app_allowing(allowed()).await;
+    let refused = preflight(&app, "https://elsewhere.example").await.expect_problem(403);
+    let read = app
+        .call_with(
+            Method::GET,
+            "/challenges",
+            None,
+            None,
+            &[("origin", "https://elsewhere.example")],
+        )
+        .await
+        .expect_problem(403);
+    assert_eq!(refused.header("access-control-allow-origin"), None);
+    assert_eq!(read.header("access-control-allow-origin"), None);
+}
+
+#[tokio::test]
+async fn a_same_origin_write_is_not_refused_for_its_origin_header() {
+    // Browsers send Origin on same-origin writes, e.g. from the docs page
+    let app = app_allowing(allowed()).await;
+    let facilitator = app.facilitator().await;
+    let reply = app
+        .call_with(
+            Method::POST,
+            "/arenas",
+            Some(&facilitator.token),
+            Some(serde_json::json!({ "name": "Open call", "kind": "digital" })),
+            &[
+                ("origin", "https://sluss.malmo.example"),
+                ("host", "sluss.malmo.example"),
+            ],
+        )
+        .await;
+    reply.expect(201);
+}
+
+#[tokio::test]
+async fn a_star_grants_any_origin() {
+    let app = app_allowing(AllowedOrigins::Any).await;
+    let reply = preflight(&app, "https://anywhere.example").await.expect(200);
+    assert_eq!(
+        reply.header("access-control-allow-origin"),
+        Some("https://anywhere.example")
+    );
+}
+
+#[tokio::test]
+async fn an_error_to_an_allowed_origin_is_still_a_problem_document() {
+    let app = app_allowing(allowed()).await;
+    let reply = app
+        .call_with(Method::GET, "/nowhere", None, None, &[("origin", ALLOWED)])
+        .await
+        .expect_problem(404);
+    assert_eq!(reply.header("access-control-allow-origin"), Some(ALLOWED));
+}
