@@ -11,6 +11,7 @@ mod auth;
 mod challenges;
 mod demo;
 mod errors;
+mod extreme_scores;
 mod ideas;
 mod matrix;
 mod openapi;

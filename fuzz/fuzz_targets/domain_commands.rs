@@ -169,7 +169,12 @@ fn challenge_table(from: ChallengeState, command: &ChallengeCommand) -> Option<C
     }
 }
 
-fn challenge_expect(c: &Challenge, command: &ChallengeCommand, actor: Option<&Actor>, facts: &ChallengeFacts) -> Expect<ChallengeState> {
+fn challenge_expect(
+    c: &Challenge,
+    command: &ChallengeCommand,
+    actor: Option<&Actor>,
+    facts: &ChallengeFacts,
+) -> Expect<ChallengeState> {
     use ChallengeCommand as C;
     let insider = actor.is_some_and(|a| a.is_facilitator() || a.id == c.owner_id);
     if !c.state.is_public() && !insider {
@@ -204,9 +209,17 @@ fn challenge_expect(c: &Challenge, command: &ChallengeCommand, actor: Option<&Ac
         return Expect::InvalidTransition;
     };
     match command {
-        C::Submit if [&c.title, &c.summary, &c.description].iter().any(|t| t.trim().is_empty()) => Expect::Invalid,
+        C::Submit
+            if [&c.title, &c.summary, &c.description]
+                .iter()
+                .any(|t| t.trim().is_empty()) =>
+        {
+            Expect::Invalid
+        }
         C::Publish { .. } if facts.arena == Some(ArenaState::Closed) => Expect::GuardFailed,
-        C::Withdraw { reason } if c.state == ChallengeState::Published && trimmed_reason(reason.as_deref()).is_none() => {
+        C::Withdraw { reason }
+            if c.state == ChallengeState::Published && trimmed_reason(reason.as_deref()).is_none() =>
+        {
             Expect::Invalid
         }
         _ => Expect::Accept(to),
@@ -305,7 +318,11 @@ fn run_challenge(run: ChallengeRun) {
                     } else {
                         matches!(c.state, ChallengeState::Draft | ChallengeState::ChangesRequested)
                     };
-                    if editable { Expect::Accept(()) } else { Expect::InvalidTransition }
+                    if editable {
+                        Expect::Accept(())
+                    } else {
+                        Expect::InvalidTransition
+                    }
                 };
                 match result {
                     Ok(()) => {
@@ -384,11 +401,20 @@ fn is_idea_terminal(state: IdeaState) -> bool {
 
 fn idea_visible(idea: &Idea, actor: Option<&Actor>, assigned: bool) -> bool {
     actor.is_some_and(|a| {
-        a.is_facilitator() || a.id == idea.innovator_id || (a.id == idea.challenge_owner_id && idea.ever_submitted) || assigned
+        a.is_facilitator()
+            || a.id == idea.innovator_id
+            || (a.id == idea.challenge_owner_id && idea.ever_submitted)
+            || assigned
     })
 }
 
-fn idea_expect(idea: &Idea, command: &IdeaCommand, actor: Option<&Actor>, assigned: bool, facts: &IdeaFacts) -> Expect<IdeaState> {
+fn idea_expect(
+    idea: &Idea,
+    command: &IdeaCommand,
+    actor: Option<&Actor>,
+    assigned: bool,
+    facts: &IdeaFacts,
+) -> Expect<IdeaState> {
     use IdeaCommand as C;
     let Some(actor) = actor.filter(|_| idea_visible(idea, actor, assigned)) else {
         return Expect::NotVisible;
@@ -427,7 +453,11 @@ fn idea_expect(idea: &Idea, command: &IdeaCommand, actor: Option<&Actor>, assign
         return Expect::InvalidTransition;
     };
     match command {
-        C::Submit if [&idea.title, &idea.summary, &idea.description].iter().any(|t| t.trim().is_empty()) => {
+        C::Submit
+            if [&idea.title, &idea.summary, &idea.description]
+                .iter()
+                .any(|t| t.trim().is_empty()) =>
+        {
             Expect::Invalid
         }
         C::Submit if facts.challenge_state != ChallengeState::Published => Expect::GuardFailed,
@@ -442,7 +472,13 @@ fn check_idea_event(command: &IdeaCommand, event: &IdeaEvent) {
         (IdeaCommand::StartAssessment { rubric_id }, IdeaEvent::AssessmentStarted { rubric_id: kept }) => {
             assert_eq!(rubric_id, kept);
         }
-        (IdeaCommand::Decide { outcome, feedback }, IdeaEvent::Decided { outcome: o, feedback: f }) => {
+        (
+            IdeaCommand::Decide { outcome, feedback },
+            IdeaEvent::Decided {
+                outcome: o,
+                feedback: f,
+            },
+        ) => {
             assert_eq!((outcome, feedback.trim()), (o, f.as_str()));
         }
         (IdeaCommand::StartTesting { site, host, .. }, IdeaEvent::TestingStarted { site: s, host: h, .. }) => {
@@ -482,7 +518,11 @@ fn run_idea(run: IdeaRun) {
                 let facts = IdeaFacts {
                     scorecards_submitted: facts.scorecards_submitted,
                     scorecards_required: facts.scorecards_required,
-                    missing_references: if facts.rubric_missing { vec!["rubric_id"] } else { Vec::new() },
+                    missing_references: if facts.rubric_missing {
+                        vec!["rubric_id"]
+                    } else {
+                        Vec::new()
+                    },
                     ..IdeaFacts::at(facts.now, facts.challenge_state, facts.ideas_close_at)
                 };
                 let expected = idea_expect(&idea, &command, actor.as_ref(), assigned_assessor, &facts);

@@ -69,7 +69,10 @@ fn check_email(value: &str) {
 fn check_sdgs(values: &[i64]) {
     let mut checks = Checks::new();
     let goals = checks.sdgs("sdgs", values);
-    assert!(goals.windows(2).all(|w| w[0] < w[1]), "not sorted and unique: {goals:?}");
+    assert!(
+        goals.windows(2).all(|w| w[0] < w[1]),
+        "not sorted and unique: {goals:?}"
+    );
     assert!(goals.iter().all(|g| (1..=17).contains(g)));
     let bad = values.iter().filter(|v| !(1..=17).contains(*v)).count();
     for v in values.iter().filter(|v| (1..=17).contains(*v)) {
@@ -257,11 +260,18 @@ fn check_assessment(input: AssessmentInput) {
         let (min, max) = (stats.min as f64, stats.max as f64);
         assert!(within(stats.mean, min, max), "mean {} outside {min}..{max}", stats.mean);
         // A population standard deviation never exceeds half the range.
-        assert!(within(stats.std_dev, 0.0, (max - min) / 2.0), "std dev {}", stats.std_dev);
+        assert!(
+            within(stats.std_dev, 0.0, (max - min) / 2.0),
+            "std dev {}",
+            stats.std_dev
+        );
     }
     assert_eq!(
         summary.disagreement,
-        summary.criteria.iter().any(|c| c.std_dev > assessment::DISAGREEMENT_STD_DEV)
+        summary
+            .criteria
+            .iter()
+            .any(|c| c.std_dev > assessment::DISAGREEMENT_STD_DEV)
     );
 }
 

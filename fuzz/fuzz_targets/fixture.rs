@@ -155,7 +155,14 @@ impl Fixture {
         match choice % 10 {
             7 => Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0001).to_string(),
             8 => "not-a-uuid".into(),
-            9 => self.id(if kind == Kind::Idea { Kind::Challenge } else { Kind::Idea }, 0),
+            9 => self.id(
+                if kind == Kind::Idea {
+                    Kind::Challenge
+                } else {
+                    Kind::Idea
+                },
+                0,
+            ),
             n => self.id(kind, usize::from(n)),
         }
     }
@@ -208,7 +215,10 @@ impl Fixture {
 
     async fn create(&self, path: &str, caller: usize, body: Value) -> String {
         let created = self.send(Method::POST, path, caller, body, StatusCode::CREATED).await;
-        created["id"].as_str().unwrap_or_else(|| panic!("no id from {path}: {created}")).to_owned()
+        created["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no id from {path}: {created}"))
+            .to_owned()
     }
 
     async fn command(&self, path: &str, caller: usize, body: Value) {
@@ -221,7 +231,8 @@ impl Fixture {
         const OWNER: usize = 1;
         const INNOVATOR: usize = 2;
         const ASSESSOR: usize = 3;
-        let arena = json!({ "name": "Sege Park housing competition", "kind": "hybrid", "description": "Builders and teams" });
+        let arena =
+            json!({ "name": "Sege Park housing competition", "kind": "hybrid", "description": "Builders and teams" });
         let planned = self.create("/arenas", FAC, arena.clone()).await;
         let open = self.create("/arenas", FAC, arena).await;
         self.command(&format!("/arenas/{open}/open"), FAC, json!({})).await;
@@ -238,12 +249,22 @@ impl Fixture {
             challenges.push(self.create("/challenges", OWNER, challenge.clone()).await);
         }
         let [draft, submitted, published] = [0, 1, 2].map(|i| challenges[i].clone());
-        self.command(&format!("/challenges/{submitted}/submit"), OWNER, json!({})).await;
-        self.command(&format!("/challenges/{published}/submit"), OWNER, json!({})).await;
-        self.command(&format!("/challenges/{published}/publish"), FAC, json!({ "arena_id": open }))
+        self.command(&format!("/challenges/{submitted}/submit"), OWNER, json!({}))
             .await;
+        self.command(&format!("/challenges/{published}/submit"), OWNER, json!({}))
+            .await;
+        self.command(
+            &format!("/challenges/{published}/publish"),
+            FAC,
+            json!({ "arena_id": open }),
+        )
+        .await;
         let question = self
-            .create(&format!("/challenges/{published}/questions"), INNOVATOR, json!({ "text": "Which bins?" }))
+            .create(
+                &format!("/challenges/{published}/questions"),
+                INNOVATOR,
+                json!({ "text": "Which bins?" }),
+            )
             .await;
 
         let rubric = self
@@ -277,7 +298,10 @@ impl Fixture {
         });
         let mut ideas = Vec::new();
         for _ in 0..5 {
-            ideas.push(self.create(&format!("/challenges/{published}/ideas"), INNOVATOR, idea.clone()).await);
+            ideas.push(
+                self.create(&format!("/challenges/{published}/ideas"), INNOVATOR, idea.clone())
+                    .await,
+            );
         }
         for id in &ideas[1..] {
             self.command(&format!("/ideas/{id}/submit"), INNOVATOR, json!({})).await;
@@ -285,17 +309,31 @@ impl Fixture {
         let assessor_id = self.user_ids[ASSESSOR].to_string();
         let mut assignments = Vec::new();
         for id in &ideas[2..] {
-            self.command(&format!("/ideas/{id}/start-assessment"), FAC, json!({ "rubric_id": rubric }))
-                .await;
+            self.command(
+                &format!("/ideas/{id}/start-assessment"),
+                FAC,
+                json!({ "rubric_id": rubric }),
+            )
+            .await;
             let assignment = self
-                .create(&format!("/ideas/{id}/assignments"), FAC, json!({ "assessor_id": assessor_id }))
+                .create(
+                    &format!("/ideas/{id}/assignments"),
+                    FAC,
+                    json!({ "assessor_id": assessor_id }),
+                )
                 .await;
             assignments.push(assignment);
         }
         for id in &ideas[3..] {
             let card = json!({ "scores": { "need_fit": 4, "novelty": 7 }, "comment": "A real need." });
-            self.send(Method::PUT, &format!("/ideas/{id}/scorecard"), ASSESSOR, card, StatusCode::OK)
-                .await;
+            self.send(
+                Method::PUT,
+                &format!("/ideas/{id}/scorecard"),
+                ASSESSOR,
+                card,
+                StatusCode::OK,
+            )
+            .await;
             self.command(
                 &format!("/ideas/{id}/decide"),
                 FAC,
@@ -327,7 +365,11 @@ impl Fixture {
         )
         .await;
 
-        let users = vec![self.user_ids[4].to_string(), self.user_ids[FAC].to_string(), assessor_id.clone()];
+        let users = vec![
+            self.user_ids[4].to_string(),
+            self.user_ids[FAC].to_string(),
+            assessor_id.clone(),
+        ];
         HashMap::from([
             (Kind::Arena, vec![open, planned]),
             (Kind::Assessor, vec![assessor_id]),

@@ -227,7 +227,11 @@ fn request_of(fixture: &Fixture, data: &[u8]) -> Option<(Method, String, Request
             path = path.replace(&segment, &fixture.path_id(kind, id_choice));
         }
     }
-    let uri_text = if query.is_empty() { path.clone() } else { format!("{path}?{query}") };
+    let uri_text = if query.is_empty() {
+        path.clone()
+    } else {
+        format!("{path}?{query}")
+    };
     let uri = Uri::try_from(uri_text).ok()?;
 
     let mut builder = Request::builder().method(method.clone()).uri(uri);
@@ -274,10 +278,7 @@ fn exercise(fixture: &Fixture, data: &[u8]) -> bool {
             .map(str::to_owned);
         let bytes = response.into_body().into_vec().await.unwrap_or_default();
         let text = String::from_utf8_lossy(&bytes);
-        assert!(
-            !status.is_server_error(),
-            "{method} {path} answered {status}: {text}"
-        );
+        assert!(!status.is_server_error(), "{method} {path} answered {status}: {text}");
         if status.is_client_error() {
             assert_eq!(
                 content_type.as_deref(),
@@ -288,9 +289,15 @@ fn exercise(fixture: &Fixture, data: &[u8]) -> bool {
                 .unwrap_or_else(|e| panic!("{method} {path}: problem is not JSON ({e}): {text}"));
             assert_eq!(problem["status"], status.as_u16(), "{method} {path}: {text}");
             for field in ["type", "title", "detail"] {
-                assert!(problem[field].is_string(), "{method} {path}: problem without {field}: {text}");
+                assert!(
+                    problem[field].is_string(),
+                    "{method} {path}: problem without {field}: {text}"
+                );
             }
-        } else if content_type.as_deref().is_some_and(|t| t.starts_with("application/json")) {
+        } else if content_type
+            .as_deref()
+            .is_some_and(|t| t.starts_with("application/json"))
+        {
             if let Err(e) = serde_json::from_slice::<Value>(&bytes) {
                 panic!("{method} {path} answered {status} with broken JSON ({e}): {text}");
             }

@@ -173,7 +173,10 @@ fn scores_at_the_ends_of_an_i64_scale_summarise_without_overflow() {
     assert_eq!((stats.min, stats.max), (i64::MIN, i64::MAX));
     assert!(close(stats.mean / i64::MAX as f64, 1.0 / 3.0));
     let score = summary.weighted_score.unwrap();
-    assert!(score.is_finite() && close(score / i64::MAX as f64, 1.0 / 3.0), "{score}");
+    assert!(
+        score.is_finite() && close(score / i64::MAX as f64, 1.0 / 3.0),
+        "{score}"
+    );
     assert!(stats.std_dev.is_finite());
 }
 
