@@ -297,6 +297,17 @@ fn weight_scale(rubric: &Rubric) -> f64 {
     2f64.powi(-exponent)
 }
 
+/// The population standard deviation of integer scores, computed on their offsets from
+/// the lowest one (exact in `i128`): far from zero `f64` cannot tell neighbouring integers
+/// apart, and subtracting rounded scores from a rounded mean invents a spread of hundreds.
+fn std_dev(values: &[i64]) -> f64 {
+    let lowest = i128::from(values.iter().copied().min().unwrap_or_default());
+    let offsets: Vec<f64> = values.iter().map(|v| (i128::from(*v) - lowest) as f64).collect();
+    let n = offsets.len() as f64;
+    let mean_offset = offsets.iter().sum::<f64>() / n;
+    (offsets.iter().map(|d| (d - mean_offset).powi(2)).sum::<f64>() / n).sqrt()
+}
+
 /// The mean of integer scores, summed in `i128` so scores at the ends of an `i64` scale
 /// cannot overflow.
 fn mean(values: &[i64]) -> f64 {
@@ -322,13 +333,13 @@ pub fn summarise(rubric: &Rubric, scorecards: &[Vec<i64>]) -> Summary {
         .map(|(i, criterion)| {
             let values: Vec<i64> = scorecards.iter().filter_map(|s| s.get(i).copied()).collect();
             let mean = mean(&values);
-            let variance = values.iter().map(|v| (*v as f64 - mean).powi(2)).sum::<f64>() / values.len() as f64;
+            let std_dev = std_dev(&values);
             CriterionSummary {
                 key: criterion.key.clone(),
                 mean,
                 min: values.iter().copied().min().unwrap_or_default(),
                 max: values.iter().copied().max().unwrap_or_default(),
-                std_dev: variance.sqrt(),
+                std_dev,
             }
         })
         .collect();

@@ -181,6 +181,17 @@ fn scores_at_the_ends_of_an_i64_scale_summarise_without_overflow() {
 }
 
 #[test]
+fn the_spread_of_large_scores_is_that_of_their_differences() {
+    // Near 5.9e18 neighbouring f64 values are 1,024 apart.
+    let base = 5_859_553_999_884_210_513;
+    let rubric = rubric_of(&[1.0], base, base + 10);
+    let summary = summarise(&rubric, &[vec![base], vec![base + 1], vec![base + 2]]);
+    let stats = &summary.criteria[0];
+    assert!(close(stats.std_dev, (2.0f64 / 3.0).sqrt()), "{}", stats.std_dev);
+    assert!(!summary.disagreement);
+}
+
+#[test]
 fn weights_near_f64_max_give_a_finite_weighted_score() {
     let rubric = rubric_of(&[f64::MAX, f64::MAX, f64::MAX / 2.0], 1, 5);
     assert!(check_rubric(&rubric).is_ok());
