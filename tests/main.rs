@@ -12,6 +12,7 @@ mod auth;
 mod challenges;
 mod demo;
 mod errors;
+mod extreme_scores;
 mod headers;
 mod ideas;
 mod idempotency;

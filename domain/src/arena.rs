@@ -10,6 +10,7 @@ use crate::validate::Checks;
 /// Where an arena is in its lifecycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum ArenaState {
     /// Being prepared.
     Planned,
@@ -40,6 +41,7 @@ impl ArenaState {
 
 /// A change of state of an arena.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum ArenaCommand {
     /// Start showing challenges.
     Open,

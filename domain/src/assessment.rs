@@ -17,6 +17,7 @@ pub const CRITERIA_MAX: usize = 30;
 
 /// One criterion of a rubric.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Criterion {
     /// Stable key used in scorecards (`need_fit`).
     pub key: String,
@@ -34,6 +35,7 @@ pub struct Criterion {
 
 /// A scoring rubric.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Rubric {
     /// Name.
     pub name: String,
@@ -146,6 +148,7 @@ pub fn same_organisation(a: Option<&str>, b: Option<&str>) -> bool {
 /// Where an assignment is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum AssignmentState {
     /// Waiting for a scorecard.
     Assigned,
@@ -270,14 +273,45 @@ pub const DISAGREEMENT_STD_DEV: f64 = 1.0;
 
 /// The weighted average of one scorecard (scores in criterion order).
 pub fn weighted_average(rubric: &Rubric, scores: &[i64]) -> f64 {
-    let total_weight: f64 = rubric.criteria.iter().map(|c| c.weight).sum();
+    let scale = weight_scale(rubric);
+    let total_weight: f64 = rubric.criteria.iter().map(|c| c.weight * scale).sum();
     let weighted: f64 = rubric
         .criteria
         .iter()
         .zip(scores)
-        .map(|(c, s)| c.weight * *s as f64)
+        .map(|(c, s)| c.weight * scale * *s as f64)
         .sum();
     weighted / total_weight
+}
+
+/// A power of two that brings the largest weight near 1. Any finite positive weight is
+/// valid, and unscaled weights near `f64::MAX` sum (or multiply with a score) to infinity;
+/// scaling by a power of two is exact, so ordinary weights give the very same result.
+fn weight_scale(rubric: &Rubric) -> f64 {
+    let largest = rubric.criteria.iter().map(|c| c.weight).fold(0.0, f64::max);
+    if !(largest.is_finite() && largest > 0.0) {
+        return 1.0;
+    }
+    // Clamped so the factor itself stays finite for subnormal weights.
+    let exponent = largest.log2().floor().clamp(-1000.0, 1023.0) as i32;
+    2f64.powi(-exponent)
+}
+
+/// The population standard deviation of integer scores, computed on their offsets from
+/// the lowest one (exact in `i128`): far from zero `f64` cannot tell neighbouring integers
+/// apart, and subtracting rounded scores from a rounded mean invents a spread of hundreds.
+fn std_dev(values: &[i64]) -> f64 {
+    let lowest = i128::from(values.iter().copied().min().unwrap_or_default());
+    let offsets: Vec<f64> = values.iter().map(|v| (i128::from(*v) - lowest) as f64).collect();
+    let n = offsets.len() as f64;
+    let mean_offset = offsets.iter().sum::<f64>() / n;
+    (offsets.iter().map(|d| (d - mean_offset).powi(2)).sum::<f64>() / n).sqrt()
+}
+
+/// The mean of integer scores, summed in `i128` so scores at the ends of an `i64` scale
+/// cannot overflow.
+fn mean(values: &[i64]) -> f64 {
+    values.iter().map(|v| i128::from(*v)).sum::<i128>() as f64 / values.len() as f64
 }
 
 /// Summarises scorecards (each a list of scores in criterion order). Unrounded.
@@ -298,14 +332,14 @@ pub fn summarise(rubric: &Rubric, scorecards: &[Vec<i64>]) -> Summary {
         .enumerate()
         .map(|(i, criterion)| {
             let values: Vec<i64> = scorecards.iter().filter_map(|s| s.get(i).copied()).collect();
-            let mean = values.iter().sum::<i64>() as f64 / values.len() as f64;
-            let variance = values.iter().map(|v| (*v as f64 - mean).powi(2)).sum::<f64>() / values.len() as f64;
+            let mean = mean(&values);
+            let std_dev = std_dev(&values);
             CriterionSummary {
                 key: criterion.key.clone(),
                 mean,
                 min: values.iter().copied().min().unwrap_or_default(),
                 max: values.iter().copied().max().unwrap_or_default(),
-                std_dev: variance.sqrt(),
+                std_dev,
             }
         })
         .collect();

@@ -18,6 +18,7 @@ pub const REASON_MAX: usize = 5_000;
 /// Where a challenge is in its lifecycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum ChallengeState {
     /// Being written by its owner.
     Draft,
@@ -106,6 +107,7 @@ pub struct Challenge {
 
 /// A change of state asked for by an actor.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum ChallengeCommand {
     /// The owner sends the challenge for review.
     Submit,

@@ -23,6 +23,7 @@ pub const SHORT_MAX: usize = 200;
 /// Where an idea is in its lifecycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum IdeaState {
     /// Being written by its innovator.
     Draft,
@@ -99,6 +100,7 @@ impl IdeaState {
 /// The team's decision after assessment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum DecisionOutcome {
     /// Goes on to incubation or testing.
     Qualified,
@@ -126,6 +128,7 @@ impl DecisionOutcome {
 /// How a test ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum TestOutcome {
     /// The host adopts the solution.
     Adopted,
@@ -191,6 +194,7 @@ pub struct Idea {
 
 /// A change of state asked for by an actor.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum IdeaCommand {
     /// The innovator sends the idea to the challenge.
     Submit,

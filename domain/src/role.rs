@@ -7,6 +7,7 @@ use crate::ids::UserId;
 /// A role a user holds. A user may hold several.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum Role {
     /// Owns challenges: a residents' association, housing company, property owner, business or non-profit.
     NeedsOwner,

@@ -144,6 +144,76 @@ fn a_standard_deviation_of_exactly_one_is_not_a_disagreement() {
     assert!(!summary.disagreement);
 }
 
+/// A rubric of one criterion per weight, all on the scale `min..=max`.
+fn rubric_of(weights: &[f64], min: i64, max: i64) -> Rubric {
+    Rubric {
+        name: "Extremes".to_owned(),
+        min_scorecards: 1,
+        criteria: weights
+            .iter()
+            .enumerate()
+            .map(|(i, weight)| Criterion {
+                key: format!("c{i}"),
+                name: format!("C{i}"),
+                description: String::new(),
+                weight: *weight,
+                scale_min: min,
+                scale_max: max,
+            })
+            .collect(),
+    }
+}
+
+#[test]
+fn scores_at_the_ends_of_an_i64_scale_summarise_without_overflow() {
+    let rubric = rubric_of(&[1.0], i64::MIN, i64::MAX);
+    assert!(check_rubric(&rubric).is_ok());
+    let summary = summarise(&rubric, &[vec![i64::MAX], vec![i64::MAX], vec![i64::MIN]]);
+    let stats = &summary.criteria[0];
+    assert_eq!((stats.min, stats.max), (i64::MIN, i64::MAX));
+    assert!(close(stats.mean / i64::MAX as f64, 1.0 / 3.0));
+    let score = summary.weighted_score.unwrap();
+    assert!(
+        score.is_finite() && close(score / i64::MAX as f64, 1.0 / 3.0),
+        "{score}"
+    );
+    assert!(stats.std_dev.is_finite());
+}
+
+#[test]
+fn the_spread_of_large_scores_is_that_of_their_differences() {
+    // Near 5.9e18 neighbouring f64 values are 1,024 apart.
+    let base = 5_859_553_999_884_210_513;
+    let rubric = rubric_of(&[1.0], base, base + 10);
+    let summary = summarise(&rubric, &[vec![base], vec![base + 1], vec![base + 2]]);
+    let stats = &summary.criteria[0];
+    assert!(close(stats.std_dev, (2.0f64 / 3.0).sqrt()), "{}", stats.std_dev);
+    assert!(!summary.disagreement);
+}
+
+#[test]
+fn weights_near_f64_max_give_a_finite_weighted_score() {
+    let rubric = rubric_of(&[f64::MAX, f64::MAX, f64::MAX / 2.0], 1, 5);
+    assert!(check_rubric(&rubric).is_ok());
+    let average = weighted_average(&rubric, &[1, 5, 5]);
+    assert!(close(average, (1.0 + 5.0 + 2.5) / 2.5), "{average}");
+    let tiny = rubric_of(&[f64::MIN_POSITIVE / 4.0, f64::MIN_POSITIVE / 4.0], 1, 5);
+    assert!(close(weighted_average(&tiny, &[1, 5]), 3.0));
+}
+
+#[test]
+fn scaling_the_weights_changes_no_ordinary_score() {
+    let rubric = default_rubric();
+    let scores = [5, 4, 3, 4, 2, 5, 1];
+    let direct = scores
+        .iter()
+        .zip(&rubric.criteria)
+        .map(|(s, c)| c.weight * *s as f64)
+        .sum::<f64>()
+        / rubric.criteria.iter().map(|c| c.weight).sum::<f64>();
+    assert_eq!(weighted_average(&rubric, &scores).to_bits(), direct.to_bits());
+}
+
 #[test]
 fn no_scorecards_give_no_score() {
     let summary = summarise(&default_rubric(), &[]);
