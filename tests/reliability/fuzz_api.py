@@ -35,9 +35,9 @@ CHECKS = os.environ.get("ST_CHECKS") or ",".join([
     "missing_required_header",
     "unsupported_method",
 ])
-# Logging out or deactivating would end the run's own session half-way; both are covered
-# by the integration suite. Everything else is fuzzed for every role.
-EXCLUDED = ["logout", "deactivate_user", "erase_user"]
+# Logging out, deactivating or erasing would end a run's own session half-way, so the
+# role runs leave them out and a last run takes only them, with a session of its own.
+SESSION_ENDING = ["logout", "deactivate_user", "erase_user"]
 
 
 def schemathesis() -> str:
@@ -47,15 +47,22 @@ def schemathesis() -> str:
     return found
 
 
-def run_role(st: str, server: Server, role: str, token: str | None, report_dir: str) -> dict:
+def run_role(st: str, server: Server, role: str, token: str | None, report_dir: str,
+             operations: list[str] | None = None) -> dict:
+    """Runs schemathesis as one caller: over every operation but the session-ending ones,
+    or over `operations` only."""
     config = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schemathesis.toml")
     args = [st, "--config-file", config, "--no-color", "run", f"http://127.0.0.1:{server.port}/api/v1/openapi.json",
             "--checks", CHECKS, "--max-time", SECONDS, "--max-examples", EXAMPLES,
             "--seed", SEED, "--workers", "1", "--request-timeout", "30",
             "--suppress-health-check", "all",
             "--report", "junit", "--report-junit-path", os.path.join(report_dir, f"{role}.xml")]
-    for op in EXCLUDED:
-        args += ["--exclude-operation-id", op]
+    if operations:
+        for op in operations:
+            args += ["--include-operation-id", op]
+    else:
+        for op in SESSION_ENDING:
+            args += ["--exclude-operation-id", op]
     if token:
         args += ["--header", f"Authorization: Bearer {token}"]
     # Run inside the report directory: schemathesis keeps its replay cache in the working
@@ -89,6 +96,11 @@ def main() -> int:
         # The facilitator runs last and with its own fresh session: its commands change states
         # the other roles' runs rely on.
         results.append(run_role(st, server, "facilitator", login(client, ADMIN_EMAIL), report_dir))
+        # Last, the operations that end a session, as a facilitator with a session to lose
+        # and a needs-owner whose account may be deactivated or erased.
+        for role, token in (("facilitator-session-ending", login(client, ADMIN_EMAIL)),
+                            ("needs_owner-session-ending", create_user(client, facilitator, ["needs_owner"], "st-last")[1])):
+            results.append(run_role(st, server, role, token, report_dir, SESSION_ENDING))
     finally:
         server.stop()
     failed = [r for r in results if r["rc"] != 0]
