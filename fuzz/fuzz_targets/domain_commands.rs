@@ -111,15 +111,15 @@ fn kind_of<S>(refusal: &Refusal, from: &str, command: &str) -> Expect<S> {
     }
 }
 
-/// Trimmed, non-empty and at most `max` characters.
+/// Trimmed, non-empty, at most `max` characters and free of NUL.
 fn required(text: &str, max: usize) -> bool {
     let trimmed = text.trim();
-    !trimmed.is_empty() && trimmed.chars().count() <= max
+    !trimmed.is_empty() && trimmed.chars().count() <= max && !trimmed.contains('\0')
 }
 
-/// Absent, or trimmed at most `max` characters.
+/// Absent, or trimmed at most `max` characters and free of NUL.
 fn optional(text: Option<&str>, max: usize) -> bool {
-    text.is_none_or(|t| t.trim().chars().count() <= max)
+    text.is_none_or(|t| t.trim().chars().count() <= max && !t.contains('\0'))
 }
 
 /// A required text after trimming: the form events carry.
@@ -212,7 +212,7 @@ fn challenge_expect(
         C::Submit
             if [&c.title, &c.summary, &c.description]
                 .iter()
-                .any(|t| t.trim().is_empty()) =>
+                .any(|t| t.trim().is_empty() || t.contains('\0')) =>
         {
             Expect::Invalid
         }
@@ -456,7 +456,7 @@ fn idea_expect(
         C::Submit
             if [&idea.title, &idea.summary, &idea.description]
                 .iter()
-                .any(|t| t.trim().is_empty()) =>
+                .any(|t| t.trim().is_empty() || t.contains('\0')) =>
         {
             Expect::Invalid
         }

@@ -30,7 +30,8 @@ struct TextCase {
 fn check_text(case: &TextCase) {
     let max = usize::from(case.max);
     let trimmed = case.value.trim();
-    let too_long = trimmed.chars().count() > max;
+    // Over-long or holding a NUL (which PostgreSQL cannot store): refused either way.
+    let too_long = trimmed.chars().count() > max || trimmed.contains('\0');
     let mut checks = Checks::new();
     match case.kind % 3 {
         0 => {
@@ -191,11 +192,13 @@ fn check_assessment(input: AssessmentInput) {
     let valid = assessment::check_rubric(&rubric).is_ok();
     let expected_valid = !rubric.name.trim().is_empty()
         && rubric.name.trim().chars().count() <= 200
+        && !rubric.name.contains('\0')
         && rubric.min_scorecards >= 1
         && (1..=assessment::CRITERIA_MAX).contains(&rubric.criteria.len())
         && rubric.criteria.iter().all(|c| {
             !c.name.trim().is_empty()
                 && c.name.trim().chars().count() <= 200
+                && !c.name.contains('\0')
                 && c.weight.is_finite()
                 && c.weight > 0.0
                 && c.scale_min < c.scale_max
@@ -224,7 +227,8 @@ fn check_assessment(input: AssessmentInput) {
                 .is_some_and(|s| (c.scale_min..=c.scale_max).contains(s))
         }) && scores.keys().all(|k| rubric.criteria.iter().any(|c| &c.key == k))
             && !comment.trim().is_empty()
-            && comment.trim().chars().count() <= assessment::COMMENT_MAX;
+            && comment.trim().chars().count() <= assessment::COMMENT_MAX
+            && !comment.contains('\0');
         match assessment::check_scorecard(&rubric, &scores, &comment) {
             Ok(ordered) => {
                 assert!(expected_ok, "accepted {scores:?}");
