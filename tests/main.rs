@@ -13,6 +13,7 @@ mod challenges;
 mod demo;
 mod errors;
 mod extreme_scores;
+mod funnel_read_model;
 mod headers;
 mod ideas;
 mod idempotency;

@@ -110,10 +110,17 @@ pub fn build_app(state: AppState) -> BoxEndpoint<'static> {
         .boxed()
 }
 
-/// Connects and applies every pending migration.
+/// Connects, applies every pending migration, and rebuilds read models a migration marked
+/// stale.
 pub async fn connect_and_migrate(database_url: &str) -> Result<DatabaseConnection, sea_orm::DbErr> {
     let db = crate::persistence::connect(database_url).await?;
     Migrator::up(&db, None).await?;
+    if crate::persistence::reports::rebuild_if_stale(&db)
+        .await
+        .map_err(|e| sea_orm::DbErr::Custom(format!("rebuilding the funnel read model: {e}")))?
+    {
+        tracing::info!("rebuilt the funnel read model from the event log");
+    }
     Ok(db)
 }
 

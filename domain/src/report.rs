@@ -86,7 +86,12 @@ pub struct Funnel {
     pub median_days: MedianDays,
 }
 
-const SECONDS_PER_DAY: f64 = 86_400.0;
+const MICROS_PER_DAY: f64 = 86_400_000_000.0;
+
+/// A duration in microseconds, as days.
+pub fn days_of_micros(micros: f64) -> f64 {
+    micros / MICROS_PER_DAY
+}
 
 /// The median of `values` (mean of the middle two for an even count).
 pub fn median(mut values: Vec<f64>) -> Option<f64> {
@@ -102,8 +107,16 @@ pub fn median(mut values: Vec<f64>) -> Option<f64> {
     })
 }
 
-fn days(from: DateTime<Utc>, to: DateTime<Utc>) -> f64 {
-    (to - from).num_milliseconds() as f64 / 1000.0 / SECONDS_PER_DAY
+/// `to - from` in microseconds, when both are known and `to` is no earlier.
+fn span(from: Option<DateTime<Utc>>, to: Option<DateTime<Utc>>) -> Option<i64> {
+    let (from, to) = (from?, to?);
+    (to >= from).then(|| (to - from).num_microseconds().unwrap_or(i64::MAX))
+}
+
+fn earliest(slot: &mut Option<DateTime<Utc>>, at: DateTime<Utc>) {
+    if slot.is_none_or(|seen| at < seen) {
+        *slot = Some(at);
+    }
 }
 
 /// What the funnel needs of one challenge: its state, and when it was created and first
@@ -118,14 +131,38 @@ pub struct ChallengeSteps {
     pub published_at: Option<DateTime<Utc>>,
 }
 
+impl ChallengeSteps {
+    /// A challenge just created.
+    pub fn new(state: ChallengeState, created_at: DateTime<Utc>) -> Self {
+        Self {
+            state,
+            created_at,
+            published_at: None,
+        }
+    }
+
+    /// Takes in one of its events: the state it led to, and the first `publish`.
+    pub fn apply(&mut self, command: &str, to_state: ChallengeState, at: DateTime<Utc>) {
+        self.state = to_state;
+        if command == "publish" {
+            earliest(&mut self.published_at, at);
+        }
+    }
+
+    /// Created → first published, in microseconds.
+    pub fn need_formulation(&self) -> Option<i64> {
+        span(Some(self.created_at), self.published_at)
+    }
+}
+
 /// What the funnel needs of one idea: its state, creation, and the first time of each step
 /// (from its events).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IdeaSteps {
-    /// Current state (`None` only in `Default`).
-    pub state: Option<IdeaState>,
+    /// Current state.
+    pub state: IdeaState,
     /// When it was created.
-    pub created_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
     /// The first `submit`.
     pub submitted_at: Option<DateTime<Utc>>,
     /// The first `start_assessment`.
@@ -144,190 +181,308 @@ pub struct IdeaSteps {
     pub adopted: bool,
 }
 
-/// Reached `from`, then `to` no earlier: counts for a conversion share.
-#[derive(Debug, Clone, Copy, Default)]
-struct Share {
-    reached: u64,
-    converted: u64,
+/// How long one idea took over each of its steps, in microseconds (`None` for a step it
+/// has not finished).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct IdeaDurations {
+    /// Created → first submitted.
+    pub matching: Option<i64>,
+    /// First start_assessment → first decide.
+    pub assessment: Option<i64>,
+    /// First start_incubation → first start_testing.
+    pub incubation: Option<i64>,
+    /// First start_testing → first complete.
+    pub testing: Option<i64>,
 }
 
-impl Share {
-    fn add(&mut self, from: Option<DateTime<Utc>>, to: Option<DateTime<Utc>>) {
-        if let Some(from) = from {
-            self.reached += 1;
-            if to.is_some_and(|to| to >= from) {
-                self.converted += 1;
-            }
-        }
-    }
-
-    fn value(self) -> Option<f64> {
-        (self.reached > 0).then(|| self.converted as f64 / self.reached as f64)
-    }
-}
-
-fn push_days(durations: &mut Vec<f64>, from: Option<DateTime<Utc>>, to: Option<DateTime<Utc>>) {
-    if let (Some(from), Some(to)) = (from, to)
-        && to >= from
-    {
-        durations.push(days(from, to));
-    }
-}
-
-/// Builds the funnel one item at a time, keeping only counts and durations, so a report
-/// over a million ideas can be streamed from the database.
-#[derive(Debug, Clone)]
-pub struct FunnelBuilder {
-    challenges: BTreeMap<&'static str, u64>,
-    ideas: BTreeMap<&'static str, u64>,
-    submitted_to_qualified: Share,
-    qualified_to_tested: Share,
-    tested_to_adopted: Share,
-    need_formulation: Vec<f64>,
-    matching: Vec<f64>,
-    assessment: Vec<f64>,
-    incubation: Vec<f64>,
-    testing: Vec<f64>,
-}
-
-impl Default for FunnelBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl FunnelBuilder {
-    /// An empty funnel: every state counted zero.
-    pub fn new() -> Self {
+impl IdeaSteps {
+    /// An idea just created.
+    pub fn new(state: IdeaState, created_at: DateTime<Utc>) -> Self {
         Self {
-            challenges: ChallengeState::ALL.iter().map(|s| (s.as_str(), 0)).collect(),
-            ideas: IdeaState::ALL.iter().map(|s| (s.as_str(), 0)).collect(),
-            submitted_to_qualified: Share::default(),
-            qualified_to_tested: Share::default(),
-            tested_to_adopted: Share::default(),
-            need_formulation: Vec::new(),
-            matching: Vec::new(),
-            assessment: Vec::new(),
-            incubation: Vec::new(),
-            testing: Vec::new(),
+            state,
+            created_at,
+            submitted_at: None,
+            assessment_started_at: None,
+            decided_at: None,
+            qualified_at: None,
+            incubation_started_at: None,
+            testing_started_at: None,
+            completed_at: None,
+            adopted: false,
         }
     }
 
-    /// Counts one challenge.
-    pub fn add_challenge(&mut self, challenge: &ChallengeSteps) {
-        *self.challenges.entry(challenge.state.as_str()).or_default() += 1;
-        push_days(
-            &mut self.need_formulation,
-            Some(challenge.created_at),
-            challenge.published_at,
-        );
+    /// Takes in one of its events: the state it led to, the first time of its step, and
+    /// for `complete` whether the outcome counts as adoption.
+    pub fn apply(&mut self, command: &str, to_state: IdeaState, at: DateTime<Utc>, outcome: Option<TestOutcome>) {
+        self.state = to_state;
+        let slot = match command {
+            "submit" => &mut self.submitted_at,
+            "start_assessment" => &mut self.assessment_started_at,
+            "decide" => {
+                if to_state == IdeaState::Qualified {
+                    earliest(&mut self.qualified_at, at);
+                }
+                &mut self.decided_at
+            }
+            "start_incubation" => &mut self.incubation_started_at,
+            "start_testing" => &mut self.testing_started_at,
+            "complete" => {
+                self.adopted |= outcome.is_some_and(TestOutcome::is_adoption);
+                &mut self.completed_at
+            }
+            _ => return,
+        };
+        earliest(slot, at);
     }
 
-    /// Counts one idea.
-    pub fn add_idea(&mut self, idea: &IdeaSteps) {
-        if let Some(state) = idea.state {
-            *self.ideas.entry(state.as_str()).or_default() += 1;
-        }
-        self.submitted_to_qualified.add(idea.submitted_at, idea.qualified_at);
-        self.qualified_to_tested.add(idea.qualified_at, idea.testing_started_at);
-        let adopted_at = idea.completed_at.filter(|_| idea.adopted);
-        self.tested_to_adopted.add(idea.testing_started_at, adopted_at);
-        push_days(&mut self.matching, idea.created_at, idea.submitted_at);
-        push_days(&mut self.assessment, idea.assessment_started_at, idea.decided_at);
-        push_days(
-            &mut self.incubation,
-            idea.incubation_started_at,
-            idea.testing_started_at,
-        );
-        push_days(&mut self.testing, idea.testing_started_at, idea.completed_at);
-    }
-
-    /// The report.
-    pub fn finish(self) -> Funnel {
-        Funnel {
-            challenges: self.challenges,
-            ideas: self.ideas,
-            conversion: Conversion {
-                submitted_to_qualified: self.submitted_to_qualified.value(),
-                qualified_to_tested: self.qualified_to_tested.value(),
-                tested_to_adopted: self.tested_to_adopted.value(),
-            },
-            median_days: MedianDays {
-                need_formulation: median(self.need_formulation),
-                matching: median(self.matching),
-                assessment: median(self.assessment),
-                incubation: median(self.incubation),
-                testing: median(self.testing),
-            },
+    /// The time it took over each finished step.
+    pub fn durations(&self) -> IdeaDurations {
+        IdeaDurations {
+            matching: span(Some(self.created_at), self.submitted_at),
+            assessment: span(self.assessment_started_at, self.decided_at),
+            incubation: span(self.incubation_started_at, self.testing_started_at),
+            testing: span(self.testing_started_at, self.completed_at),
         }
     }
 }
 
-fn earliest(slot: &mut Option<DateTime<Utc>>, at: DateTime<Utc>) {
-    if slot.is_none_or(|seen| at < seen) {
-        *slot = Some(at);
+/// The additive figures of the funnel: counts per state, the two sides of each conversion,
+/// and how many items finished each step. The tally of a set of items is the sum of the
+/// tallies of its items, so tallies can be kept per day and arena and summed for a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Tally {
+    /// Challenges per state, in the order of [`ChallengeState::ALL`].
+    pub challenges: [i64; ChallengeState::ALL.len()],
+    /// Ideas per state, in the order of [`IdeaState::ALL`].
+    pub ideas: [i64; IdeaState::ALL.len()],
+    /// Ideas submitted.
+    pub submitted: i64,
+    /// Ideas submitted, then qualified.
+    pub submitted_qualified: i64,
+    /// Ideas qualified.
+    pub qualified: i64,
+    /// Ideas qualified, then tested.
+    pub qualified_tested: i64,
+    /// Ideas tested.
+    pub tested: i64,
+    /// Ideas tested, then completed as adopted or scaled.
+    pub tested_adopted: i64,
+    /// Items that finished each step, in the order of [`Tally::STEPS`].
+    pub finished: [i64; 5],
+}
+
+/// Reached `from`, then `to` no earlier: (reached, converted) as 0 or 1.
+fn reached(from: Option<DateTime<Utc>>, to: Option<DateTime<Utc>>) -> (i64, i64) {
+    match from {
+        Some(from) => (1, i64::from(to.is_some_and(|to| to >= from))),
+        None => (0, 0),
+    }
+}
+
+impl Tally {
+    /// The steps whose durations the funnel reports.
+    pub const STEPS: [&'static str; 5] = ["need_formulation", "matching", "assessment", "incubation", "testing"];
+
+    /// The names of the figures, in the order of [`Tally::values`]: a stable name for
+    /// each, fit for a column.
+    pub fn names() -> Vec<String> {
+        let challenges = ChallengeState::ALL.iter().map(|s| format!("challenges_{}", s.as_str()));
+        let ideas = IdeaState::ALL.iter().map(|s| format!("ideas_{}", s.as_str()));
+        let shares = [
+            "submitted",
+            "submitted_qualified",
+            "qualified",
+            "qualified_tested",
+            "tested",
+            "tested_adopted",
+        ]
+        .map(str::to_owned);
+        let finished = Self::STEPS.map(|s| format!("finished_{s}"));
+        challenges.chain(ideas).chain(shares).chain(finished).collect()
+    }
+
+    /// The figures, in the order of [`Tally::names`].
+    pub fn values(&self) -> Vec<i64> {
+        let shares = [
+            self.submitted,
+            self.submitted_qualified,
+            self.qualified,
+            self.qualified_tested,
+            self.tested,
+            self.tested_adopted,
+        ];
+        [&self.challenges[..], &self.ideas, &shares, &self.finished].concat()
+    }
+
+    /// The tally whose [`Tally::values`] are `values`; `None` when the count is wrong.
+    pub fn from_values(values: &[i64]) -> Option<Self> {
+        if values.len() != Self::names().len() {
+            return None;
+        }
+        let (challenges, rest) = values.split_at(ChallengeState::ALL.len());
+        let (ideas, rest) = rest.split_at(IdeaState::ALL.len());
+        let (shares, finished) = rest.split_at(6);
+        Some(Self {
+            challenges: challenges.try_into().ok()?,
+            ideas: ideas.try_into().ok()?,
+            submitted: shares[0],
+            submitted_qualified: shares[1],
+            qualified: shares[2],
+            qualified_tested: shares[3],
+            tested: shares[4],
+            tested_adopted: shares[5],
+            finished: finished.try_into().ok()?,
+        })
+    }
+
+    /// The tally of one challenge.
+    pub fn of_challenge(challenge: &ChallengeSteps) -> Self {
+        let mut tally = Self::default();
+        tally.challenges[state_index(&ChallengeState::ALL, challenge.state)] = 1;
+        tally.finished[0] = i64::from(challenge.need_formulation().is_some());
+        tally
+    }
+
+    /// The tally of one idea.
+    pub fn of_idea(idea: &IdeaSteps) -> Self {
+        let mut tally = Self::default();
+        tally.ideas[state_index(&IdeaState::ALL, idea.state)] = 1;
+        (tally.submitted, tally.submitted_qualified) = reached(idea.submitted_at, idea.qualified_at);
+        (tally.qualified, tally.qualified_tested) = reached(idea.qualified_at, idea.testing_started_at);
+        let adopted_at = idea.completed_at.filter(|_| idea.adopted);
+        (tally.tested, tally.tested_adopted) = reached(idea.testing_started_at, adopted_at);
+        let d = idea.durations();
+        for (slot, duration) in tally.finished[1..]
+            .iter_mut()
+            .zip([d.matching, d.assessment, d.incubation, d.testing])
+        {
+            *slot = i64::from(duration.is_some());
+        }
+        tally
+    }
+
+    /// Whether every figure is zero.
+    pub fn is_zero(&self) -> bool {
+        self.values().iter().all(|v| *v == 0)
+    }
+
+    fn combine(&self, other: &Self, op: impl Fn(i64, i64) -> i64) -> Self {
+        let values: Vec<i64> = self
+            .values()
+            .iter()
+            .zip(other.values())
+            .map(|(a, b)| op(*a, b))
+            .collect();
+        Self::from_values(&values).unwrap_or_default()
+    }
+}
+
+fn state_index<S: PartialEq>(all: &[S], state: S) -> usize {
+    all.iter().position(|s| *s == state).unwrap_or_default()
+}
+
+impl std::ops::Add for Tally {
+    type Output = Self;
+    fn add(self, other: Self) -> Self {
+        self.combine(&other, i64::saturating_add)
+    }
+}
+
+impl std::ops::Sub for Tally {
+    type Output = Self;
+    fn sub(self, other: Self) -> Self {
+        self.combine(&other, i64::saturating_sub)
+    }
+}
+
+impl std::ops::AddAssign for Tally {
+    fn add_assign(&mut self, other: Self) {
+        *self = *self + other;
+    }
+}
+
+fn share(reached: i64, converted: i64) -> Option<f64> {
+    (reached > 0).then(|| converted as f64 / reached as f64)
+}
+
+impl Funnel {
+    /// The funnel of the items whose tally is `tally`, with the median days per step
+    /// computed beside it.
+    pub fn from_tally(tally: &Tally, median_days: MedianDays) -> Self {
+        Self {
+            challenges: ChallengeState::ALL
+                .iter()
+                .zip(tally.challenges)
+                .map(|(s, n)| (s.as_str(), n.max(0) as u64))
+                .collect(),
+            ideas: IdeaState::ALL
+                .iter()
+                .zip(tally.ideas)
+                .map(|(s, n)| (s.as_str(), n.max(0) as u64))
+                .collect(),
+            conversion: Conversion {
+                submitted_to_qualified: share(tally.submitted, tally.submitted_qualified),
+                qualified_to_tested: share(tally.qualified, tally.qualified_tested),
+                tested_to_adopted: share(tally.tested, tally.tested_adopted),
+            },
+            median_days,
+        }
     }
 }
 
 /// Computes the funnel of the selected challenges and ideas from their events. Events of
-/// subjects not selected are ignored.
+/// subjects not selected are ignored. This is the definition the stored read model is
+/// checked against.
 pub fn funnel(challenges: &[ChallengeFact], ideas: &[IdeaFact], events: &[EventFact]) -> Funnel {
     let mut challenge_steps: HashMap<Uuid, ChallengeSteps> = challenges
         .iter()
-        .map(|c| {
-            let steps = ChallengeSteps {
-                state: c.state,
-                created_at: c.created_at,
-                published_at: None,
-            };
-            (c.id, steps)
-        })
+        .map(|c| (c.id, ChallengeSteps::new(c.state, c.created_at)))
         .collect();
     let mut idea_steps: HashMap<Uuid, IdeaSteps> = ideas
         .iter()
-        .map(|i| {
-            let steps = IdeaSteps {
-                state: Some(i.state),
-                created_at: Some(i.created_at),
-                ..IdeaSteps::default()
-            };
-            (i.id, steps)
-        })
+        .map(|i| (i.id, IdeaSteps::new(i.state, i.created_at)))
         .collect();
     for event in events {
         if let Some(challenge) = challenge_steps.get_mut(&event.subject_id) {
-            if event.command == "publish" {
-                earliest(&mut challenge.published_at, event.at);
-            }
+            let state = challenge.state;
+            challenge.apply(&event.command, state, event.at);
         } else if let Some(idea) = idea_steps.get_mut(&event.subject_id) {
-            let slot = match event.command.as_str() {
-                "submit" => &mut idea.submitted_at,
-                "start_assessment" => &mut idea.assessment_started_at,
-                "decide" => {
-                    if event.to_state == IdeaState::Qualified.as_str() {
-                        earliest(&mut idea.qualified_at, event.at);
-                    }
-                    &mut idea.decided_at
-                }
-                "start_incubation" => &mut idea.incubation_started_at,
-                "start_testing" => &mut idea.testing_started_at,
-                "complete" => {
-                    idea.adopted |= event.outcome.is_some_and(TestOutcome::is_adoption);
-                    &mut idea.completed_at
-                }
-                _ => continue,
-            };
-            earliest(slot, event.at);
+            let to_state = IdeaState::parse(&event.to_state).unwrap_or(idea.state);
+            let state = idea.state;
+            idea.apply(&event.command, to_state, event.at, event.outcome);
+            // The selection's current state is what counts, not the event's.
+            idea.state = state;
         }
     }
-    let mut builder = FunnelBuilder::new();
+    let mut tally = Tally::default();
+    let mut durations: [Vec<f64>; 5] = Default::default();
     for challenge in challenge_steps.values() {
-        builder.add_challenge(challenge);
+        tally += Tally::of_challenge(challenge);
+        durations[0].extend(challenge.need_formulation().map(|d| d as f64));
     }
     for idea in idea_steps.values() {
-        builder.add_idea(idea);
+        tally += Tally::of_idea(idea);
+        let d = idea.durations();
+        for (list, duration) in durations[1..]
+            .iter_mut()
+            .zip([d.matching, d.assessment, d.incubation, d.testing])
+        {
+            list.extend(duration.map(|d| d as f64));
+        }
     }
-    builder.finish()
+    let [need_formulation, matching, assessment, incubation, testing] =
+        durations.map(|list| median(list).map(days_of_micros));
+    Funnel::from_tally(
+        &tally,
+        MedianDays {
+            need_formulation,
+            matching,
+            assessment,
+            incubation,
+            testing,
+        },
+    )
 }
 
 /// The CSV form of a report: a header line, then one `section,key,value` row per figure.

@@ -12,6 +12,7 @@ mod m20261125_000003_create_assessment;
 mod m20261125_000004_create_steps_and_obstacles;
 mod m20261125_000005_store_challenge_search_vector;
 mod m20261201_213700_create_idempotency_keys;
+mod m20261202_000007_create_funnel_read_model;
 
 pub use m20261125_000002_create_ideas_and_questions::PG_SEARCH_EXPRESSION;
 pub use m20261125_000005_store_challenge_search_vector::PG_SEARCH_COLUMN;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000004_create_steps_and_obstacles::Migration),
             Box::new(m20261125_000005_store_challenge_search_vector::Migration),
             Box::new(m20261201_213700_create_idempotency_keys::Migration),
+            Box::new(m20261202_000007_create_funnel_read_model::Migration),
         ]
     }
 }

@@ -441,3 +441,59 @@ pub mod obstacles {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// The funnel's read model of each challenge (times in microseconds since the epoch).
+pub mod funnel_challenges {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `funnel_challenges`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "funnel_challenges")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub challenge_id: Uuid,
+        pub arena_id: Uuid,
+        pub created_us: i64,
+        pub state: String,
+        pub published_us: Option<i64>,
+        pub need_formulation_us: Option<i64>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The funnel's read model of each idea (times in microseconds since the epoch).
+pub mod funnel_ideas {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `funnel_ideas`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "funnel_ideas")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub idea_id: Uuid,
+        pub arena_id: Uuid,
+        pub created_us: i64,
+        pub state: String,
+        pub submitted_us: Option<i64>,
+        pub assessment_started_us: Option<i64>,
+        pub decided_us: Option<i64>,
+        pub qualified_us: Option<i64>,
+        pub incubation_started_us: Option<i64>,
+        pub testing_started_us: Option<i64>,
+        pub completed_us: Option<i64>,
+        pub adopted: bool,
+        pub matching_us: Option<i64>,
+        pub assessment_us: Option<i64>,
+        pub incubation_us: Option<i64>,
+        pub testing_us: Option<i64>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

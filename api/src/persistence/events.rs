@@ -43,7 +43,7 @@ pub async fn append(db: &impl ConnectionTrait, event: NewEvent<'_>) -> Result<()
     }
     .insert(db)
     .await?;
-    Ok(())
+    super::reports::follow(db, &event).await
 }
 
 /// Every event of one subject, oldest first.

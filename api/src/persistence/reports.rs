@@ -1,15 +1,24 @@
-//! What the reports read: each selected challenge and idea with the first time of each
-//! step, aggregated from the event log by the database and streamed.
+//! The funnel's read model (ADR 0009). Each challenge and idea has a row with the first
+//! time of each of its steps, and `funnel_tallies` holds the report's additive figures per
+//! arena and day of creation. Both follow the event log inside the transaction that appends
+//! the event, so the report sums tallies and walks to the middle of a duration index instead
+//! of grouping the whole log. They can be rebuilt from the log at any time.
+
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use futures_util::StreamExt;
-use sea_orm::{DatabaseConnection, DbBackend, QueryResult, Statement, StreamTrait};
+use sea_orm::{
+    AccessMode, ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, IntoActiveModel,
+    IsolationLevel, QueryResult, Statement, TransactionTrait, Value,
+};
 use sluss_domain::challenge::ChallengeState;
-use sluss_domain::idea::IdeaState;
-use sluss_domain::report::{ChallengeSteps, Funnel, FunnelBuilder, IdeaSteps};
+use sluss_domain::idea::{IdeaState, TestOutcome};
+use sluss_domain::report::{ChallengeSteps, Funnel, IdeaSteps, MedianDays, Tally, days_of_micros};
 use uuid::Uuid;
 
-use super::{RepoError, stored};
+use super::entities::{challenges, funnel_challenges, funnel_ideas, ideas};
+use super::events::NewEvent;
+use super::{RepoError, begin_write, stored};
 
 /// Which items a report covers.
 #[derive(Debug, Clone, Default)]
@@ -22,60 +31,292 @@ pub struct Period {
     pub until: Option<DateTime<Utc>>,
 }
 
-/// Builds `WHERE` conditions with the backend's placeholders.
-struct Filters {
-    backend: DbBackend,
-    conditions: Vec<String>,
-    values: Vec<sea_orm::Value>,
+const DAY_US: i64 = 86_400_000_000;
+
+/// Tally rows per day and arena on PostgreSQL, where concurrent writers take row locks.
+const PG_SHARDS: u8 = 8;
+
+fn micros(at: DateTime<Utc>) -> i64 {
+    at.timestamp_micros()
 }
 
-impl Filters {
-    fn new(backend: DbBackend) -> Self {
+fn time(us: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_micros(us).unwrap_or_default()
+}
+
+fn times(us: Option<i64>) -> Option<DateTime<Utc>> {
+    us.map(time)
+}
+
+/// `sql` with its `?` placeholders numbered for PostgreSQL.
+fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
+    let sql = match backend {
+        DbBackend::Postgres => {
+            let mut numbered = String::with_capacity(sql.len() + 8);
+            let mut n = 0;
+            for c in sql.chars() {
+                if c == '?' {
+                    n += 1;
+                    numbered.push_str(&format!("${n}"));
+                } else {
+                    numbered.push(c);
+                }
+            }
+            numbered
+        }
+        _ => sql.to_owned(),
+    };
+    Statement::from_sql_and_values(backend, sql, values)
+}
+
+// --- rows and domain steps --------------------------------------------------------------
+
+fn challenge_steps(row: &funnel_challenges::Model) -> Result<ChallengeSteps, RepoError> {
+    Ok(ChallengeSteps {
+        state: stored(ChallengeState::parse(&row.state), "funnel_challenges.state", &row.state)?,
+        created_at: time(row.created_us),
+        published_at: times(row.published_us),
+    })
+}
+
+fn challenge_row(id: Uuid, arena_id: Uuid, steps: &ChallengeSteps) -> funnel_challenges::Model {
+    funnel_challenges::Model {
+        challenge_id: id,
+        arena_id,
+        created_us: micros(steps.created_at),
+        state: steps.state.as_str().to_owned(),
+        published_us: steps.published_at.map(micros),
+        need_formulation_us: steps.need_formulation(),
+    }
+}
+
+fn idea_steps(row: &funnel_ideas::Model) -> Result<IdeaSteps, RepoError> {
+    Ok(IdeaSteps {
+        state: stored(IdeaState::parse(&row.state), "funnel_ideas.state", &row.state)?,
+        created_at: time(row.created_us),
+        submitted_at: times(row.submitted_us),
+        assessment_started_at: times(row.assessment_started_us),
+        decided_at: times(row.decided_us),
+        qualified_at: times(row.qualified_us),
+        incubation_started_at: times(row.incubation_started_us),
+        testing_started_at: times(row.testing_started_us),
+        completed_at: times(row.completed_us),
+        adopted: row.adopted,
+    })
+}
+
+fn idea_row(id: Uuid, arena_id: Uuid, steps: &IdeaSteps) -> funnel_ideas::Model {
+    let durations = steps.durations();
+    funnel_ideas::Model {
+        idea_id: id,
+        arena_id,
+        created_us: micros(steps.created_at),
+        state: steps.state.as_str().to_owned(),
+        submitted_us: steps.submitted_at.map(micros),
+        assessment_started_us: steps.assessment_started_at.map(micros),
+        decided_us: steps.decided_at.map(micros),
+        qualified_us: steps.qualified_at.map(micros),
+        incubation_started_us: steps.incubation_started_at.map(micros),
+        testing_started_us: steps.testing_started_at.map(micros),
+        completed_us: steps.completed_at.map(micros),
+        adopted: steps.adopted,
+        matching_us: durations.matching,
+        assessment_us: durations.assessment,
+        incubation_us: durations.incubation,
+        testing_us: durations.testing,
+    }
+}
+
+// --- tallies ----------------------------------------------------------------------------
+
+/// The tally row an item counts in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct Key {
+    arena_id: Uuid,
+    day: i64,
+    shard: i16,
+}
+
+impl Key {
+    fn of(backend: DbBackend, item: Uuid, arena_id: Uuid, created_us: i64) -> Self {
+        let shard = match backend {
+            DbBackend::Postgres => i16::from(item.as_bytes()[15] % PG_SHARDS),
+            _ => 0,
+        };
         Self {
-            backend,
-            conditions: Vec::new(),
-            values: Vec::new(),
+            arena_id,
+            day: created_us.div_euclid(DAY_US),
+            shard,
         }
-    }
-
-    fn add(&mut self, condition: &str, value: impl Into<sea_orm::Value>) {
-        self.values.push(value.into());
-        let placeholder = match self.backend {
-            DbBackend::Postgres => format!("${}", self.values.len()),
-            _ => "?".to_owned(),
-        };
-        self.conditions.push(condition.replace('?', &placeholder));
-    }
-
-    fn for_period(backend: DbBackend, period: &Period, alias: &str, arena: &str) -> Self {
-        let mut filters = Self::new(backend);
-        if let Some(arena_id) = period.arena_id {
-            filters.add(arena, arena_id);
-        }
-        if let Some(since) = period.since {
-            filters.add(&format!("{alias}.created_at >= ?"), since);
-        }
-        if let Some(until) = period.until {
-            filters.add(&format!("{alias}.created_at < ?"), until);
-        }
-        filters
-    }
-
-    fn statement(self, select: &str, group_by: &str) -> Statement {
-        let where_clause = if self.conditions.is_empty() {
-            String::new()
-        } else {
-            format!(" WHERE {}", self.conditions.join(" AND "))
-        };
-        Statement::from_sql_and_values(self.backend, format!("{select}{where_clause} {group_by}"), self.values)
     }
 }
 
-const CHALLENGE_STEPS: &str = "SELECT c.id, c.state, c.created_at, MIN(e.at) AS published_at \
-     FROM challenges c LEFT JOIN events e \
-     ON e.subject_id = c.id AND e.subject_type = 'challenge' AND e.command = 'publish'";
+/// Adds `delta` to the tally row `key`, creating it when missing.
+async fn add_tally(db: &impl ConnectionTrait, key: Key, delta: &Tally) -> Result<(), RepoError> {
+    let changed: Vec<(String, i64)> = Tally::names()
+        .into_iter()
+        .zip(delta.values())
+        .filter(|(_, value)| *value != 0)
+        .collect();
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let columns: Vec<&str> = changed.iter().map(|(name, _)| name.as_str()).collect();
+    let sql = format!(
+        "INSERT INTO funnel_tallies (arena_id, day, shard, {}) VALUES (?, ?, ?, {}) \
+         ON CONFLICT (arena_id, day, shard) DO UPDATE SET {}",
+        columns.join(", "),
+        vec!["?"; columns.len()].join(", "),
+        columns
+            .iter()
+            .map(|c| format!("{c} = funnel_tallies.{c} + excluded.{c}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    let mut values: Vec<Value> = vec![key.arena_id.into(), key.day.into(), key.shard.into()];
+    values.extend(changed.iter().map(|(_, value)| Value::from(*value)));
+    db.execute_raw(statement(db.get_database_backend(), &sql, values))
+        .await?;
+    Ok(())
+}
 
-const IDEA_STEPS: &str = "SELECT i.id, i.state, i.created_at, \
+/// Moves an item's contribution from `before` in `old` to `after` in `new`, touching the
+/// rows in key order so two writers never wait for each other in a cycle.
+async fn move_tally(
+    db: &impl ConnectionTrait,
+    (old, before): (Key, Tally),
+    (new, after): (Key, Tally),
+) -> Result<(), RepoError> {
+    if old == new {
+        return add_tally(db, new, &(after - before)).await;
+    }
+    let mut changes = [(old, Tally::default() - before), (new, after)];
+    changes.sort_by_key(|(key, _)| *key);
+    for (key, delta) in &changes {
+        add_tally(db, *key, delta).await?;
+    }
+    Ok(())
+}
+
+// --- following the event log ------------------------------------------------------------
+
+/// Brings the read model up to date with one event just appended in the same transaction.
+pub async fn follow(db: &impl ConnectionTrait, event: &NewEvent<'_>) -> Result<(), RepoError> {
+    match event.subject_type {
+        "challenge" => follow_challenge(db, event).await,
+        "idea" => follow_idea(db, event).await,
+        _ => Ok(()),
+    }
+}
+
+/// The event's time as the read model keeps it (whole microseconds), so steps computed on
+/// write and steps read back agree exactly.
+fn event_time(event: &NewEvent<'_>) -> DateTime<Utc> {
+    time(micros(event.at))
+}
+
+fn stale(table: &str, id: Uuid) -> RepoError {
+    RepoError::Db(sea_orm::DbErr::Custom(format!(
+        "{table} has no row for {id}; the funnel read model needs a rebuild"
+    )))
+}
+
+async fn challenge(db: &impl ConnectionTrait, id: Uuid) -> Result<challenges::Model, RepoError> {
+    challenges::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| stale("challenges", id))
+}
+
+async fn follow_challenge(db: &impl ConnectionTrait, event: &NewEvent<'_>) -> Result<(), RepoError> {
+    let backend = db.get_database_backend();
+    let id = event.subject_id;
+    let to_state = stored(ChallengeState::parse(event.to_state), "events.to_state", event.to_state)?;
+    if event.command == "create" {
+        let row = challenge(db, id).await?;
+        let steps = ChallengeSteps::new(to_state, time(micros(row.created_at)));
+        let new = challenge_row(id, row.arena_id.unwrap_or_default(), &steps);
+        let key = Key::of(backend, id, new.arena_id, new.created_us);
+        new.into_active_model().reset_all().insert(db).await?;
+        return add_tally(db, key, &Tally::of_challenge(&steps)).await;
+    }
+    let old = funnel_challenges::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| stale("funnel_challenges", id))?;
+    let before = challenge_steps(&old)?;
+    let mut after = before.clone();
+    after.apply(event.command, to_state, event_time(event));
+    // Publishing places the challenge in its arena: the only time the arena changes.
+    let arena_id = if event.command == "publish" {
+        challenge(db, id).await?.arena_id.unwrap_or_default()
+    } else {
+        old.arena_id
+    };
+    let new = challenge_row(id, arena_id, &after);
+    if new == old {
+        return Ok(());
+    }
+    let (old_key, new_key) = (
+        Key::of(backend, id, old.arena_id, old.created_us),
+        Key::of(backend, id, new.arena_id, new.created_us),
+    );
+    new.into_active_model().reset_all().update(db).await?;
+    move_tally(
+        db,
+        (old_key, Tally::of_challenge(&before)),
+        (new_key, Tally::of_challenge(&after)),
+    )
+    .await
+}
+
+async fn follow_idea(db: &impl ConnectionTrait, event: &NewEvent<'_>) -> Result<(), RepoError> {
+    let backend = db.get_database_backend();
+    let id = event.subject_id;
+    let to_state = stored(IdeaState::parse(event.to_state), "events.to_state", event.to_state)?;
+    if event.command == "create" {
+        let idea = ideas::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .ok_or_else(|| stale("ideas", id))?;
+        let challenge = challenge(db, idea.challenge_id).await?;
+        let steps = IdeaSteps::new(to_state, time(micros(idea.created_at)));
+        let new = idea_row(id, challenge.arena_id.unwrap_or_default(), &steps);
+        let key = Key::of(backend, id, new.arena_id, new.created_us);
+        new.into_active_model().reset_all().insert(db).await?;
+        return add_tally(db, key, &Tally::of_idea(&steps)).await;
+    }
+    let old = funnel_ideas::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| stale("funnel_ideas", id))?;
+    let before = idea_steps(&old)?;
+    let mut after = before.clone();
+    let outcome = event
+        .payload
+        .get("outcome")
+        .and_then(|o| o.as_str())
+        .and_then(TestOutcome::parse);
+    after.apply(event.command, to_state, event_time(event), outcome);
+    let new = idea_row(id, old.arena_id, &after);
+    if new == old {
+        return Ok(());
+    }
+    let key = Key::of(backend, id, old.arena_id, old.created_us);
+    new.into_active_model().reset_all().update(db).await?;
+    add_tally(db, key, &(Tally::of_idea(&after) - Tally::of_idea(&before))).await
+}
+
+// --- rebuilding from the event log ------------------------------------------------------
+
+/// `{page}` is the subquery selecting one page of items.
+const CHALLENGE_STEPS: &str = "SELECT c.id, c.arena_id, c.state, c.created_at, MIN(e.at) AS published_at \
+     FROM ({page}) c LEFT JOIN events e \
+     ON e.subject_id = c.id AND e.subject_type = 'challenge' AND e.command = 'publish' \
+     GROUP BY c.id, c.arena_id, c.state, c.created_at";
+
+/// `{page}` is the subquery selecting one page of items.
+const IDEA_STEPS: &str = "SELECT i.id, c.arena_id, i.state, i.created_at, \
      MIN(CASE WHEN e.command = 'submit' THEN e.at END) AS submitted_at, \
      MIN(CASE WHEN e.command = 'start_assessment' THEN e.at END) AS assessment_started_at, \
      MIN(CASE WHEN e.command = 'decide' THEN e.at END) AS decided_at, \
@@ -85,56 +326,370 @@ const IDEA_STEPS: &str = "SELECT i.id, i.state, i.created_at, \
      MIN(CASE WHEN e.command = 'complete' THEN e.at END) AS completed_at, \
      CAST(MAX(CASE WHEN e.command = 'complete' AND (e.payload LIKE '%\"outcome\":\"adopted\"%' \
        OR e.payload LIKE '%\"outcome\":\"scaled\"%') THEN 1 ELSE 0 END) AS BIGINT) AS adopted \
-     FROM ideas i LEFT JOIN events e ON e.subject_id = i.id AND e.subject_type = 'idea' \
-     AND e.command IN ('submit', 'start_assessment', 'decide', 'start_incubation', 'start_testing', 'complete')";
+     FROM ({page}) i JOIN challenges c ON c.id = i.challenge_id \
+     LEFT JOIN events e ON e.subject_id = i.id AND e.subject_type = 'idea' \
+     AND e.command IN ('submit', 'start_assessment', 'decide', 'start_incubation', 'start_testing', 'complete') \
+     GROUP BY i.id, c.arena_id, i.state, i.created_at";
+
+/// Items read and written per round of a rebuild.
+const REBUILD_PAGE: u64 = 2_000;
 
 fn at(row: &QueryResult, column: &str) -> Result<Option<DateTime<Utc>>, RepoError> {
-    Ok(row.try_get::<Option<DateTime<Utc>>>("", column)?)
+    Ok(row
+        .try_get::<Option<DateTime<Utc>>>("", column)?
+        .map(|at| time(micros(at))))
 }
 
-/// The funnel of `period`, streamed from the database one challenge and one idea at a
-/// time: memory holds counts and durations, never the event log.
-pub async fn funnel(db: &DatabaseConnection, period: &Period) -> Result<Funnel, RepoError> {
+/// The steps of one page of items of `table` (the first ones in id order after `after`),
+/// in no particular order:
+/// `select` with the page as its subquery, so each page groups only its own events.
+async fn steps_page(
+    db: &impl ConnectionTrait,
+    select: &str,
+    (table, columns): (&str, &str),
+    after: Option<Uuid>,
+) -> Result<Vec<QueryResult>, RepoError> {
+    let (condition, values) = match after {
+        Some(id) => (" WHERE id > ?", vec![Value::from(id)]),
+        None => ("", Vec::new()),
+    };
+    let page = format!("SELECT {columns} FROM {table}{condition} ORDER BY id LIMIT {REBUILD_PAGE}");
+    let sql = select.replace("{page}", &page);
+    Ok(db
+        .query_all_raw(statement(db.get_database_backend(), &sql, values))
+        .await?)
+}
+
+/// Rebuilds the read model from the challenges, ideas and event log, in `db`'s transaction.
+pub async fn rebuild(db: &impl ConnectionTrait) -> Result<(), RepoError> {
     let backend = db.get_database_backend();
-    let mut builder = FunnelBuilder::new();
-
-    let challenges = Filters::for_period(backend, period, "c", "c.arena_id = ?")
-        .statement(CHALLENGE_STEPS, "GROUP BY c.id, c.state, c.created_at");
-    let mut rows = db.stream_raw(challenges).await?;
-    while let Some(row) = rows.next().await {
-        let row = row?;
-        let state: String = row.try_get("", "state")?;
-        builder.add_challenge(&ChallengeSteps {
-            state: stored(ChallengeState::parse(&state), "challenges.state", &state)?,
-            created_at: row.try_get("", "created_at")?,
-            published_at: at(&row, "published_at")?,
-        });
+    for table in ["funnel_tallies", "funnel_ideas", "funnel_challenges"] {
+        db.execute_unprepared(&format!("DELETE FROM {table}")).await?;
     }
-    drop(rows);
+    let mut tallies: BTreeMap<Key, Tally> = BTreeMap::new();
 
-    let ideas = Filters::for_period(
-        backend,
-        period,
-        "i",
-        "i.challenge_id IN (SELECT id FROM challenges WHERE arena_id = ?)",
-    )
-    .statement(IDEA_STEPS, "GROUP BY i.id, i.state, i.created_at");
-    let mut rows = db.stream_raw(ideas).await?;
-    while let Some(row) = rows.next().await {
-        let row = row?;
-        let state: String = row.try_get("", "state")?;
-        builder.add_idea(&IdeaSteps {
-            state: Some(stored(IdeaState::parse(&state), "ideas.state", &state)?),
-            created_at: Some(row.try_get("", "created_at")?),
-            submitted_at: at(&row, "submitted_at")?,
-            assessment_started_at: at(&row, "assessment_started_at")?,
-            decided_at: at(&row, "decided_at")?,
-            qualified_at: at(&row, "qualified_at")?,
-            incubation_started_at: at(&row, "incubation_started_at")?,
-            testing_started_at: at(&row, "testing_started_at")?,
-            completed_at: at(&row, "completed_at")?,
-            adopted: row.try_get::<i64>("", "adopted")? > 0,
-        });
+    let mut after = None;
+    loop {
+        let rows = steps_page(
+            db,
+            CHALLENGE_STEPS,
+            ("challenges", "id, arena_id, state, created_at"),
+            after,
+        )
+        .await?;
+        let mut models = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let id: Uuid = row.try_get("", "id")?;
+            let state: String = row.try_get("", "state")?;
+            let created_at: DateTime<Utc> = row.try_get("", "created_at")?;
+            let steps = ChallengeSteps {
+                state: stored(ChallengeState::parse(&state), "challenges.state", &state)?,
+                created_at: time(micros(created_at)),
+                published_at: at(row, "published_at")?,
+            };
+            let model = challenge_row(
+                id,
+                row.try_get::<Option<Uuid>>("", "arena_id")?.unwrap_or_default(),
+                &steps,
+            );
+            *tallies
+                .entry(Key::of(backend, id, model.arena_id, model.created_us))
+                .or_default() += Tally::of_challenge(&steps);
+            models.push(model.into_active_model());
+            after = after.max(Some(id));
+        }
+        if !models.is_empty() {
+            funnel_challenges::Entity::insert_many(models).exec(db).await?;
+        }
+        if (rows.len() as u64) < REBUILD_PAGE {
+            break;
+        }
     }
-    Ok(builder.finish())
+
+    let mut after = None;
+    loop {
+        let rows = steps_page(db, IDEA_STEPS, ("ideas", "id, challenge_id, state, created_at"), after).await?;
+        let mut models = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let id: Uuid = row.try_get("", "id")?;
+            let state: String = row.try_get("", "state")?;
+            let created_at: DateTime<Utc> = row.try_get("", "created_at")?;
+            let steps = IdeaSteps {
+                state: stored(IdeaState::parse(&state), "ideas.state", &state)?,
+                created_at: time(micros(created_at)),
+                submitted_at: at(row, "submitted_at")?,
+                assessment_started_at: at(row, "assessment_started_at")?,
+                decided_at: at(row, "decided_at")?,
+                qualified_at: at(row, "qualified_at")?,
+                incubation_started_at: at(row, "incubation_started_at")?,
+                testing_started_at: at(row, "testing_started_at")?,
+                completed_at: at(row, "completed_at")?,
+                adopted: row.try_get::<i64>("", "adopted")? > 0,
+            };
+            let model = idea_row(
+                id,
+                row.try_get::<Option<Uuid>>("", "arena_id")?.unwrap_or_default(),
+                &steps,
+            );
+            *tallies
+                .entry(Key::of(backend, id, model.arena_id, model.created_us))
+                .or_default() += Tally::of_idea(&steps);
+            models.push(model.into_active_model());
+            after = after.max(Some(id));
+        }
+        if !models.is_empty() {
+            funnel_ideas::Entity::insert_many(models).exec(db).await?;
+        }
+        if (rows.len() as u64) < REBUILD_PAGE {
+            break;
+        }
+    }
+
+    for (key, tally) in &tallies {
+        add_tally(db, *key, tally).await?;
+    }
+    Ok(())
+}
+
+/// Rebuilds the read model when a migration has marked it stale; one process does it while
+/// others wait for its transaction. Returns whether it rebuilt.
+pub async fn rebuild_if_stale(db: &DatabaseConnection) -> Result<bool, RepoError> {
+    let backend = db.get_database_backend();
+    let tx = begin_write(db).await?;
+    let lock = if backend == DbBackend::Postgres {
+        " FOR UPDATE"
+    } else {
+        ""
+    };
+    let sql = format!("SELECT rebuilt_at FROM read_models WHERE name = 'funnel'{lock}");
+    let row = tx.query_one_raw(statement(backend, &sql, Vec::new())).await?;
+    let stale = match &row {
+        Some(row) => row.try_get::<Option<DateTime<Utc>>>("", "rebuilt_at")?.is_none(),
+        None => false,
+    };
+    if stale {
+        rebuild(&tx).await?;
+        tx.execute_raw(statement(
+            backend,
+            "UPDATE read_models SET rebuilt_at = ? WHERE name = 'funnel'",
+            vec![Utc::now().into()],
+        ))
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(stale)
+}
+
+// --- the report -------------------------------------------------------------------------
+
+/// `WHERE` conditions on the read model's tables for a period.
+fn conditions(period: &Period, created: (Option<i64>, Option<i64>)) -> (String, Vec<Value>) {
+    let mut sql = String::new();
+    let mut values = Vec::new();
+    if let Some(arena_id) = period.arena_id {
+        sql.push_str(" AND arena_id = ?");
+        values.push(arena_id.into());
+    }
+    if let Some(since) = created.0 {
+        sql.push_str(" AND created_us >= ?");
+        values.push(since.into());
+    }
+    if let Some(until) = created.1 {
+        sql.push_str(" AND created_us < ?");
+        values.push(until.into());
+    }
+    (sql, values)
+}
+
+/// The days wholly inside the period, as `[first, end)` (either side open), and the parts of
+/// days at its edges, as `[from, to)` in microseconds.
+fn split_days(since: Option<i64>, until: Option<i64>) -> ((Option<i64>, Option<i64>), Vec<(i64, i64)>) {
+    let first = since.map(|s| s.div_euclid(DAY_US) + i64::from(s.rem_euclid(DAY_US) != 0));
+    let end = until.map(|u| u.div_euclid(DAY_US));
+    match (since, until, first, end) {
+        (Some(since), Some(until), Some(first), Some(end)) if first >= end => (
+            (Some(0), Some(0)),
+            if since < until {
+                vec![(since, until)]
+            } else {
+                Vec::new()
+            },
+        ),
+        _ => {
+            let mut edges = Vec::new();
+            if let (Some(since), Some(first)) = (since, first) {
+                edges.push((since, first * DAY_US));
+            }
+            if let (Some(until), Some(end)) = (until, end) {
+                edges.push((end * DAY_US, until));
+            }
+            edges.retain(|(from, to)| from < to);
+            ((first, end), edges)
+        }
+    }
+}
+
+async fn sum_tallies(
+    db: &impl ConnectionTrait,
+    period: &Period,
+    (first, end): (Option<i64>, Option<i64>),
+) -> Result<Tally, RepoError> {
+    let names = Tally::names();
+    let sums: Vec<String> = names
+        .iter()
+        .map(|n| format!("CAST(COALESCE(SUM({n}), 0) AS BIGINT) AS {n}"))
+        .collect();
+    let mut sql = format!("SELECT {} FROM funnel_tallies WHERE 1 = 1", sums.join(", "));
+    let mut values = Vec::new();
+    if let Some(arena_id) = period.arena_id {
+        sql.push_str(" AND arena_id = ?");
+        values.push(Value::from(arena_id));
+    }
+    if let Some(first) = first {
+        sql.push_str(" AND day >= ?");
+        values.push(first.into());
+    }
+    if let Some(end) = end {
+        sql.push_str(" AND day < ?");
+        values.push(end.into());
+    }
+    let row = db
+        .query_one_raw(statement(db.get_database_backend(), &sql, values))
+        .await?
+        .ok_or(RepoError::NotFound)?;
+    let values = names
+        .iter()
+        .map(|n| row.try_get::<i64>("", n))
+        .collect::<Result<Vec<_>, _>>()?;
+    Tally::from_values(&values).ok_or(RepoError::NotFound)
+}
+
+/// The tally of the items created in `[from, to)`, from their rows.
+async fn tally_between(db: &impl ConnectionTrait, period: &Period, (from, to): (i64, i64)) -> Result<Tally, RepoError> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let mut tally = Tally::default();
+    let mut challenges = funnel_challenges::Entity::find()
+        .filter(funnel_challenges::Column::CreatedUs.gte(from))
+        .filter(funnel_challenges::Column::CreatedUs.lt(to));
+    let mut ideas = funnel_ideas::Entity::find()
+        .filter(funnel_ideas::Column::CreatedUs.gte(from))
+        .filter(funnel_ideas::Column::CreatedUs.lt(to));
+    if let Some(arena_id) = period.arena_id {
+        challenges = challenges.filter(funnel_challenges::Column::ArenaId.eq(arena_id));
+        ideas = ideas.filter(funnel_ideas::Column::ArenaId.eq(arena_id));
+    }
+    for row in challenges.all(db).await? {
+        tally += Tally::of_challenge(&challenge_steps(&row)?);
+    }
+    for row in ideas.all(db).await? {
+        tally += Tally::of_idea(&idea_steps(&row)?);
+    }
+    Ok(tally)
+}
+
+/// The median of `column` over the `count` rows of the period that have it: a walk along
+/// its index to the middle.
+async fn median_days(
+    db: &impl ConnectionTrait,
+    period: &Period,
+    (table, column): (&str, &str),
+    count: i64,
+) -> Result<Option<f64>, RepoError> {
+    if count <= 0 {
+        return Ok(None);
+    }
+    let (take, skip) = if count % 2 == 0 {
+        (2, count / 2 - 1)
+    } else {
+        (1, count / 2)
+    };
+    let (filter, values) = conditions(period, (period.since.map(micros), period.until.map(micros)));
+    let sql = format!(
+        "SELECT {column} AS d FROM {table} WHERE {column} IS NOT NULL{filter} \
+         ORDER BY {column} LIMIT {take} OFFSET {skip}"
+    );
+    let rows = db
+        .query_all_raw(statement(db.get_database_backend(), &sql, values))
+        .await?;
+    let middle = rows
+        .iter()
+        .map(|row| row.try_get::<i64>("", "d"))
+        .collect::<Result<Vec<_>, _>>()?;
+    if middle.is_empty() {
+        return Ok(None);
+    }
+    let mean = middle.iter().map(|d| *d as f64).sum::<f64>() / middle.len() as f64;
+    Ok(Some(days_of_micros(mean)))
+}
+
+const DURATION_COLUMNS: [(&str, &str); 5] = [
+    ("funnel_challenges", "need_formulation_us"),
+    ("funnel_ideas", "matching_us"),
+    ("funnel_ideas", "assessment_us"),
+    ("funnel_ideas", "incubation_us"),
+    ("funnel_ideas", "testing_us"),
+];
+
+/// The funnel of `period`, read from one consistent snapshot of the read model.
+pub async fn funnel(db: &DatabaseConnection, period: &Period) -> Result<Funnel, RepoError> {
+    let tx = db
+        .begin_with_config(Some(IsolationLevel::RepeatableRead), Some(AccessMode::ReadOnly))
+        .await?;
+    let (days, edges) = split_days(period.since.map(micros), period.until.map(micros));
+    let mut tally = sum_tallies(&tx, period, days).await?;
+    for edge in edges {
+        tally += tally_between(&tx, period, edge).await?;
+    }
+    let mut medians = [None; 5];
+    for ((slot, column), count) in medians.iter_mut().zip(DURATION_COLUMNS).zip(tally.finished) {
+        *slot = median_days(&tx, period, column, count).await?;
+    }
+    tx.commit().await?;
+    let [need_formulation, matching, assessment, incubation, testing] = medians;
+    Ok(Funnel::from_tally(
+        &tally,
+        MedianDays {
+            need_formulation,
+            matching,
+            assessment,
+            incubation,
+            testing,
+        },
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_period_splits_into_whole_days_and_the_parts_at_its_edges() {
+        let d = DAY_US;
+        assert_eq!(split_days(None, None), ((None, None), vec![]));
+        assert_eq!(split_days(Some(2 * d), Some(5 * d)), ((Some(2), Some(5)), vec![]));
+        assert_eq!(
+            split_days(Some(2 * d + 7), Some(5 * d + 9)),
+            ((Some(3), Some(5)), vec![(2 * d + 7, 3 * d), (5 * d, 5 * d + 9)])
+        );
+        assert_eq!(
+            split_days(Some(2 * d + 7), None),
+            ((Some(3), None), vec![(2 * d + 7, 3 * d)])
+        );
+        assert_eq!(split_days(None, Some(-d + 1)), ((None, Some(-1)), vec![(-d, -d + 1)]));
+        // Inside one day: no whole day, one edge.
+        assert_eq!(
+            split_days(Some(2 * d + 7), Some(2 * d + 9)),
+            ((Some(0), Some(0)), vec![(2 * d + 7, 2 * d + 9)])
+        );
+        assert_eq!(split_days(Some(9), Some(7)), ((Some(0), Some(0)), vec![]));
+    }
+
+    #[test]
+    fn placeholders_are_numbered_for_postgresql_only() {
+        let values = vec![Value::from(1i64), Value::from(2i64)];
+        let pg = statement(DbBackend::Postgres, "a = ? AND b = ?", values.clone());
+        assert_eq!(pg.sql, "a = $1 AND b = $2");
+        let lite = statement(DbBackend::Sqlite, "a = ? AND b = ?", values);
+        assert_eq!(lite.sql, "a = ? AND b = ?");
+    }
 }

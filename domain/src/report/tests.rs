@@ -205,3 +205,118 @@ fn csv_quotes_fields_with_commas_and_leaves_absent_values_empty() {
     let csv = to_csv(&[("obstacles".into(), "a,b".into(), None)]);
     assert_eq!(csv, "section,key,value\nobstacles,\"a,b\",\n");
 }
+
+fn steps_of(p: &Pipeline, id: Uuid) -> IdeaSteps {
+    let fact = p.ideas.iter().find(|i| i.id == id).unwrap();
+    let mut steps = IdeaSteps::new(IdeaState::Draft, fact.created_at);
+    for e in p.events.iter().filter(|e| e.subject_id == id) {
+        steps.apply(&e.command, IdeaState::parse(&e.to_state).unwrap(), e.at, e.outcome);
+    }
+    steps
+}
+
+#[test]
+fn applying_events_keeps_the_first_time_of_each_step_and_the_latest_state() {
+    let mut steps = IdeaSteps::new(IdeaState::Draft, day(0));
+    steps.apply("submit", IdeaState::Submitted, day(2), None);
+    steps.apply("start_assessment", IdeaState::InAssessment, day(3), None);
+    steps.apply("decide", IdeaState::Qualified, day(5), None);
+    // A later event of the same step does not move its first time.
+    steps.apply("submit", IdeaState::Submitted, day(9), None);
+    steps.apply("edit", IdeaState::Submitted, day(10), None);
+    assert_eq!(steps.state, IdeaState::Submitted);
+    assert_eq!(steps.submitted_at, Some(day(2)));
+    assert_eq!(steps.qualified_at, Some(day(5)));
+    let d = steps.durations();
+    assert_eq!(d.matching, Some(2 * 86_400_000_000));
+    assert_eq!(d.assessment, Some(2 * 86_400_000_000));
+    assert_eq!(d.incubation, None);
+}
+
+#[test]
+fn a_decision_that_does_not_qualify_leaves_qualified_unset() {
+    let mut steps = IdeaSteps::new(IdeaState::InAssessment, day(0));
+    steps.apply("decide", IdeaState::NotQualified, day(4), None);
+    assert_eq!(steps.decided_at, Some(day(4)));
+    assert_eq!(steps.qualified_at, None);
+}
+
+#[test]
+fn only_an_adopting_outcome_marks_an_idea_adopted() {
+    for (outcome, adopted) in [
+        (Some(TestOutcome::Adopted), true),
+        (Some(TestOutcome::Scaled), true),
+        (Some(TestOutcome::NotAdopted), false),
+        (None, false),
+    ] {
+        let mut steps = IdeaSteps::new(IdeaState::InTesting, day(0));
+        steps.apply("complete", IdeaState::Completed, day(1), outcome);
+        assert_eq!(steps.adopted, adopted, "{outcome:?}");
+    }
+}
+
+#[test]
+fn a_step_that_ends_before_it_starts_has_no_duration() {
+    let mut steps = IdeaSteps::new(IdeaState::Draft, day(5));
+    steps.apply("submit", IdeaState::Submitted, day(4), None);
+    assert_eq!(steps.durations().matching, None);
+    assert_eq!(Tally::of_idea(&steps).finished[1], 0);
+    let mut challenge = ChallengeSteps::new(ChallengeState::Submitted, day(0));
+    challenge.apply("publish", ChallengeState::Published, day(3));
+    challenge.apply("publish", ChallengeState::Published, day(7));
+    assert_eq!(challenge.published_at, Some(day(3)));
+    assert_eq!(challenge.need_formulation(), Some(3 * 86_400_000_000));
+}
+
+#[test]
+fn tally_names_and_values_line_up_and_round_trip() {
+    let p = pipeline();
+    let ids: Vec<Uuid> = p.ideas.iter().map(|i| i.id).collect();
+    let tally = ids
+        .iter()
+        .fold(Tally::default(), |t, id| t + Tally::of_idea(&steps_of(&p, *id)));
+    assert_eq!(Tally::names().len(), tally.values().len());
+    assert_eq!(Tally::from_values(&tally.values()), Some(tally));
+    assert_eq!(Tally::from_values(&[1, 2, 3]), None);
+    assert!(Tally::names().contains(&"challenges_changes_requested".to_owned()));
+    assert!(Tally::names().contains(&"ideas_not_qualified".to_owned()));
+    assert!(Tally::names().contains(&"finished_need_formulation".to_owned()));
+}
+
+#[test]
+fn tallies_of_single_ideas_sum_to_the_conversions_worked_out_by_hand() {
+    let p = pipeline();
+    let tally = p
+        .ideas
+        .iter()
+        .fold(Tally::default(), |t, i| t + Tally::of_idea(&steps_of(&p, i.id)));
+    assert_eq!((tally.submitted, tally.submitted_qualified), (3, 2));
+    assert_eq!((tally.qualified, tally.qualified_tested), (2, 2));
+    assert_eq!((tally.tested, tally.tested_adopted), (2, 1));
+    assert_eq!(tally.finished, [0, 3, 3, 1, 2]);
+    // Removing an idea's tally takes it out again.
+    let without_i1 = tally - Tally::of_idea(&steps_of(&p, p.ideas[0].id));
+    assert_eq!((without_i1.tested, without_i1.tested_adopted), (1, 0));
+    assert!((tally - tally).is_zero());
+}
+
+#[test]
+fn the_funnel_from_a_tally_equals_the_funnel_from_the_events() {
+    let p = pipeline();
+    let reference = funnel(&p.challenges, &p.ideas, &p.events);
+    let mut tally = Tally::default();
+    for c in &p.challenges {
+        let mut steps = ChallengeSteps::new(c.state, c.created_at);
+        for e in p.events.iter().filter(|e| e.subject_id == c.id) {
+            steps.apply(&e.command, c.state, e.at);
+        }
+        tally += Tally::of_challenge(&steps);
+    }
+    for i in &p.ideas {
+        let mut steps = steps_of(&p, i.id);
+        steps.state = i.state;
+        tally += Tally::of_idea(&steps);
+    }
+    let from_tally = Funnel::from_tally(&tally, reference.median_days.clone());
+    assert_eq!(from_tally, reference);
+}
