@@ -89,10 +89,13 @@ impl<E: Endpoint + 'static> Endpoint for Idempotent<E> {
         };
         req.set_body(body);
         let now = Utc::now();
-        repo::purge_expired(&state.db, now - state.http.idempotency_ttl)
+        let tx = state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
+        repo::purge_expired(&tx, now - state.http.idempotency_ttl)
             .await
             .map_err(ApiError::from)?;
-        match repo::claim(&state.db, &request, now).await.map_err(ApiError::from)? {
+        let claim = repo::claim(&tx, &request, now).await.map_err(ApiError::from)?;
+        tx.commit().await.map_err(|e| ApiError::internal(&e))?;
+        match claim {
             Claim::Claimed(id) => self.run(state, req, id).await,
             Claim::Taken(row) => answer_for_taken(&row, &request),
         }
@@ -124,21 +127,21 @@ impl<E: Endpoint + 'static> Idempotent<E> {
     /// retry) does not cancel it between the commit and the storing of the answer.
     async fn run(&self, state: AppState, req: Request, id: uuid::Uuid) -> Result<Response> {
         let inner = Arc::clone(&self.inner);
-        let db = state.db.clone();
+        let writer = state.clone();
         let task = tokio::spawn(
             async move {
                 let response = match inner.call(req).await {
                     Ok(response) => response.into_response(),
                     Err(error) => render_any_error(error),
                 };
-                store(&db, id, response).await
+                store(&writer, id, response).await
             }
             .in_current_span(),
         );
         match task.await {
             Ok(response) => Ok(response),
             Err(panicked) => {
-                if let Err(e) = repo::release(&state.db, id).await {
+                if let Err(e) = release(&state, id).await {
                     tracing::error!(error = %e, "cannot release an idempotency key");
                 }
                 Err(ApiError::internal(&panicked).into())
@@ -172,10 +175,17 @@ fn is_final(status: StatusCode) -> bool {
     !(status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::UNAUTHORIZED)
 }
 
+/// Forgets the claim of row `id`, so that a retry runs the request again.
+async fn release(state: &AppState, id: uuid::Uuid) -> Result<(), ApiError> {
+    let tx = state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
+    repo::release(&tx, id).await?;
+    tx.commit().await.map_err(|e| ApiError::internal(&e))
+}
+
 /// Stores a final answer under row `id`, or releases the key; gives the answer back.
-async fn store(db: &sea_orm::DatabaseConnection, id: uuid::Uuid, response: Response) -> Response {
+async fn store(state: &AppState, id: uuid::Uuid, response: Response) -> Response {
     if !is_final(response.status()) {
-        if let Err(e) = repo::release(db, id).await {
+        if let Err(e) = release(state, id).await {
             tracing::error!(error = %e, "cannot release an idempotency key");
         }
         return response;
@@ -202,7 +212,12 @@ async fn store(db: &sea_orm::DatabaseConnection, id: uuid::Uuid, response: Respo
         headers: serde_json::to_string(&headers).unwrap_or_else(|_| "[]".to_owned()),
         body: bytes.to_vec(),
     };
-    if let Err(e) = repo::complete(db, id, answer, Utc::now()).await {
+    let completed = async {
+        let tx = state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
+        repo::complete(&tx, id, answer, Utc::now()).await?;
+        tx.commit().await.map_err(|e| ApiError::internal(&e))
+    };
+    if let Err(e) = completed.await {
         // The client still gets its answer; a retry finds the key pending until it
         // expires, which is safer than creating the resource twice.
         tracing::error!(error = %e, "cannot store the answer of an idempotent request");

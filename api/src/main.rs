@@ -12,6 +12,11 @@ use sluss_api::routes::users::{ApiRole, NewAccount, prepare_account};
 use sluss_api::state::{AppState, AuthSettings, HttpSettings};
 use sluss_api::{demo, persistence, startup, telemetry};
 
+/// mimalloc returns freed memory to the system promptly; glibc's allocator keeps a heap per
+/// thread and held on to every password hash's 19 MiB (ADR 0010).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();

@@ -72,9 +72,11 @@ pub fn openapi_json() -> Result<String, ApiError> {
     Ok(crate::openapi::finish(&api_service(&state).spec()))
 }
 
-/// Hashing concurrency: one argon2 hash per core keeps the blocking pool busy but bounded.
+/// Hashing concurrency: one argon2 hash at a time. Each takes 19 MiB for its ~30 ms, so
+/// this bounds the memory logins can take (SPEC §9's RSS ceiling) at about 36 logins per
+/// second; further logins queue (ADR 0010).
 pub fn hashing_concurrency() -> usize {
-    std::thread::available_parallelism().map_or(2, |n| n.get())
+    1
 }
 
 /// The whole application: the API under `/api/v1`, the docs at `/docs`, ops endpoints,

@@ -8,6 +8,7 @@ use sea_orm::DatabaseConnection;
 use crate::config::AllowedOrigins;
 use crate::metrics::Metrics;
 use crate::passwords::Passwords;
+use crate::persistence::{WriteQueue, WriteTx};
 
 /// Tunable limits of authentication.
 #[derive(Debug, Clone)]
@@ -71,6 +72,8 @@ pub struct Inner {
     pub http: HttpSettings,
     /// Prometheus metrics of this process.
     pub metrics: Metrics,
+    /// Where this process's writers take turns (SQLite).
+    pub writes: WriteQueue,
 }
 
 impl AppState {
@@ -82,12 +85,18 @@ impl AppState {
     /// Bundles the parts.
     pub fn with_http(db: DatabaseConnection, passwords: Passwords, auth: AuthSettings, http: HttpSettings) -> Self {
         Self(Arc::new(Inner {
+            writes: WriteQueue::for_database(&db),
             db,
             passwords,
             auth,
             http,
             metrics: Metrics::new(),
         }))
+    }
+
+    /// Begins a write transaction in this process's turn.
+    pub async fn begin_write(&self) -> Result<WriteTx, sea_orm::DbErr> {
+        self.writes.begin(&self.db).await
     }
 }
 

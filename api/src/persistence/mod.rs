@@ -19,12 +19,15 @@ pub mod steps;
 pub mod throttle;
 pub mod users;
 
+use std::sync::Arc;
 use std::time::Duration;
+
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqlErr, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult,
+    QueryResult, SqlErr, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 
 /// Errors of the storage layer.
@@ -68,7 +71,10 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let sqlite = url.starts_with("sqlite:");
     let mut options = ConnectOptions::new(url.to_owned());
     options
-        .max_connections(if sqlite { 8 } else { 16 })
+        // SQLite: writers take turns in the `WriteQueue`, so the pool serves readers; four
+        // connections keep two cores busy without each holding its own page cache and
+        // full-text buffers for nothing (ADR 0010).
+        .max_connections(if sqlite { 4 } else { 16 })
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(30))
         .sqlx_logging(false)
@@ -82,7 +88,94 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     Database::connect(options).await
 }
 
-/// Begins a write transaction (`BEGIN IMMEDIATE` on SQLite).
+/// The writers of one process take turns here before they begin a transaction on SQLite,
+/// which admits one writer at a time. Without it, waiting writers sit in SQLite's busy
+/// handler, which polls with sleeps of up to 100 ms: the lock then stands free while they
+/// sleep, and each sleeper holds a pooled connection that readers need. With it, the next
+/// writer begins the moment the last one finishes (ADR 0010).
+#[derive(Debug, Clone, Default)]
+pub struct WriteQueue(Option<Arc<Mutex<()>>>);
+
+impl WriteQueue {
+    /// The queue for `db`: a real one on SQLite; none on PostgreSQL, where writers of
+    /// different rows run at once.
+    pub fn for_database(db: &DatabaseConnection) -> Self {
+        match db.get_database_backend() {
+            DbBackend::Sqlite => Self(Some(Arc::new(Mutex::new(())))),
+            _ => Self(None),
+        }
+    }
+
+    /// Begins a write transaction on `db` once it is this caller's turn.
+    pub async fn begin(&self, db: &DatabaseConnection) -> Result<WriteTx, DbErr> {
+        let turn = match &self.0 {
+            Some(queue) => Some(
+                tokio::time::timeout(SQLITE_BUSY_TIMEOUT, Arc::clone(queue).lock_owned())
+                    .await
+                    .map_err(|_| DbErr::Custom("timed out waiting for the write lock".into()))?,
+            ),
+            None => None,
+        };
+        Ok(WriteTx {
+            tx: begin_write(db).await?,
+            _turn: turn,
+        })
+    }
+}
+
+/// A write transaction that holds its writer's turn in the [`WriteQueue`] until it is
+/// committed or dropped (dropping rolls it back).
+#[derive(Debug)]
+pub struct WriteTx {
+    // Declared first so the transaction ends before the turn passes on.
+    tx: DatabaseTransaction,
+    _turn: Option<OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    /// Commits; the next writer's turn begins after.
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.tx.commit().await
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = DatabaseTransaction;
+
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.tx
+    }
+}
+
+#[sea_orm::prelude::async_trait::async_trait]
+impl ConnectionTrait for WriteTx {
+    fn get_database_backend(&self) -> DbBackend {
+        self.tx.get_database_backend()
+    }
+
+    async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        self.tx.execute_raw(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        self.tx.execute_unprepared(sql).await
+    }
+
+    async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        self.tx.query_one_raw(stmt).await
+    }
+
+    async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.tx.query_all_raw(stmt).await
+    }
+
+    fn support_returning(&self) -> bool {
+        self.tx.support_returning()
+    }
+}
+
+/// Begins a write transaction (`BEGIN IMMEDIATE` on SQLite) outside any [`WriteQueue`]:
+/// for tools that run alone (seeding, rebuilding) and for the queue itself.
 pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
     let mode = match db.get_database_backend() {
         DbBackend::Sqlite => Some(SqliteTransactionMode::Immediate),

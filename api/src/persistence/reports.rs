@@ -215,6 +215,15 @@ fn event_time(event: &NewEvent<'_>) -> DateTime<Utc> {
     time(micros(event.at))
 }
 
+/// The `arena_id` an event's payload names: `Some(None)` for an explicit null, `None`
+/// when the payload does not say.
+fn payload_arena(event: &NewEvent<'_>) -> Option<Option<Uuid>> {
+    match event.payload.get("arena_id")? {
+        serde_json::Value::Null => Some(None),
+        value => value.as_str().and_then(|v| v.parse().ok()).map(Some),
+    }
+}
+
 fn stale(table: &str, id: Uuid) -> RepoError {
     RepoError::Db(sea_orm::DbErr::Custom(format!(
         "{table} has no row for {id}; the funnel read model needs a rebuild"
@@ -233,9 +242,13 @@ async fn follow_challenge(db: &impl ConnectionTrait, event: &NewEvent<'_>) -> Re
     let id = event.subject_id;
     let to_state = stored(ChallengeState::parse(event.to_state), "events.to_state", event.to_state)?;
     if event.command == "create" {
-        let row = challenge(db, id).await?;
-        let steps = ChallengeSteps::new(to_state, time(micros(row.created_at)));
-        let new = challenge_row(id, row.arena_id.unwrap_or_default(), &steps);
+        // A challenge is created at its creation event's time.
+        let steps = ChallengeSteps::new(to_state, event_time(event));
+        let arena_id = match payload_arena(event) {
+            Some(arena_id) => arena_id,
+            None => challenge(db, id).await?.arena_id,
+        };
+        let new = challenge_row(id, arena_id.unwrap_or_default(), &steps);
         let key = Key::of(backend, id, new.arena_id, new.created_us);
         new.into_active_model().reset_all().insert(db).await?;
         return add_tally(db, key, &Tally::of_challenge(&steps)).await;
@@ -248,10 +261,10 @@ async fn follow_challenge(db: &impl ConnectionTrait, event: &NewEvent<'_>) -> Re
     let mut after = before.clone();
     after.apply(event.command, to_state, event_time(event));
     // Publishing places the challenge in its arena: the only time the arena changes.
-    let arena_id = if event.command == "publish" {
-        challenge(db, id).await?.arena_id.unwrap_or_default()
-    } else {
-        old.arena_id
+    let arena_id = match (event.command, payload_arena(event)) {
+        ("publish", Some(arena_id)) => arena_id.unwrap_or_default(),
+        ("publish", None) => challenge(db, id).await?.arena_id.unwrap_or_default(),
+        _ => old.arena_id,
     };
     let new = challenge_row(id, arena_id, &after);
     if new == old {
@@ -275,13 +288,20 @@ async fn follow_idea(db: &impl ConnectionTrait, event: &NewEvent<'_>) -> Result<
     let id = event.subject_id;
     let to_state = stored(IdeaState::parse(event.to_state), "events.to_state", event.to_state)?;
     if event.command == "create" {
-        let idea = ideas::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .ok_or_else(|| stale("ideas", id))?;
-        let challenge = challenge(db, idea.challenge_id).await?;
-        let steps = IdeaSteps::new(to_state, time(micros(idea.created_at)));
-        let new = idea_row(id, challenge.arena_id.unwrap_or_default(), &steps);
+        // An idea is created at its creation event's time; the event names the arena of
+        // its challenge (or, failing that, the idea names the challenge).
+        let steps = IdeaSteps::new(to_state, event_time(event));
+        let arena_id = match payload_arena(event) {
+            Some(arena_id) => arena_id,
+            None => {
+                let idea = ideas::Entity::find_by_id(id)
+                    .one(db)
+                    .await?
+                    .ok_or_else(|| stale("ideas", id))?;
+                challenge(db, idea.challenge_id).await?.arena_id
+            }
+        };
+        let new = idea_row(id, arena_id.unwrap_or_default(), &steps);
         let key = Key::of(backend, id, new.arena_id, new.created_us);
         new.into_active_model().reset_all().insert(db).await?;
         return add_tally(db, key, &Tally::of_idea(&steps)).await;
@@ -501,9 +521,12 @@ fn conditions(period: &Period, created: (Option<i64>, Option<i64>)) -> (String, 
     (sql, values)
 }
 
+/// Days since the epoch as `[first, end)`, either side open.
+type DayRange = (Option<i64>, Option<i64>);
+
 /// The days wholly inside the period, as `[first, end)` (either side open), and the parts of
 /// days at its edges, as `[from, to)` in microseconds.
-fn split_days(since: Option<i64>, until: Option<i64>) -> ((Option<i64>, Option<i64>), Vec<(i64, i64)>) {
+fn split_days(since: Option<i64>, until: Option<i64>) -> (DayRange, Vec<(i64, i64)>) {
     let first = since.map(|s| s.div_euclid(DAY_US) + i64::from(s.rem_euclid(DAY_US) != 0));
     let end = until.map(|u| u.div_euclid(DAY_US));
     match (since, until, first, end) {
@@ -532,7 +555,7 @@ fn split_days(since: Option<i64>, until: Option<i64>) -> ((Option<i64>, Option<i
 async fn sum_tallies(
     db: &impl ConnectionTrait,
     period: &Period,
-    (first, end): (Option<i64>, Option<i64>),
+    (first, end): DayRange,
 ) -> Result<Tally, RepoError> {
     let names = Tally::names();
     let sums: Vec<String> = names

@@ -20,7 +20,7 @@ use crate::error::ApiError;
 use crate::idempotency::idempotent;
 use crate::persistence::arenas as repo;
 use crate::persistence::entities::arenas as rows;
-use crate::persistence::{begin_write, events};
+use crate::persistence::events;
 use crate::state::AppState;
 
 /// How an arena meets.
@@ -179,7 +179,7 @@ impl ArenasApi {
         command: ArenaCommand,
     ) -> ApiResult<Versioned<Arena>> {
         let now = Utc::now();
-        let tx = begin_write(&self.state.db).await.map_err(|e| ApiError::internal(&e))?;
+        let tx = self.state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
         let row = repo::find_for_update(&tx, id).await?.ok_or_else(ApiError::not_found)?;
         let from = repo::state_of(&row)?;
         let to = rules::decide(from, command, Some(actor))?;
@@ -252,7 +252,7 @@ impl ArenasApi {
         checks.finish().map_err(Refusal::Invalid)?;
         let now = Utc::now();
         let id = Uuid::now_v7();
-        let tx = begin_write(&self.state.db).await.map_err(|e| ApiError::internal(&e))?;
+        let tx = self.state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
         let row = repo::insert(
             &tx,
             rows::ActiveModel {
@@ -303,7 +303,7 @@ impl ArenasApi {
     ) -> ApiResult<Versioned<Arena>> {
         let actor = caller.actor();
         let patch = body.0;
-        let tx = begin_write(&self.state.db).await.map_err(|e| ApiError::internal(&e))?;
+        let tx = self.state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
         let row = repo::find_for_update(&tx, id.0)
             .await?
             .ok_or_else(ApiError::not_found)?;

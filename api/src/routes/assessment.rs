@@ -20,7 +20,7 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::idempotency::idempotent;
 use crate::persistence::entities::{assignments as assignment_rows, ideas as idea_rows, rubrics as rubric_rows};
-use crate::persistence::{assessment as repo, begin_write, challenges, events, ideas, users};
+use crate::persistence::{assessment as repo, challenges, events, ideas, users};
 use crate::state::AppState;
 
 /// A criterion of a rubric.
@@ -416,7 +416,7 @@ impl AssessmentApi {
         rules::authorize_facilitator(caller.actor())?;
         let rubric = body.0.to_rubric();
         rules::check_rubric(&rubric)?;
-        let tx = begin_write(&self.state.db).await.map_err(|e| ApiError::internal(&e))?;
+        let tx = self.state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
         let row = repo::insert_rubric(&tx, &rubric, body.0.is_default, Utc::now()).await?;
         tx.commit().await.map_err(|e| ApiError::internal(&e))?;
         let version = row.version;
@@ -444,7 +444,7 @@ impl AssessmentApi {
         if_match: Header<Option<String>>,
         body: Json<RubricBody>,
     ) -> ApiResult<Versioned<ApiRubric>> {
-        let tx = begin_write(&self.state.db).await.map_err(|e| ApiError::internal(&e))?;
+        let tx = self.state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
         let row = repo::lock_rubric(&tx, id.0).await?.ok_or_else(ApiError::not_found)?;
         rules::authorize_facilitator(caller.actor())?;
         let rubric = body.0.to_rubric();
@@ -487,7 +487,7 @@ impl AssessmentApi {
         body: Json<NewAssignment>,
     ) -> ApiResult<Created<Assignment>> {
         let actor = caller.actor();
-        let tx = begin_write(&self.state.db).await.map_err(|e| ApiError::internal(&e))?;
+        let tx = self.state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
         let (idea, _) = load_visible_idea(&tx, id.0, actor).await?;
         rules::authorize_facilitator(actor)?;
         let candidate = users::find(&tx, body.0.assessor_id)
@@ -565,7 +565,7 @@ impl AssessmentApi {
         let actor = caller.actor();
         let expected = expected_version(if_match.0.as_deref(), body.0.expected_version)?;
         let row = self.visible_assignment(id.0, actor).await?;
-        let tx = begin_write(&self.state.db).await.map_err(|e| ApiError::internal(&e))?;
+        let tx = self.state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
         let row = repo::lock_assignment(&tx, row.id)
             .await?
             .ok_or_else(ApiError::not_found)?;
@@ -591,7 +591,7 @@ impl AssessmentApi {
         let actor = caller.actor();
         let row = self.visible_assignment(id.0, actor).await?;
         rules::authorize_facilitator(actor)?;
-        let tx = begin_write(&self.state.db).await.map_err(|e| ApiError::internal(&e))?;
+        let tx = self.state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
         let idea = ideas::find(&tx, row.idea_id).await?.ok_or_else(ApiError::not_found)?;
         if !open_for_assessment(idea_state(&idea)?) {
             return Err(ApiError::conflict("the idea is decided; its assessment is locked"));
@@ -611,7 +611,7 @@ impl AssessmentApi {
         body: Json<ScorecardBody>,
     ) -> ApiResult<Json<Scorecard>> {
         let actor = caller.actor();
-        let tx = begin_write(&self.state.db).await.map_err(|e| ApiError::internal(&e))?;
+        let tx = self.state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
         let (idea, viewer) = load_visible_idea(&tx, id.0, actor).await?;
         let Some(assignment) = viewer.assignment else {
             return Err(Refusal::not_permitted("only assessors assigned to the idea score it").into());

@@ -108,8 +108,13 @@ impl AuthApi {
             .await?;
         rules::check_registration_roles(roles_from(&body.0.roles))?;
         let new_user = prepare_account(&self.state, body.0).await?;
-        throttle::record(&self.state.db, &key, now, now - settings.throttle_window).await?;
-        let row = users::insert(&self.state.db, new_user, now).await?;
+        // The attempt counts even when the insert is refused (an e-mail already taken).
+        let tx = self.state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
+        throttle::record(&tx, &key, now, now - settings.throttle_window).await?;
+        tx.commit().await.map_err(|e| ApiError::internal(&e))?;
+        let tx = self.state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
+        let row = users::insert(&tx, new_user, now).await?;
+        tx.commit().await.map_err(|e| ApiError::internal(&e))?;
         let version = row.version;
         Ok(Created::Created(Json(User::from_row(row)?), etag(version)))
     }
@@ -147,8 +152,10 @@ impl AuthApi {
         let user = match user {
             Some(user) if verified && user.active => user,
             _ => {
-                throttle::record(&self.state.db, &email_key, now, since).await?;
-                throttle::record(&self.state.db, &address_key, now, since).await?;
+                let tx = self.state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
+                throttle::record(&tx, &email_key, now, since).await?;
+                throttle::record(&tx, &address_key, now, since).await?;
+                tx.commit().await.map_err(|e| ApiError::internal(&e))?;
                 // Counted again after recording, so that of a burst that passed the checks
                 // above together only the failures within each limit answer 401. The
                 // address limit lets `limit` failures through, as its check above does.
@@ -159,10 +166,12 @@ impl AuthApi {
                 return Err(ApiError::unauthorized("wrong e-mail or password"));
             }
         };
-        throttle::clear(&self.state.db, &email_key).await?;
         let (token, token_hash) = new_token();
         let expires_at = now + settings.token_ttl;
-        sessions::create(&self.state.db, token_hash, user.id, now, expires_at).await?;
+        let tx = self.state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
+        throttle::clear(&tx, &email_key).await?;
+        sessions::create(&tx, token_hash, user.id, now, expires_at).await?;
+        tx.commit().await.map_err(|e| ApiError::internal(&e))?;
         Ok(Json(Session {
             token,
             expires_at,
@@ -173,7 +182,9 @@ impl AuthApi {
     /// End the session of the token used.
     #[oai(path = "/auth/logout", method = "post", operation_id = "logout")]
     async fn logout(&self, caller: Caller) -> ApiResult<NoContent> {
-        sessions::delete(&self.state.db, &caller.0.token_hash).await?;
+        let tx = self.state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
+        sessions::delete(&tx, &caller.0.token_hash).await?;
+        tx.commit().await.map_err(|e| ApiError::internal(&e))?;
         Ok(NoContent::NoContent)
     }
 

@@ -20,7 +20,7 @@ use crate::error::ApiError;
 use crate::idempotency::idempotent;
 use crate::persistence::challenges::{self as repo, ChallengeFilter};
 use crate::persistence::entities::challenges as rows;
-use crate::persistence::{arenas, begin_write, events};
+use crate::persistence::{arenas, events};
 use crate::state::AppState;
 
 const QUERY_MAX: usize = 200;
@@ -282,7 +282,7 @@ impl ChallengesApi {
         command: ChallengeCommand,
     ) -> ApiResult<Versioned<Challenge>> {
         let now = Utc::now();
-        let tx = begin_write(&self.state.db).await.map_err(|e| ApiError::internal(&e))?;
+        let tx = self.state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
         let row = repo::find_for_update(&tx, id).await?.ok_or_else(ApiError::not_found)?;
         let challenge = repo::to_domain(&row)?;
         let arena = match &command {
@@ -434,7 +434,7 @@ impl ChallengesApi {
         checks.finish().map_err(Refusal::Invalid)?;
         let now = Utc::now();
         let id = Uuid::now_v7();
-        let tx = begin_write(&self.state.db).await.map_err(|e| ApiError::internal(&e))?;
+        let tx = self.state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
         let row = repo::insert(
             &tx,
             rows::ActiveModel {
@@ -462,7 +462,7 @@ impl ChallengesApi {
                 "create",
                 None,
                 ChallengeState::Draft.as_str(),
-                serde_json::json!({}),
+                serde_json::json!({ "arena_id": null }),
             )
             .await?;
         tx.commit().await.map_err(|e| ApiError::internal(&e))?;
@@ -493,7 +493,7 @@ impl ChallengesApi {
     ) -> ApiResult<Versioned<Challenge>> {
         let actor = caller.actor();
         let patch = body.0;
-        let tx = begin_write(&self.state.db).await.map_err(|e| ApiError::internal(&e))?;
+        let tx = self.state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
         let row = repo::find_for_update(&tx, id.0)
             .await?
             .ok_or_else(ApiError::not_found)?;

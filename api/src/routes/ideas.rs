@@ -23,7 +23,7 @@ use crate::idempotency::idempotent;
 use crate::persistence::entities::{assignments, ideas as rows};
 use crate::persistence::ideas::{self as repo, IdeaFilter};
 use crate::persistence::{assessment, steps};
-use crate::persistence::{begin_write, challenges, events, stored};
+use crate::persistence::{challenges, events, stored};
 use crate::state::AppState;
 
 const TEAM_MAX: usize = 20;
@@ -530,7 +530,7 @@ impl IdeasApi {
         command: IdeaCommand,
     ) -> ApiResult<Versioned<Idea>> {
         let now = Utc::now();
-        let tx = begin_write(&self.state.db).await.map_err(|e| ApiError::internal(&e))?;
+        let tx = self.state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
         let row = repo::find_for_update(&tx, id).await?.ok_or_else(ApiError::not_found)?;
         let idea = repo::to_domain(&row)?;
         let viewer = viewer_of(&tx, &row, actor).await?;
@@ -666,7 +666,7 @@ impl IdeasApi {
 
         let now = Utc::now();
         let idea_id = Uuid::now_v7();
-        let tx = begin_write(&self.state.db).await.map_err(|e| ApiError::internal(&e))?;
+        let tx = self.state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
         let row = repo::insert(
             &tx,
             rows::ActiveModel {
@@ -698,7 +698,7 @@ impl IdeasApi {
                 "create",
                 None,
                 IdeaState::Draft.as_str(),
-                serde_json::json!({ "challenge_id": challenge.id }),
+                serde_json::json!({ "challenge_id": challenge.id, "arena_id": challenge.arena_id }),
             )
             .await?;
         tx.commit().await.map_err(|e| ApiError::internal(&e))?;
@@ -807,7 +807,7 @@ impl IdeasApi {
     ) -> ApiResult<Versioned<Idea>> {
         let actor = caller.actor();
         let patch = body.0;
-        let tx = begin_write(&self.state.db).await.map_err(|e| ApiError::internal(&e))?;
+        let tx = self.state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
         let row = repo::find_for_update(&tx, id.0)
             .await?
             .ok_or_else(ApiError::not_found)?;

@@ -16,7 +16,7 @@ use super::{ApiResult, Expected, Versioned, check_version, etag};
 use crate::error::ApiError;
 use crate::persistence::entities::{events as event_rows, users as user_rows};
 use crate::persistence::privacy::{self as repo, ERASE_COMMAND, account_state};
-use crate::persistence::{begin_write, events, stored, users};
+use crate::persistence::{events, stored, users};
 use crate::state::AppState;
 
 /// A signed-in session, without its token.
@@ -215,9 +215,11 @@ pub async fn export(state: &AppState, user_id: Uuid, actor: &Actor) -> ApiResult
     if actor.id.as_uuid() != user_id {
         let erased = repo::is_erased(&state.db, user_id).await?;
         let account = account_state(&row, erased);
+        let tx = state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
         events::Recorder::new("user", user_id, actor.id.as_uuid(), now)
-            .record(&state.db, "export", Some(account), account, serde_json::json!({}))
+            .record(&tx, "export", Some(account), account, serde_json::json!({}))
             .await?;
+        tx.commit().await.map_err(|e| ApiError::internal(&e))?;
     }
     let footprint = repo::footprint(&state.db, row).await?;
     let data = personal_data(footprint, now)?;
@@ -368,7 +370,7 @@ pub async fn erase(
         .map(|idea| idea.id)
         .collect();
     let now = Utc::now();
-    let tx = begin_write(&state.db).await.map_err(|e| ApiError::internal(&e))?;
+    let tx = state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
     let row = users::find_for_update(&tx, user_id)
         .await?
         .ok_or_else(ApiError::not_found)?;

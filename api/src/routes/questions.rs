@@ -152,7 +152,9 @@ impl QuestionsApi {
                 "questions are taken while the challenge is published",
             ));
         }
-        let row = repo::insert(&self.state.db, id.0, text, actor.id.as_uuid(), Utc::now()).await?;
+        let tx = self.state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
+        let row = repo::insert(&tx, id.0, text, actor.id.as_uuid(), Utc::now()).await?;
+        tx.commit().await.map_err(|e| ApiError::internal(&e))?;
         Ok(Created::Created(Json(Question::from_row(row)?), etag(1)))
     }
 
@@ -174,9 +176,7 @@ impl QuestionsApi {
         }
         let text = check_text(&body.0.text)?;
         let now = Utc::now();
-        let tx = crate::persistence::begin_write(&self.state.db)
-            .await
-            .map_err(|e| ApiError::internal(&e))?;
+        let tx = self.state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
         let answered = repo::answer(&tx, id.0, text, actor.id.as_uuid(), now).await?;
         let state = challenges::state_of(&challenge)?;
         events::Recorder::new("question", id.0, actor.id.as_uuid(), now)

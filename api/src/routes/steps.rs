@@ -21,7 +21,7 @@ use crate::idempotency::idempotent;
 use crate::persistence::entities::{
     idea_tests, milestones as milestone_rows, spread_activities as spread_rows, support_organisations as org_rows,
 };
-use crate::persistence::{begin_write, ideas, steps as repo, stored};
+use crate::persistence::{ideas, steps as repo, stored};
 use crate::state::AppState;
 
 /// What kind of support an organisation gives.
@@ -386,7 +386,7 @@ impl StepsApi {
         body: Json<NewMilestone>,
     ) -> ApiResult<Created<Milestone>> {
         let actor = caller.actor();
-        let tx = begin_write(&self.state.db).await.map_err(|e| ApiError::internal(&e))?;
+        let tx = self.state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
         let (idea, _) = load_visible_idea(&tx, id.0, actor).await?;
         let state = ideas::state_of(&idea)?;
         if let Err(refusal @ Refusal::NotPermitted(_)) =
@@ -411,7 +411,7 @@ impl StepsApi {
     )]
     async fn complete_milestone(&self, caller: Caller, id: Path<Uuid>) -> ApiResult<Json<Milestone>> {
         let actor = caller.actor();
-        let tx = begin_write(&self.state.db).await.map_err(|e| ApiError::internal(&e))?;
+        let tx = self.state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
         let milestone = repo::lock_milestone(&tx, id.0).await?.ok_or_else(ApiError::not_found)?;
         let (idea, _) = load_visible_idea(&tx, milestone.idea_id, actor).await?;
         rules::authorize_milestone(actor, sluss_domain::UserId(idea.innovator_id), ideas::state_of(&idea)?)?;
@@ -454,7 +454,7 @@ impl StepsApi {
         body: Json<NewSpreadActivity>,
     ) -> ApiResult<Created<SpreadActivity>> {
         let actor = caller.actor();
-        let tx = begin_write(&self.state.db).await.map_err(|e| ApiError::internal(&e))?;
+        let tx = self.state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
         let (idea, _) = load_visible_idea(&tx, id.0, actor).await?;
         rules::authorize_facilitator(actor)?;
         let body = body.0;

@@ -17,7 +17,7 @@ use crate::error::ApiError;
 use crate::idempotency::idempotent;
 use crate::persistence::entities::users as rows;
 use crate::persistence::users::{self as repo, NewUser, UserChange};
-use crate::persistence::{begin_write, events, sessions};
+use crate::persistence::{events, sessions};
 use crate::state::AppState;
 
 /// A role in the accelerator.
@@ -178,7 +178,7 @@ impl UsersApi {
         change: UserChange,
     ) -> ApiResult<Versioned<User>> {
         let now = Utc::now();
-        let tx = begin_write(&self.state.db).await.map_err(|e| ApiError::internal(&e))?;
+        let tx = self.state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
         let row = repo::find_for_update(&tx, id).await?.ok_or_else(ApiError::not_found)?;
         let (command, payload) = match change {
             UserChange::Roles(roles) => {
@@ -248,7 +248,9 @@ impl UsersApi {
             return Err(ApiError::invalid("roles", "a user holds at least one role"));
         }
         let new_user = prepare_account(&self.state, body.0).await?;
-        let row = repo::insert(&self.state.db, new_user, Utc::now()).await?;
+        let tx = self.state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
+        let row = repo::insert(&tx, new_user, Utc::now()).await?;
+        tx.commit().await.map_err(|e| ApiError::internal(&e))?;
         let version = row.version;
         Ok(Created::Created(Json(User::from_row(row)?), etag(version)))
     }
