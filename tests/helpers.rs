@@ -222,7 +222,10 @@ pub async fn spawn_app_configured(auth: AuthSettings, http: HttpSettings) -> Tes
         .await
         .unwrap_or_else(|e| panic!("migrate {database_url}: {e}"));
     let passwords = Passwords::new(2).unwrap_or_else(|e| panic!("passwords: {e}"));
-    let state = AppState::with_http(conn, passwords, auth, http);
+    let writes = sluss_api::persistence::WriteQueue::connect(&database_url, &conn)
+        .await
+        .unwrap_or_else(|e| panic!("writer for {database_url}: {e}"));
+    let state = AppState::with_writes(conn, writes, passwords, auth, http);
     TestApp {
         client: TestClient::new(startup::build_app(state.clone())),
         state,

@@ -48,7 +48,10 @@ async fn state_for(database_url: &str, auth: AuthSettings, http: HttpSettings) -
         .await
         .map_err(|e| format!("database: {e}"))?;
     let passwords = Passwords::new(startup::hashing_concurrency()).map_err(|e| e.to_string())?;
-    Ok(AppState::with_http(db, passwords, auth, http))
+    let writes = persistence::WriteQueue::connect(database_url, &db)
+        .await
+        .map_err(|e| format!("database: {e}"))?;
+    Ok(AppState::with_writes(db, writes, passwords, auth, http))
 }
 
 async fn serve(args: ServeArgs) -> Result<(), String> {

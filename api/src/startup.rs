@@ -64,10 +64,12 @@ fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
 
 /// The OpenAPI document, as JSON (what `sluss openapi` prints and `openapi/openapi.json` holds).
 pub fn openapi_json() -> Result<String, ApiError> {
-    let state = AppState::new(
+    let state = AppState::with_writes(
         DatabaseConnection::default(),
+        crate::persistence::WriteQueue::default(),
         Passwords::new(1)?,
         AuthSettings::default(),
+        crate::state::HttpSettings::default(),
     );
     Ok(crate::openapi::finish(&api_service(&state).spec()))
 }

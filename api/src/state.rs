@@ -82,10 +82,22 @@ impl AppState {
         Self::with_http(db, passwords, auth, HttpSettings::default())
     }
 
-    /// Bundles the parts.
+    /// Bundles the parts; writers take turns on the pool's connections.
     pub fn with_http(db: DatabaseConnection, passwords: Passwords, auth: AuthSettings, http: HttpSettings) -> Self {
+        let writes = WriteQueue::for_database(&db);
+        Self::with_writes(db, writes, passwords, auth, http)
+    }
+
+    /// Bundles the parts, with the writers' queue (see [`WriteQueue::connect`]).
+    pub fn with_writes(
+        db: DatabaseConnection,
+        writes: WriteQueue,
+        passwords: Passwords,
+        auth: AuthSettings,
+        http: HttpSettings,
+    ) -> Self {
         Self(Arc::new(Inner {
-            writes: WriteQueue::for_database(&db),
+            writes,
             db,
             passwords,
             auth,

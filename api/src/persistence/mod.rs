@@ -69,12 +69,17 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// transaction is on disk before the request is answered.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let sqlite = url.starts_with("sqlite:");
+    // SQLite: writers have a connection of their own (`WriteQueue`), so the pool serves
+    // readers; four connections keep two cores busy without each holding its own page
+    // cache and full-text buffers for nothing (ADR 0010).
+    open(url, if sqlite { 4 } else { 16 }).await
+}
+
+/// A pool of at most `connections` connections to `url`.
+async fn open(url: &str, connections: u32) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
-        // SQLite: writers take turns in the `WriteQueue`, so the pool serves readers; four
-        // connections keep two cores busy without each holding its own page cache and
-        // full-text buffers for nothing (ADR 0010).
-        .max_connections(if sqlite { 4 } else { 16 })
+        .max_connections(connections)
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(30))
         .sqlx_logging(false)
@@ -89,26 +94,51 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 }
 
 /// The writers of one process take turns here before they begin a transaction on SQLite,
-/// which admits one writer at a time. Without it, waiting writers sit in SQLite's busy
-/// handler, which polls with sleeps of up to 100 ms: the lock then stands free while they
-/// sleep, and each sleeper holds a pooled connection that readers need. With it, the next
-/// writer begins the moment the last one finishes (ADR 0010).
+/// which admits one writer at a time (ADR 0010):
+///
+/// - Without the queue, waiting writers sit in SQLite's busy handler, which polls with
+///   sleeps of up to 100 ms: the lock then stands free while they sleep, and each sleeper
+///   holds a pooled connection that readers need. With it, the next writer begins the
+///   moment the last one finishes.
+/// - Writers use one connection of their own. A connection's page cache is dropped
+///   whenever another connection has changed the database, so writers spread over the read
+///   pool each began cold (some seventy page reads for one new idea); the one writer
+///   connection keeps the pages it changed.
 #[derive(Debug, Clone, Default)]
-pub struct WriteQueue(Option<Arc<Mutex<()>>>);
+pub struct WriteQueue {
+    turns: Option<Arc<Mutex<()>>>,
+    writer: Option<DatabaseConnection>,
+}
 
 impl WriteQueue {
-    /// The queue for `db`: a real one on SQLite; none on PostgreSQL, where writers of
-    /// different rows run at once.
+    /// A queue for `db` without a connection of its own: a real queue on SQLite; none on
+    /// PostgreSQL, where writers of different rows run at once.
     pub fn for_database(db: &DatabaseConnection) -> Self {
         match db.get_database_backend() {
-            DbBackend::Sqlite => Self(Some(Arc::new(Mutex::new(())))),
-            _ => Self(None),
+            DbBackend::Sqlite => Self {
+                turns: Some(Arc::new(Mutex::new(()))),
+                writer: None,
+            },
+            _ => Self::default(),
         }
     }
 
-    /// Begins a write transaction on `db` once it is this caller's turn.
+    /// The queue for the database at `url`, which `db` is connected to; on SQLite with a
+    /// writer connection of its own.
+    pub async fn connect(url: &str, db: &DatabaseConnection) -> Result<Self, DbErr> {
+        let mut queue = Self::for_database(db);
+        // An in-memory database exists once per connection: it cannot have a second one.
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        if queue.turns.is_some() && !in_memory {
+            queue.writer = Some(open(url, 1).await?);
+        }
+        Ok(queue)
+    }
+
+    /// Begins a write transaction once it is this caller's turn, on the writer connection
+    /// when there is one and on `db` otherwise.
     pub async fn begin(&self, db: &DatabaseConnection) -> Result<WriteTx, DbErr> {
-        let turn = match &self.0 {
+        let turn = match &self.turns {
             Some(queue) => Some(
                 tokio::time::timeout(SQLITE_BUSY_TIMEOUT, Arc::clone(queue).lock_owned())
                     .await
@@ -117,7 +147,7 @@ impl WriteQueue {
             None => None,
         };
         Ok(WriteTx {
-            tx: begin_write(db).await?,
+            tx: begin_write(self.writer.as_ref().unwrap_or(db)).await?,
             _turn: turn,
         })
     }

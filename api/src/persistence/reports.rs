@@ -552,11 +552,7 @@ fn split_days(since: Option<i64>, until: Option<i64>) -> (DayRange, Vec<(i64, i6
     }
 }
 
-async fn sum_tallies(
-    db: &impl ConnectionTrait,
-    period: &Period,
-    (first, end): DayRange,
-) -> Result<Tally, RepoError> {
+async fn sum_tallies(db: &impl ConnectionTrait, period: &Period, (first, end): DayRange) -> Result<Tally, RepoError> {
     let names = Tally::names();
     let sums: Vec<String> = names
         .iter()
