@@ -195,6 +195,26 @@ pub struct IdeaDurations {
     pub testing: Option<i64>,
 }
 
+impl IdeaDurations {
+    /// The durations in the order of `Tally::STEPS` after `need_formulation`.
+    pub fn in_step_order(&self) -> [Option<i64>; 4] {
+        [self.matching, self.assessment, self.incubation, self.testing]
+    }
+}
+
+impl MedianDays {
+    /// The medians given in the order of [`Tally::STEPS`].
+    pub fn in_step_order([need_formulation, matching, assessment, incubation, testing]: [Option<f64>; 5]) -> Self {
+        Self {
+            need_formulation,
+            matching,
+            assessment,
+            incubation,
+            testing,
+        }
+    }
+}
+
 impl IdeaSteps {
     /// An idea just created.
     pub fn new(state: IdeaState, created_at: DateTime<Utc>) -> Self {
@@ -352,11 +372,7 @@ impl Tally {
         (tally.qualified, tally.qualified_tested) = reached(idea.qualified_at, idea.testing_started_at);
         let adopted_at = idea.completed_at.filter(|_| idea.adopted);
         (tally.tested, tally.tested_adopted) = reached(idea.testing_started_at, adopted_at);
-        let d = idea.durations();
-        for (slot, duration) in tally.finished[1..]
-            .iter_mut()
-            .zip([d.matching, d.assessment, d.incubation, d.testing])
-        {
+        for (slot, duration) in tally.finished[1..].iter_mut().zip(idea.durations().in_step_order()) {
             *slot = i64::from(duration.is_some());
         }
         tally
@@ -463,26 +479,12 @@ pub fn funnel(challenges: &[ChallengeFact], ideas: &[IdeaFact], events: &[EventF
     }
     for idea in idea_steps.values() {
         tally += Tally::of_idea(idea);
-        let d = idea.durations();
-        for (list, duration) in durations[1..]
-            .iter_mut()
-            .zip([d.matching, d.assessment, d.incubation, d.testing])
-        {
+        for (list, duration) in durations[1..].iter_mut().zip(idea.durations().in_step_order()) {
             list.extend(duration.map(|d| d as f64));
         }
     }
-    let [need_formulation, matching, assessment, incubation, testing] =
-        durations.map(|list| median(list).map(days_of_micros));
-    Funnel::from_tally(
-        &tally,
-        MedianDays {
-            need_formulation,
-            matching,
-            assessment,
-            incubation,
-            testing,
-        },
-    )
+    let medians = durations.map(|list| median(list).map(days_of_micros));
+    Funnel::from_tally(&tally, MedianDays::in_step_order(medians))
 }
 
 /// The CSV form of a report: a header line, then one `section,key,value` row per figure.

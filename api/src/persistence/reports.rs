@@ -664,17 +664,7 @@ pub async fn funnel(db: &DatabaseConnection, period: &Period) -> Result<Funnel, 
         *slot = median_days(&tx, period, column, count).await?;
     }
     tx.commit().await?;
-    let [need_formulation, matching, assessment, incubation, testing] = medians;
-    Ok(Funnel::from_tally(
-        &tally,
-        MedianDays {
-            need_formulation,
-            matching,
-            assessment,
-            incubation,
-            testing,
-        },
-    ))
+    Ok(Funnel::from_tally(&tally, MedianDays::in_step_order(medians)))
 }
 
 #[cfg(test)]
