@@ -321,17 +321,19 @@ async fn a_token_answers_401_from_the_moment_its_stored_expiry_passes() {
     let user = app.innovator().await;
     app.get("/me", Some(&user.token)).await.expect(200);
 
-    // Act: its expiry moves into the past
+    // Act: its expiry moves into the past (a write of this process, as a logout is)
     let user_id: uuid::Uuid = user.id.parse().expect("a uuid");
+    let tx = app.state.begin_write().await.expect("a write transaction");
     sessions::Entity::update_many()
         .col_expr(
             sessions::Column::ExpiresAt,
             Expr::value(Utc::now() - Duration::seconds(1)),
         )
         .filter(sessions::Column::UserId.eq(user_id))
-        .exec(&app.state.db)
+        .exec(&tx)
         .await
         .expect("moved the expiry");
+    tx.commit().await.expect("committed");
 
     // Assert
     app.get("/me", Some(&user.token)).await.expect_problem(401);

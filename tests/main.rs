@@ -22,6 +22,7 @@ mod openapi;
 mod ops;
 mod privacy;
 mod questions;
+mod read_cache;
 mod reports;
 mod seed;
 mod steps;

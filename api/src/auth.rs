@@ -39,23 +39,44 @@ pub struct Authenticated {
     pub token_hash: String,
 }
 
+/// The caller behind a bearer token, or `None` when the token is unknown, expired or
+/// revoked, or its user is deactivated. Answered from the [`ReadCache`](crate::read_cache)
+/// when it can be.
+pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<Authenticated>, ApiError> {
+    let token_hash = hash_token(token);
+    let now = chrono::Utc::now();
+    if let Some(caller) = state.reads.caller(&token_hash, now) {
+        return Ok(Some(caller));
+    }
+    let stamp = state.reads.stamp();
+    let Some((user, expires_at)) = sessions::find_user(&state.db, &token_hash, now).await? else {
+        return Ok(None);
+    };
+    let caller = Authenticated {
+        actor: Actor {
+            id: UserId(user.id),
+            roles: users::roles_of(&user)?,
+        },
+        token_hash,
+    };
+    state.reads.keep_caller(&caller, expires_at, stamp);
+    Ok(Some(caller))
+}
+
+/// The token of an `Authorization: Bearer …` header.
+pub fn bearer_token(req: &Request) -> Option<&str> {
+    let value = req.headers().get(poem::http::header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
 async fn check_bearer(req: &Request, bearer: Bearer) -> poem::Result<Authenticated> {
     let state = req
         .data::<AppState>()
         .ok_or_else(|| ApiError::internal(&"application state missing"))?;
-    let token_hash = hash_token(&bearer.token);
-    let user = sessions::find_user(&state.db, &token_hash, chrono::Utc::now())
-        .await
-        .map_err(ApiError::from)?
-        .ok_or_else(|| ApiError::unauthorized("the token is unknown, expired or revoked"))?;
-    let roles = users::roles_of(&user).map_err(ApiError::from)?;
-    Ok(Authenticated {
-        actor: Actor {
-            id: UserId(user.id),
-            roles,
-        },
-        token_hash,
-    })
+    Ok(authenticate(state, &bearer.token)
+        .await?
+        .ok_or_else(|| ApiError::unauthorized("the token is unknown, expired or revoked"))?)
 }
 
 /// A caller with a valid bearer token (from `POST /auth/login`).

@@ -16,10 +16,9 @@ use poem::{Endpoint, IntoResponse, Request, Response, Result};
 use sha2::{Digest, Sha256};
 use tracing::Instrument;
 
-use crate::auth::hash_token;
+use crate::auth::{authenticate, bearer_token};
 use crate::error::{ApiError, render_any_error};
 use crate::persistence::idempotency::{self as repo, COMPLETED, Claim, Fingerprint, StoredAnswer};
-use crate::persistence::sessions;
 use crate::routes::auth::client_address;
 use crate::state::AppState;
 
@@ -116,10 +115,8 @@ impl<E: Endpoint + 'static> Idempotent<E> {
         let Some(token) = bearer_token(req) else {
             return Ok(None);
         };
-        let user = sessions::find_user(&state.db, &hash_token(token), Utc::now())
-            .await
-            .map_err(ApiError::from)?;
-        Ok(user.map(|user| format!("user:{}", user.id)))
+        let caller = authenticate(state, token).await?;
+        Ok(caller.map(|caller| format!("user:{}", caller.actor.id.as_uuid())))
     }
 
     /// Runs the request that claimed row `id` and stores its answer. The handler runs in
@@ -148,13 +145,6 @@ impl<E: Endpoint + 'static> Idempotent<E> {
             }
         }
     }
-}
-
-/// The token of an `Authorization: Bearer …` header.
-fn bearer_token(req: &Request) -> Option<&str> {
-    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
 /// A key is 1 to 255 visible ASCII characters.

@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod passwords;
 pub mod persistence;
+pub mod read_cache;
 pub mod routes;
 pub mod seed;
 pub mod startup;

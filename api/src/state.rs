@@ -9,6 +9,7 @@ use crate::config::AllowedOrigins;
 use crate::metrics::Metrics;
 use crate::passwords::Passwords;
 use crate::persistence::{WriteQueue, WriteTx};
+use crate::read_cache::ReadCache;
 
 /// Tunable limits of authentication.
 #[derive(Debug, Clone)]
@@ -74,6 +75,8 @@ pub struct Inner {
     pub metrics: Metrics,
     /// Where this process's writers take turns (SQLite).
     pub writes: WriteQueue,
+    /// Answers to repeated reads, until the next write (SQLite).
+    pub reads: ReadCache,
 }
 
 impl AppState {
@@ -96,7 +99,10 @@ impl AppState {
         auth: AuthSettings,
         http: HttpSettings,
     ) -> Self {
+        // On PostgreSQL other processes may write between two reads of this one.
+        let sole_writer = writes.is_queued();
         Self(Arc::new(Inner {
+            reads: ReadCache::new(writes.clone(), sole_writer),
             writes,
             db,
             passwords,

@@ -20,6 +20,7 @@ pub mod throttle;
 pub mod users;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use tokio::sync::{Mutex, OwnedMutexGuard};
@@ -104,10 +105,14 @@ async fn open(url: &str, connections: u32) -> Result<DatabaseConnection, DbErr> 
 ///   whenever another connection has changed the database, so writers spread over the read
 ///   pool each began cold (some seventy page reads for one new idea); the one writer
 ///   connection keeps the pages it changed.
+///
+/// The queue also counts the write transactions of this process that have ended, so that
+/// answers read before a write can be told from answers read after it (ADR 0011).
 #[derive(Debug, Clone, Default)]
 pub struct WriteQueue {
     turns: Option<Arc<Mutex<()>>>,
     writer: Option<DatabaseConnection>,
+    ended: Arc<AtomicU64>,
 }
 
 impl WriteQueue {
@@ -117,7 +122,7 @@ impl WriteQueue {
         match db.get_database_backend() {
             DbBackend::Sqlite => Self {
                 turns: Some(Arc::new(Mutex::new(()))),
-                writer: None,
+                ..Self::default()
             },
             _ => Self::default(),
         }
@@ -148,8 +153,21 @@ impl WriteQueue {
         };
         Ok(WriteTx {
             tx: begin_write(self.writer.as_ref().unwrap_or(db)).await?,
+            ended: Arc::clone(&self.ended),
             _turn: turn,
         })
+    }
+
+    /// Whether writers take turns here, as they do on SQLite, where this process is the
+    /// database's one server.
+    pub fn is_queued(&self) -> bool {
+        self.turns.is_some()
+    }
+
+    /// How many write transactions of this process have ended (committed, failed or rolled
+    /// back). A read that began at count `n` may miss only writes counted after `n`.
+    pub fn ended(&self) -> u64 {
+        self.ended.load(Ordering::Acquire)
     }
 }
 
@@ -159,13 +177,17 @@ impl WriteQueue {
 pub struct WriteTx {
     // Declared first so the transaction ends before the turn passes on.
     tx: DatabaseTransaction,
+    ended: Arc<AtomicU64>,
     _turn: Option<OwnedMutexGuard<()>>,
 }
 
 impl WriteTx {
-    /// Commits; the next writer's turn begins after.
+    /// Commits, then counts the write as ended; the next writer's turn begins after.
     pub async fn commit(self) -> Result<(), DbErr> {
-        self.tx.commit().await
+        let committed = self.tx.commit().await;
+        // Counted whatever the outcome: a failed commit may still have reached the disk.
+        self.ended.fetch_add(1, Ordering::Release);
+        committed
     }
 }
 

@@ -1,7 +1,6 @@
 //! Bearer sessions. Only the SHA-256 of a token is stored.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Query;
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
@@ -27,23 +26,20 @@ pub async fn create(
     Ok(())
 }
 
-/// The active user behind an unexpired session, if any (one query).
+/// The active user behind an unexpired session, with the moment the session expires, if
+/// any (one query).
 pub async fn find_user(
     db: &impl ConnectionTrait,
     token_hash: &str,
     now: DateTime<Utc>,
-) -> Result<Option<users::Model>, RepoError> {
-    let session = Query::select()
-        .column(sessions::Column::UserId)
-        .from(sessions::Entity)
-        .and_where(sessions::Column::TokenHash.eq(token_hash))
-        .and_where(sessions::Column::ExpiresAt.gt(now))
-        .to_owned();
-    Ok(users::Entity::find()
-        .filter(users::Column::Id.in_subquery(session))
+) -> Result<Option<(users::Model, DateTime<Utc>)>, RepoError> {
+    let found = sessions::Entity::find_by_id(token_hash.to_owned())
+        .filter(sessions::Column::ExpiresAt.gt(now))
+        .find_also_related(users::Entity)
         .filter(users::Column::Active.eq(true))
         .one(db)
-        .await?)
+        .await?;
+    Ok(found.and_then(|(session, user)| user.map(|user| (user, session.expires_at))))
 }
 
 /// Ends one session.

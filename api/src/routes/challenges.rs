@@ -21,6 +21,7 @@ use crate::idempotency::idempotent;
 use crate::persistence::challenges::{self as repo, ChallengeFilter};
 use crate::persistence::entities::challenges as rows;
 use crate::persistence::{arenas, events};
+use crate::read_cache::cached;
 use crate::state::AppState;
 
 const QUERY_MAX: usize = 200;
@@ -354,7 +355,7 @@ impl ChallengesApi {
 #[OpenApi(prefix_path = "/challenges", tag = "ApiTags::Challenges")]
 impl ChallengesApi {
     /// List the challenges the caller may see, newest first.
-    #[oai(path = "/", method = "get", operation_id = "list_challenges")]
+    #[oai(path = "/", method = "get", operation_id = "list_challenges", transform = "cached")]
     #[allow(clippy::too_many_arguments)]
     async fn list_challenges(
         &self,
@@ -474,7 +475,7 @@ impl ChallengesApi {
     }
 
     /// Read a challenge.
-    #[oai(path = "/:id", method = "get", operation_id = "get_challenge")]
+    #[oai(path = "/:id", method = "get", operation_id = "get_challenge", transform = "cached")]
     async fn get_challenge(&self, caller: MaybeCaller, id: Path<Uuid>) -> ApiResult<Versioned<Challenge>> {
         let row = self.load_visible(id.0, caller.actor()).await?;
         versioned(row, caller.actor())

@@ -24,6 +24,7 @@ use crate::persistence::entities::{assignments, ideas as rows};
 use crate::persistence::ideas::{self as repo, IdeaFilter};
 use crate::persistence::{assessment, steps};
 use crate::persistence::{challenges, events, stored};
+use crate::read_cache::cached;
 use crate::state::AppState;
 
 const TEAM_MAX: usize = 20;
@@ -751,7 +752,7 @@ impl IdeasApi {
     }
 
     /// The ideas the caller may see, newest first.
-    #[oai(path = "/ideas", method = "get", operation_id = "list_ideas")]
+    #[oai(path = "/ideas", method = "get", operation_id = "list_ideas", transform = "cached")]
     async fn list_ideas(
         &self,
         caller: Caller,
@@ -788,7 +789,7 @@ impl IdeasApi {
     }
 
     /// Read an idea.
-    #[oai(path = "/ideas/:id", method = "get", operation_id = "get_idea")]
+    #[oai(path = "/ideas/:id", method = "get", operation_id = "get_idea", transform = "cached")]
     async fn get_idea(&self, caller: Caller, id: Path<Uuid>) -> ApiResult<Versioned<Idea>> {
         let (row, viewer) = load_visible_idea(&self.state.db, id.0, caller.actor()).await?;
         versioned(row, &viewer)

@@ -1,0 +1,237 @@
+//! Answers to repeated reads, kept until this process next writes (ADR 0011).
+//!
+//! Two caches, both on SQLite only, where one process owns the database:
+//!
+//! - signed-in callers: token hash → the caller and the moment the session expires, so a
+//!   request with a token needs no session query;
+//! - answers of the read operations marked `transform = "cached"`: (caller, path and query)
+//!   → status, headers and body.
+//!
+//! An entry is served only while no write transaction of this process has ended since the
+//! read it holds began (the [`WriteQueue`](crate::persistence::WriteQueue) counts them), and
+//! for at most [`MAX_AGE`], which bounds what a write of another process (`sluss` commands
+//! on the same file) or the passing of time can leave stale. So a client always reads its
+//! own writes, and what anyone reads is never older than the last write plus a second.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use poem::http::{HeaderMap, Method, StatusCode};
+use poem::{Body, Endpoint, IntoResponse, Request, Response, Result};
+use quick_cache::Weighter;
+use quick_cache::sync::Cache;
+use sluss_domain::UserId;
+
+use crate::auth::{self, Authenticated};
+use crate::error::ApiError;
+use crate::persistence::WriteQueue;
+use crate::state::AppState;
+
+/// The longest an entry is served, writes or not.
+pub const MAX_AGE: Duration = Duration::from_secs(1);
+
+/// Signed-in callers kept.
+const SESSIONS: usize = 10_000;
+
+/// Bytes of answers kept (bodies and headers), within the RSS ceiling of SPEC §9.
+const ANSWER_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Answers larger than this are not kept.
+const ANSWER_MAX: usize = 512 * 1024;
+
+/// When an entry was read: the count of ended writes and the instant its read began.
+#[derive(Debug, Clone, Copy)]
+pub struct Stamp {
+    writes: u64,
+    at: Instant,
+}
+
+#[derive(Clone)]
+struct Session {
+    caller: Authenticated,
+    expires_at: DateTime<Utc>,
+    stamp: Stamp,
+}
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct AnswerKey {
+    viewer: Option<UserId>,
+    path_and_query: String,
+}
+
+#[derive(Clone)]
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+    stamp: Stamp,
+}
+
+#[derive(Clone)]
+struct AnswerWeight;
+
+impl Weighter<AnswerKey, Answer> for AnswerWeight {
+    fn weight(&self, key: &AnswerKey, answer: &Answer) -> u64 {
+        let headers: usize = answer
+            .headers
+            .iter()
+            .map(|(name, value)| name.as_str().len() + value.len())
+            .sum();
+        (key.path_and_query.len() + headers + answer.body.len() + 64) as u64
+    }
+}
+
+/// The caches of one process; disabled where other processes write the same database.
+pub struct ReadCache {
+    writes: WriteQueue,
+    sessions: Option<Cache<String, Session>>,
+    answers: Option<Cache<AnswerKey, Answer, AnswerWeight>>,
+}
+
+impl std::fmt::Debug for ReadCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReadCache")
+            .field("enabled", &self.sessions.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ReadCache {
+    /// Caches that watch the writes of `writes`, or none at all when `enabled` is false.
+    pub fn new(writes: WriteQueue, enabled: bool) -> Self {
+        Self {
+            writes,
+            sessions: enabled.then(|| Cache::new(SESSIONS)),
+            answers: enabled.then(|| Cache::with_weighter(4096, ANSWER_BYTES, AnswerWeight)),
+        }
+    }
+
+    /// The stamp of a read that begins now.
+    pub fn stamp(&self) -> Stamp {
+        Stamp {
+            writes: self.writes.ended(),
+            at: Instant::now(),
+        }
+    }
+
+    fn is_fresh(&self, stamp: Stamp) -> bool {
+        stamp.writes == self.writes.ended() && stamp.at.elapsed() < MAX_AGE
+    }
+
+    /// The caller behind `token_hash` as read before, if that read is still fresh and the
+    /// session has not expired since.
+    pub fn caller(&self, token_hash: &str, now: DateTime<Utc>) -> Option<Authenticated> {
+        let session = self.sessions.as_ref()?.get(token_hash)?;
+        (self.is_fresh(session.stamp) && now < session.expires_at).then_some(session.caller)
+    }
+
+    /// Keeps the caller of a session read at `stamp`.
+    pub fn keep_caller(&self, caller: &Authenticated, expires_at: DateTime<Utc>, stamp: Stamp) {
+        if let Some(sessions) = &self.sessions {
+            sessions.insert(
+                caller.token_hash.clone(),
+                Session {
+                    caller: caller.clone(),
+                    expires_at,
+                    stamp,
+                },
+            );
+        }
+    }
+
+    fn answer(&self, key: &AnswerKey) -> Option<Response> {
+        let answer = self.answers.as_ref()?.get(key)?;
+        if !self.is_fresh(answer.stamp) {
+            return None;
+        }
+        let mut response = Response::builder().status(answer.status).body(Body::from(answer.body));
+        *response.headers_mut() = answer.headers;
+        Some(response)
+    }
+
+    fn keep_answer(&self, key: AnswerKey, status: StatusCode, headers: HeaderMap, body: Bytes, stamp: Stamp) {
+        if let Some(answers) = &self.answers {
+            answers.insert(
+                key,
+                Answer {
+                    status,
+                    headers,
+                    body,
+                    stamp,
+                },
+            );
+        }
+    }
+
+    fn is_enabled(&self) -> bool {
+        self.answers.is_some()
+    }
+}
+
+/// Serves a read operation's successful answers from the cache (`transform = "cached"`).
+/// Only for operations whose answer depends on nothing but the caller, the path and query,
+/// and the stored data.
+pub fn cached<E: Endpoint + 'static>(ep: E) -> Cached<E> {
+    Cached { inner: Arc::new(ep) }
+}
+
+/// An operation wrapped by [`cached`].
+pub struct Cached<E> {
+    inner: Arc<E>,
+}
+
+impl<E: Endpoint + 'static> Endpoint for Cached<E> {
+    type Output = Response;
+
+    async fn call(&self, req: Request) -> Result<Response> {
+        let state = req
+            .data::<AppState>()
+            .cloned()
+            .ok_or_else(|| ApiError::internal(&"application state missing"))?;
+        if req.method() != Method::GET || !state.reads.is_enabled() {
+            return self.pass(req).await;
+        }
+        let stamp = state.reads.stamp();
+        let viewer = match auth::bearer_token(&req) {
+            None => None,
+            Some(token) => match auth::authenticate(&state, token).await? {
+                Some(caller) => Some(caller.actor.id),
+                // The operation answers the refusal.
+                None => return self.pass(req).await,
+            },
+        };
+        let key = AnswerKey {
+            viewer,
+            path_and_query: req
+                .uri()
+                .path_and_query()
+                .map_or_else(|| req.uri().path().to_owned(), |p| p.as_str().to_owned()),
+        };
+        if let Some(response) = state.reads.answer(&key) {
+            return Ok(response);
+        }
+        let response = self.pass(req).await?;
+        if response.status() != StatusCode::OK {
+            return Ok(response);
+        }
+        let (parts, body) = response.into_parts();
+        let body = body
+            .into_bytes()
+            .await
+            .map_err(|e| ApiError::internal(&format!("cannot read an answer: {e}")))?;
+        if body.len() <= ANSWER_MAX {
+            state
+                .reads
+                .keep_answer(key, parts.status, parts.headers.clone(), body.clone(), stamp);
+        }
+        Ok(Response::from_parts(parts, Body::from(body)))
+    }
+}
+
+impl<E: Endpoint + 'static> Cached<E> {
+    async fn pass(&self, req: Request) -> Result<Response> {
+        self.inner.call(req).await.map(IntoResponse::into_response)
+    }
+}
