@@ -28,3 +28,4 @@ mod seed;
 mod steps;
 mod users;
 mod versions;
+mod writes;

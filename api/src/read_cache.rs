@@ -3,7 +3,8 @@
 //! Two caches, both on SQLite only, where one process owns the database:
 //!
 //! - signed-in callers: token hash → the caller and the moment the session expires, so a
-//!   request with a token needs no session query;
+//!   request with a token needs no session query; kept across writes that update or
+//!   delete no row of `users` or `sessions`;
 //! - answers of the read operations marked `transform = "cached"`: (caller, path and query)
 //!   → status, headers and body.
 //!
@@ -41,10 +42,12 @@ const ANSWER_BYTES: u64 = 16 * 1024 * 1024;
 /// Answers larger than this are not kept.
 const ANSWER_MAX: usize = 512 * 1024;
 
-/// When an entry was read: the count of ended writes and the instant its read began.
+/// When an entry was read: the counts of ended writes and of account changes, and the
+/// instant its read began.
 #[derive(Debug, Clone, Copy)]
 pub struct Stamp {
     writes: u64,
+    account_changes: u64,
     at: Instant,
 }
 
@@ -111,20 +114,29 @@ impl ReadCache {
     /// The stamp of a read that begins now.
     pub fn stamp(&self) -> Stamp {
         Stamp {
+            // Read first: a write counts an account change before it counts as ended.
+            account_changes: self.writes.account_changes(),
             writes: self.writes.ended(),
             at: Instant::now(),
         }
     }
 
+    /// Whether an answer read at `stamp` is still what a read now would give.
     fn is_fresh(&self, stamp: Stamp) -> bool {
         stamp.writes == self.writes.ended() && stamp.at.elapsed() < MAX_AGE
+    }
+
+    /// Whether a session read at `stamp` is still valid (until its expiry): writes that
+    /// touch neither accounts nor sessions leave it so.
+    fn is_valid_session(&self, stamp: Stamp) -> bool {
+        stamp.account_changes == self.writes.account_changes() && stamp.at.elapsed() < MAX_AGE
     }
 
     /// The caller behind `token_hash` as read before, if that read is still fresh and the
     /// session has not expired since.
     pub fn caller(&self, token_hash: &str, now: DateTime<Utc>) -> Option<Authenticated> {
         let session = self.sessions.as_ref()?.get(token_hash)?;
-        (self.is_fresh(session.stamp) && now < session.expires_at).then_some(session.caller)
+        (self.is_valid_session(session.stamp) && now < session.expires_at).then_some(session.caller)
     }
 
     /// Keeps the caller of a session read at `stamp`.

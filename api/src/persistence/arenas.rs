@@ -18,7 +18,7 @@ pub async fn insert(db: &impl ConnectionTrait, arena: arenas::ActiveModel) -> Re
 }
 
 /// The arena with this id, locked for the update of a write transaction ([`super::lock_row`]).
-pub async fn find_for_update(tx: &sea_orm::DatabaseTransaction, id: Uuid) -> Result<Option<arenas::Model>, RepoError> {
+pub async fn find_for_update(tx: &super::WriteTx, id: Uuid) -> Result<Option<arenas::Model>, RepoError> {
     Ok(super::lock_row::<arenas::Entity>(tx, id).await?)
 }
 

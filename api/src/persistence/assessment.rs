@@ -99,7 +99,7 @@ pub async fn insert_rubric(
 }
 
 /// The rubric with this id, locked for the update of a write transaction ([`super::lock_row`]).
-pub async fn lock_rubric(tx: &sea_orm::DatabaseTransaction, id: Uuid) -> Result<Option<rubrics::Model>, RepoError> {
+pub async fn lock_rubric(tx: &super::WriteTx, id: Uuid) -> Result<Option<rubrics::Model>, RepoError> {
     Ok(super::lock_row::<rubrics::Entity>(tx, id).await?)
 }
 
@@ -194,10 +194,7 @@ pub async fn insert_assignment(
 }
 
 /// The assignment with this id, locked for the update of a write transaction ([`super::lock_row`]).
-pub async fn lock_assignment(
-    tx: &sea_orm::DatabaseTransaction,
-    id: Uuid,
-) -> Result<Option<assignments::Model>, RepoError> {
+pub async fn lock_assignment(tx: &super::WriteTx, id: Uuid) -> Result<Option<assignments::Model>, RepoError> {
     Ok(super::lock_row::<assignments::Entity>(tx, id).await?)
 }
 

@@ -54,10 +54,7 @@ pub async fn insert(
 }
 
 /// The challenge with this id, locked for the update of a write transaction ([`super::lock_row`]).
-pub async fn find_for_update(
-    tx: &sea_orm::DatabaseTransaction,
-    id: Uuid,
-) -> Result<Option<challenges::Model>, RepoError> {
+pub async fn find_for_update(tx: &super::WriteTx, id: Uuid) -> Result<Option<challenges::Model>, RepoError> {
     Ok(super::lock_row::<challenges::Entity>(tx, id).await?)
 }
 

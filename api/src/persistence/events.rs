@@ -1,11 +1,11 @@
 //! The append-only event log: every accepted command, in the same transaction as its change.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder, QueryTrait, Set};
 use uuid::Uuid;
 
-use super::RepoError;
 use super::entities::events;
+use super::{Deferring, RepoError};
 
 /// An event about to be appended.
 #[derive(Debug, Clone)]
@@ -29,8 +29,8 @@ pub struct NewEvent<'a> {
 }
 
 /// Appends one event.
-pub async fn append(db: &impl ConnectionTrait, event: NewEvent<'_>) -> Result<(), RepoError> {
-    events::ActiveModel {
+pub async fn append(db: &impl Deferring, event: NewEvent<'_>) -> Result<(), RepoError> {
+    let row = events::ActiveModel {
         seq: NotSet,
         subject_type: Set(event.subject_type.to_owned()),
         subject_id: Set(event.subject_id),
@@ -40,9 +40,9 @@ pub async fn append(db: &impl ConnectionTrait, event: NewEvent<'_>) -> Result<()
         actor_id: Set(event.actor_id),
         at: Set(event.at),
         payload: Set(event.payload.to_string()),
-    }
-    .insert(db)
-    .await?;
+    };
+    db.defer(events::Entity::insert(row).build(db.get_database_backend()))
+        .await?;
     super::reports::follow(db, &event).await
 }
 
@@ -78,7 +78,7 @@ impl Recorder {
     /// Appends one event.
     pub async fn record(
         &self,
-        db: &impl ConnectionTrait,
+        db: &impl Deferring,
         command: &str,
         from_state: Option<&str>,
         to_state: &str,

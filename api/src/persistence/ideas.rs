@@ -1,13 +1,16 @@
 //! Ideas.
 
 use sea_orm::sea_query::Query;
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryTrait,
+    TryIntoModel,
+};
 use sluss_domain::idea::{Idea, IdeaState};
 use sluss_domain::{Actor, UserId};
 use uuid::Uuid;
 
 use super::entities::{assignments, ideas};
-use super::{Page, RepoError, keyset_page, stored, update_versioned};
+use super::{Deferring, Page, RepoError, keyset_page, stored, update_versioned};
 
 /// The domain state stored on a row.
 pub fn state_of(row: &ideas::Model) -> Result<IdeaState, RepoError> {
@@ -28,12 +31,22 @@ pub fn to_domain(row: &ideas::Model) -> Result<Idea, RepoError> {
 }
 
 /// Stores a new idea.
-pub async fn insert(db: &impl ConnectionTrait, idea: ideas::ActiveModel) -> Result<ideas::Model, RepoError> {
-    Ok(idea.insert(db).await?)
+///
+/// On SQLite the idea is given back as built (every column is set, and SQLite stores each
+/// value as given) and its insert is deferred; PostgreSQL gives back what it stored (it
+/// keeps times to the microsecond).
+pub async fn insert(db: &impl Deferring, idea: ideas::ActiveModel) -> Result<ideas::Model, RepoError> {
+    let backend = db.get_database_backend();
+    if backend != DbBackend::Sqlite {
+        return Ok(idea.insert(db).await?);
+    }
+    let built = idea.clone().try_into_model()?;
+    db.defer(ideas::Entity::insert(idea).build(backend)).await?;
+    Ok(built)
 }
 
 /// The idea with this id, locked for the update of a write transaction ([`super::lock_row`]).
-pub async fn find_for_update(tx: &sea_orm::DatabaseTransaction, id: Uuid) -> Result<Option<ideas::Model>, RepoError> {
+pub async fn find_for_update(tx: &super::WriteTx, id: Uuid) -> Result<Option<ideas::Model>, RepoError> {
     Ok(super::lock_row::<ideas::Entity>(tx, id).await?)
 }
 

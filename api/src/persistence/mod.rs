@@ -18,17 +18,16 @@ pub mod sessions;
 pub mod steps;
 pub mod throttle;
 pub mod users;
+mod writes;
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+pub use writes::{Deferring, WriteQueue, WriteTx};
+
 use std::time::Duration;
-
-use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult,
-    QueryResult, SqlErr, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqlErr, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
 };
 
 /// Errors of the storage layer.
@@ -94,138 +93,6 @@ async fn open(url: &str, connections: u32) -> Result<DatabaseConnection, DbErr> 
     Database::connect(options).await
 }
 
-/// The writers of one process take turns here before they begin a transaction on SQLite,
-/// which admits one writer at a time (ADR 0010):
-///
-/// - Without the queue, waiting writers sit in SQLite's busy handler, which polls with
-///   sleeps of up to 100 ms: the lock then stands free while they sleep, and each sleeper
-///   holds a pooled connection that readers need. With it, the next writer begins the
-///   moment the last one finishes.
-/// - Writers use one connection of their own. A connection's page cache is dropped
-///   whenever another connection has changed the database, so writers spread over the read
-///   pool each began cold (some seventy page reads for one new idea); the one writer
-///   connection keeps the pages it changed.
-///
-/// The queue also counts the write transactions of this process that have ended, so that
-/// answers read before a write can be told from answers read after it (ADR 0011).
-#[derive(Debug, Clone, Default)]
-pub struct WriteQueue {
-    turns: Option<Arc<Mutex<()>>>,
-    writer: Option<DatabaseConnection>,
-    ended: Arc<AtomicU64>,
-}
-
-impl WriteQueue {
-    /// A queue for `db` without a connection of its own: a real queue on SQLite; none on
-    /// PostgreSQL, where writers of different rows run at once.
-    pub fn for_database(db: &DatabaseConnection) -> Self {
-        match db.get_database_backend() {
-            DbBackend::Sqlite => Self {
-                turns: Some(Arc::new(Mutex::new(()))),
-                ..Self::default()
-            },
-            _ => Self::default(),
-        }
-    }
-
-    /// The queue for the database at `url`, which `db` is connected to; on SQLite with a
-    /// writer connection of its own.
-    pub async fn connect(url: &str, db: &DatabaseConnection) -> Result<Self, DbErr> {
-        let mut queue = Self::for_database(db);
-        // An in-memory database exists once per connection: it cannot have a second one.
-        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-        if queue.turns.is_some() && !in_memory {
-            queue.writer = Some(open(url, 1).await?);
-        }
-        Ok(queue)
-    }
-
-    /// Begins a write transaction once it is this caller's turn, on the writer connection
-    /// when there is one and on `db` otherwise.
-    pub async fn begin(&self, db: &DatabaseConnection) -> Result<WriteTx, DbErr> {
-        let turn = match &self.turns {
-            Some(queue) => Some(
-                tokio::time::timeout(SQLITE_BUSY_TIMEOUT, Arc::clone(queue).lock_owned())
-                    .await
-                    .map_err(|_| DbErr::Custom("timed out waiting for the write lock".into()))?,
-            ),
-            None => None,
-        };
-        Ok(WriteTx {
-            tx: begin_write(self.writer.as_ref().unwrap_or(db)).await?,
-            ended: Arc::clone(&self.ended),
-            _turn: turn,
-        })
-    }
-
-    /// Whether writers take turns here, as they do on SQLite, where this process is the
-    /// database's one server.
-    pub fn is_queued(&self) -> bool {
-        self.turns.is_some()
-    }
-
-    /// How many write transactions of this process have ended (committed, failed or rolled
-    /// back). A read that began at count `n` may miss only writes counted after `n`.
-    pub fn ended(&self) -> u64 {
-        self.ended.load(Ordering::Acquire)
-    }
-}
-
-/// A write transaction that holds its writer's turn in the [`WriteQueue`] until it is
-/// committed or dropped (dropping rolls it back).
-#[derive(Debug)]
-pub struct WriteTx {
-    // Declared first so the transaction ends before the turn passes on.
-    tx: DatabaseTransaction,
-    ended: Arc<AtomicU64>,
-    _turn: Option<OwnedMutexGuard<()>>,
-}
-
-impl WriteTx {
-    /// Commits, then counts the write as ended; the next writer's turn begins after.
-    pub async fn commit(self) -> Result<(), DbErr> {
-        let committed = self.tx.commit().await;
-        // Counted whatever the outcome: a failed commit may still have reached the disk.
-        self.ended.fetch_add(1, Ordering::Release);
-        committed
-    }
-}
-
-impl std::ops::Deref for WriteTx {
-    type Target = DatabaseTransaction;
-
-    fn deref(&self) -> &DatabaseTransaction {
-        &self.tx
-    }
-}
-
-#[sea_orm::prelude::async_trait::async_trait]
-impl ConnectionTrait for WriteTx {
-    fn get_database_backend(&self) -> DbBackend {
-        self.tx.get_database_backend()
-    }
-
-    async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
-        self.tx.execute_raw(stmt).await
-    }
-
-    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
-        self.tx.execute_unprepared(sql).await
-    }
-
-    async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
-        self.tx.query_one_raw(stmt).await
-    }
-
-    async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
-        self.tx.query_all_raw(stmt).await
-    }
-
-    fn support_returning(&self) -> bool {
-        self.tx.support_returning()
-    }
-}
-
 /// Begins a write transaction (`BEGIN IMMEDIATE` on SQLite) outside any [`WriteQueue`]:
 /// for tools that run alone (seeding, rebuilding) and for the queue itself.
 pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
@@ -247,7 +114,7 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
 /// concurrent command waits instead of failing its update: a stale `If-Match` is then always
 /// a 412 and a plain update never loses to a race it did not ask to detect. SQLite needs no
 /// row lock: `BEGIN IMMEDIATE` already admits one writer at a time.
-pub async fn lock_row<E>(tx: &DatabaseTransaction, id: uuid::Uuid) -> Result<Option<E::Model>, DbErr>
+pub async fn lock_row<E>(tx: &WriteTx, id: uuid::Uuid) -> Result<Option<E::Model>, DbErr>
 where
     E: sea_orm::EntityTrait,
     <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<uuid::Uuid>,

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     AccessMode, ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, IntoActiveModel,
-    IsolationLevel, QueryResult, Statement, TransactionTrait, Value,
+    IsolationLevel, QueryResult, QueryTrait, Statement, TransactionTrait, Value,
 };
 use sluss_domain::challenge::ChallengeState;
 use sluss_domain::idea::{IdeaState, TestOutcome};
@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use super::entities::{challenges, funnel_challenges, funnel_ideas, ideas};
 use super::events::NewEvent;
-use super::{RepoError, begin_write, stored};
+use super::{Deferring, RepoError, begin_write, stored};
 
 /// Which items a report covers.
 #[derive(Debug, Clone, Default)]
@@ -152,7 +152,7 @@ impl Key {
 }
 
 /// Adds `delta` to the tally row `key`, creating it when missing.
-async fn add_tally(db: &impl ConnectionTrait, key: Key, delta: &Tally) -> Result<(), RepoError> {
+async fn add_tally(db: &impl Deferring, key: Key, delta: &Tally) -> Result<(), RepoError> {
     let changed: Vec<(String, i64)> = Tally::names()
         .into_iter()
         .zip(delta.values())
@@ -175,15 +175,14 @@ async fn add_tally(db: &impl ConnectionTrait, key: Key, delta: &Tally) -> Result
     );
     let mut values: Vec<Value> = vec![key.arena_id.into(), key.day.into(), key.shard.into()];
     values.extend(changed.iter().map(|(_, value)| Value::from(*value)));
-    db.execute_raw(statement(db.get_database_backend(), &sql, values))
-        .await?;
+    db.defer(statement(db.get_database_backend(), &sql, values)).await?;
     Ok(())
 }
 
 /// Moves an item's contribution from `before` in `old` to `after` in `new`, touching the
 /// rows in key order so two writers never wait for each other in a cycle.
 async fn move_tally(
-    db: &impl ConnectionTrait,
+    db: &impl Deferring,
     (old, before): (Key, Tally),
     (new, after): (Key, Tally),
 ) -> Result<(), RepoError> {
@@ -201,7 +200,7 @@ async fn move_tally(
 // --- following the event log ------------------------------------------------------------
 
 /// Brings the read model up to date with one event just appended in the same transaction.
-pub async fn follow(db: &impl ConnectionTrait, event: &NewEvent<'_>) -> Result<(), RepoError> {
+pub async fn follow(db: &impl Deferring, event: &NewEvent<'_>) -> Result<(), RepoError> {
     match event.subject_type {
         "challenge" => follow_challenge(db, event).await,
         "idea" => follow_idea(db, event).await,
@@ -237,7 +236,7 @@ async fn challenge(db: &impl ConnectionTrait, id: Uuid) -> Result<challenges::Mo
         .ok_or_else(|| stale("challenges", id))
 }
 
-async fn follow_challenge(db: &impl ConnectionTrait, event: &NewEvent<'_>) -> Result<(), RepoError> {
+async fn follow_challenge(db: &impl Deferring, event: &NewEvent<'_>) -> Result<(), RepoError> {
     let backend = db.get_database_backend();
     let id = event.subject_id;
     let to_state = stored(ChallengeState::parse(event.to_state), "events.to_state", event.to_state)?;
@@ -250,7 +249,8 @@ async fn follow_challenge(db: &impl ConnectionTrait, event: &NewEvent<'_>) -> Re
         };
         let new = challenge_row(id, arena_id.unwrap_or_default(), &steps);
         let key = Key::of(backend, id, new.arena_id, new.created_us);
-        new.into_active_model().reset_all().insert(db).await?;
+        db.defer(funnel_challenges::Entity::insert(new.into_active_model().reset_all()).build(backend))
+            .await?;
         return add_tally(db, key, &Tally::of_challenge(&steps)).await;
     }
     let old = funnel_challenges::Entity::find_by_id(id)
@@ -283,7 +283,7 @@ async fn follow_challenge(db: &impl ConnectionTrait, event: &NewEvent<'_>) -> Re
     .await
 }
 
-async fn follow_idea(db: &impl ConnectionTrait, event: &NewEvent<'_>) -> Result<(), RepoError> {
+async fn follow_idea(db: &impl Deferring, event: &NewEvent<'_>) -> Result<(), RepoError> {
     let backend = db.get_database_backend();
     let id = event.subject_id;
     let to_state = stored(IdeaState::parse(event.to_state), "events.to_state", event.to_state)?;
@@ -303,7 +303,8 @@ async fn follow_idea(db: &impl ConnectionTrait, event: &NewEvent<'_>) -> Result<
         };
         let new = idea_row(id, arena_id.unwrap_or_default(), &steps);
         let key = Key::of(backend, id, new.arena_id, new.created_us);
-        new.into_active_model().reset_all().insert(db).await?;
+        db.defer(funnel_ideas::Entity::insert(new.into_active_model().reset_all()).build(backend))
+            .await?;
         return add_tally(db, key, &Tally::of_idea(&steps)).await;
     }
     let old = funnel_ideas::Entity::find_by_id(id)
@@ -381,7 +382,7 @@ async fn steps_page(
 }
 
 /// Rebuilds the read model from the challenges, ideas and event log, in `db`'s transaction.
-pub async fn rebuild(db: &impl ConnectionTrait) -> Result<(), RepoError> {
+pub async fn rebuild(db: &impl Deferring) -> Result<(), RepoError> {
     let backend = db.get_database_backend();
     for table in ["funnel_tallies", "funnel_ideas", "funnel_challenges"] {
         db.execute_unprepared(&format!("DELETE FROM {table}")).await?;

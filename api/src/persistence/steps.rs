@@ -88,10 +88,7 @@ pub async fn insert_milestone(
 }
 
 /// The milestone with this id, locked for the update of a write transaction ([`super::lock_row`]).
-pub async fn lock_milestone(
-    tx: &sea_orm::DatabaseTransaction,
-    id: Uuid,
-) -> Result<Option<milestones::Model>, RepoError> {
+pub async fn lock_milestone(tx: &super::WriteTx, id: Uuid) -> Result<Option<milestones::Model>, RepoError> {
     Ok(super::lock_row::<milestones::Entity>(tx, id).await?)
 }
 

@@ -57,7 +57,7 @@ pub async fn find_by_email(db: &impl ConnectionTrait, email: &str) -> Result<Opt
 }
 
 /// The user with this id, locked for the update of a write transaction ([`super::lock_row`]).
-pub async fn find_for_update(tx: &sea_orm::DatabaseTransaction, id: Uuid) -> Result<Option<users::Model>, RepoError> {
+pub async fn find_for_update(tx: &super::WriteTx, id: Uuid) -> Result<Option<users::Model>, RepoError> {
     Ok(super::lock_row::<users::Entity>(tx, id).await?)
 }
 

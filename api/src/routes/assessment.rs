@@ -340,7 +340,7 @@ pub struct AssessmentApi {
 impl AssessmentApi {
     async fn record(
         &self,
-        db: &impl sea_orm::ConnectionTrait,
+        db: &impl crate::persistence::Deferring,
         idea: &idea_rows::Model,
         command: &'static str,
         actor: &Actor,

@@ -1,0 +1,538 @@
+//! The writers of one process: the queue they take turns in, the SQLite transaction that
+//! consecutive writers share (group commit), the statements they defer, and the counts the
+//! read cache watches (ADR 0010, ADR 0011).
+
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock, PoisonError};
+
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult, QueryResult, Statement,
+};
+use tokio::sync::{Mutex, Notify, OwnedMutexGuard};
+
+use super::{SQLITE_BUSY_TIMEOUT, begin_write, open};
+
+/// The most writers whose work one shared SQLite transaction carries.
+const BATCH_MAX: usize = 64;
+
+/// The savepoint each writer's work runs in, inside the shared transaction.
+const SAVEPOINT: &str = "SAVEPOINT writer";
+const RELEASE: &str = "RELEASE writer";
+const UNDO: &str = "ROLLBACK TO writer; RELEASE writer";
+
+/// The writers of one process take turns here before they write to SQLite, which admits
+/// one writer at a time (ADR 0010):
+///
+/// - Without the queue, waiting writers sit in SQLite's busy handler, which polls with
+///   sleeps of up to 100 ms: the lock then stands free while they sleep, and each sleeper
+///   holds a pooled connection that readers need. With it, the next writer begins the
+///   moment the last one finishes.
+/// - Writers use one connection of their own. A connection's page cache is dropped
+///   whenever another connection has changed the database, so writers spread over the read
+///   pool each began cold (some seventy page reads for one new idea); the one writer
+///   connection keeps the pages it changed.
+/// - Group commit (ADR 0011): a writer that finishes while others wait for their turn
+///   leaves the transaction open for them, its work kept in a released savepoint, and waits
+///   for the commit; the last writer of the run commits for all (at most [`BATCH_MAX`]).
+///   Each writer's work is its own savepoint, so a writer that fails or gives up rolls back
+///   only its own. A writer is answered only after the commit that carries its work.
+///
+/// The queue also counts the write transactions of this process that have ended, and of
+/// those the ones that changed or ended accounts or sessions, so that what was read before
+/// a write can be told from what was read after it (the read cache).
+#[derive(Debug, Clone, Default)]
+pub struct WriteQueue {
+    turns: Option<Arc<Mutex<Shared>>>,
+    waiting: Arc<AtomicUsize>,
+    writer: Option<DatabaseConnection>,
+    counts: Arc<Counts>,
+}
+
+#[derive(Debug, Default)]
+struct Counts {
+    ended: AtomicU64,
+    account_changes: AtomicU64,
+}
+
+/// What the writer whose turn it is finds.
+#[derive(Debug, Default)]
+struct Shared {
+    /// The open transaction that earlier writers left for the next.
+    open: Option<Batch>,
+    /// The last writer's savepoint is to be rolled back before anything else runs.
+    undo: bool,
+}
+
+#[derive(Debug)]
+struct Batch {
+    tx: DatabaseTransaction,
+    /// Writers whose released work is in the transaction, waiting for its commit.
+    members: usize,
+    changes_accounts: bool,
+    outcome: Arc<Outcome>,
+}
+
+/// How a batch ended, for the writers waiting on it.
+#[derive(Debug, Default)]
+struct Outcome {
+    result: OnceLock<Result<(), String>>,
+    done: Notify,
+}
+
+impl Outcome {
+    async fn wait(&self) -> Result<(), DbErr> {
+        loop {
+            let done = self.done.notified();
+            tokio::pin!(done);
+            done.as_mut().enable();
+            if let Some(result) = self.result.get() {
+                return result.clone().map_err(DbErr::Custom);
+            }
+            done.await;
+        }
+    }
+}
+
+impl WriteQueue {
+    /// A queue for `db` without a connection of its own: a real queue on SQLite; none on
+    /// PostgreSQL, where writers of different rows run at once.
+    pub fn for_database(db: &DatabaseConnection) -> Self {
+        match db.get_database_backend() {
+            DbBackend::Sqlite => Self {
+                turns: Some(Arc::new(Mutex::new(Shared::default()))),
+                ..Self::default()
+            },
+            _ => Self::default(),
+        }
+    }
+
+    /// The queue for the database at `url`, which `db` is connected to; on SQLite with a
+    /// writer connection of its own.
+    pub async fn connect(url: &str, db: &DatabaseConnection) -> Result<Self, DbErr> {
+        let mut queue = Self::for_database(db);
+        // An in-memory database exists once per connection: it cannot have a second one.
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        if queue.turns.is_some() && !in_memory {
+            queue.writer = Some(open(url, 1).await?);
+        }
+        Ok(queue)
+    }
+
+    /// Whether writers take turns here, as they do on SQLite, where this process is the
+    /// database's one server.
+    pub fn is_queued(&self) -> bool {
+        self.turns.is_some()
+    }
+
+    /// How many writers wait for their turn now.
+    pub fn waiting(&self) -> usize {
+        self.waiting.load(Ordering::Acquire)
+    }
+
+    /// How many write transactions of this process have ended (committed, failed or rolled
+    /// back). A read that began at count `n` may miss only writes counted after `n`.
+    pub fn ended(&self) -> u64 {
+        self.counts.ended.load(Ordering::Acquire)
+    }
+
+    /// How many of the ended write transactions updated or deleted rows of `users` or
+    /// `sessions`: a session read at count `n` is still valid while the count is `n` and
+    /// its expiry has not passed.
+    pub fn account_changes(&self) -> u64 {
+        self.counts.account_changes.load(Ordering::Acquire)
+    }
+
+    /// Begins a write transaction once it is this caller's turn: on SQLite a savepoint in
+    /// the shared transaction of the writer connection (or of `db` when there is none), on
+    /// PostgreSQL a transaction of its own.
+    pub async fn begin(&self, db: &DatabaseConnection) -> Result<WriteTx, DbErr> {
+        let Some(turns) = &self.turns else {
+            return Ok(WriteTx::new(self, Place::Own(Some(begin_write(db).await?)), Vec::new()));
+        };
+        let waiting = Waiting::new(self);
+        let mut turn = tokio::time::timeout(SQLITE_BUSY_TIMEOUT, Arc::clone(turns).lock_owned())
+            .await
+            .map_err(|_| DbErr::Custom("timed out waiting for the write lock".into()))?;
+        waiting.got_turn();
+        settle(&mut turn, &self.counts).await;
+        if turn.open.is_none() {
+            turn.open = Some(Batch {
+                tx: begin_write(self.writer.as_ref().unwrap_or(db)).await?,
+                members: 0,
+                changes_accounts: false,
+                outcome: Arc::default(),
+            });
+        }
+        // Sent with the writer's first statements, in the same round trip.
+        let savepoint = Statement::from_string(DbBackend::Sqlite, SAVEPOINT);
+        Ok(WriteTx::new(
+            self,
+            Place::Shared {
+                turn: Some(turn),
+                savepoint_sent: AtomicBool::new(false),
+            },
+            vec![savepoint],
+        ))
+    }
+
+    /// Commits the open batch, if any, once the turn is free: for when a writer gives up
+    /// and nobody else may come to commit the work of those who wait.
+    fn finish_later(&self) {
+        let (Some(turns), Ok(runtime)) = (&self.turns, tokio::runtime::Handle::try_current()) else {
+            return;
+        };
+        let (turns, counts) = (Arc::clone(turns), Arc::clone(&self.counts));
+        runtime.spawn(async move {
+            let mut turn = turns.lock_owned().await;
+            settle(&mut turn, &counts).await;
+            commit_batch(&mut turn, &counts).await;
+        });
+    }
+}
+
+/// Rolls back the savepoint the last writer left behind, if it did; if that fails, the
+/// whole batch is rolled back and its writers are told. A writer that gave up may have been
+/// stopped before its savepoint began, or just after it was released: then there is none,
+/// and nothing to take back. Cancelled midway, the next holder of the turn does it again.
+async fn settle(turn: &mut Shared, counts: &Counts) {
+    if !turn.undo {
+        return;
+    }
+    if let Some(batch) = &turn.open {
+        match batch.tx.execute_unprepared(UNDO).await {
+            Ok(_) => {}
+            Err(e) if e.to_string().contains("no such savepoint") => {}
+            Err(e) => {
+                tracing::error!(error = %e, "cannot roll back a writer's savepoint; rolling back its batch");
+                if let Some(batch) = turn.open.take() {
+                    let outcome = Arc::clone(&batch.outcome);
+                    let _ = batch.tx.rollback().await;
+                    counts.ended.fetch_add(1, Ordering::Release);
+                    let _ = outcome
+                        .result
+                        .set(Err(format!("the shared write transaction failed: {e}")));
+                    outcome.done.notify_waiters();
+                }
+            }
+        }
+    }
+    turn.undo = false;
+}
+
+/// Commits the open batch, if any, and tells its writers.
+async fn commit_batch(turn: &mut Shared, counts: &Counts) {
+    let Some(batch) = turn.open.take() else {
+        return;
+    };
+    let committed = batch.tx.commit().await.map_err(|e| e.to_string());
+    // Counted whatever the outcome: a failed commit may still have reached the disk.
+    if batch.changes_accounts {
+        counts.account_changes.fetch_add(1, Ordering::Release);
+    }
+    counts.ended.fetch_add(1, Ordering::Release);
+    let _ = batch.outcome.result.set(committed);
+    batch.outcome.done.notify_waiters();
+}
+
+/// A writer waiting for its turn, counted so that the writer before it knows to leave the
+/// transaction open. One that gives up while the count is its own leaves a batch that
+/// nobody may come to commit: it has it committed.
+struct Waiting<'a> {
+    queue: &'a WriteQueue,
+    counted: bool,
+}
+
+impl<'a> Waiting<'a> {
+    fn new(queue: &'a WriteQueue) -> Self {
+        queue.waiting.fetch_add(1, Ordering::AcqRel);
+        Self { queue, counted: true }
+    }
+
+    fn got_turn(mut self) {
+        self.queue.waiting.fetch_sub(1, Ordering::AcqRel);
+        self.counted = false;
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        if self.counted && self.queue.waiting.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.queue.finish_later();
+        }
+    }
+}
+
+/// Where a writer's statements go.
+#[derive(Debug)]
+enum Place {
+    /// A transaction of its own (PostgreSQL); `None` once committed.
+    Own(Option<DatabaseTransaction>),
+    /// A savepoint in the shared transaction, while holding the turn; `None` once done.
+    Shared {
+        turn: Option<OwnedMutexGuard<Shared>>,
+        savepoint_sent: AtomicBool,
+    },
+}
+
+/// A connection that takes statements whose outcome nothing in the transaction reads:
+/// appending an event, following it in the read model, inserting a row built in full.
+pub trait Deferring: ConnectionTrait {
+    /// Runs `stmt` now, or later in the same transaction but before any other statement of
+    /// it runs and before it commits. An error may then surface from that later statement
+    /// or from the commit, and fails the transaction all the same.
+    fn defer(&self, stmt: Statement) -> impl Future<Output = Result<(), DbErr>> + Send;
+}
+
+impl Deferring for DatabaseTransaction {
+    async fn defer(&self, stmt: Statement) -> Result<(), DbErr> {
+        self.execute_raw(stmt).await.map(drop)
+    }
+}
+
+impl Deferring for DatabaseConnection {
+    async fn defer(&self, stmt: Statement) -> Result<(), DbErr> {
+        self.execute_raw(stmt).await.map(drop)
+    }
+}
+
+impl Deferring for WriteTx {
+    async fn defer(&self, stmt: Statement) -> Result<(), DbErr> {
+        self.note(&stmt.sql);
+        // Statements are sent together as one: SQLite's `?` parameters number on across
+        // them. PostgreSQL's `$n` do not, and it gains little from fewer round trips.
+        if self.backend != DbBackend::Sqlite {
+            return self.tx()?.execute_raw(stmt).await.map(drop);
+        }
+        self.deferred.lock().unwrap_or_else(PoisonError::into_inner).push(stmt);
+        Ok(())
+    }
+}
+
+/// A write transaction that holds its writer's turn in the [`WriteQueue`] until it is
+/// committed or dropped (dropping rolls back its work). Deferred statements wait in it and
+/// go to the database together, in one round trip, before the next other statement or the
+/// commit (ADR 0011).
+#[derive(Debug)]
+pub struct WriteTx {
+    place: Place,
+    backend: DbBackend,
+    deferred: std::sync::Mutex<Vec<Statement>>,
+    changes_accounts: AtomicBool,
+    queue: WriteQueue,
+}
+
+impl WriteTx {
+    fn new(queue: &WriteQueue, place: Place, deferred: Vec<Statement>) -> Self {
+        let backend = match &place {
+            Place::Own(Some(tx)) => tx.get_database_backend(),
+            _ => DbBackend::Sqlite,
+        };
+        Self {
+            place,
+            backend,
+            deferred: std::sync::Mutex::new(deferred),
+            changes_accounts: AtomicBool::new(false),
+            queue: queue.clone(),
+        }
+    }
+
+    fn tx(&self) -> Result<&DatabaseTransaction, DbErr> {
+        let tx = match &self.place {
+            Place::Own(tx) => tx.as_ref(),
+            Place::Shared { turn, .. } => turn.as_ref().and_then(|turn| turn.open.as_ref()).map(|batch| &batch.tx),
+        };
+        tx.ok_or_else(|| DbErr::Custom("the write transaction has ended".into()))
+    }
+
+    /// Commits; the writer is answered once its work is on disk. On SQLite the commit may
+    /// be that of a later writer in the same run (group commit).
+    pub async fn commit(mut self) -> Result<(), DbErr> {
+        if matches!(self.place, Place::Own(_)) {
+            let flushed = self.flush().await;
+            let committed = match (flushed, &mut self.place) {
+                (Ok(()), Place::Own(tx)) => match tx.take() {
+                    Some(tx) => tx.commit().await,
+                    None => Ok(()),
+                },
+                (Ok(()), Place::Shared { .. }) => Ok(()),
+                (Err(e), _) => Err(e),
+            };
+            let counts = &self.queue.counts;
+            if self.changes_accounts.load(Ordering::Relaxed) {
+                counts.account_changes.fetch_add(1, Ordering::Release);
+            }
+            counts.ended.fetch_add(1, Ordering::Release);
+            return committed;
+        }
+        self.deferred
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(Statement::from_string(DbBackend::Sqlite, RELEASE));
+        // On failure the writer is dropped, which rolls its savepoint back.
+        self.flush().await?;
+        let Place::Shared { turn, .. } = &mut self.place else {
+            return Ok(());
+        };
+        let Some(mut turn) = turn.take() else {
+            return Ok(());
+        };
+        let Some(batch) = turn.open.as_mut() else {
+            return Err(DbErr::Custom("the write transaction has ended".into()));
+        };
+        batch.members += 1;
+        batch.changes_accounts |= self.changes_accounts.load(Ordering::Relaxed);
+        let outcome = Arc::clone(&batch.outcome);
+        if batch.members >= BATCH_MAX || self.queue.waiting.load(Ordering::Acquire) == 0 {
+            // In a task of its own, so that the writers of the batch are told even if this
+            // one is cancelled while it commits.
+            let counts = Arc::clone(&self.queue.counts);
+            tokio::spawn(async move { commit_batch(&mut turn, &counts).await });
+        } else {
+            // The next writer's turn begins; it or a later one commits.
+            drop(turn);
+        }
+        outcome.wait().await
+    }
+
+    /// Runs the deferred statements, as one.
+    async fn flush(&self) -> Result<(), DbErr> {
+        let statements = std::mem::take(&mut *self.deferred.lock().unwrap_or_else(PoisonError::into_inner));
+        let Some(first) = statements.first() else {
+            return Ok(());
+        };
+        let backend = first.db_backend;
+        let mut sql = String::new();
+        let mut values = Vec::new();
+        for statement in statements {
+            if !sql.is_empty() {
+                sql.push_str(";\n");
+            }
+            sql.push_str(&statement.sql);
+            values.extend(statement.values.map(|v| v.0).unwrap_or_default());
+        }
+        if let Place::Shared { savepoint_sent, .. } = &self.place {
+            savepoint_sent.store(true, Ordering::Relaxed);
+        }
+        self.tx()?
+            .execute_raw(Statement::from_sql_and_values(backend, sql, values))
+            .await
+            .map(drop)
+    }
+
+    /// Notes a statement that is about to run.
+    fn note(&self, sql: &str) {
+        if changes_accounts(sql) {
+            self.changes_accounts.store(true, Ordering::Relaxed);
+        }
+    }
+}
+
+impl Drop for WriteTx {
+    /// A writer dropped before it committed: its own transaction rolls back by itself; its
+    /// savepoint in a shared one is rolled back by whoever takes the turn next, and if
+    /// nobody waits for the turn, by a task started here, which also commits the work of
+    /// the writers before.
+    fn drop(&mut self) {
+        if let Place::Shared { turn, savepoint_sent } = &mut self.place
+            && let Some(mut turn) = turn.take()
+        {
+            turn.undo = *savepoint_sent.get_mut();
+            let nobody_waits = self.queue.waiting.load(Ordering::Acquire) == 0;
+            drop(turn);
+            if nobody_waits {
+                self.queue.finish_later();
+            }
+        }
+    }
+}
+
+/// Whether `sql` updates or deletes rows of `users` or `sessions`, which can end a session
+/// or change what its user may do. (Inserting can do neither.)
+fn changes_accounts(sql: &str) -> bool {
+    let head: String = sql
+        .trim_start()
+        .chars()
+        .take(32)
+        .filter(|c| !matches!(c, '"' | '`'))
+        .collect::<String>()
+        .to_ascii_lowercase();
+    [
+        "update users",
+        "update sessions",
+        "delete from users",
+        "delete from sessions",
+    ]
+    .iter()
+    .any(|prefix| {
+        head.starts_with(prefix) && !head[prefix.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+    })
+}
+
+#[sea_orm::prelude::async_trait::async_trait]
+impl ConnectionTrait for WriteTx {
+    fn get_database_backend(&self) -> DbBackend {
+        self.backend
+    }
+
+    async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        self.note(&stmt.sql);
+        self.flush().await?;
+        self.tx()?.execute_raw(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        // Several statements may be in one string: any of them may change accounts.
+        if sql.split(';').any(changes_accounts) {
+            self.changes_accounts.store(true, Ordering::Relaxed);
+        }
+        self.flush().await?;
+        self.tx()?.execute_unprepared(sql).await
+    }
+
+    async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        self.note(&stmt.sql);
+        self.flush().await?;
+        self.tx()?.query_one_raw(stmt).await
+    }
+
+    async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.note(&stmt.sql);
+        self.flush().await?;
+        self.tx()?.query_all_raw(stmt).await
+    }
+
+    fn support_returning(&self) -> bool {
+        self.tx().is_ok_and(ConnectionTrait::support_returning)
+    }
+}
+#[cfg(test)]
+mod tests {
+    use super::changes_accounts;
+
+    #[test]
+    fn updates_and_deletes_of_users_and_sessions_change_accounts() {
+        for sql in [
+            r#"UPDATE "users" SET "active" = $1 WHERE "users"."id" = $2"#,
+            r#"DELETE FROM "sessions" WHERE "sessions"."token_hash" = ?"#,
+            "  delete from users where id = ?",
+            "UPDATE `sessions` SET expires_at = ?",
+        ] {
+            assert!(changes_accounts(sql), "{sql}");
+        }
+    }
+
+    #[test]
+    fn inserts_reads_and_other_tables_change_no_account() {
+        for sql in [
+            r#"INSERT INTO "sessions" ("token_hash") VALUES (?)"#,
+            r#"INSERT INTO "users" ("id") VALUES (?) RETURNING *"#,
+            r#"SELECT "users"."id" FROM "users""#,
+            r#"UPDATE "ideas" SET "title" = ?"#,
+            r#"UPDATE "users_archive" SET "x" = ?"#,
+            r#"DELETE FROM "sessions_old""#,
+        ] {
+            assert!(!changes_accounts(sql), "{sql}");
+        }
+    }
+}
