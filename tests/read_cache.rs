@@ -128,3 +128,23 @@ async fn a_write_from_outside_the_process_shows_within_max_age() {
     tokio::time::sleep(MAX_AGE).await;
     assert_eq!(app.get(&path, None).await.expect(200).str("title"), "Renamed elsewhere");
 }
+
+#[tokio::test]
+async fn the_same_read_at_once_gives_every_caller_the_same_answer() {
+    // Arrange
+    let app = spawn_app().await;
+    let owner = app.needs_owner().await;
+    let facilitator = app.facilitator().await;
+    app.published_challenge(&owner, &facilitator).await;
+
+    // Act: twenty at once (on SQLite one reads, the others wait for its answer)
+    let replies = futures_util::future::join_all((0..20).map(|_| app.get("/challenges?state=published", None))).await;
+
+    // Assert
+    let first = &replies[0];
+    assert_eq!(titles(first).len(), 1);
+    for reply in &replies {
+        assert_eq!(reply.code(), 200);
+        assert_eq!(reply.text, first.text);
+    }
+}

@@ -37,7 +37,7 @@ pub const MAX_AGE: Duration = Duration::from_secs(1);
 const SESSIONS: usize = 10_000;
 
 /// Bytes of answers kept (bodies and headers), within the RSS ceiling of SPEC §9.
-const ANSWER_BYTES: u64 = 16 * 1024 * 1024;
+const ANSWER_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Answers larger than this are not kept.
 const ANSWER_MAX: usize = 512 * 1024;
@@ -153,30 +153,6 @@ impl ReadCache {
         }
     }
 
-    fn answer(&self, key: &AnswerKey) -> Option<Response> {
-        let answer = self.answers.as_ref()?.get(key)?;
-        if !self.is_fresh(answer.stamp) {
-            return None;
-        }
-        let mut response = Response::builder().status(answer.status).body(Body::from(answer.body));
-        *response.headers_mut() = answer.headers;
-        Some(response)
-    }
-
-    fn keep_answer(&self, key: AnswerKey, status: StatusCode, headers: HeaderMap, body: Bytes, stamp: Stamp) {
-        if let Some(answers) = &self.answers {
-            answers.insert(
-                key,
-                Answer {
-                    status,
-                    headers,
-                    body,
-                    stamp,
-                },
-            );
-        }
-    }
-
     fn is_enabled(&self) -> bool {
         self.answers.is_some()
     }
@@ -205,7 +181,6 @@ impl<E: Endpoint + 'static> Endpoint for Cached<E> {
         if req.method() != Method::GET || !state.reads.is_enabled() {
             return self.pass(req).await;
         }
-        let stamp = state.reads.stamp();
         let viewer = match auth::bearer_token(&req) {
             None => None,
             Some(token) => match auth::authenticate(&state, token).await? {
@@ -214,6 +189,9 @@ impl<E: Endpoint + 'static> Endpoint for Cached<E> {
                 None => return self.pass(req).await,
             },
         };
+        let Some(answers) = &state.reads.answers else {
+            return self.pass(req).await;
+        };
         let key = AnswerKey {
             viewer,
             path_and_query: req
@@ -221,9 +199,16 @@ impl<E: Endpoint + 'static> Endpoint for Cached<E> {
                 .path_and_query()
                 .map_or_else(|| req.uri().path().to_owned(), |p| p.as_str().to_owned()),
         };
-        if let Some(response) = state.reads.answer(&key) {
-            return Ok(response);
-        }
+        // A stale answer makes way, so that one fresh read can take its place while the
+        // same requests arriving meanwhile wait for it instead of all reading at once.
+        answers.remove_if(&key, |answer| !state.reads.is_fresh(answer.stamp));
+        let guard = match answers.get_value_or_guard_async(&key).await {
+            Ok(answer) if state.reads.is_fresh(answer.stamp) => return Ok(answer.into_response()),
+            // Read before a write that has ended since: read again, uncached.
+            Ok(_) => return self.pass(req).await,
+            Err(guard) => guard,
+        };
+        let stamp = state.reads.stamp();
         let response = self.pass(req).await?;
         if response.status() != StatusCode::OK {
             return Ok(response);
@@ -234,11 +219,22 @@ impl<E: Endpoint + 'static> Endpoint for Cached<E> {
             .await
             .map_err(|e| ApiError::internal(&format!("cannot read an answer: {e}")))?;
         if body.len() <= ANSWER_MAX {
-            state
-                .reads
-                .keep_answer(key, parts.status, parts.headers.clone(), body.clone(), stamp);
+            let _ = guard.insert(Answer {
+                status: parts.status,
+                headers: parts.headers.clone(),
+                body: body.clone(),
+                stamp,
+            });
         }
         Ok(Response::from_parts(parts, Body::from(body)))
+    }
+}
+
+impl Answer {
+    fn into_response(self) -> Response {
+        let mut response = Response::builder().status(self.status).body(Body::from(self.body));
+        *response.headers_mut() = self.headers;
+        response
     }
 }
 
