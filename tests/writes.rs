@@ -29,6 +29,13 @@ async fn stored(state: &AppState, key: &str) -> u64 {
         .expect("counted")
 }
 
+/// A first writer that has written `kept` and not yet committed.
+async fn first_writer(state: &AppState) -> WriteTx {
+    let tx = state.begin_write().await.expect("a turn");
+    insert(&tx, "kept").await;
+    tx
+}
+
 /// Waits until `n` writers wait for their turn (on SQLite; PostgreSQL has no queue).
 async fn until_waiting(state: &AppState, n: usize) {
     while state.writes.is_queued() && state.writes.waiting() < n {
@@ -62,8 +69,7 @@ async fn writers_at_once_are_each_answered_after_their_work_is_stored() {
 async fn a_writer_that_fails_after_another_finished_takes_back_only_its_own_work() {
     // Arrange: a first writer has written; a second waits for its turn
     let app = spawn_app().await;
-    let first = app.state.begin_write().await.unwrap();
-    insert(&first, "kept").await;
+    let first = first_writer(&app.state).await;
     let state = app.state.clone();
     let second = tokio::spawn(async move {
         let tx = state.begin_write().await.unwrap();
@@ -91,8 +97,7 @@ async fn a_writer_that_fails_after_another_finished_takes_back_only_its_own_work
 async fn a_writer_that_gives_up_waiting_leaves_the_work_before_it_committed() {
     // Arrange: a first writer has written; a second waits for its turn
     let app = spawn_app().await;
-    let first = app.state.begin_write().await.unwrap();
-    insert(&first, "kept").await;
+    let first = first_writer(&app.state).await;
     let state = app.state.clone();
     let second = tokio::spawn(async move {
         let tx = state.begin_write().await.unwrap();
