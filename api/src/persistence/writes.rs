@@ -55,6 +55,17 @@ struct Counts {
     account_changes: AtomicU64,
 }
 
+impl Counts {
+    /// Counts a write transaction as ended, whatever its outcome: a failed commit may
+    /// still have reached the disk.
+    fn count_ended(&self, changed_accounts: bool) {
+        if changed_accounts {
+            self.account_changes.fetch_add(1, Ordering::Release);
+        }
+        self.ended.fetch_add(1, Ordering::Release);
+    }
+}
+
 /// What the writer whose turn it is finds.
 #[derive(Debug, Default)]
 struct Shared {
@@ -208,7 +219,7 @@ async fn settle(turn: &mut Shared, counts: &Counts) {
                 if let Some(batch) = turn.open.take() {
                     let outcome = Arc::clone(&batch.outcome);
                     let _ = batch.tx.rollback().await;
-                    counts.ended.fetch_add(1, Ordering::Release);
+                    counts.count_ended(false);
                     let _ = outcome
                         .result
                         .set(Err(format!("the shared write transaction failed: {e}")));
@@ -226,11 +237,7 @@ async fn commit_batch(turn: &mut Shared, counts: &Counts) {
         return;
     };
     let committed = batch.tx.commit().await.map_err(|e| e.to_string());
-    // Counted whatever the outcome: a failed commit may still have reached the disk.
-    if batch.changes_accounts {
-        counts.account_changes.fetch_add(1, Ordering::Release);
-    }
-    counts.ended.fetch_add(1, Ordering::Release);
+    counts.count_ended(batch.changes_accounts);
     let _ = batch.outcome.result.set(committed);
     batch.outcome.done.notify_waiters();
 }
@@ -290,12 +297,6 @@ impl Deferring for DatabaseTransaction {
     }
 }
 
-impl Deferring for DatabaseConnection {
-    async fn defer(&self, stmt: Statement) -> Result<(), DbErr> {
-        self.execute_raw(stmt).await.map(drop)
-    }
-}
-
 impl Deferring for WriteTx {
     async fn defer(&self, stmt: Statement) -> Result<(), DbErr> {
         self.note(&stmt.sql);
@@ -348,21 +349,15 @@ impl WriteTx {
     /// Commits; the writer is answered once its work is on disk. On SQLite the commit may
     /// be that of a later writer in the same run (group commit).
     pub async fn commit(mut self) -> Result<(), DbErr> {
-        if matches!(self.place, Place::Own(_)) {
-            let flushed = self.flush().await;
-            let committed = match (flushed, &mut self.place) {
-                (Ok(()), Place::Own(tx)) => match tx.take() {
-                    Some(tx) => tx.commit().await,
-                    None => Ok(()),
-                },
-                (Ok(()), Place::Shared { .. }) => Ok(()),
-                (Err(e), _) => Err(e),
+        if let Place::Own(tx) = &mut self.place {
+            let tx = tx.take();
+            let committed = match (self.flush_to(tx.as_ref()).await, tx) {
+                (Ok(()), Some(tx)) => tx.commit().await,
+                (result, _) => result,
             };
-            let counts = &self.queue.counts;
-            if self.changes_accounts.load(Ordering::Relaxed) {
-                counts.account_changes.fetch_add(1, Ordering::Release);
-            }
-            counts.ended.fetch_add(1, Ordering::Release);
+            self.queue
+                .counts
+                .count_ended(self.changes_accounts.load(Ordering::Relaxed));
             return committed;
         }
         self.deferred
@@ -397,6 +392,11 @@ impl WriteTx {
 
     /// Runs the deferred statements, as one.
     async fn flush(&self) -> Result<(), DbErr> {
+        self.flush_to(Some(self.tx()?)).await
+    }
+
+    /// Runs the deferred statements, as one, in `tx`.
+    async fn flush_to(&self, tx: Option<&DatabaseTransaction>) -> Result<(), DbErr> {
         let statements = std::mem::take(&mut *self.deferred.lock().unwrap_or_else(PoisonError::into_inner));
         let Some(first) = statements.first() else {
             return Ok(());
@@ -414,15 +414,15 @@ impl WriteTx {
         if let Place::Shared { savepoint_sent, .. } = &self.place {
             savepoint_sent.store(true, Ordering::Relaxed);
         }
-        self.tx()?
+        tx.ok_or_else(|| DbErr::Custom("the write transaction has ended".into()))?
             .execute_raw(Statement::from_sql_and_values(backend, sql, values))
             .await
             .map(drop)
     }
 
-    /// Notes a statement that is about to run.
+    /// Notes a statement (or several in one string) that is about to run.
     fn note(&self, sql: &str) {
-        if changes_accounts(sql) {
+        if sql.split(';').any(changes_accounts) {
             self.changes_accounts.store(true, Ordering::Relaxed);
         }
     }
@@ -482,10 +482,7 @@ impl ConnectionTrait for WriteTx {
     }
 
     async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
-        // Several statements may be in one string: any of them may change accounts.
-        if sql.split(';').any(changes_accounts) {
-            self.changes_accounts.store(true, Ordering::Relaxed);
-        }
+        self.note(sql);
         self.flush().await?;
         self.tx()?.execute_unprepared(sql).await
     }
