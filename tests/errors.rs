@@ -171,3 +171,63 @@ async fn an_empty_optional_field_is_null_and_the_document_says_it_may_be() {
     let location = &spec.body["components"]["schemas"]["Arena"]["properties"]["location"];
     assert_eq!(location["nullable"], json!(true));
 }
+
+#[tokio::test]
+async fn a_date_time_that_does_not_parse_answers_400_naming_the_format() {
+    let app = spawn_app().await;
+    let facilitator = app.facilitator().await;
+    let reply = app
+        .post(
+            "/challenges/0190a0b0-0000-7000-8000-000000000000/publish",
+            Some(&facilitator.token),
+            json!({ "ideas_close_at": "tomorrow" }),
+        )
+        .await
+        .expect_problem(400);
+    let detail = reply.str("detail");
+    assert!(
+        detail.contains("RFC 3339") && detail.contains("2026-12-24T12:00:00Z"),
+        "{detail}"
+    );
+}
+
+#[tokio::test]
+async fn a_date_that_does_not_parse_answers_400_naming_the_format() {
+    let app = spawn_app().await;
+    let facilitator = app.facilitator().await;
+    let reply = app
+        .post(
+            "/ideas/0190a0b0-0000-7000-8000-000000000000/start-testing",
+            Some(&facilitator.token),
+            json!({
+                "site": "Sege Park recycling station",
+                "host": "Malmö city",
+                "starts_on": "2026-13-01",
+                "ends_on": "2027-02-01",
+                "success_criteria": "Fewer full bins."
+            }),
+        )
+        .await
+        .expect_problem(400);
+    let detail = reply.str("detail");
+    assert!(
+        detail.contains("ISO 8601 date") && detail.contains("2026-12-24"),
+        "{detail}"
+    );
+}
+
+#[tokio::test]
+async fn a_query_date_time_that_does_not_parse_answers_400_naming_the_format() {
+    let app = spawn_app().await;
+    let facilitator = app.facilitator().await;
+    let reply = app
+        .get("/reports/funnel?since=yesterday", Some(&facilitator.token))
+        .await
+        .expect_problem(400);
+    let detail = reply.str("detail");
+    assert!(detail.contains("since"), "{detail}");
+    assert!(
+        detail.contains("RFC 3339") && detail.contains("2026-12-24T12:00:00Z"),
+        "{detail}"
+    );
+}

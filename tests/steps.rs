@@ -8,7 +8,7 @@ use sluss_domain::Role;
 use crate::helpers::*;
 
 /// The criteria of the seeded default rubric (SPEC §4).
-const DEFAULT_CRITERIA: [&str; 7] = [
+pub(crate) const DEFAULT_CRITERIA: [&str; 7] = [
     "need_fit",
     "social_impact",
     "environmental_impact",
@@ -71,7 +71,21 @@ pub(crate) async fn idea_command(app: &TestApp, id: &str, command: &str, token: 
 /// score every criterion, and a decision `qualified`. The decided idea.
 pub(crate) async fn qualify(app: &TestApp, idea: &str, facilitator: &TestUser) -> Reply {
     idea_command(app, idea, "start-assessment", &facilitator.token, json!({})).await;
-    for values in [[4, 3, 5, 3, 4, 2, 3], [5, 4, 4, 3, 3, 3, 4]] {
+    panel_scores(app, idea, facilitator, &[[4, 3, 5, 3, 4, 2, 3], [5, 4, 4, 3, 3, 3, 4]]).await;
+    idea_command(
+        app,
+        idea,
+        "decide",
+        &facilitator.token,
+        json!({ "outcome": "qualified", "feedback": "Qualified: test it at the Sege Park station." }),
+    )
+    .await
+}
+
+/// One assessor of "Org" per row of `cards`, assigned to the idea in assessment and
+/// scoring the default rubric's criteria with that row.
+pub(crate) async fn panel_scores(app: &TestApp, idea: &str, facilitator: &TestUser, cards: &[[i64; 7]]) {
+    for values in cards.iter().copied() {
         let assessor = app.user_in(&[Role::Assessor], Some("Org")).await;
         app.post(
             &format!("/ideas/{idea}/assignments"),
@@ -94,14 +108,6 @@ pub(crate) async fn qualify(app: &TestApp, idea: &str, facilitator: &TestUser) -
         .await
         .expect(200);
     }
-    idea_command(
-        app,
-        idea,
-        "decide",
-        &facilitator.token,
-        json!({ "outcome": "qualified", "feedback": "Qualified: test it at the Sege Park station." }),
-    )
-    .await
 }
 
 /// A qualified idea of `innovator` on the published `challenge`.

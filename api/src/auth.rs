@@ -1,43 +1,19 @@
 //! Bearer tokens and the caller extractors.
 //!
-//! A token is 32 random bytes (256 bits), base64url-encoded; only its SHA-256 is stored.
-//! [`Caller`] requires a valid token (401 otherwise); [`MaybeCaller`] lets anonymous
+//! Tokens and [`Authenticated`] live in [`session`](crate::session) and are re-exported
+//! here. [`Caller`] requires a valid token (401 otherwise); [`MaybeCaller`] lets anonymous
 //! callers through but still refuses a token that is present and invalid.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use poem::Request;
 use poem_openapi::auth::Bearer;
 use poem_openapi::registry::Registry;
 use poem_openapi::{ApiExtractor, ApiExtractorType, ExtractParamOptions, SecurityScheme};
-use sha2::{Digest, Sha256};
 use sluss_domain::{Actor, UserId};
 
 use crate::error::ApiError;
 use crate::persistence::{sessions, users};
+pub use crate::session::{Authenticated, hash_token, new_token};
 use crate::state::AppState;
-
-/// A new random token and the hash to store.
-pub fn new_token() -> (String, String) {
-    let bytes: [u8; 32] = rand::random();
-    let token = URL_SAFE_NO_PAD.encode(bytes);
-    let hash = hash_token(&token);
-    (token, hash)
-}
-
-/// The stored form of a token.
-pub fn hash_token(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
-
-/// The signed-in caller: who they are and the hash of the token they used.
-#[derive(Debug, Clone)]
-pub struct Authenticated {
-    /// The acting user.
-    pub actor: Actor,
-    /// The hash of the token of this request (logout ends it).
-    pub token_hash: String,
-}
 
 /// The caller behind a bearer token, or `None` when the token is unknown, expired or
 /// revoked, or its user is deactivated. Answered from the [`ReadCache`](crate::read_cache)
@@ -61,6 +37,14 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<Authen
     };
     state.reads.keep_caller(&caller, expires_at, stamp);
     Ok(Some(caller))
+}
+
+/// The client address used for per-address throttling.
+pub fn client_address(req: &Request) -> String {
+    match req.remote_addr().as_socket_addr() {
+        Some(addr) => addr.ip().to_string(),
+        None => "unknown".to_owned(),
+    }
 }
 
 /// The token of an `Authorization: Bearer …` header.

@@ -112,6 +112,23 @@ pub struct ServeArgs {
     /// browser, or `*` for any; by default none (no CORS headers at all).
     #[arg(long, env = "SLUSS_CORS_ALLOWED_ORIGINS", value_parser = AllowedOrigins::parse)]
     pub cors_allowed_origins: Option<AllowedOrigins>,
+    /// The address people reach this server at; with `https://` the session cookies are
+    /// marked `Secure`.
+    #[arg(long, env = "SLUSS_PUBLIC_URL", default_value = "http://127.0.0.1:8080", value_parser = parse_public_url)]
+    pub public_url: String,
+}
+
+/// A public URL: `http://` or `https://` and a host, without a trailing slash.
+fn parse_public_url(value: &str) -> Result<String, String> {
+    let trimmed = value.trim().trim_end_matches('/');
+    let rest = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"))
+        .ok_or_else(|| "must start with http:// or https://".to_owned())?;
+    if rest.is_empty() || rest.contains(char::is_whitespace) {
+        return Err("must name a host, as in https://sluss.malmo.se".to_owned());
+    }
+    Ok(trimmed.to_owned())
 }
 
 /// Which other origins may call the API from a browser page (CORS).

@@ -136,6 +136,21 @@ impl ApiError {
         self.status
     }
 
+    /// The invalid fields of a 422.
+    pub fn field_errors(&self) -> &[FieldError] {
+        &self.errors
+    }
+
+    /// The current version named by a stale-version refusal.
+    pub fn current_version(&self) -> Option<i64> {
+        self.current_version
+    }
+
+    /// What went wrong, in English, for the logs and the API.
+    pub fn detail(&self) -> &str {
+        &self.detail
+    }
+
     fn problem(&self) -> Problem {
         let errors = (!self.errors.is_empty()).then(|| {
             self.errors
@@ -301,6 +316,41 @@ impl From<RepoError> for ApiError {
     }
 }
 
+impl From<sea_orm::DbErr> for ApiError {
+    /// A database failure is a 500; its cause is logged, never sent.
+    fn from(error: sea_orm::DbErr) -> Self {
+        ApiError::internal(&error)
+    }
+}
+
+/// poem-openapi names a date or time that failed to parse by its type ("string_date-time"),
+/// which tells a caller nothing about what to send; these are the formats it accepts.
+const FORMAT_HINTS: [(&str, &str); 2] = [
+    (
+        "\"string_date-time\"",
+        "a date and time must be RFC 3339, such as 2026-12-24T12:00:00Z",
+    ),
+    (
+        "\"string_naive-date\"",
+        "a date must be an ISO 8601 date (YYYY-MM-DD), such as 2026-12-24",
+    ),
+];
+
+/// `detail` of a parse error, followed by the expected format of each date or time type it
+/// names.
+fn with_format_hint(detail: String) -> String {
+    let hints: Vec<&str> = FORMAT_HINTS
+        .iter()
+        .filter(|(type_name, _)| detail.contains(type_name))
+        .map(|(_, hint)| *hint)
+        .collect();
+    if hints.is_empty() {
+        detail
+    } else {
+        format!("{detail}; {}", hints.join("; "))
+    }
+}
+
 /// Renders any error that reached the top of the route tree as problem+json: our own
 /// errors render themselves; poem's are wrapped with their status and message.
 pub fn render_any_error(error: poem::Error) -> Response {
@@ -313,7 +363,7 @@ pub fn render_any_error(error: poem::Error) -> Response {
             tracing::error!(error = %error, "request failed");
             "an internal error occurred; it has been logged".to_owned()
         } else {
-            error.to_string()
+            with_format_hint(error.to_string())
         };
         problem_response(status, &problem_for(status, detail, None, None))
     };

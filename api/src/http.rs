@@ -99,6 +99,16 @@ pub async fn observe<E: Endpoint>(next: E, req: Request) -> Result<Response> {
 /// The policy of every answer but the docs page: it is data, never a document to render.
 const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+/// The policy of the web interface's pages: its own stylesheets, forms posting to itself,
+/// and nothing else (no script, no frames, no other site).
+const WEB_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
+                       frame-ancestors 'none'; base-uri 'none'";
+
+/// Whether `path` is the API or an operations endpoint rather than a page.
+fn is_api_path(path: &str) -> bool {
+    path.starts_with("/api/") || matches!(path, "/healthz" | "/readyz" | "/metrics")
+}
+
 /// Where the interactive docs live.
 pub const DOCS_PATH: &str = "/docs";
 
@@ -142,11 +152,14 @@ impl<E: Endpoint> Endpoint for SecurityHeadersEndpoint<E> {
     async fn call(&self, req: Request) -> Result<Response> {
         let path = req.uri().path();
         let docs = path == DOCS_PATH || path.starts_with("/docs/");
+        let page = !docs && !is_api_path(path);
         let signed_in = req.headers().contains_key(header::AUTHORIZATION);
         let mut response = self.inner.get_response(req).await;
         let headers = response.headers_mut();
         let csp = if docs {
             self.docs_csp.clone()
+        } else if page {
+            HeaderValue::from_static(WEB_CSP)
         } else {
             HeaderValue::from_static(API_CSP)
         };

@@ -16,10 +16,9 @@ use poem::{Endpoint, IntoResponse, Request, Response, Result};
 use sha2::{Digest, Sha256};
 use tracing::Instrument;
 
-use crate::auth::{authenticate, bearer_token};
+use crate::auth::{authenticate, bearer_token, client_address};
 use crate::error::{ApiError, render_any_error};
 use crate::persistence::idempotency::{self as repo, COMPLETED, Claim, Fingerprint, StoredAnswer};
-use crate::routes::auth::client_address;
 use crate::state::AppState;
 
 /// The request header carrying the key.
@@ -88,12 +87,12 @@ impl<E: Endpoint + 'static> Endpoint for Idempotent<E> {
         };
         req.set_body(body);
         let now = Utc::now();
-        let tx = state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
+        let tx = state.begin_write().await.map_err(ApiError::from)?;
         repo::purge_expired(&tx, now - state.http.idempotency_ttl)
             .await
             .map_err(ApiError::from)?;
         let claim = repo::claim(&tx, &request, now).await.map_err(ApiError::from)?;
-        tx.commit().await.map_err(|e| ApiError::internal(&e))?;
+        tx.commit().await.map_err(ApiError::from)?;
         match claim {
             Claim::Claimed(id) => self.run(state, req, id).await,
             Claim::Taken(row) => answer_for_taken(&row, &request),
@@ -167,9 +166,9 @@ fn is_final(status: StatusCode) -> bool {
 
 /// Forgets the claim of row `id`, so that a retry runs the request again.
 async fn release(state: &AppState, id: uuid::Uuid) -> Result<(), ApiError> {
-    let tx = state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
+    let tx = state.begin_write().await?;
     repo::release(&tx, id).await?;
-    tx.commit().await.map_err(|e| ApiError::internal(&e))
+    Ok(tx.commit().await?)
 }
 
 /// Stores a final answer under row `id`, or releases the key; gives the answer back.
@@ -203,9 +202,9 @@ async fn store(state: &AppState, id: uuid::Uuid, response: Response) -> Response
         body: bytes.to_vec(),
     };
     let completed = async {
-        let tx = state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
+        let tx = state.begin_write().await?;
         repo::complete(&tx, id, answer, Utc::now()).await?;
-        tx.commit().await.map_err(|e| ApiError::internal(&e))
+        Ok::<(), ApiError>(tx.commit().await?)
     };
     if let Err(e) = completed.await {
         // The client still gets its answer; a retry finds the key pending until it

@@ -1,7 +1,9 @@
 //! The sluss service: HTTP API, persistence and the command-line entry points.
 
 pub mod allow;
+pub mod app;
 pub mod auth;
+pub mod cached;
 pub mod config;
 pub mod demo;
 pub mod error;
@@ -14,6 +16,9 @@ pub mod persistence;
 pub mod read_cache;
 pub mod routes;
 pub mod seed;
+pub mod session;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod views;
+pub mod web;

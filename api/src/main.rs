@@ -1,16 +1,17 @@
 //! The `sluss` binary: parses the command line and dispatches.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
+use sluss_api::app::accounts::{Registration, ensure_facilitator, prepare_account};
 use sluss_api::config::AllowedOrigins;
 use sluss_api::config::{Cli, Command, CreateUserArgs, SeedArgs, ServeArgs, UserCommand};
+use sluss_api::http::DOCS_PATH;
 use sluss_api::passwords::Passwords;
-use sluss_api::routes::auth::ensure_facilitator;
-use sluss_api::routes::text::Text;
-use sluss_api::routes::users::{ApiRole, NewAccount, prepare_account};
 use sluss_api::state::{AppState, AuthSettings, HttpSettings};
 use sluss_api::{demo, persistence, startup, telemetry};
+use sluss_domain::Role;
 
 /// mimalloc returns freed memory to the system promptly; glibc's allocator keeps a heap per
 /// thread and held on to every password hash's 19 MiB (ADR 0010).
@@ -20,7 +21,12 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    telemetry::init_subscriber(telemetry::get_subscriber("info", cli.log_format, std::io::stderr));
+    telemetry::init_subscriber(telemetry::get_subscriber(
+        "info",
+        cli.log_format,
+        std::io::stderr().is_terminal(),
+        std::io::stderr,
+    ));
     let result = match cli.command {
         Command::Serve(args) => serve(args).await,
         Command::Migrate(args) => startup::connect_and_migrate(&args.database_url)
@@ -55,6 +61,30 @@ async fn state_for(database_url: &str, auth: AuthSettings, http: HttpSettings) -
 }
 
 async fn serve(args: ServeArgs) -> Result<(), String> {
+    // Bind first: a port already in use fails before the database is touched or a
+    // password is printed.
+    let acceptor = startup::bind(&args.bind)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.bind))?;
+    // One shutdown future for start-up and serving alike, so Ctrl-C or SIGTERM during a
+    // long migration or read-model rebuild stops the process too.
+    let mut shutdown = std::pin::pin!(startup::shutdown_signal());
+    let state = tokio::select! {
+        state = prepare(&args) => state?,
+        () = &mut shutdown => return Ok(()),
+    };
+    let addresses = startup::local_addresses(&acceptor);
+    tracing::info!(bind = %args.bind, addresses = ?addresses, "sluss listening");
+    for address in addresses {
+        println!("sluss is serving http://{address}/ (API docs: http://{address}{DOCS_PATH})");
+    }
+    startup::serve(startup::build_app(state), acceptor, shutdown)
+        .await
+        .map_err(|e| format!("server: {e}"))
+}
+
+/// Everything `serve` does before it answers: migrations, the first facilitator, the demo.
+async fn prepare(args: &ServeArgs) -> Result<AppState, String> {
     let auth = AuthSettings {
         token_ttl: chrono::Duration::hours(args.token_ttl_hours),
         ..AuthSettings::default()
@@ -62,6 +92,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let http = HttpSettings {
         idempotency_ttl: chrono::Duration::hours(args.idempotency_ttl_hours),
         cors_origins: args.cors_allowed_origins.clone().unwrap_or(AllowedOrigins::None),
+        public_url: args.public_url.clone(),
     };
     let state = state_for(&args.database.database_url, auth, http).await?;
     let created = ensure_facilitator(
@@ -93,10 +124,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
             None => println!("The database already holds challenges or ideas; the demo was not loaded."),
         }
     }
-    tracing::info!(bind = %args.bind, "sluss listening");
-    startup::serve(startup::build_app(state), &args.bind)
-        .await
-        .map_err(|e| format!("server: {e}"))
+    Ok(state)
 }
 
 async fn create_user(args: CreateUserArgs) -> Result<(), String> {
@@ -110,18 +138,18 @@ async fn create_user(args: CreateUserArgs) -> Result<(), String> {
         .roles
         .iter()
         .map(|name| match name.trim() {
-            "needs_owner" => Ok(ApiRole::NeedsOwner),
-            "innovator" => Ok(ApiRole::Innovator),
-            "assessor" => Ok(ApiRole::Assessor),
-            "facilitator" => Ok(ApiRole::Facilitator),
+            "needs_owner" => Ok(Role::NeedsOwner),
+            "innovator" => Ok(Role::Innovator),
+            "assessor" => Ok(Role::Assessor),
+            "facilitator" => Ok(Role::Facilitator),
             other => Err(format!("unknown role '{other}'")),
         })
-        .collect::<Result<Vec<_>, _>>()?;
-    let account = NewAccount {
-        email: Text(args.email),
-        password: Text::from(args.password.expose()),
-        display_name: Text(args.display_name),
-        organisation: args.organisation.map(Text),
+        .collect::<Result<_, _>>()?;
+    let account = Registration {
+        email: args.email,
+        password: args.password.expose().to_owned(),
+        display_name: args.display_name,
+        organisation: args.organisation,
         roles,
     };
     let new_user = prepare_account(&state, account).await.map_err(|e| e.to_string())?;

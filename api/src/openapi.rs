@@ -5,8 +5,114 @@
 //! empty and reads `null` as "absent". OpenAPI 3.0 calls that `nullable`, and a client
 //! generator or a schema checker that is not told so rejects our own answers. [`finish`]
 //! marks every optional property nullable, so the document says what the server does.
+//!
+//! The docs page (swagger-ui) pre-fills a request body from its schema, and would send
+//! `expected_version: 0` with every command and update, so a newcomer's first "Try it out"
+//! answered 409. [`CommandExamples`] gives each body with an `expected_version` an example
+//! without it. It works on poem-openapi's registry, not on [`finish`]'s output, because the
+//! docs page embeds the document poem-openapi generated.
 
+use std::collections::{BTreeMap, HashMap};
+
+use poem::endpoint::BoxEndpoint;
+use poem::http::Method;
+use poem_openapi::OpenApi;
+use poem_openapi::registry::{MetaApi, MetaSchema, Registry};
 use serde_json::{Map, Value, json};
+
+/// The body field that carries the version a command or update expects.
+const EXPECTED_VERSION: &str = "expected_version";
+
+/// An API with no operations: listed last among the service's APIs, it sets the `example`
+/// of every registered schema that has an `expected_version` property to what swagger-ui
+/// would have generated, without that property.
+pub struct CommandExamples;
+
+impl OpenApi for CommandExamples {
+    fn meta() -> Vec<MetaApi> {
+        Vec::new()
+    }
+
+    fn register(registry: &mut Registry) {
+        let schemas: Map<String, Value> = registry
+            .schemas
+            .iter()
+            .filter_map(|(name, schema)| Some((name.clone(), serde_json::to_value(schema).ok()?)))
+            .collect();
+        set_command_examples(&mut registry.schemas, &schemas);
+    }
+
+    fn add_routes(self, _route_table: &mut HashMap<String, HashMap<Method, BoxEndpoint<'static>>>) {}
+}
+
+fn set_command_examples(registry: &mut BTreeMap<String, MetaSchema>, schemas: &Map<String, Value>) {
+    for (name, schema) in registry.iter_mut() {
+        if schema.example.is_none()
+            && schema.properties.iter().any(|(field, _)| *field == EXPECTED_VERSION)
+            && let Some(Value::Object(mut example)) = schemas.get(name).map(|s| sample(s, schemas, 0))
+        {
+            example.remove(EXPECTED_VERSION);
+            schema.example = Some(Value::Object(example));
+        }
+    }
+}
+
+/// A value for `schema` as swagger-ui would generate it: its example or default, its first
+/// enum value, or a placeholder of its type and format; objects with every property.
+fn sample(schema: &Value, schemas: &Map<String, Value>, depth: usize) -> Value {
+    if depth > 8 {
+        return Value::Null;
+    }
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        let name = reference.trim_start_matches("#/components/schemas/");
+        return schemas
+            .get(name)
+            .map_or(Value::Null, |target| sample(target, schemas, depth + 1));
+    }
+    if let Some(value) = schema.get("example").or_else(|| schema.get("default")) {
+        return value.clone();
+    }
+    if let Some(first) = schema.get("enum").and_then(Value::as_array).and_then(|v| v.first()) {
+        return first.clone();
+    }
+    for combined in ["allOf", "oneOf", "anyOf"] {
+        if let Some(first) = schema.get(combined).and_then(Value::as_array).and_then(|v| v.first()) {
+            return sample(first, schemas, depth + 1);
+        }
+    }
+    let minimum = schema.get("minimum").and_then(Value::as_f64);
+    match schema.get("type").and_then(Value::as_str) {
+        Some("object") => Value::Object(
+            schema
+                .get("properties")
+                .and_then(Value::as_object)
+                .map(|properties| {
+                    properties
+                        .iter()
+                        .map(|(name, property)| (name.clone(), sample(property, schemas, depth + 1)))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        ),
+        Some("array") => Value::Array(
+            schema
+                .get("items")
+                .map(|items| vec![sample(items, schemas, depth + 1)])
+                .unwrap_or_default(),
+        ),
+        Some("integer") => json!(minimum.map_or(0, |m| m.ceil() as i64)),
+        Some("number") => json!(minimum.unwrap_or(0.0)),
+        Some("boolean") => json!(true),
+        Some("string") => json!(match schema.get("format").and_then(Value::as_str) {
+            Some("date-time") => "2026-12-24T12:00:00Z",
+            Some("date") => "2026-12-24",
+            Some("uuid") => "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+            Some("email") => "user@example.com",
+            _ => "string",
+        }),
+        _ => Value::Null,
+    }
+}
 
 /// The document poem-openapi generated, with every optional object property marked
 /// `nullable`. A document that does not parse (which poem-openapi never produces) is
@@ -86,6 +192,43 @@ mod tests {
             json!([{"$ref": "#/components/schemas/Decision"}])
         );
         assert_eq!(page["decision"].get("$ref"), None);
+    }
+
+    #[test]
+    fn a_command_body_gets_an_example_without_its_expected_version() {
+        let schemas = json!({
+            "Outcome": {"type": "string", "enum": ["selected", "rejected"]},
+            "DecideBody": {
+                "type": "object",
+                "required": ["outcome"],
+                "properties": {
+                    "outcome": {"$ref": "#/components/schemas/Outcome"},
+                    "starts_on": {"type": "string", "format": "date"},
+                    "expected_version": {"type": "integer", "format": "int64"},
+                }
+            }
+        });
+        let schemas = schemas.as_object().cloned().unwrap_or_default();
+        let mut registry = BTreeMap::new();
+        let mut decide = MetaSchema::new("object");
+        decide.properties = vec![
+            (
+                "outcome",
+                poem_openapi::registry::MetaSchemaRef::Reference("Outcome".to_owned()),
+            ),
+            (
+                "expected_version",
+                poem_openapi::registry::MetaSchemaRef::Inline(Box::new(MetaSchema::new("integer"))),
+            ),
+        ];
+        registry.insert("DecideBody".to_owned(), decide);
+        registry.insert("Outcome".to_owned(), MetaSchema::new("string"));
+        set_command_examples(&mut registry, &schemas);
+        assert_eq!(
+            registry["DecideBody"].example,
+            Some(json!({"outcome": "selected", "starts_on": "2026-12-24"}))
+        );
+        assert_eq!(registry["Outcome"].example, None);
     }
 
     #[test]

@@ -5,8 +5,8 @@
 //! - signed-in callers: token hash → the caller and the moment the session expires, so a
 //!   request with a token needs no session query; kept across writes that update or
 //!   delete no row of `users` or `sessions`;
-//! - answers of the read operations marked `transform = "cached"`: (caller, path and query)
-//!   → status, headers and body.
+//! - answers of the read operations marked `transform = "cached"` (see
+//!   [`cached`](crate::cached)): (caller, path and query) → status, headers and body.
 //!
 //! An entry is served only while no write transaction of this process has ended since the
 //! read it holds began (the [`WriteQueue`](crate::persistence::WriteQueue) counts them), and
@@ -14,21 +14,20 @@
 //! on the same file) or the passing of time can leave stale. So a client always reads its
 //! own writes, and what anyone reads is never older than the last write plus a second.
 
-use std::sync::Arc;
+use std::future::Future;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use poem::http::{HeaderMap, Method, StatusCode};
-use poem::{Body, Endpoint, IntoResponse, Request, Response, Result};
+use poem::http::{HeaderMap, StatusCode};
+use poem::{Body, Response, Result};
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
 use sluss_domain::UserId;
 
-use crate::auth::{self, Authenticated};
 use crate::error::ApiError;
 use crate::persistence::WriteQueue;
-use crate::state::AppState;
+use crate::session::Authenticated;
 
 /// The longest an entry is served, writes or not.
 pub const MAX_AGE: Duration = Duration::from_secs(1);
@@ -153,63 +152,35 @@ impl ReadCache {
         }
     }
 
-    fn is_enabled(&self) -> bool {
+    /// Whether answers are kept at all (SQLite, one writing process).
+    pub fn is_enabled(&self) -> bool {
         self.answers.is_some()
     }
-}
 
-/// Serves a read operation's successful answers from the cache (`transform = "cached"`).
-/// Only for operations whose answer depends on nothing but the caller, the path and query,
-/// and the stored data.
-pub fn cached<E: Endpoint + 'static>(ep: E) -> Cached<E> {
-    Cached { inner: Arc::new(ep) }
-}
-
-/// An operation wrapped by [`cached`].
-pub struct Cached<E> {
-    inner: Arc<E>,
-}
-
-impl<E: Endpoint + 'static> Endpoint for Cached<E> {
-    type Output = Response;
-
-    async fn call(&self, req: Request) -> Result<Response> {
-        let state = req
-            .data::<AppState>()
-            .cloned()
-            .ok_or_else(|| ApiError::internal(&"application state missing"))?;
-        if req.method() != Method::GET || !state.reads.is_enabled() {
-            return self.pass(req).await;
-        }
-        let viewer = match auth::bearer_token(&req) {
-            None => None,
-            Some(token) => match auth::authenticate(&state, token).await? {
-                Some(caller) => Some(caller.actor.id),
-                // The operation answers the refusal.
-                None => return self.pass(req).await,
-            },
+    /// The answer of `viewer`'s read of `path_and_query`: kept from before while fresh,
+    /// else what `read` answers, kept when it is a small 200. `read` is awaited at most
+    /// once, and not at all when a fresh answer is kept.
+    pub async fn answer(
+        &self,
+        viewer: Option<UserId>,
+        path_and_query: String,
+        read: impl Future<Output = Result<Response>>,
+    ) -> Result<Response> {
+        let Some(answers) = &self.answers else {
+            return read.await;
         };
-        let Some(answers) = &state.reads.answers else {
-            return self.pass(req).await;
-        };
-        let key = AnswerKey {
-            viewer,
-            path_and_query: req
-                .uri()
-                .path_and_query()
-                .map_or_else(|| req.uri().path().to_owned(), |p| p.as_str().to_owned()),
-        };
+        let key = AnswerKey { viewer, path_and_query };
         // A stale answer makes way, so that one fresh read can take its place while the
         // same requests arriving meanwhile wait for it instead of all reading at once.
-        answers.remove_if(&key, |answer| !state.reads.is_fresh(answer.stamp));
+        answers.remove_if(&key, |answer| !self.is_fresh(answer.stamp));
         let guard = match answers.get_value_or_guard_async(&key).await {
-            Ok(answer) if state.reads.is_fresh(answer.stamp) => return Ok(answer.into_response()),
+            Ok(answer) if self.is_fresh(answer.stamp) => return Ok(answer.into_response()),
             // Read before a write that has ended since: read again, uncached.
-            Ok(_) => return self.pass(req).await,
+            Ok(_) => return read.await,
             Err(guard) => guard,
         };
-        let stamp = state.reads.stamp();
-        let response = self.pass(req).await?;
+        let stamp = self.stamp();
+        let response = read.await?;
         if response.status() != StatusCode::OK {
             return Ok(response);
         }
@@ -235,11 +206,5 @@ impl Answer {
         let mut response = Response::builder().status(self.status).body(Body::from(self.body));
         *response.headers_mut() = self.headers;
         response
-    }
-}
-
-impl<E: Endpoint + 'static> Cached<E> {
-    async fn pass(&self, req: Request) -> Result<Response> {
-        self.inner.call(req).await.map(IntoResponse::into_response)
     }
 }

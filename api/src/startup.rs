@@ -1,7 +1,9 @@
 //! Builds the route tree used by both `sluss serve` and the tests, and runs the server.
 
+use std::net::SocketAddr;
+
 use poem::endpoint::BoxEndpoint;
-use poem::listener::TcpListener;
+use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
 use poem::{EndpointExt, Route, Server, get};
 use poem_openapi::OpenApiService;
 use sea_orm::DatabaseConnection;
@@ -10,6 +12,7 @@ use sluss_migrations::{Migrator, MigratorTrait};
 use crate::allow::{AllowedMethods, add_allow_header};
 use crate::error::ApiError;
 use crate::http::{DOCS_PATH, SecurityHeaders, limit_body, observe, with_cors};
+use crate::openapi::CommandExamples;
 use crate::passwords::Passwords;
 use crate::routes::arenas::ArenasApi;
 use crate::routes::assessment::AssessmentApi;
@@ -38,6 +41,7 @@ type Apis = (
     StepsApi,
     ObstaclesApi,
     ReportsApi,
+    CommandExamples,
 );
 
 fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
@@ -52,6 +56,7 @@ fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
         StepsApi { state: state.clone() },
         ObstaclesApi { state: state.clone() },
         ReportsApi { state: state.clone() },
+        CommandExamples,
     );
     OpenApiService::new(apis, "sluss", env!("CARGO_PKG_VERSION"))
         .description(
@@ -104,7 +109,8 @@ pub fn build_app(state: AppState) -> BoxEndpoint<'static> {
         .at("/healthz", get(ops::healthz))
         .at("/readyz", get(ops::readyz))
         .at("/metrics", get(ops::metrics))
-        .around(limit_body);
+        .nest(crate::web::assets::PREFIX, crate::web::asset_routes());
+    let routes = crate::web::mount(routes, state.http.public_url.starts_with("https://")).around(limit_body);
     with_cors(routes, &state.http.cors_origins)
         .around(observe)
         .around(add_allow_header)
@@ -128,14 +134,36 @@ pub async fn connect_and_migrate(database_url: &str) -> Result<DatabaseConnectio
     Ok(db)
 }
 
-/// Serves `app` on `bind` until Ctrl-C or SIGTERM.
-pub async fn serve(app: BoxEndpoint<'static>, bind: &str) -> std::io::Result<()> {
-    Server::new(TcpListener::bind(bind))
-        .run_with_graceful_shutdown(app, shutdown_signal(), Some(std::time::Duration::from_secs(10)))
+/// Binds the listening socket. `serve` binds this first, before it touches the database, so
+/// an address already in use fails at once.
+pub async fn bind(address: &str) -> std::io::Result<TcpAcceptor> {
+    TcpListener::bind(address.to_owned()).into_acceptor().await
+}
+
+/// The addresses `acceptor` listens on (with the real port when port 0 was asked for).
+pub fn local_addresses(acceptor: &TcpAcceptor) -> Vec<SocketAddr> {
+    acceptor
+        .local_addr()
+        .iter()
+        .filter_map(|addr| addr.as_socket_addr().copied())
+        .collect()
+}
+
+/// Serves `app` on `acceptor` until `shutdown` completes (see [`shutdown_signal`]), then
+/// gives the requests in flight 10 seconds.
+pub async fn serve(
+    app: BoxEndpoint<'static>,
+    acceptor: TcpAcceptor,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    Server::new_with_acceptor(acceptor)
+        .run_with_graceful_shutdown(app, shutdown, Some(std::time::Duration::from_secs(10)))
         .await
 }
 
-async fn shutdown_signal() {
+/// Completes on Ctrl-C (SIGINT) or SIGTERM. Create it once, before start-up, and pass the
+/// same future on to [`serve`]: a signal that arrives while no listener exists is lost.
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         if let Err(e) = tokio::signal::ctrl_c().await {
             tracing::error!(error = %e, "cannot listen for Ctrl-C");

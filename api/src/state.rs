@@ -45,6 +45,8 @@ pub struct HttpSettings {
     pub idempotency_ttl: Duration,
     /// The other origins whose pages may call the API from a browser (CORS).
     pub cors_origins: AllowedOrigins,
+    /// The address people reach this server at (links, and `Secure` cookies when https).
+    pub public_url: String,
 }
 
 impl Default for HttpSettings {
@@ -52,6 +54,7 @@ impl Default for HttpSettings {
         Self {
             idempotency_ttl: Duration::hours(24),
             cors_origins: AllowedOrigins::None,
+            public_url: "http://127.0.0.1:8080".to_owned(),
         }
     }
 }

@@ -13,8 +13,15 @@ pub enum LogFormat {
     Compact,
 }
 
-/// A subscriber writing to `sink`, filtered by `RUST_LOG` or else `default_filter`.
-pub fn get_subscriber<Sink>(default_filter: &str, format: LogFormat, sink: Sink) -> Box<dyn Subscriber + Send + Sync>
+/// A subscriber writing to `sink`, filtered by `RUST_LOG` or else `default_filter`. Compact
+/// lines carry ANSI colours only when `ansi` is set: pass whether the sink is a terminal
+/// (`std::io::IsTerminal`), so logs piped to a file or a collector stay plain text.
+pub fn get_subscriber<Sink>(
+    default_filter: &str,
+    format: LogFormat,
+    ansi: bool,
+    sink: Sink,
+) -> Box<dyn Subscriber + Send + Sync>
 where
     Sink: for<'a> MakeWriter<'a> + Send + Sync + 'static,
 {
@@ -25,12 +32,20 @@ where
             registry.with(
                 tracing_subscriber::fmt::layer()
                     .json()
+                    .with_ansi(false)
                     .with_current_span(true)
                     .with_span_list(false)
                     .with_writer(sink),
             ),
         ),
-        LogFormat::Compact => Box::new(registry.with(tracing_subscriber::fmt::layer().compact().with_writer(sink))),
+        LogFormat::Compact => Box::new(
+            registry.with(
+                tracing_subscriber::fmt::layer()
+                    .compact()
+                    .with_ansi(ansi)
+                    .with_writer(sink),
+            ),
+        ),
     }
 }
 

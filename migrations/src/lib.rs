@@ -13,6 +13,7 @@ mod m20261125_000004_create_steps_and_obstacles;
 mod m20261125_000005_store_challenge_search_vector;
 mod m20261201_213700_create_idempotency_keys;
 mod m20261202_000007_create_funnel_read_model;
+mod m20261203_000001_index_ideas_by_rubric;
 
 pub use m20261125_000002_create_ideas_and_questions::PG_SEARCH_EXPRESSION;
 pub use m20261125_000005_store_challenge_search_vector::PG_SEARCH_COLUMN;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_store_challenge_search_vector::Migration),
             Box::new(m20261201_213700_create_idempotency_keys::Migration),
             Box::new(m20261202_000007_create_funnel_read_model::Migration),
+            Box::new(m20261203_000001_index_ideas_by_rubric::Migration),
         ]
     }
 }

@@ -103,6 +103,31 @@ run_wrk() { # name, then wrk arguments after the common ones
 }
 
 run_wrk "list a page of 50 published challenges (anonymous)" "$API/challenges?state=published&limit=50"
+run_wrk "the challenges page, HTML (anonymous)" "$BASE/challenges"
+run_wrk "the challenges page, HTML, open ones (anonymous)" "$BASE/challenges?state=published"
+run_wrk "a challenge's page, HTML (anonymous)" "$BASE/challenges/$CHALLENGE"
+run_wrk "the start page, HTML (anonymous)" "$BASE/"
+# The pages of the people who run the process, signed in by the session cookie.
+idea_in() { curl -fs "$API/ideas?limit=1&state=$1" -H "authorization: Bearer $FACILITATOR" | jq -r '.items[0].id'; }
+ASSESSED=$(idea_in in_assessment)
+INCUBATING=$(idea_in in_incubation)
+TESTING=$(idea_in in_testing)
+AS_FACILITATOR="cookie: sluss_session=$FACILITATOR"
+AS_ASSESSOR="cookie: sluss_session=$ASSESSOR"
+run_wrk "my pages with the team's work queues, HTML (facilitator)" -H "$AS_FACILITATOR" "$BASE/me"
+run_wrk "an idea's page, HTML (facilitator)" -H "$AS_FACILITATOR" "$BASE/ideas/$IDEA"
+run_wrk "an idea's assessment, HTML (facilitator)" -H "$AS_FACILITATOR" "$BASE/ideas/$ASSESSED/assessment"
+run_wrk "a challenge's ranking, HTML (facilitator)" -H "$AS_FACILITATOR" "$BASE/challenges/$CHALLENGE/ranking"
+run_wrk "an idea's incubation, HTML (facilitator)" -H "$AS_FACILITATOR" "$BASE/ideas/$INCUBATING/incubation"
+run_wrk "an idea's test, HTML (facilitator)" -H "$AS_FACILITATOR" "$BASE/ideas/$TESTING/test"
+run_wrk "the obstacle diary, HTML (facilitator)" -H "$AS_FACILITATOR" "$BASE/obstacles"
+run_wrk "the reports, HTML (facilitator)" -H "$AS_FACILITATOR" "$BASE/reports"
+run_wrk "the users' registry, HTML (facilitator)" -H "$AS_FACILITATOR" "$BASE/admin/users"
+run_wrk "the rubrics' registry, HTML (facilitator)" -H "$AS_FACILITATOR" "$BASE/admin/rubrics"
+run_wrk "the support organisations' registry, HTML (facilitator)" -H "$AS_FACILITATOR" "$BASE/admin/support-organisations"
+run_wrk "the arenas' registry, HTML (facilitator)" -H "$AS_FACILITATOR" "$BASE/admin/arenas"
+run_wrk "the assessor's queue, HTML" -H "$AS_ASSESSOR" "$BASE/assignments"
+run_wrk "a scorecard page, HTML (assessor)" -H "$AS_ASSESSOR" "$BASE/ideas/$(head -n 1 "$BENCH_DIR/assigned.txt")/scorecard"
 run_wrk "filtered list: published, SDG 11" "$API/challenges?state=published&sdg=11&limit=50"
 run_wrk "text search: q=recycling" "$API/challenges?q=recycling&limit=50"
 run_wrk "read one idea (facilitator)" -H "authorization: Bearer $FACILITATOR" "$API/ideas/$IDEA"

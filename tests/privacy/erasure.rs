@@ -215,10 +215,10 @@ async fn the_last_active_facilitator_is_never_erased() {
     };
 
     // Act
-    let result = sluss_api::routes::privacy::erase(&app.state, uuid_of(&only), &caller, None, None).await;
+    let result = sluss_api::app::privacy::erase(&app.state, &caller, uuid_of(&only), None, None).await;
 
     // Assert
-    let error = result.err().expect("refused");
+    let error = result.expect_err("refused");
     assert_eq!(error.to_string().split(':').next(), Some("409 Conflict"), "{error}");
     untouched(&app, &only).await;
 }

@@ -4,9 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use sluss_domain::assessment::{AssignmentState, Criterion, Rubric};
 use uuid::Uuid;
 
@@ -128,11 +126,27 @@ pub async fn list_rubrics(
 
 /// Whether any idea is assessed with the rubric (then it is immutable).
 pub async fn rubric_in_use(db: &impl ConnectionTrait, id: Uuid) -> Result<bool, RepoError> {
+    // One row found is the answer; `idx_ideas_rubric_id` finds it, or its absence, at once.
     Ok(ideas::Entity::find()
         .filter(ideas::Column::RubricId.eq(id))
-        .count(db)
+        .one(db)
         .await?
-        > 0)
+        .is_some())
+}
+
+/// Which of `ids` some idea is assessed with: one query over `idx_ideas_rubric_id`.
+pub async fn rubrics_in_use(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<Uuid>, RepoError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(ideas::Entity::find()
+        .select_only()
+        .column(ideas::Column::RubricId)
+        .distinct()
+        .filter(ideas::Column::RubricId.is_in(ids.iter().copied()))
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await?)
 }
 
 /// Replaces a rubric's content if it still has `version`.

@@ -4,29 +4,9 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder, QueryTrait, Set};
 use uuid::Uuid;
 
+pub use super::NewEvent;
 use super::entities::events;
 use super::{Deferring, RepoError};
-
-/// An event about to be appended.
-#[derive(Debug, Clone)]
-pub struct NewEvent<'a> {
-    /// `challenge`, `arena`, `user`, …
-    pub subject_type: &'static str,
-    /// The resource the event is about.
-    pub subject_id: Uuid,
-    /// The snake_case command.
-    pub command: &'a str,
-    /// The state before (`None` for a creation).
-    pub from_state: Option<&'a str>,
-    /// The state after.
-    pub to_state: &'a str,
-    /// Who acted.
-    pub actor_id: Uuid,
-    /// When.
-    pub at: DateTime<Utc>,
-    /// The command's data, as JSON.
-    pub payload: serde_json::Value,
-}
 
 /// Appends one event.
 pub async fn append(db: &impl Deferring, event: NewEvent<'_>) -> Result<(), RepoError> {

@@ -1,9 +1,11 @@
 //! Ideas.
 
+use std::collections::HashMap;
+
 use sea_orm::sea_query::Query;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryTrait,
-    TryIntoModel,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect,
+    QueryTrait, TryIntoModel,
 };
 use sluss_domain::idea::{Idea, IdeaState};
 use sluss_domain::{Actor, UserId};
@@ -106,6 +108,23 @@ pub async fn list(
         select = select.filter(ideas::Column::ChallengeId.eq(challenge_id));
     }
     keyset_page(db, select, ideas::Column::Id, |i| i.id, after, limit).await
+}
+
+/// The titles of the ideas `ids` (those that exist).
+pub async fn titles_of(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMap<Uuid, String>, RepoError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(ideas::Entity::find()
+        .select_only()
+        .column(ideas::Column::Id)
+        .column(ideas::Column::Title)
+        .filter(ideas::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple::<(Uuid, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
 }
 
 /// Writes the fields set on `changes` if the row still has `version`, bumping it.

@@ -24,6 +24,9 @@ pub use writes::{Deferring, WriteQueue, WriteTx};
 
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqlErr, SqliteTransactionMode,
@@ -59,6 +62,28 @@ impl RepoError {
             _ => RepoError::Db(error),
         }
     }
+}
+
+/// An event about to be appended ([`events::append`]); the read models of
+/// [`reports`] follow it. It lives here so that neither of the two imports the other.
+#[derive(Debug, Clone)]
+pub struct NewEvent<'a> {
+    /// `challenge`, `arena`, `user`, …
+    pub subject_type: &'static str,
+    /// The resource the event is about.
+    pub subject_id: Uuid,
+    /// The snake_case command.
+    pub command: &'a str,
+    /// The state before (`None` for a creation).
+    pub from_state: Option<&'a str>,
+    /// The state after.
+    pub to_state: &'a str,
+    /// Who acted.
+    pub actor_id: Uuid,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The command's data, as JSON.
+    pub payload: serde_json::Value,
 }
 
 /// How long a SQLite writer waits for the lock before giving up.

@@ -17,8 +17,7 @@ use sluss_domain::report::{ChallengeSteps, Funnel, IdeaSteps, MedianDays, Tally,
 use uuid::Uuid;
 
 use super::entities::{challenges, funnel_challenges, funnel_ideas, ideas};
-use super::events::NewEvent;
-use super::{Deferring, RepoError, begin_write, stored};
+use super::{Deferring, NewEvent, RepoError, begin_write, stored};
 
 /// Which items a report covers.
 #[derive(Debug, Clone, Default)]

@@ -1,8 +1,11 @@
 //! Accounts.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
 use sluss_domain::{Role, Roles};
 use uuid::Uuid;
 
@@ -67,8 +70,48 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<users::M
 }
 
 /// A page of users, newest first.
-pub async fn list(db: &impl ConnectionTrait, after: Option<Uuid>, limit: u64) -> Result<Page<users::Model>, RepoError> {
-    keyset_page(db, users::Entity::find(), users::Column::Id, |u| u.id, after, limit).await
+pub async fn list(
+    db: &impl ConnectionTrait,
+    matching: Option<&str>,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Page<users::Model>, RepoError> {
+    let mut select = users::Entity::find();
+    if let Some(text) = matching {
+        // Both sides lower-cased, so the search ignores case on PostgreSQL too, where LIKE
+        // does not (SQLite's lower() folds ASCII letters only). Wildcards in `text` only
+        // widen the search, which a facilitator's own registry can bear.
+        let pattern = format!("%{}%", text.to_lowercase());
+        let lowered = |column: users::Column| Expr::expr(Func::lower(Expr::col((users::Entity, column))));
+        select = select.filter(
+            Condition::any()
+                .add(lowered(users::Column::DisplayName).like(pattern.clone()))
+                .add(lowered(users::Column::Email).like(pattern)),
+        );
+    }
+    keyset_page(db, select, users::Column::Id, |u| u.id, after, limit).await
+}
+
+/// Active users holding `role`, by display name, at most `limit`.
+pub async fn active_holders(db: &impl ConnectionTrait, role: Role, limit: u64) -> Result<Vec<users::Model>, RepoError> {
+    Ok(users::Entity::find()
+        .filter(users::Column::Active.eq(true))
+        .filter(users::Column::Roles.like(format!("%{}%", role.as_str())))
+        .order_by_asc(users::Column::DisplayName)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
+/// The users `ids` (those that exist).
+pub async fn find_many(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<users::Model>, RepoError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(users::Entity::find()
+        .filter(users::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?)
 }
 
 /// Whether any active user holds the facilitator role.

@@ -1,75 +1,17 @@
 //! Step 2: questions on published challenges, answered by the owner or the innovation team.
 
-use chrono::{DateTime, Utc};
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi};
-use sluss_domain::challenge::{self as challenge_rules, ChallengeState};
-use sluss_domain::validate::Checks;
-use sluss_domain::{Actor, Refusal};
 use uuid::Uuid;
 
 use super::text::Text;
-use super::{ApiResult, ApiTags, Created, etag, page_request};
+use super::{ApiResult, ApiTags, Created, etag};
+use crate::app::questions as app;
 use crate::auth::{Caller, MaybeCaller};
-use crate::error::ApiError;
 use crate::idempotency::idempotent;
-use crate::persistence::entities::{challenges as challenge_rows, questions as rows};
-use crate::persistence::{challenges, events, questions as repo};
 use crate::state::AppState;
-
-const TEXT_MAX: usize = 5_000;
-
-/// An answer to a question.
-#[derive(Debug, Clone, Object)]
-pub struct Answer {
-    /// The answer.
-    pub text: String,
-    /// Who answered.
-    pub answered_by: Uuid,
-    /// When.
-    pub answered_at: DateTime<Utc>,
-}
-
-/// A question asked about a challenge.
-#[derive(Debug, Clone, Object)]
-pub struct Question {
-    /// Identifier.
-    pub id: Uuid,
-    /// The challenge asked about.
-    pub challenge_id: Uuid,
-    /// The question.
-    pub text: String,
-    /// Who asked.
-    pub asked_by: Uuid,
-    /// When.
-    pub asked_at: DateTime<Utc>,
-    /// The answer, once given.
-    pub answer: Option<Answer>,
-}
-
-super::list_page!(QuestionPage, Question);
-
-impl Question {
-    fn from_row(row: rows::Model) -> Result<Self, ApiError> {
-        let answer = match (row.answer_text, row.answered_by, row.answered_at) {
-            (Some(text), Some(answered_by), Some(answered_at)) => Some(Answer {
-                text,
-                answered_by,
-                answered_at,
-            }),
-            _ => None,
-        };
-        Ok(Self {
-            id: row.id,
-            challenge_id: row.challenge_id,
-            text: row.text,
-            asked_by: row.asked_by,
-            asked_at: row.asked_at,
-            answer,
-        })
-    }
-}
+pub use crate::views::questions::{Answer, Question, QuestionPage};
 
 /// The body of asking and answering.
 #[derive(Debug, Object)]
@@ -82,25 +24,6 @@ pub struct QuestionText {
 pub struct QuestionsApi {
     /// Shared state.
     pub state: AppState,
-}
-
-impl QuestionsApi {
-    async fn visible_challenge(&self, id: Uuid, viewer: Option<&Actor>) -> Result<challenge_rows::Model, ApiError> {
-        let row = challenges::find(&self.state.db, id)
-            .await?
-            .ok_or_else(ApiError::not_found)?;
-        if !challenge_rules::can_view(&challenges::to_domain(&row)?, viewer) {
-            return Err(ApiError::not_found());
-        }
-        Ok(row)
-    }
-}
-
-fn check_text(text: &Text) -> Result<String, ApiError> {
-    let mut checks = Checks::new();
-    let text = checks.required_text("text", text, TEXT_MAX);
-    checks.finish().map_err(Refusal::Invalid)?;
-    Ok(text)
 }
 
 #[OpenApi(tag = "ApiTags::Questions")]
@@ -116,10 +39,9 @@ impl QuestionsApi {
         /// The `next_cursor` of the previous page.
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<QuestionPage>> {
-        self.visible_challenge(id.0, caller.actor()).await?;
-        let (limit, after) = page_request(limit.0, cursor.0.as_deref())?;
-        let page = repo::list(&self.state.db, id.0, after, limit).await?;
-        Ok(Json(super::to_list_page(page, Question::from_row)?.into()))
+        Ok(Json(
+            app::list(&self.state, caller.actor(), id.0, limit.0, cursor.0.as_deref()).await?,
+        ))
     }
 
     /// Ask a question about a published challenge (anyone signed in who sees it).
@@ -144,18 +66,8 @@ impl QuestionsApi {
         id: Path<Uuid>,
         body: Json<QuestionText>,
     ) -> ApiResult<Created<Question>> {
-        let actor = caller.actor();
-        let challenge = self.visible_challenge(id.0, Some(actor)).await?;
-        let text = check_text(&body.0.text)?;
-        if challenges::state_of(&challenge)? != ChallengeState::Published {
-            return Err(ApiError::conflict(
-                "questions are taken while the challenge is published",
-            ));
-        }
-        let tx = self.state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
-        let row = repo::insert(&tx, id.0, text, actor.id.as_uuid(), Utc::now()).await?;
-        tx.commit().await.map_err(|e| ApiError::internal(&e))?;
-        Ok(Created::Created(Json(Question::from_row(row)?), etag(1)))
+        let question = app::ask(&self.state, caller.actor(), id.0, &body.0.text).await?;
+        Ok(Created::Created(Json(question), etag(1)))
     }
 
     /// Answer a question (the challenge's owner or a facilitator). A question is answered once.
@@ -166,29 +78,8 @@ impl QuestionsApi {
         id: Path<Uuid>,
         body: Json<QuestionText>,
     ) -> ApiResult<Json<Question>> {
-        let actor = caller.actor();
-        let question = repo::find(&self.state.db, id.0)
-            .await?
-            .ok_or_else(ApiError::not_found)?;
-        let challenge = self.visible_challenge(question.challenge_id, Some(actor)).await?;
-        if !challenge_rules::is_insider(&challenges::to_domain(&challenge)?, Some(actor)) {
-            return Err(Refusal::not_permitted("only the challenge's owner or a facilitator answers").into());
-        }
-        let text = check_text(&body.0.text)?;
-        let now = Utc::now();
-        let tx = self.state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
-        let answered = repo::answer(&tx, id.0, text, actor.id.as_uuid(), now).await?;
-        let state = challenges::state_of(&challenge)?;
-        events::Recorder::new("question", id.0, actor.id.as_uuid(), now)
-            .record(
-                &tx,
-                "answer",
-                Some("asked"),
-                "answered",
-                serde_json::json!({ "challenge_id": challenge.id, "challenge_state": state.as_str() }),
-            )
-            .await?;
-        tx.commit().await.map_err(|e| ApiError::internal(&e))?;
-        Ok(Json(Question::from_row(answered)?))
+        Ok(Json(
+            app::answer(&self.state, caller.actor(), id.0, &body.0.text).await?,
+        ))
     }
 }

@@ -1,141 +1,19 @@
 //! User administration: facilitators list, create, re-role, deactivate and erase users,
 //! and export what is stored about a person.
 
-use chrono::{DateTime, Utc};
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
-use poem_openapi::{Enum, Object, OpenApi};
-use sluss_domain::validate::Checks;
-use sluss_domain::{Actor, Refusal, Role, Roles, UserId, password, privacy as privacy_rules, user as rules};
+use poem_openapi::{Object, OpenApi};
 use uuid::Uuid;
 
-use super::privacy::{self, Export};
+use super::bodies::{Export, NewAccount};
 use super::text::Text;
-use super::{ApiResult, ApiTags, Created, VersionOnly, Versioned, check_version, etag, expected_version, page_request};
+use super::{ApiResult, ApiTags, Created, VersionOnly, Versioned, etag, expected_version};
+use crate::app::{privacy, users as app};
 use crate::auth::Caller;
-use crate::error::ApiError;
 use crate::idempotency::idempotent;
-use crate::persistence::entities::users as rows;
-use crate::persistence::users::{self as repo, NewUser, UserChange};
-use crate::persistence::{events, sessions};
 use crate::state::AppState;
-
-/// A role in the accelerator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[oai(rename_all = "snake_case")]
-pub enum ApiRole {
-    /// Owns challenges.
-    NeedsOwner,
-    /// Writes ideas.
-    Innovator,
-    /// Scores assigned ideas.
-    Assessor,
-    /// The innovation team.
-    Facilitator,
-}
-
-impl From<ApiRole> for Role {
-    fn from(role: ApiRole) -> Self {
-        match role {
-            ApiRole::NeedsOwner => Role::NeedsOwner,
-            ApiRole::Innovator => Role::Innovator,
-            ApiRole::Assessor => Role::Assessor,
-            ApiRole::Facilitator => Role::Facilitator,
-        }
-    }
-}
-
-impl From<Role> for ApiRole {
-    fn from(role: Role) -> Self {
-        match role {
-            Role::NeedsOwner => ApiRole::NeedsOwner,
-            Role::Innovator => ApiRole::Innovator,
-            Role::Assessor => ApiRole::Assessor,
-            Role::Facilitator => ApiRole::Facilitator,
-        }
-    }
-}
-
-/// The set of roles in a request.
-pub fn roles_from(roles: &[ApiRole]) -> Roles {
-    roles.iter().map(|r| Role::from(*r)).collect()
-}
-
-/// A person with an account.
-#[derive(Debug, Clone, Object)]
-pub struct User {
-    /// Identifier.
-    pub id: Uuid,
-    /// E-mail address (unique, lower-cased).
-    pub email: String,
-    /// Name shown to others.
-    pub display_name: String,
-    /// Organisation, if any.
-    pub organisation: Option<String>,
-    /// Roles held.
-    pub roles: Vec<ApiRole>,
-    /// Whether the account may sign in.
-    pub active: bool,
-    /// When the account was created.
-    pub created_at: DateTime<Utc>,
-    /// Optimistic-concurrency version.
-    pub version: i64,
-}
-
-super::list_page!(UserPage, User);
-
-impl User {
-    /// The API form of a stored user.
-    pub fn from_row(row: rows::Model) -> Result<Self, ApiError> {
-        let roles = repo::roles_of(&row)?.iter().map(ApiRole::from).collect();
-        Ok(Self {
-            id: row.id,
-            email: row.email,
-            display_name: row.display_name,
-            organisation: row.organisation,
-            roles,
-            active: row.active,
-            created_at: row.created_at,
-            version: row.version,
-        })
-    }
-}
-
-/// A new account: the body of `POST /auth/register` and `POST /users`.
-#[derive(Debug, Object)]
-pub struct NewAccount {
-    /// E-mail address.
-    pub email: Text,
-    /// 15..128 characters, not a common password.
-    #[oai(write_only)]
-    pub password: Text,
-    /// Name shown to others.
-    pub display_name: Text,
-    /// Organisation, if any (used for conflict-of-interest checks).
-    pub organisation: Option<Text>,
-    /// Roles asked for. At registration only `needs_owner` and `innovator`.
-    pub roles: Vec<ApiRole>,
-}
-
-/// Checks a new account's values and hashes its password.
-pub async fn prepare_account(state: &AppState, account: NewAccount) -> Result<NewUser, ApiError> {
-    let mut checks = Checks::new();
-    let email = checks.email("email", &account.email);
-    let display_name = checks.required_text("display_name", &account.display_name, 200);
-    let organisation = checks.optional_text("organisation", account.organisation.as_deref(), 200);
-    if let Err(error) = password::check("password", &account.password) {
-        checks.fail(&error.field, error.message);
-    }
-    checks.finish().map_err(Refusal::Invalid)?;
-    let password_hash = state.passwords.hash(account.password.into_inner()).await?;
-    Ok(NewUser {
-        email,
-        display_name,
-        organisation,
-        roles: roles_from(&account.roles),
-        password_hash,
-    })
-}
+pub use crate::views::users::{ApiRole, User, UserPage, roles_from};
 
 /// The body of `PUT /users/{id}/roles`.
 #[derive(Debug, Object)]
@@ -162,51 +40,9 @@ pub struct UsersApi {
     pub state: AppState,
 }
 
-impl UsersApi {
-    async fn load_visible(&self, id: Uuid, actor: &Actor) -> Result<rows::Model, ApiError> {
-        if !rules::can_view(UserId(id), actor) {
-            return Err(ApiError::not_found());
-        }
-        repo::find(&self.state.db, id).await?.ok_or_else(ApiError::not_found)
-    }
-
-    async fn change(
-        &self,
-        id: Uuid,
-        actor: &Actor,
-        expected: Option<super::Expected>,
-        change: UserChange,
-    ) -> ApiResult<Versioned<User>> {
-        let now = Utc::now();
-        let tx = self.state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
-        let row = repo::find_for_update(&tx, id).await?.ok_or_else(ApiError::not_found)?;
-        let (command, payload) = match change {
-            UserChange::Roles(roles) => {
-                rules::decide_set_roles(UserId(id), roles, actor)?;
-                (
-                    "set_roles",
-                    serde_json::json!({ "roles": roles.iter().map(Role::as_str).collect::<Vec<_>>() }),
-                )
-            }
-            UserChange::Deactivate => {
-                rules::decide_deactivate(UserId(id), row.active, actor)?;
-                ("deactivate", serde_json::json!({}))
-            }
-        };
-        check_version(expected, row.version)?;
-        let updated = repo::update(&tx, id, row.version, change, now).await?;
-        if let UserChange::Deactivate = change {
-            sessions::delete_for_user(&tx, id, now).await?;
-        }
-        let state = if updated.active { "active" } else { "deactivated" };
-        let from = if row.active { "active" } else { "deactivated" };
-        events::Recorder::new("user", id, actor.id.as_uuid(), now)
-            .record(&tx, command, Some(from), state, payload)
-            .await?;
-        tx.commit().await.map_err(|e| ApiError::internal(&e))?;
-        let version = updated.version;
-        Ok(Versioned::Ok(Json(User::from_row(updated)?), etag(version)))
-    }
+fn versioned(user: User) -> ApiResult<Versioned<User>> {
+    let version = user.version;
+    Ok(Versioned::Ok(Json(user), etag(version)))
 }
 
 #[OpenApi(prefix_path = "/users", tag = "ApiTags::Users")]
@@ -221,10 +57,8 @@ impl UsersApi {
         /// The `next_cursor` of the previous page.
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<UserPage>> {
-        rules::authorize_manage(caller.actor())?;
-        let (limit, after) = page_request(limit.0, cursor.0.as_deref())?;
-        let page = repo::list(&self.state.db, after, limit).await?;
-        Ok(Json(super::to_list_page(page, User::from_row)?.into()))
+        let page = app::list(&self.state, caller.actor(), None, limit.0, cursor.0.as_deref()).await?;
+        Ok(Json(page))
     }
 
     /// Create a user with any roles (facilitators).
@@ -243,24 +77,15 @@ impl UsersApi {
         _idempotency_key: Header<Option<String>>,
         body: Json<NewAccount>,
     ) -> ApiResult<Created<User>> {
-        rules::authorize_manage(caller.actor())?;
-        if body.0.roles.is_empty() {
-            return Err(ApiError::invalid("roles", "a user holds at least one role"));
-        }
-        let new_user = prepare_account(&self.state, body.0).await?;
-        let tx = self.state.begin_write().await.map_err(|e| ApiError::internal(&e))?;
-        let row = repo::insert(&tx, new_user, Utc::now()).await?;
-        tx.commit().await.map_err(|e| ApiError::internal(&e))?;
-        let version = row.version;
-        Ok(Created::Created(Json(User::from_row(row)?), etag(version)))
+        let user = app::create(&self.state, caller.actor(), body.0.into()).await?;
+        let version = user.version;
+        Ok(Created::Created(Json(user), etag(version)))
     }
 
     /// Read a user (facilitators, or the user themselves).
     #[oai(path = "/:id", method = "get", operation_id = "get_user")]
     async fn get_user(&self, caller: Caller, id: Path<Uuid>) -> ApiResult<Versioned<User>> {
-        let row = self.load_visible(id.0, caller.actor()).await?;
-        let version = row.version;
-        Ok(Versioned::Ok(Json(User::from_row(row)?), etag(version)))
+        versioned(app::get(&self.state, caller.actor(), id.0).await?)
     }
 
     /// Replace a user's roles (facilitators).
@@ -274,11 +99,9 @@ impl UsersApi {
         if_match: Header<Option<String>>,
         body: Json<SetRoles>,
     ) -> ApiResult<Versioned<User>> {
-        self.load_visible(id.0, caller.actor()).await?;
         let expected = expected_version(if_match.0.as_deref(), body.0.expected_version)?;
         let roles = roles_from(&body.0.roles);
-        self.change(id.0, caller.actor(), expected, UserChange::Roles(roles))
-            .await
+        versioned(app::set_roles(&self.state, caller.actor(), id.0, roles, expected).await?)
     }
 
     /// Deactivate a user; their tokens stop working at once (facilitators).
@@ -292,10 +115,8 @@ impl UsersApi {
         if_match: Header<Option<String>>,
         body: Json<Option<VersionOnly>>,
     ) -> ApiResult<Versioned<User>> {
-        self.load_visible(id.0, caller.actor()).await?;
         let expected = expected_version(if_match.0.as_deref(), body.0.and_then(|b| b.expected_version))?;
-        self.change(id.0, caller.actor(), expected, UserChange::Deactivate)
-            .await
+        versioned(app::deactivate(&self.state, caller.actor(), id.0, expected).await?)
     }
 
     /// Everything stored about a person, as a JSON file (facilitators, or the person).
@@ -304,7 +125,8 @@ impl UsersApi {
     /// person's history. People download their own with `GET /me/export`.
     #[oai(path = "/:id/export", method = "get", operation_id = "export_user")]
     async fn export_user(&self, caller: Caller, id: Path<Uuid>) -> ApiResult<Export> {
-        privacy::export(&self.state, id.0, caller.actor()).await
+        let data = privacy::export(&self.state, caller.actor(), id.0).await?;
+        Ok(Export::file(id.0, data))
     }
 
     /// Erase a person's personal data (facilitators).
@@ -324,16 +146,12 @@ impl UsersApi {
         if_match: Header<Option<String>>,
         body: Json<Option<EraseBody>>,
     ) -> ApiResult<Versioned<User>> {
-        let actor = caller.actor();
-        privacy_rules::authorize_erase(UserId(id.0), actor)?;
         let body = body.0.unwrap_or(EraseBody {
             reason: None,
             expected_version: None,
         });
-        let mut checks = Checks::new();
-        let reason = checks.optional_text("reason", body.reason.as_deref(), privacy_rules::REASON_MAX);
-        checks.finish().map_err(Refusal::Invalid)?;
         let expected = expected_version(if_match.0.as_deref(), body.expected_version)?;
-        privacy::erase(&self.state, id.0, actor, expected, reason).await
+        let reason = body.reason.map(Text::into_inner);
+        versioned(privacy::erase(&self.state, caller.actor(), id.0, reason, expected).await?)
     }
 }

@@ -1,0 +1,57 @@
+## The facilitators' registries: users, rubrics, support organisations (SPEC §10.4).
+
+## Support organisations
+admin-support-title = Support organisations: the registry
+support-none = No support organisations yet.
+support-registered = Registered support organisations
+new-support-title = New support organisation
+field-contact-email = Contact email
+contact-email-hint = Optional. Where innovators can write to the organisation.
+support-kind-incubator = Incubator
+support-kind-science_park = Science park
+support-kind-business_support = Business support
+support-kind-other = Other
+
+## Rubrics
+admin-rubrics-title = Rubrics: the registry
+rubrics-none = No rubrics yet.
+rubric-default = Default
+rubric-in-use = In use: can no longer change
+rubric-min-scorecards-n = Scorecards needed before a decision: { $n }
+rubric-criteria-of = Criteria of { $name }
+new-rubric-title = New rubric
+new-rubric-intro = Fill in one row per criterion. Rows left blank are ignored.
+field-min-scorecards = Scorecards needed before a decision
+min-scorecards-hint = At least 1. Left blank, 2.
+criterion-n = Criterion { $n }
+field-key = Key
+key-hint = Lower-case letters, digits and _, for example problem_fit.
+field-weight = Weight
+field-scale-min = Lowest score
+field-scale-max = Highest score
+scale-hint = Left blank, scores run from 1 to 5.
+criterion-scale = { $min } to { $max }
+error-number = Enter a number
+error-rubric-key = Use only lower-case letters, digits and _
+error-rubric-key-twice = Another criterion already has this key
+error-rubric-weight = Enter a weight greater than 0
+error-rubric-scale = The highest score must be greater than the lowest
+error-rubric-criteria = Fill in at least 1 and at most 30 criteria
+error-rubric-min-scorecards = Enter a number of at least 1
+
+## Users
+admin-users-title = Users: the registry
+users-none = No users found.
+users-caption = Users
+users-search-hint = Part of a name or an email address.
+field-roles = Roles
+field-active = Active
+user-active = Active
+user-deactivated = Deactivated
+roles-of = Roles of { $name }
+button-deactivate = Deactivate
+new-user-title = New user
+error-roles-one = Choose at least one role
+criterion-scale-title = Scale
+change-rubric = Change
+edit-rubric-title = Change the rubric { $name }

@@ -1,0 +1,57 @@
+## Innovationsteamets register: användare, bedömningsmallar, stödorganisationer (SPEC §10.4).
+
+## Stödorganisationer
+admin-support-title = Stödorganisationer: registret
+support-none = Inga stödorganisationer ännu.
+support-registered = Registrerade stödorganisationer
+new-support-title = Ny stödorganisation
+field-contact-email = E-post för kontakt
+contact-email-hint = Frivillig. Dit innovatörer kan skriva till organisationen.
+support-kind-incubator = Inkubator
+support-kind-science_park = Science park
+support-kind-business_support = Företagsstöd
+support-kind-other = Annat
+
+## Bedömningsmallar
+admin-rubrics-title = Bedömningsmallar: registret
+rubrics-none = Inga bedömningsmallar ännu.
+rubric-default = Standard
+rubric-in-use = Används: kan inte längre ändras
+rubric-min-scorecards-n = Bedömningar som behövs före beslut: { $n }
+rubric-criteria-of = Kriterier i { $name }
+new-rubric-title = Ny bedömningsmall
+new-rubric-intro = Fyll i en rad per kriterium. Tomma rader hoppas över.
+field-min-scorecards = Bedömningar som behövs före beslut
+min-scorecards-hint = Minst 1. Lämnas fältet tomt blir det 2.
+criterion-n = Kriterium { $n }
+field-key = Nyckel
+key-hint = Små bokstäver, siffror och _, till exempel problem_fit.
+field-weight = Vikt
+field-scale-min = Lägsta poäng
+field-scale-max = Högsta poäng
+scale-hint = Lämnas fälten tomma går poängen från 1 till 5.
+criterion-scale = { $min } till { $max }
+error-number = Skriv ett tal
+error-rubric-key = Använd bara små bokstäver, siffror och _
+error-rubric-key-twice = Ett annat kriterium har redan den här nyckeln
+error-rubric-weight = Skriv en vikt större än 0
+error-rubric-scale = Högsta poäng måste vara större än lägsta
+error-rubric-criteria = Fyll i minst 1 och högst 30 kriterier
+error-rubric-min-scorecards = Skriv ett tal som är minst 1
+
+## Användare
+admin-users-title = Användare: registret
+users-none = Inga användare hittades.
+users-caption = Användare
+users-search-hint = En del av ett namn eller en e-postadress.
+field-roles = Roller
+field-active = Aktiv
+user-active = Aktiv
+user-deactivated = Avaktiverad
+roles-of = Roller för { $name }
+button-deactivate = Avaktivera
+new-user-title = Ny användare
+error-roles-one = Välj minst en roll
+criterion-scale-title = Skala
+change-rubric = Ändra
+edit-rubric-title = Ändra bedömningsmallen { $name }

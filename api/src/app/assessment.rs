@@ -1,0 +1,547 @@
+//! Step 3, assessment: rubrics, assignments, conflicts of interest, scorecards, summaries
+//! and the ranking of a challenge's ideas. The commands that move an idea into and out of
+//! assessment (`start-assessment`, `decide`) are in [`ideas`](super::ideas).
+
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::Utc;
+use sluss_domain::assessment::{self as rules, AssignmentState, Candidate, Criterion, Rubric, ScoreAccess};
+use sluss_domain::challenge as challenge_rules;
+use sluss_domain::idea::IdeaState;
+use sluss_domain::{Actor, Refusal, Role, UserId};
+use uuid::Uuid;
+
+use super::ideas::load_visible_idea;
+use super::{Expected, check_version, page_request, to_list_page};
+use crate::error::ApiError;
+use crate::persistence::entities::{assignments as assignment_rows, ideas as idea_rows, scorecards as scorecard_rows};
+use crate::persistence::{Deferring, assessment as repo, challenges, events, ideas, users};
+use crate::state::AppState;
+use crate::views::assessment::{
+    ApiRubric, AssessmentSummary, Assignment, AssignmentPage, CriterionStats, Ranking, RankingItem, RubricPage,
+    Scorecard,
+};
+
+/// A criterion of a new or replaced rubric.
+#[derive(Debug, Clone, Default)]
+pub struct NewCriterion {
+    /// Stable key (snake_case: a-z, 0-9, _).
+    pub key: String,
+    /// Name.
+    pub name: String,
+    /// What it means.
+    pub description: String,
+    /// Relative weight (> 0).
+    pub weight: f64,
+    /// Lowest score (default 1).
+    pub scale_min: Option<i64>,
+    /// Highest score (default 5).
+    pub scale_max: Option<i64>,
+}
+
+/// A new rubric, or the new content of one.
+#[derive(Debug, Clone, Default)]
+pub struct RubricInput {
+    /// Name.
+    pub name: String,
+    /// Scorecards needed before a decision (default 2).
+    pub min_scorecards: Option<u32>,
+    /// Make it the default rubric (only on create).
+    pub is_default: bool,
+    /// The criteria (1..30).
+    pub criteria: Vec<NewCriterion>,
+}
+
+impl RubricInput {
+    fn to_rubric(&self) -> Rubric {
+        Rubric {
+            name: self.name.clone(),
+            min_scorecards: self.min_scorecards.unwrap_or(2),
+            criteria: self
+                .criteria
+                .iter()
+                .map(|c| Criterion {
+                    key: c.key.trim().to_owned(),
+                    name: c.name.trim().to_owned(),
+                    description: c.description.trim().to_owned(),
+                    weight: c.weight,
+                    scale_min: c.scale_min.unwrap_or(1),
+                    scale_max: c.scale_max.unwrap_or(5),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// An assessor's scores of an idea.
+#[derive(Debug, Clone, Default)]
+pub struct ScorecardInput {
+    /// Criterion key → integer score within the criterion's scale; every criterion.
+    pub scores: BTreeMap<String, i64>,
+    /// A comment (required).
+    pub comment: String,
+}
+
+/// Scores of each scorecard in criterion order (criteria missing from a stored card count as absent).
+fn ordered_scores(rubric: &Rubric, cards: &[scorecard_rows::Model]) -> Result<Vec<Vec<i64>>, ApiError> {
+    cards
+        .iter()
+        .map(|card| {
+            let scores = repo::scores_of(card)?;
+            Ok(rubric
+                .criteria
+                .iter()
+                .filter_map(|c| scores.get(&c.key).copied())
+                .collect())
+        })
+        .collect()
+}
+
+fn idea_state(row: &idea_rows::Model) -> Result<IdeaState, ApiError> {
+    Ok(ideas::state_of(row)?)
+}
+
+fn open_for_assessment(state: IdeaState) -> bool {
+    matches!(state, IdeaState::Submitted | IdeaState::InAssessment)
+}
+
+/// Appends an assessment event to the idea's history (its state does not change).
+async fn record(
+    db: &impl Deferring,
+    idea: &idea_rows::Model,
+    command: &'static str,
+    actor: &Actor,
+    assignment: &assignment_rows::Model,
+) -> Result<(), ApiError> {
+    let state = idea_state(idea)?;
+    events::Recorder::new("idea", idea.id, actor.id.as_uuid(), Utc::now())
+        .record(
+            db,
+            command,
+            Some(state.as_str()),
+            state.as_str(),
+            serde_json::json!({ "assignment_id": assignment.id, "assessor_id": assignment.assessor_id }),
+        )
+        .await?;
+    Ok(())
+}
+
+/// Loads an assignment its assessor or a facilitator may see (404 otherwise).
+async fn visible_assignment(state: &AppState, id: Uuid, actor: &Actor) -> Result<assignment_rows::Model, ApiError> {
+    let row = repo::find_assignment(&state.db, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if !(actor.is_facilitator() || row.assessor_id == actor.id.as_uuid()) {
+        return Err(ApiError::not_found());
+    }
+    Ok(row)
+}
+
+/// Rubrics, for anyone signed in: the criteria are public to the panel and the applicants.
+pub async fn list_rubrics(
+    state: &AppState,
+    _actor: &Actor,
+    limit: Option<u32>,
+    cursor: Option<&str>,
+) -> Result<RubricPage, ApiError> {
+    let (limit, after) = page_request(limit, cursor)?;
+    let page = repo::list_rubrics(&state.db, after, limit).await?;
+    Ok(to_list_page(page, ApiRubric::from_row)?.into())
+}
+
+/// Creates a rubric (facilitators).
+pub async fn create_rubric(state: &AppState, actor: &Actor, input: RubricInput) -> Result<ApiRubric, ApiError> {
+    rules::authorize_facilitator(actor)?;
+    let rubric = input.to_rubric();
+    rules::check_rubric(&rubric)?;
+    let tx = state.begin_write().await?;
+    let row = repo::insert_rubric(&tx, &rubric, input.is_default, Utc::now()).await?;
+    tx.commit().await?;
+    ApiRubric::from_row(row)
+}
+
+/// Which of `ids` are rubrics some idea is assessed with: their content can no longer
+/// change, so the registry shows them read-only.
+pub async fn rubrics_in_use(state: &AppState, ids: &[Uuid]) -> Result<Vec<Uuid>, ApiError> {
+    Ok(repo::rubrics_in_use(&state.db, ids).await?)
+}
+
+/// One rubric, for anyone signed in.
+pub async fn get_rubric(state: &AppState, _actor: &Actor, id: Uuid) -> Result<ApiRubric, ApiError> {
+    let row = repo::find_rubric(&state.db, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    ApiRubric::from_row(row)
+}
+
+/// Replaces a rubric's name, criteria and `min_scorecards` while no idea uses it
+/// (facilitators); `is_default` is left as it was.
+pub async fn update_rubric(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    input: RubricInput,
+    expected: Option<Expected>,
+) -> Result<ApiRubric, ApiError> {
+    let tx = state.begin_write().await?;
+    let row = repo::lock_rubric(&tx, id).await?.ok_or_else(ApiError::not_found)?;
+    rules::authorize_facilitator(actor)?;
+    let rubric = input.to_rubric();
+    rules::check_rubric(&rubric)?;
+    if repo::rubric_in_use(&tx, id).await? {
+        return Err(ApiError::conflict("the rubric is in use and can no longer change"));
+    }
+    check_version(expected, row.version)?;
+    let updated = repo::update_rubric(&tx, id, row.version, &rubric, Utc::now()).await?;
+    tx.commit().await?;
+    ApiRubric::from_row(updated)
+}
+
+/// Assigns an assessor to a submitted or in-assessment idea (facilitators). Refused (422)
+/// for the idea's innovator, the challenge's needs-owner, a colleague of the innovator's
+/// organisation, or a user without the assessor role.
+pub async fn assign_assessor(
+    state: &AppState,
+    actor: &Actor,
+    idea_id: Uuid,
+    assessor_id: Uuid,
+) -> Result<Assignment, ApiError> {
+    let tx = state.begin_write().await?;
+    let (idea, _) = load_visible_idea(&tx, idea_id, actor).await?;
+    rules::authorize_facilitator(actor)?;
+    let candidate = users::find(&tx, assessor_id)
+        .await?
+        .ok_or_else(|| ApiError::invalid("assessor_id", "no such user"))?;
+    let innovator = users::find(&tx, idea.innovator_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let candidate_roles = users::roles_of(&candidate)?;
+    rules::check_assignment(
+        &Candidate {
+            id: UserId(candidate.id),
+            is_assessor: candidate_roles.contains(Role::Assessor),
+            active: candidate.active,
+            organisation: candidate.organisation.as_deref(),
+        },
+        UserId(idea.innovator_id),
+        innovator.organisation.as_deref(),
+        UserId(idea.challenge_owner_id),
+    )?;
+    let current = idea_state(&idea)?;
+    if !open_for_assessment(current) {
+        return Err(ApiError::conflict(format!(
+            "assessors are assigned while the idea is submitted or in assessment, not {}",
+            current.as_str()
+        )));
+    }
+    let row = repo::insert_assignment(&tx, idea.id, candidate.id, Utc::now()).await?;
+    record(&tx, &idea, "assign", actor, &row).await?;
+    tx.commit().await?;
+    Assignment::from_row(row)
+}
+
+/// Assignments: an assessor's own queue; every assignment for facilitators.
+pub async fn list_assignments(
+    state: &AppState,
+    actor: &Actor,
+    idea_id: Option<Uuid>,
+    limit: Option<u32>,
+    cursor: Option<&str>,
+) -> Result<AssignmentPage, ApiError> {
+    let assessor = if actor.is_facilitator() {
+        None
+    } else if actor.has(Role::Assessor) {
+        Some(actor.id.as_uuid())
+    } else {
+        return Err(Refusal::not_permitted("assignments are for assessors and facilitators").into());
+    };
+    let (limit, after) = page_request(limit, cursor)?;
+    let page = repo::list_assignments(&state.db, assessor, idea_id, after, limit).await?;
+    Ok(to_list_page(page, Assignment::from_row)?.into())
+}
+
+/// The queue of `/assignments`: the caller's assignments (every one for a facilitator),
+/// newest first, each with its idea's title.
+pub async fn assignment_queue(
+    state: &AppState,
+    actor: &Actor,
+    limit: u32,
+) -> Result<Vec<(Assignment, String)>, ApiError> {
+    let page = list_assignments(state, actor, None, Some(limit), None).await?;
+    let ids: Vec<Uuid> = page.items.iter().map(|a| a.idea_id).collect();
+    let mut titles = ideas::titles_of(&state.db, &ids).await?;
+    Ok(page
+        .items
+        .into_iter()
+        .map(|assignment| {
+            let title = titles.remove(&assignment.idea_id).unwrap_or_default();
+            (assignment, title)
+        })
+        .collect())
+}
+
+/// Declares a conflict of interest on one's own assignment; it then cannot score.
+pub async fn declare_conflict(
+    state: &AppState,
+    actor: &Actor,
+    assignment_id: Uuid,
+    reason: String,
+    expected: Option<Expected>,
+) -> Result<Assignment, ApiError> {
+    let row = visible_assignment(state, assignment_id, actor).await?;
+    let tx = state.begin_write().await?;
+    let row = repo::lock_assignment(&tx, row.id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let to = rules::decide_declare_conflict(repo::assignment_state(&row)?, UserId(row.assessor_id), actor, &reason)?;
+    check_version(expected, row.version)?;
+    let updated = repo::set_assignment_state(&tx, &row, to, Some(reason.trim().to_owned()), Utc::now()).await?;
+    let idea = ideas::find(&tx, row.idea_id).await?.ok_or_else(ApiError::not_found)?;
+    record(&tx, &idea, "declare_conflict", actor, &row).await?;
+    tx.commit().await?;
+    Assignment::from_row(updated)
+}
+
+/// Removes an assignment before the decision; its scorecard goes with it (facilitators).
+pub async fn delete_assignment(state: &AppState, actor: &Actor, assignment_id: Uuid) -> Result<(), ApiError> {
+    let row = visible_assignment(state, assignment_id, actor).await?;
+    rules::authorize_facilitator(actor)?;
+    let tx = state.begin_write().await?;
+    let idea = ideas::find(&tx, row.idea_id).await?.ok_or_else(ApiError::not_found)?;
+    if !open_for_assessment(idea_state(&idea)?) {
+        return Err(ApiError::conflict("the idea is decided; its assessment is locked"));
+    }
+    repo::delete_assignment(&tx, row.id).await?;
+    record(&tx, &idea, "unassign", actor, &row).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Submits or revises one's own scorecard while the idea is in assessment.
+pub async fn put_scorecard(
+    state: &AppState,
+    actor: &Actor,
+    idea_id: Uuid,
+    input: ScorecardInput,
+) -> Result<Scorecard, ApiError> {
+    let tx = state.begin_write().await?;
+    let (idea, viewer) = load_visible_idea(&tx, idea_id, actor).await?;
+    let Some(assignment) = viewer.assignment else {
+        return Err(Refusal::not_permitted("only assessors assigned to the idea score it").into());
+    };
+    let rubric_row = match idea.rubric_id {
+        Some(rubric_id) => repo::find_rubric(&tx, rubric_id).await?,
+        None => None,
+    };
+    let current = idea_state(&idea)?;
+    let (Some(rubric_row), IdeaState::InAssessment) = (rubric_row, current) else {
+        return Err(ApiError::conflict(format!(
+            "scorecards are taken while the idea is in assessment, not {}",
+            current.as_str()
+        )));
+    };
+    let rubric = repo::rubric_of(&rubric_row)?;
+    rules::check_scorecard(&rubric, &input.scores, &input.comment)?;
+    if repo::assignment_state(&assignment)? == AssignmentState::ConflictDeclared {
+        return Err(ApiError::conflict(
+            "a conflict of interest was declared; this assignment cannot score",
+        ));
+    }
+    let now = Utc::now();
+    // Moving the assignment on (guarded by its version) first makes concurrent PUTs of
+    // one scorecard queue on its row: one wins, the others answer 409.
+    repo::set_assignment_state(&tx, &assignment, AssignmentState::Submitted, None, now).await?;
+    let card = repo::upsert_scorecard(&tx, &assignment, &input.scores, input.comment.trim().to_owned(), now).await?;
+    record(&tx, &idea, "score", actor, &assignment).await?;
+    tx.commit().await?;
+    Scorecard::from_row(card)
+}
+
+/// The scorecards of an idea: all for facilitators and for assessors whose own is in;
+/// only their own for assessors who have not scored yet; never for innovators or needs-owners.
+pub async fn list_scorecards(state: &AppState, actor: &Actor, idea_id: Uuid) -> Result<Vec<Scorecard>, ApiError> {
+    let (idea, viewer) = load_visible_idea(&state.db, idea_id, actor).await?;
+    let access = rules::score_access(actor, viewer.assignment_state()?)?;
+    let me = actor.id.as_uuid();
+    repo::scorecards_for(&state.db, idea.id)
+        .await?
+        .into_iter()
+        .filter(|card| access == ScoreAccess::All || card.assessor_id == me)
+        .map(Scorecard::from_row)
+        .collect()
+}
+
+/// The summary of an idea's assessment (facilitators, and assessors whose own scorecard is in).
+pub async fn summary(state: &AppState, actor: &Actor, idea_id: Uuid) -> Result<AssessmentSummary, ApiError> {
+    let (idea, viewer) = load_visible_idea(&state.db, idea_id, actor).await?;
+    if rules::score_access(actor, viewer.assignment_state()?)? != ScoreAccess::All {
+        return Err(Refusal::not_permitted("submit your own scorecard to see the panel's").into());
+    }
+    let Some(rubric_id) = idea.rubric_id else {
+        return Err(ApiError::conflict("the idea's assessment has not started"));
+    };
+    let rubric_row = repo::find_rubric(&state.db, rubric_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let rubric = repo::rubric_of(&rubric_row)?;
+    let cards = repo::scorecards_for(&state.db, idea.id).await?;
+    let summary = rules::summarise(&rubric, &ordered_scores(&rubric, &cards)?);
+    Ok(AssessmentSummary {
+        idea_id: idea.id,
+        rubric_id,
+        weighted_score: summary.weighted_score,
+        scorecards_submitted: u32::try_from(summary.scorecards).unwrap_or(u32::MAX),
+        scorecards_required: rubric.min_scorecards,
+        criteria: summary
+            .criteria
+            .into_iter()
+            .map(|c| CriterionStats {
+                key: c.key,
+                mean: c.mean,
+                min: c.min,
+                max: c.max,
+                std_dev: c.std_dev,
+            })
+            .collect(),
+        disagreement: summary.disagreement,
+    })
+}
+
+/// A challenge's submitted ideas ordered by weighted score, best first, unscored last
+/// (facilitators).
+pub async fn ranking(state: &AppState, actor: &Actor, challenge_id: Uuid) -> Result<Ranking, ApiError> {
+    let challenge = challenges::find(&state.db, challenge_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if !challenge_rules::can_view(&challenges::to_domain(&challenge)?, Some(actor)) {
+        return Err(ApiError::not_found());
+    }
+    rules::authorize_facilitator(actor)?;
+    let submitted = ideas::submitted_on(&state.db, challenge_id).await?;
+    let ids: Vec<Uuid> = submitted.iter().map(|i| i.id).collect();
+    let mut cards_by_idea: HashMap<Uuid, Vec<_>> = HashMap::new();
+    for card in repo::scorecards_for_ideas(&state.db, &ids).await? {
+        cards_by_idea.entry(card.idea_id).or_default().push(card);
+    }
+    let mut rubrics: HashMap<Uuid, Rubric> = HashMap::new();
+    let mut items = Vec::with_capacity(submitted.len());
+    for idea in submitted {
+        let cards = cards_by_idea.remove(&idea.id).unwrap_or_default();
+        let weighted_score = match idea.rubric_id {
+            Some(rubric_id) => {
+                let rubric = rubric_once(state, &mut rubrics, rubric_id).await?;
+                rules::summarise(rubric, &ordered_scores(rubric, &cards)?).weighted_score
+            }
+            None => None,
+        };
+        items.push(RankingItem {
+            idea_id: idea.id,
+            state: idea_state(&idea)?.into(),
+            title: idea.title,
+            weighted_score,
+            scorecards_submitted: u32::try_from(cards.len()).unwrap_or(u32::MAX),
+        });
+    }
+    items.sort_by(|a, b| {
+        b.weighted_score
+            .unwrap_or(f64::NEG_INFINITY)
+            .total_cmp(&a.weighted_score.unwrap_or(f64::NEG_INFINITY))
+            .then_with(|| a.title.cmp(&b.title))
+    });
+    Ok(Ranking { items })
+}
+
+/// The rubric `id`, read from the database the first time a listing needs it.
+async fn rubric_once<'a>(
+    state: &AppState,
+    rubrics: &'a mut HashMap<Uuid, Rubric>,
+    id: Uuid,
+) -> Result<&'a Rubric, ApiError> {
+    Ok(match rubrics.entry(id) {
+        Entry::Occupied(entry) => entry.into_mut(),
+        Entry::Vacant(entry) => {
+            let row = repo::find_rubric(&state.db, id)
+                .await?
+                .ok_or_else(ApiError::not_found)?;
+            entry.insert(repo::rubric_of(&row)?)
+        }
+    })
+}
+
+/// The ideas in assessment whose panel has handed in every scorecard their rubric
+/// requires, so the team can decide them (facilitators' work queue). Looks at the newest
+/// `limit` ideas in assessment; each comes with its weighted score.
+pub async fn ready_to_decide(state: &AppState, actor: &Actor, limit: u64) -> Result<Vec<RankingItem>, ApiError> {
+    rules::authorize_facilitator(actor)?;
+    let filter = ideas::IdeaFilter {
+        state: Some(IdeaState::InAssessment),
+        challenge_id: None,
+        mine: false,
+    };
+    let in_assessment = ideas::list(&state.db, actor, &filter, None, limit).await?.items;
+    let ids: Vec<Uuid> = in_assessment.iter().map(|i| i.id).collect();
+    let mut cards_by_idea: HashMap<Uuid, Vec<_>> = HashMap::new();
+    for card in repo::scorecards_for_ideas(&state.db, &ids).await? {
+        cards_by_idea.entry(card.idea_id).or_default().push(card);
+    }
+    let mut rubrics: HashMap<Uuid, Rubric> = HashMap::new();
+    let mut items = Vec::new();
+    for idea in in_assessment {
+        let (Some(rubric_id), Some(cards)) = (idea.rubric_id, cards_by_idea.remove(&idea.id)) else {
+            continue;
+        };
+        let rubric = rubric_once(state, &mut rubrics, rubric_id).await?;
+        let submitted = u32::try_from(cards.len()).unwrap_or(u32::MAX);
+        if submitted < rubric.min_scorecards {
+            continue;
+        }
+        items.push(RankingItem {
+            idea_id: idea.id,
+            state: idea_state(&idea)?.into(),
+            weighted_score: rules::summarise(rubric, &ordered_scores(rubric, &cards)?).weighted_score,
+            title: idea.title,
+            scorecards_submitted: submitted,
+        });
+    }
+    Ok(items)
+}
+
+/// What an assessor's scorecard page shows: the rubric the idea is assessed against, the
+/// assessor's assignment, and their own scorecard so far.
+#[derive(Debug, Clone)]
+pub struct ScorecardSheet {
+    /// The idea's rubric.
+    pub rubric: ApiRubric,
+    /// The caller's assignment to the idea.
+    pub assignment: Assignment,
+    /// The caller's scorecard, once saved.
+    pub own: Option<Scorecard>,
+}
+
+/// The scorecard sheet of `idea_id` for the assessor `actor` (403 for anyone not assigned;
+/// 409 before the assessment has started).
+pub async fn scorecard_sheet(state: &AppState, actor: &Actor, idea_id: Uuid) -> Result<ScorecardSheet, ApiError> {
+    let (idea, viewer) = load_visible_idea(&state.db, idea_id, actor).await?;
+    let Some(assignment) = viewer.assignment else {
+        return Err(Refusal::not_permitted("only assessors assigned to the idea score it").into());
+    };
+    let Some(rubric_id) = idea.rubric_id else {
+        return Err(ApiError::conflict("the idea's assessment has not started"));
+    };
+    let rubric = repo::find_rubric(&state.db, rubric_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let me = actor.id.as_uuid();
+    let own = repo::scorecards_for(&state.db, idea.id)
+        .await?
+        .into_iter()
+        .find(|card| card.assessor_id == me)
+        .map(Scorecard::from_row)
+        .transpose()?;
+    Ok(ScorecardSheet {
+        rubric: ApiRubric::from_row(rubric)?,
+        assignment: Assignment::from_row(assignment)?,
+        own,
+    })
+}

@@ -1,0 +1,324 @@
+//! Step 1, need formulation: challenges, their commands and their history.
+
+use chrono::Utc;
+use sea_orm::Set;
+use sluss_domain::challenge::{self as rules, ChallengeCommand, ChallengeEvent, ChallengeFacts, ChallengeState};
+use sluss_domain::validate::{Checks, DESCRIPTION_MAX, LOCATION_MAX, SUMMARY_MAX, TITLE_MAX};
+use sluss_domain::{Actor, Refusal};
+use uuid::Uuid;
+
+use super::{Expected, check_version, page_request, payload_of, to_list_page};
+use crate::error::ApiError;
+use crate::persistence::challenges::{self as repo, ChallengeFilter};
+use crate::persistence::entities::challenges as rows;
+use crate::persistence::{arenas, events};
+use crate::state::AppState;
+use crate::views::challenges::{Challenge, ChallengePage};
+use crate::views::events::{Event, event_from_row};
+
+const QUERY_MAX: usize = 200;
+
+/// What to list: every field narrows the list.
+#[derive(Debug, Clone, Default)]
+pub struct ChallengeQuery {
+    /// Only in this state.
+    pub state: Option<ChallengeState>,
+    /// Only in this arena.
+    pub arena_id: Option<Uuid>,
+    /// Only of this needs-owner.
+    pub owner_id: Option<Uuid>,
+    /// Only tagged with this UN goal (1..17).
+    pub sdg: Option<i64>,
+    /// Only with every word of this text (as word prefixes) in title, summary or description.
+    pub q: Option<String>,
+}
+
+/// A new challenge. Summary and description may stay empty while drafting.
+#[derive(Debug, Clone, Default)]
+pub struct NewChallenge {
+    /// Title.
+    pub title: String,
+    /// One-paragraph summary.
+    pub summary: String,
+    /// The full description.
+    pub description: String,
+    /// Where the need is.
+    pub location: Option<String>,
+    /// UN Sustainable Development Goals (1..17).
+    pub sdgs: Vec<i64>,
+}
+
+/// An edit of a challenge: only the fields given change.
+#[derive(Debug, Clone, Default)]
+pub struct ChallengePatch {
+    /// Title.
+    pub title: Option<String>,
+    /// Summary.
+    pub summary: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Location: `None` leaves it, `Some(None)` clears it.
+    pub location: Option<Option<String>>,
+    /// UN goals.
+    pub sdgs: Option<Vec<i64>>,
+}
+
+/// The challenges `viewer` may see, newest first.
+pub async fn list(
+    state: &AppState,
+    viewer: Option<&Actor>,
+    filter: ChallengeQuery,
+    limit: Option<u32>,
+    cursor: Option<&str>,
+) -> Result<ChallengePage, ApiError> {
+    let (limit, after) = page_request(limit, cursor)?;
+    let mut checks = Checks::new();
+    let sdg = filter.sdg.and_then(|goal| checks.sdgs("sdg", &[goal]).first().copied());
+    let words = checks
+        .optional_text("q", filter.q.as_deref(), QUERY_MAX)
+        .map(|text| repo::search_words(&text));
+    if words.as_ref().is_some_and(Vec::is_empty) {
+        checks.fail("q", "must contain a word");
+    }
+    checks.finish().map_err(Refusal::Invalid)?;
+    let filter = ChallengeFilter {
+        state: filter.state,
+        arena_id: filter.arena_id,
+        owner_id: filter.owner_id,
+        sdg,
+        words,
+    };
+    let page = repo::list(&state.db, viewer, &filter, after, limit).await?;
+    Ok(to_list_page(page, |row| Challenge::from_row(row, viewer))?.into())
+}
+
+/// Loads a challenge `viewer` may see (404 otherwise).
+pub(crate) async fn load_visible(state: &AppState, id: Uuid, viewer: Option<&Actor>) -> Result<rows::Model, ApiError> {
+    let row = repo::find(&state.db, id).await?.ok_or_else(ApiError::not_found)?;
+    if !rules::can_view(&repo::to_domain(&row)?, viewer) {
+        return Err(ApiError::not_found());
+    }
+    Ok(row)
+}
+
+/// One challenge, as `viewer` may see it.
+pub async fn get(state: &AppState, viewer: Option<&Actor>, id: Uuid) -> Result<Challenge, ApiError> {
+    let row = load_visible(state, id, viewer).await?;
+    Challenge::from_row(row, viewer)
+}
+
+fn check_content(
+    checks: &mut Checks,
+    title: Option<&str>,
+    summary: Option<&str>,
+    description: Option<&str>,
+) -> (Option<String>, Option<String>, Option<String>) {
+    (
+        title.map(|t| checks.required_text("title", t, TITLE_MAX)),
+        summary.map(|s| checks.draft_text("summary", s, SUMMARY_MAX)),
+        description.map(|d| checks.draft_text("description", d, DESCRIPTION_MAX)),
+    )
+}
+
+/// Writes a new challenge, in draft (needs-owners and facilitators).
+pub async fn create(state: &AppState, actor: &Actor, input: NewChallenge) -> Result<Challenge, ApiError> {
+    rules::authorize_create(actor)?;
+    let mut checks = Checks::new();
+    let (title, summary, description) = check_content(
+        &mut checks,
+        Some(&input.title),
+        Some(&input.summary),
+        Some(&input.description),
+    );
+    let location = checks.optional_text("location", input.location.as_deref(), LOCATION_MAX);
+    let sdgs = checks.sdgs("sdgs", &input.sdgs);
+    checks.finish().map_err(Refusal::Invalid)?;
+    let now = Utc::now();
+    let id = Uuid::now_v7();
+    let tx = state.begin_write().await?;
+    let row = repo::insert(
+        &tx,
+        rows::ActiveModel {
+            id: Set(id),
+            owner_id: Set(actor.id.as_uuid()),
+            title: Set(title.unwrap_or_default()),
+            summary: Set(summary.unwrap_or_default()),
+            description: Set(description.unwrap_or_default()),
+            location: Set(location),
+            sdgs: Set(repo::sdgs_to_stored(&sdgs)),
+            arena_id: Set(None),
+            ideas_close_at: Set(None),
+            blind_assessment: Set(false),
+            feedback: Set(None),
+            state: Set(ChallengeState::Draft.as_str().to_owned()),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+        },
+    )
+    .await?;
+    events::Recorder::new("challenge", id, actor.id.as_uuid(), now)
+        .record(
+            &tx,
+            "create",
+            None,
+            ChallengeState::Draft.as_str(),
+            serde_json::json!({ "arena_id": null }),
+        )
+        .await?;
+    tx.commit().await?;
+    Challenge::from_row(row, Some(actor))
+}
+
+/// Edits a challenge: its owner in draft or changes_requested, a facilitator until it is
+/// archived or withdrawn.
+pub async fn update(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    patch: ChallengePatch,
+    expected: Option<Expected>,
+) -> Result<Challenge, ApiError> {
+    let tx = state.begin_write().await?;
+    let row = repo::find_for_update(&tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let challenge = repo::to_domain(&row)?;
+    if let Err(refusal @ (Refusal::NotVisible | Refusal::NotPermitted(_))) =
+        rules::authorize_edit(&challenge, Some(actor))
+    {
+        return Err(refusal.into());
+    }
+    let mut checks = Checks::new();
+    let (title, summary, description) = check_content(
+        &mut checks,
+        patch.title.as_deref(),
+        patch.summary.as_deref(),
+        patch.description.as_deref(),
+    );
+    let mut changes = rows::ActiveModel::default();
+    let mut changed = Vec::new();
+    if let Some(title) = title {
+        changes.title = Set(title);
+        changed.push("title");
+    }
+    if let Some(summary) = summary {
+        changes.summary = Set(summary);
+        changed.push("summary");
+    }
+    if let Some(description) = description {
+        changes.description = Set(description);
+        changed.push("description");
+    }
+    if let Some(location) = &patch.location {
+        changes.location = Set(checks.optional_text("location", location.as_deref(), LOCATION_MAX));
+        changed.push("location");
+    }
+    if let Some(sdgs) = &patch.sdgs {
+        changes.sdgs = Set(repo::sdgs_to_stored(&checks.sdgs("sdgs", sdgs)));
+        changed.push("sdgs");
+    }
+    checks.finish().map_err(Refusal::Invalid)?;
+    rules::authorize_edit(&challenge, Some(actor))?;
+    check_version(expected, row.version)?;
+    let now = Utc::now();
+    changes.updated_at = Set(now);
+    let updated = repo::update(&tx, id, row.version, changes).await?;
+    events::Recorder::new("challenge", id, actor.id.as_uuid(), now)
+        .record(
+            &tx,
+            "edit",
+            Some(challenge.state.as_str()),
+            challenge.state.as_str(),
+            serde_json::json!({ "fields": changed }),
+        )
+        .await?;
+    tx.commit().await?;
+    Challenge::from_row(updated, Some(actor))
+}
+
+/// Runs one lifecycle command (submit, request changes, publish, close, archive,
+/// withdraw) in one transaction: load, decide, guarded update, append events.
+pub async fn command(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    expected: Option<Expected>,
+    command: ChallengeCommand,
+) -> Result<Challenge, ApiError> {
+    let now = Utc::now();
+    let tx = state.begin_write().await?;
+    let row = repo::find_for_update(&tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let challenge = repo::to_domain(&row)?;
+    let arena = match &command {
+        ChallengeCommand::Publish {
+            arena_id: Some(arena_id),
+            ..
+        } => match arenas::find(&tx, arena_id.as_uuid()).await? {
+            Some(arena) => Some(arenas::state_of(&arena)?),
+            None => None,
+        },
+        _ => None,
+    };
+    let produced = rules::decide(&challenge, &command, Some(actor), &ChallengeFacts { now, arena })?;
+    check_version(expected, row.version)?;
+
+    let mut changes = rows::ActiveModel {
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    let mut current = challenge.state;
+    for event in &produced {
+        match event {
+            ChallengeEvent::ChangesRequested { feedback } => changes.feedback = Set(Some(feedback.clone())),
+            ChallengeEvent::Published {
+                arena_id,
+                ideas_close_at,
+                blind_assessment,
+            } => {
+                changes.arena_id = Set(arena_id.map(|a| a.as_uuid()));
+                changes.ideas_close_at = Set(*ideas_close_at);
+                changes.blind_assessment = Set(*blind_assessment);
+            }
+            ChallengeEvent::Submitted
+            | ChallengeEvent::Closed
+            | ChallengeEvent::Archived
+            | ChallengeEvent::Withdrawn { .. } => {}
+        }
+        current = rules::evolve(current, event);
+    }
+    changes.state = Set(current.as_str().to_owned());
+    let updated = repo::update(&tx, id, row.version, changes).await?;
+    let mut from = challenge.state;
+    for event in &produced {
+        let to = rules::evolve(from, event);
+        events::Recorder::new("challenge", id, actor.id.as_uuid(), now)
+            .record(
+                &tx,
+                event.command(),
+                Some(from.as_str()),
+                to.as_str(),
+                payload_of(event),
+            )
+            .await?;
+        from = to;
+    }
+    tx.commit().await?;
+    Challenge::from_row(updated, Some(actor))
+}
+
+/// The events of a public challenge that anyone who sees it may read.
+fn is_public_event(command: &str) -> bool {
+    matches!(command, "publish" | "close" | "archive")
+}
+
+/// The challenge's history, oldest first. Owners and facilitators see every event;
+/// others see the public lifecycle (publish, close, archive).
+pub async fn history(state: &AppState, actor: &Actor, id: Uuid) -> Result<Vec<Event>, ApiError> {
+    let row = load_visible(state, id, Some(actor)).await?;
+    let insider = rules::is_insider(&repo::to_domain(&row)?, Some(actor));
+    Ok(events::for_subject(&state.db, id)
+        .await?
+        .into_iter()
+        .filter(|event| insider || is_public_event(&event.command))
+        .map(event_from_row)
+        .collect())
+}

@@ -1,0 +1,541 @@
+//! Step 2 on: innovators' ideas, their commands through assessment, incubation and
+//! testing, and their history.
+
+use chrono::{DateTime, Utc};
+use sea_orm::Set;
+use sluss_domain::assessment::{self as assessment_rules, AssignmentState, ScoreAccess};
+use sluss_domain::challenge::{self as challenge_rules};
+use sluss_domain::idea::{self as rules, IdeaCommand, IdeaEvent, IdeaFacts, IdeaState};
+use sluss_domain::validate::{Checks, DESCRIPTION_MAX, SUMMARY_MAX, TITLE_MAX};
+use sluss_domain::{Actor, Refusal, Role, UserId};
+use uuid::Uuid;
+
+use super::{Expected, check_version, page_request, payload_of, to_list_page};
+use crate::error::ApiError;
+use crate::persistence::entities::{assignments, ideas as rows};
+use crate::persistence::ideas::{self as repo, IdeaFilter};
+use crate::persistence::{assessment, challenges, events, steps};
+use crate::state::AppState;
+use crate::views::events::{Event, event_from_row};
+use crate::views::ideas::{Idea, IdeaPage, TeamMember};
+
+const TEAM_MAX: usize = 20;
+
+/// What to list: every field narrows the list.
+#[derive(Debug, Clone, Default)]
+pub struct IdeaQuery {
+    /// Only in this state.
+    pub state: Option<IdeaState>,
+    /// Only on this challenge.
+    pub challenge_id: Option<Uuid>,
+    /// Only the caller's own ideas.
+    pub mine: bool,
+}
+
+/// A new idea. Summary and description may stay empty while drafting.
+#[derive(Debug, Clone, Default)]
+pub struct NewIdea {
+    /// Title.
+    pub title: String,
+    /// Summary.
+    pub summary: String,
+    /// Description.
+    pub description: String,
+    /// Co-applicants (at most 20).
+    pub team: Vec<TeamMember>,
+    /// UN goals (1..17).
+    pub sdgs: Vec<i64>,
+}
+
+/// An edit of a draft idea: only the fields given change.
+#[derive(Debug, Clone, Default)]
+pub struct IdeaPatch {
+    /// Title.
+    pub title: Option<String>,
+    /// Summary.
+    pub summary: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// The whole team, replacing the old one.
+    pub team: Option<Vec<TeamMember>>,
+    /// UN goals.
+    pub sdgs: Option<Vec<i64>>,
+}
+
+/// The view of `row` for `viewer`: who is behind it only where they may see it.
+fn view(row: rows::Model, viewer: &Viewer) -> Result<Idea, ApiError> {
+    let hide = !viewer.sees_identity(&row);
+    Idea::from_row(row, hide)
+}
+
+/// How one actor relates to one idea.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    /// The actor.
+    pub actor: Actor,
+    /// Their assignment on the idea, if they assess it.
+    pub assignment: Option<assignments::Model>,
+}
+
+impl Viewer {
+    /// Whether the actor is assigned to assess the idea.
+    pub fn assigned(&self) -> bool {
+        self.assignment.is_some()
+    }
+
+    /// The state of their assignment.
+    pub fn assignment_state(&self) -> Result<Option<AssignmentState>, ApiError> {
+        Ok(self.assignment.as_ref().map(assessment::assignment_state).transpose()?)
+    }
+
+    /// Whether they see who is behind the idea.
+    pub fn sees_identity(&self, row: &rows::Model) -> bool {
+        assessment_rules::sees_identity(
+            &self.actor,
+            UserId(row.innovator_id),
+            row.blind_assessment,
+            self.assigned(),
+        )
+    }
+}
+
+/// Reads how `actor` relates to the idea `row`.
+pub async fn viewer_of(
+    db: &impl sea_orm::ConnectionTrait,
+    row: &rows::Model,
+    actor: &Actor,
+) -> Result<Viewer, ApiError> {
+    let assignment = if actor.has(Role::Assessor) {
+        assessment::assignment_for(db, row.id, actor.id.as_uuid()).await?
+    } else {
+        None
+    };
+    Ok(Viewer {
+        actor: actor.clone(),
+        assignment,
+    })
+}
+
+/// Loads an idea `actor` may see (404 otherwise), with how they relate to it.
+pub async fn load_visible_idea(
+    db: &impl sea_orm::ConnectionTrait,
+    id: Uuid,
+    actor: &Actor,
+) -> Result<(rows::Model, Viewer), ApiError> {
+    let row = repo::find(db, id).await?.ok_or_else(ApiError::not_found)?;
+    let viewer = viewer_of(db, &row, actor).await?;
+    if !rules::can_view(&repo::to_domain(&row)?, Some(actor), viewer.assigned()) {
+        return Err(ApiError::not_found());
+    }
+    Ok((row, viewer))
+}
+
+/// The commands of assessment: seen by the facilitators and the panel, never by the
+/// innovator or the needs-owner.
+pub const ASSESSMENT_COMMANDS: [&str; 4] = ["assign", "unassign", "declare_conflict", "score"];
+
+fn check_team(checks: &mut Checks, team: &[TeamMember]) -> String {
+    if team.len() > TEAM_MAX {
+        checks.fail("team", format!("at most {TEAM_MAX} co-applicants"));
+    }
+    let members: Vec<TeamMember> = team
+        .iter()
+        .map(|member| TeamMember {
+            name: checks.required_text("team.name", &member.name, TITLE_MAX),
+            email: checks.email("team.email", &member.email),
+        })
+        .collect();
+    serde_json::to_string(&members).unwrap_or_else(|_| "[]".to_owned())
+}
+
+/// Writes the records that steps 4 and 5 keep beside the idea row.
+async fn record_step(
+    db: &impl sea_orm::ConnectionTrait,
+    idea_id: Uuid,
+    event: &IdeaEvent,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    match event {
+        IdeaEvent::IncubationStarted {
+            support_organisation_id,
+            plan,
+        } => steps::insert_incubation(db, idea_id, *support_organisation_id, plan.clone(), now).await?,
+        IdeaEvent::TestingStarted {
+            site,
+            host,
+            starts_on,
+            ends_on,
+            success_criteria,
+        } => {
+            let test = steps::NewTest {
+                site: site.clone(),
+                host: host.clone(),
+                starts_on: *starts_on,
+                ends_on: *ends_on,
+                success_criteria: success_criteria.clone(),
+            };
+            steps::insert_test(db, idea_id, test, now).await?;
+        }
+        IdeaEvent::Completed {
+            outcome,
+            results,
+            lessons_learned,
+        } => {
+            steps::complete_test(
+                db,
+                idea_id,
+                outcome.as_str(),
+                results.clone(),
+                lessons_learned.clone(),
+                now,
+            )
+            .await?;
+        }
+        IdeaEvent::Submitted
+        | IdeaEvent::AssessmentStarted { .. }
+        | IdeaEvent::Decided { .. }
+        | IdeaEvent::Discontinued { .. }
+        | IdeaEvent::Withdrawn { .. } => {}
+    }
+    Ok(())
+}
+
+/// Runs one command in one transaction: load, decide, guarded update, append events.
+pub async fn command(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    expected: Option<Expected>,
+    command: IdeaCommand,
+) -> Result<Idea, ApiError> {
+    let now = Utc::now();
+    let tx = state.begin_write().await?;
+    let row = repo::find_for_update(&tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let idea = repo::to_domain(&row)?;
+    let viewer = viewer_of(&tx, &row, actor).await?;
+    let challenge = challenges::find(&tx, row.challenge_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let mut facts = IdeaFacts::at(now, challenges::state_of(&challenge)?, challenge.ideas_close_at);
+    match &command {
+        IdeaCommand::StartAssessment { rubric_id } => {
+            if assessment::find_rubric(&tx, *rubric_id).await?.is_none() {
+                facts.missing_references.push("rubric_id");
+            }
+        }
+        IdeaCommand::Decide { .. } => {
+            if let Some(rubric_id) = row.rubric_id {
+                let rubric = assessment::find_rubric(&tx, rubric_id)
+                    .await?
+                    .ok_or_else(ApiError::not_found)?;
+                facts.scorecards_required = u32::try_from(rubric.min_scorecards).unwrap_or(u32::MAX);
+            }
+            facts.scorecards_submitted =
+                u32::try_from(assessment::scorecards_for(&tx, id).await?.len()).unwrap_or(u32::MAX);
+        }
+        IdeaCommand::StartIncubation {
+            support_organisation_id,
+            ..
+        } => {
+            if !steps::organisation_exists(&tx, *support_organisation_id).await? {
+                facts.missing_references.push("support_organisation_id");
+            }
+        }
+        IdeaCommand::Submit
+        | IdeaCommand::StartTesting { .. }
+        | IdeaCommand::Complete { .. }
+        | IdeaCommand::Discontinue { .. }
+        | IdeaCommand::Withdraw { .. } => {}
+    }
+    let produced = rules::decide(&idea, &command, Some(actor), viewer.assigned(), &facts)?;
+    check_version(expected, row.version)?;
+
+    let mut changes = rows::ActiveModel {
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    let mut current = idea.state;
+    for event in &produced {
+        match event {
+            IdeaEvent::Submitted if row.submitted_at.is_none() => changes.submitted_at = Set(Some(now)),
+            IdeaEvent::AssessmentStarted { rubric_id } => changes.rubric_id = Set(Some(*rubric_id)),
+            IdeaEvent::Decided { outcome, feedback } => {
+                changes.decision_outcome = Set(Some(outcome.as_str().to_owned()));
+                changes.decision_feedback = Set(Some(feedback.clone()));
+                changes.decided_at = Set(Some(now));
+            }
+            IdeaEvent::Submitted
+            | IdeaEvent::IncubationStarted { .. }
+            | IdeaEvent::TestingStarted { .. }
+            | IdeaEvent::Completed { .. }
+            | IdeaEvent::Discontinued { .. }
+            | IdeaEvent::Withdrawn { .. } => {}
+        }
+        current = rules::evolve(current, event);
+    }
+    changes.state = Set(current.as_str().to_owned());
+    let updated = repo::update(&tx, id, row.version, changes).await?;
+    for event in &produced {
+        record_step(&tx, id, event, now).await?;
+    }
+    let mut from = idea.state;
+    for event in &produced {
+        let to = rules::evolve(from, event);
+        events::Recorder::new("idea", id, actor.id.as_uuid(), now)
+            .record(
+                &tx,
+                event.command(),
+                Some(from.as_str()),
+                to.as_str(),
+                payload_of(event),
+            )
+            .await?;
+        from = to;
+    }
+    tx.commit().await?;
+    view(updated, &viewer)
+}
+
+/// Runs `start-assessment` with the rubric named, or the default rubric when none is
+/// (422 when there is no default).
+pub async fn start_assessment(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    expected: Option<Expected>,
+    rubric_id: Option<Uuid>,
+) -> Result<Idea, ApiError> {
+    let rubric_id = match rubric_id {
+        Some(rubric_id) => rubric_id,
+        None => {
+            assessment::default_rubric(&state.db)
+                .await?
+                .ok_or_else(|| ApiError::invalid("rubric_id", "there is no default rubric; name one"))?
+                .id
+        }
+    };
+    command(state, actor, id, expected, IdeaCommand::StartAssessment { rubric_id }).await
+}
+
+/// Drafts an idea on a published challenge (innovators).
+pub async fn create(state: &AppState, actor: &Actor, challenge_id: Uuid, input: NewIdea) -> Result<Idea, ApiError> {
+    let challenge = challenges::find(&state.db, challenge_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let challenge_domain = challenges::to_domain(&challenge)?;
+    if !challenge_rules::can_view(&challenge_domain, Some(actor)) {
+        return Err(ApiError::not_found());
+    }
+    if let Err(refusal @ Refusal::NotPermitted(_)) = rules::authorize_create(actor, challenge_domain.state) {
+        return Err(refusal.into());
+    }
+    let mut checks = Checks::new();
+    let title = checks.required_text("title", &input.title, TITLE_MAX);
+    let summary = checks.draft_text("summary", &input.summary, SUMMARY_MAX);
+    let description = checks.draft_text("description", &input.description, DESCRIPTION_MAX);
+    let team = check_team(&mut checks, &input.team);
+    let sdgs = checks.sdgs("sdgs", &input.sdgs);
+    checks.finish().map_err(Refusal::Invalid)?;
+    rules::authorize_create(actor, challenge_domain.state)?;
+    rules::check_open_for_drafts(challenge.ideas_close_at, Utc::now())?;
+
+    let now = Utc::now();
+    let idea_id = Uuid::now_v7();
+    let tx = state.begin_write().await?;
+    let row = repo::insert(
+        &tx,
+        rows::ActiveModel {
+            id: Set(idea_id),
+            challenge_id: Set(challenge.id),
+            challenge_owner_id: Set(challenge.owner_id),
+            blind_assessment: Set(challenge.blind_assessment),
+            innovator_id: Set(actor.id.as_uuid()),
+            title: Set(title),
+            summary: Set(summary),
+            description: Set(description),
+            team: Set(team),
+            sdgs: Set(challenges::sdgs_to_stored(&sdgs)),
+            state: Set(IdeaState::Draft.as_str().to_owned()),
+            version: Set(1),
+            submitted_at: Set(None),
+            rubric_id: Set(None),
+            decision_outcome: Set(None),
+            decision_feedback: Set(None),
+            decided_at: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        },
+    )
+    .await?;
+    events::Recorder::new("idea", idea_id, actor.id.as_uuid(), now)
+        .record(
+            &tx,
+            "create",
+            None,
+            IdeaState::Draft.as_str(),
+            serde_json::json!({ "challenge_id": challenge.id, "arena_id": challenge.arena_id }),
+        )
+        .await?;
+    tx.commit().await?;
+    Idea::from_row(row, false)
+}
+
+async fn list_filtered(
+    state: &AppState,
+    actor: &Actor,
+    filter: IdeaFilter,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<IdeaPage, ApiError> {
+    let page = repo::list(&state.db, actor, &filter, after, limit).await?;
+    let viewer = Viewer {
+        actor: actor.clone(),
+        assignment: None,
+    };
+    Ok(to_list_page(page, |row| view(row, &viewer))?.into())
+}
+
+/// The ideas on a challenge that `actor` may see, newest first.
+pub async fn list_for_challenge(
+    state: &AppState,
+    actor: &Actor,
+    challenge_id: Uuid,
+    idea_state: Option<IdeaState>,
+    limit: Option<u32>,
+    cursor: Option<&str>,
+) -> Result<IdeaPage, ApiError> {
+    let challenge = challenges::find(&state.db, challenge_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if !challenge_rules::can_view(&challenges::to_domain(&challenge)?, Some(actor)) {
+        return Err(ApiError::not_found());
+    }
+    let (limit, after) = page_request(limit, cursor)?;
+    let filter = IdeaFilter {
+        state: idea_state,
+        challenge_id: Some(challenge_id),
+        mine: false,
+    };
+    list_filtered(state, actor, filter, after, limit).await
+}
+
+/// The ideas `actor` may see, newest first.
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    query: IdeaQuery,
+    limit: Option<u32>,
+    cursor: Option<&str>,
+) -> Result<IdeaPage, ApiError> {
+    let (limit, after) = page_request(limit, cursor)?;
+    let filter = IdeaFilter {
+        state: query.state,
+        challenge_id: query.challenge_id,
+        mine: query.mine,
+    };
+    list_filtered(state, actor, filter, after, limit).await
+}
+
+/// One idea, as `actor` may see it.
+pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> Result<Idea, ApiError> {
+    let (row, viewer) = load_visible_idea(&state.db, id, actor).await?;
+    view(row, &viewer)
+}
+
+/// Edits an idea while it is a draft (its innovator).
+pub async fn update(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    patch: IdeaPatch,
+    expected: Option<Expected>,
+) -> Result<Idea, ApiError> {
+    let tx = state.begin_write().await?;
+    let row = repo::find_for_update(&tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let idea = repo::to_domain(&row)?;
+    let viewer = viewer_of(&tx, &row, actor).await?;
+    if let Err(refusal @ (Refusal::NotVisible | Refusal::NotPermitted(_))) =
+        rules::authorize_edit(&idea, Some(actor), viewer.assigned())
+    {
+        return Err(refusal.into());
+    }
+    let mut checks = Checks::new();
+    let mut changes = rows::ActiveModel::default();
+    let mut changed = Vec::new();
+    if let Some(title) = &patch.title {
+        changes.title = Set(checks.required_text("title", title, TITLE_MAX));
+        changed.push("title");
+    }
+    if let Some(summary) = &patch.summary {
+        changes.summary = Set(checks.draft_text("summary", summary, SUMMARY_MAX));
+        changed.push("summary");
+    }
+    if let Some(description) = &patch.description {
+        changes.description = Set(checks.draft_text("description", description, DESCRIPTION_MAX));
+        changed.push("description");
+    }
+    if let Some(team) = &patch.team {
+        changes.team = Set(check_team(&mut checks, team));
+        changed.push("team");
+    }
+    if let Some(sdgs) = &patch.sdgs {
+        changes.sdgs = Set(challenges::sdgs_to_stored(&checks.sdgs("sdgs", sdgs)));
+        changed.push("sdgs");
+    }
+    checks.finish().map_err(Refusal::Invalid)?;
+    rules::authorize_edit(&idea, Some(actor), viewer.assigned())?;
+    check_version(expected, row.version)?;
+    let now = Utc::now();
+    changes.updated_at = Set(now);
+    let updated = repo::update(&tx, id, row.version, changes).await?;
+    events::Recorder::new("idea", id, actor.id.as_uuid(), now)
+        .record(
+            &tx,
+            "edit",
+            Some(idea.state.as_str()),
+            idea.state.as_str(),
+            serde_json::json!({ "fields": changed }),
+        )
+        .await?;
+    tx.commit().await?;
+    view(updated, &viewer)
+}
+
+/// The idea's history, oldest first, filtered by what `actor` may see: the needs-owner
+/// sees it from submission on; innovators and needs-owners never see assessment events;
+/// an assessor sees the panel's events once their own scorecard is in; with blind
+/// assessment, assessors do not see who the innovator is.
+pub async fn history(state: &AppState, actor: &Actor, id: Uuid) -> Result<Vec<Event>, ApiError> {
+    let (row, viewer) = load_visible_idea(&state.db, id, actor).await?;
+    let me = actor.id.as_uuid();
+    let is_innovator = me == row.innovator_id;
+    let panel_access = if actor.is_facilitator() {
+        Some(ScoreAccess::All)
+    } else {
+        assessment_rules::score_access(actor, viewer.assignment_state()?).ok()
+    };
+    let hide_identity = !viewer.sees_identity(&row);
+    Ok(events::for_subject(&state.db, id)
+        .await?
+        .into_iter()
+        .filter(|event| {
+            let assessment_event = ASSESSMENT_COMMANDS.contains(&event.command.as_str());
+            match (assessment_event, panel_access) {
+                (true, Some(ScoreAccess::All)) => true,
+                (true, Some(ScoreAccess::OwnOnly)) => event.actor_id == me || event.payload.contains(&me.to_string()),
+                (true, None) => false,
+                (false, _) => {
+                    actor.is_facilitator() || is_innovator || !matches!(event.command.as_str(), "create" | "edit")
+                }
+            }
+        })
+        .map(|event| {
+            let by_innovator = event.actor_id == row.innovator_id;
+            let mut event = event_from_row(event);
+            if hide_identity && by_innovator {
+                event.actor_id = None;
+            }
+            event
+        })
+        .collect())
+}

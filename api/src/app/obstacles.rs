@@ -1,0 +1,115 @@
+//! The obstacle diary: what blocked innovation, logged as it is met.
+
+use chrono::Utc;
+use sea_orm::Set;
+use sluss_domain::challenge as challenge_rules;
+use sluss_domain::steps as rules;
+use sluss_domain::validate::Checks;
+use sluss_domain::{Actor, Refusal};
+use uuid::Uuid;
+
+use super::ideas::load_visible_idea;
+use super::{page_request, to_list_page};
+use crate::error::ApiError;
+use crate::persistence::challenges;
+use crate::persistence::entities::obstacles as rows;
+use crate::persistence::steps::{self as repo, ObstacleFilter};
+use crate::state::AppState;
+use crate::views::obstacles::{Obstacle, ObstacleCategory, ObstaclePage, SubjectType, category_name};
+
+/// An obstacle met on a challenge or an idea.
+#[derive(Debug, Clone)]
+pub struct NewObstacle {
+    /// What it was met on.
+    pub subject_type: SubjectType,
+    /// The challenge or idea.
+    pub subject_id: Uuid,
+    /// What kind of obstacle.
+    pub category: ObstacleCategory,
+    /// What happened.
+    pub description: String,
+    /// The step of the process (1..5).
+    pub step: i64,
+}
+
+/// What to list: every field narrows the list.
+#[derive(Debug, Clone, Default)]
+pub struct ObstacleQuery {
+    /// Only of this category.
+    pub category: Option<ObstacleCategory>,
+    /// Only in this step (1..5).
+    pub step: Option<i64>,
+    /// Only on this challenge or idea.
+    pub subject_id: Option<Uuid>,
+}
+
+async fn check_subject_visible(
+    state: &AppState,
+    subject_type: SubjectType,
+    id: Uuid,
+    actor: &Actor,
+) -> Result<(), ApiError> {
+    match subject_type {
+        SubjectType::Challenge => {
+            let row = challenges::find(&state.db, id).await?.ok_or_else(ApiError::not_found)?;
+            if !challenge_rules::can_view(&challenges::to_domain(&row)?, Some(actor)) {
+                return Err(ApiError::not_found());
+            }
+        }
+        SubjectType::Idea => {
+            load_visible_idea(&state.db, id, actor).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Logs an obstacle on a challenge or idea the actor sees.
+pub async fn create(state: &AppState, actor: &Actor, input: NewObstacle) -> Result<Obstacle, ApiError> {
+    check_subject_visible(state, input.subject_type, input.subject_id, actor).await?;
+    let mut checks = Checks::new();
+    let description = checks.required_text("description", &input.description, 10_000);
+    rules::check_step(&mut checks, input.step);
+    checks.finish().map_err(Refusal::Invalid)?;
+    let row = repo::insert_obstacle(
+        &state.db,
+        rows::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            subject_type: Set(match input.subject_type {
+                SubjectType::Challenge => "challenge".to_owned(),
+                SubjectType::Idea => "idea".to_owned(),
+            }),
+            subject_id: Set(input.subject_id),
+            category: Set(category_name(input.category).to_owned()),
+            description: Set(description),
+            step: Set(i16::try_from(input.step).unwrap_or(0)),
+            reported_by: Set(actor.id.as_uuid()),
+            reported_at: Set(Utc::now()),
+        },
+    )
+    .await?;
+    Obstacle::from_row(row)
+}
+
+/// The obstacle diary, newest first (facilitators).
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    query: ObstacleQuery,
+    limit: Option<u32>,
+    cursor: Option<&str>,
+) -> Result<ObstaclePage, ApiError> {
+    rules::authorize_facilitator(actor)?;
+    let mut checks = Checks::new();
+    if let Some(step) = query.step {
+        rules::check_step(&mut checks, step);
+    }
+    checks.finish().map_err(Refusal::Invalid)?;
+    let (limit, after) = page_request(limit, cursor)?;
+    let filter = ObstacleFilter {
+        category: query.category.map(|c| category_name(c).to_owned()),
+        step: query.step.and_then(|s| i16::try_from(s).ok()),
+        subject_id: query.subject_id,
+    };
+    let page = repo::list_obstacles(&state.db, &filter, after, limit).await?;
+    Ok(to_list_page(page, Obstacle::from_row)?.into())
+}

@@ -1,0 +1,104 @@
+//! A person's copy of everything stored about them, and the erasure of their personal
+//! data. The JSON face serves them at `GET /me/export`, `GET /users/{id}/export` and
+//! `POST /users/{id}/erase`.
+
+use chrono::Utc;
+use sluss_domain::privacy::{self as rules, ErasureFacts};
+use sluss_domain::validate::Checks;
+use sluss_domain::{Actor, Refusal, Role, UserId};
+use uuid::Uuid;
+
+use super::{Expected, check_version};
+use crate::error::ApiError;
+use crate::persistence::entities::users as user_rows;
+use crate::persistence::privacy::{self as repo, ERASE_COMMAND, account_state};
+use crate::persistence::{events, users};
+use crate::state::AppState;
+use crate::views::privacy::PersonalData;
+use crate::views::users::User;
+
+/// Everything stored about `user_id`, for the person themselves or a facilitator. An
+/// export by the team of someone else's data is recorded in that person's history, so
+/// they can see it.
+pub async fn export(state: &AppState, actor: &Actor, user_id: Uuid) -> Result<PersonalData, ApiError> {
+    rules::authorize_export(UserId(user_id), actor)?;
+    let row = users::find(&state.db, user_id).await?.ok_or_else(ApiError::not_found)?;
+    let now = Utc::now();
+    if actor.id.as_uuid() != user_id {
+        let erased = repo::is_erased(&state.db, user_id).await?;
+        let account = account_state(&row, erased);
+        let tx = state.begin_write().await?;
+        events::Recorder::new("user", user_id, actor.id.as_uuid(), now)
+            .record(&tx, "export", Some(account), account, serde_json::json!({}))
+            .await?;
+        tx.commit().await?;
+    }
+    let footprint = repo::footprint(&state.db, row).await?;
+    PersonalData::from_footprint(footprint, now)
+}
+
+/// Erases the personal data of `user_id` (facilitators, never their own) in one
+/// transaction, records the erasure with its `reason`, and answers with the account as
+/// it is afterwards: the e-mail becomes an undeliverable placeholder, the name "Erased
+/// user", the password unusable; the account is deactivated, its tokens die, and the
+/// person leaves every idea team. Erasing twice, or the last active facilitator, is a 409.
+pub async fn erase(
+    state: &AppState,
+    actor: &Actor,
+    user_id: Uuid,
+    reason: Option<String>,
+    expected: Option<Expected>,
+) -> Result<User, ApiError> {
+    rules::authorize_erase(UserId(user_id), actor)?;
+    let mut checks = Checks::new();
+    let reason = checks.optional_text("reason", reason.as_deref(), rules::REASON_MAX);
+    checks.finish().map_err(Refusal::Invalid)?;
+    let found = users::find(&state.db, user_id).await?.ok_or_else(ApiError::not_found)?;
+    // The teams are searched before the write lock is taken: a scan must not hold up
+    // every writer. Each idea found is re-read and changed under the lock.
+    let listed: Vec<Uuid> = repo::listing(&state.db, &found.email)
+        .await?
+        .iter()
+        .map(|idea| idea.id)
+        .collect();
+    let now = Utc::now();
+    let tx = state.begin_write().await?;
+    let row = users::find_for_update(&tx, user_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let facts = facts_of(&tx, &row).await?;
+    rules::check_erasable(facts)?;
+    check_version(expected, row.version)?;
+    if row.email != found.email {
+        return Err(ApiError::conflict("the account changed during the erasure; try again"));
+    }
+    let login_key = super::accounts::login_email_key(&row.email);
+    let (updated, erased) = repo::erase(&tx, &row, &listed, &login_key, now).await?;
+    let payload = serde_json::json!({
+        "reason": reason,
+        "team_entries_removed": erased.team_entries,
+        "ideas_changed": erased.ideas,
+        "event_payloads_rewritten": erased.events,
+        "stored_answers_forgotten": erased.stored_answers,
+    });
+    events::Recorder::new("user", user_id, actor.id.as_uuid(), now)
+        .record(
+            &tx,
+            ERASE_COMMAND,
+            Some(account_state(&row, false)),
+            rules::ERASED_STATE,
+            payload,
+        )
+        .await?;
+    tx.commit().await?;
+    User::from_row(updated)
+}
+
+async fn facts_of(db: &impl sea_orm::ConnectionTrait, row: &user_rows::Model) -> Result<ErasureFacts, ApiError> {
+    let roles = users::roles_of(row)?;
+    Ok(ErasureFacts {
+        already_erased: repo::is_erased(db, row.id).await?,
+        active_facilitator: row.active && roles.contains(Role::Facilitator),
+        other_active_facilitators: repo::other_active_facilitators(db, row.id).await?,
+    })
+}

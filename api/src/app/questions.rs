@@ -1,0 +1,79 @@
+//! Step 2: questions on published challenges, answered by the owner or the innovation team.
+
+use chrono::Utc;
+use sluss_domain::challenge::{self as challenge_rules, ChallengeState};
+use sluss_domain::validate::Checks;
+use sluss_domain::{Actor, Refusal};
+use uuid::Uuid;
+
+use super::challenges::load_visible;
+use super::{page_request, to_list_page};
+use crate::error::ApiError;
+use crate::persistence::{challenges, events, questions as repo};
+use crate::state::AppState;
+use crate::views::questions::{Question, QuestionPage};
+
+const TEXT_MAX: usize = 5_000;
+
+fn check_text(text: &str) -> Result<String, ApiError> {
+    let mut checks = Checks::new();
+    let text = checks.required_text("text", text, TEXT_MAX);
+    checks.finish().map_err(Refusal::Invalid)?;
+    Ok(text)
+}
+
+/// The questions on a challenge `viewer` may see, newest first.
+pub async fn list(
+    state: &AppState,
+    viewer: Option<&Actor>,
+    challenge_id: Uuid,
+    limit: Option<u32>,
+    cursor: Option<&str>,
+) -> Result<QuestionPage, ApiError> {
+    load_visible(state, challenge_id, viewer).await?;
+    let (limit, after) = page_request(limit, cursor)?;
+    let page = repo::list(&state.db, challenge_id, after, limit).await?;
+    Ok(to_list_page(page, Question::from_row)?.into())
+}
+
+/// Asks a question on a published challenge (anyone signed in who sees it).
+pub async fn ask(state: &AppState, actor: &Actor, challenge_id: Uuid, text: &str) -> Result<Question, ApiError> {
+    let challenge = load_visible(state, challenge_id, Some(actor)).await?;
+    let text = check_text(text)?;
+    if challenges::state_of(&challenge)? != ChallengeState::Published {
+        return Err(ApiError::conflict(
+            "questions are taken while the challenge is published",
+        ));
+    }
+    let tx = state.begin_write().await?;
+    let row = repo::insert(&tx, challenge_id, text, actor.id.as_uuid(), Utc::now()).await?;
+    tx.commit().await?;
+    Question::from_row(row)
+}
+
+/// Answers (or re-answers) a question: the challenge's owner or a facilitator.
+pub async fn answer(state: &AppState, actor: &Actor, question_id: Uuid, text: &str) -> Result<Question, ApiError> {
+    let question = repo::find(&state.db, question_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let challenge = load_visible(state, question.challenge_id, Some(actor)).await?;
+    if !challenge_rules::is_insider(&challenges::to_domain(&challenge)?, Some(actor)) {
+        return Err(Refusal::not_permitted("only the challenge's owner or a facilitator answers").into());
+    }
+    let text = check_text(text)?;
+    let now = Utc::now();
+    let tx = state.begin_write().await?;
+    let answered = repo::answer(&tx, question_id, text, actor.id.as_uuid(), now).await?;
+    let challenge_state = challenges::state_of(&challenge)?;
+    events::Recorder::new("question", question_id, actor.id.as_uuid(), now)
+        .record(
+            &tx,
+            "answer",
+            Some("asked"),
+            "answered",
+            serde_json::json!({ "challenge_id": challenge.id, "challenge_state": challenge_state.as_str() }),
+        )
+        .await?;
+    tx.commit().await?;
+    Question::from_row(answered)
+}

@@ -1,0 +1,68 @@
+//! Reports for the innovation team: the funnel of challenges and ideas, and the counts of
+//! the obstacle diary.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use sluss_domain::Actor;
+use sluss_domain::report::Funnel;
+use sluss_domain::steps as rules;
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::persistence::entities::obstacles;
+use crate::persistence::reports::{self as repo, Period};
+use crate::persistence::steps;
+use crate::state::AppState;
+use crate::views::obstacles::CATEGORIES;
+use crate::views::reports::ObstacleReport;
+
+/// Which challenges (and their ideas) a funnel counts: every field narrows it.
+#[derive(Debug, Clone, Default)]
+pub struct FunnelQuery {
+    /// Only challenges in this arena, and their ideas.
+    pub arena_id: Option<Uuid>,
+    /// Created at or after.
+    pub since: Option<DateTime<Utc>>,
+    /// Created before.
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// The funnel of the challenges and ideas created in a period, optionally in one arena
+/// (facilitators): counts per state, conversions and median days, from the event log.
+/// Its JSON form is [`FunnelReport`](crate::views::reports::FunnelReport); its CSV rows are the domain's own
+/// ([`Funnel::rows`]).
+pub async fn funnel(state: &AppState, actor: &Actor, query: FunnelQuery) -> Result<Funnel, ApiError> {
+    rules::authorize_facilitator(actor)?;
+    if let (Some(since), Some(until)) = (query.since, query.until)
+        && until < since
+    {
+        return Err(ApiError::invalid("until", "must not be before since"));
+    }
+    let period = Period {
+        arena_id: query.arena_id,
+        since: query.since,
+        until: query.until,
+    };
+    Ok(repo::funnel(&state.db, &period).await?)
+}
+
+/// Obstacle counts by category and by step, every category and step included
+/// (facilitators).
+pub async fn obstacles(state: &AppState, actor: &Actor) -> Result<ObstacleReport, ApiError> {
+    rules::authorize_facilitator(actor)?;
+    let mut by_category: BTreeMap<String, u64> = CATEGORIES.iter().map(|(_, n)| ((*n).to_owned(), 0)).collect();
+    for (category, n) in steps::count_obstacles_by::<String>(&state.db, obstacles::Column::Category).await? {
+        by_category.insert(category, u64::try_from(n).unwrap_or(0));
+    }
+    let mut by_step: BTreeMap<String, u64> = (1..=5).map(|s: i16| (s.to_string(), 0)).collect();
+    for (step, n) in steps::count_obstacles_by::<i16>(&state.db, obstacles::Column::Step).await? {
+        by_step.insert(step.to_string(), u64::try_from(n).unwrap_or(0));
+    }
+    let total = by_category.values().sum();
+    Ok(ObstacleReport {
+        by_category,
+        by_step,
+        total,
+    })
+}

@@ -1,0 +1,184 @@
+//! Steps 4 and 5: the registry of support organisations, incubations with milestones,
+//! tests with their spread activities. The commands that move an idea through these steps
+//! (`start-incubation`, `start-testing`, `complete`, `discontinue`) are in
+//! [`ideas`](super::ideas).
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::Set;
+use sluss_domain::steps as rules;
+use sluss_domain::validate::Checks;
+use sluss_domain::{Actor, Refusal, UserId};
+use uuid::Uuid;
+
+use super::ideas::load_visible_idea;
+use super::{page_request, to_list_page};
+use crate::error::ApiError;
+use crate::persistence::entities::{spread_activities as spread_rows, support_organisations as org_rows};
+use crate::persistence::{ideas, steps as repo};
+use crate::state::AppState;
+use crate::views::steps::{
+    Incubation, Milestone, SpreadActivity, SpreadKind, SupportKind, SupportOrganisation, SupportOrganisationPage, Test,
+    spread_kind_name, support_kind_name,
+};
+
+/// A support organisation to register.
+#[derive(Debug, Clone)]
+pub struct NewSupportOrganisation {
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: SupportKind,
+    /// What it offers.
+    pub description: String,
+    /// Whom to write to.
+    pub contact_email: Option<String>,
+}
+
+/// A milestone to add to an incubation.
+#[derive(Debug, Clone, Default)]
+pub struct NewMilestone {
+    /// What is to be reached.
+    pub title: String,
+    /// By when.
+    pub due_on: Option<NaiveDate>,
+}
+
+/// A spread activity to record about a test.
+#[derive(Debug, Clone)]
+pub struct NewSpreadActivity {
+    /// Kind.
+    pub kind: SpreadKind,
+    /// Title.
+    pub title: String,
+    /// When it was held.
+    pub held_on: NaiveDate,
+    /// Notes.
+    pub notes: Option<String>,
+}
+
+/// The registry of support organisations, for anyone signed in.
+pub async fn list_support_organisations(
+    state: &AppState,
+    _actor: &Actor,
+    limit: Option<u32>,
+    cursor: Option<&str>,
+) -> Result<SupportOrganisationPage, ApiError> {
+    let (limit, after) = page_request(limit, cursor)?;
+    let page = repo::list_organisations(&state.db, after, limit).await?;
+    Ok(to_list_page(page, SupportOrganisation::from_row)?.into())
+}
+
+/// Registers a support organisation (facilitators).
+pub async fn create_support_organisation(
+    state: &AppState,
+    actor: &Actor,
+    input: NewSupportOrganisation,
+) -> Result<SupportOrganisation, ApiError> {
+    rules::authorize_facilitator(actor)?;
+    let (name, description, contact_email) =
+        rules::check_support_organisation(&input.name, &input.description, input.contact_email.as_deref())?;
+    let row = repo::insert_organisation(
+        &state.db,
+        org_rows::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            name: Set(name),
+            kind: Set(support_kind_name(input.kind).to_owned()),
+            description: Set(description),
+            contact_email: Set(contact_email),
+            version: Set(1),
+            created_at: Set(Utc::now()),
+        },
+    )
+    .await?;
+    SupportOrganisation::from_row(row)
+}
+
+/// An idea's incubation and its milestones, for those who see the idea.
+pub async fn incubation(state: &AppState, actor: &Actor, idea_id: Uuid) -> Result<Incubation, ApiError> {
+    let (idea, _) = load_visible_idea(&state.db, idea_id, actor).await?;
+    let incubation = repo::incubation(&state.db, idea.id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let milestones = repo::milestones_of(&state.db, idea.id).await?;
+    Ok(Incubation::from_rows(incubation, milestones))
+}
+
+/// Adds a milestone while the idea is in incubation (facilitators and the idea's innovator).
+pub async fn add_milestone(
+    state: &AppState,
+    actor: &Actor,
+    idea_id: Uuid,
+    input: NewMilestone,
+) -> Result<Milestone, ApiError> {
+    let tx = state.begin_write().await?;
+    let (idea, _) = load_visible_idea(&tx, idea_id, actor).await?;
+    let idea_state = ideas::state_of(&idea)?;
+    if let Err(refusal @ Refusal::NotPermitted(_)) =
+        rules::authorize_milestone(actor, UserId(idea.innovator_id), idea_state)
+    {
+        return Err(refusal.into());
+    }
+    let mut checks = Checks::new();
+    let title = checks.required_text("title", &input.title, 200);
+    checks.finish().map_err(Refusal::Invalid)?;
+    rules::authorize_milestone(actor, UserId(idea.innovator_id), idea_state)?;
+    let row = repo::insert_milestone(&tx, idea.id, title, input.due_on, Utc::now()).await?;
+    tx.commit().await?;
+    Ok(row.into())
+}
+
+/// Marks a milestone done (facilitators and the idea's innovator).
+pub async fn complete_milestone(state: &AppState, actor: &Actor, milestone_id: Uuid) -> Result<Milestone, ApiError> {
+    let tx = state.begin_write().await?;
+    let milestone = repo::lock_milestone(&tx, milestone_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let (idea, _) = load_visible_idea(&tx, milestone.idea_id, actor).await?;
+    rules::authorize_milestone(actor, UserId(idea.innovator_id), ideas::state_of(&idea)?)?;
+    let done = repo::complete_milestone(&tx, milestone_id, Utc::now()).await?;
+    tx.commit().await?;
+    Ok(done.into())
+}
+
+/// An idea's test and its spread activities, for those who see the idea.
+pub async fn test(state: &AppState, actor: &Actor, idea_id: Uuid) -> Result<Test, ApiError> {
+    let (idea, _) = load_visible_idea(&state.db, idea_id, actor).await?;
+    let test = repo::test_of(&state.db, idea.id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let spread = repo::spread_of(&state.db, idea.id).await?;
+    Test::from_rows(test, spread)
+}
+
+/// Records a learning workshop, property-owner dialogue or publication about a test
+/// (facilitators).
+pub async fn add_spread_activity(
+    state: &AppState,
+    actor: &Actor,
+    idea_id: Uuid,
+    input: NewSpreadActivity,
+) -> Result<SpreadActivity, ApiError> {
+    let tx = state.begin_write().await?;
+    let (idea, _) = load_visible_idea(&tx, idea_id, actor).await?;
+    rules::authorize_facilitator(actor)?;
+    let mut checks = Checks::new();
+    let title = checks.required_text("title", &input.title, 200);
+    let notes = checks.optional_text("notes", input.notes.as_deref(), 10_000);
+    checks.finish().map_err(Refusal::Invalid)?;
+    rules::authorize_spread(actor, ideas::state_of(&idea)?)?;
+    let row = repo::insert_spread(
+        &tx,
+        spread_rows::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            idea_id: Set(idea.id),
+            kind: Set(spread_kind_name(input.kind).to_owned()),
+            title: Set(title),
+            held_on: Set(input.held_on),
+            notes: Set(notes),
+            created_at: Set(Utc::now()),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    SpreadActivity::from_row(row)
+}

@@ -1,0 +1,131 @@
+//! User administration: facilitators list, create, re-role and deactivate users. The
+//! export and erasure of a person's data are in [`privacy`](super::privacy).
+
+use chrono::Utc;
+use sluss_domain::{Actor, Role, Roles, UserId, user as rules};
+use uuid::Uuid;
+
+use super::accounts::{Registration, prepare_account};
+use super::{Expected, check_version, page_request, to_list_page};
+use crate::error::ApiError;
+use crate::persistence::entities::users as rows;
+use crate::persistence::users::{self as repo, UserChange};
+use crate::persistence::{events, sessions};
+use crate::state::AppState;
+use crate::views::users::{User, UserPage};
+
+/// Users, newest first (facilitators); with `matching`, only those whose display name or
+/// e-mail contains that text.
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    matching: Option<&str>,
+    limit: Option<u32>,
+    cursor: Option<&str>,
+) -> Result<UserPage, ApiError> {
+    rules::authorize_manage(actor)?;
+    let (limit, after) = page_request(limit, cursor)?;
+    let matching = matching.map(str::trim).filter(|text| !text.is_empty());
+    let page = repo::list(&state.db, matching, after, limit).await?;
+    Ok(to_list_page(page, User::from_row)?.into())
+}
+
+/// The most assessors a panel's chooser offers.
+const PANEL_CHOICES: u64 = 1_000;
+
+/// The people an idea's panel names (facilitators): every active assessor, by name (at
+/// most [`PANEL_CHOICES`]), and the users `assigned` whatever their roles now. Read by
+/// role and by id, not from the newest page of users, so an assessor registered long ago
+/// is offered too.
+pub async fn panel_people(state: &AppState, actor: &Actor, assigned: &[Uuid]) -> Result<Vec<User>, ApiError> {
+    rules::authorize_manage(actor)?;
+    let mut rows = repo::active_holders(&state.db, Role::Assessor, PANEL_CHOICES).await?;
+    rows.extend(repo::find_many(&state.db, assigned).await?);
+    rows.into_iter().map(User::from_row).collect()
+}
+
+/// Creates a user with any roles, at least one (facilitators).
+pub async fn create(state: &AppState, actor: &Actor, input: Registration) -> Result<User, ApiError> {
+    rules::authorize_manage(actor)?;
+    if input.roles.is_empty() {
+        return Err(ApiError::invalid("roles", "a user holds at least one role"));
+    }
+    let new_user = prepare_account(state, input).await?;
+    let tx = state.begin_write().await?;
+    let row = repo::insert(&tx, new_user, Utc::now()).await?;
+    tx.commit().await?;
+    User::from_row(row)
+}
+
+/// Loads a user `actor` may see (404 otherwise).
+async fn load_visible(state: &AppState, actor: &Actor, id: Uuid) -> Result<rows::Model, ApiError> {
+    if !rules::can_view(UserId(id), actor) {
+        return Err(ApiError::not_found());
+    }
+    repo::find(&state.db, id).await?.ok_or_else(ApiError::not_found)
+}
+
+/// One user (facilitators, or the user themselves).
+pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> Result<User, ApiError> {
+    User::from_row(load_visible(state, actor, id).await?)
+}
+
+/// Replaces a user's roles (facilitators).
+pub async fn set_roles(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    roles: Roles,
+    expected: Option<Expected>,
+) -> Result<User, ApiError> {
+    load_visible(state, actor, id).await?;
+    change(state, actor, id, expected, UserChange::Roles(roles)).await
+}
+
+/// Deactivates a user; their sessions end at once (facilitators).
+pub async fn deactivate(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    expected: Option<Expected>,
+) -> Result<User, ApiError> {
+    load_visible(state, actor, id).await?;
+    change(state, actor, id, expected, UserChange::Deactivate).await
+}
+
+async fn change(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    expected: Option<Expected>,
+    change: UserChange,
+) -> Result<User, ApiError> {
+    let now = Utc::now();
+    let tx = state.begin_write().await?;
+    let row = repo::find_for_update(&tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let (command, payload) = match change {
+        UserChange::Roles(roles) => {
+            rules::decide_set_roles(UserId(id), roles, actor)?;
+            (
+                "set_roles",
+                serde_json::json!({ "roles": roles.iter().map(Role::as_str).collect::<Vec<_>>() }),
+            )
+        }
+        UserChange::Deactivate => {
+            rules::decide_deactivate(UserId(id), row.active, actor)?;
+            ("deactivate", serde_json::json!({}))
+        }
+    };
+    check_version(expected, row.version)?;
+    let updated = repo::update(&tx, id, row.version, change, now).await?;
+    if let UserChange::Deactivate = change {
+        sessions::delete_for_user(&tx, id, now).await?;
+    }
+    let state = if updated.active { "active" } else { "deactivated" };
+    let from = if row.active { "active" } else { "deactivated" };
+    events::Recorder::new("user", id, actor.id.as_uuid(), now)
+        .record(&tx, command, Some(from), state, payload)
+        .await?;
+    tx.commit().await?;
+    User::from_row(updated)
+}

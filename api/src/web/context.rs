@@ -1,0 +1,228 @@
+//! What every page request carries: the language, the signed-in person (from the
+//! `sluss_session` cookie), the CSRF token, and the submitted form (SPEC §10.5).
+//!
+//! [`WebLayer`] wraps every page: it reads the cookies, refuses a POST whose CSRF token
+//! does not match (403, nothing changed), and marks answers to signed-in people
+//! `Cache-Control: no-store`.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use poem::http::{HeaderValue, Method, StatusCode, header};
+use poem::web::cookie::{Cookie, SameSite};
+use poem::{Endpoint, FromRequest, IntoResponse, Middleware, Request, RequestBody, Response, Result};
+use sha2::{Digest, Sha256};
+use sluss_domain::Actor;
+
+use super::i18n::{LANG_COOKIE, Lang, Tr};
+use crate::auth::{Authenticated, authenticate};
+use crate::state::AppState;
+
+/// The session cookie: the same opaque token as `POST /api/v1/auth/login` gives.
+pub const SESSION_COOKIE: &str = "sluss_session";
+/// The CSRF cookie; every form repeats its value in the `csrf` field.
+pub const CSRF_COOKIE: &str = "sluss_csrf";
+/// The form field that carries the CSRF token.
+pub const CSRF_FIELD: &str = "csrf";
+
+/// The request's context, made by [`WebLayer`].
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    /// The texts of the chosen language.
+    pub tr: Tr,
+    /// The signed-in person, if any.
+    pub auth: Option<Authenticated>,
+    /// The CSRF token forms must carry.
+    pub csrf: String,
+    /// The path and query of this request (for `next=` and the language link).
+    pub here: String,
+    /// The submitted form of a POST, as ordered pairs.
+    pub form: Vec<(String, String)>,
+    /// Whether cookies are to be marked `Secure`.
+    pub secure: bool,
+    /// The client address, for throttling.
+    pub client: String,
+}
+
+impl Ctx {
+    /// The signed-in actor.
+    pub fn actor(&self) -> Option<&Actor> {
+        self.auth.as_ref().map(|a| &a.actor)
+    }
+
+    /// The language.
+    pub fn lang(&self) -> Lang {
+        self.tr.lang
+    }
+
+    /// The first value of a form field, trimmed of nothing.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The value of a form field, or empty.
+    pub fn text(&self, name: &str) -> String {
+        self.field(name).unwrap_or_default().to_owned()
+    }
+
+    /// Every value of a repeated form field.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.form
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// A session cookie for `token`, living `max_age`.
+    pub fn session_cookie(&self, token: &str, max_age: std::time::Duration) -> Cookie {
+        let mut cookie = base_cookie(SESSION_COOKIE, token, self.secure);
+        cookie.set_max_age(max_age);
+        cookie
+    }
+
+    /// A cookie that removes the session.
+    pub fn expired_session_cookie(&self) -> Cookie {
+        let mut cookie = base_cookie(SESSION_COOKIE, "", self.secure);
+        cookie.set_max_age(std::time::Duration::ZERO);
+        cookie
+    }
+}
+
+fn base_cookie(name: &str, value: &str, secure: bool) -> Cookie {
+    let mut cookie = Cookie::new_with_str(name, value);
+    cookie.set_http_only(true);
+    cookie.set_same_site(SameSite::Lax);
+    cookie.set_path("/");
+    cookie.set_secure(secure);
+    cookie
+}
+
+impl<'a> FromRequest<'a> for Ctx {
+    async fn from_request(req: &'a Request, _body: &mut RequestBody) -> Result<Self> {
+        req.extensions()
+            .get::<Ctx>()
+            .cloned()
+            .ok_or_else(|| poem::Error::from_status(StatusCode::INTERNAL_SERVER_ERROR))
+    }
+}
+
+/// Makes the [`Ctx`] of every page request and checks CSRF on every POST.
+pub struct WebLayer {
+    /// Whether `--public-url` is https (cookies are then `Secure`).
+    pub secure: bool,
+}
+
+impl<E: Endpoint> Middleware<E> for WebLayer {
+    type Output = WebLayerEndpoint<E>;
+
+    fn transform(&self, inner: E) -> Self::Output {
+        WebLayerEndpoint {
+            inner,
+            secure: self.secure,
+        }
+    }
+}
+
+/// An endpoint wrapped by [`WebLayer`].
+pub struct WebLayerEndpoint<E> {
+    inner: E,
+    secure: bool,
+}
+
+impl<E: Endpoint> Endpoint for WebLayerEndpoint<E> {
+    type Output = Response;
+
+    async fn call(&self, mut req: Request) -> Result<Response> {
+        let (lang, chosen) = Lang::negotiate(&req);
+        let tr = Tr::new(lang);
+        if chosen {
+            let mut cookie = base_cookie(LANG_COOKIE, lang.code(), self.secure);
+            cookie.set_max_age(std::time::Duration::from_secs(365 * 24 * 3600));
+            req.cookie().add(cookie);
+        }
+        let existing_csrf = req
+            .cookie()
+            .get(CSRF_COOKIE)
+            .map(|c| c.value_str().to_owned())
+            .filter(|v| v.len() == 43);
+        let csrf = match existing_csrf {
+            Some(token) => token,
+            None => {
+                let token = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
+                req.cookie().add(base_cookie(CSRF_COOKIE, &token, self.secure));
+                token
+            }
+        };
+        let state = req.data::<AppState>().cloned();
+        let token = req.cookie().get(SESSION_COOKIE).map(|c| c.value_str().to_owned());
+        let auth = match (state, token) {
+            (Some(state), Some(token)) if !token.is_empty() => authenticate(&state, &token).await?,
+            _ => None,
+        };
+        let here = req
+            .uri()
+            .path_and_query()
+            .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned());
+        let client = match req.remote_addr().as_socket_addr() {
+            Some(addr) => addr.ip().to_string(),
+            None => "unknown".to_owned(),
+        };
+        let mut form = Vec::new();
+        if req.method() == Method::POST {
+            let body = req.take_body().into_bytes().await.unwrap_or_default();
+            form = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body).unwrap_or_default();
+            let sent = form.iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.as_str());
+            let cross_site = req
+                .headers()
+                .get("sec-fetch-site")
+                .is_some_and(|v| v.as_bytes() == b"cross-site");
+            if cross_site || !sent.is_some_and(|sent| same(sent, &csrf)) {
+                let ctx = Ctx {
+                    tr,
+                    auth,
+                    csrf,
+                    here,
+                    form: Vec::new(),
+                    secure: self.secure,
+                    client,
+                };
+                return Ok(super::pages::errors::forbidden(&ctx));
+            }
+            req.set_body(body);
+        }
+        let signed_in = auth.is_some();
+        let ctx = Ctx {
+            tr,
+            auth,
+            csrf,
+            here,
+            form,
+            secure: self.secure,
+            client,
+        };
+        req.extensions_mut().insert(ctx.clone());
+        let mut response = match self.inner.call(req).await {
+            Ok(response) => response.into_response(),
+            // An unknown page, or a path whose id is no UUID: the 404 page in the
+            // person's language.
+            Err(error) if matches!(error.status().as_u16(), 400 | 404 | 405) => super::pages::errors::not_found(&ctx),
+            Err(error) => {
+                tracing::error!(error = %error, "page failed");
+                super::pages::errors::internal(&ctx)
+            }
+        };
+        let headers = response.headers_mut();
+        headers.insert(header::VARY, HeaderValue::from_static("Cookie, Accept-Language"));
+        if signed_in {
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        } else if !headers.contains_key(header::CACHE_CONTROL) {
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        }
+        Ok(response)
+    }
+}
+
+/// Compares two tokens in time independent of where they differ.
+fn same(a: &str, b: &str) -> bool {
+    Sha256::digest(a.as_bytes()) == Sha256::digest(b.as_bytes())
+}

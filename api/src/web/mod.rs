@@ -1,0 +1,107 @@
+//! The web interface (SPEC §10): server-rendered pages in Swedish and English over the
+//! same application layer as the JSON API. Works without JavaScript; every form carries a
+//! CSRF token and posts, then redirects.
+
+pub mod assets;
+pub mod chart;
+pub mod context;
+pub mod forms;
+pub mod i18n;
+pub mod layout;
+pub mod pages;
+pub mod time;
+
+use poem::middleware::CookieJarManager;
+use poem::{Endpoint, EndpointExt, Route, get, post};
+
+use self::context::WebLayer;
+use self::pages::{
+    admin_arenas, admin_rubrics, admin_support, admin_users, arenas, assessment, auth, challenges, home, ideas, me,
+    obstacles, panel, reports, steps,
+};
+
+/// Adds the pages to `routes`, each wrapped in the cookie jar and [`WebLayer`], and a
+/// last route that answers any other path with the 404 page. `secure` marks cookies
+/// `Secure` (when `--public-url` is https).
+pub fn mount(routes: Route, secure: bool) -> Route {
+    let page = |endpoint: poem::RouteMethod| endpoint.with(WebLayer { secure }).with(CookieJarManager::new());
+    routes
+        .at("/login", page(get(auth::login_page).post(auth::login)))
+        .at("/register", page(get(auth::register_page).post(auth::register)))
+        .at("/logout", page(post(auth::logout)))
+        .at("/me", page(get(me::me)))
+        .at("/challenges", page(get(challenges::list)))
+        .at(
+            "/challenges/new",
+            page(get(challenges::new_page).post(challenges::create)),
+        )
+        .at("/challenges/:id", page(get(challenges::show)))
+        .at(
+            "/challenges/:id/edit",
+            page(get(challenges::edit_page).post(challenges::update)),
+        )
+        .at("/challenges/:id/questions", page(post(challenges::ask)))
+        .at("/challenges/:id/ranking", page(get(assessment::ranking)))
+        .at(
+            "/challenges/:id/ideas/new",
+            page(get(ideas::new_page).post(ideas::create)),
+        )
+        .at("/challenges/:id/:command", page(post(challenges::run_command)))
+        .at("/questions/:id/answer", page(post(challenges::answer_question)))
+        .at("/ideas/:id", page(get(ideas::show)))
+        .at("/ideas/:id/edit", page(get(ideas::edit_page).post(ideas::update)))
+        .at(
+            "/ideas/:id/scorecard",
+            page(get(assessment::scorecard).post(assessment::save_scorecard)),
+        )
+        .at("/ideas/:id/assessment", page(get(assessment::summary)))
+        .at("/ideas/:id/assign", page(post(panel::assign)))
+        .at("/ideas/:id/incubation", page(get(steps::incubation_page)))
+        .at("/ideas/:id/incubation/milestones", page(post(steps::add_milestone)))
+        .at(
+            "/ideas/:id/incubation/milestones/:milestone/complete",
+            page(post(steps::complete_milestone)),
+        )
+        .at("/ideas/:id/incubation/:command", page(post(steps::incubation_command)))
+        .at("/ideas/:id/test", page(get(steps::test_page)))
+        .at("/ideas/:id/test/:command", page(post(steps::test_command)))
+        .at("/ideas/:id/:command", page(post(ideas::run_command)))
+        .at("/assignments", page(get(assessment::queue)))
+        .at(
+            "/assignments/:id/declare-conflict",
+            page(post(assessment::declare_conflict)),
+        )
+        .at("/obstacles", page(get(obstacles::diary_page).post(obstacles::log)))
+        .at("/reports", page(get(reports::reports)))
+        .at("/reports/funnel.csv", page(get(reports::funnel_download)))
+        .at("/reports/obstacles.csv", page(get(reports::obstacles_download)))
+        .at(
+            "/admin/arenas",
+            page(get(admin_arenas::list).post(admin_arenas::create)),
+        )
+        .at("/admin/arenas/:id/:command", page(post(admin_arenas::run_command)))
+        .at("/admin/users", page(get(admin_users::list).post(admin_users::create)))
+        .at("/admin/users/:id/:command", page(post(admin_users::run_command)))
+        .at(
+            "/admin/rubrics",
+            page(get(admin_rubrics::list).post(admin_rubrics::create)),
+        )
+        .at(
+            "/admin/rubrics/:id/edit",
+            page(get(admin_rubrics::edit_page).post(admin_rubrics::update)),
+        )
+        .at(
+            "/admin/support-organisations",
+            page(get(admin_support::list).post(admin_support::create)),
+        )
+        .at("/arenas", page(get(arenas::list)))
+        .at("/arenas/:id", page(get(arenas::show)))
+        // poem's router gives "/" to a wildcard registered beside it, so the start page
+        // is the wildcard's answer for "/" and the 404 page for any other path.
+        .at("/*path", page(get(home::home_or_unknown).post(pages::errors::unknown)))
+}
+
+/// The assets route.
+pub fn asset_routes() -> impl Endpoint {
+    Route::new().at("/:file", get(assets::serve))
+}

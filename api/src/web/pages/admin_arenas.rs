@@ -1,0 +1,176 @@
+//! `/admin/arenas`: the facilitators' registry of arenas — every arena with its state,
+//! "Open" and "Close", and the form for a new one.
+
+use maud::{Markup, html};
+use poem::web::{Data, Path};
+use poem::{Response, handler};
+use sluss_domain::arena::ArenaCommand;
+use uuid::Uuid;
+
+use super::challenges::form_version;
+use super::labels::{ARENA_KINDS, label, name_of};
+use super::{facilitator_only, redirect, refused, signed_in};
+use crate::app;
+use crate::app::arenas::NewArena;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::views::arenas::{Arena, ArenaKind};
+use crate::web::context::Ctx;
+use crate::web::forms::{FormErrors, from_api_error};
+use crate::web::layout::{Input, button, csrf_field, page_with, respond, tag, textarea};
+use crate::web::time::datetime_local_to_utc;
+
+fn registry(ctx: &Ctx, arenas: &[Arena], errors: &FormErrors) -> Markup {
+    let tr = &ctx.tr;
+    let kind = ctx.field("kind").unwrap_or("physical");
+    let kind_error = errors.message_for("kind");
+    html! {
+        @if arenas.is_empty() { p class="govuk-body" { (tr.t("arenas-none")) } } @else {
+            table class="govuk-table" {
+                caption class="govuk-table__caption govuk-table__caption--m" { (tr.t("arenas-title")) }
+                thead class="govuk-table__head" {
+                    tr class="govuk-table__row" {
+                        th scope="col" class="govuk-table__header" { (tr.t("field-name")) }
+                        th scope="col" class="govuk-table__header" { (tr.t("field-kind")) }
+                        th scope="col" class="govuk-table__header" { (tr.t("field-state")) }
+                        th scope="col" class="govuk-table__header" { (tr.t("actions-title")) }
+                    }
+                }
+                tbody class="govuk-table__body" {
+                    @for arena in arenas {
+                        @let state = name_of(&arena.state);
+                        tr class="govuk-table__row" {
+                            td class="govuk-table__cell" { a class="govuk-link" href={ "/arenas/" (arena.id) } { (arena.name) } }
+                            td class="govuk-table__cell" { (label(tr, "arena-kind", &name_of(&arena.kind))) }
+                            td class="govuk-table__cell" { (tag(&label(tr, "arena-state", &state))) }
+                            td class="govuk-table__cell" {
+                                @let command = match state.as_str() { "planned" => Some(("open", "button-open")), "open" => Some(("close", "button-close")), _ => None };
+                                @if let Some((command, key)) = command {
+                                    form method="post" action={ "/admin/arenas/" (arena.id) "/" (command) } class="govuk-!-margin-bottom-0" {
+                                        (csrf_field(ctx))
+                                        input type="hidden" name="expected_version" value=(arena.version);
+                                        button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
+                                            aria-label={ (tr.t(key)) ": " (arena.name) } { (tr.t(key)) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        h2 class="govuk-heading-m" id="new" { (tr.t("new-arena-title")) }
+        form method="post" action="/admin/arenas" novalidate {
+            (csrf_field(ctx))
+            (Input::text("name", tr.t("field-name"), &ctx.text("name")).render(errors))
+            div class={ "govuk-form-group" @if kind_error.is_some() { " govuk-form-group--error" } } {
+                fieldset class="govuk-fieldset" {
+                    legend class="govuk-fieldset__legend govuk-fieldset__legend--s" { (tr.t("field-kind")) }
+                    div class="govuk-radios govuk-radios--small govuk-radios--inline" data-module="govuk-radios" id="f-kind" {
+                        @for option in ARENA_KINDS {
+                            div class="govuk-radios__item" {
+                                input class="govuk-radios__input" id={ "f-kind-" (option) } name="kind" type="radio" value=(option) checked[kind == option];
+                                label class="govuk-label govuk-radios__label" for={ "f-kind-" (option) } { (label(tr, "arena-kind", option)) }
+                            }
+                        }
+                    }
+                }
+            }
+            (textarea("description", &tr.t("field-description"), &ctx.text("description"), None, errors))
+            (Input::text("location", tr.t("field-location"), &ctx.text("location")).render(errors))
+            (Input::text("starts_at", tr.t("field-starts-at"), &ctx.text("starts_at")).kind("datetime-local").hint(tr.t("ideas-close-at-hint")).render(errors))
+            (Input::text("ends_at", tr.t("field-ends-at"), &ctx.text("ends_at")).kind("datetime-local").render(errors))
+            (button(&tr.t("button-save")))
+        }
+    }
+}
+
+async fn show(ctx: &Ctx, state: &AppState, status: poem::http::StatusCode, errors: &FormErrors) -> Response {
+    let actor = ctx.actor();
+    match app::arenas::list(state, actor, Some(200), None).await {
+        Ok(page) => respond(
+            status,
+            page_with(
+                ctx,
+                &ctx.tr.t("admin-arenas-title"),
+                Some(errors),
+                registry(ctx, &page.items, errors),
+            ),
+        ),
+        Err(error) => refused(ctx, &error),
+    }
+}
+
+/// `GET /admin/arenas` (facilitators).
+#[handler]
+pub async fn list(ctx: Ctx, state: Data<&AppState>) -> Response {
+    if let Err(response) = facilitator_only(&ctx) {
+        return response;
+    }
+    show(&ctx, &state, poem::http::StatusCode::OK, &FormErrors::none()).await
+}
+
+fn moment(ctx: &Ctx, field: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>, ApiError> {
+    match ctx.field(field).map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(value) => datetime_local_to_utc(value)
+            .map(Some)
+            .ok_or_else(|| ApiError::invalid(field, "must be a date and time")),
+    }
+}
+
+/// `POST /admin/arenas`: a new arena, planned.
+#[handler]
+pub async fn create(ctx: Ctx, state: Data<&AppState>) -> Response {
+    let actor = match signed_in(&ctx) {
+        Ok(actor) => actor,
+        Err(redirect) => return redirect,
+    };
+    let kind = ctx.field("kind").and_then(ArenaKind::parse);
+    let result = async {
+        let input = NewArena {
+            name: ctx.text("name"),
+            kind: kind.ok_or_else(|| ApiError::invalid("kind", "must be chosen"))?,
+            description: ctx.text("description"),
+            location: ctx.field("location").map(str::to_owned),
+            starts_at: moment(&ctx, "starts_at")?,
+            ends_at: moment(&ctx, "ends_at")?,
+        };
+        app::arenas::create(&state, actor, input).await
+    }
+    .await;
+    match result {
+        Ok(_) => redirect("/admin/arenas"),
+        Err(error) if matches!(error.status().as_u16(), 409 | 422) => {
+            let (status, errors) = from_api_error(&ctx.tr, &error, "/admin/arenas");
+            show(&ctx, &state, status, &errors).await
+        }
+        Err(error) => refused(&ctx, &error),
+    }
+}
+
+/// `POST /admin/arenas/{id}/open|close`.
+#[handler]
+pub async fn run_command(ctx: Ctx, state: Data<&AppState>, Path((id, name)): Path<(Uuid, String)>) -> Response {
+    let actor = match signed_in(&ctx) {
+        Ok(actor) => actor,
+        Err(redirect) => return redirect,
+    };
+    let command = match name.as_str() {
+        "open" => ArenaCommand::Open,
+        "close" => ArenaCommand::Close,
+        _ => return super::errors::not_found(&ctx),
+    };
+    let result = match form_version(&ctx) {
+        Ok(expected) => app::arenas::command(&state, actor, id, expected, command).await,
+        Err(error) => Err(error),
+    };
+    match result {
+        Ok(_) => redirect("/admin/arenas"),
+        Err(error) if matches!(error.status().as_u16(), 409 | 412 | 422) => {
+            let (status, errors) = from_api_error(&ctx.tr, &error, "/admin/arenas");
+            show(&ctx, &state, status, &errors).await
+        }
+        Err(error) => refused(&ctx, &error),
+    }
+}

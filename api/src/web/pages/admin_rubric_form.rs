@@ -1,0 +1,236 @@
+//! The form of a rubric on `/admin/rubrics` — a name, the scorecards needed and criterion
+//! rows — as a browser posts it, read into a [`RubricInput`] or into messages tied to the
+//! fields of each row.
+
+use std::collections::HashSet;
+use std::str::FromStr;
+
+use maud::{Markup, html};
+use sluss_domain::assessment::{Criterion, Rubric, check_rubric};
+use sluss_domain::{FieldError, Refusal};
+
+use crate::app::assessment::{NewCriterion, RubricInput};
+use crate::views::assessment::ApiRubric;
+use crate::web::context::Ctx;
+use crate::web::forms::{FormErrors, field_message};
+use crate::web::i18n::Tr;
+use crate::web::layout::{Input, button, csrf_field};
+
+/// The criterion rows the form offers; rows left blank are ignored.
+pub const ROWS: usize = 5;
+/// The fields of a criterion row, as the form names them after `criteria.{row}.`.
+const COLUMNS: [&str; 6] = ["key", "name", "description", "weight", "scale_min", "scale_max"];
+
+pub fn row_field(row: usize, column: &str) -> String {
+    format!("criteria.{row}.{column}")
+}
+
+/// The most criterion rows a form may post (the domain allows 30 criteria).
+const ROWS_MAX: usize = 40;
+
+/// How many criterion rows the form shows for `values`: at least [`ROWS`], and every row
+/// the values fill.
+pub fn rows_in(values: &[(String, String)]) -> usize {
+    let highest = values
+        .iter()
+        .filter_map(|(name, _)| name.strip_prefix("criteria.")?.split('.').next()?.parse::<usize>().ok())
+        .filter(|row| *row < ROWS_MAX)
+        .max()
+        .map_or(0, |row| row + 1);
+    highest.max(ROWS)
+}
+
+/// The values of the form for an existing rubric, with two blank rows to add criteria.
+pub fn values_of(rubric: &ApiRubric) -> Vec<(String, String)> {
+    let mut values = vec![
+        ("name".to_owned(), rubric.name.clone()),
+        ("min_scorecards".to_owned(), rubric.min_scorecards.to_string()),
+    ];
+    for (row, c) in rubric.criteria.iter().enumerate() {
+        for (column, value) in COLUMNS.iter().zip([
+            c.key.clone(),
+            c.name.clone(),
+            c.description.clone(),
+            c.weight.to_string(),
+            c.scale_min.to_string(),
+            c.scale_max.to_string(),
+        ]) {
+            values.push((row_field(row, column), value));
+        }
+    }
+    values.push((row_field(rubric.criteria.len() + 1, "key"), String::new()));
+    values
+}
+
+/// The form posting to `action`, filled with `values`; `version` for a change of an
+/// existing rubric.
+pub fn rubric_form(
+    ctx: &Ctx,
+    action: &str,
+    values: &[(String, String)],
+    version: Option<&str>,
+    errors: &FormErrors,
+) -> Markup {
+    let tr = &ctx.tr;
+    let criteria_error = errors.message_for("criteria");
+    let value = |name: &str| {
+        values
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let (name, min_scorecards) = (value("name"), value("min_scorecards"));
+    html! {
+        form method="post" action=(action) novalidate {
+            (csrf_field(ctx))
+            @if let Some(version) = version { input type="hidden" name="expected_version" value=(version); }
+            (Input::text("name", tr.t("field-name"), &name).render(errors))
+            (Input::text("min_scorecards", tr.t("field-min-scorecards"), &min_scorecards).kind("number").hint(tr.t("min-scorecards-hint")).render(errors))
+            div class={ "govuk-form-group" @if criteria_error.is_some() { " govuk-form-group--error" } } id="f-criteria" {
+                p class="govuk-body" id="f-criteria-hint" { (tr.t("new-rubric-intro")) }
+                @if let Some(message) = criteria_error {
+                    p class="govuk-error-message" id="f-criteria-error" { span class="govuk-visually-hidden" { "! " } (message) }
+                }
+                @for row in 0..rows_in(values) {
+                    @let [key, name, description, weight, scale_min, scale_max] = COLUMNS.map(|c| row_field(row, c));
+                    @let [key_v, name_v, description_v, weight_v, scale_min_v, scale_max_v] = [&key, &name, &description, &weight, &scale_min, &scale_max].map(|f| value(f));
+                    fieldset class="govuk-fieldset govuk-!-margin-bottom-6" {
+                        legend class="govuk-fieldset__legend govuk-fieldset__legend--s" {
+                            (tr.t_with("criterion-n", &[("n", (row + 1).into())]))
+                        }
+                        (Input::text(&key, tr.t("field-key"), &key_v).hint(tr.t("key-hint")).render(errors))
+                        (Input::text(&name, tr.t("field-name"), &name_v).render(errors))
+                        (Input::text(&description, tr.t("field-description"), &description_v).render(errors))
+                        (Input::text(&weight, tr.t("field-weight"), &weight_v).render(errors))
+                        (Input::text(&scale_min, tr.t("field-scale-min"), &scale_min_v).kind("number").hint(tr.t("scale-hint")).render(errors))
+                        (Input::text(&scale_max, tr.t("field-scale-max"), &scale_max_v).kind("number").render(errors))
+                    }
+                }
+            }
+            (button(&tr.t("button-save")))
+        }
+    }
+}
+
+/// A number typed in `field`: `None` when left blank, an error message when not a number.
+fn number<T: FromStr>(ctx: &Ctx, field: &str, fields: &mut Vec<(String, String)>) -> Option<T> {
+    let value = ctx.field(field).map(str::trim).filter(|v| !v.is_empty())?;
+    // A Swedish keyboard writes decimals with a comma.
+    let parsed = value.replace(',', ".").parse().ok();
+    if parsed.is_none() {
+        fields.push((field.to_owned(), ctx.tr.t("error-number")));
+    }
+    parsed
+}
+
+/// The domain's refusal of a rubric in the person's language; `row` names the criterion
+/// row the errors of `criteria.*` belong to.
+fn add_refusal(tr: &Tr, refusal: Result<(), Refusal>, row: Option<usize>, fields: &mut Vec<(String, String)>) {
+    let Err(Refusal::Invalid(errors)) = refusal else {
+        return;
+    };
+    for error in &errors {
+        let (field, key) = match (error.field.strip_prefix("criteria."), row) {
+            (Some(column), Some(row)) => (
+                row_field(row, column),
+                match column {
+                    "key" => Some("error-rubric-key"),
+                    "weight" => Some("error-rubric-weight"),
+                    "scale_max" => Some("error-rubric-scale"),
+                    _ => None,
+                },
+            ),
+            (None, None) => (
+                error.field.clone(),
+                match error.field.as_str() {
+                    "criteria" => Some("error-rubric-criteria"),
+                    "min_scorecards" => Some("error-rubric-min-scorecards"),
+                    _ => None,
+                },
+            ),
+            _ => continue,
+        };
+        // A field that already failed to parse keeps that message alone.
+        if fields.iter().any(|(f, _)| *f == field) {
+            continue;
+        }
+        let message = key.map_or_else(
+            || field_message(tr, &FieldError::new(&field, &error.message)),
+            |k| tr.t(k),
+        );
+        fields.push((field, message));
+    }
+}
+
+/// The rubric the form describes, or the messages of its fields in the order of the form.
+// The refusal is what the page shows, at once; boxing it would buy nothing.
+#[allow(clippy::result_large_err)]
+pub fn read_form(ctx: &Ctx) -> Result<RubricInput, FormErrors> {
+    let tr = &ctx.tr;
+    let mut fields = Vec::new();
+    let min_scorecards = number::<u32>(ctx, "min_scorecards", &mut fields);
+    let mut row_errors = Vec::new();
+    let mut criteria = Vec::new();
+    let mut keys = HashSet::new();
+    for row in 0..rows_in(&ctx.form) {
+        let blank = COLUMNS
+            .iter()
+            .all(|c| ctx.field(&row_field(row, c)).is_none_or(|v| v.trim().is_empty()));
+        if blank {
+            continue;
+        }
+        let criterion = NewCriterion {
+            key: ctx.text(&row_field(row, "key")).trim().to_owned(),
+            name: ctx.text(&row_field(row, "name")),
+            description: ctx.text(&row_field(row, "description")),
+            weight: number(ctx, &row_field(row, "weight"), &mut row_errors).unwrap_or(1.0),
+            scale_min: number(ctx, &row_field(row, "scale_min"), &mut row_errors),
+            scale_max: number(ctx, &row_field(row, "scale_max"), &mut row_errors),
+        };
+        let alone = Rubric {
+            name: "-".to_owned(),
+            min_scorecards: 1,
+            criteria: vec![domain_criterion(&criterion)],
+        };
+        add_refusal(tr, check_rubric(&alone), Some(row), &mut row_errors);
+        if !criterion.key.is_empty() && !keys.insert(criterion.key.clone()) {
+            let field = row_field(row, "key");
+            if !row_errors.iter().any(|(f, _)| *f == field) {
+                row_errors.push((field, tr.t("error-rubric-key-twice")));
+            }
+        }
+        criteria.push(criterion);
+    }
+    let whole = Rubric {
+        name: ctx.text("name"),
+        min_scorecards: min_scorecards.unwrap_or(2),
+        criteria: criteria.iter().map(domain_criterion).collect(),
+    };
+    add_refusal(tr, check_rubric(&whole), None, &mut fields);
+    fields.sort_by_key(|(field, _)| ["name", "min_scorecards", "criteria"].iter().position(|f| f == field));
+    fields.extend(row_errors);
+    if !fields.is_empty() {
+        return Err(FormErrors {
+            fields,
+            ..FormErrors::none()
+        });
+    }
+    Ok(RubricInput {
+        name: ctx.text("name"),
+        min_scorecards,
+        is_default: false,
+        criteria,
+    })
+}
+
+fn domain_criterion(criterion: &NewCriterion) -> Criterion {
+    Criterion {
+        key: criterion.key.trim().to_owned(),
+        name: criterion.name.trim().to_owned(),
+        description: criterion.description.trim().to_owned(),
+        weight: criterion.weight,
+        scale_min: criterion.scale_min.unwrap_or(1),
+        scale_max: criterion.scale_max.unwrap_or(5),
+    }
+}

@@ -1,0 +1,190 @@
+//! `/admin/rubrics`: the facilitators' registry of scoring rubrics (SPEC §4) — every rubric
+//! with its criteria, the default one marked, those in use shown as what they are (their
+//! content can no longer change) and the others to change, and the form for a new one.
+
+use maud::{Markup, html};
+use poem::http::StatusCode;
+use poem::web::{Data, Path};
+use poem::{Response, handler};
+use sluss_domain::Actor;
+use uuid::Uuid;
+
+use super::admin_rubric_form::{read_form, rubric_form, values_of};
+use super::challenges::form_version;
+use super::{facilitator_only, redirect, refused};
+use crate::app;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::views::assessment::ApiRubric;
+use crate::web::context::Ctx;
+use crate::web::forms::{FormErrors, from_api_error};
+use crate::web::i18n::Tr;
+use crate::web::layout::{page_with, respond, tag};
+
+const HERE: &str = "/admin/rubrics";
+
+fn rubric_card(tr: &Tr, rubric: &ApiRubric, in_use: bool) -> Markup {
+    html! {
+        h2 class="govuk-heading-m" {
+            (rubric.name)
+            @if rubric.is_default { " " (tag(&tr.t("rubric-default"))) }
+            @if in_use { " " strong class="govuk-tag govuk-tag--grey" { (tr.t("rubric-in-use")) } }
+        }
+        p class="govuk-body" { (tr.t_with("rubric-min-scorecards-n", &[("n", rubric.min_scorecards.into())])) }
+        @if !in_use {
+            p class="govuk-body" {
+                a class="govuk-link" href={ (HERE) "/" (rubric.id) "/edit" } {
+                    (tr.t("change-rubric")) span class="govuk-visually-hidden" { ": " (rubric.name) }
+                }
+            }
+        }
+        table class="govuk-table" {
+            caption class="govuk-table__caption govuk-table__caption--s" {
+                (tr.t_with("rubric-criteria-of", &[("name", rubric.name.clone().into())]))
+            }
+            thead class="govuk-table__head" {
+                tr class="govuk-table__row" {
+                    th scope="col" class="govuk-table__header" { (tr.t("field-key")) }
+                    th scope="col" class="govuk-table__header" { (tr.t("field-name")) }
+                    th scope="col" class="govuk-table__header" { (tr.t("field-description")) }
+                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { (tr.t("field-weight")) }
+                    th scope="col" class="govuk-table__header" { (tr.t("criterion-scale-title")) }
+                }
+            }
+            tbody class="govuk-table__body" {
+                @for criterion in &rubric.criteria {
+                    tr class="govuk-table__row" {
+                        td class="govuk-table__cell" { code { (criterion.key) } }
+                        td class="govuk-table__cell" { (criterion.name) }
+                        td class="govuk-table__cell" { (criterion.description) }
+                        td class="govuk-table__cell govuk-table__cell--numeric" { (criterion.weight) }
+                        td class="govuk-table__cell" {
+                            (tr.t_with("criterion-scale", &[("min", criterion.scale_min.into()), ("max", criterion.scale_max.into())]))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+async fn show(ctx: &Ctx, state: &AppState, actor: &Actor, status: StatusCode, errors: &FormErrors) -> Response {
+    let rubrics = match app::assessment::list_rubrics(state, actor, Some(200), None).await {
+        Ok(page) => page.items,
+        Err(error) => return refused(ctx, &error),
+    };
+    let ids: Vec<Uuid> = rubrics.iter().map(|r| r.id).collect();
+    let in_use = match app::assessment::rubrics_in_use(state, &ids).await {
+        Ok(in_use) => in_use,
+        Err(error) => return refused(ctx, &error),
+    };
+    let tr = &ctx.tr;
+    let body = html! {
+        @if rubrics.is_empty() { p class="govuk-body" { (tr.t("rubrics-none")) } }
+        @for rubric in &rubrics { (rubric_card(tr, rubric, in_use.contains(&rubric.id))) }
+        h2 class="govuk-heading-m" id="new" { (tr.t("new-rubric-title")) }
+        (rubric_form(ctx, HERE, &ctx.form, None, errors))
+    };
+    respond(status, page_with(ctx, &tr.t("admin-rubrics-title"), Some(errors), body))
+}
+
+/// `GET /admin/rubrics` (facilitators).
+#[handler]
+pub async fn list(ctx: Ctx, state: Data<&AppState>) -> Response {
+    let actor = match facilitator_only(&ctx) {
+        Ok(actor) => actor,
+        Err(response) => return response,
+    };
+    show(&ctx, &state, actor, StatusCode::OK, &FormErrors::none()).await
+}
+
+/// `POST /admin/rubrics`: a new rubric from the filled-in rows.
+#[handler]
+pub async fn create(ctx: Ctx, state: Data<&AppState>) -> Response {
+    let actor = match facilitator_only(&ctx) {
+        Ok(actor) => actor,
+        Err(response) => return response,
+    };
+    let input = match read_form(&ctx) {
+        Ok(input) => input,
+        Err(errors) => return show(&ctx, &state, actor, StatusCode::UNPROCESSABLE_ENTITY, &errors).await,
+    };
+    match app::assessment::create_rubric(&state, actor, input).await {
+        Ok(_) => redirect(HERE),
+        Err(error) if matches!(error.status().as_u16(), 409 | 422) => {
+            let (status, errors) = from_api_error(&ctx.tr, &error, HERE);
+            show(&ctx, &state, actor, status, &errors).await
+        }
+        Err(error) => refused(&ctx, &error),
+    }
+}
+
+/// The change form of `rubric` with `values`, answered with `status`.
+fn edit_form(
+    ctx: &Ctx,
+    rubric: &ApiRubric,
+    values: &[(String, String)],
+    status: StatusCode,
+    errors: &FormErrors,
+) -> Response {
+    let tr = &ctx.tr;
+    let action = format!("{HERE}/{}/edit", rubric.id);
+    let version = ctx
+        .field("expected_version")
+        .map_or_else(|| rubric.version.to_string(), str::to_owned);
+    let title = tr.t_with("edit-rubric-title", &[("name", rubric.name.clone().into())]);
+    let body = html! {
+        p class="govuk-body" { (tr.t("new-rubric-intro")) }
+        (rubric_form(ctx, &action, values, Some(&version), errors))
+        p class="govuk-body" { a class="govuk-link" href=(HERE) { (tr.t("admin-rubrics-title")) } }
+    };
+    respond(status, page_with(ctx, &title, Some(errors), body))
+}
+
+/// The rubric to change, refused while an idea is assessed with it.
+async fn changeable(state: &AppState, actor: &Actor, id: Uuid) -> Result<ApiRubric, ApiError> {
+    let rubric = app::assessment::get_rubric(state, actor, id).await?;
+    if !app::assessment::rubrics_in_use(state, &[id]).await?.is_empty() {
+        return Err(ApiError::conflict("the rubric is in use and can no longer change"));
+    }
+    Ok(rubric)
+}
+
+/// `GET /admin/rubrics/{id}/edit`: the form of a rubric no idea uses yet (facilitators).
+#[handler]
+pub async fn edit_page(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uuid>) -> Response {
+    let actor = match facilitator_only(&ctx) {
+        Ok(actor) => actor,
+        Err(response) => return response,
+    };
+    match changeable(&state, actor, id).await {
+        Ok(rubric) => edit_form(&ctx, &rubric, &values_of(&rubric), StatusCode::OK, &FormErrors::none()),
+        Err(error) => refused(&ctx, &error),
+    }
+}
+
+/// `POST /admin/rubrics/{id}/edit`: the rubric's new content, while no idea uses it.
+#[handler]
+pub async fn update(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uuid>) -> Response {
+    let actor = match facilitator_only(&ctx) {
+        Ok(actor) => actor,
+        Err(response) => return response,
+    };
+    let rubric = match app::assessment::get_rubric(&state, actor, id).await {
+        Ok(rubric) => rubric,
+        Err(error) => return refused(&ctx, &error),
+    };
+    let result = match (read_form(&ctx), form_version(&ctx)) {
+        (Err(errors), _) => return edit_form(&ctx, &rubric, &ctx.form, StatusCode::UNPROCESSABLE_ENTITY, &errors),
+        (_, Err(error)) => Err(error),
+        (Ok(input), Ok(expected)) => app::assessment::update_rubric(&state, actor, id, input, expected).await,
+    };
+    match result {
+        Ok(_) => redirect(HERE),
+        Err(error) if matches!(error.status().as_u16(), 409 | 412 | 422) => {
+            let (status, errors) = from_api_error(&ctx.tr, &error, &format!("{HERE}/{id}/edit"));
+            edit_form(&ctx, &rubric, &ctx.form, status, &errors)
+        }
+        Err(error) => refused(&ctx, &error),
+    }
+}

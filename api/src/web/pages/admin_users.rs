@@ -1,0 +1,234 @@
+//! `/admin/users`: the facilitators' registry of users (SPEC §2) — a search by name or
+//! e-mail, each user's roles to change and the account to deactivate, and the form for a
+//! new user with any roles.
+
+use maud::{Markup, html};
+use poem::http::StatusCode;
+use poem::web::{Data, Path};
+use poem::{Response, handler};
+use sluss_domain::{Actor, Role, Roles};
+use uuid::Uuid;
+
+use super::challenges::form_version;
+use super::labels::role;
+use super::{facilitator_only, redirect, refused};
+use crate::app;
+use crate::app::accounts::Registration;
+use crate::state::AppState;
+use crate::views::users::{User, UserPage};
+use crate::web::context::Ctx;
+use crate::web::forms::{FormErrors, from_api_error};
+use crate::web::i18n::Tr;
+use crate::web::layout::{Input, button, csrf_field, page_with, percent, respond, secondary_button, tag};
+use crate::web::time::query_pairs;
+
+const HERE: &str = "/admin/users";
+
+/// Checkboxes named `roles`, one per role, ids prefixed with `id` (one group per form).
+fn role_checkboxes(tr: &Tr, id: &str, legend: &str, held: &[Role], error: Option<&str>) -> Markup {
+    html! {
+        div class={ "govuk-form-group" @if error.is_some() { " govuk-form-group--error" } } {
+            fieldset class="govuk-fieldset" aria-describedby=[error.map(|_| format!("{id}-error"))] {
+                legend class="govuk-fieldset__legend govuk-fieldset__legend--s" { (legend) }
+                @if let Some(message) = error {
+                    p class="govuk-error-message" id={ (id) "-error" } { span class="govuk-visually-hidden" { "! " } (message) }
+                }
+                div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes" id=(id) {
+                    @for value in Role::ALL {
+                        div class="govuk-checkboxes__item" {
+                            input class="govuk-checkboxes__input" id={ (id) "-" (value.as_str()) } name="roles" type="checkbox"
+                                value=(value.as_str()) checked[held.contains(&value)];
+                            label class="govuk-label govuk-checkboxes__label" for={ (id) "-" (value.as_str()) } { (role(tr, value)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn user_row(ctx: &Ctx, user: &User) -> Markup {
+    let tr = &ctx.tr;
+    let held: Vec<Role> = user.roles.iter().map(|r| Role::from(*r)).collect();
+    let viewer = ctx.actor().map(|a| a.id.as_uuid());
+    html! {
+        tr class="govuk-table__row" {
+            td class="govuk-table__cell" { (user.display_name) }
+            td class="govuk-table__cell" { (user.email) }
+            td class="govuk-table__cell" { (user.organisation.as_deref().unwrap_or_default()) }
+            td class="govuk-table__cell" {
+                form method="post" action={ (HERE) "/" (user.id) "/roles" } class="govuk-!-margin-bottom-0" {
+                    (csrf_field(ctx))
+                    input type="hidden" name="expected_version" value=(user.version);
+                    (role_checkboxes(tr, &format!("f-roles-{}", user.id), &tr.t_with("roles-of", &[("name", user.display_name.clone().into())]), &held, None))
+                    button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
+                        aria-label={ (tr.t("button-save")) ": " (tr.t_with("roles-of", &[("name", user.display_name.clone().into())])) } { (tr.t("button-save")) }
+                }
+            }
+            td class="govuk-table__cell" {
+                @if user.active { (tag(&tr.t("user-active"))) } @else { strong class="govuk-tag govuk-tag--grey" { (tr.t("user-deactivated")) } }
+                @if user.active && viewer != Some(user.id) {
+                    form method="post" action={ (HERE) "/" (user.id) "/deactivate" } class="govuk-!-margin-top-2 govuk-!-margin-bottom-0" {
+                        (csrf_field(ctx))
+                        input type="hidden" name="expected_version" value=(user.version);
+                        button type="submit" class="govuk-button govuk-button--warning govuk-!-margin-bottom-0"
+                            aria-label={ (tr.t("button-deactivate")) ": " (user.display_name) } { (tr.t("button-deactivate")) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn registry(ctx: &Ctx, q: &str, page: &UserPage, errors: &FormErrors) -> Markup {
+    let tr = &ctx.tr;
+    let chosen: Vec<Role> = ctx.all("roles").into_iter().filter_map(Role::parse).collect();
+    let none = FormErrors::none();
+    html! {
+        form method="get" action=(HERE) class="govuk-!-margin-bottom-6" {
+            (Input::text("q", tr.t("field-search"), q).kind("search").hint(tr.t("users-search-hint")).render(&none))
+            (secondary_button(&tr.t("button-filter")))
+        }
+        @if page.items.is_empty() { p class="govuk-body" { (tr.t("users-none")) } } @else {
+            table class="govuk-table" {
+                caption class="govuk-table__caption govuk-table__caption--m" { (tr.t("users-caption")) }
+                thead class="govuk-table__head" {
+                    tr class="govuk-table__row" {
+                        th scope="col" class="govuk-table__header" { (tr.t("field-display-name")) }
+                        th scope="col" class="govuk-table__header" { (tr.t("field-email")) }
+                        th scope="col" class="govuk-table__header" { (tr.t("field-organisation")) }
+                        th scope="col" class="govuk-table__header" { (tr.t("field-roles")) }
+                        th scope="col" class="govuk-table__header" { (tr.t("field-active")) }
+                    }
+                }
+                tbody class="govuk-table__body" {
+                    @for user in &page.items { (user_row(ctx, user)) }
+                }
+            }
+        }
+        @if let Some(cursor) = &page.next_cursor {
+            nav class="govuk-pagination" aria-label=(tr.t("pagination-label")) {
+                div class="govuk-pagination__next" {
+                    a class="govuk-link govuk-pagination__link" rel="next"
+                        href={ (HERE) "?q=" (percent(q)) "&cursor=" (percent(cursor)) } {
+                        span class="govuk-pagination__link-title" { (tr.t("next-page")) }
+                    }
+                }
+            }
+        }
+        h2 class="govuk-heading-m" id="new" { (tr.t("new-user-title")) }
+        form method="post" action=(HERE) novalidate {
+            (csrf_field(ctx))
+            (Input::text("email", tr.t("field-email"), &ctx.text("email")).kind("email").autocomplete("off").render(errors))
+            (Input::text("password", tr.t("field-password"), "").kind("password").autocomplete("new-password").hint(tr.t("password-hint")).render(errors))
+            (Input::text("display_name", tr.t("field-display-name"), &ctx.text("display_name")).autocomplete("off").render(errors))
+            (Input::text("organisation", tr.t("field-organisation"), &ctx.text("organisation")).autocomplete("off").render(errors))
+            (role_checkboxes(tr, "f-roles", &tr.t("field-roles"), &chosen, errors.message_for("roles")))
+            (button(&tr.t("button-save")))
+        }
+    }
+}
+
+async fn show(ctx: &Ctx, state: &AppState, actor: &Actor, status: StatusCode, errors: &FormErrors) -> Response {
+    let query = query_pairs(&ctx.here);
+    let get = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_owned());
+    let q = get("q").unwrap_or_default();
+    let cursor = get("cursor").filter(|c| !c.is_empty());
+    match app::users::list(state, actor, Some(&q), Some(50), cursor.as_deref()).await {
+        Ok(page) => respond(
+            status,
+            page_with(
+                ctx,
+                &ctx.tr.t("admin-users-title"),
+                Some(errors),
+                registry(ctx, &q, &page, errors),
+            ),
+        ),
+        Err(error) => refused(ctx, &error),
+    }
+}
+
+/// `GET /admin/users?q=&cursor=` (facilitators).
+#[handler]
+pub async fn list(ctx: Ctx, state: Data<&AppState>) -> Response {
+    let actor = match facilitator_only(&ctx) {
+        Ok(actor) => actor,
+        Err(response) => return response,
+    };
+    show(&ctx, &state, actor, StatusCode::OK, &FormErrors::none()).await
+}
+
+fn chosen_roles(ctx: &Ctx) -> Roles {
+    ctx.all("roles").into_iter().filter_map(Role::parse).collect()
+}
+
+/// `POST /admin/users`: a new user with the chosen roles.
+#[handler]
+pub async fn create(ctx: Ctx, state: Data<&AppState>) -> Response {
+    let actor = match facilitator_only(&ctx) {
+        Ok(actor) => actor,
+        Err(response) => return response,
+    };
+    let input = Registration {
+        email: ctx.text("email"),
+        password: ctx.text("password"),
+        display_name: ctx.text("display_name"),
+        organisation: ctx
+            .field("organisation")
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned),
+        roles: chosen_roles(&ctx),
+    };
+    match app::users::create(&state, actor, input).await {
+        Ok(_) => redirect(HERE),
+        Err(error) if matches!(error.status().as_u16(), 409 | 422) => {
+            let (status, mut errors) = from_api_error(&ctx.tr, &error, HERE);
+            for (field, message) in &mut errors.fields {
+                if field == "roles" {
+                    *message = ctx.tr.t("error-roles-one");
+                }
+            }
+            show(&ctx, &state, actor, status, &errors).await
+        }
+        Err(error) => refused(&ctx, &error),
+    }
+}
+
+/// `POST /admin/users/{id}/roles|deactivate`.
+#[handler]
+pub async fn run_command(ctx: Ctx, state: Data<&AppState>, Path((id, name)): Path<(Uuid, String)>) -> Response {
+    let actor = match facilitator_only(&ctx) {
+        Ok(actor) => actor,
+        Err(response) => return response,
+    };
+    let result = match (name.as_str(), form_version(&ctx)) {
+        (_, Err(error)) => Err(error),
+        ("roles", Ok(expected)) => app::users::set_roles(&state, actor, id, chosen_roles(&ctx), expected).await,
+        ("deactivate", Ok(expected)) => app::users::deactivate(&state, actor, id, expected).await,
+        _ => return super::errors::not_found(&ctx),
+    };
+    match result {
+        Ok(_) => redirect(HERE),
+        Err(error) if matches!(error.status().as_u16(), 409 | 412 | 422) => {
+            let (status, mut errors) = from_api_error(&ctx.tr, &error, HERE);
+            // The row's form has no field of its own in the summary; its messages are general.
+            if !errors.fields.is_empty() {
+                let messages: Vec<String> = errors
+                    .fields
+                    .drain(..)
+                    .map(|(field, message)| {
+                        if field == "roles" {
+                            ctx.tr.t("error-roles-one")
+                        } else {
+                            message
+                        }
+                    })
+                    .collect();
+                errors.general = Some(messages.join(" "));
+            }
+            show(&ctx, &state, actor, status, &errors).await
+        }
+        Err(error) => refused(&ctx, &error),
+    }
+}

@@ -1,0 +1,182 @@
+//! `/login`, `/register` and `POST /logout`: the session cookie (SPEC §10.5). Login and
+//! registration are throttled exactly as the API's, since both call the same use cases.
+
+use maud::{Markup, html};
+use poem::web::Data;
+use poem::{IntoResponse, Response, handler};
+use sluss_domain::{Role, Roles};
+
+use super::{redirect, safe_next};
+use crate::app::accounts::{self, Registration};
+use crate::state::AppState;
+use crate::web::context::Ctx;
+use crate::web::forms::{FormErrors, from_api_error};
+use crate::web::layout::{Input, button, csrf_field, ok, page_with, respond};
+
+fn next_of(ctx: &Ctx) -> Option<String> {
+    let query = ctx.here.split_once('?').map(|(_, q)| q).unwrap_or_default();
+    let from_query: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
+    ctx.field("next")
+        .map(str::to_owned)
+        .or_else(|| from_query.into_iter().find(|(k, _)| k == "next").map(|(_, v)| v))
+}
+
+fn login_form(ctx: &Ctx, email: &str, errors: &FormErrors) -> Markup {
+    let tr = &ctx.tr;
+    let next = next_of(ctx);
+    page_with(
+        ctx,
+        &tr.t("login-title"),
+        Some(errors),
+        html! {
+            form method="post" action="/login" novalidate {
+                (csrf_field(ctx))
+                @if let Some(next) = &next { input type="hidden" name="next" value=(next); }
+                (Input::text("email", tr.t("field-email"), email).kind("email").autocomplete("email").render(errors))
+                (Input::text("password", tr.t("field-password"), "").kind("password").autocomplete("current-password").render(errors))
+                (button(&tr.t("button-log-in")))
+            }
+            p class="govuk-body" {
+                (tr.t("login-no-account")) " "
+                a class="govuk-link" href="/register" { (tr.t("button-register")) }
+            }
+        },
+    )
+}
+
+/// `GET /login`.
+#[handler]
+pub fn login_page(ctx: Ctx) -> Response {
+    ok(login_form(&ctx, "", &FormErrors::none()))
+}
+
+/// `POST /login`: on success the session cookie and a redirect to `next`.
+#[handler]
+pub async fn login(ctx: Ctx, state: Data<&AppState>) -> Response {
+    let email = ctx.text("email");
+    match accounts::login(&state, &ctx.client, &email, &ctx.text("password")).await {
+        Ok(session) => {
+            let lifetime = (session.expires_at - chrono::Utc::now()).to_std().unwrap_or_default();
+            let mut response = redirect(&safe_next(next_of(&ctx).as_deref()));
+            response.headers_mut().append(
+                poem::http::header::SET_COOKIE,
+                cookie_header(&ctx, &session.token, lifetime),
+            );
+            response
+        }
+        Err(error) => {
+            let (status, errors) = from_api_error(&ctx.tr, &error, "/login");
+            respond(status, login_form(&ctx, &email, &errors))
+        }
+    }
+}
+
+fn cookie_header(ctx: &Ctx, token: &str, lifetime: std::time::Duration) -> poem::http::HeaderValue {
+    let cookie = ctx.session_cookie(token, lifetime);
+    poem::http::HeaderValue::from_str(&cookie.to_string()).unwrap_or_else(|_| poem::http::HeaderValue::from_static(""))
+}
+
+/// `POST /logout`: ends the session and removes the cookie.
+#[handler]
+pub async fn logout(ctx: Ctx, state: Data<&AppState>) -> Response {
+    if let Some(auth) = &ctx.auth
+        && let Err(error) = accounts::logout(&state, &auth.token_hash).await
+    {
+        return super::refused(&ctx, &error);
+    }
+    let mut response = redirect("/");
+    if let Ok(value) = poem::http::HeaderValue::from_str(&ctx.expired_session_cookie().to_string()) {
+        response.headers_mut().append(poem::http::header::SET_COOKIE, value);
+    }
+    response
+}
+
+fn register_form(ctx: &Ctx, errors: &FormErrors) -> Markup {
+    let tr = &ctx.tr;
+    let roles = ctx.all("roles");
+    let role_error = errors.message_for("roles");
+    html! {
+        form method="post" action="/register" novalidate {
+            (csrf_field(ctx))
+            @if let Some(next) = next_of(ctx) { input type="hidden" name="next" value=(next); }
+            (Input::text("email", tr.t("field-email"), &ctx.text("email")).kind("email").autocomplete("email").render(errors))
+            (Input::text("password", tr.t("field-password"), "").kind("password").autocomplete("new-password")
+                .hint(tr.t("password-hint")).render(errors))
+            (Input::text("display_name", tr.t("field-display-name"), &ctx.text("display_name")).autocomplete("name").render(errors))
+            (Input::text("organisation", tr.t("field-organisation"), &ctx.text("organisation")).autocomplete("organization")
+                .hint(tr.t("organisation-hint")).render(errors))
+            div class={ "govuk-form-group" @if role_error.is_some() { " govuk-form-group--error" } } {
+                fieldset class="govuk-fieldset" aria-describedby={ "f-roles-hint" @if role_error.is_some() { " f-roles-error" } } {
+                    legend class="govuk-fieldset__legend govuk-fieldset__legend--s" { (tr.t("register-roles")) }
+                    div class="govuk-hint" id="f-roles-hint" { (tr.t("register-roles-hint")) }
+                    @if let Some(message) = role_error {
+                        p class="govuk-error-message" id="f-roles-error" { (message) }
+                    }
+                    div class="govuk-checkboxes" data-module="govuk-checkboxes" id="f-roles" {
+                        @for (value, key) in [("needs_owner", "role-needs_owner"), ("innovator", "role-innovator")] {
+                            div class="govuk-checkboxes__item" {
+                                input class="govuk-checkboxes__input" id={ "f-roles-" (value) } name="roles" type="checkbox"
+                                    value=(value) checked[roles.contains(&value)];
+                                label class="govuk-label govuk-checkboxes__label" for={ "f-roles-" (value) } { (tr.t(key)) }
+                            }
+                        }
+                    }
+                }
+            }
+            (button(&tr.t("button-register")))
+        }
+    }
+}
+
+/// `GET /register`.
+#[handler]
+pub fn register_page(ctx: Ctx) -> Response {
+    let errors = FormErrors::none();
+    ok(page_with(
+        &ctx,
+        &ctx.tr.t("register-title"),
+        Some(&errors),
+        register_form(&ctx, &errors),
+    ))
+}
+
+/// `POST /register`: creates the account, signs the person in, and goes on to `next`.
+#[handler]
+pub async fn register(ctx: Ctx, state: Data<&AppState>) -> Response {
+    let roles: Roles = ctx.all("roles").into_iter().filter_map(Role::parse).collect();
+    let registration = Registration {
+        email: ctx.text("email"),
+        password: ctx.text("password"),
+        display_name: ctx.text("display_name"),
+        organisation: ctx.field("organisation").map(str::to_owned),
+        roles,
+    };
+    let result = async {
+        accounts::register(&state, &ctx.client, registration).await?;
+        accounts::login(&state, &ctx.client, &ctx.text("email"), &ctx.text("password")).await
+    }
+    .await;
+    match result {
+        Ok(session) => {
+            let lifetime = (session.expires_at - chrono::Utc::now()).to_std().unwrap_or_default();
+            let mut response = redirect(&safe_next(next_of(&ctx).as_deref()));
+            response.headers_mut().append(
+                poem::http::header::SET_COOKIE,
+                cookie_header(&ctx, &session.token, lifetime),
+            );
+            response.into_response()
+        }
+        Err(error) => {
+            let (status, errors) = from_api_error(&ctx.tr, &error, "/register");
+            respond(
+                status,
+                page_with(
+                    &ctx,
+                    &ctx.tr.t("register-title"),
+                    Some(&errors),
+                    register_form(&ctx, &errors),
+                ),
+            )
+        }
+    }
+}

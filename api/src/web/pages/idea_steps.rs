@@ -1,0 +1,223 @@
+//! The innovation team's commands on an idea (steps 3–5): start the assessment, decide,
+//! start incubation, start testing, complete, discontinue. Which ones a viewer sees is asked of the
+//! domain's `decide`, as for every other command button.
+
+use chrono::Utc;
+use maud::{Markup, html};
+use sluss_domain::idea::{self as rules, DecisionOutcome, IdeaCommand, IdeaFacts, TestOutcome};
+use sluss_domain::{Actor, Refusal};
+use uuid::Uuid;
+
+use super::labels::{DECISION_OUTCOMES, TEST_OUTCOMES, label};
+use crate::error::ApiError;
+use crate::web::context::Ctx;
+use crate::web::forms::FormErrors;
+use crate::web::layout::{Input, button, choice_select, csrf_field, field_id, textarea};
+use crate::web::time::parse_date;
+
+/// The commands of the team, with sample values the rules accept, in the order the page
+/// shows them.
+fn candidates() -> Vec<IdeaCommand> {
+    let day = Utc::now().date_naive();
+    vec![
+        IdeaCommand::StartAssessment { rubric_id: Uuid::nil() },
+        IdeaCommand::Decide {
+            outcome: DecisionOutcome::Qualified,
+            feedback: "-".to_owned(),
+        },
+        IdeaCommand::StartIncubation {
+            support_organisation_id: Uuid::nil(),
+            plan: "-".to_owned(),
+        },
+        IdeaCommand::StartTesting {
+            site: "-".to_owned(),
+            host: "-".to_owned(),
+            starts_on: day,
+            ends_on: day,
+            success_criteria: "-".to_owned(),
+        },
+        IdeaCommand::Complete {
+            outcome: TestOutcome::Adopted,
+            results: "-".to_owned(),
+            lessons_learned: "-".to_owned(),
+        },
+        IdeaCommand::Discontinue { reason: "-".to_owned() },
+    ]
+}
+
+/// The team's commands `actor` may use on `idea` now.
+pub fn offered(idea: &rules::Idea, facts: &IdeaFacts, actor: &Actor) -> Vec<&'static str> {
+    candidates()
+        .iter()
+        .filter(|command| {
+            matches!(
+                rules::decide(idea, command, Some(actor), false, facts),
+                Ok(_) | Err(Refusal::Invalid(_))
+            )
+        })
+        .map(IdeaCommand::name)
+        .collect()
+}
+
+fn radios(ctx: &Ctx, name: &str, legend: &str, group: &str, values: &[&str], errors: &FormErrors) -> Markup {
+    let error = errors.message_for(name);
+    let chosen = ctx.field(name);
+    let id = field_id(name);
+    html! {
+        div class={ "govuk-form-group" @if error.is_some() { " govuk-form-group--error" } } {
+            fieldset class="govuk-fieldset" aria-describedby=[error.map(|_| format!("{id}-error"))] {
+                legend class="govuk-fieldset__legend govuk-fieldset__legend--s" { (legend) }
+                @if let Some(message) = error { p class="govuk-error-message" id={ (id) "-error" } { (message) } }
+                div class="govuk-radios govuk-radios--small" data-module="govuk-radios" id=(id) {
+                    @for value in values {
+                        div class="govuk-radios__item" {
+                            input class="govuk-radios__input" id={ (id) "-" (value) } name=(name) type="radio" value=(value) checked[chosen == Some(*value)];
+                            label class="govuk-label govuk-radios__label" for={ (id) "-" (value) } { (label(&ctx.tr, group, value)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The commands of step 3, shown on the idea page.
+pub const ASSESSMENT_COMMANDS: [&str; 2] = ["start_assessment", "decide"];
+/// The commands of step 5, shown on the test page.
+pub const TEST_COMMANDS: [&str; 3] = ["start_testing", "complete", "discontinue"];
+
+/// Where the forms of [`forms`] post, and what they offer to choose from.
+pub struct Target<'a> {
+    /// The idea.
+    pub id: Uuid,
+    /// Its version, sent as `expected_version`.
+    pub version: i64,
+    /// The path the forms post to, followed by `/{command}`.
+    pub base: String,
+    /// The rubrics an assessment may start with (id, name; the default one first).
+    pub rubrics: &'a [(Uuid, String)],
+}
+
+/// The forms of the team's commands on the idea of `target`; `errors_for` gives the
+/// refusal of the form that was just sent.
+pub fn forms<'a>(
+    ctx: &Ctx,
+    target: &Target<'_>,
+    commands: &[&str],
+    errors_for: impl Fn(&str) -> &'a FormErrors,
+) -> Markup {
+    let tr = &ctx.tr;
+    let head = html! { (csrf_field(ctx)) input type="hidden" name="expected_version" value=(target.version); };
+    let action = |command: &str| format!("{}/{}", target.base, command.replace('_', "-"));
+    html! {
+        @for command in commands {
+            @let errors = errors_for(command);
+            @match *command {
+                "start_assessment" => {
+                    form method="post" action=(action(command)) {
+                        (head)
+                        p class="govuk-body" { (tr.t("start-assessment-intro")) }
+                        @if !target.rubrics.is_empty() {
+                            (rubric_select(ctx, target.rubrics, errors))
+                        }
+                        (button(&tr.t("button-start-assessment")))
+                    }
+                }
+                "decide" => {
+                    form method="post" action=(action(command)) novalidate {
+                        (head)
+                        h3 class="govuk-heading-s" { (tr.t("decide-title")) }
+                        (radios(ctx, "outcome", &tr.t("field-outcome"), "decision", &DECISION_OUTCOMES, errors))
+                        (textarea("feedback", &tr.t("field-feedback"), &ctx.text("feedback"), Some(&tr.t("decide-feedback-hint")), errors))
+                        (button(&tr.t("button-decide")))
+                    }
+                }
+                "start_testing" => {
+                    form method="post" action=(action(command)) novalidate {
+                        (head)
+                        h3 class="govuk-heading-s" { (tr.t("start-testing-title")) }
+                        (Input::text("site", tr.t("field-site"), &ctx.text("site")).render(errors))
+                        (Input::text("host", tr.t("field-host"), &ctx.text("host")).render(errors))
+                        (Input::text("starts_on", tr.t("field-starts-on"), &ctx.text("starts_on")).kind("date").render(errors))
+                        (Input::text("ends_on", tr.t("field-ends-on"), &ctx.text("ends_on")).kind("date").render(errors))
+                        (textarea("success_criteria", &tr.t("field-success-criteria"), &ctx.text("success_criteria"), None, errors))
+                        (button(&tr.t("button-start-testing")))
+                    }
+                }
+                "complete" => {
+                    form method="post" action=(action(command)) novalidate {
+                        (head)
+                        h3 class="govuk-heading-s" { (tr.t("complete-title")) }
+                        (radios(ctx, "outcome", &tr.t("field-outcome"), "test-outcome", &TEST_OUTCOMES, errors))
+                        (textarea("results", &tr.t("field-results"), &ctx.text("results"), None, errors))
+                        (textarea("lessons_learned", &tr.t("field-lessons-learned"), &ctx.text("lessons_learned"), None, errors))
+                        (button(&tr.t("button-complete")))
+                    }
+                }
+                "discontinue" => {
+                    form method="post" action=(action(command)) novalidate {
+                        (head)
+                        (textarea("reason", &tr.t("field-reason"), &ctx.text("reason"), Some(&tr.t("discontinue-hint")), errors))
+                        button type="submit" class="govuk-button govuk-button--warning" { (tr.t("button-discontinue")) }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The rubric to assess with: the first (the default one) unless the form says otherwise.
+fn rubric_select(ctx: &Ctx, rubrics: &[(Uuid, String)], errors: &FormErrors) -> Markup {
+    let choices: Vec<(String, String)> = rubrics
+        .iter()
+        .map(|(id, name)| (id.to_string(), name.clone()))
+        .collect();
+    choice_select(ctx, "rubric_id", &ctx.tr.t("field-rubric"), &choices, None, errors)
+}
+
+/// The rubric a start-assessment form chose: `None` leaves it to the default one.
+pub fn chosen_rubric(ctx: &Ctx) -> Result<Option<Uuid>, ApiError> {
+    match ctx.field("rubric_id").map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(value) => Uuid::parse_str(value)
+            .map(Some)
+            .map_err(|_| ApiError::invalid("rubric_id", "must be chosen")),
+    }
+}
+
+/// The team's command a form posted to `/ideas/{id}/{name}`, or `None` when `name` is none
+/// of them. `start-assessment` is `Ok(None)` inside: the rubric is read by
+/// [`chosen_rubric`] and the use case falls back to the default one.
+pub fn parse(ctx: &Ctx, name: &str) -> Option<Result<Option<IdeaCommand>, ApiError>> {
+    let text = |field: &str| ctx.text(field);
+    let date = |field: &str| parse_date(&ctx.text(field)).ok_or_else(|| ApiError::invalid(field, "must be a date"));
+    let command = match name {
+        "start-assessment" => return Some(Ok(None)),
+        "decide" => DecisionOutcome::parse(ctx.field("outcome").unwrap_or_default())
+            .ok_or_else(|| ApiError::invalid("outcome", "must be chosen"))
+            .map(|outcome| IdeaCommand::Decide {
+                outcome,
+                feedback: text("feedback"),
+            }),
+        "start-testing" => date("starts_on").and_then(|starts_on| {
+            Ok(IdeaCommand::StartTesting {
+                site: text("site"),
+                host: text("host"),
+                starts_on,
+                ends_on: date("ends_on")?,
+                success_criteria: text("success_criteria"),
+            })
+        }),
+        "complete" => TestOutcome::parse(ctx.field("outcome").unwrap_or_default())
+            .ok_or_else(|| ApiError::invalid("outcome", "must be chosen"))
+            .map(|outcome| IdeaCommand::Complete {
+                outcome,
+                results: text("results"),
+                lessons_learned: text("lessons_learned"),
+            }),
+        "discontinue" => Ok(IdeaCommand::Discontinue { reason: text("reason") }),
+        _ => return None,
+    };
+    Some(command.map(Some))
+}

@@ -1,0 +1,624 @@
+//! Step 2 pages for innovators: the idea form with its team, and the idea page with its
+//! state, decision and feedback.
+
+use chrono::Utc;
+use maud::{Markup, html};
+use poem::web::{Data, Path};
+use poem::{Response, handler};
+use sluss_domain::idea::{self as rules, IdeaCommand, IdeaFacts, IdeaState};
+use sluss_domain::validate::is_plausible_email;
+use sluss_domain::{Actor, Refusal, UserId};
+use uuid::Uuid;
+
+use super::challenges::{form_version, history_table};
+use super::labels::{idea_state, label, name_of, sdg};
+use super::{idea_steps, panel};
+use super::{redirect, refused, signed_in};
+use crate::app;
+use crate::app::ideas::{IdeaPatch, NewIdea};
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::views::challenges::Challenge;
+use crate::views::ideas::{Idea, TeamMember};
+use crate::web::context::Ctx;
+use crate::web::forms::{FormErrors, from_api_error};
+use crate::web::layout::{Input, button, csrf_field, ok, page_with, prose, respond, sdg_checkboxes, tag, textarea};
+
+/// The values of the idea form.
+#[derive(Debug, Default)]
+struct IdeaValues {
+    title: String,
+    summary: String,
+    description: String,
+    sdgs: Vec<i64>,
+    team: Vec<TeamMember>,
+}
+
+impl IdeaValues {
+    fn from_form(ctx: &Ctx) -> Self {
+        let names = ctx.all("team_name");
+        let emails = ctx.all("team_email");
+        let team = names
+            .iter()
+            .zip(emails.iter())
+            .filter(|(name, email)| !name.trim().is_empty() || !email.trim().is_empty())
+            .map(|(name, email)| TeamMember {
+                name: (*name).to_owned(),
+                email: (*email).to_owned(),
+            })
+            .collect();
+        Self {
+            title: ctx.text("title"),
+            summary: ctx.text("summary"),
+            description: ctx.text("description"),
+            sdgs: ctx.all("sdgs").into_iter().filter_map(|v| v.parse().ok()).collect(),
+            team,
+        }
+    }
+
+    fn from_idea(idea: &Idea) -> Self {
+        Self {
+            title: idea.title.clone(),
+            summary: idea.summary.clone(),
+            description: idea.description.clone(),
+            sdgs: idea.sdgs.iter().map(|g| i64::from(*g)).collect(),
+            team: idea.team.clone(),
+        }
+    }
+}
+
+/// The API names a team member's fields `team.name` and `team.email`; the form shows the
+/// message at the first row it applies to.
+fn team_errors(errors: &FormErrors, team: &[TeamMember]) -> Vec<(Option<String>, Option<String>)> {
+    let name_error = errors.message_for("team.name").map(str::to_owned);
+    let email_error = errors.message_for("team.email").map(str::to_owned);
+    let first_bad_name = team.iter().position(|m| m.name.trim().is_empty());
+    let first_bad_email = team
+        .iter()
+        .position(|m| !is_plausible_email(&m.email.trim().to_lowercase()));
+    (0..team.len())
+        .map(|i| {
+            (
+                name_error.clone().filter(|_| first_bad_name == Some(i)),
+                email_error.clone().filter(|_| first_bad_email == Some(i)),
+            )
+        })
+        .collect()
+}
+
+fn idea_form(ctx: &Ctx, action: &str, values: &IdeaValues, version: Option<i64>, errors: &FormErrors) -> Markup {
+    let tr = &ctx.tr;
+    let mut rows = values.team.clone();
+    let adding = ctx.field("add_member").is_some();
+    if adding || rows.is_empty() {
+        rows.push(TeamMember {
+            name: String::new(),
+            email: String::new(),
+        });
+    }
+    let row_errors = team_errors(errors, &rows);
+    html! {
+        form method="post" action=(action) novalidate {
+            (csrf_field(ctx))
+            @if let Some(version) = version { input type="hidden" name="expected_version" value=(version); }
+            (Input::text("title", tr.t("field-title"), &values.title).render(errors))
+            (textarea("summary", &tr.t("field-summary"), &values.summary, Some(&tr.t("idea-summary-hint")), errors))
+            (textarea("description", &tr.t("field-description"), &values.description, Some(&tr.t("idea-description-hint")), errors))
+            (sdg_checkboxes(tr, &values.sdgs, None, errors))
+            fieldset class="govuk-fieldset govuk-!-margin-bottom-6" id="f-team" {
+                legend class="govuk-fieldset__legend govuk-fieldset__legend--m" { (tr.t("team-title")) }
+                div class="govuk-hint" { (tr.t("team-hint")) }
+                @for (i, member) in rows.iter().enumerate() {
+                    @let (name_error, email_error) = &row_errors[i];
+                    fieldset class="govuk-fieldset sluss-card" {
+                        legend class="govuk-fieldset__legend govuk-fieldset__legend--s" {
+                            (tr.t_with("team-member-n", &[("n", (i + 1).into())]))
+                        }
+                        (member_input("name", i, &tr.t("field-name"), &member.name, name_error.as_deref(), "name"))
+                        (member_input("email", i, &tr.t("field-email"), &member.email, email_error.as_deref(), "email"))
+                    }
+                }
+                button type="submit" name="add_member" value="1" formnovalidate class="govuk-button govuk-button--secondary" {
+                    (tr.t("button-add-team-member"))
+                }
+            }
+            (button(&tr.t("button-save")))
+        }
+    }
+}
+
+fn member_input(part: &str, i: usize, label: &str, value: &str, error: Option<&str>, autocomplete: &str) -> Markup {
+    let id = format!("f-team_{part}_{i}");
+    html! {
+        div class={ "govuk-form-group" @if error.is_some() { " govuk-form-group--error" } } {
+            label class="govuk-label" for=(id) { (label) }
+            @if let Some(error) = error { p class="govuk-error-message" id={ (id) "-error" } { (error) } }
+            input class="govuk-input" id=(id) name={ "team_" (part) } type=(if part == "email" { "email" } else { "text" })
+                value=(value) autocomplete={ "off" } data-kind=(autocomplete)
+                aria-describedby=[error.map(|_| format!("{id}-error"))];
+        }
+    }
+}
+
+/// The page of the idea form; the summary links `team.name` and `team.email` to the row
+/// they apply to.
+fn form_page(ctx: &Ctx, title: &str, form: Markup, errors: &FormErrors) -> Markup {
+    let team = IdeaValues::from_form(ctx).team;
+    let rows = team_errors(errors, &team);
+    let mut shown = errors.clone();
+    for (field, _) in &mut shown.fields {
+        if let Some(part) = field.strip_prefix("team.") {
+            let position = rows.iter().position(|(name, email)| {
+                if part == "name" {
+                    name.is_some()
+                } else {
+                    email.is_some()
+                }
+            });
+            if let Some(i) = position {
+                *field = format!("team_{part}_{i}");
+            }
+        }
+    }
+    page_with(ctx, title, (!shown.is_empty()).then_some(&shown), form)
+}
+
+/// `GET /challenges/{id}/ideas/new`.
+#[handler]
+pub async fn new_page(ctx: Ctx, state: Data<&AppState>, Path(challenge_id): Path<Uuid>) -> Response {
+    let actor = match signed_in(&ctx) {
+        Ok(actor) => actor,
+        Err(redirect) => return redirect,
+    };
+    let challenge = match app::challenges::get(&state, Some(actor), challenge_id).await {
+        Ok(challenge) => challenge,
+        Err(error) => return refused(&ctx, &error),
+    };
+    if rules::authorize_create(actor, challenge.state.into()).is_err() {
+        return super::errors::forbidden(&ctx);
+    }
+    let errors = FormErrors::none();
+    let action = format!("/challenges/{challenge_id}/ideas/new");
+    let form = idea_form(&ctx, &action, &IdeaValues::default(), None, &errors);
+    ok(form_page(
+        &ctx,
+        &ctx.tr
+            .t_with("new-idea-title", &[("challenge", challenge.title.into())]),
+        form,
+        &errors,
+    ))
+}
+
+/// `POST /challenges/{id}/ideas/new`: saves the draft (or adds a team member row).
+#[handler]
+pub async fn create(ctx: Ctx, state: Data<&AppState>, Path(challenge_id): Path<Uuid>) -> Response {
+    let actor = match signed_in(&ctx) {
+        Ok(actor) => actor,
+        Err(redirect) => return redirect,
+    };
+    let values = IdeaValues::from_form(&ctx);
+    let action = format!("/challenges/{challenge_id}/ideas/new");
+    let title = ctx.tr.t("new-idea-generic");
+    if ctx.field("add_member").is_some() {
+        let errors = FormErrors::none();
+        return ok(form_page(
+            &ctx,
+            &title,
+            idea_form(&ctx, &action, &values, None, &errors),
+            &errors,
+        ));
+    }
+    let input = NewIdea {
+        title: values.title.clone(),
+        summary: values.summary.clone(),
+        description: values.description.clone(),
+        sdgs: values.sdgs.clone(),
+        team: values.team.clone(),
+    };
+    match app::ideas::create(&state, actor, challenge_id, input).await {
+        Ok(idea) => redirect(&format!("/ideas/{}", idea.id)),
+        Err(error) if matches!(error.status().as_u16(), 409 | 422) => {
+            let (status, errors) = from_api_error(&ctx.tr, &error, &action);
+            respond(
+                status,
+                form_page(&ctx, &title, idea_form(&ctx, &action, &values, None, &errors), &errors),
+            )
+        }
+        Err(error) => refused(&ctx, &error),
+    }
+}
+
+/// `GET /ideas/{id}/edit`.
+#[handler]
+pub async fn edit_page(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uuid>) -> Response {
+    let actor = match signed_in(&ctx) {
+        Ok(actor) => actor,
+        Err(redirect) => return redirect,
+    };
+    let idea = match app::ideas::get(&state, actor, id).await {
+        Ok(idea) => idea,
+        Err(error) => return refused(&ctx, &error),
+    };
+    if idea.innovator_id != Some(actor.id.as_uuid()) || IdeaState::from(idea.state) != IdeaState::Draft {
+        return super::errors::forbidden(&ctx);
+    }
+    let errors = FormErrors::none();
+    let action = format!("/ideas/{id}/edit");
+    let form = idea_form(
+        &ctx,
+        &action,
+        &IdeaValues::from_idea(&idea),
+        Some(idea.version),
+        &errors,
+    );
+    ok(form_page(
+        &ctx,
+        &ctx.tr.t_with("edit-idea-title", &[("title", idea.title.into())]),
+        form,
+        &errors,
+    ))
+}
+
+/// `POST /ideas/{id}/edit`.
+#[handler]
+pub async fn update(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uuid>) -> Response {
+    let actor = match signed_in(&ctx) {
+        Ok(actor) => actor,
+        Err(redirect) => return redirect,
+    };
+    let values = IdeaValues::from_form(&ctx);
+    let action = format!("/ideas/{id}/edit");
+    let title = ctx.tr.t("edit-idea-generic");
+    let version = ctx.field("expected_version").and_then(|v| v.parse().ok());
+    if ctx.field("add_member").is_some() {
+        let errors = FormErrors::none();
+        return ok(form_page(
+            &ctx,
+            &title,
+            idea_form(&ctx, &action, &values, version, &errors),
+            &errors,
+        ));
+    }
+    let patch = IdeaPatch {
+        title: Some(values.title.clone()),
+        summary: Some(values.summary.clone()),
+        description: Some(values.description.clone()),
+        sdgs: Some(values.sdgs.clone()),
+        team: Some(values.team.clone()),
+    };
+    let result = match form_version(&ctx) {
+        Ok(expected) => app::ideas::update(&state, actor, id, patch, expected).await,
+        Err(error) => Err(error),
+    };
+    match result {
+        Ok(_) => redirect(&format!("/ideas/{id}")),
+        Err(error) if matches!(error.status().as_u16(), 409 | 412 | 422) => {
+            let (status, errors) = from_api_error(&ctx.tr, &error, &action);
+            respond(
+                status,
+                form_page(
+                    &ctx,
+                    &title,
+                    idea_form(&ctx, &action, &values, version, &errors),
+                    &errors,
+                ),
+            )
+        }
+        Err(error) => refused(&ctx, &error),
+    }
+}
+
+/// The domain's view of the idea and the facts its rules need, when the viewer sees who is
+/// behind it.
+pub(super) fn domain_of(idea: &Idea, challenge: &Challenge) -> Option<(rules::Idea, IdeaFacts)> {
+    let innovator = idea.innovator_id?;
+    let domain = rules::Idea {
+        innovator_id: UserId(innovator),
+        challenge_owner_id: UserId(challenge.owner_id),
+        state: idea.state.into(),
+        ever_submitted: idea.submitted_at.is_some(),
+        title: idea.title.clone(),
+        summary: idea.summary.clone(),
+        description: idea.description.clone(),
+    };
+    let facts = IdeaFacts::at(Utc::now(), challenge.state.into(), challenge.ideas_close_at);
+    Some((domain, facts))
+}
+
+/// The innovator's commands this viewer may use on the idea now.
+fn offered(idea: &Idea, challenge: &Challenge, actor: &Actor) -> Vec<&'static str> {
+    let Some((domain, facts)) = domain_of(idea, challenge) else {
+        return Vec::new();
+    };
+    [IdeaCommand::Submit, IdeaCommand::Withdraw { reason: None }]
+        .iter()
+        .filter(|command| {
+            matches!(
+                rules::decide(&domain, command, Some(actor), false, &facts),
+                Ok(_) | Err(Refusal::Invalid(_))
+            )
+        })
+        .map(IdeaCommand::name)
+        .collect()
+}
+
+/// `GET /ideas/{id}`.
+#[handler]
+pub async fn show(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uuid>) -> Response {
+    let actor = match signed_in(&ctx) {
+        Ok(actor) => actor,
+        Err(redirect) => return redirect,
+    };
+    render(
+        &ctx,
+        &state,
+        actor,
+        id,
+        &FormErrors::none(),
+        None,
+        crate::web::layout::ok,
+    )
+    .await
+}
+
+async fn render(
+    ctx: &Ctx,
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    errors: &FormErrors,
+    failed: Option<&str>,
+    answer: impl Fn(Markup) -> Response,
+) -> Response {
+    let idea = match app::ideas::get(state, actor, id).await {
+        Ok(idea) => idea,
+        Err(error) => return refused(ctx, &error),
+    };
+    let challenge = match app::challenges::get(state, Some(actor), idea.challenge_id).await {
+        Ok(challenge) => challenge,
+        Err(error) => return refused(ctx, &error),
+    };
+    let (history, panel, rubrics) = tokio::join!(
+        app::ideas::history(state, actor, id),
+        panel::load(state, actor, id),
+        rubric_choices(state, actor, &idea)
+    );
+    let history = history.unwrap_or_default();
+    let shown = Shown {
+        idea: &idea,
+        challenge: &challenge,
+        history: &history,
+        panel: panel.as_ref(),
+        rubrics: &rubrics,
+    };
+    answer(detail(ctx, actor, &shown, errors, failed))
+}
+
+/// What the idea page shows beside the refusal of a form.
+#[derive(Clone, Copy)]
+struct Shown<'a> {
+    idea: &'a Idea,
+    challenge: &'a Challenge,
+    history: &'a [crate::views::events::Event],
+    panel: Option<&'a panel::Panel>,
+    rubrics: &'a [(Uuid, String)],
+}
+
+/// The rubrics a facilitator may start the assessment of a submitted idea with, the
+/// default one first; none for anyone else.
+async fn rubric_choices(state: &AppState, actor: &Actor, idea: &Idea) -> Vec<(Uuid, String)> {
+    if !actor.is_facilitator() || IdeaState::from(idea.state) != IdeaState::Submitted {
+        return Vec::new();
+    }
+    let mut rubrics = match app::assessment::list_rubrics(state, actor, Some(200), None).await {
+        Ok(page) => page.items,
+        Err(_) => return Vec::new(),
+    };
+    rubrics.sort_by_key(|rubric| !rubric.is_default);
+    rubrics.into_iter().map(|rubric| (rubric.id, rubric.name)).collect()
+}
+
+fn detail(ctx: &Ctx, actor: &Actor, shown: &Shown<'_>, errors: &FormErrors, failed: Option<&str>) -> Markup {
+    let Shown {
+        idea,
+        challenge,
+        history,
+        panel,
+        rubrics,
+    } = *shown;
+    let tr = &ctx.tr;
+    let state: IdeaState = idea.state.into();
+    let commands = offered(idea, challenge, actor);
+    let team_commands: Vec<&str> = domain_of(idea, challenge)
+        .map(|(domain, facts)| idea_steps::offered(&domain, &facts, actor))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|command| idea_steps::ASSESSMENT_COMMANDS.contains(command))
+        .collect();
+    let target = idea_steps::Target {
+        id: idea.id,
+        version: idea.version,
+        base: format!("/ideas/{}", idea.id),
+        rubrics,
+    };
+    let later_steps = matches!(
+        state,
+        IdeaState::Qualified
+            | IdeaState::InIncubation
+            | IdeaState::InTesting
+            | IdeaState::Completed
+            | IdeaState::Discontinued
+    );
+    let none = FormErrors::none();
+    let errors_for = |form: &str| if failed == Some(form) { errors } else { &none };
+    let is_innovator = idea.innovator_id == Some(actor.id.as_uuid());
+    let version = html! { (csrf_field(ctx)) input type="hidden" name="expected_version" value=(idea.version); };
+    let body = html! {
+        dl class="govuk-summary-list" {
+            div class="govuk-summary-list__row" {
+                dt class="govuk-summary-list__key" { (tr.t("field-challenge")) }
+                dd class="govuk-summary-list__value" { a class="govuk-link" href={ "/challenges/" (challenge.id) } { (challenge.title) } }
+            }
+            div class="govuk-summary-list__row" {
+                dt class="govuk-summary-list__key" { (tr.t("field-state")) }
+                dd class="govuk-summary-list__value" { (tag(&idea_state(tr, state))) }
+            }
+            @if let Some(at) = idea.submitted_at {
+                div class="govuk-summary-list__row" {
+                    dt class="govuk-summary-list__key" { (tr.t("submitted-at")) }
+                    dd class="govuk-summary-list__value" { (tr.datetime(at)) }
+                }
+            }
+            @if !idea.sdgs.is_empty() {
+                div class="govuk-summary-list__row" {
+                    dt class="govuk-summary-list__key" { (tr.t("field-sdgs")) }
+                    dd class="govuk-summary-list__value" { ul class="govuk-list" { @for goal in &idea.sdgs { li { (sdg(tr, *goal)) } } } }
+                }
+            }
+        }
+        @if let Some(decision) = &idea.decision {
+            div class="govuk-inset-text" {
+                h2 class="govuk-heading-m" { (tr.t("decision-title")) }
+                p class="govuk-body" { (tag(&label(tr, "decision", &name_of(&decision.outcome)))) " " (tr.datetime(decision.decided_at)) }
+                h3 class="govuk-heading-s" { (tr.t("field-feedback")) }
+                (prose(&decision.feedback))
+            }
+        }
+        h2 class="govuk-heading-m" { (tr.t("field-summary")) }
+        (prose(&idea.summary))
+        h2 class="govuk-heading-m" { (tr.t("field-description")) }
+        (prose(&idea.description))
+        @if !idea.team.is_empty() {
+            h2 class="govuk-heading-m" { (tr.t("team-title")) }
+            ul class="govuk-list govuk-list--bullet" {
+                @for member in &idea.team { li { (member.name) " (" (member.email) ")" } }
+            }
+        }
+        @if is_innovator && (state == IdeaState::Draft || !commands.is_empty()) {
+            h2 class="govuk-heading-m" { (tr.t("actions-title")) }
+            @if state == IdeaState::Draft {
+                p class="govuk-body" { a class="govuk-link" href={ "/ideas/" (idea.id) "/edit" } { (tr.t("edit-idea")) } }
+            }
+            @for command in &commands {
+                @match *command {
+                    "submit" => {
+                        form method="post" action={ "/ideas/" (idea.id) "/submit" } class="sluss-inline-form" { (version) (button(&tr.t("button-submit"))) }
+                    }
+                    "withdraw" => {
+                        form method="post" action={ "/ideas/" (idea.id) "/withdraw" } novalidate {
+                            (version)
+                            (textarea("reason", &tr.t("field-reason"), &ctx.text("reason"), Some(&tr.t("idea-withdraw-hint")), errors_for("withdraw")))
+                            button type="submit" class="govuk-button govuk-button--warning" { (tr.t("button-withdraw")) }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        @if !team_commands.is_empty() || (panel.is_some() && state == IdeaState::InAssessment) {
+            h2 class="govuk-heading-m" { (tr.t("team-actions-title")) }
+            @if let (Some(panel), IdeaState::InAssessment) = (panel, state) {
+                (panel::render(ctx, idea.id, panel, errors_for("assign")))
+            }
+            (idea_steps::forms(ctx, &target, &team_commands, errors_for))
+        }
+        @if later_steps {
+            h2 class="govuk-heading-m" { (tr.t("later-steps-title")) }
+            ul class="govuk-list" {
+                li { a class="govuk-link" href={ "/ideas/" (idea.id) "/incubation" } { (tr.t("incubation-link")) } }
+                li { a class="govuk-link" href={ "/ideas/" (idea.id) "/test" } { (tr.t("test-link")) } }
+            }
+        }
+        @if state == IdeaState::InAssessment && actor.has(sluss_domain::Role::Assessor) && !is_innovator && !actor.is_facilitator() {
+            p class="govuk-body" {
+                a class="govuk-button" href={ "/ideas/" (idea.id) "/scorecard" } { (tr.t("button-save-scorecard")) }
+            }
+        }
+        p class="govuk-body" {
+            a class="govuk-link" href={ "/obstacles?subject=idea:" (idea.id) } { (tr.t("log-obstacle-link")) }
+        }
+        @if !history.is_empty() {
+            h2 class="govuk-heading-m" { (tr.t("history-title")) }
+            (history_table(ctx, history, "idea-state"))
+        }
+    };
+    page_with(ctx, &idea.title, Some(errors), body)
+}
+
+/// `POST /ideas/{id}/{command}`: the innovator's commands (submit, withdraw) and the
+/// team's (start assessment, decide, start testing, complete, discontinue).
+#[handler]
+pub async fn run_command(ctx: Ctx, state: Data<&AppState>, Path((id, name)): Path<(Uuid, String)>) -> Response {
+    let actor = match signed_in(&ctx) {
+        Ok(actor) => actor,
+        Err(redirect) => return redirect,
+    };
+    let command = match name.as_str() {
+        "submit" => IdeaCommand::Submit,
+        "withdraw" => IdeaCommand::Withdraw {
+            reason: ctx
+                .field("reason")
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+                .map(str::to_owned),
+        },
+        other => match idea_steps::parse(&ctx, other) {
+            Some(Ok(Some(command))) => command,
+            Some(Ok(None)) => {
+                let result = match (form_version(&ctx), idea_steps::chosen_rubric(&ctx)) {
+                    (Ok(expected), Ok(rubric)) => {
+                        app::ideas::start_assessment(&state, actor, id, expected, rubric).await
+                    }
+                    (Err(error), _) | (_, Err(error)) => Err(error),
+                };
+                return answered(&ctx, &state, actor, id, "start_assessment", result).await;
+            }
+            Some(Err(error)) => {
+                let form = other.replace('-', "_");
+                return answered(&ctx, &state, actor, id, &form, Err(error)).await;
+            }
+            None => return super::errors::not_found(&ctx),
+        },
+    };
+    let form = command.name();
+    let result: Result<Idea, ApiError> = match form_version(&ctx) {
+        Ok(expected) => app::ideas::command(&state, actor, id, expected, command).await,
+        Err(error) => Err(error),
+    };
+    answered(&ctx, &state, actor, id, form, result).await
+}
+
+/// The idea page again with the refusal `error` at the form `form`.
+pub async fn refused_form(
+    ctx: &Ctx,
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    form: &str,
+    error: ApiError,
+) -> Response {
+    answered(ctx, state, actor, id, form, Err(error)).await
+}
+
+/// The answer to a command form: back to the idea, or the page again with the refusal
+/// at the form `form`.
+async fn answered(
+    ctx: &Ctx,
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    form: &str,
+    result: Result<Idea, ApiError>,
+) -> Response {
+    match result {
+        Ok(_) => redirect(&format!("/ideas/{id}")),
+        Err(error) if matches!(error.status().as_u16(), 409 | 412 | 422) => {
+            let (status, errors) = from_api_error(&ctx.tr, &error, &format!("/ideas/{id}"));
+            render(ctx, state, actor, id, &errors, Some(form), |markup| {
+                respond(status, markup)
+            })
+            .await
+        }
+        Err(error) => refused(ctx, &error),
+    }
+}

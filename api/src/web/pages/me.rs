@@ -1,0 +1,225 @@
+//! `/me`: one section per role held — my challenges with the latest feedback, my ideas
+//! with decision and feedback, and the innovation team's work queues.
+
+use maud::{Markup, html};
+use poem::web::Data;
+use poem::{Response, handler};
+use sluss_domain::Role;
+use sluss_domain::challenge::ChallengeState;
+use sluss_domain::idea::IdeaState;
+
+use super::labels::{challenge_state, idea_state, label, name_of, role};
+use super::{refused, signed_in};
+use crate::app;
+use crate::app::challenges::ChallengeQuery;
+use crate::app::ideas::IdeaQuery;
+use crate::state::AppState;
+use crate::views::assessment::RankingItem;
+use crate::views::challenges::Challenge;
+use crate::views::ideas::Idea;
+use crate::web::context::Ctx;
+use crate::web::layout::{ok, page, tag};
+
+/// How many items each of the team's work queues shows, newest first: a page a person
+/// works down, not an archive (the lists of `/challenges` and the API page further).
+const QUEUE_LENGTH: u32 = 50;
+
+/// `GET /me`.
+#[handler]
+pub async fn me(ctx: Ctx, state: Data<&AppState>) -> Response {
+    let actor = match signed_in(&ctx) {
+        Ok(actor) => actor,
+        Err(redirect) => return redirect,
+    };
+    let tr = &ctx.tr;
+    let user = match app::accounts::me(&state, actor).await {
+        Ok(user) => user,
+        Err(error) => return refused(&ctx, &error),
+    };
+    let mine = ChallengeQuery {
+        owner_id: Some(actor.id.as_uuid()),
+        ..ChallengeQuery::default()
+    };
+    let my_challenges = if actor.has(Role::NeedsOwner) {
+        app::challenges::list(&state, Some(actor), mine, Some(200), None)
+            .await
+            .map(|p| p.items)
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let my_ideas = if actor.has(Role::Innovator) {
+        let query = IdeaQuery {
+            mine: true,
+            ..IdeaQuery::default()
+        };
+        app::ideas::list(&state, actor, query, Some(200), None)
+            .await
+            .map(|p| p.items)
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let facilitator = actor.is_facilitator();
+    let (review, waiting, decidable, testing) = if facilitator {
+        let review = ChallengeQuery {
+            state: Some(ChallengeState::Submitted),
+            ..ChallengeQuery::default()
+        };
+        let ideas_in = |state: IdeaState| IdeaQuery {
+            state: Some(state),
+            ..IdeaQuery::default()
+        };
+        let (review, waiting, decidable, testing) = tokio::join!(
+            app::challenges::list(&state, Some(actor), review, Some(QUEUE_LENGTH), None),
+            app::ideas::list(&state, actor, ideas_in(IdeaState::Submitted), Some(QUEUE_LENGTH), None),
+            app::assessment::ready_to_decide(&state, actor, u64::from(QUEUE_LENGTH)),
+            app::ideas::list(&state, actor, ideas_in(IdeaState::InTesting), Some(QUEUE_LENGTH), None),
+        );
+        (
+            review.map(|p| p.items).unwrap_or_default(),
+            waiting.map(|p| p.items).unwrap_or_default(),
+            decidable.unwrap_or_default(),
+            testing.map(|p| p.items).unwrap_or_default(),
+        )
+    } else {
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new())
+    };
+    let body = html! {
+        p class="govuk-body" {
+            (user.display_name) " · " (user.email)
+            @if let Some(organisation) = &user.organisation { " · " (organisation) }
+        }
+        p class="govuk-body-s sluss-muted" {
+            (tr.t("me-roles")) " "
+            @for (i, r) in actor.roles.iter().enumerate() { @if i > 0 { ", " } (role(tr, r)) }
+        }
+        @if actor.has(Role::NeedsOwner) {
+            h2 class="govuk-heading-m" { (tr.t("me-my-challenges")) }
+            p class="govuk-body" { a class="govuk-button" href="/challenges/new" { (tr.t("new-challenge-title")) } }
+            (challenge_table(&ctx, &my_challenges, true))
+        }
+        @if actor.has(Role::Innovator) {
+            h2 class="govuk-heading-m" { (tr.t("me-my-ideas")) }
+            @if my_ideas.is_empty() {
+                p class="govuk-body" { (tr.t("me-no-ideas")) " " a class="govuk-link" href="/challenges" { (tr.t("nav-challenges")) } }
+            } @else { (idea_table(&ctx, &my_ideas, true)) }
+        }
+        @if actor.has(Role::Assessor) {
+            h2 class="govuk-heading-m" { (tr.t("me-my-assignments")) }
+            p class="govuk-body" { a class="govuk-link" href="/assignments" { (tr.t("me-assignments-link")) } }
+        }
+        @if facilitator {
+            h2 class="govuk-heading-m" { (tr.t("me-registries")) }
+            ul class="govuk-list" {
+                li { a class="govuk-link" href="/reports" { (tr.t("reports-title")) } }
+                li { a class="govuk-link" href="/obstacles" { (tr.t("obstacles-title")) } }
+                li { a class="govuk-link" href="/admin/users" { (tr.t("admin-users-title")) } }
+                li { a class="govuk-link" href="/admin/arenas" { (tr.t("admin-arenas-title")) } }
+                li { a class="govuk-link" href="/admin/rubrics" { (tr.t("admin-rubrics-title")) } }
+                li { a class="govuk-link" href="/admin/support-organisations" { (tr.t("admin-support-title")) } }
+            }
+            h2 class="govuk-heading-m" { (tr.t("me-queue-review")) }
+            (challenge_table(&ctx, &review, false))
+            h2 class="govuk-heading-m" { (tr.t("me-queue-assessment")) }
+            (idea_table(&ctx, &waiting, false))
+            h2 class="govuk-heading-m" { (tr.t("me-queue-decide")) }
+            (decide_table(&ctx, &decidable))
+            h2 class="govuk-heading-m" { (tr.t("me-queue-testing")) }
+            (idea_table(&ctx, &testing, false))
+        }
+    };
+    ok(page(&ctx, &tr.t("me-title"), body))
+}
+
+fn challenge_table(ctx: &Ctx, challenges: &[Challenge], with_feedback: bool) -> Markup {
+    let tr = &ctx.tr;
+    if challenges.is_empty() {
+        return html! { p class="govuk-body" { (tr.t("list-empty")) } };
+    }
+    html! {
+        table class="govuk-table" {
+            thead class="govuk-table__head" {
+                tr class="govuk-table__row" {
+                    th scope="col" class="govuk-table__header" { (tr.t("field-title")) }
+                    th scope="col" class="govuk-table__header" { (tr.t("field-state")) }
+                    @if with_feedback { th scope="col" class="govuk-table__header" { (tr.t("field-feedback")) } }
+                }
+            }
+            tbody class="govuk-table__body" {
+                @for challenge in challenges {
+                    tr class="govuk-table__row" {
+                        td class="govuk-table__cell" { a class="govuk-link" href={ "/challenges/" (challenge.id) } { (challenge.title) } }
+                        td class="govuk-table__cell" { (tag(&challenge_state(tr, challenge.state.into()))) }
+                        @if with_feedback { td class="govuk-table__cell" { (challenge.feedback.as_deref().unwrap_or("–")) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The ideas whose panel has scored them, with the weighted score and the scorecards in.
+fn decide_table(ctx: &Ctx, ideas: &[RankingItem]) -> Markup {
+    let tr = &ctx.tr;
+    if ideas.is_empty() {
+        return html! { p class="govuk-body" { (tr.t("list-empty")) } };
+    }
+    html! {
+        table class="govuk-table" {
+            thead class="govuk-table__head" {
+                tr class="govuk-table__row" {
+                    th scope="col" class="govuk-table__header" { (tr.t("field-title")) }
+                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { (tr.t("weighted-score")) }
+                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { (tr.t("scorecards-in")) }
+                }
+            }
+            tbody class="govuk-table__body" {
+                @for idea in ideas {
+                    tr class="govuk-table__row" {
+                        td class="govuk-table__cell" { a class="govuk-link" href={ "/ideas/" (idea.idea_id) } { (idea.title) } }
+                        td class="govuk-table__cell govuk-table__cell--numeric" {
+                            (idea.weighted_score.map_or_else(|| "–".to_owned(), |score| tr.number(score, 2)))
+                        }
+                        td class="govuk-table__cell govuk-table__cell--numeric" { (idea.scorecards_submitted) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn idea_table(ctx: &Ctx, ideas: &[Idea], with_decision: bool) -> Markup {
+    let tr = &ctx.tr;
+    if ideas.is_empty() {
+        return html! { p class="govuk-body" { (tr.t("list-empty")) } };
+    }
+    html! {
+        table class="govuk-table" {
+            thead class="govuk-table__head" {
+                tr class="govuk-table__row" {
+                    th scope="col" class="govuk-table__header" { (tr.t("field-title")) }
+                    th scope="col" class="govuk-table__header" { (tr.t("field-state")) }
+                    @if with_decision {
+                        th scope="col" class="govuk-table__header" { (tr.t("decision-title")) }
+                        th scope="col" class="govuk-table__header" { (tr.t("field-feedback")) }
+                    }
+                }
+            }
+            tbody class="govuk-table__body" {
+                @for idea in ideas {
+                    tr class="govuk-table__row" {
+                        td class="govuk-table__cell" { a class="govuk-link" href={ "/ideas/" (idea.id) } { (idea.title) } }
+                        td class="govuk-table__cell" { (tag(&idea_state(tr, idea.state.into()))) }
+                        @if with_decision {
+                            td class="govuk-table__cell" {
+                                (idea.decision.as_ref().map_or_else(|| "–".to_owned(), |d| label(tr, "decision", &name_of(&d.outcome))))
+                            }
+                            td class="govuk-table__cell" { (idea.decision.as_ref().map_or("–", |d| d.feedback.as_str())) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

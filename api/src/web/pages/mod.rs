@@ -1,0 +1,90 @@
+//! The pages of SPEC §10.4, one module per area, and what they share: redirects, the
+//! sign-in requirement, and error pages for refusals.
+
+pub mod admin_arenas;
+pub mod admin_rubric_form;
+pub mod admin_rubrics;
+pub mod admin_support;
+pub mod admin_users;
+pub mod arenas;
+pub mod assessment;
+pub mod auth;
+pub mod challenges;
+pub mod errors;
+pub mod home;
+pub mod idea_steps;
+pub mod ideas;
+pub mod labels;
+pub mod me;
+pub mod obstacles;
+pub mod panel;
+pub mod reports;
+pub mod steps;
+
+use poem::Response;
+use poem::http::{StatusCode, header};
+use sluss_domain::Actor;
+
+use super::context::Ctx;
+use super::layout::login_href;
+use crate::error::ApiError;
+
+/// 303 See Other to `to` (post-redirect-get).
+pub fn redirect(to: &str) -> Response {
+    Response::builder()
+        .status(StatusCode::SEE_OTHER)
+        .header(header::LOCATION, to)
+        .finish()
+}
+
+/// The signed-in actor, or the redirect to the login page that comes back here.
+// The refusal is the page's whole answer, returned at once; boxing it would buy nothing.
+#[allow(clippy::result_large_err)]
+pub fn signed_in(ctx: &Ctx) -> Result<&Actor, Response> {
+    ctx.actor().ok_or_else(|| redirect(&login_href(&ctx.here)))
+}
+
+/// The signed-in facilitator for a registry page: the login redirect for someone signed
+/// out, the 404 page for anyone else (the registries are the team's, SPEC §10.4).
+#[allow(clippy::result_large_err)]
+pub fn facilitator_only(ctx: &Ctx) -> Result<&Actor, Response> {
+    let actor = signed_in(ctx)?;
+    if actor.is_facilitator() {
+        Ok(actor)
+    } else {
+        Err(errors::not_found(ctx))
+    }
+}
+
+/// A refusal that is not about a form's values: its page in the person's language.
+pub fn refused(ctx: &Ctx, error: &ApiError) -> Response {
+    match error.status().as_u16() {
+        401 => redirect(&login_href(&ctx.here)),
+        404 => errors::not_found(ctx),
+        403 => errors::forbidden(ctx),
+        _ if error.status().is_server_error() => errors::internal(ctx),
+        _ => errors::conflict(ctx, error),
+    }
+}
+
+/// Where `next=` may send a person: a path on this site only.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(next) if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') => next.to_owned(),
+        _ => "/me".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_only_leads_to_this_site() {
+        assert_eq!(safe_next(Some("/challenges/1")), "/challenges/1");
+        assert_eq!(safe_next(Some("//evil.example")), "/me");
+        assert_eq!(safe_next(Some("https://evil.example")), "/me");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/me");
+        assert_eq!(safe_next(None), "/me");
+    }
+}

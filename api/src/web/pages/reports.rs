@@ -1,0 +1,372 @@
+//! `/reports` (facilitators): the funnel and the obstacle counts as charts drawn on the
+//! server, each followed by a table of the same figures, with arena and period filters and
+//! CSV downloads (`/reports/funnel.csv`, `/reports/obstacles.csv`) that the session
+//! authenticates and that answer exactly what the JSON API answers for `?format=csv`.
+
+use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
+use chrono_tz::Europe::Stockholm;
+use maud::{Markup, html};
+use poem::http::{StatusCode, header};
+use poem::web::Data;
+use poem::{Response, handler};
+use sluss_domain::challenge::ChallengeState;
+use sluss_domain::idea::IdeaState;
+use sluss_domain::report::Funnel;
+use uuid::Uuid;
+
+use super::labels::{OBSTACLE_CATEGORIES, challenge_state, idea_state, label};
+use super::{refused, signed_in};
+use crate::app;
+use crate::app::reports::FunnelQuery;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::views::arenas::Arena;
+use crate::views::reports::{ObstacleReport, funnel_csv};
+use crate::web::chart::{Bar, bar_chart, figures_table};
+use crate::web::context::Ctx;
+use crate::web::forms::{FormErrors, from_api_error};
+use crate::web::i18n::Tr;
+use crate::web::layout::{Input, ok, page_with, percent, respond, secondary_button};
+use crate::web::time::{parse_date, query_pairs};
+
+/// The filters as the form sent them (kept as typed, to show them again).
+struct Filters {
+    arena_id: String,
+    since: String,
+    until: String,
+}
+
+impl Filters {
+    fn of(ctx: &Ctx) -> Self {
+        let query = query_pairs(&ctx.here);
+        let get = |name: &str| {
+            query
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.trim().to_owned())
+                .unwrap_or_default()
+        };
+        Self {
+            arena_id: get("arena_id"),
+            since: get("since"),
+            until: get("until"),
+        }
+    }
+
+    /// The query string the download links carry, so that they count what the page shows.
+    fn query_string(&self) -> String {
+        let pairs = [
+            ("arena_id", &self.arena_id),
+            ("since", &self.since),
+            ("until", &self.until),
+        ];
+        let kept: Vec<String> = pairs
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{k}={}", percent(v)))
+            .collect();
+        if kept.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", kept.join("&"))
+        }
+    }
+
+    /// The application layer's query. The dates are days in Stockholm (SPEC §10.2: people
+    /// read and mean Stockholm's calendar): `since` is the start of its day there, and
+    /// `until` includes its day, so it is the start of the next day there. An arena that
+    /// is not a UUID cannot have been chosen from the list and counts as any arena.
+    fn query(&self) -> Result<FunnelQuery, ApiError> {
+        let day = |field: &str, value: &str, next: bool| -> Result<Option<DateTime<Utc>>, ApiError> {
+            if value.is_empty() {
+                return Ok(None);
+            }
+            let date = parse_date(value)
+                .and_then(|d| {
+                    if next {
+                        d.checked_add_days(Days::new(1))
+                    } else {
+                        Some(d)
+                    }
+                })
+                .ok_or_else(|| ApiError::invalid(field, "must be a date"))?;
+            start_of_day(date)
+                .map(Some)
+                .ok_or_else(|| ApiError::invalid(field, "must be a date"))
+        };
+        Ok(FunnelQuery {
+            arena_id: self.arena_id.parse::<Uuid>().ok(),
+            since: day("since", &self.since, false)?,
+            until: day("until", &self.until, true)?,
+        })
+    }
+}
+
+/// Midnight of `date` in Stockholm, in UTC (clocks there never change at midnight).
+fn start_of_day(date: NaiveDate) -> Option<DateTime<Utc>> {
+    let midnight = date.and_hms_opt(0, 0, 0)?;
+    Stockholm
+        .from_local_datetime(&midnight)
+        .earliest()
+        .map(|at| at.with_timezone(&Utc))
+}
+
+/// The filter form: a GET, so that a filtered page can be bookmarked.
+fn filter_form(ctx: &Ctx, filters: &Filters, arenas: &[Arena], errors: &FormErrors) -> Markup {
+    let tr = &ctx.tr;
+    let hint = tr.t("reports-date-hint");
+    html! {
+        form method="get" action="/reports" novalidate {
+            div class="govuk-grid-row" {
+                div class="govuk-grid-column-one-third" {
+                    div class="govuk-form-group" {
+                        label class="govuk-label" for="f-arena_id" { (tr.t("field-arena")) }
+                        select class="govuk-select" id="f-arena_id" name="arena_id" {
+                            option value="" { (tr.t("filter-any")) }
+                            @for arena in arenas {
+                                @let id = arena.id.to_string();
+                                option value=(id) selected[filters.arena_id == id] { (arena.name) }
+                            }
+                        }
+                    }
+                }
+                div class="govuk-grid-column-one-third" {
+                    (Input::text("since", tr.t("reports-since"), &filters.since).kind("date").hint(hint.clone()).render(errors))
+                }
+                div class="govuk-grid-column-one-third" {
+                    (Input::text("until", tr.t("reports-until"), &filters.until).kind("date").hint(hint).render(errors))
+                }
+            }
+            (secondary_button(&tr.t("button-filter")))
+        }
+    }
+}
+
+/// A share (0..1) as a whole percentage in the language's way.
+fn share(tr: &Tr, value: Option<f64>) -> String {
+    value.map_or_else(
+        || "–".to_owned(),
+        |v| tr.t_with("reports-percent", &[("n", tr.number(v * 100.0, 0).into())]),
+    )
+}
+
+/// Days rounded to one decimal, with the language's decimal sign ("3,5 dagar").
+fn days(tr: &Tr, value: Option<f64>) -> String {
+    value.map_or_else(
+        || "–".to_owned(),
+        |v| tr.t_with("reports-days", &[("days", tr.number(v, 1).into())]),
+    )
+}
+
+fn count_bars(rows: impl Iterator<Item = (String, u64)>) -> Vec<Bar> {
+    rows.map(|(label, n)| Bar {
+        label,
+        value: Some(n as f64),
+        shown: n.to_string(),
+    })
+    .collect()
+}
+
+/// A chart and its table, under a heading that names both.
+fn figure(id: &str, title: &str, what: &str, figure: &str, bars: &[Bar], max: Option<f64>) -> Markup {
+    html! {
+        h3 class="govuk-heading-s" { (title) }
+        (bar_chart(id, title, bars, max))
+        (figures_table(title, what, figure, bars))
+    }
+}
+
+fn funnel_section(tr: &Tr, funnel: &Funnel) -> Markup {
+    let count = |map: &std::collections::BTreeMap<&'static str, u64>, key: &str| map.get(key).copied().unwrap_or(0);
+    let challenges = count_bars(
+        ChallengeState::ALL
+            .iter()
+            .map(|s| (challenge_state(tr, *s), count(&funnel.challenges, s.as_str()))),
+    );
+    let ideas = count_bars(
+        IdeaState::ALL
+            .iter()
+            .map(|s| (idea_state(tr, *s), count(&funnel.ideas, s.as_str()))),
+    );
+    let c = &funnel.conversion;
+    let conversion: Vec<Bar> = [
+        ("submitted_to_qualified", c.submitted_to_qualified),
+        ("qualified_to_tested", c.qualified_to_tested),
+        ("tested_to_adopted", c.tested_to_adopted),
+    ]
+    .into_iter()
+    .map(|(key, value)| Bar {
+        label: tr.t(&format!("reports-conversion-{key}")),
+        value,
+        shown: share(tr, value),
+    })
+    .collect();
+    let m = &funnel.median_days;
+    let medians: Vec<Bar> = [m.need_formulation, m.matching, m.assessment, m.incubation, m.testing]
+        .into_iter()
+        .enumerate()
+        .map(|(i, value)| Bar {
+            label: format!("{}. {}", i + 1, label(tr, "step", &(i + 1).to_string())),
+            // The bar is as long as the figure beside it reads: a few minutes would
+            // otherwise draw a full bar next to "0.0 days".
+            value: value.map(|v| (v * 10.0).round() / 10.0),
+            shown: days(tr, value),
+        })
+        .collect();
+    let (state, number) = (tr.t("field-state"), tr.t("reports-number"));
+    html! {
+        h2 class="govuk-heading-m" { (tr.t("reports-funnel")) }
+        p class="govuk-body" { (tr.t("reports-funnel-intro")) }
+        (figure("chart-challenges", &tr.t("reports-challenges-by-state"), &state, &number, &challenges, None))
+        (figure("chart-ideas", &tr.t("reports-ideas-by-state"), &state, &number, &ideas, None))
+        (figure("chart-conversion", &tr.t("reports-conversion"), &tr.t("reports-from-to"), &tr.t("reports-share"), &conversion, Some(1.0)))
+        (figure("chart-median-days", &tr.t("reports-median-days"), &tr.t("reports-step"), &tr.t("reports-median"), &medians, None))
+    }
+}
+
+fn obstacles_section(tr: &Tr, report: &ObstacleReport) -> Markup {
+    let count = |key: &str, map: &std::collections::BTreeMap<String, u64>| map.get(key).copied().unwrap_or(0);
+    let by_category = count_bars(
+        OBSTACLE_CATEGORIES
+            .iter()
+            .map(|k| (label(tr, "obstacle-category", k), count(k, &report.by_category))),
+    );
+    let by_step = count_bars((1..=5).map(|s: u8| {
+        let key = s.to_string();
+        (
+            format!("{s}. {}", label(tr, "step", &key)),
+            count(&key, &report.by_step),
+        )
+    }));
+    let number = tr.t("reports-number");
+    html! {
+        h2 class="govuk-heading-m" { (tr.t("reports-obstacles")) }
+        p class="govuk-body" { (tr.t_with("reports-obstacles-intro", &[("total", report.total.into())])) }
+        (figure("chart-obstacle-categories", &tr.t("reports-obstacles-by-category"), &tr.t("field-category"), &number, &by_category, None))
+        (figure("chart-obstacle-steps", &tr.t("reports-obstacles-by-step"), &tr.t("reports-step"), &number, &by_step, None))
+    }
+}
+
+/// The page: the filters, the downloads and the figures; or, for filters that cannot be
+/// read, the form again with its error summary (422).
+async fn render(ctx: &Ctx, state: &AppState) -> Response {
+    let actor = match signed_in(ctx) {
+        Ok(actor) => actor,
+        Err(redirect) => return redirect,
+    };
+    let tr = &ctx.tr;
+    let filters = Filters::of(ctx);
+    let funnel = match filters.query() {
+        Ok(query) => app::reports::funnel(state, actor, query).await,
+        Err(error) => Err(error),
+    };
+    let (obstacles, arenas) = tokio::join!(
+        app::reports::obstacles(state, actor),
+        app::arenas::list(state, Some(actor), Some(200), None)
+    );
+    let arenas = arenas.map(|p| p.items).unwrap_or_default();
+    let (status, errors, figures) = match (funnel, obstacles) {
+        (Ok(funnel), Ok(obstacles)) => (
+            StatusCode::OK,
+            FormErrors::none(),
+            Some(html! { (funnel_section(tr, &funnel)) (obstacles_section(tr, &obstacles)) }),
+        ),
+        // A refused person is told so before anything about the filters.
+        (_, Err(error)) => return refused(ctx, &error),
+        (Err(error), Ok(_)) if error.status() == StatusCode::UNPROCESSABLE_ENTITY => {
+            let (status, errors) = from_api_error(tr, &error, "/reports");
+            (status, errors, None)
+        }
+        (Err(error), Ok(_)) => return refused(ctx, &error),
+    };
+    let downloads = filters.query_string();
+    let body = html! {
+        p class="govuk-body" { (tr.t("reports-intro")) }
+        (filter_form(ctx, &filters, &arenas, &errors))
+        @if let Some(figures) = figures {
+            h2 class="govuk-heading-m" { (tr.t("reports-downloads")) }
+            ul class="govuk-list" {
+                li { a class="govuk-link" href={ "/reports/funnel.csv" (downloads) } download { (tr.t("reports-download-funnel")) } }
+                li { a class="govuk-link" href={ "/reports/obstacles.csv" (downloads) } download { (tr.t("reports-download-obstacles")) } }
+            }
+            (figures)
+        }
+    };
+    let markup = page_with(ctx, &tr.t("reports-title"), Some(&errors), body);
+    if status == StatusCode::OK {
+        ok(markup)
+    } else {
+        respond(status, markup)
+    }
+}
+
+/// `GET /reports` (facilitators): the funnel and the obstacles, charted and tabled.
+#[handler]
+pub async fn reports(ctx: Ctx, state: Data<&AppState>) -> Response {
+    render(&ctx, &state).await
+}
+
+/// A CSV download named `filename`.
+fn csv(body: String, filename: &str) -> Response {
+    Response::builder()
+        .header(header::CONTENT_TYPE, "text/csv; charset=utf-8")
+        .header(
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        )
+        .body(body)
+}
+
+/// `GET /reports/funnel.csv`: the funnel for the page's filters, as the API's CSV. Filters
+/// that cannot be read show the page with its error summary.
+#[handler]
+pub async fn funnel_download(ctx: Ctx, state: Data<&AppState>) -> Response {
+    let actor = match signed_in(&ctx) {
+        Ok(actor) => actor,
+        Err(redirect) => return redirect,
+    };
+    let query = match Filters::of(&ctx).query() {
+        Ok(query) => query,
+        Err(_) => return render(&ctx, &state).await,
+    };
+    match app::reports::funnel(&state, actor, query).await {
+        Ok(funnel) => csv(funnel_csv(&funnel), "sluss-funnel.csv"),
+        Err(error) if error.status() == StatusCode::UNPROCESSABLE_ENTITY => render(&ctx, &state).await,
+        Err(error) => refused(&ctx, &error),
+    }
+}
+
+/// `GET /reports/obstacles.csv`: the obstacle counts, as the API's CSV.
+#[handler]
+pub async fn obstacles_download(ctx: Ctx, state: Data<&AppState>) -> Response {
+    let actor = match signed_in(&ctx) {
+        Ok(actor) => actor,
+        Err(redirect) => return redirect,
+    };
+    match app::reports::obstacles(&state, actor).await {
+        Ok(report) => csv(report.to_csv(), "sluss-obstacles.csv"),
+        Err(error) => refused(&ctx, &error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_days_in_stockholm_and_until_includes_its_day() {
+        let filters = Filters {
+            arena_id: String::new(),
+            since: "2026-07-01".into(),
+            until: "2026-12-24".into(),
+        };
+        let query = filters.query().unwrap();
+        assert_eq!(query.since.unwrap().to_rfc3339(), "2026-06-30T22:00:00+00:00");
+        assert_eq!(query.until.unwrap().to_rfc3339(), "2026-12-24T23:00:00+00:00");
+        let bad = Filters {
+            since: "yesterday".into(),
+            ..filters
+        };
+        assert_eq!(bad.query().unwrap_err().status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+}

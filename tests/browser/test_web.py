@@ -1,0 +1,948 @@
+"""The web interface in a real browser (SPEC §10.7): each role's job page by page in both
+languages, axe-core on every page the flows visit, once with JavaScript switched off, and
+the behaviour of §10.5 that a browser sees.
+
+    bash tests/browser/run.sh                  # installs what is missing, then pytest
+    SLUSS_BIN=target/release/sluss python3 -m pytest tests/browser -q
+
+Swedish pages are driven by the Swedish texts read from `api/locales/sv/sluss.ftl`;
+English pages by the names of SPEC §10.3, written out here as the contract states them.
+The arena a challenge is published into is opened through the JSON API before the flow
+starts; everything the people do is done on the pages. Screenshots go to `$BROWSER_SCREENSHOTS` (default /tmp/sluss-screens).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Locator, Page, Response, expect
+
+from conftest import SCREENSHOTS, A11yReport, Server, api, api_login, api_ok
+
+ROOT = Path(__file__).resolve().parents[2]
+WCAG_TAGS = {"wcag2a", "wcag2aa", "wcag21a", "wcag21aa"}
+PASSWORD = "lantern orchard copper meadow"
+SHORT_PASSWORD = "kort"
+
+expect.set_options(timeout=10_000)
+
+
+def read_ftl(path: Path) -> dict[str, str]:
+    """The messages of a Fluent file: `key = value`, continuation lines indented."""
+    messages: dict[str, str] = {}
+    key = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            key = None
+            continue
+        if line[0] in " \t" and key:
+            messages[key] = (messages[key] + "\n" + line.strip()).strip()
+            continue
+        match = re.match(r"^([A-Za-z][A-Za-z0-9_-]*)\s*=\s*(.*)$", line)
+        if match:
+            key = match.group(1)
+            messages[key] = match.group(2).strip()
+    return messages
+
+
+# The English names of SPEC §10.3 and of the pages as built, written out literally.
+SPEC_ENGLISH = {
+    "nav-challenges": "Challenges",
+    "nav-arenas": "Arenas",
+    "nav-me": "My pages",
+    "nav-obstacles": "Obstacle diary",
+    "switch-language": "På svenska",
+    "button-log-in": "Log in",
+    "button-log-out": "Log out",
+    "button-register": "Register",
+    "button-save": "Save",
+    "button-submit": "Submit",
+    "button-request-changes": "Request changes",
+    "button-publish": "Publish",
+    "button-close": "Close",
+    "button-archive": "Archive",
+    "button-withdraw": "Withdraw",
+    "button-ask": "Ask",
+    "button-answer": "Answer",
+    "button-add-team-member": "Add team member",
+    "button-filter": "Filter",
+    "field-email": "Email",
+    "field-password": "Password",
+    "field-display-name": "Display name",
+    "field-organisation": "Organisation",
+    "field-title": "Title",
+    "field-summary": "Summary",
+    "field-description": "Description",
+    "field-location": "Location",
+    "field-feedback": "Feedback",
+    "field-reason": "Reason",
+    "field-question": "Question",
+    "field-answer": "Answer",
+    "field-name": "Name",
+    "field-sdgs": "Sustainable development goals",
+    "field-search": "Search",
+    "field-arena": "Arena",
+    "field-ideas-close-at": "Ideas close at",
+    "register-roles": "I take part as",
+    "role-needs_owner": "Needs-owner",
+    "role-innovator": "Innovator",
+    "me-title": "My pages",
+    "me-my-challenges": "My challenges",
+    "me-my-ideas": "My ideas",
+    "me-queue-review": "Challenges waiting for review",
+    "me-queue-assessment": "Ideas waiting for assessment",
+    "me-queue-testing": "Running tests",
+    "new-challenge-title": "Write a new challenge",
+    "edit-challenge": "Edit the challenge",
+    "edit-idea": "Edit the idea",
+    "feedback-from-team": "Feedback from the innovation team",
+    "questions-title": "Questions and answers",
+    "submit-an-idea": "Submit an idea",
+    "history-title": "History",
+    "team-title": "Team members",
+    "team-member-n": "Team member { $n }",
+    "decision-title": "Decision",
+    "error-summary-title": "There is a problem",
+    "button-start-assessment": "Start assessment",
+    "button-decide": "Decide",
+    "button-log-obstacle": "Log obstacle",
+    "button-assign": "Assign",
+    "button-save-scorecard": "Save scorecard",
+    "button-declare-conflict": "Declare conflict",
+    "field-comment": "Comment",
+    "field-feedback": "Feedback",
+    "field-description": "Description",
+    "field-plan": "Plan",
+    "field-site": "Site",
+    "field-host": "Host",
+    "field-starts-on": "Starts on",
+    "field-ends-on": "Ends on",
+    "field-success-criteria": "Success criteria",
+    "field-outcome": "Outcome",
+    "field-results": "Results",
+    "field-lessons-learned": "Lessons learned",
+    "button-start-incubation": "Start incubation",
+    "button-add-milestone": "Add milestone",
+    "button-complete-milestone": "Complete milestone",
+    "button-start-testing": "Start testing",
+    "button-add-spread": "Add spread activity",
+    "button-complete": "Complete",
+    "button-discontinue": "Discontinue",
+    "sdg-11": "Sustainable cities and communities",
+    "sdg-12": "Responsible consumption and production",
+    "sdg-13": "Climate action",
+}
+
+def read_language(lang: str) -> dict[str, str]:
+    """Every Fluent file of a language, as the server loads them."""
+    messages: dict[str, str] = {}
+    for path in sorted((ROOT / "api/locales" / lang).glob("*.ftl")):
+        messages.update(read_ftl(path))
+    return messages
+
+
+SWEDISH = read_language("sv")
+# States, outcomes and other words §10.3 does not fix come from the English files.
+ENGLISH = {**read_language("en"), **SPEC_ENGLISH}
+TEXTS = {"sv": SWEDISH, "en": ENGLISH}
+
+
+def t(lang: str, key: str, **args: object) -> str:
+    text = TEXTS[lang][key]
+    return re.sub(r"\{\s*\$(\w+)\s*\}", lambda m: str(args[m.group(1)]), text)
+
+
+def sdg_label(lang: str, goal: int) -> str:
+    return f"{goal}. {t(lang, f'sdg-{goal}')}"
+
+
+def exact(text: str) -> re.Pattern:
+    return re.compile(rf"^\s*{re.escape(text)}\s*$")
+
+
+class Person:
+    """One person in a browser context of their own. Every page they reach is checked: the
+    language, one `<h1>`, axe-core, and a full-page screenshot named after the step."""
+
+    def __init__(self, browser: Browser, server: Server, a11y: A11yReport, lang: str, who: str,
+                 javascript: bool = True, locale: str = "sv-SE"):
+        self.server = server
+        self.a11y = a11y
+        self.lang = lang
+        self.who = who
+        self.javascript = javascript
+        self.context = browser.new_context(
+            base_url=server.base, locale=locale, java_script_enabled=javascript,
+            viewport={"width": 1280, "height": 900})
+        self.context.set_default_timeout(15_000)
+        self.page = self.context.new_page()
+        self.axe = Axe() if javascript else None
+        self.violations: list[str] = []
+        self.problems: list[str] = []
+        self.email = ""
+
+    # -- checking every page --------------------------------------------------------
+
+    def t(self, key: str, **args: object) -> str:
+        return t(self.lang, key, **args)
+
+    def arrived(self, step: str, response: Response | None, status: int = 200) -> None:
+        page = self.page
+        assert response is not None, f"{self.who}/{step}: no response"
+        assert response.status == status, f"{self.who}/{step}: {page.url} answered {response.status}, expected {status}"
+        expect(page.locator("html")).to_have_attribute("lang", self.lang)
+        assert page.locator("h1").count() == 1, f"{self.who}/{step}: {page.locator('h1').count()} <h1> on {page.url}"
+        name = f"{SCREENSHOTS}/{self.lang}-{self.who}-{step}.png"
+        page.screenshot(path=name, full_page=True)
+        self.check_axe(step)
+
+    def check_axe(self, step: str) -> None:
+        if self.axe is None:
+            return
+        where = f"{self.lang} {self.who} {step} {urlparse(self.page.url).path}"
+        results = self.axe.run(self.page)
+        self.a11y.pages.append(where)
+        for violation in results.response["violations"]:
+            if not WCAG_TAGS & set(violation.get("tags", [])):
+                continue
+            nodes = violation.get("nodes") or [{}]
+            target = nodes[0].get("target", ["?"])
+            line = f"{where}: {violation['id']} – {violation['help']} – first at {target[0] if target else '?'} ({len(nodes)} nodes)"
+            self.violations.append(line)
+            self.a11y.violations.append(line)
+
+    def narrow(self, step: str) -> None:
+        """The page at a phone's 320 px: a screenshot and axe again."""
+        self.page.set_viewport_size({"width": 320, "height": 720})
+        try:
+            wide = self.page.evaluate("document.documentElement.scrollWidth") if self.javascript else 0
+            if wide > 320:
+                self.a11y.wider += 1
+                print(f"note: {self.page.url} is {wide} px wide in a 320 px viewport")
+            self.page.screenshot(path=f"{SCREENSHOTS}/{self.lang}-{self.who}-{step}-320px.png", full_page=True)
+            self.check_axe(f"{step} (320 px)")
+        finally:
+            self.page.set_viewport_size({"width": 1280, "height": 900})
+
+    # -- moving about --------------------------------------------------------------
+
+    def goto(self, path: str, step: str, status: int = 200) -> Response:
+        response = self.page.goto(path)
+        self.arrived(step, response, status)
+        return response
+
+    def follow(self, locator: Locator, step: str, status: int = 200) -> Response:
+        """Clicks a link and checks the page it leads to."""
+        with self.page.expect_navigation() as navigation:
+            locator.click()
+        self.arrived(step, navigation.value, status)
+        return navigation.value
+
+    def post(self, button: Locator, step: str, status: int = 200, redirected: bool = True) -> Response:
+        """Presses a form's button; a form that succeeded must have answered 303 (§10.5)."""
+        with self.page.expect_navigation() as navigation:
+            button.click()
+        response = navigation.value
+        if redirected:
+            origin = response.request.redirected_from
+            assert origin is not None and origin.method == "POST", \
+                f"{self.who}/{step}: the form did not redirect, it answered {response.status} at {self.page.url}"
+            first = origin.response()
+            assert first is not None and first.status == 303, \
+                f"{self.who}/{step}: the form answered {first.status if first else None}, expected 303"
+        self.arrived(step, response, status)
+        return response
+
+    # -- parts of every page -------------------------------------------------------
+
+    @property
+    def main(self) -> Locator:
+        return self.page.get_by_role("main")
+
+    @property
+    def header(self) -> Locator:
+        return self.page.get_by_role("banner")
+
+    def header_link(self, key: str) -> Locator:
+        return self.header.get_by_role("link", name=self.t(key), exact=True)
+
+    def button(self, key: str, **args: object) -> Locator:
+        return self.main.get_by_role("button", name=self.t(key, **args), exact=True)
+
+    def field(self, key: str) -> Locator:
+        return self.main.get_by_label(self.t(key), exact=True)
+
+    def section_after(self, key: str) -> Locator:
+        """What follows an `<h2>` of the page: the table or text of that section."""
+        heading = self.main.get_by_role("heading", level=2, name=self.t(key), exact=True)
+        expect(heading).to_be_visible()
+        return heading.locator("xpath=following-sibling::*[1]")
+
+    def table_after(self, key: str) -> Locator:
+        """The table of the section an `<h2>` opens (none when the section has no table)."""
+        heading = self.main.get_by_role("heading", level=2, name=self.t(key), exact=True)
+        expect(heading).to_be_visible()
+        return heading.locator("xpath=following-sibling::*[self::table or self::h2][1][self::table]")
+
+    def summary_value(self, key: str) -> Locator:
+        """The value beside a key in the page's summary list (state, arena, …)."""
+        term = self.main.locator("dl dt").filter(has_text=exact(self.t(key)))
+        return term.first.locator("xpath=following-sibling::dd[1]")
+
+    def expect_h1(self, text: str) -> None:
+        expect(self.page.locator("h1")).to_have_text(exact(text))
+
+    def expect_state(self, state_key: str) -> None:
+        expect(self.summary_value("field-state")).to_have_text(exact(self.t(state_key)))
+
+    def soft(self, what: str, check) -> None:
+        """A check whose failure is reported at the end of the test, so that the steps after
+        it still run."""
+        try:
+            check()
+        except AssertionError as error:
+            first = str(error).strip().splitlines()[:2]
+            self.problems.append(f"{self.lang} {self.who} {urlparse(self.page.url).path}: {what}: {' '.join(first)}")
+
+    def close(self) -> None:
+        self.context.close()
+
+    # -- whole steps ---------------------------------------------------------------
+
+    def register(self, name: str, organisation: str, roles: list[str], step: str = "register") -> None:
+        page = self.page
+        self.email = f"{self.who}-{secrets.token_hex(4)}@example.org"
+        self.field("field-email").fill(self.email)
+        self.field("field-password").fill(PASSWORD)
+        self.field("field-display-name").fill(name)
+        self.field("field-organisation").fill(organisation)
+        roles_group = self.main.get_by_role("group", name=self.t("register-roles"))
+        for role in roles:
+            roles_group.get_by_label(self.t(f"role-{role}"), exact=True).check()
+        self.post(self.button("button-register"), step)
+        expect(page).to_have_url(re.compile(r"/me$"))
+        self.expect_h1(self.t("me-title"))
+        expect(self.header.get_by_role("button", name=self.t("button-log-out"), exact=True)).to_be_visible()
+
+    def log_in(self, email: str, password: str, step: str = "logged-in") -> None:
+        self.field("field-email").fill(email)
+        self.field("field-password").fill(password)
+        self.post(self.button("button-log-in"), step)
+        self.email = email
+
+
+def ideas_close_at() -> str:
+    """A deadline 60 days ahead, as a datetime-local input takes it."""
+    return (datetime.now() + timedelta(days=60)).replace(second=0, microsecond=0).strftime("%Y-%m-%dT%H:%M")
+
+
+def id_in(url: str, kind: str) -> str:
+    match = re.search(rf"/{kind}/([0-9a-f-]{{36}})", url)
+    assert match, f"no {kind} id in {url}"
+    return match.group(1)
+
+
+WORDS = {
+    "sv": {
+        "title": "Återvinningsstation där boende anmäler fulla kärl med QR-kod",
+        "summary": "Boende på Sege Park ska kunna säga till när ett kärl är fullt.",
+        "summary2": "Boende på Sege Park ska kunna säga till när ett kärl är fullt, utan app.",
+        "description": "Kärlen töms på fasta dagar och blir ofta överfulla.\n\nVi vill pröva en QR-kod på varje kärl.",
+        "location": "Sege Park, Malmö",
+        "feedback": "Beskriv vilka kärl det gäller och hur många hushåll som använder stationen.",
+        "question": "Hur många kärl finns på stationen i dag?",
+        "answer": "Tolv kärl, fördelade på fyra fraktioner.",
+        "idea_title": "Skylt med QR-kod som larmar hämtningen",
+        "idea_summary": "En QR-kod på varje kärl skickar en anmälan till renhållningen.",
+        "idea_description": "Vi sätter upp skyltar på alla tolv kärl och testar i tre månader.",
+        "decision": "Idén svarar väl mot behovet och kan testas snabbt på plats.",
+        "arena": "Öppen utlysning: avfall utan bil",
+        "plan": "Tre månader hos Minc: ett pilotavtal med renhållningen och skyltarna tryckta.",
+        "milestone": "Skyltarna uppsatta på alla kärl",
+        "site": "Återvinningsstationen i Sege Park",
+        "host": "MKB Fastighets AB",
+        "criteria": "Minst 60 anmälningar i månaden och färre överfulla kärl.",
+        "workshop": "Lärande workshop med de boende",
+        "results": "74 anmälningar i månaden; överfulla kärl halverades.",
+        "lessons": "De boende anmäler helst på kvällen.",
+    },
+    "en": {
+        "title": "Recycling station where residents report full bins by QR code",
+        "summary": "Residents of Sege Park should be able to say when a bin is full.",
+        "summary2": "Residents of Sege Park should be able to say when a bin is full, without an app.",
+        "description": "The bins are emptied on fixed days and often overflow.\n\nWe want to try a QR code on every bin.",
+        "location": "Sege Park, Malmö",
+        "feedback": "Say which bins it concerns and how many households use the station.",
+        "question": "How many bins does the station have today?",
+        "answer": "Twelve bins, for four kinds of waste.",
+        "idea_title": "A QR sign that calls the collection",
+        "idea_summary": "A QR code on each bin sends a report to the waste service.",
+        "idea_description": "We put signs on all twelve bins and test for three months.",
+        "decision": "The idea fits the need well and can be tested quickly on site.",
+        "arena": "Open call: waste services without a car",
+        "plan": "Three months at Minc: a pilot agreement with the waste service and the signs printed.",
+        "milestone": "Signs on every bin",
+        "site": "The Sege Park recycling station",
+        "host": "MKB Fastighets AB",
+        "criteria": "At least 60 reports a month and fewer overflowing bins.",
+        "workshop": "Learning workshop with the residents",
+        "results": "74 reports a month; overflowing bins halved.",
+        "lessons": "Residents report mostly in the evening.",
+    },
+}
+
+
+def open_arena(server: Server, token: str, name: str) -> str:
+    arena = api_ok(server, "POST", "/arenas", token,
+                   {"name": name, "kind": "hybrid", "description": "Ideas for waste services without a car."})
+    api_ok(server, "POST", f"/arenas/{arena['id']}/open", token, {})
+    return arena["id"]
+
+
+def default_rubric(server: Server, token: str) -> dict:
+    rubrics = api_ok(server, "GET", "/rubrics", token)["items"]
+    return next((r for r in rubrics if r.get("is_default")), rubrics[0])
+
+
+def whole_job(browser: Browser, server: Server, a11y: A11yReport, lang: str) -> None:
+    words = WORDS[lang]
+    tag = secrets.token_hex(3)
+    token_word = f"kx{tag}"
+    title = f"{words['title']} {token_word}"
+    idea_title = f"{words['idea_title']} {tag}"
+    facilitator_token = api_login(server, server.admin_email, server.admin_password)
+    arena_name = f"{words['arena']} {tag}"
+    arena_id = open_arena(server, facilitator_token, arena_name)
+    people: list[Person] = []
+
+    def person(who: str) -> Person:
+        p = Person(browser, server, a11y, lang, who)
+        people.append(p)
+        return p
+
+    try:
+        # -- the needs-owner writes up the challenge ---------------------------------
+        owner = person("owner")
+        if lang == "sv":
+            owner.goto("/", "01-home")
+        else:
+            # A Swedish browser; the person picks English on the first page, and the
+            # cookie carries the choice from then on.
+            owner.page.goto("/")
+            expect(owner.page.locator("html")).to_have_attribute("lang", "sv")
+            owner.follow(owner.header.get_by_role("link", name="In English", exact=True), "01-home")
+            assert "lang=en" in owner.page.url
+            cookies = {c["name"]: c["value"] for c in owner.context.cookies()}
+            assert cookies.get("sluss_lang") == "en", cookies
+        owner.narrow("01-home")
+        owner.follow(owner.header_link("button-register"), "02-register")
+        owner.register("Sara Lindqvist", "Sege Park samfällighet", ["needs_owner"], "03-registered")
+        expect(owner.section_after("me-my-challenges")).to_be_visible()
+        new_challenge = owner.main.get_by_role("link", name=owner.t("new-challenge-title"), exact=True)
+        owner.follow(new_challenge, "04-new-challenge")
+        owner.field("field-title").fill(title)
+        owner.field("field-summary").fill(words["summary"])
+        owner.field("field-description").fill(words["description"])
+        owner.field("field-location").fill(words["location"])
+        goals = owner.main.get_by_role("group", name=owner.t("field-sdgs"))
+        goals.get_by_label(sdg_label(lang, 11), exact=True).check()
+        goals.get_by_label(sdg_label(lang, 12), exact=True).check()
+        owner.post(owner.button("button-save"), "05-challenge-draft")
+        challenge_id = id_in(owner.page.url, "challenges")
+        owner.expect_h1(title)
+        owner.expect_state("challenge-state-draft")
+        expect(owner.main).to_contain_text(sdg_label(lang, 11))
+        expect(owner.main).to_contain_text(sdg_label(lang, 12))
+        owner.post(owner.button("button-submit"), "06-challenge-submitted")
+        owner.expect_state("challenge-state-submitted")
+        expect(owner.main.get_by_role("heading", name=owner.t("history-title"), exact=True)).to_be_visible()
+
+        # -- the facilitator asks for changes -----------------------------------------
+        facilitator = person("facilitator")
+        facilitator.goto(f"/login?lang={lang}" if lang == "en" else "/login", "01-login")
+        facilitator.log_in(server.admin_email, server.admin_password, "02-me")
+        expect(facilitator.page).to_have_url(re.compile(r"/me$"))
+        review = facilitator.table_after("me-queue-review")
+        facilitator.follow(review.get_by_role("link", name=title, exact=True), "03-challenge-to-review")
+        facilitator.expect_state("challenge-state-submitted")
+        facilitator.field("field-feedback").fill(words["feedback"])
+        facilitator.post(facilitator.button("button-request-changes"), "04-changes-requested")
+        facilitator.expect_state("challenge-state-changes_requested")
+        expect(facilitator.main).to_contain_text(facilitator.t("feedback-from-team"))
+
+        # -- the needs-owner reads the feedback, edits and submits again -----------
+        owner.follow(owner.header_link("nav-me"), "07-me-with-feedback")
+        row = owner.table_after("me-my-challenges").get_by_role("row").filter(
+            has=owner.page.get_by_role("link", name=title, exact=True))
+        expect(row).to_contain_text(words["feedback"])
+        expect(row).to_contain_text(owner.t("challenge-state-changes_requested"))
+        owner.follow(row.get_by_role("link", name=title, exact=True), "08-challenge-with-feedback")
+        expect(owner.main.get_by_role("heading", name=owner.t("feedback-from-team"), exact=True)).to_be_visible()
+        expect(owner.main).to_contain_text(words["feedback"])
+        owner.follow(owner.main.get_by_role("link", name=owner.t("edit-challenge"), exact=True), "09-edit-challenge")
+        expect(owner.field("field-title")).to_have_value(title)
+        expect(owner.main.get_by_role("group", name=owner.t("field-sdgs"))
+               .get_by_label(sdg_label(lang, 12), exact=True)).to_be_checked()
+        owner.field("field-summary").fill(words["summary2"])
+        owner.post(owner.button("button-save"), "10-challenge-edited")
+        expect(owner.main).to_contain_text(words["summary2"])
+        owner.post(owner.button("button-submit"), "11-challenge-resubmitted")
+        owner.expect_state("challenge-state-submitted")
+
+        # -- the facilitator publishes into the arena ---------------------------------
+        facilitator.follow(facilitator.header_link("nav-me"), "05-me")
+        review = facilitator.table_after("me-queue-review")
+        facilitator.follow(review.get_by_role("link", name=title, exact=True), "06-challenge-to-publish")
+        facilitator.field("field-arena").select_option(value=arena_id)
+        facilitator.field("field-ideas-close-at").fill(ideas_close_at())
+        blind = facilitator.main.get_by_role("checkbox", name=re.compile(re.escape(facilitator.t("field-blind-assessment")[:15])))
+        expect(blind).not_to_be_checked()
+        facilitator.post(facilitator.button("button-publish"), "07-published")
+        facilitator.expect_state("challenge-state-published")
+        expect(facilitator.summary_value("field-arena")).to_have_text(exact(arena_name))
+
+        # -- an innovator finds it, signed out first ----------------------------------
+        innovator = person("innovator")
+        innovator.goto(f"/?lang={lang}" if lang == "en" else "/", "01-home-signed-out")
+        expect(innovator.main.get_by_role("link", name=title, exact=True)).to_be_visible()
+        innovator.follow(innovator.header_link("nav-arenas"), "02-arenas")
+        innovator.follow(innovator.main.get_by_role("link", name=arena_name, exact=True), "03-arena")
+        expect(innovator.main.get_by_role("link", name=title, exact=True)).to_be_visible()
+        innovator.follow(innovator.main.get_by_role("link", name=title, exact=True), "04-challenge-signed-out")
+        innovator.narrow("04-challenge-signed-out")
+        expect(innovator.main.get_by_role("button", name=innovator.t("button-ask"))).to_have_count(0)
+        innovator.follow(innovator.header_link("button-register"), "05-register")
+        innovator.register("Amira Haddad", "Solkraft Innovation AB", ["innovator"], "06-registered")
+        expect(innovator.section_after("me-my-ideas")).to_be_visible()
+        innovator.follow(innovator.header_link("nav-challenges"), "07-challenges")
+        innovator.field("field-search").fill(token_word)
+        innovator.follow(innovator.main.get_by_role("button", name=innovator.t("button-filter"), exact=True), "08-search")
+        assert parse_qs(urlparse(innovator.page.url).query).get("q") == [token_word], innovator.page.url
+        card = innovator.main.get_by_role("link", name=title, exact=True)
+        expect(card).to_have_count(1)
+        innovator.follow(card, "09-challenge")
+        innovator.expect_h1(title)
+        innovator.expect_state("challenge-state-published")
+        innovator.field("field-question").fill(words["question"])
+        innovator.post(innovator.button("button-ask"), "10-question-asked")
+        assert urlparse(innovator.page.url).path == f"/challenges/{challenge_id}"
+        expect(innovator.main).to_contain_text(words["question"])
+
+        # -- the needs-owner answers --------------------------------------------------
+        owner.goto(f"/challenges/{challenge_id}", "12-challenge-with-question")
+        question = owner.main.locator(".sluss-card").filter(has_text=words["question"])
+        question.get_by_label(owner.t("field-answer"), exact=True).fill(words["answer"])
+        owner.post(question.get_by_role("button", name=owner.t("button-answer"), exact=True), "13-question-answered")
+        expect(owner.main.locator(".sluss-card").filter(has_text=words["question"])).to_contain_text(words["answer"])
+
+        # -- the innovator writes and submits an idea with two team members ---------
+        innovator.goto(f"/challenges/{challenge_id}", "11-challenge-answered")
+        expect(innovator.main).to_contain_text(words["answer"])
+        innovator.follow(innovator.main.get_by_role("link", name=innovator.t("submit-an-idea"), exact=True), "12-idea-form")
+        innovator.narrow("12-idea-form")
+        innovator.field("field-title").fill(idea_title)
+        innovator.field("field-summary").fill(words["idea_summary"])
+        innovator.field("field-description").fill(words["idea_description"])
+        innovator.main.get_by_role("group", name=innovator.t("field-sdgs")).get_by_label(sdg_label(lang, 11), exact=True).check()
+        team = innovator.main.get_by_role("group", name=innovator.t("team-title"), exact=True)
+        expect(team.get_by_role("group", name=innovator.t("team-member-n", n=1), exact=True)).to_be_visible()
+        innovator.main.locator('input[name="team_name"]').nth(0).fill("Johan Lind")
+        innovator.main.locator('input[name="team_email"]').nth(0).fill("johan.lind@example.org")
+        innovator.post(team.get_by_role("button", name=innovator.t("button-add-team-member"), exact=True),
+                       "13-idea-form-two-members", redirected=False)
+        team = innovator.main.get_by_role("group", name=innovator.t("team-title"), exact=True)
+        expect(team.get_by_role("group", name=innovator.t("team-member-n", n=2), exact=True)).to_be_visible()
+        expect(innovator.main.locator('input[name="team_name"]')).to_have_count(2)
+        expect(innovator.field("field-title")).to_have_value(idea_title)
+        expect(innovator.main.locator('input[name="team_name"]').nth(0)).to_have_value("Johan Lind")
+        expect(innovator.main.get_by_role("group", name=innovator.t("field-sdgs"))
+               .get_by_label(sdg_label(lang, 11), exact=True)).to_be_checked()
+        innovator.main.locator('input[name="team_name"]').nth(1).fill("Mei Chen")
+        innovator.main.locator('input[name="team_email"]').nth(1).fill("mei.chen@example.org")
+        innovator.post(innovator.button("button-save"), "14-idea-draft")
+        idea_id = id_in(innovator.page.url, "ideas")
+        innovator.expect_h1(idea_title)
+        innovator.expect_state("idea-state-draft")
+        expect(innovator.main).to_contain_text("Johan Lind")
+        expect(innovator.main).to_contain_text("mei.chen@example.org")
+        expect(innovator.main.get_by_role("link", name=innovator.t("edit-idea"), exact=True)).to_be_visible()
+        innovator.post(innovator.button("button-submit"), "15-idea-submitted")
+        innovator.expect_state("idea-state-submitted")
+        expect(innovator.main.get_by_role("link", name=innovator.t("edit-idea"), exact=True)).to_have_count(0)
+
+        # -- the innovation team sees it waiting; assessment and decision by the API --
+        facilitator.follow(facilitator.header_link("nav-me"), "08-me-idea-waiting")
+        expect(facilitator.table_after("me-queue-assessment").get_by_role("link", name=idea_title, exact=True)).to_be_visible()
+        # The facilitator starts the assessment on the idea's page; a decision before the
+        # panel has scored is refused in words; after the scorecards it is taken.
+        facilitator.follow(facilitator.table_after("me-queue-assessment").get_by_role("link", name=idea_title, exact=True),
+                           "09-idea-to-assess")
+        facilitator.post(facilitator.button("button-start-assessment"), "10-assessment-started")
+        facilitator.expect_state("idea-state-in_assessment")
+        facilitator.main.get_by_label(facilitator.t("decision-qualified"), exact=True).check()
+        facilitator.field("field-feedback").fill(words["decision"])
+        facilitator.post(facilitator.button("button-decide"), "11-decide-too-early", status=409, redirected=False)
+        expect(facilitator.main.locator(".govuk-error-summary")).to_contain_text(
+            facilitator.t("error-too-few-scorecards", submitted=0, required=2))
+        # The panel: two assessors assigned by name; a third, of the innovator's own
+        # organisation, is refused by the conflict-of-interest rule, in words.
+        # The assessors' accounts are made on the users' registry page.
+        assessors = []
+        for n, organisation_name in enumerate(["Science park", "University", "Solkraft Innovation AB"], start=1):
+            name, email = f"Assessor {n} {lang}{tag}", f"assessor{n}-{lang}{tag}@example.org"
+            facilitator.goto("/admin/users", f"12-users-{n}")
+            new_user = facilitator.main.locator("form").filter(has=facilitator.page.get_by_label(
+                facilitator.t("field-password"), exact=True))
+            new_user.get_by_label(facilitator.t("field-email"), exact=True).fill(email)
+            new_user.get_by_label(facilitator.t("field-password"), exact=True).fill(PASSWORD)
+            new_user.get_by_label(facilitator.t("field-display-name"), exact=True).fill(name)
+            new_user.get_by_label(facilitator.t("field-organisation"), exact=True).fill(organisation_name)
+            new_user.get_by_label(facilitator.t("role-assessor"), exact=True).check()
+            facilitator.post(new_user.get_by_role("button", name=facilitator.t("button-save"), exact=True),
+                             f"12-user-created-{n}")
+            assessors.append((name, email, PASSWORD))
+        facilitator.field("field-search").fill(f"{lang}{tag}")
+        facilitator.follow(facilitator.main.get_by_role("button", name=facilitator.t("button-filter"), exact=True),
+                           "12-users-found")
+        expect(facilitator.main.get_by_role("table")).to_contain_text(assessors[2][0])
+        facilitator.goto(f"/ideas/{idea_id}", "12-idea-panel")
+        for name, _, _ in assessors:
+            chooser = facilitator.field("field-assessor")
+            chooser.select_option(value=chooser.locator("option", has_text=name).get_attribute("value"))
+            if name == assessors[2][0]:
+                facilitator.post(facilitator.button("button-assign"), "13-assign-refused", status=422, redirected=False)
+                expect(facilitator.main.locator(".govuk-error-summary")).to_contain_text(
+                    facilitator.t("error-conflict-organisation"))
+            else:
+                facilitator.post(facilitator.button("button-assign"), "13-assigned")
+        # Each assessor scores the idea on the scorecard page built from the rubric.
+        rubric = default_rubric(server, facilitator_token)
+        for n, (name, email, password) in enumerate(assessors[:2], start=1):
+            assessor = person(f"assessor{n}")
+            assessor.goto(f"/login?lang={lang}" if lang == "en" else "/login", "01-login")
+            assessor.log_in(email, password, "02-me")
+            assessor.follow(assessor.main.get_by_role("link", name=assessor.t("me-assignments-link"), exact=True),
+                            "03-assignments")
+            assessor.follow(assessor.main.get_by_role("link", name=idea_title, exact=True), "04-scorecard")
+            assessor.post(assessor.button("button-save-scorecard"), "05-scorecard-refused", status=422, redirected=False)
+            for i, criterion in enumerate(rubric["criteria"]):
+                group = assessor.main.get_by_role("group", name=criterion["name"], exact=True)
+                value = criterion["scale_max"] - ((i + n) % 2)
+                group.get_by_label(str(value), exact=True).check()
+            assessor.field("field-comment").fill("Fits the need; the test plan is concrete.")
+            assessor.post(assessor.button("button-save-scorecard"), "06-scorecard-saved")
+            assessor.follow(assessor.main.get_by_role("link", name=assessor.t("assessment-title"), exact=True),
+                            "07-assessment")
+            expect(assessor.main).to_contain_text(assessor.t("weighted-score"))
+        facilitator.goto(f"/ideas/{idea_id}/assessment", "14-assessment-summary")
+        expect(facilitator.main).to_contain_text(facilitator.t("scorecards-of", submitted=2, required=2))
+        facilitator.goto(f"/ideas/{idea_id}", "15-idea-scored")
+        facilitator.post(facilitator.button("button-decide"), "16-decide-refused", status=422, redirected=False)
+        facilitator.main.get_by_label(facilitator.t("decision-qualified"), exact=True).check()
+        facilitator.field("field-feedback").fill(words["decision"])
+        facilitator.post(facilitator.button("button-decide"), "17-decided")
+        facilitator.expect_state("idea-state-qualified")
+        facilitator.goto(f"/challenges/{challenge_id}/ranking", "17-ranking")
+        expect(facilitator.main.get_by_role("link", name=idea_title, exact=True)).to_be_visible()
+
+        # -- steps 4 and 5 on their pages: incubation with milestones, then the test -----
+        facilitator.goto("/admin/support-organisations", "18-support-organisations")
+        facilitator.field("field-name").fill(f"Minc {lang}{tag}")
+        facilitator.main.get_by_label(facilitator.t("support-kind-incubator"), exact=True).check()
+        facilitator.field("field-description").fill("Start-up incubator in Malmö")
+        facilitator.field("field-contact-email").fill("hello@minc.example")
+        facilitator.post(facilitator.button("button-save"), "18-support-organisation-registered")
+        expect(facilitator.main.get_by_role("table")).to_contain_text(f"Minc {lang}{tag}")
+        organisation = next(o for o in api_ok(server, "GET", "/support-organisations?limit=200", facilitator_token)["items"]
+                            if o["name"] == f"Minc {lang}{tag}")
+        facilitator.goto(f"/ideas/{idea_id}", "18-idea-qualified")
+        facilitator.follow(facilitator.main.get_by_role("link", name=facilitator.t("incubation-link"), exact=True),
+                           "19-incubation")
+        facilitator.field("field-support-organisation").select_option(value=organisation["id"])
+        facilitator.post(facilitator.button("button-start-incubation"), "20-incubation-refused", status=422,
+                         redirected=False)
+        expect(facilitator.main.locator(".govuk-error-summary")).to_be_visible()
+        expect(facilitator.field("field-support-organisation")).to_have_value(organisation["id"])
+        facilitator.field("field-plan").fill(words["plan"])
+        facilitator.post(facilitator.button("button-start-incubation"), "21-incubation-started")
+        facilitator.expect_state("idea-state-in_incubation")
+        expect(facilitator.main).to_contain_text(words["plan"])
+        # The innovator keeps milestones on the same page; the team completes one.
+        innovator.goto(f"/ideas/{idea_id}/incubation", "16-incubation")
+        innovator.field("field-title").fill(words["milestone"])
+        innovator.field("field-due-on").fill("2027-03-31")
+        innovator.post(innovator.button("button-add-milestone"), "17-milestone-added")
+        expect(innovator.table_after("milestones-title")).to_contain_text(words["milestone"])
+        facilitator.goto(f"/ideas/{idea_id}/incubation", "22-incubation-with-milestone")
+        facilitator.post(facilitator.table_after("milestones-title").get_by_role(
+            "button", name=re.compile("^" + re.escape(facilitator.t("button-complete-milestone")))),
+            "23-milestone-completed")
+        expect(facilitator.table_after("milestones-title")).to_contain_text(facilitator.t("milestone-done"))
+        facilitator.follow(facilitator.main.get_by_role("link", name=facilitator.t("back-to-idea"), exact=True),
+                           "24-idea-in-incubation")
+        facilitator.follow(facilitator.main.get_by_role("link", name=facilitator.t("test-link"), exact=True),
+                           "25-test")
+        facilitator.field("field-site").fill(words["site"])
+        facilitator.field("field-host").fill(words["host"])
+        facilitator.field("field-starts-on").fill("2027-04-01")
+        facilitator.field("field-ends-on").fill("2027-03-01")
+        facilitator.field("field-success-criteria").fill(words["criteria"])
+        facilitator.post(facilitator.button("button-start-testing"), "26-test-refused", status=422, redirected=False)
+        expect(facilitator.field("field-site")).to_have_value(words["site"])
+        facilitator.field("field-ends-on").fill("2027-09-30")
+        facilitator.post(facilitator.button("button-start-testing"), "27-test-started")
+        expect(facilitator.main).to_contain_text(words["site"])
+        facilitator.main.get_by_label(facilitator.t("spread-kind-learning_workshop"), exact=True).check()
+        facilitator.field("field-title").fill(words["workshop"])
+        facilitator.field("field-held-on").fill("2027-06-15")
+        facilitator.post(facilitator.button("button-add-spread"), "28-spread-added")
+        expect(facilitator.table_after("spread-title")).to_contain_text(words["workshop"])
+        facilitator.main.get_by_label(facilitator.t("test-outcome-adopted"), exact=True).check()
+        facilitator.field("field-results").fill(words["results"])
+        facilitator.field("field-lessons-learned").fill(words["lessons"])
+        facilitator.post(facilitator.button("button-complete"), "29-test-completed")
+        expect(facilitator.summary_value("field-outcome")).to_have_text(exact(facilitator.t("test-outcome-adopted")))
+        innovator.goto(f"/ideas/{idea_id}/test", "18-test-completed")
+        expect(innovator.main).to_contain_text(words["lessons"])
+        expect(innovator.main.get_by_role("button")).to_have_count(0)
+
+        # -- the innovator reads the decision and its feedback ------------------------
+        innovator.goto(f"/ideas/{idea_id}", "19-idea-decided")
+        innovator.expect_state("idea-state-completed")
+        expect(innovator.main.get_by_role("heading", name=innovator.t("decision-title"), exact=True)).to_be_visible()
+        expect(innovator.main).to_contain_text(innovator.t("decision-qualified"))
+        expect(innovator.main).to_contain_text(words["decision"])
+        # The idea's history names the idea's states, in the page's language.
+        history = innovator.main.get_by_role("table", name=innovator.t("history-title"))
+        innovator.soft("the idea's History names its states in the page's language", lambda: (
+            expect(history.get_by_role("row").last.get_by_role("cell").last).to_have_text(
+                exact(innovator.t("idea-state-completed")), timeout=1_000),
+            expect(history).to_contain_text(innovator.t("idea-state-in_assessment"), timeout=1_000)))
+        innovator.follow(innovator.header_link("nav-me"), "20-me-decided")
+        row = innovator.table_after("me-my-ideas").get_by_role("row").filter(
+            has=innovator.page.get_by_role("link", name=idea_title, exact=True))
+        expect(row).to_contain_text(innovator.t("idea-state-completed"))
+        expect(row).to_contain_text(words["decision"])
+
+        # -- the innovator logs an obstacle on the idea; the team reads it in the diary --
+        innovator.goto(f"/ideas/{idea_id}", "21-idea-again")
+        innovator.follow(innovator.main.get_by_role("link", name=innovator.t("log-obstacle-link"), exact=True),
+                         "22-obstacle-form")
+        innovator.post(innovator.button("button-log-obstacle"), "23-obstacle-refused", status=422, redirected=False)
+        expect(innovator.main.locator(".govuk-error-summary")).to_be_visible()
+        innovator.main.get_by_label(innovator.t("obstacle-category-procurement"), exact=True).check()
+        obstacle_text = f"The framework agreement allows no pilot ({lang}{tag})"
+        innovator.field("field-description").fill(obstacle_text)
+        innovator.post(innovator.button("button-log-obstacle"), "24-obstacle-logged")
+        expect(innovator.main).to_contain_text(innovator.t("obstacle-logged"))
+        expect(innovator.main).not_to_contain_text(obstacle_text)  # only the team reads the diary
+        facilitator.follow(facilitator.header_link("nav-obstacles"), "30-obstacle-diary")
+        expect(facilitator.table_after("obstacles-diary")).to_contain_text(obstacle_text)
+
+        # -- the reports: six charts, each followed by its table, and a CSV download ----
+        facilitator.goto("/reports", "30b-reports")
+        facilitator.narrow("30b-reports")
+        charts = facilitator.main.locator("svg[role=img]")
+        expect(charts).to_have_count(6)
+        expect(facilitator.main.locator("svg[role=img] + table.govuk-table")).to_have_count(6)
+        with facilitator.page.expect_download() as download:
+            facilitator.main.locator("a[href^='/reports/obstacles.csv']").click()
+        csv_text = Path(download.value.path()).read_text(encoding="utf-8")
+        assert csv_text.startswith("section,key,value\n"), csv_text
+        assert "by_category,procurement," in csv_text and "by_category,procurement,0" not in csv_text, csv_text
+
+        # -- the facilitator logs out ---------------------------------------------------
+        facilitator.post(facilitator.header.get_by_role("button", name=facilitator.t("button-log-out"), exact=True),
+                         "31-logged-out")
+        expect(facilitator.header_link("button-log-in")).to_be_visible()
+        assert "sluss_session" not in {c["name"]: c["value"] for c in facilitator.context.cookies() if c["value"]}
+    finally:
+        for p in people:
+            p.close()
+    problems = [v for p in people for v in p.problems]
+    found = [v for p in people for v in p.violations]
+    assert not problems and not found, "\n".join(
+        problems + ([f"axe-core found {len(found)} WCAG A/AA violations:"] + found if found else []))
+
+
+def test_needs_owner_and_innovator_whole_job_in_swedish(browser, server, a11y):
+    whole_job(browser, server, a11y, "sv")
+
+
+def test_needs_owner_and_innovator_whole_job_in_english(browser, server, a11y):
+    whole_job(browser, server, a11y, "en")
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_public_pages_pass_axe_signed_out(browser, server, a11y, lang):
+    visitor = Person(browser, server, a11y, lang, "visitor")
+    try:
+        first = "/" if lang == "sv" else "/?lang=en"
+        visitor.goto(first, "home")
+        visitor.goto("/challenges", "challenges")
+        visitor.goto("/challenges?q=kx-none-such", "challenges-none")
+        visitor.goto("/arenas", "arenas")
+        visitor.goto("/login", "login")
+        visitor.goto("/register", "register")
+        visitor.goto("/no-such-page", "404", status=404)
+        visitor.goto(f"/challenges/{uuid.uuid4()}", "404-challenge", status=404)
+        # A refused form: register with a short password.
+        visitor.goto("/register", "register-again")
+        visitor.field("field-email").fill(f"short-{secrets.token_hex(3)}@example.org")
+        visitor.field("field-password").fill(SHORT_PASSWORD)
+        visitor.field("field-display-name").fill("Kim Short")
+        visitor.main.get_by_role("group", name=visitor.t("register-roles")).get_by_label(
+            visitor.t("role-innovator"), exact=True).check()
+        visitor.post(visitor.button("button-register"), "register-refused", status=422, redirected=False)
+        expect(visitor.main.get_by_role("alert")).to_contain_text(visitor.t("error-summary-title"))
+    finally:
+        visitor.close()
+    assert not visitor.violations, "axe-core found:\n" + "\n".join(visitor.violations)
+
+
+def test_works_with_javascript_disabled(browser, server, a11y):
+    lang = "sv"
+    words = WORDS[lang]
+    tag = secrets.token_hex(3)
+    title = f"Avfallstjänster för hushåll utan bil {tag}"
+    owner = Person(browser, server, a11y, lang, "nojs-owner", javascript=False)
+    innovator = Person(browser, server, a11y, lang, "nojs-innovator", javascript=False)
+    try:
+        assert owner.page.evaluate("1 + 1") == 2  # Playwright's own evaluation still works
+        owner.goto("/register", "01-register")
+        owner.register("Lars Persson", "Hyresgästföreningen Kroksbäck", ["needs_owner"], "02-registered")
+        owner.follow(owner.main.get_by_role("link", name=owner.t("new-challenge-title"), exact=True), "03-new-challenge")
+        owner.field("field-title").fill(title)
+        owner.field("field-summary").fill("Grovsopor är svåra att få till stationen utan bil.")
+        owner.field("field-description").fill("Många hushåll i området saknar bil.")
+        owner.main.get_by_role("group", name=owner.t("field-sdgs")).get_by_label(sdg_label(lang, 11), exact=True).check()
+        owner.post(owner.button("button-save"), "04-challenge-draft")
+        challenge_id = id_in(owner.page.url, "challenges")
+        owner.expect_h1(title)
+        owner.post(owner.button("button-submit"), "05-challenge-submitted")
+        owner.expect_state("challenge-state-submitted")
+
+        facilitator = api_login(server, server.admin_email, server.admin_password)
+        api_ok(server, "POST", f"/challenges/{challenge_id}/publish", facilitator, {})
+
+        innovator.goto(f"/login?next=/challenges/{challenge_id}", "01-login")
+        expect(innovator.main.get_by_role("link", name=innovator.t("button-register"), exact=True)).to_be_visible()
+        innovator.goto(f"/register?next=/challenges/{challenge_id}", "02-register")
+        innovator.email = f"nojs-innovator-{tag}@example.org"
+        innovator.field("field-email").fill(innovator.email)
+        innovator.field("field-password").fill(PASSWORD)
+        innovator.field("field-display-name").fill("Noor Ali")
+        innovator.main.get_by_role("group", name=innovator.t("register-roles")).get_by_label(
+            innovator.t("role-innovator"), exact=True).check()
+        innovator.post(innovator.button("button-register"), "03-challenge")
+        assert urlparse(innovator.page.url).path == f"/challenges/{challenge_id}", "next= was not followed"
+        innovator.follow(innovator.main.get_by_role("link", name=innovator.t("submit-an-idea"), exact=True), "04-idea-form")
+        innovator.field("field-title").fill(f"Lånecykel med kärra {tag}")
+        innovator.field("field-summary").fill("Elcykel med kärra att låna för grovsopor.")
+        innovator.field("field-description").fill("Bokas i portalen och hämtas vid stationen.")
+        innovator.main.locator('input[name="team_name"]').nth(0).fill("Ella Berg")
+        innovator.main.locator('input[name="team_email"]').nth(0).fill("ella.berg@example.org")
+        innovator.post(innovator.button("button-add-team-member"), "05-idea-form-two-members", redirected=False)
+        expect(innovator.main.locator('input[name="team_name"]')).to_have_count(2)
+        innovator.main.locator('input[name="team_name"]').nth(1).fill("Omar Said")
+        innovator.main.locator('input[name="team_email"]').nth(1).fill("omar.said@example.org")
+        innovator.post(innovator.button("button-save"), "06-idea-draft")
+        innovator.expect_state("idea-state-draft")
+        expect(innovator.main).to_contain_text("Omar Said")
+        innovator.post(innovator.button("button-submit"), "07-idea-submitted")
+        innovator.expect_state("idea-state-submitted")
+    finally:
+        owner.close()
+        innovator.close()
+
+
+def test_session_cookie_language_and_form_rules(browser, server, a11y):
+    """SPEC §10.5 as a browser sees it."""
+    # A browser that asks for neither language: Swedish, the default; the switch sticks.
+    visitor = Person(browser, server, a11y, "sv", "rules", locale="de-DE")
+    try:
+        page = visitor.page
+        visitor.goto("/", "01-default-swedish")
+        expect(page.locator("html")).to_have_attribute("lang", "sv")
+        visitor.lang = "en"
+        visitor.follow(visitor.header.get_by_role("link", name="In English", exact=True), "02-english")
+        visitor.goto("/challenges", "03-english-by-cookie")
+        back = visitor.header_link("switch-language")  # "På svenska"
+        expect(back).to_be_visible()
+        visitor.lang = "sv"
+        visitor.follow(back, "04-back-to-swedish")
+        visitor.goto("/arenas", "05-swedish-by-cookie")
+
+        # A page that needs sign-in sends the person to log in, and back.
+        response = page.goto("/challenges/new")
+        origin = response.request.redirected_from
+        assert origin is not None and origin.response().status == 303, "no 303 to the login page"
+        assert urlparse(page.url).path == "/login" and parse_qs(urlparse(page.url).query).get("next") == ["/challenges/new"], page.url
+        visitor.arrived("06-login-next", response)
+
+        # A refused form answers 422 and keeps what was typed.
+        visitor.goto("/register", "07-register")
+        email = f"rules-{secrets.token_hex(3)}@example.org"
+        visitor.field("field-email").fill(email)
+        visitor.field("field-password").fill(SHORT_PASSWORD)
+        visitor.field("field-display-name").fill("Rut Regel")
+        visitor.field("field-organisation").fill("Botildenborg")
+        roles = visitor.main.get_by_role("group", name=visitor.t("register-roles"))
+        roles.get_by_label(visitor.t("role-needs_owner"), exact=True).check()
+        with page.expect_response(lambda r: r.request.method == "POST" and urlparse(r.url).path == "/register") as posted:
+            visitor.button("button-register").click()
+        assert posted.value.status == 422, f"a refused form answered {posted.value.status}"
+        page.wait_for_load_state()
+        visitor.arrived("08-register-refused", posted.value, 422)
+        summary = visitor.main.get_by_role("alert")
+        expect(summary).to_contain_text(visitor.t("error-summary-title"))
+        expect(summary.get_by_role("link")).not_to_have_count(0)
+        password = visitor.field("field-password")
+        described = password.get_attribute("aria-describedby") or ""
+        assert any(page.locator(f"#{i}").count() and "error" in i for i in described.split()), \
+            f"the password's message is not tied to it: aria-describedby={described!r}"
+        expect(summary.locator(f'a[href="#{password.get_attribute("id")}"]')).to_have_count(1)
+        expect(visitor.field("field-email")).to_have_value(email)
+        expect(visitor.field("field-display-name")).to_have_value("Rut Regel")
+        expect(visitor.field("field-organisation")).to_have_value("Botildenborg")
+        expect(roles.get_by_label(visitor.t("role-needs_owner"), exact=True)).to_be_checked()
+
+        # Login through the page: the session cookie's flags.
+        visitor.goto("/login?next=/challenges/new", "09-login")
+        visitor.log_in(server.admin_email, server.admin_password, "10-new-challenge-after-login")
+        assert urlparse(page.url).path == "/challenges/new", page.url
+        session = [c for c in visitor.context.cookies() if c["name"] == "sluss_session"]
+        assert len(session) == 1, visitor.context.cookies()
+        assert session[0]["httpOnly"] is True, session[0]
+        assert session[0]["sameSite"] == "Lax", session[0]
+        assert session[0]["path"] == "/", session[0]
+        response = page.goto("/me")
+        assert "no-store" in (response.headers.get("cache-control") or ""), response.headers
+
+        # A POST without the CSRF field answers 403 and changes nothing; with it, 303.
+        title = f"Utan CSRF {secrets.token_hex(3)}"
+        form = {"title": title, "summary": "s", "description": "d", "location": ""}
+        refused = page.request.post("/challenges/new", form=form, max_redirects=0)
+        assert refused.status == 403, f"a POST without csrf answered {refused.status}"
+        wrong = page.request.post("/challenges/new", form={**form, "csrf": "x" * 43}, max_redirects=0)
+        assert wrong.status == 403, f"a POST with a wrong csrf answered {wrong.status}"
+        token = api_login(server, server.admin_email, server.admin_password)
+        me = api_ok(server, "GET", "/me", token)
+        mine = api_ok(server, "GET", f"/challenges?owner_id={me['id']}&limit=200", token)["items"]
+        assert not [c for c in mine if c["title"] == title], "a refused POST created a challenge"
+        visitor.goto("/challenges/new", "11-new-challenge")
+        csrf = page.locator('main form input[name="csrf"]').first.get_attribute("value")
+        accepted = page.request.post("/challenges/new", form={**form, "csrf": csrf}, max_redirects=0)
+        assert accepted.status == 303, f"a POST with the csrf field answered {accepted.status}"
+        mine = api_ok(server, "GET", f"/challenges?owner_id={me['id']}&limit=200", token)["items"]
+        assert [c for c in mine if c["title"] == title], "the accepted POST created nothing"
+    finally:
+        visitor.close()
+    assert not visitor.violations, "axe-core found:\n" + "\n".join(visitor.violations)

@@ -1,0 +1,233 @@
+//! The web interface's pages × roles: which status each page answers to each kind of
+//! visitor (the session cookie carries the same token as the API), and the rules of
+//! SPEC §10.5 that need no browser: CSRF, the login redirect, the language.
+
+use poem::http::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{TestUser, spawn_app};
+
+#[tokio::test]
+async fn every_page_answers_each_role_as_the_rules_say() {
+    let app = spawn_app().await;
+    let facilitator = app.facilitator().await;
+    let owner = app.needs_owner().await;
+    let innovator = app.innovator().await;
+    let assessor = app.assessor().await;
+    let published = app.published_challenge(&owner, &facilitator).await;
+    let draft = app.draft_challenge(&owner).await;
+    let idea = app
+        .post(
+            &format!("/challenges/{published}/ideas"),
+            Some(&innovator.token),
+            json!({"title": "Lockers for hazardous waste", "summary": "s", "description": "d"}),
+        )
+        .await
+        .expect(201)
+        .id();
+    let arena = app.open_arena(&facilitator).await;
+
+    let who: [(&str, Option<&TestUser>); 5] = [
+        ("anonymous", None),
+        ("needs_owner", Some(&owner)),
+        ("innovator", Some(&innovator)),
+        ("assessor", Some(&assessor)),
+        ("facilitator", Some(&facilitator)),
+    ];
+    // Expected status per visitor, in the order of `who`.
+    let pages: Vec<(String, [u16; 5])> = vec![
+        ("/".into(), [200, 200, 200, 200, 200]),
+        ("/challenges".into(), [200, 200, 200, 200, 200]),
+        (format!("/challenges/{published}"), [200, 200, 200, 200, 200]),
+        (format!("/challenges/{draft}"), [404, 200, 404, 404, 200]),
+        ("/challenges/new".into(), [303, 200, 403, 403, 200]),
+        (format!("/challenges/{draft}/edit"), [303, 200, 404, 404, 200]),
+        (format!("/challenges/{published}/ideas/new"), [303, 403, 200, 403, 403]),
+        (format!("/ideas/{idea}"), [303, 404, 200, 404, 200]),
+        (format!("/ideas/{idea}/edit"), [303, 404, 200, 404, 403]),
+        (format!("/ideas/{idea}/scorecard"), [303, 404, 403, 404, 403]),
+        (format!("/ideas/{idea}/assessment"), [303, 404, 403, 404, 409]),
+        (format!("/challenges/{published}/ranking"), [303, 403, 403, 403, 200]),
+        (format!("/ideas/{idea}/incubation"), [303, 404, 200, 404, 200]),
+        (format!("/ideas/{idea}/test"), [303, 404, 200, 404, 200]),
+        ("/arenas".into(), [200, 200, 200, 200, 200]),
+        (format!("/arenas/{arena}"), [200, 200, 200, 200, 200]),
+        ("/login".into(), [200, 200, 200, 200, 200]),
+        ("/register".into(), [200, 200, 200, 200, 200]),
+        ("/me".into(), [303, 200, 200, 200, 200]),
+        ("/assignments".into(), [303, 403, 403, 200, 200]),
+        ("/obstacles".into(), [303, 200, 200, 200, 200]),
+        ("/admin/arenas".into(), [303, 404, 404, 404, 200]),
+        ("/admin/users".into(), [303, 404, 404, 404, 200]),
+        ("/admin/rubrics".into(), [303, 404, 404, 404, 200]),
+        ("/admin/support-organisations".into(), [303, 404, 404, 404, 200]),
+        ("/reports".into(), [303, 403, 403, 403, 200]),
+        ("/no-such-page".into(), [404, 404, 404, 404, 404]),
+        ("/challenges/not-an-id".into(), [404, 404, 404, 404, 404]),
+    ];
+    let mut wrong = Vec::new();
+    for (path, expected) in &pages {
+        for ((name, user), want) in who.iter().zip(expected) {
+            let (status, body) = app.page(path, *user, "sv").await;
+            if status.as_u16() != *want {
+                wrong.push(format!("{path} as {name}: {} (expected {want})", status.as_u16()));
+            }
+            if status == StatusCode::OK || status.is_client_error() {
+                assert!(
+                    body.contains("<html lang=\"sv\""),
+                    "{path} as {name} is no page in Swedish"
+                );
+                assert_eq!(body.matches("<h1").count(), 1, "{path} as {name} has not one <h1>");
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "pages answered otherwise than the rules say:\n{}",
+        wrong.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn a_post_without_the_csrf_token_is_refused_and_changes_nothing() {
+    let app = spawn_app().await;
+    let owner = app.needs_owner().await;
+    let before = app.count("SELECT COUNT(*) AS n FROM challenges").await;
+    let response = app
+        .client
+        .post("/challenges/new")
+        .header("cookie", format!("sluss_session={}", owner.token))
+        .content_type("application/x-www-form-urlencoded")
+        .body("title=A+need&summary=s&description=d")
+        .send()
+        .await;
+    response.assert_status(StatusCode::FORBIDDEN);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM challenges").await, before);
+}
+
+#[tokio::test]
+async fn a_post_with_the_csrf_token_creates_and_redirects() {
+    let app = spawn_app().await;
+    let owner = app.needs_owner().await;
+    let response = app
+        .client
+        .post("/challenges/new")
+        .header(
+            "cookie",
+            format!("sluss_session={}; sluss_csrf={}", owner.token, "t".repeat(43)),
+        )
+        .content_type("application/x-www-form-urlencoded")
+        .body(format!("csrf={}&title=A+need&summary=s&description=d", "t".repeat(43)))
+        .send()
+        .await;
+    response.assert_status(StatusCode::SEE_OTHER);
+    let location = response
+        .0
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(location.starts_with("/challenges/"), "{location}");
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM challenges").await, 1);
+}
+
+#[tokio::test]
+async fn a_signed_out_visitor_is_sent_to_login_and_back() {
+    let app = spawn_app().await;
+    let response = app.client.get("/me").send().await;
+    response.assert_status(StatusCode::SEE_OTHER);
+    response.assert_header("location", "/login?next=%2Fme");
+}
+
+#[tokio::test]
+async fn the_language_follows_the_query_then_the_cookie_then_the_browser() {
+    let app = spawn_app().await;
+    let english = app.client.get("/?lang=en").header("accept-language", "sv").send().await;
+    english.assert_status_is_ok();
+    let cookie = english
+        .0
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("sluss_lang=en"))
+        .map(str::to_owned)
+        .expect("the choice is remembered");
+    assert!(cookie.contains("Max-Age=31536000"), "{cookie}");
+    assert!(
+        english
+            .0
+            .into_body()
+            .into_string()
+            .await
+            .unwrap()
+            .contains("<html lang=\"en\"")
+    );
+    let by_cookie = app
+        .client
+        .get("/")
+        .header("cookie", "sluss_lang=en")
+        .header("accept-language", "sv")
+        .send()
+        .await;
+    assert!(
+        by_cookie
+            .0
+            .into_body()
+            .into_string()
+            .await
+            .unwrap()
+            .contains("<html lang=\"en\"")
+    );
+    let by_browser = app
+        .client
+        .get("/")
+        .header("accept-language", "en-GB,en;q=0.8")
+        .send()
+        .await;
+    assert!(
+        by_browser
+            .0
+            .into_body()
+            .into_string()
+            .await
+            .unwrap()
+            .contains("<html lang=\"en\"")
+    );
+    let default = app.client.get("/").header("accept-language", "de").send().await;
+    assert!(
+        default
+            .0
+            .into_body()
+            .into_string()
+            .await
+            .unwrap()
+            .contains("<html lang=\"sv\"")
+    );
+}
+
+#[tokio::test]
+async fn assets_are_immutable_and_pages_for_signed_in_people_are_not_stored() {
+    let app = spawn_app().await;
+    let owner = app.needs_owner().await;
+    let (_, home) = app.page("/", None, "sv").await;
+    let css = home
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .find(|href| href.starts_with("/assets/") && href.ends_with(".css"))
+        .expect("a stylesheet")
+        .to_owned();
+    let asset = app.client.get(&css).send().await;
+    asset.assert_status_is_ok();
+    asset.assert_header("cache-control", "public, max-age=31536000, immutable");
+    let me = app
+        .client
+        .get("/me")
+        .header("cookie", format!("sluss_session={}", owner.token))
+        .send()
+        .await;
+    me.assert_status_is_ok();
+    me.assert_header("cache-control", "no-store");
+}
