@@ -134,6 +134,30 @@ async fn a_command_needs_no_body_at_all() {
 }
 
 #[tokio::test]
+async fn a_command_body_of_null_answers_400_and_changes_nothing() {
+    let app = spawn_app().await;
+    let owner = app.needs_owner().await;
+    let id = app.draft_challenge(&owner).await;
+    let problem = app
+        .post(
+            &format!("/challenges/{id}/submit"),
+            Some(&owner.token),
+            serde_json::Value::Null,
+        )
+        .await
+        .expect_problem(400);
+    assert!(
+        problem.str("detail").contains("send no body instead of null"),
+        "{problem:?}"
+    );
+    let reply = app
+        .get(&format!("/challenges/{id}"), Some(&owner.token))
+        .await
+        .expect(200);
+    assert_eq!(reply.str("state"), "draft");
+}
+
+#[tokio::test]
 async fn an_unsupported_method_answers_405_problem_with_the_allowed_methods() {
     let app = spawn_app().await;
     let facilitator = app.facilitator().await;

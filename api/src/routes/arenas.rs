@@ -9,6 +9,7 @@ use sluss_domain::Actor;
 use sluss_domain::arena::ArenaCommand;
 use uuid::Uuid;
 
+use super::optional_body::OptionalJson;
 use super::text::Text;
 use super::{ApiResult, ApiTags, Created, Expected, VersionOnly, Versioned, etag, expected_version, maybe};
 use crate::app::arenas as app;
@@ -171,7 +172,7 @@ impl ArenasApi {
         /// `"N"`: the version read; stale answers 412.
         #[oai(name = "If-Match")]
         if_match: Header<Option<String>>,
-        body: Json<Option<VersionOnly>>,
+        body: OptionalJson<VersionOnly>,
     ) -> ApiResult<Versioned<Arena>> {
         let expected = expected_version(if_match.0.as_deref(), body.0.and_then(|b| b.expected_version))?;
         self.command(id.0, caller.actor(), expected, ArenaCommand::Open).await
@@ -186,7 +187,7 @@ impl ArenasApi {
         /// `"N"`: the version read; stale answers 412.
         #[oai(name = "If-Match")]
         if_match: Header<Option<String>>,
-        body: Json<Option<VersionOnly>>,
+        body: OptionalJson<VersionOnly>,
     ) -> ApiResult<Versioned<Arena>> {
         let expected = expected_version(if_match.0.as_deref(), body.0.and_then(|b| b.expected_version))?;
         self.command(id.0, caller.actor(), expected, ArenaCommand::Close).await

@@ -9,6 +9,7 @@ use sluss_domain::challenge::ChallengeCommand;
 use sluss_domain::{Actor, ArenaId};
 use uuid::Uuid;
 
+use super::optional_body::OptionalJson;
 use super::text::Text;
 use super::{ApiResult, ApiTags, Created, Expected, VersionOnly, Versioned, etag, expected_version, maybe};
 use crate::app::challenges as app;
@@ -216,7 +217,7 @@ impl ChallengesApi {
         /// `"N"`: the version read; stale answers 412.
         #[oai(name = "If-Match")]
         if_match: Header<Option<String>>,
-        body: Json<Option<VersionOnly>>,
+        body: OptionalJson<VersionOnly>,
     ) -> ApiResult<Versioned<Challenge>> {
         let expected = expected_version(if_match.0.as_deref(), body.0.and_then(|b| b.expected_version))?;
         self.command(id.0, caller.actor(), expected, ChallengeCommand::Submit)
@@ -254,7 +255,7 @@ impl ChallengesApi {
         /// `"N"`: the version read; stale answers 412.
         #[oai(name = "If-Match")]
         if_match: Header<Option<String>>,
-        body: Json<Option<PublishBody>>,
+        body: OptionalJson<PublishBody>,
     ) -> ApiResult<Versioned<Challenge>> {
         let body = body.0.unwrap_or(PublishBody {
             arena_id: None,
@@ -280,7 +281,7 @@ impl ChallengesApi {
         /// `"N"`: the version read; stale answers 412.
         #[oai(name = "If-Match")]
         if_match: Header<Option<String>>,
-        body: Json<Option<VersionOnly>>,
+        body: OptionalJson<VersionOnly>,
     ) -> ApiResult<Versioned<Challenge>> {
         let expected = expected_version(if_match.0.as_deref(), body.0.and_then(|b| b.expected_version))?;
         self.command(id.0, caller.actor(), expected, ChallengeCommand::Close)
@@ -296,7 +297,7 @@ impl ChallengesApi {
         /// `"N"`: the version read; stale answers 412.
         #[oai(name = "If-Match")]
         if_match: Header<Option<String>>,
-        body: Json<Option<VersionOnly>>,
+        body: OptionalJson<VersionOnly>,
     ) -> ApiResult<Versioned<Challenge>> {
         let expected = expected_version(if_match.0.as_deref(), body.0.and_then(|b| b.expected_version))?;
         self.command(id.0, caller.actor(), expected, ChallengeCommand::Archive)
@@ -312,7 +313,7 @@ impl ChallengesApi {
         /// `"N"`: the version read; stale answers 412.
         #[oai(name = "If-Match")]
         if_match: Header<Option<String>>,
-        body: Json<Option<WithdrawBody>>,
+        body: OptionalJson<WithdrawBody>,
     ) -> ApiResult<Versioned<Challenge>> {
         let (reason, body_version) = body
             .0

@@ -8,6 +8,7 @@ use sluss_domain::Actor;
 use sluss_domain::idea::IdeaCommand;
 use uuid::Uuid;
 
+use super::optional_body::OptionalJson;
 use super::text::Text;
 use super::{ApiResult, ApiTags, Created, Expected, VersionOnly, Versioned, etag, expected_version};
 use crate::app::ideas as app;
@@ -306,7 +307,7 @@ impl IdeasApi {
         /// `"N"`: the version read; stale answers 412.
         #[oai(name = "If-Match")]
         if_match: Header<Option<String>>,
-        body: Json<Option<VersionOnly>>,
+        body: OptionalJson<VersionOnly>,
     ) -> ApiResult<Versioned<Idea>> {
         let expected = expected_version(if_match.0.as_deref(), body.0.and_then(|b| b.expected_version))?;
         self.command(id.0, caller.actor(), expected, IdeaCommand::Submit).await
@@ -321,7 +322,7 @@ impl IdeasApi {
         /// `"N"`: the version read; stale answers 412.
         #[oai(name = "If-Match")]
         if_match: Header<Option<String>>,
-        body: Json<Option<IdeaWithdrawBody>>,
+        body: OptionalJson<IdeaWithdrawBody>,
     ) -> ApiResult<Versioned<Idea>> {
         let (reason, body_version) = body
             .0
@@ -344,7 +345,7 @@ impl IdeasApi {
         /// `"N"`: the version read; stale answers 412.
         #[oai(name = "If-Match")]
         if_match: Header<Option<String>>,
-        body: Json<Option<StartAssessmentBody>>,
+        body: OptionalJson<StartAssessmentBody>,
     ) -> ApiResult<Versioned<Idea>> {
         let (rubric_id, body_version) = body.0.map_or((None, None), |b| (b.rubric_id, b.expected_version));
         let expected = expected_version(if_match.0.as_deref(), body_version)?;

@@ -9,6 +9,7 @@ pub mod challenges;
 pub mod ideas;
 pub mod obstacles;
 pub mod ops;
+pub mod optional_body;
 pub mod questions;
 pub mod reports;
 pub mod steps;

@@ -7,6 +7,7 @@ use poem_openapi::{Object, OpenApi};
 use uuid::Uuid;
 
 use super::bodies::{Export, NewAccount};
+use super::optional_body::OptionalJson;
 use super::text::Text;
 use super::{ApiResult, ApiTags, Created, VersionOnly, Versioned, etag, expected_version};
 use crate::app::{privacy, users as app};
@@ -113,7 +114,7 @@ impl UsersApi {
         /// `"N"`: the version read; stale answers 412.
         #[oai(name = "If-Match")]
         if_match: Header<Option<String>>,
-        body: Json<Option<VersionOnly>>,
+        body: OptionalJson<VersionOnly>,
     ) -> ApiResult<Versioned<User>> {
         let expected = expected_version(if_match.0.as_deref(), body.0.and_then(|b| b.expected_version))?;
         versioned(app::deactivate(&self.state, caller.actor(), id.0, expected).await?)
@@ -144,7 +145,7 @@ impl UsersApi {
         /// `"N"`: the version read; stale answers 412.
         #[oai(name = "If-Match")]
         if_match: Header<Option<String>>,
-        body: Json<Option<EraseBody>>,
+        body: OptionalJson<EraseBody>,
     ) -> ApiResult<Versioned<User>> {
         let body = body.0.unwrap_or(EraseBody {
             reason: None,
