@@ -1,9 +1,13 @@
 //! The read cache (ADR 0011): repeated reads are answered from memory on SQLite, and yet a
 //! caller reads every write of the process at once, answers are never shared between
 //! callers, a session ends when its stored expiry passes, and a write from outside the
-//! process shows within `MAX_AGE`.
+//! process shows within `MAX_AGE`. An answer is dropped only by a write to what it was
+//! read from (ADR 0013): a new idea leaves the list of challenges in memory.
+
+use std::time::Instant;
 
 use chrono::{Duration, Utc};
+use poem::http::Method;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
@@ -12,7 +16,7 @@ use sluss_api::persistence::entities::challenges;
 use sluss_api::persistence::sessions;
 use sluss_api::read_cache::MAX_AGE;
 
-use crate::helpers::{Reply, spawn_app};
+use crate::helpers::{Reply, TestApp, spawn_app};
 
 fn titles(reply: &Reply) -> Vec<String> {
     reply.body["items"]
@@ -147,4 +151,178 @@ async fn the_same_read_at_once_gives_every_caller_the_same_answer() {
         assert_eq!(reply.code(), 200);
         assert_eq!(reply.text, first.text);
     }
+}
+
+/// Renames challenge `id` from outside the writers' queue, as another process would: a
+/// cached answer does not learn of it until `MAX_AGE` has passed.
+async fn rename_elsewhere(app: &TestApp, id: &str, title: &str) {
+    challenges::Entity::update_many()
+        .col_expr(challenges::Column::Title, Expr::value(title))
+        .filter(challenges::Column::Id.eq(id.parse::<uuid::Uuid>().unwrap()))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn new_ideas_and_questions_leave_the_cached_challenges_in_place() {
+    let app = spawn_app().await;
+    let owner = app.needs_owner().await;
+    let facilitator = app.facilitator().await;
+    let innovator = app.innovator().await;
+    let id = app.published_challenge(&owner, &facilitator).await;
+    let (list, one) = ("/challenges?state=published".to_owned(), format!("/challenges/{id}"));
+    // A cached answer lives at most MAX_AGE; an attempt that takes longer proves nothing,
+    // and is made again.
+    for attempt in 0..5 {
+        // Arrange: both reads cached (on SQLite), then the title changed behind the cache
+        let started = Instant::now();
+        let list_before = app.get(&list, None).await.expect(200);
+        let one_before = app.get(&one, None).await.expect(200);
+        rename_elsewhere(&app, &id, &format!("Renamed elsewhere {attempt}")).await;
+
+        // Act: writes of other tables, through the API
+        app.post(
+            &format!("/challenges/{id}/ideas"),
+            Some(&innovator.token),
+            json!({ "title": "Sensors in the bins" }),
+        )
+        .await
+        .expect(201);
+        app.post(
+            &format!("/challenges/{id}/questions"),
+            Some(&innovator.token),
+            json!({ "text": "May the test run in winter?" }),
+        )
+        .await
+        .expect(201);
+        let list_after = app.get(&list, None).await.expect(200);
+        let one_after = app.get(&one, None).await.expect(200);
+        if started.elapsed() >= MAX_AGE {
+            continue;
+        }
+
+        // Assert: on SQLite still the answers from memory; on PostgreSQL nothing is kept
+        if app.state.reads.is_enabled() {
+            assert_eq!(list_after.text, list_before.text);
+            assert_eq!(one_after.text, one_before.text);
+        } else {
+            assert_eq!(one_after.str("title"), format!("Renamed elsewhere {attempt}"));
+        }
+        return;
+    }
+    panic!("no attempt finished within MAX_AGE");
+}
+
+#[tokio::test]
+async fn an_idea_read_again_after_it_changed_shows_the_change() {
+    // Arrange: an innovator's draft idea, read alone and in the list (cached on SQLite)
+    let app = spawn_app().await;
+    let owner = app.needs_owner().await;
+    let facilitator = app.facilitator().await;
+    let innovator = app.innovator().await;
+    let challenge = app.published_challenge(&owner, &facilitator).await;
+    let idea = app
+        .post(
+            &format!("/challenges/{challenge}/ideas"),
+            Some(&innovator.token),
+            json!({ "title": "Sensors in the bins" }),
+        )
+        .await
+        .expect(201)
+        .id();
+    let one = format!("/ideas/{idea}");
+    app.get(&one, Some(&innovator.token)).await.expect(200);
+    app.get("/ideas", Some(&innovator.token)).await.expect(200);
+
+    // Act
+    app.patch(&one, Some(&innovator.token), json!({ "title": "Bins that call" }))
+        .await
+        .expect(200);
+
+    // Assert
+    assert_eq!(
+        app.get(&one, Some(&innovator.token)).await.expect(200).str("title"),
+        "Bins that call"
+    );
+    assert_eq!(
+        titles(&app.get("/ideas", Some(&innovator.token)).await.expect(200)),
+        ["Bins that call"]
+    );
+}
+
+#[tokio::test]
+async fn an_assessor_sees_an_idea_as_soon_as_it_is_assigned() {
+    // Arrange: a submitted idea; the assessor's reads, empty, cached on SQLite
+    let app = spawn_app().await;
+    let owner = app.needs_owner().await;
+    let facilitator = app.facilitator().await;
+    let innovator = app.innovator().await;
+    let assessor = app.assessor().await;
+    let challenge = app.published_challenge(&owner, &facilitator).await;
+    let idea = app
+        .post(
+            &format!("/challenges/{challenge}/ideas"),
+            Some(&innovator.token),
+            json!({ "title": "Sensors in the bins", "summary": "Bins tell when full.", "description": "A sensor in each bin." }),
+        )
+        .await
+        .expect(201)
+        .id();
+    app.post(&format!("/ideas/{idea}/submit"), Some(&innovator.token), json!({}))
+        .await
+        .expect(200);
+    app.post(
+        &format!("/ideas/{idea}/start-assessment"),
+        Some(&facilitator.token),
+        json!({}),
+    )
+    .await
+    .expect(200);
+    let one = format!("/ideas/{idea}");
+    assert!(titles(&app.get("/ideas", Some(&assessor.token)).await.expect(200)).is_empty());
+    app.get(&one, Some(&assessor.token)).await.expect_problem(404);
+
+    // Act: the only write is the assignment
+    app.post(
+        &format!("/ideas/{idea}/assignments"),
+        Some(&facilitator.token),
+        json!({ "assessor_id": assessor.id }),
+    )
+    .await
+    .expect(201);
+
+    // Assert
+    assert_eq!(
+        titles(&app.get("/ideas", Some(&assessor.token)).await.expect(200)),
+        ["Sensors in the bins"]
+    );
+    app.get(&one, Some(&assessor.token)).await.expect(200);
+}
+
+#[tokio::test]
+async fn a_person_given_the_team_role_sees_the_teams_list_at_once() {
+    // Arrange: a submitted challenge, absent from another needs-owner's list (cached)
+    let app = spawn_app().await;
+    let owner = app.needs_owner().await;
+    let colleague = app.needs_owner().await;
+    let facilitator = app.facilitator().await;
+    app.submitted_challenge(&owner).await;
+    assert!(titles(&app.get("/challenges", Some(&colleague.token)).await.expect(200)).is_empty());
+
+    // Act: the colleague joins the innovation team, which writes only to `users`
+    app.call(
+        Method::PUT,
+        &format!("/users/{}/roles", colleague.id),
+        Some(&facilitator.token),
+        Some(json!({ "roles": ["needs_owner", "facilitator"] })),
+    )
+    .await
+    .expect(200);
+
+    // Assert
+    assert_eq!(
+        titles(&app.get("/challenges", Some(&colleague.token)).await.expect(200)).len(),
+        1
+    );
 }

@@ -1,5 +1,5 @@
-//! The `cached` transform of read operations: it names the caller and hands the request
-//! to the [`ReadCache`](crate::read_cache::ReadCache).
+//! The transforms of cached read operations: they name the caller and the tables the
+//! operation reads, and hand the request to the [`ReadCache`](crate::read_cache::ReadCache).
 //!
 //! Kept apart from the cache itself, which needs neither the caller extractors of
 //! [`auth`](crate::auth) nor the [`AppState`] that holds it.
@@ -11,18 +11,29 @@ use poem::{Endpoint, IntoResponse, Request, Response, Result};
 
 use crate::auth;
 use crate::error::ApiError;
+use crate::persistence::written::Tables;
 use crate::state::AppState;
 
-/// Serves a read operation's successful answers from the cache (`transform = "cached"`).
-/// Only for operations whose answer depends on nothing but the caller, the path and query,
-/// and the stored data.
-pub fn cached<E: Endpoint + 'static>(ep: E) -> Cached<E> {
-    Cached { inner: Arc::new(ep) }
+/// Serves the successful answers of a read of challenges from the cache
+/// (`transform = "crate::cached::challenges"`): they are read from `challenges` and the
+/// caller's account alone.
+pub fn challenges<E: Endpoint + 'static>(ep: E) -> Cached<E> {
+    Cached::new(ep, Tables::CHALLENGES)
 }
 
-/// An operation wrapped by [`cached`].
+/// Serves the successful answers of a read of ideas from the cache
+/// (`transform = "crate::cached::ideas"`): they are read from `ideas`, from `assignments`
+/// (which ideas an assessor may see) and the caller's account.
+pub fn ideas<E: Endpoint + 'static>(ep: E) -> Cached<E> {
+    Cached::new(ep, Tables::IDEAS.with(Tables::ASSIGNMENTS))
+}
+
+/// A read operation whose successful answers the cache serves. Only for operations whose
+/// answer depends on nothing but the caller, the path and query, and the stored data of
+/// the groups of tables `reads`.
 pub struct Cached<E> {
     inner: Arc<E>,
+    reads: Tables,
 }
 
 impl<E: Endpoint + 'static> Endpoint for Cached<E> {
@@ -48,11 +59,21 @@ impl<E: Endpoint + 'static> Endpoint for Cached<E> {
             .uri()
             .path_and_query()
             .map_or_else(|| req.uri().path().to_owned(), |p| p.as_str().to_owned());
-        state.reads.answer(viewer, path_and_query, self.pass(req)).await
+        state
+            .reads
+            .answer(viewer, path_and_query, self.reads, self.pass(req))
+            .await
     }
 }
 
 impl<E: Endpoint + 'static> Cached<E> {
+    fn new(ep: E, reads: Tables) -> Self {
+        Self {
+            inner: Arc::new(ep),
+            reads,
+        }
+    }
+
     async fn pass(&self, req: Request) -> Result<Response> {
         self.inner.call(req).await.map(IntoResponse::into_response)
     }

@@ -1,18 +1,22 @@
-//! Answers to repeated reads, kept until this process next writes (ADR 0011).
+//! Answers to repeated reads, kept until this process next writes what they were read from
+//! (ADR 0011, ADR 0013).
 //!
 //! Two caches, both on SQLite only, where one process owns the database:
 //!
 //! - signed-in callers: token hash → the caller and the moment the session expires, so a
 //!   request with a token needs no session query; kept across writes that update or
 //!   delete no row of `users` or `sessions`;
-//! - answers of the read operations marked `transform = "cached"` (see
-//!   [`cached`](crate::cached)): (caller, path and query) → status, headers and body.
+//! - answers of the read operations wrapped by [`cached`](crate::cached): (caller, path
+//!   and query) → status, headers and body, with the groups of tables ([`Tables`]) the
+//!   operation reads.
 //!
-//! An entry is served only while no write transaction of this process has ended since the
-//! read it holds began (the [`WriteQueue`](crate::persistence::WriteQueue) counts them), and
-//! for at most [`MAX_AGE`], which bounds what a write of another process (`sluss` commands
-//! on the same file) or the passing of time can leave stale. So a client always reads its
-//! own writes, and what anyone reads is never older than the last write plus a second.
+//! An entry is served only while no write transaction of this process that wrote to a
+//! group it was read from (or to accounts) has ended since its read began (the
+//! [`WriteQueue`](crate::persistence::WriteQueue) counts them per group), and for at most
+//! [`MAX_AGE`], which bounds what a write of another process (`sluss` commands on the same
+//! file) or the passing of time can leave stale. So a client always reads its own writes,
+//! what anyone reads is never older than the last write plus a second, and a write to
+//! other tables (a new idea, for the list of challenges) leaves an answer in place.
 
 use std::future::Future;
 use std::time::{Duration, Instant};
@@ -27,6 +31,7 @@ use sluss_domain::UserId;
 
 use crate::error::ApiError;
 use crate::persistence::WriteQueue;
+use crate::persistence::written::Tables;
 use crate::session::Authenticated;
 
 /// The longest an entry is served, writes or not.
@@ -41,12 +46,11 @@ const ANSWER_BYTES: u64 = 8 * 1024 * 1024;
 /// Answers larger than this are not kept.
 const ANSWER_MAX: usize = 512 * 1024;
 
-/// When an entry was read: the counts of ended writes and of account changes, and the
-/// instant its read began.
+/// When an entry was read: the counts of ended writes per group of tables, and the instant
+/// its read began.
 #[derive(Debug, Clone, Copy)]
 pub struct Stamp {
-    writes: u64,
-    account_changes: u64,
+    written: [u64; Tables::GROUPS],
     at: Instant,
 }
 
@@ -69,6 +73,8 @@ struct Answer {
     headers: HeaderMap,
     body: Bytes,
     stamp: Stamp,
+    /// What the answer was read from.
+    reads: Tables,
 }
 
 #[derive(Clone)]
@@ -113,29 +119,29 @@ impl ReadCache {
     /// The stamp of a read that begins now.
     pub fn stamp(&self) -> Stamp {
         Stamp {
-            // Read first: a write counts an account change before it counts as ended.
-            account_changes: self.writes.account_changes(),
-            writes: self.writes.ended(),
+            written: self.writes.written(),
             at: Instant::now(),
         }
     }
 
-    /// Whether an answer read at `stamp` is still what a read now would give.
-    fn is_fresh(&self, stamp: Stamp) -> bool {
-        stamp.writes == self.writes.ended() && stamp.at.elapsed() < MAX_AGE
-    }
-
-    /// Whether a session read at `stamp` is still valid (until its expiry): writes that
-    /// touch neither accounts nor sessions leave it so.
-    fn is_valid_session(&self, stamp: Stamp) -> bool {
-        stamp.account_changes == self.writes.account_changes() && stamp.at.elapsed() < MAX_AGE
+    /// Whether what was read from `reads` at `stamp` is still what a read now would give:
+    /// no write to those groups, or to accounts, has ended since, and it is young enough.
+    fn is_fresh(&self, stamp: Stamp, reads: Tables) -> bool {
+        if stamp.at.elapsed() >= MAX_AGE {
+            return false;
+        }
+        let now = self.writes.written();
+        reads
+            .with(Tables::ACCOUNTS)
+            .positions()
+            .all(|group| stamp.written[group] == now[group])
     }
 
     /// The caller behind `token_hash` as read before, if that read is still fresh and the
     /// session has not expired since.
     pub fn caller(&self, token_hash: &str, now: DateTime<Utc>) -> Option<Authenticated> {
         let session = self.sessions.as_ref()?.get(token_hash)?;
-        (self.is_valid_session(session.stamp) && now < session.expires_at).then_some(session.caller)
+        (self.is_fresh(session.stamp, Tables::ACCOUNTS) && now < session.expires_at).then_some(session.caller)
     }
 
     /// Keeps the caller of a session read at `stamp`.
@@ -157,13 +163,14 @@ impl ReadCache {
         self.answers.is_some()
     }
 
-    /// The answer of `viewer`'s read of `path_and_query`: kept from before while fresh,
-    /// else what `read` answers, kept when it is a small 200. `read` is awaited at most
-    /// once, and not at all when a fresh answer is kept.
+    /// The answer of `viewer`'s read of `path_and_query`, which reads the groups of tables
+    /// `reads`: kept from before while fresh, else what `read` answers, kept when it is a
+    /// small 200. `read` is awaited at most once, and not at all when a fresh answer is kept.
     pub async fn answer(
         &self,
         viewer: Option<UserId>,
         path_and_query: String,
+        reads: Tables,
         read: impl Future<Output = Result<Response>>,
     ) -> Result<Response> {
         let Some(answers) = &self.answers else {
@@ -172,9 +179,9 @@ impl ReadCache {
         let key = AnswerKey { viewer, path_and_query };
         // A stale answer makes way, so that one fresh read can take its place while the
         // same requests arriving meanwhile wait for it instead of all reading at once.
-        answers.remove_if(&key, |answer| !self.is_fresh(answer.stamp));
+        answers.remove_if(&key, |answer| !self.is_fresh(answer.stamp, answer.reads));
         let guard = match answers.get_value_or_guard_async(&key).await {
-            Ok(answer) if self.is_fresh(answer.stamp) => return Ok(answer.into_response()),
+            Ok(answer) if self.is_fresh(answer.stamp, answer.reads) => return Ok(answer.into_response()),
             // Read before a write that has ended since: read again, uncached.
             Ok(_) => return read.await,
             Err(guard) => guard,
@@ -195,6 +202,7 @@ impl ReadCache {
                 headers: parts.headers.clone(),
                 body: body.clone(),
                 stamp,
+                reads,
             });
         }
         Ok(Response::from_parts(parts, Body::from(body)))

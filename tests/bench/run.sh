@@ -131,6 +131,33 @@ run_wrk "a scorecard page, HTML (assessor)" -H "$AS_ASSESSOR" "$BASE/ideas/$(hea
 run_wrk "filtered list: published, SDG 11" "$API/challenges?state=published&sdg=11&limit=50"
 run_wrk "text search: q=recycling" "$API/challenges?q=recycling&limit=50"
 run_wrk "read one idea (facilitator)" -H "authorization: Bearer $FACILITATOR" "$API/ideas/$IDEA"
+# Reads while people write (SPEC §13): 4 connections write new ideas and questions on a
+# published challenge, as fast as they are answered, beside CONNECTIONS - 4 reading.
+MIXED=()
+run_mixed() { # name, then the readers' wrk arguments after the common ones
+  local name=$1; shift
+  local ideas questions reads
+  ideas=$(mktemp) questions=$(mktemp)
+  TOKEN="$INNOVATOR" wrk -t1 -c2 -d"$DURATION" -s "$LUA_DIR/create_idea.lua" "$API/challenges/$CHALLENGE/ideas" >"$ideas" &
+  local ideas_pid=$!
+  TOKEN="$INNOVATOR" wrk -t1 -c2 -d"$DURATION" -s "$LUA_DIR/create_question.lua" "$API/challenges/$CHALLENGE/questions" >"$questions" &
+  local questions_pid=$!
+  reads=$(wrk -t"$THREADS" -c"$((CONNECTIONS - 4))" -d"$DURATION" --latency "$@")
+  wait "$ideas_pid" "$questions_pid"
+  local rps p50 p99 errors writes write_errors
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$reads")
+  p50=$(awk '$1=="50%" {print $2}' <<<"$reads")
+  p99=$(awk '$1=="99%" {print $2}' <<<"$reads")
+  errors=$(awk '/Non-2xx or 3xx responses/ {print $5}' <<<"$reads")
+  writes=$(awk '/Requests\/sec/ {s += $2} END {printf "%.0f", s}' "$ideas" "$questions")
+  write_errors=$(awk '/Non-2xx or 3xx responses/ {s += $5} END {print s + 0}' "$ideas" "$questions")
+  rm -f "$ideas" "$questions"
+  MIXED+=("| $name | $rps | $p50 | $p99 | ${errors:-0} | $writes | $write_errors |")
+  echo "$name, while writing: $rps req/s, p50 $p50, p99 $p99, non-2xx ${errors:-0}; $writes writes/s, non-2xx $write_errors" >&2
+}
+run_mixed "list a page of 50 published challenges (anonymous)" "$API/challenges?state=published&limit=50"
+run_mixed "the challenges page, HTML (anonymous)" "$BASE/challenges"
+
 TOKEN="$INNOVATOR" CHALLENGE="$CHALLENGE" \
   run_wrk "submit an idea (write + event)" -s "$LUA_DIR/create_idea.lua" "$API/challenges/$CHALLENGE/ideas"
 TOKEN="$ASSESSOR" IDEAS_FILE="$BENCH_DIR/assigned.txt" \
@@ -157,6 +184,12 @@ PEAK_RSS_MIB=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$SERVER/status")
   echo "| scenario | req/s | p50 | p99 | non-2xx | peak RSS so far (MiB) |"
   echo "|---|---|---|---|---|---|"
   printf '%s\n' "${RESULTS[@]}"
+  echo
+  echo "While people write: $((CONNECTIONS - 4)) connections read, 4 write new ideas (2) and questions (2)."
+  echo
+  echo "| scenario | req/s | p50 | p99 | non-2xx | writes/s | writes non-2xx |"
+  echo "|---|---|---|---|---|---|---|"
+  printf '%s\n' "${MIXED[@]}"
   echo
   echo "| measure | value |"
   echo "|---|---|"

@@ -19,6 +19,7 @@ pub mod steps;
 pub mod throttle;
 pub mod users;
 mod writes;
+pub mod written;
 
 pub use writes::{Deferring, WriteQueue, WriteTx};
 

@@ -3,7 +3,7 @@
 //! read cache watches (ADR 0010, ADR 0011).
 
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock, PoisonError};
 
 use sea_orm::{
@@ -11,6 +11,7 @@ use sea_orm::{
 };
 use tokio::sync::{Mutex, Notify, OwnedMutexGuard};
 
+use super::written::Tables;
 use super::{SQLITE_BUSY_TIMEOUT, begin_write, open};
 
 /// The most writers whose work one shared SQLite transaction carries.
@@ -38,8 +39,8 @@ const UNDO: &str = "ROLLBACK TO writer; RELEASE writer";
 ///   Each writer's work is its own savepoint, so a writer that fails or gives up rolls back
 ///   only its own. A writer is answered only after the commit that carries its work.
 ///
-/// The queue also counts the write transactions of this process that have ended, and of
-/// those the ones that changed or ended accounts or sessions, so that what was read before
+/// The queue also counts the write transactions of this process that have ended, and for
+/// each group of tables ([`Tables`]) the ones that wrote to it, so that what was read before
 /// a write can be told from what was read after it (the read cache).
 #[derive(Debug, Clone, Default)]
 pub struct WriteQueue {
@@ -52,15 +53,16 @@ pub struct WriteQueue {
 #[derive(Debug, Default)]
 struct Counts {
     ended: AtomicU64,
-    account_changes: AtomicU64,
+    /// Per group of tables, the ended write transactions that wrote to it.
+    written: [AtomicU64; Tables::GROUPS],
 }
 
 impl Counts {
-    /// Counts a write transaction as ended, whatever its outcome: a failed commit may
-    /// still have reached the disk.
-    fn count_ended(&self, changed_accounts: bool) {
-        if changed_accounts {
-            self.account_changes.fetch_add(1, Ordering::Release);
+    /// Counts a write transaction that wrote to `written` as ended, whatever its outcome: a
+    /// failed commit may still have reached the disk.
+    fn count_ended(&self, written: Tables) {
+        for group in written.positions() {
+            self.written[group].fetch_add(1, Ordering::Release);
         }
         self.ended.fetch_add(1, Ordering::Release);
     }
@@ -80,7 +82,7 @@ struct Batch {
     tx: DatabaseTransaction,
     /// Writers whose released work is in the transaction, waiting for its commit.
     members: usize,
-    changes_accounts: bool,
+    written: Tables,
     outcome: Arc<Outcome>,
 }
 
@@ -147,11 +149,11 @@ impl WriteQueue {
         self.counts.ended.load(Ordering::Acquire)
     }
 
-    /// How many of the ended write transactions updated or deleted rows of `users` or
-    /// `sessions`: a session read at count `n` is still valid while the count is `n` and
-    /// its expiry has not passed.
-    pub fn account_changes(&self) -> u64 {
-        self.counts.account_changes.load(Ordering::Acquire)
+    /// How many of the ended write transactions wrote to each group of tables: an answer
+    /// read from some groups at counts `n` is still what a read would give while their
+    /// counts are `n`.
+    pub fn written(&self) -> [u64; Tables::GROUPS] {
+        std::array::from_fn(|group| self.counts.written[group].load(Ordering::Acquire))
     }
 
     /// Begins a write transaction once it is this caller's turn: on SQLite a savepoint in
@@ -171,7 +173,7 @@ impl WriteQueue {
             turn.open = Some(Batch {
                 tx: begin_write(self.writer.as_ref().unwrap_or(db)).await?,
                 members: 0,
-                changes_accounts: false,
+                written: Tables::NONE,
                 outcome: Arc::default(),
             });
         }
@@ -219,7 +221,7 @@ async fn settle(turn: &mut Shared, counts: &Counts) {
                 if let Some(batch) = turn.open.take() {
                     let outcome = Arc::clone(&batch.outcome);
                     let _ = batch.tx.rollback().await;
-                    counts.count_ended(false);
+                    counts.count_ended(batch.written);
                     let _ = outcome
                         .result
                         .set(Err(format!("the shared write transaction failed: {e}")));
@@ -237,7 +239,7 @@ async fn commit_batch(turn: &mut Shared, counts: &Counts) {
         return;
     };
     let committed = batch.tx.commit().await.map_err(|e| e.to_string());
-    counts.count_ended(batch.changes_accounts);
+    counts.count_ended(batch.written);
     let _ = batch.outcome.result.set(committed);
     batch.outcome.done.notify_waiters();
 }
@@ -319,7 +321,7 @@ pub struct WriteTx {
     place: Place,
     backend: DbBackend,
     deferred: std::sync::Mutex<Vec<Statement>>,
-    changes_accounts: AtomicBool,
+    written: AtomicU32,
     queue: WriteQueue,
 }
 
@@ -333,7 +335,7 @@ impl WriteTx {
             place,
             backend,
             deferred: std::sync::Mutex::new(deferred),
-            changes_accounts: AtomicBool::new(false),
+            written: AtomicU32::new(0),
             queue: queue.clone(),
         }
     }
@@ -355,9 +357,7 @@ impl WriteTx {
                 (Ok(()), Some(tx)) => tx.commit().await,
                 (result, _) => result,
             };
-            self.queue
-                .counts
-                .count_ended(self.changes_accounts.load(Ordering::Relaxed));
+            self.queue.counts.count_ended(self.written());
             return committed;
         }
         self.deferred
@@ -376,7 +376,7 @@ impl WriteTx {
             return Err(DbErr::Custom("the write transaction has ended".into()));
         };
         batch.members += 1;
-        batch.changes_accounts |= self.changes_accounts.load(Ordering::Relaxed);
+        batch.written = batch.written.with(self.written());
         let outcome = Arc::clone(&batch.outcome);
         if batch.members >= BATCH_MAX || self.queue.waiting.load(Ordering::Acquire) == 0 {
             // In a task of its own, so that the writers of the batch are told even if this
@@ -422,9 +422,12 @@ impl WriteTx {
 
     /// Notes a statement (or several in one string) that is about to run.
     fn note(&self, sql: &str) {
-        if sql.split(';').any(changes_accounts) {
-            self.changes_accounts.store(true, Ordering::Relaxed);
-        }
+        self.written.fetch_or(Tables::written_by(sql).bits(), Ordering::Relaxed);
+    }
+
+    /// The groups of tables written so far.
+    fn written(&self) -> Tables {
+        Tables::from_bits(self.written.load(Ordering::Relaxed))
     }
 }
 
@@ -445,28 +448,6 @@ impl Drop for WriteTx {
             }
         }
     }
-}
-
-/// Whether `sql` updates or deletes rows of `users` or `sessions`, which can end a session
-/// or change what its user may do. (Inserting can do neither.)
-fn changes_accounts(sql: &str) -> bool {
-    let head: String = sql
-        .trim_start()
-        .chars()
-        .take(32)
-        .filter(|c| !matches!(c, '"' | '`'))
-        .collect::<String>()
-        .to_ascii_lowercase();
-    [
-        "update users",
-        "update sessions",
-        "delete from users",
-        "delete from sessions",
-    ]
-    .iter()
-    .any(|prefix| {
-        head.starts_with(prefix) && !head[prefix.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
-    })
 }
 
 #[sea_orm::prelude::async_trait::async_trait]
@@ -501,35 +482,5 @@ impl ConnectionTrait for WriteTx {
 
     fn support_returning(&self) -> bool {
         self.tx().is_ok_and(ConnectionTrait::support_returning)
-    }
-}
-#[cfg(test)]
-mod tests {
-    use super::changes_accounts;
-
-    #[test]
-    fn updates_and_deletes_of_users_and_sessions_change_accounts() {
-        for sql in [
-            r#"UPDATE "users" SET "active" = $1 WHERE "users"."id" = $2"#,
-            r#"DELETE FROM "sessions" WHERE "sessions"."token_hash" = ?"#,
-            "  delete from users where id = ?",
-            "UPDATE `sessions` SET expires_at = ?",
-        ] {
-            assert!(changes_accounts(sql), "{sql}");
-        }
-    }
-
-    #[test]
-    fn inserts_reads_and_other_tables_change_no_account() {
-        for sql in [
-            r#"INSERT INTO "sessions" ("token_hash") VALUES (?)"#,
-            r#"INSERT INTO "users" ("id") VALUES (?) RETURNING *"#,
-            r#"SELECT "users"."id" FROM "users""#,
-            r#"UPDATE "ideas" SET "title" = ?"#,
-            r#"UPDATE "users_archive" SET "x" = ?"#,
-            r#"DELETE FROM "sessions_old""#,
-        ] {
-            assert!(!changes_accounts(sql), "{sql}");
-        }
     }
 }

@@ -14,7 +14,7 @@ use super::text::Text;
 use super::{ApiResult, ApiTags, Created, Expected, VersionOnly, Versioned, etag, expected_version, maybe};
 use crate::app::challenges as app;
 use crate::auth::{Caller, MaybeCaller};
-use crate::cached::cached;
+use crate::cached::challenges as cached_challenges;
 use crate::idempotency::idempotent;
 use crate::state::AppState;
 pub use crate::views::challenges::{ApiChallengeState, Challenge, ChallengePage};
@@ -114,7 +114,12 @@ impl ChallengesApi {
 #[OpenApi(prefix_path = "/challenges", tag = "ApiTags::Challenges")]
 impl ChallengesApi {
     /// List the challenges the caller may see, newest first.
-    #[oai(path = "/", method = "get", operation_id = "list_challenges", transform = "cached")]
+    #[oai(
+        path = "/",
+        method = "get",
+        operation_id = "list_challenges",
+        transform = "cached_challenges"
+    )]
     #[allow(clippy::too_many_arguments)]
     async fn list_challenges(
         &self,
@@ -180,7 +185,12 @@ impl ChallengesApi {
     }
 
     /// Read a challenge.
-    #[oai(path = "/:id", method = "get", operation_id = "get_challenge", transform = "cached")]
+    #[oai(
+        path = "/:id",
+        method = "get",
+        operation_id = "get_challenge",
+        transform = "cached_challenges"
+    )]
     async fn get_challenge(&self, caller: MaybeCaller, id: Path<Uuid>) -> ApiResult<Versioned<Challenge>> {
         versioned(app::get(&self.state, caller.actor(), id.0).await?)
     }

@@ -14,7 +14,7 @@ use super::{ApiResult, ApiTags, Created, Expected, VersionOnly, Versioned, etag,
 use crate::app::ideas as app;
 pub use crate::app::ideas::{ASSESSMENT_COMMANDS, Viewer, load_visible_idea, viewer_of};
 use crate::auth::Caller;
-use crate::cached::cached;
+use crate::cached::ideas as cached_ideas;
 use crate::idempotency::idempotent;
 use crate::state::AppState;
 pub use crate::views::events::Event;
@@ -244,7 +244,12 @@ impl IdeasApi {
     }
 
     /// The ideas the caller may see, newest first.
-    #[oai(path = "/ideas", method = "get", operation_id = "list_ideas", transform = "cached")]
+    #[oai(
+        path = "/ideas",
+        method = "get",
+        operation_id = "list_ideas",
+        transform = "cached_ideas"
+    )]
     async fn list_ideas(
         &self,
         caller: Caller,
@@ -270,7 +275,12 @@ impl IdeasApi {
     }
 
     /// Read an idea.
-    #[oai(path = "/ideas/:id", method = "get", operation_id = "get_idea", transform = "cached")]
+    #[oai(
+        path = "/ideas/:id",
+        method = "get",
+        operation_id = "get_idea",
+        transform = "cached_ideas"
+    )]
     async fn get_idea(&self, caller: Caller, id: Path<Uuid>) -> ApiResult<Versioned<Idea>> {
         versioned(app::get(&self.state, caller.actor(), id.0).await?)
     }
