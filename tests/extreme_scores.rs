@@ -15,18 +15,7 @@ async fn scored_idea(app: &TestApp, criteria: Value, scorecards: [Value; 2]) -> 
     let owner = app.needs_owner().await;
     let innovator = app.innovator().await;
     let challenge = app.published_challenge(&owner, &facilitator).await;
-    let idea = app
-        .post(
-            &format!("/challenges/{challenge}/ideas"),
-            Some(&innovator.token),
-            json!({ "title": "Cargo bikes", "summary": "Book a bike.", "description": "Two bikes." }),
-        )
-        .await
-        .expect(201)
-        .id();
-    app.post(&format!("/ideas/{idea}/submit"), Some(&innovator.token), json!({}))
-        .await
-        .expect(200);
+    let idea = app.submitted_idea(&innovator, &challenge, "Cargo bikes").await;
     let rubric = app
         .post(
             "/rubrics",

@@ -376,6 +376,27 @@ impl TestApp {
         id
     }
 
+    /// A draft idea of `innovator` on `challenge`, with all content filled in; its id.
+    pub async fn draft_idea(&self, innovator: &TestUser, challenge: &str, title: &str) -> String {
+        self.post(
+            &format!("/challenges/{challenge}/ideas"),
+            Some(&innovator.token),
+            json!({ "title": title, "summary": "Bins tell when they are full.", "description": "A sensor in each bin." }),
+        )
+        .await
+        .expect(201)
+        .id()
+    }
+
+    /// An idea of `innovator` on `challenge`, submitted; its id.
+    pub async fn submitted_idea(&self, innovator: &TestUser, challenge: &str, title: &str) -> String {
+        let id = self.draft_idea(innovator, challenge, title).await;
+        self.post(&format!("/ideas/{id}/submit"), Some(&innovator.token), json!({}))
+            .await
+            .expect(200);
+        id
+    }
+
     /// An arena created by `facilitator`, in state `planned`.
     pub async fn planned_arena(&self, facilitator: &TestUser) -> String {
         self.post(

@@ -222,15 +222,7 @@ async fn an_idea_read_again_after_it_changed_shows_the_change() {
     let facilitator = app.facilitator().await;
     let innovator = app.innovator().await;
     let challenge = app.published_challenge(&owner, &facilitator).await;
-    let idea = app
-        .post(
-            &format!("/challenges/{challenge}/ideas"),
-            Some(&innovator.token),
-            json!({ "title": "Sensors in the bins" }),
-        )
-        .await
-        .expect(201)
-        .id();
+    let idea = app.draft_idea(&innovator, &challenge, "Sensors in the bins").await;
     let one = format!("/ideas/{idea}");
     app.get(&one, Some(&innovator.token)).await.expect(200);
     app.get("/ideas", Some(&innovator.token)).await.expect(200);
@@ -260,18 +252,7 @@ async fn an_assessor_sees_an_idea_as_soon_as_it_is_assigned() {
     let innovator = app.innovator().await;
     let assessor = app.assessor().await;
     let challenge = app.published_challenge(&owner, &facilitator).await;
-    let idea = app
-        .post(
-            &format!("/challenges/{challenge}/ideas"),
-            Some(&innovator.token),
-            json!({ "title": "Sensors in the bins", "summary": "Bins tell when full.", "description": "A sensor in each bin." }),
-        )
-        .await
-        .expect(201)
-        .id();
-    app.post(&format!("/ideas/{idea}/submit"), Some(&innovator.token), json!({}))
-        .await
-        .expect(200);
+    let idea = app.submitted_idea(&innovator, &challenge, "Sensors in the bins").await;
     app.post(
         &format!("/ideas/{idea}/start-assessment"),
         Some(&facilitator.token),
