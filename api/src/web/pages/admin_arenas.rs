@@ -9,14 +9,14 @@ use uuid::Uuid;
 
 use super::challenges::form_version;
 use super::labels::{ARENA_KINDS, label, name_of};
-use super::{facilitator_only, redirect, refused, signed_in};
+use super::{facilitator_only, form_refusal, redirect, refused, signed_in};
 use crate::app;
 use crate::app::arenas::NewArena;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::views::arenas::{Arena, ArenaKind};
 use crate::web::context::Ctx;
-use crate::web::forms::{FormErrors, from_api_error};
+use crate::web::forms::FormErrors;
 use crate::web::layout::{Input, button, csrf_field, page_with, respond, tag, textarea};
 use crate::web::time::datetime_local_to_utc;
 
@@ -141,11 +141,10 @@ pub async fn create(ctx: Ctx, state: Data<&AppState>) -> Response {
     .await;
     match result {
         Ok(_) => redirect("/admin/arenas"),
-        Err(error) if matches!(error.status().as_u16(), 409 | 422) => {
-            let (status, errors) = from_api_error(&ctx.tr, &error, "/admin/arenas");
-            show(&ctx, &state, status, &errors).await
-        }
-        Err(error) => refused(&ctx, &error),
+        Err(error) => match form_refusal(&ctx, &error, "/admin/arenas") {
+            Ok((status, errors)) => show(&ctx, &state, status, &errors).await,
+            Err(page) => page,
+        },
     }
 }
 
@@ -167,10 +166,9 @@ pub async fn run_command(ctx: Ctx, state: Data<&AppState>, Path((id, name)): Pat
     };
     match result {
         Ok(_) => redirect("/admin/arenas"),
-        Err(error) if matches!(error.status().as_u16(), 409 | 412 | 422) => {
-            let (status, errors) = from_api_error(&ctx.tr, &error, "/admin/arenas");
-            show(&ctx, &state, status, &errors).await
-        }
-        Err(error) => refused(&ctx, &error),
+        Err(error) => match form_refusal(&ctx, &error, "/admin/arenas") {
+            Ok((status, errors)) => show(&ctx, &state, status, &errors).await,
+            Err(page) => page,
+        },
     }
 }

@@ -11,13 +11,13 @@ use uuid::Uuid;
 
 use super::admin_rubric_form::{read_form, rubric_form, values_of};
 use super::challenges::form_version;
-use super::{facilitator_only, redirect, refused};
+use super::{facilitator_only, form_refusal, redirect, refused};
 use crate::app;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::views::assessment::ApiRubric;
 use crate::web::context::Ctx;
-use crate::web::forms::{FormErrors, from_api_error};
+use crate::web::forms::FormErrors;
 use crate::web::i18n::Tr;
 use crate::web::layout::{page_with, respond, tag};
 
@@ -111,11 +111,10 @@ pub async fn create(ctx: Ctx, state: Data<&AppState>) -> Response {
     };
     match app::assessment::create_rubric(&state, actor, input).await {
         Ok(_) => redirect(HERE),
-        Err(error) if matches!(error.status().as_u16(), 409 | 422) => {
-            let (status, errors) = from_api_error(&ctx.tr, &error, HERE);
-            show(&ctx, &state, actor, status, &errors).await
-        }
-        Err(error) => refused(&ctx, &error),
+        Err(error) => match form_refusal(&ctx, &error, HERE) {
+            Ok((status, errors)) => show(&ctx, &state, actor, status, &errors).await,
+            Err(page) => page,
+        },
     }
 }
 
@@ -181,10 +180,9 @@ pub async fn update(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uuid>) -> R
     };
     match result {
         Ok(_) => redirect(HERE),
-        Err(error) if matches!(error.status().as_u16(), 409 | 412 | 422) => {
-            let (status, errors) = from_api_error(&ctx.tr, &error, &format!("{HERE}/{id}/edit"));
-            edit_form(&ctx, &rubric, &ctx.form, status, &errors)
-        }
-        Err(error) => refused(&ctx, &error),
+        Err(error) => match form_refusal(&ctx, &error, &format!("{HERE}/{id}/edit")) {
+            Ok((status, errors)) => edit_form(&ctx, &rubric, &ctx.form, status, &errors),
+            Err(page) => page,
+        },
     }
 }

@@ -9,14 +9,14 @@ use sluss_domain::steps::check_support_organisation;
 use sluss_domain::{Actor, FieldError, Refusal};
 
 use super::labels::{label, name_of};
-use super::{facilitator_only, redirect, refused};
+use super::{facilitator_only, form_refusal, redirect, refused};
 use crate::app;
 use crate::app::steps::NewSupportOrganisation;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::views::steps::{SUPPORT_KINDS, SupportOrganisation, support_kind_of};
 use crate::web::context::Ctx;
-use crate::web::forms::{FormErrors, from_api_error};
+use crate::web::forms::FormErrors;
 use crate::web::layout::{Input, button, csrf_field, page_with, respond, textarea};
 
 const HERE: &str = "/admin/support-organisations";
@@ -147,10 +147,9 @@ pub async fn create(ctx: Ctx, state: Data<&AppState>) -> Response {
     };
     match result {
         Ok(_) => redirect(HERE),
-        Err(error) if matches!(error.status().as_u16(), 409 | 422) => {
-            let (status, errors) = from_api_error(&ctx.tr, &error, HERE);
-            show(&ctx, &state, actor, status, &errors).await
-        }
-        Err(error) => refused(&ctx, &error),
+        Err(error) => match form_refusal(&ctx, &error, HERE) {
+            Ok((status, errors)) => show(&ctx, &state, actor, status, &errors).await,
+            Err(page) => page,
+        },
     }
 }

@@ -11,13 +11,13 @@ use uuid::Uuid;
 
 use super::challenges::form_version;
 use super::labels::role;
-use super::{facilitator_only, redirect, refused};
+use super::{facilitator_only, form_refusal, redirect, refused};
 use crate::app;
 use crate::app::accounts::Registration;
 use crate::state::AppState;
 use crate::views::users::{User, UserPage};
 use crate::web::context::Ctx;
-use crate::web::forms::{FormErrors, from_api_error};
+use crate::web::forms::FormErrors;
 use crate::web::i18n::Tr;
 use crate::web::layout::{Input, button, csrf_field, page_with, percent, respond, secondary_button, tag};
 use crate::web::time::query_pairs;
@@ -182,16 +182,17 @@ pub async fn create(ctx: Ctx, state: Data<&AppState>) -> Response {
     };
     match app::users::create(&state, actor, input).await {
         Ok(_) => redirect(HERE),
-        Err(error) if matches!(error.status().as_u16(), 409 | 422) => {
-            let (status, mut errors) = from_api_error(&ctx.tr, &error, HERE);
-            for (field, message) in &mut errors.fields {
-                if field == "roles" {
-                    *message = ctx.tr.t("error-roles-one");
+        Err(error) => match form_refusal(&ctx, &error, HERE) {
+            Ok((status, mut errors)) => {
+                for (field, message) in &mut errors.fields {
+                    if field == "roles" {
+                        *message = ctx.tr.t("error-roles-one");
+                    }
                 }
+                show(&ctx, &state, actor, status, &errors).await
             }
-            show(&ctx, &state, actor, status, &errors).await
-        }
-        Err(error) => refused(&ctx, &error),
+            Err(page) => page,
+        },
     }
 }
 
@@ -210,25 +211,26 @@ pub async fn run_command(ctx: Ctx, state: Data<&AppState>, Path((id, name)): Pat
     };
     match result {
         Ok(_) => redirect(HERE),
-        Err(error) if matches!(error.status().as_u16(), 409 | 412 | 422) => {
-            let (status, mut errors) = from_api_error(&ctx.tr, &error, HERE);
-            // The row's form has no field of its own in the summary; its messages are general.
-            if !errors.fields.is_empty() {
-                let messages: Vec<String> = errors
-                    .fields
-                    .drain(..)
-                    .map(|(field, message)| {
-                        if field == "roles" {
-                            ctx.tr.t("error-roles-one")
-                        } else {
-                            message
-                        }
-                    })
-                    .collect();
-                errors.general = Some(messages.join(" "));
+        Err(error) => match form_refusal(&ctx, &error, HERE) {
+            Ok((status, mut errors)) => {
+                // The row's form has no field of its own in the summary; its messages are general.
+                if !errors.fields.is_empty() {
+                    let messages: Vec<String> = errors
+                        .fields
+                        .drain(..)
+                        .map(|(field, message)| {
+                            if field == "roles" {
+                                ctx.tr.t("error-roles-one")
+                            } else {
+                                message
+                            }
+                        })
+                        .collect();
+                    errors.general = Some(messages.join(" "));
+                }
+                show(&ctx, &state, actor, status, &errors).await
             }
-            show(&ctx, &state, actor, status, &errors).await
-        }
-        Err(error) => refused(&ctx, &error),
+            Err(page) => page,
+        },
     }
 }

@@ -12,13 +12,13 @@ use uuid::Uuid;
 
 use super::challenges::form_version;
 use super::labels::{label, name_of};
-use super::{redirect, refused, signed_in};
+use super::{form_refusal, redirect, refused, signed_in};
 use crate::app;
 use crate::app::assessment::{ScorecardInput, ScorecardSheet};
 use crate::state::AppState;
 use crate::views::ideas::Idea;
 use crate::web::context::Ctx;
-use crate::web::forms::{FormErrors, from_api_error};
+use crate::web::forms::FormErrors;
 use crate::web::layout::{button, csrf_field, field_id, ok, page, page_with, prose, respond, tag, textarea};
 
 /// `GET /assignments`: an assessor's queue (every assignment for a facilitator).
@@ -218,11 +218,10 @@ pub async fn save_scorecard(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uui
     };
     match app::assessment::put_scorecard(&state, actor, id, input).await {
         Ok(_) => redirect(&format!("/ideas/{id}/scorecard")),
-        Err(error) if matches!(error.status().as_u16(), 409 | 422) => {
-            let (_, errors) = from_api_error(&ctx.tr, &error, &format!("/ideas/{id}/scorecard"));
-            show_scorecard(&ctx, &state, id, &errors, Some("score")).await
-        }
-        Err(error) => refused(&ctx, &error),
+        Err(error) => match form_refusal(&ctx, &error, &format!("/ideas/{id}/scorecard")) {
+            Ok((_, errors)) => show_scorecard(&ctx, &state, id, &errors, Some("score")).await,
+            Err(page) => page,
+        },
     }
 }
 
@@ -240,10 +239,10 @@ pub async fn declare_conflict(ctx: Ctx, state: Data<&AppState>, Path(id): Path<U
     };
     match (result, idea_id) {
         (Ok(assignment), _) => redirect(&format!("/ideas/{}/scorecard", assignment.idea_id)),
-        (Err(error), Some(idea_id)) if matches!(error.status().as_u16(), 409 | 412 | 422) => {
-            let (_, errors) = from_api_error(&ctx.tr, &error, &format!("/ideas/{idea_id}/scorecard"));
-            show_scorecard(&ctx, &state, idea_id, &errors, Some("conflict")).await
-        }
+        (Err(error), Some(idea_id)) => match form_refusal(&ctx, &error, &format!("/ideas/{idea_id}/scorecard")) {
+            Ok((_, errors)) => show_scorecard(&ctx, &state, idea_id, &errors, Some("conflict")).await,
+            Err(page) => page,
+        },
         (Err(error), _) => refused(&ctx, &error),
     }
 }

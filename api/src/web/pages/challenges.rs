@@ -10,7 +10,7 @@ use sluss_domain::{Actor, ArenaId, Refusal, UserId};
 use uuid::Uuid;
 
 use super::labels::{challenge_state, label, name_of, sdg};
-use super::{redirect, refused, signed_in};
+use super::{form_refusal, redirect, refused, signed_in};
 use crate::app;
 use crate::app::challenges::{ChallengePatch, ChallengeQuery, NewChallenge};
 use crate::error::ApiError;
@@ -542,13 +542,13 @@ pub fn form_version(ctx: &Ctx) -> Result<Option<app::Expected>, ApiError> {
 }
 
 async fn refuse_command(ctx: &Ctx, state: &AppState, id: Uuid, form: &str, error: ApiError) -> Response {
-    if !matches!(error.status().as_u16(), 409 | 412 | 422) {
-        return refused(ctx, &error);
-    }
+    let (status, errors) = match form_refusal(ctx, &error, &format!("/challenges/{id}")) {
+        Ok(refusal) => refusal,
+        Err(page) => return page,
+    };
     match app::challenges::get(state, ctx.actor(), id).await {
         Ok(challenge) => {
             let extras = extras(state, ctx, &challenge).await;
-            let (status, errors) = from_api_error(&ctx.tr, &error, &format!("/challenges/{id}"));
             respond(status, detail(ctx, &challenge, &extras, &errors, Some(form)))
         }
         Err(error) => refused(ctx, &error),
@@ -577,13 +577,10 @@ pub async fn answer_question(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uu
     };
     match app::questions::answer(&state, actor, id, &ctx.text("text")).await {
         Ok(question) => redirect(&format!("/challenges/{}#q-{id}", question.challenge_id)),
-        Err(error) if matches!(error.status().as_u16(), 409 | 422) => {
-            match ctx.field("challenge_id").and_then(|v| v.parse::<Uuid>().ok()) {
-                Some(challenge_id) => refuse_command(&ctx, &state, challenge_id, "answer", error).await,
-                None => refused(&ctx, &error),
-            }
-        }
-        Err(error) => refused(&ctx, &error),
+        Err(error) => match ctx.field("challenge_id").and_then(|v| v.parse::<Uuid>().ok()) {
+            Some(challenge_id) => refuse_command(&ctx, &state, challenge_id, "answer", error).await,
+            None => refused(&ctx, &error),
+        },
     }
 }
 
@@ -680,15 +677,16 @@ pub async fn create(ctx: Ctx, state: Data<&AppState>) -> Response {
     };
     match app::challenges::create(&state, actor, input).await {
         Ok(challenge) => redirect(&format!("/challenges/{}", challenge.id)),
-        Err(error) if matches!(error.status().as_u16(), 409 | 422) => {
-            let (status, errors) = from_api_error(&ctx.tr, &error, "/challenges/new");
-            let form = challenge_form(&ctx, "/challenges/new", &values, None, &errors);
-            respond(
-                status,
-                page_with(&ctx, &ctx.tr.t("new-challenge-title"), Some(&errors), form),
-            )
-        }
-        Err(error) => refused(&ctx, &error),
+        Err(error) => match form_refusal(&ctx, &error, "/challenges/new") {
+            Ok((status, errors)) => {
+                let form = challenge_form(&ctx, "/challenges/new", &values, None, &errors);
+                respond(
+                    status,
+                    page_with(&ctx, &ctx.tr.t("new-challenge-title"), Some(&errors), form),
+                )
+            }
+            Err(page) => page,
+        },
     }
 }
 
@@ -745,9 +743,12 @@ pub async fn update(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uuid>) -> R
     };
     match result {
         Ok(_) => redirect(&format!("/challenges/{id}")),
-        Err(error) if matches!(error.status().as_u16(), 409 | 412 | 422) => {
+        Err(error) => {
             let action = format!("/challenges/{id}/edit");
-            let (status, errors) = from_api_error(&ctx.tr, &error, &action);
+            let (status, errors) = match form_refusal(&ctx, &error, &action) {
+                Ok(refusal) => refusal,
+                Err(page) => return page,
+            };
             let version = ctx.field("expected_version").and_then(|v| v.parse().ok());
             let form = challenge_form(&ctx, &action, &values, version, &errors);
             respond(
@@ -755,6 +756,5 @@ pub async fn update(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uuid>) -> R
                 page_with(&ctx, &ctx.tr.t("edit-challenge-generic"), Some(&errors), form),
             )
         }
-        Err(error) => refused(&ctx, &error),
     }
 }

@@ -12,8 +12,8 @@ use uuid::Uuid;
 
 use super::challenges::{form_version, history_table};
 use super::labels::{idea_state, label, name_of, sdg};
+use super::{form_refusal, redirect, refused, signed_in};
 use super::{idea_steps, panel};
-use super::{redirect, refused, signed_in};
 use crate::app;
 use crate::app::ideas::{IdeaPatch, NewIdea};
 use crate::error::ApiError;
@@ -21,7 +21,7 @@ use crate::state::AppState;
 use crate::views::challenges::Challenge;
 use crate::views::ideas::{Idea, TeamMember};
 use crate::web::context::Ctx;
-use crate::web::forms::{FormErrors, from_api_error};
+use crate::web::forms::FormErrors;
 use crate::web::layout::{Input, button, csrf_field, ok, page_with, prose, respond, sdg_checkboxes, tag, textarea};
 
 /// The values of the idea form.
@@ -217,14 +217,13 @@ pub async fn create(ctx: Ctx, state: Data<&AppState>, Path(challenge_id): Path<U
     };
     match app::ideas::create(&state, actor, challenge_id, input).await {
         Ok(idea) => redirect(&format!("/ideas/{}", idea.id)),
-        Err(error) if matches!(error.status().as_u16(), 409 | 422) => {
-            let (status, errors) = from_api_error(&ctx.tr, &error, &action);
-            respond(
+        Err(error) => match form_refusal(&ctx, &error, &action) {
+            Ok((status, errors)) => respond(
                 status,
                 form_page(&ctx, &title, idea_form(&ctx, &action, &values, None, &errors), &errors),
-            )
-        }
-        Err(error) => refused(&ctx, &error),
+            ),
+            Err(page) => page,
+        },
     }
 }
 
@@ -292,9 +291,8 @@ pub async fn update(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uuid>) -> R
     };
     match result {
         Ok(_) => redirect(&format!("/ideas/{id}")),
-        Err(error) if matches!(error.status().as_u16(), 409 | 412 | 422) => {
-            let (status, errors) = from_api_error(&ctx.tr, &error, &action);
-            respond(
+        Err(error) => match form_refusal(&ctx, &error, &action) {
+            Ok((status, errors)) => respond(
                 status,
                 form_page(
                     &ctx,
@@ -302,9 +300,9 @@ pub async fn update(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uuid>) -> R
                     idea_form(&ctx, &action, &values, version, &errors),
                     &errors,
                 ),
-            )
-        }
-        Err(error) => refused(&ctx, &error),
+            ),
+            Err(page) => page,
+        },
     }
 }
 
@@ -612,13 +610,14 @@ async fn answered(
 ) -> Response {
     match result {
         Ok(_) => redirect(&format!("/ideas/{id}")),
-        Err(error) if matches!(error.status().as_u16(), 409 | 412 | 422) => {
-            let (status, errors) = from_api_error(&ctx.tr, &error, &format!("/ideas/{id}"));
-            render(ctx, state, actor, id, &errors, Some(form), |markup| {
-                respond(status, markup)
-            })
-            .await
-        }
-        Err(error) => refused(ctx, &error),
+        Err(error) => match form_refusal(ctx, &error, &format!("/ideas/{id}")) {
+            Ok((status, errors)) => {
+                render(ctx, state, actor, id, &errors, Some(form), |markup| {
+                    respond(status, markup)
+                })
+                .await
+            }
+            Err(page) => page,
+        },
     }
 }

@@ -26,6 +26,7 @@ use poem::http::{StatusCode, header};
 use sluss_domain::Actor;
 
 use super::context::Ctx;
+use super::forms::{FormErrors, from_api_error};
 use super::layout::login_href;
 use crate::error::ApiError;
 
@@ -64,6 +65,17 @@ pub fn refused(ctx: &Ctx, error: &ApiError) -> Response {
         403 => errors::forbidden(ctx),
         _ if error.status().is_server_error() => errors::internal(ctx),
         _ => errors::conflict(ctx, error),
+    }
+}
+
+/// Where a refused form post is answered: a 409, 412 or 422 on the form again, with the
+/// problem's status and messages (`Ok`); any other refusal on its own page (`Err`).
+#[allow(clippy::result_large_err)]
+pub fn form_refusal(ctx: &Ctx, error: &ApiError, reload: &str) -> Result<(StatusCode, FormErrors), Response> {
+    if matches!(error.status().as_u16(), 409 | 412 | 422) {
+        Ok(from_api_error(&ctx.tr, error, reload))
+    } else {
+        Err(refused(ctx, error))
     }
 }
 

@@ -11,7 +11,7 @@ use sluss_domain::Actor;
 use uuid::Uuid;
 
 use super::labels::{label, name_of};
-use super::{redirect, refused, signed_in};
+use super::{redirect, signed_in};
 use crate::app;
 use crate::state::AppState;
 use crate::views::assessment::Assignment;
@@ -106,9 +106,6 @@ pub async fn assign(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uuid>) -> R
     };
     match app::assessment::assign_assessor(&state, actor, id, assessor_id).await {
         Ok(_) => redirect(&format!("/ideas/{id}")),
-        Err(error) if matches!(error.status().as_u16(), 409 | 422) => {
-            super::ideas::refused_form(&ctx, &state, actor, id, "assign", error).await
-        }
-        Err(error) => refused(&ctx, &error),
+        Err(error) => super::ideas::refused_form(&ctx, &state, actor, id, "assign", error).await,
     }
 }

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::challenges::form_version;
 use super::ideas::domain_of;
 use super::labels::{label, name_of};
-use super::{idea_steps, redirect, refused, signed_in};
+use super::{form_refusal, idea_steps, redirect, refused, signed_in};
 use crate::app;
 use crate::app::steps::{NewMilestone, NewSpreadActivity};
 use crate::error::ApiError;
@@ -23,7 +23,7 @@ use crate::views::challenges::Challenge;
 use crate::views::ideas::Idea;
 use crate::views::steps::{Incubation, SPREAD_KINDS, SupportOrganisation, Test, spread_kind_of};
 use crate::web::context::Ctx;
-use crate::web::forms::{FormErrors, from_api_error};
+use crate::web::forms::FormErrors;
 use crate::web::layout::{
     Input, button, choice_select, csrf_field, ok, page_with, prose, respond, secondary_button, tag, textarea,
 };
@@ -304,14 +304,15 @@ async fn incubation_answer<T>(
     let here = format!("/ideas/{id}/incubation");
     match result {
         Ok(_) => redirect(&here),
-        Err(error) if matches!(error.status().as_u16(), 409 | 412 | 422) => {
-            let (status, errors) = from_api_error(&ctx.tr, &error, &here);
-            render_incubation(ctx, state, actor, id, &errors, Some(form), |markup| {
-                respond(status, markup)
-            })
-            .await
-        }
-        Err(error) => refused(ctx, &error),
+        Err(error) => match form_refusal(ctx, &error, &here) {
+            Ok((status, errors)) => {
+                render_incubation(ctx, state, actor, id, &errors, Some(form), |markup| {
+                    respond(status, markup)
+                })
+                .await
+            }
+            Err(page) => page,
+        },
     }
 }
 
@@ -585,14 +586,15 @@ pub async fn test_command(ctx: Ctx, state: Data<&AppState>, Path((id, name)): Pa
     let here = format!("/ideas/{id}/test");
     match result {
         Ok(()) => redirect(&here),
-        Err(error) if matches!(error.status().as_u16(), 409 | 412 | 422) => {
-            let (status, errors) = from_api_error(&ctx.tr, &error, &here);
-            render_test(&ctx, &state, actor, id, &errors, Some(&form), |markup| {
-                respond(status, markup)
-            })
-            .await
-        }
-        Err(error) => refused(&ctx, &error),
+        Err(error) => match form_refusal(&ctx, &error, &here) {
+            Ok((status, errors)) => {
+                render_test(&ctx, &state, actor, id, &errors, Some(&form), |markup| {
+                    respond(status, markup)
+                })
+                .await
+            }
+            Err(page) => page,
+        },
     }
 }
 
