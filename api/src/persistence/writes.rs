@@ -39,9 +39,9 @@ const UNDO: &str = "ROLLBACK TO writer; RELEASE writer";
 ///   Each writer's work is its own savepoint, so a writer that fails or gives up rolls back
 ///   only its own. A writer is answered only after the commit that carries its work.
 ///
-/// The queue also counts the write transactions of this process that have ended, and for
-/// each group of tables ([`Tables`]) the ones that wrote to it, so that what was read before
-/// a write can be told from what was read after it (the read cache).
+/// The queue also counts, for each group of tables ([`Tables`]), the write transactions of
+/// this process that wrote to it and have ended, so that what was read before a write can
+/// be told from what was read after it (the read cache).
 #[derive(Debug, Clone, Default)]
 pub struct WriteQueue {
     turns: Option<Arc<Mutex<Shared>>>,
@@ -52,7 +52,6 @@ pub struct WriteQueue {
 
 #[derive(Debug, Default)]
 struct Counts {
-    ended: AtomicU64,
     /// Per group of tables, the ended write transactions that wrote to it.
     written: [AtomicU64; Tables::GROUPS],
 }
@@ -64,7 +63,6 @@ impl Counts {
         for group in written.positions() {
             self.written[group].fetch_add(1, Ordering::Release);
         }
-        self.ended.fetch_add(1, Ordering::Release);
     }
 }
 
@@ -141,12 +139,6 @@ impl WriteQueue {
     /// How many writers wait for their turn now.
     pub fn waiting(&self) -> usize {
         self.waiting.load(Ordering::Acquire)
-    }
-
-    /// How many write transactions of this process have ended (committed, failed or rolled
-    /// back). A read that began at count `n` may miss only writes counted after `n`.
-    pub fn ended(&self) -> u64 {
-        self.counts.ended.load(Ordering::Acquire)
     }
 
     /// How many of the ended write transactions wrote to each group of tables: an answer
