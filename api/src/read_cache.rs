@@ -18,7 +18,10 @@
 //! what anyone reads is never older than the last write plus a second, and a write to
 //! other tables (a new idea, for the list of challenges) leaves an answer in place.
 
+use std::any::Any;
 use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -91,11 +94,24 @@ impl Weighter<AnswerKey, Answer> for AnswerWeight {
     }
 }
 
+/// Values kept (reports, work queues): few, each a read that is slow to repeat.
+const VALUES: usize = 256;
+
+/// A value an application operation computed, with what it was read from.
+struct Value {
+    value: Arc<dyn Any + Send + Sync>,
+    stamp: Stamp,
+    reads: Tables,
+    /// Set once a reader has taken on reading it again after [`MAX_AGE`].
+    renewing: AtomicBool,
+}
+
 /// The caches of one process; disabled where other processes write the same database.
 pub struct ReadCache {
     writes: WriteQueue,
     sessions: Option<Cache<String, Session>>,
     answers: Option<Cache<AnswerKey, Answer, AnswerWeight>>,
+    values: Option<Cache<String, Arc<Value>>>,
 }
 
 impl std::fmt::Debug for ReadCache {
@@ -113,6 +129,7 @@ impl ReadCache {
             writes,
             sessions: enabled.then(|| Cache::new(SESSIONS)),
             answers: enabled.then(|| Cache::with_weighter(4096, ANSWER_BYTES, AnswerWeight)),
+            values: enabled.then(|| Cache::new(VALUES)),
         }
     }
 
@@ -127,9 +144,12 @@ impl ReadCache {
     /// Whether what was read from `reads` at `stamp` is still what a read now would give:
     /// no write to those groups, or to accounts, has ended since, and it is young enough.
     fn is_fresh(&self, stamp: Stamp, reads: Tables) -> bool {
-        if stamp.at.elapsed() >= MAX_AGE {
-            return false;
-        }
+        stamp.at.elapsed() < MAX_AGE && self.unwritten_since(stamp, reads)
+    }
+
+    /// Whether no write of this process to the groups `reads`, or to accounts, has ended
+    /// since `stamp`.
+    fn unwritten_since(&self, stamp: Stamp, reads: Tables) -> bool {
         let now = self.writes.written();
         reads
             .with(Tables::ACCOUNTS)
@@ -206,6 +226,70 @@ impl ReadCache {
             });
         }
         Ok(Response::from_parts(parts, Body::from(body)))
+    }
+}
+
+impl ReadCache {
+    /// The value named `key`, which `read` computes from the groups of tables `reads`: a
+    /// value that depends on nothing but those tables (not on the caller, nor on the
+    /// time). Kept from before while no write of this process to those groups (or to
+    /// accounts) has ended since its read began, so a caller always sees its own writes.
+    ///
+    /// After [`MAX_AGE`], which bounds what other processes' writes leave unseen, the first
+    /// caller reads it again while the others are still given the kept value: a slow read
+    /// (a report over a million ideas) then holds up one request a second, not all of them.
+    pub async fn value<V, F>(&self, key: String, reads: Tables, read: F) -> Result<V, ApiError>
+    where
+        V: Clone + Send + Sync + 'static,
+        F: Future<Output = Result<V, ApiError>>,
+    {
+        let Some(values) = &self.values else {
+            return read.await;
+        };
+        // A value read before a write to its tables makes way, so that one read takes its
+        // place while the same calls arriving meanwhile wait for it.
+        values.remove_if(&key, |kept| !self.unwritten_since(kept.stamp, kept.reads));
+        let guard = match values.get_value_or_guard_async(&key).await {
+            Err(guard) => guard,
+            Ok(kept) => {
+                let value = match kept.value.clone().downcast::<V>() {
+                    Ok(value) if self.unwritten_since(kept.stamp, kept.reads) => value,
+                    // Written since it was kept (or kept under this key as another type):
+                    // read again, uncached.
+                    _ => return read.await,
+                };
+                if kept.stamp.at.elapsed() < MAX_AGE || kept.renewing.swap(true, Ordering::AcqRel) {
+                    return Ok((*value).clone());
+                }
+                let stamp = self.stamp();
+                return match read.await {
+                    Ok(value) => {
+                        values.insert(key, Value::kept(&value, stamp, reads));
+                        Ok(value)
+                    }
+                    Err(error) => {
+                        // Another caller may take the renewal on.
+                        kept.renewing.store(false, Ordering::Release);
+                        Err(error)
+                    }
+                };
+            }
+        };
+        let stamp = self.stamp();
+        let value = read.await?;
+        let _ = guard.insert(Value::kept(&value, stamp, reads));
+        Ok(value)
+    }
+}
+
+impl Value {
+    fn kept<V: Clone + Send + Sync + 'static>(value: &V, stamp: Stamp, reads: Tables) -> Arc<Self> {
+        Arc::new(Self {
+            value: Arc::new(value.clone()),
+            stamp,
+            reads,
+            renewing: AtomicBool::new(false),
+        })
     }
 }
 

@@ -12,6 +12,7 @@ pub mod ideas;
 pub mod obstacles;
 pub mod privacy;
 pub mod questions;
+pub mod queues;
 pub mod reports;
 pub mod steps;
 pub mod users;

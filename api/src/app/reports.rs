@@ -13,6 +13,7 @@ use crate::error::ApiError;
 use crate::persistence::entities::obstacles;
 use crate::persistence::reports::{self as repo, Period};
 use crate::persistence::steps;
+use crate::persistence::written::Tables;
 use crate::state::AppState;
 use crate::views::obstacles::CATEGORIES;
 use crate::views::reports::ObstacleReport;
@@ -44,13 +45,25 @@ pub async fn funnel(state: &AppState, actor: &Actor, query: FunnelQuery) -> Resu
         since: query.since,
         until: query.until,
     };
-    Ok(repo::funnel(&state.db, &period).await?)
+    // Counted from the read model and the event log (other tables), which every change of
+    // a challenge or an idea writes to as well.
+    let key = format!("funnel {:?} {:?} {:?}", period.arena_id, period.since, period.until);
+    let reads = Tables::CHALLENGES.with(Tables::IDEAS).with(Tables::OTHER);
+    state
+        .reads
+        .value(key, reads, async { Ok(repo::funnel(&state.db, &period).await?) })
+        .await
 }
 
 /// Obstacle counts by category and by step, every category and step included
 /// (facilitators).
 pub async fn obstacles(state: &AppState, actor: &Actor) -> Result<ObstacleReport, ApiError> {
     rules::authorize_facilitator(actor)?;
+    let key = "obstacles by category and step".to_owned();
+    state.reads.value(key, Tables::OTHER, count_obstacles(state)).await
+}
+
+async fn count_obstacles(state: &AppState) -> Result<ObstacleReport, ApiError> {
     let mut by_category: BTreeMap<String, u64> = CATEGORIES.iter().map(|(_, n)| ((*n).to_owned(), 0)).collect();
     for (category, n) in steps::count_obstacles_by::<String>(&state.db, obstacles::Column::Category).await? {
         by_category.insert(category, u64::try_from(n).unwrap_or(0));

@@ -5,8 +5,6 @@ use maud::{Markup, html};
 use poem::web::Data;
 use poem::{Response, handler};
 use sluss_domain::Role;
-use sluss_domain::challenge::ChallengeState;
-use sluss_domain::idea::IdeaState;
 
 use super::labels::{challenge_state, idea_state, label, name_of, role};
 use super::{refused, signed_in};
@@ -60,30 +58,13 @@ pub async fn me(ctx: Ctx, state: Data<&AppState>) -> Response {
     } else {
         Vec::new()
     };
-    let facilitator = actor.is_facilitator();
-    let (review, waiting, decidable, testing) = if facilitator {
-        let review = ChallengeQuery {
-            state: Some(ChallengeState::Submitted),
-            ..ChallengeQuery::default()
-        };
-        let ideas_in = |state: IdeaState| IdeaQuery {
-            state: Some(state),
-            ..IdeaQuery::default()
-        };
-        let (review, waiting, decidable, testing) = tokio::join!(
-            app::challenges::list(&state, Some(actor), review, Some(QUEUE_LENGTH), None),
-            app::ideas::list(&state, actor, ideas_in(IdeaState::Submitted), Some(QUEUE_LENGTH), None),
-            app::assessment::ready_to_decide(&state, actor, u64::from(QUEUE_LENGTH)),
-            app::ideas::list(&state, actor, ideas_in(IdeaState::InTesting), Some(QUEUE_LENGTH), None),
-        );
-        (
-            review.map(|p| p.items).unwrap_or_default(),
-            waiting.map(|p| p.items).unwrap_or_default(),
-            decidable.unwrap_or_default(),
-            testing.map(|p| p.items).unwrap_or_default(),
-        )
+    let queues = if actor.is_facilitator() {
+        match app::queues::team(&state, actor, QUEUE_LENGTH).await {
+            Ok(queues) => Some(queues),
+            Err(error) => return refused(&ctx, &error),
+        }
     } else {
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new())
+        None
     };
     let body = html! {
         p class="govuk-body" {
@@ -109,7 +90,7 @@ pub async fn me(ctx: Ctx, state: Data<&AppState>) -> Response {
             h2 class="govuk-heading-m" { (tr.t("me-my-assignments")) }
             p class="govuk-body" { a class="govuk-link" href="/assignments" { (tr.t("me-assignments-link")) } }
         }
-        @if facilitator {
+        @if let Some(queues) = &queues {
             h2 class="govuk-heading-m" { (tr.t("me-registries")) }
             ul class="govuk-list" {
                 li { a class="govuk-link" href="/reports" { (tr.t("reports-title")) } }
@@ -120,13 +101,13 @@ pub async fn me(ctx: Ctx, state: Data<&AppState>) -> Response {
                 li { a class="govuk-link" href="/admin/support-organisations" { (tr.t("admin-support-title")) } }
             }
             h2 class="govuk-heading-m" { (tr.t("me-queue-review")) }
-            (challenge_table(&ctx, &review, false))
+            (challenge_table(&ctx, &queues.review, false))
             h2 class="govuk-heading-m" { (tr.t("me-queue-assessment")) }
-            (idea_table(&ctx, &waiting, false))
+            (idea_table(&ctx, &queues.waiting, false))
             h2 class="govuk-heading-m" { (tr.t("me-queue-decide")) }
-            (decide_table(&ctx, &decidable))
+            (decide_table(&ctx, &queues.decidable))
             h2 class="govuk-heading-m" { (tr.t("me-queue-testing")) }
-            (idea_table(&ctx, &testing, false))
+            (idea_table(&ctx, &queues.testing, false))
         }
     };
     ok(page(&ctx, &tr.t("me-title"), body))
