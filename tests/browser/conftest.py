@@ -1,5 +1,6 @@
-"""Fixtures of the browser suite: one `sluss serve` for the whole session, one Chromium,
-and the tally of axe-core's findings that the run prints at its end.
+"""Fixtures of the browser suite: one `sluss serve` for the whole session (and one
+`sluss serve --demo` for each test that asks for it), one Chromium, and the tally of
+axe-core's findings that the run prints at its end.
 
 The binary is `SLUSS_BIN`, else `$CARGO_TARGET_DIR/release/sluss`, else
 `~/.cache/sluss-target/release/sluss`.
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -17,7 +19,9 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
@@ -25,6 +29,8 @@ from playwright.sync_api import sync_playwright
 
 ADMIN_EMAIL = "admin@sluss.test"
 ADMIN_PASSWORD = "browser suite facilitator passphrase"
+DEMO_FACILITATOR = "innovation@malmo.example"
+DEMO_PASSWORD_LINE = re.compile(r"^Loaded the demo cases\. Every demo account's password is: (\S+)\s*$", re.MULTILINE)
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -64,6 +70,7 @@ class Server:
     admin_email: str
     admin_password: str
     log_path: str
+    demo_password: str = ""
 
 
 @dataclass
@@ -93,8 +100,11 @@ def a11y() -> A11yReport:
     return REPORT
 
 
-@pytest.fixture(scope="session")
-def server():
+@contextmanager
+def running_sluss(*arguments: str) -> Iterator[Server]:
+    """`sluss serve` with `arguments` on a fresh SQLite file and a free port, until it
+    answers `/healthz`; stopped afterwards, with the error lines of its log printed (the
+    log and the database are kept when there are any)."""
     tmp = tempfile.mkdtemp(prefix="sluss-browser-")
     port = free_port()
     log_path = os.path.join(tmp, "server.log")
@@ -107,28 +117,28 @@ def server():
     log = open(log_path, "ab")
     process = subprocess.Popen(
         [binary(), "serve", "--bind", f"127.0.0.1:{port}",
-         "--database-url", f"sqlite://{tmp}/sluss.db?mode=rwc"],
+         "--database-url", f"sqlite://{tmp}/sluss.db?mode=rwc", *arguments],
         stdout=log, stderr=log, env=env)
     log.close()
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"sluss exited with {process.returncode}; see {log_path}")
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2) as reply:
-                if reply.status == 200:
-                    break
-        except (urllib.error.URLError, ConnectionError, OSError):
-            pass
-        if time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError(f"sluss did not answer /healthz; see {log_path}")
-        time.sleep(0.05)
     try:
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"sluss exited with {process.returncode}; see {log_path}")
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=2) as reply:
+                    if reply.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"sluss did not answer /healthz; see {log_path}")
+            time.sleep(0.05)
         yield Server(base, ADMIN_EMAIL, ADMIN_PASSWORD, log_path)
     finally:
-        process.send_signal(signal.SIGTERM)
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -142,6 +152,25 @@ def server():
                 print("  " + line[:400])
         else:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[Server]:
+    """One `sluss serve` on an empty database for the whole run."""
+    with running_sluss() as started:
+        yield started
+
+
+@pytest.fixture
+def demo_server() -> Iterator[Server]:
+    """A `sluss serve --demo` of its own for one test, with the demo accounts' password as
+    the server printed it; its facilitator is the demo's innovation team."""
+    with running_sluss("--demo") as started:
+        output = Path(started.log_path).read_text(encoding="utf-8", errors="replace")
+        found = DEMO_PASSWORD_LINE.search(output)
+        assert found, f"sluss serve --demo printed no password line; see {started.log_path}"
+        password = found.group(1)
+        yield replace(started, admin_email=DEMO_FACILITATOR, admin_password=password, demo_password=password)
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,9 @@ the behaviour of §10.5 that a browser sees.
 Swedish pages are driven by the Swedish texts read from `api/locales/sv/sluss.ftl`;
 English pages by the names of SPEC §10.3, written out here as the contract states them.
 The arena a challenge is published into is opened through the JSON API before the flow
-starts; everything the people do is done on the pages. Screenshots go to `$BROWSER_SCREENSHOTS` (default /tmp/sluss-screens).
+starts; everything the people do is done on the pages. The demo test starts a
+`sluss serve --demo` of its own and touches no JSON API at all. Screenshots go to
+`$BROWSER_SCREENSHOTS` (default /tmp/sluss-screens).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 import re
 import secrets
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -406,9 +408,148 @@ def open_arena(server: Server, token: str, name: str) -> str:
     return arena["id"]
 
 
-def default_rubric(server: Server, token: str) -> dict:
-    rubrics = api_ok(server, "GET", "/rubrics", token)["items"]
-    return next((r for r in rubrics if r.get("is_default")), rubrics[0])
+def open_home(person: Person, step: str) -> None:
+    """The first page in the person's language. The browser is Swedish: in English the
+    person picks English with the header's link, and the cookie keeps the choice."""
+    if person.lang == "sv":
+        person.goto("/", step)
+        return
+    person.page.goto("/")
+    expect(person.page.locator("html")).to_have_attribute("lang", "sv")
+    person.follow(person.header.get_by_role("link", name="In English", exact=True), step)
+    assert "lang=en" in person.page.url
+    cookies = {c["name"]: c["value"] for c in person.context.cookies()}
+    assert cookies.get("sluss_lang") == "en", cookies
+
+
+def log_in_page(lang: str) -> str:
+    return f"/login?lang={lang}" if lang == "en" else "/login"
+
+
+# -- steps 3 to 5 as the innovation team and the panel take them on the pages -----------
+
+
+def assign_assessor(facilitator: Person, name: str, step: str, status: int = 200) -> None:
+    """Chooses the assessor called `name` in the idea page's panel and presses "Assign"; an
+    assignment taken lists them in the panel, one refused shows the form again."""
+    chooser = facilitator.field("field-assessor")
+    chooser.select_option(value=chooser.locator("option", has_text=name).get_attribute("value"))
+    facilitator.post(facilitator.button("button-assign"), step, status=status, redirected=status == 200)
+    if status == 200:
+        panel = facilitator.main.get_by_role("heading", level=3, name=facilitator.t("assign-title"), exact=True)
+        expect(panel.locator("xpath=following-sibling::ul[1]").get_by_role("listitem").filter(has_text=name)) \
+            .to_contain_text(facilitator.t("assignment-state-assigned"))
+
+
+def open_scorecard(assessor: Person, idea_title: str) -> None:
+    """From `/me` through the assessor's queue, where the idea waits to be scored, to its
+    scorecard."""
+    assessor.follow(assessor.main.get_by_role("link", name=assessor.t("me-assignments-link"), exact=True),
+                    "03-assignments")
+    row = assessor.main.get_by_role("row").filter(
+        has=assessor.page.get_by_role("link", name=idea_title, exact=True))
+    expect(row).to_contain_text(assessor.t("assignment-state-assigned"))
+    assessor.follow(row.get_by_role("link", name=idea_title, exact=True), "04-scorecard")
+    assessor.expect_h1(assessor.t("scorecard-title", title=idea_title))
+
+
+def save_scorecard(assessor: Person, n: int, comment: str) -> None:
+    """Scores every criterion the scorecard page shows (a group of radio buttons over its
+    scale: the top or the one below, by turns), saves it and reads the panel's assessment."""
+    form = assessor.main.locator("form").filter(
+        has=assessor.page.get_by_role("button", name=assessor.t("button-save-scorecard"), exact=True))
+    criteria = form.get_by_role("group")
+    assert criteria.count() > 0, f"{assessor.who}: the scorecard shows no criterion"
+    for i in range(criteria.count()):
+        scale = criteria.nth(i).get_by_role("radio")
+        assert scale.count() > 1, f"{assessor.who}: criterion {i + 1} has no scale"
+        scale.nth(scale.count() - 1 - (i + n) % 2).check()
+    assessor.field("field-comment").fill(comment)
+    assessor.post(assessor.button("button-save-scorecard"), "06-scorecard-saved")
+    expect(assessor.field("field-comment")).to_have_value(comment)
+    assessor.follow(assessor.main.get_by_role("link", name=assessor.t("assessment-title"), exact=True),
+                    "07-assessment")
+    expect(assessor.main).to_contain_text(assessor.t("weighted-score"))
+
+
+def decide_qualified(facilitator: Person, feedback: str, step: str, status: int = 200) -> None:
+    """Chooses "Qualified" with `feedback` on the idea page and presses "Decide"; a decision
+    taken leaves the idea qualified, one refused shows the form again."""
+    facilitator.main.get_by_label(facilitator.t("decision-qualified"), exact=True).check()
+    facilitator.field("field-feedback").fill(feedback)
+    facilitator.post(facilitator.button("button-decide"), step, status=status, redirected=status == 200)
+    if status == 200:
+        facilitator.expect_state("idea-state-qualified")
+
+
+def start_incubation(facilitator: Person, organisation: str, plan: str, step: str) -> None:
+    """On the incubation page: the support organisation chosen by name, the plan, "Start
+    incubation"; the page then shows the idea in incubation with both."""
+    facilitator.field("field-support-organisation").select_option(label=organisation)
+    facilitator.field("field-plan").fill(plan)
+    facilitator.post(facilitator.button("button-start-incubation"), step)
+    facilitator.expect_state("idea-state-in_incubation")
+    expect(facilitator.summary_value("field-support-organisation")).to_contain_text(organisation)
+    expect(facilitator.main).to_contain_text(plan)
+
+
+def add_milestone(person: Person, title: str, due_on: str, step: str) -> None:
+    """Adds a milestone on the incubation page; the table of milestones lists it, open."""
+    person.field("field-title").fill(title)
+    person.field("field-due-on").fill(due_on)
+    person.post(person.button("button-add-milestone"), step)
+    row = person.table_after("milestones-title").get_by_role("row").filter(has_text=title)
+    expect(row).to_contain_text(person.t("milestone-open"))
+
+
+def complete_milestone(facilitator: Person, title: str, step: str) -> None:
+    """Presses "Complete milestone" beside `title`; the table then shows it done."""
+    facilitator.post(facilitator.table_after("milestones-title").get_by_role(
+        "button", name=f"{facilitator.t('button-complete-milestone')}: {title}", exact=True), step)
+    row = facilitator.table_after("milestones-title").get_by_role("row").filter(has_text=title)
+    expect(row).to_contain_text(facilitator.t("milestone-done"))
+
+
+def fill_test(facilitator: Person, words: dict[str, str], starts_on: str, ends_on: str) -> None:
+    """Fills the test page's "Start testing" form with the site, host, dates and criteria."""
+    facilitator.field("field-site").fill(words["site"])
+    facilitator.field("field-host").fill(words["host"])
+    facilitator.field("field-starts-on").fill(starts_on)
+    facilitator.field("field-ends-on").fill(ends_on)
+    facilitator.field("field-success-criteria").fill(words["criteria"])
+
+
+def start_test(facilitator: Person, words: dict[str, str], starts_on: str, ends_on: str, step: str) -> None:
+    """Fills the test page's "Start testing" form and presses it; the page then shows the
+    running test with its site, host and success criteria."""
+    fill_test(facilitator, words, starts_on, ends_on)
+    facilitator.post(facilitator.button("button-start-testing"), step)
+    expect(facilitator.summary_value("field-site")).to_have_text(exact(words["site"]))
+    expect(facilitator.summary_value("field-host")).to_have_text(exact(words["host"]))
+    expect(facilitator.main).to_contain_text(words["criteria"])
+
+
+def add_spread_activity(facilitator: Person, title: str, held_on: str, step: str) -> None:
+    """Adds a learning workshop on the test page; the table of spread activities lists it."""
+    facilitator.main.get_by_label(facilitator.t("spread-kind-learning_workshop"), exact=True).check()
+    facilitator.field("field-title").fill(title)
+    facilitator.field("field-held-on").fill(held_on)
+    facilitator.post(facilitator.button("button-add-spread"), step)
+    row = facilitator.table_after("spread-title").get_by_role("row").filter(has_text=title)
+    expect(row).to_contain_text(facilitator.t("spread-kind-learning_workshop"))
+
+
+def complete_test(facilitator: Person, words: dict[str, str], step: str) -> None:
+    """Completes the test as adopted with its results and lessons learned; the page then
+    shows the outcome and both texts, and offers "Complete" no more."""
+    facilitator.main.get_by_label(facilitator.t("test-outcome-adopted"), exact=True).check()
+    facilitator.field("field-results").fill(words["results"])
+    facilitator.field("field-lessons-learned").fill(words["lessons"])
+    facilitator.post(facilitator.button("button-complete"), step)
+    expect(facilitator.summary_value("field-outcome")).to_have_text(exact(facilitator.t("test-outcome-adopted")))
+    expect(facilitator.main).to_contain_text(words["results"])
+    expect(facilitator.main).to_contain_text(words["lessons"])
+    expect(facilitator.button("button-complete")).to_have_count(0)
 
 
 def whole_job(browser: Browser, server: Server, a11y: A11yReport, lang: str) -> None:
@@ -430,17 +571,7 @@ def whole_job(browser: Browser, server: Server, a11y: A11yReport, lang: str) -> 
     try:
         # -- the needs-owner writes up the challenge ---------------------------------
         owner = person("owner")
-        if lang == "sv":
-            owner.goto("/", "01-home")
-        else:
-            # A Swedish browser; the person picks English on the first page, and the
-            # cookie carries the choice from then on.
-            owner.page.goto("/")
-            expect(owner.page.locator("html")).to_have_attribute("lang", "sv")
-            owner.follow(owner.header.get_by_role("link", name="In English", exact=True), "01-home")
-            assert "lang=en" in owner.page.url
-            cookies = {c["name"]: c["value"] for c in owner.context.cookies()}
-            assert cookies.get("sluss_lang") == "en", cookies
+        open_home(owner, "01-home")
         owner.narrow("01-home")
         owner.follow(owner.header_link("button-register"), "02-register")
         owner.register("Sara Lindqvist", "Sege Park samfällighet", ["needs_owner"], "03-registered")
@@ -466,7 +597,7 @@ def whole_job(browser: Browser, server: Server, a11y: A11yReport, lang: str) -> 
 
         # -- the facilitator asks for changes -----------------------------------------
         facilitator = person("facilitator")
-        facilitator.goto(f"/login?lang={lang}" if lang == "en" else "/login", "01-login")
+        facilitator.goto(log_in_page(lang), "01-login")
         facilitator.log_in(server.admin_email, server.admin_password, "02-me")
         expect(facilitator.page).to_have_url(re.compile(r"/me$"))
         review = facilitator.table_after("me-queue-review")
@@ -586,9 +717,7 @@ def whole_job(browser: Browser, server: Server, a11y: A11yReport, lang: str) -> 
                            "09-idea-to-assess")
         facilitator.post(facilitator.button("button-start-assessment"), "10-assessment-started")
         facilitator.expect_state("idea-state-in_assessment")
-        facilitator.main.get_by_label(facilitator.t("decision-qualified"), exact=True).check()
-        facilitator.field("field-feedback").fill(words["decision"])
-        facilitator.post(facilitator.button("button-decide"), "11-decide-too-early", status=409, redirected=False)
+        decide_qualified(facilitator, words["decision"], "11-decide-too-early", status=409)
         expect(facilitator.main.locator(".govuk-error-summary")).to_contain_text(
             facilitator.t("error-too-few-scorecards", submitted=0, required=2))
         # The panel: two assessors assigned by name; a third, of the innovator's own
@@ -613,42 +742,24 @@ def whole_job(browser: Browser, server: Server, a11y: A11yReport, lang: str) -> 
                            "12-users-found")
         expect(facilitator.main.get_by_role("table")).to_contain_text(assessors[2][0])
         facilitator.goto(f"/ideas/{idea_id}", "12-idea-panel")
-        for name, _, _ in assessors:
-            chooser = facilitator.field("field-assessor")
-            chooser.select_option(value=chooser.locator("option", has_text=name).get_attribute("value"))
-            if name == assessors[2][0]:
-                facilitator.post(facilitator.button("button-assign"), "13-assign-refused", status=422, redirected=False)
-                expect(facilitator.main.locator(".govuk-error-summary")).to_contain_text(
-                    facilitator.t("error-conflict-organisation"))
-            else:
-                facilitator.post(facilitator.button("button-assign"), "13-assigned")
+        for name, _, _ in assessors[:2]:
+            assign_assessor(facilitator, name, "13-assigned")
+        assign_assessor(facilitator, assessors[2][0], "13-assign-refused", status=422)
+        expect(facilitator.main.locator(".govuk-error-summary")).to_contain_text(
+            facilitator.t("error-conflict-organisation"))
         # Each assessor scores the idea on the scorecard page built from the rubric.
-        rubric = default_rubric(server, facilitator_token)
         for n, (name, email, password) in enumerate(assessors[:2], start=1):
             assessor = person(f"assessor{n}")
-            assessor.goto(f"/login?lang={lang}" if lang == "en" else "/login", "01-login")
+            assessor.goto(log_in_page(lang), "01-login")
             assessor.log_in(email, password, "02-me")
-            assessor.follow(assessor.main.get_by_role("link", name=assessor.t("me-assignments-link"), exact=True),
-                            "03-assignments")
-            assessor.follow(assessor.main.get_by_role("link", name=idea_title, exact=True), "04-scorecard")
+            open_scorecard(assessor, idea_title)
             assessor.post(assessor.button("button-save-scorecard"), "05-scorecard-refused", status=422, redirected=False)
-            for i, criterion in enumerate(rubric["criteria"]):
-                group = assessor.main.get_by_role("group", name=criterion["name"], exact=True)
-                value = criterion["scale_max"] - ((i + n) % 2)
-                group.get_by_label(str(value), exact=True).check()
-            assessor.field("field-comment").fill("Fits the need; the test plan is concrete.")
-            assessor.post(assessor.button("button-save-scorecard"), "06-scorecard-saved")
-            assessor.follow(assessor.main.get_by_role("link", name=assessor.t("assessment-title"), exact=True),
-                            "07-assessment")
-            expect(assessor.main).to_contain_text(assessor.t("weighted-score"))
+            save_scorecard(assessor, n, "Fits the need; the test plan is concrete.")
         facilitator.goto(f"/ideas/{idea_id}/assessment", "14-assessment-summary")
         expect(facilitator.main).to_contain_text(facilitator.t("scorecards-of", submitted=2, required=2))
         facilitator.goto(f"/ideas/{idea_id}", "15-idea-scored")
         facilitator.post(facilitator.button("button-decide"), "16-decide-refused", status=422, redirected=False)
-        facilitator.main.get_by_label(facilitator.t("decision-qualified"), exact=True).check()
-        facilitator.field("field-feedback").fill(words["decision"])
-        facilitator.post(facilitator.button("button-decide"), "17-decided")
-        facilitator.expect_state("idea-state-qualified")
+        decide_qualified(facilitator, words["decision"], "17-decided")
         facilitator.goto(f"/challenges/{challenge_id}/ranking", "17-ranking")
         expect(facilitator.main.get_by_role("link", name=idea_title, exact=True)).to_be_visible()
 
@@ -660,55 +771,31 @@ def whole_job(browser: Browser, server: Server, a11y: A11yReport, lang: str) -> 
         facilitator.field("field-contact-email").fill("hello@minc.example")
         facilitator.post(facilitator.button("button-save"), "18-support-organisation-registered")
         expect(facilitator.main.get_by_role("table")).to_contain_text(f"Minc {lang}{tag}")
-        organisation = next(o for o in api_ok(server, "GET", "/support-organisations?limit=200", facilitator_token)["items"]
-                            if o["name"] == f"Minc {lang}{tag}")
+        organisation = f"Minc {lang}{tag}"
         facilitator.goto(f"/ideas/{idea_id}", "18-idea-qualified")
         facilitator.follow(facilitator.main.get_by_role("link", name=facilitator.t("incubation-link"), exact=True),
                            "19-incubation")
-        facilitator.field("field-support-organisation").select_option(value=organisation["id"])
+        facilitator.field("field-support-organisation").select_option(label=organisation)
         facilitator.post(facilitator.button("button-start-incubation"), "20-incubation-refused", status=422,
                          redirected=False)
         expect(facilitator.main.locator(".govuk-error-summary")).to_be_visible()
-        expect(facilitator.field("field-support-organisation")).to_have_value(organisation["id"])
-        facilitator.field("field-plan").fill(words["plan"])
-        facilitator.post(facilitator.button("button-start-incubation"), "21-incubation-started")
-        facilitator.expect_state("idea-state-in_incubation")
-        expect(facilitator.main).to_contain_text(words["plan"])
+        expect(facilitator.field("field-support-organisation").locator("option:checked")).to_have_text(exact(organisation))
+        start_incubation(facilitator, organisation, words["plan"], "21-incubation-started")
         # The innovator keeps milestones on the same page; the team completes one.
         innovator.goto(f"/ideas/{idea_id}/incubation", "16-incubation")
-        innovator.field("field-title").fill(words["milestone"])
-        innovator.field("field-due-on").fill("2027-03-31")
-        innovator.post(innovator.button("button-add-milestone"), "17-milestone-added")
-        expect(innovator.table_after("milestones-title")).to_contain_text(words["milestone"])
+        add_milestone(innovator, words["milestone"], "2027-03-31", "17-milestone-added")
         facilitator.goto(f"/ideas/{idea_id}/incubation", "22-incubation-with-milestone")
-        facilitator.post(facilitator.table_after("milestones-title").get_by_role(
-            "button", name=re.compile("^" + re.escape(facilitator.t("button-complete-milestone")))),
-            "23-milestone-completed")
-        expect(facilitator.table_after("milestones-title")).to_contain_text(facilitator.t("milestone-done"))
+        complete_milestone(facilitator, words["milestone"], "23-milestone-completed")
         facilitator.follow(facilitator.main.get_by_role("link", name=facilitator.t("back-to-idea"), exact=True),
                            "24-idea-in-incubation")
         facilitator.follow(facilitator.main.get_by_role("link", name=facilitator.t("test-link"), exact=True),
                            "25-test")
-        facilitator.field("field-site").fill(words["site"])
-        facilitator.field("field-host").fill(words["host"])
-        facilitator.field("field-starts-on").fill("2027-04-01")
-        facilitator.field("field-ends-on").fill("2027-03-01")
-        facilitator.field("field-success-criteria").fill(words["criteria"])
+        fill_test(facilitator, words, "2027-04-01", "2027-03-01")
         facilitator.post(facilitator.button("button-start-testing"), "26-test-refused", status=422, redirected=False)
         expect(facilitator.field("field-site")).to_have_value(words["site"])
-        facilitator.field("field-ends-on").fill("2027-09-30")
-        facilitator.post(facilitator.button("button-start-testing"), "27-test-started")
-        expect(facilitator.main).to_contain_text(words["site"])
-        facilitator.main.get_by_label(facilitator.t("spread-kind-learning_workshop"), exact=True).check()
-        facilitator.field("field-title").fill(words["workshop"])
-        facilitator.field("field-held-on").fill("2027-06-15")
-        facilitator.post(facilitator.button("button-add-spread"), "28-spread-added")
-        expect(facilitator.table_after("spread-title")).to_contain_text(words["workshop"])
-        facilitator.main.get_by_label(facilitator.t("test-outcome-adopted"), exact=True).check()
-        facilitator.field("field-results").fill(words["results"])
-        facilitator.field("field-lessons-learned").fill(words["lessons"])
-        facilitator.post(facilitator.button("button-complete"), "29-test-completed")
-        expect(facilitator.summary_value("field-outcome")).to_have_text(exact(facilitator.t("test-outcome-adopted")))
+        start_test(facilitator, words, "2027-04-01", "2027-09-30", "27-test-started")
+        add_spread_activity(facilitator, words["workshop"], "2027-06-15", "28-spread-added")
+        complete_test(facilitator, words, "29-test-completed")
         innovator.goto(f"/ideas/{idea_id}/test", "18-test-completed")
         expect(innovator.main).to_contain_text(words["lessons"])
         expect(innovator.main.get_by_role("button")).to_have_count(0)
@@ -778,6 +865,176 @@ def test_needs_owner_and_innovator_whole_job_in_swedish(browser, server, a11y):
 
 def test_needs_owner_and_innovator_whole_job_in_english(browser, server, a11y):
     whole_job(browser, server, a11y, "en")
+
+
+# The demo's cases as `api/src/demo.rs` loads them, and the rubric every database starts with.
+DEMO_IDEA = "Hazardous-waste lockers"
+DEMO_RUBRIC = "Sustainable City Accelerator"
+DEMO_SUPPORT_ORGANISATION = "Minc"
+DEMO_ASSESSORS = [
+    ("Panel – university", "panel.university@example.org"),
+    ("Panel – science park", "panel.sciencepark@example.org"),
+]
+DEMO_WORDS = {
+    "sv": {
+        "comment": "Efterfrågat av hyresgästerna; skåpen behöver brandskydd och tydlig skyltning.",
+        "decision": "Ett enkelt sätt att lämna farligt avfall nära hemmet; testa i en tvättstuga.",
+        "plan": "Två månader hos Minc: skåpleverantör, hämtavtal med renhållningen och brandskydd.",
+        "milestone": "Avtal om hämtning av farligt avfall",
+        "site": "Tvättstugan på Ramels väg, Rosengård",
+        "host": "MKB Fastighets AB",
+        "criteria": "Minst 100 hushåll lämnar batterier eller färg under testet.",
+        "workshop": "Lärande workshop om farligt avfall i tvättstugan",
+        "results": "140 hushåll lämnade farligt avfall; skåpen tömdes varannan vecka.",
+        "lessons": "Skylta på flera språk och töm skåpen innan de blir fulla.",
+    },
+    "en": {
+        "comment": "Wanted by the tenants; the lockers need fire safety and clear signs.",
+        "decision": "A simple way to hand in hazardous waste near home; test it in one laundry room.",
+        "plan": "Two months at Minc: a locker supplier, a collection agreement and fire safety.",
+        "milestone": "Agreement on collecting hazardous waste",
+        "site": "The laundry room on Ramels väg, Rosengård",
+        "host": "MKB Fastighets AB",
+        "criteria": "At least 100 households hand in batteries or paint during the test.",
+        "workshop": "Learning workshop on hazardous waste in the laundry room",
+        "results": "140 households handed in hazardous waste; the lockers were emptied every other week.",
+        "lessons": "Put up signs in several languages and empty the lockers before they fill up.",
+    },
+}
+
+
+def day(offset: int) -> str:
+    """Today plus `offset` days, as a date input takes it."""
+    return (date.today() + timedelta(days=offset)).isoformat()
+
+
+def ideas_in_state(facilitator: Person, state_key: str) -> int:
+    """The figure the reports page's table of ideas by state gives for one state."""
+    table = facilitator.main.get_by_role("table", name=facilitator.t("reports-ideas-by-state"), exact=True)
+    row = table.get_by_role("row").filter(
+        has=facilitator.page.get_by_role("rowheader", name=facilitator.t(state_key), exact=True))
+    expect(row).to_have_count(1)
+    return int(row.get_by_role("cell").inner_text().strip())
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_demo_idea_from_submitted_to_completed_test(browser, demo_server, a11y, lang):
+    """From `sluss serve --demo`, in the browser only: the demo's innovation team and two of
+    its assessors carry the submitted "Hazardous-waste lockers" through assessment, the
+    decision, incubation and a completed test, and the reports count one more completed
+    idea and one fewer submitted one than when the team first read them."""
+    server = demo_server
+    words = DEMO_WORDS[lang]
+    people: list[Person] = []
+
+    def person(who: str) -> Person:
+        p = Person(browser, server, a11y, lang, f"demo-{who}")
+        people.append(p)
+        return p
+
+    try:
+        # -- the innovation team signs in and reads the reports as they stand ----------
+        facilitator = person("facilitator")
+        open_home(facilitator, "01-home")
+        facilitator.follow(facilitator.header_link("button-log-in"), "02-login")
+        facilitator.log_in(server.admin_email, server.admin_password, "03-signed-in")
+        facilitator.follow(facilitator.header_link("nav-me"), "04-me")
+        reports = facilitator.main.get_by_role("link", name=facilitator.t("reports-title"), exact=True)
+        facilitator.follow(reports, "05-reports-before")
+        submitted_before = ideas_in_state(facilitator, "idea-state-submitted")
+        completed_before = ideas_in_state(facilitator, "idea-state-completed")
+        assert submitted_before >= 1, f"the demo's reports count {submitted_before} submitted ideas"
+
+        # -- the panel: the demo's assessors, found in the users' registry --------------
+        facilitator.follow(facilitator.header_link("nav-me"), "06-me")
+        facilitator.follow(facilitator.main.get_by_role("link", name=facilitator.t("admin-users-title"), exact=True),
+                           "07-users")
+        facilitator.field("field-search").fill("Panel")
+        facilitator.follow(facilitator.main.get_by_role("button", name=facilitator.t("button-filter"), exact=True),
+                           "08-users-found")
+        for name, email in DEMO_ASSESSORS:
+            row = facilitator.main.get_by_role("row").filter(has_text=email)
+            expect(row).to_contain_text(name)
+            expect(row.get_by_label(facilitator.t("role-assessor"), exact=True)).to_be_checked()
+
+        # -- the idea waiting for assessment: its rubric, then its panel ---------------
+        facilitator.follow(facilitator.header_link("nav-me"), "09-me")
+        waiting = facilitator.table_after("me-queue-assessment")
+        facilitator.follow(waiting.get_by_role("link", name=DEMO_IDEA, exact=True), "10-idea-submitted")
+        facilitator.expect_h1(DEMO_IDEA)
+        facilitator.expect_state("idea-state-submitted")
+        facilitator.field("field-rubric").select_option(label=DEMO_RUBRIC)
+        facilitator.post(facilitator.button("button-start-assessment"), "11-assessment-started")
+        facilitator.expect_state("idea-state-in_assessment")
+        for n, (name, _) in enumerate(DEMO_ASSESSORS, start=1):
+            assign_assessor(facilitator, name, f"12-assigned-{n}")
+
+        # -- each assessor scores it with the chosen rubric ----------------------------
+        for n, (_, email) in enumerate(DEMO_ASSESSORS, start=1):
+            assessor = person(f"assessor{n}")
+            assessor.goto(log_in_page(lang), "01-login")
+            assessor.log_in(email, server.demo_password, "02-me")
+            open_scorecard(assessor, DEMO_IDEA)
+            expect(assessor.main.get_by_role("heading", level=2, name=DEMO_RUBRIC, exact=True)).to_be_visible()
+            save_scorecard(assessor, n, words["comment"])
+
+        # -- the team reads the panel's assessment and decides -------------------------
+        facilitator.follow(facilitator.header_link("nav-me"), "13-me-scored")
+        ready = facilitator.table_after("me-queue-decide").get_by_role("row").filter(
+            has=facilitator.page.get_by_role("link", name=DEMO_IDEA, exact=True))
+        expect(ready.get_by_role("cell").last).to_have_text(exact("2"))
+        facilitator.follow(ready.get_by_role("link", name=DEMO_IDEA, exact=True), "14-idea-scored")
+        facilitator.follow(facilitator.main.get_by_role("link", name=facilitator.t("assessment-title"), exact=True),
+                           "15-assessment-summary")
+        expect(facilitator.main).to_contain_text(facilitator.t("scorecards-of", submitted=2, required=2))
+        expect(facilitator.main).to_contain_text(words["comment"])
+        facilitator.follow(facilitator.main.get_by_role("link", name=facilitator.t("scorecard-read-idea"), exact=True),
+                           "16-idea-to-decide")
+        decide_qualified(facilitator, words["decision"], "17-decided")
+        expect(facilitator.main).to_contain_text(words["decision"])
+
+        # -- incubation with a milestone completed -------------------------------------
+        facilitator.follow(facilitator.main.get_by_role("link", name=facilitator.t("incubation-link"), exact=True),
+                           "18-incubation")
+        start_incubation(facilitator, DEMO_SUPPORT_ORGANISATION, words["plan"], "19-incubation-started")
+        add_milestone(facilitator, words["milestone"], day(14), "20-milestone-added")
+        complete_milestone(facilitator, words["milestone"], "21-milestone-completed")
+
+        # -- the test: started, found among the running tests, spread and completed ----
+        facilitator.follow(facilitator.main.get_by_role("link", name=facilitator.t("back-to-idea"), exact=True),
+                           "22-idea-in-incubation")
+        facilitator.expect_state("idea-state-in_incubation")
+        facilitator.follow(facilitator.main.get_by_role("link", name=facilitator.t("test-link"), exact=True), "23-test")
+        start_test(facilitator, words, day(-60), day(-1), "24-test-started")
+        facilitator.follow(facilitator.header_link("nav-me"), "25-me-testing")
+        running = facilitator.table_after("me-queue-testing").get_by_role("link", name=DEMO_IDEA, exact=True)
+        facilitator.follow(running, "26-idea-in-testing")
+        facilitator.expect_state("idea-state-in_testing")
+        facilitator.follow(facilitator.main.get_by_role("link", name=facilitator.t("test-link"), exact=True),
+                           "27-test-running")
+        add_spread_activity(facilitator, words["workshop"], day(-7), "28-spread-added")
+        complete_test(facilitator, words, "29-test-completed")
+        facilitator.follow(facilitator.main.get_by_role("link", name=facilitator.t("back-to-idea"), exact=True),
+                           "30-idea-completed")
+        facilitator.expect_state("idea-state-completed")
+        expect(facilitator.main).to_contain_text(words["decision"])
+
+        # -- the reports count the change ----------------------------------------------
+        facilitator.follow(facilitator.header_link("nav-me"), "31-me-after")
+        expect(facilitator.table_after("me-queue-testing").get_by_role("link", name=DEMO_IDEA, exact=True)) \
+            .to_have_count(0)
+        facilitator.follow(reports, "32-reports-after")
+        completed_after = ideas_in_state(facilitator, "idea-state-completed")
+        submitted_after = ideas_in_state(facilitator, "idea-state-submitted")
+        assert completed_after == completed_before + 1, \
+            f"the reports count {completed_after} completed ideas, {completed_before} before the test"
+        assert submitted_after == submitted_before - 1, \
+            f"the reports count {submitted_after} submitted ideas, {submitted_before} before the test"
+    finally:
+        for p in people:
+            p.close()
+    found = [v for p in people for v in p.violations]
+    assert not found, f"axe-core found {len(found)} WCAG A/AA violations:\n" + "\n".join(found)
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])

@@ -108,7 +108,9 @@ pub fn ok(markup: Markup) -> Response {
 
 /// The link to the login page that comes back to `here`.
 pub fn login_href(here: &str) -> String {
-    if here == "/" || here.starts_with("/login") || here.starts_with("/register") {
+    let path = here.split_once('?').map_or(here, |(path, _)| path);
+    // From the home page (in any language) a person goes on to their own pages.
+    if path == "/" || path.starts_with("/login") || path.starts_with("/register") {
         "/login".to_owned()
     } else {
         format!("/login?next={}", percent(here))
