@@ -307,3 +307,49 @@ async fn a_person_given_the_team_role_sees_the_teams_list_at_once() {
         1
     );
 }
+
+#[tokio::test]
+async fn the_teams_queues_show_a_newly_submitted_challenge_and_idea_at_once() {
+    // Arrange: the team's queues on /me, read once (kept on SQLite)
+    let app = spawn_app().await;
+    let owner = app.needs_owner().await;
+    let facilitator = app.facilitator().await;
+    let innovator = app.innovator().await;
+    let published = app.published_challenge(&owner, &facilitator).await;
+    let (status, before) = app.page("/me", Some(&facilitator), "en").await;
+    assert_eq!(status, 200);
+
+    // Act
+    let challenge = app.submitted_challenge(&owner).await;
+    let idea = app.submitted_idea(&innovator, &published, "Bins that call").await;
+
+    // Assert
+    let (status, after) = app.page("/me", Some(&facilitator), "en").await;
+    assert_eq!(status, 200);
+    for link in [format!("/challenges/{challenge}"), format!("/ideas/{idea}")] {
+        assert!(!before.contains(&link), "{link} listed before it was submitted");
+        assert!(
+            after.contains(&link),
+            "{link} missing from the queues after it was submitted"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_funnel_counts_a_submitted_idea_at_once() {
+    // Arrange: the funnel, read once (kept on SQLite)
+    let app = spawn_app().await;
+    let owner = app.needs_owner().await;
+    let facilitator = app.facilitator().await;
+    let innovator = app.innovator().await;
+    let challenge = app.published_challenge(&owner, &facilitator).await;
+    let submitted = |reply: &Reply| reply.body["ideas"]["submitted"].as_u64().expect("a count");
+    let before = submitted(&app.get("/reports/funnel", Some(&facilitator.token)).await.expect(200));
+
+    // Act
+    app.submitted_idea(&innovator, &challenge, "Bins that call").await;
+
+    // Assert
+    let after = submitted(&app.get("/reports/funnel", Some(&facilitator.token)).await.expect(200));
+    assert_eq!(after, before + 1);
+}
