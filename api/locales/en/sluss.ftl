@@ -343,6 +343,14 @@ field-assessor = Assessor
 button-assign = Assign
 assign-title = The panel
 assign-none = No assessor is assigned yet.
+field-find-assessor = Find an assessor
+find-assessor-hint = Part of a name, an e-mail address or an organisation
+find-assessor-found = { $count ->
+    [one] One assessor matches “{ $find }”.
+   *[other] { $count } assessors match “{ $find }”.
+}
+find-assessor-none = No active assessor matches “{ $find }”.
+find-assessor-all = Show every assessor
 error-assessor-deactivated = The user is deactivated.
 error-not-assessor = The user does not hold the assessor role.
 error-conflict-innovator = Conflict of interest: the assessor is the idea's innovator.

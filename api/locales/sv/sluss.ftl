@@ -343,6 +343,14 @@ field-assessor = Bedömare
 button-assign = Tilldela
 assign-title = Panelen
 assign-none = Ingen bedömare är tilldelad än.
+field-find-assessor = Sök en bedömare
+find-assessor-hint = En del av ett namn, en e-postadress eller en organisation
+find-assessor-found = { $count ->
+    [one] En bedömare matchar ”{ $find }”.
+   *[other] { $count } bedömare matchar ”{ $find }”.
+}
+find-assessor-none = Ingen aktiv bedömare matchar ”{ $find }”.
+find-assessor-all = Visa alla bedömare
 error-assessor-deactivated = Användaren är avaktiverad.
 error-not-assessor = Användaren har inte rollen bedömare.
 error-conflict-innovator = Jäv: bedömaren är idéns innovatör.

@@ -4,6 +4,7 @@
 
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use chrono::Utc;
 use sluss_domain::assessment::{self as rules, AssignmentState, Candidate, Criterion, Rubric, ScoreAccess};
@@ -16,6 +17,7 @@ use super::ideas::load_visible_idea;
 use super::{Expected, check_version, page_request, to_list_page};
 use crate::error::ApiError;
 use crate::persistence::entities::{assignments as assignment_rows, ideas as idea_rows, scorecards as scorecard_rows};
+use crate::persistence::written::Tables;
 use crate::persistence::{Deferring, assessment as repo, challenges, events, ideas, users};
 use crate::state::AppState;
 use crate::views::assessment::{
@@ -150,6 +152,27 @@ pub async fn list_rubrics(
     Ok(to_list_page(page, ApiRubric::from_row)?.into())
 }
 
+/// The rubrics an assessment may start with, the default one first, as (id, name)
+/// (facilitators). Kept until a write to the other tables, where rubrics are, as every
+/// submitted idea's page offers the same.
+pub async fn rubric_choices(state: &AppState, actor: &Actor) -> Result<Arc<Vec<(Uuid, String)>>, ApiError> {
+    rules::authorize_facilitator(actor)?;
+    let read = async {
+        let mut rubrics = repo::list_rubrics(&state.db, None, RUBRIC_CHOICES).await?.items;
+        rubrics.sort_by_key(|rubric| !rubric.is_default);
+        Ok(Arc::new(
+            rubrics.into_iter().map(|rubric| (rubric.id, rubric.name)).collect(),
+        ))
+    };
+    state
+        .reads
+        .value("rubric choices".to_owned(), Tables::OTHER, read)
+        .await
+}
+
+/// The most rubrics an assessment is offered to start with.
+const RUBRIC_CHOICES: u64 = 200;
+
 /// Creates a rubric (facilitators).
 pub async fn create_rubric(state: &AppState, actor: &Actor, input: RubricInput) -> Result<ApiRubric, ApiError> {
     rules::authorize_facilitator(actor)?;
@@ -261,24 +284,26 @@ pub async fn list_assignments(
     Ok(to_list_page(page, Assignment::from_row)?.into())
 }
 
-/// The queue of `/assignments`: the caller's assignments (every one for a facilitator),
-/// newest first, each with its idea's title.
+/// A page of the queue of `/assignments`: the caller's assignments (every one for a
+/// facilitator), newest first, each with its idea's title, and the cursor of the next page.
 pub async fn assignment_queue(
     state: &AppState,
     actor: &Actor,
     limit: u32,
-) -> Result<Vec<(Assignment, String)>, ApiError> {
-    let page = list_assignments(state, actor, None, Some(limit), None).await?;
+    cursor: Option<&str>,
+) -> Result<(Vec<(Assignment, String)>, Option<String>), ApiError> {
+    let page = list_assignments(state, actor, None, Some(limit), cursor).await?;
     let ids: Vec<Uuid> = page.items.iter().map(|a| a.idea_id).collect();
     let mut titles = ideas::titles_of(&state.db, &ids).await?;
-    Ok(page
+    let items = page
         .items
         .into_iter()
         .map(|assignment| {
             let title = titles.remove(&assignment.idea_id).unwrap_or_default();
             (assignment, title)
         })
-        .collect())
+        .collect();
+    Ok((items, page.next_cursor))
 }
 
 /// Declares a conflict of interest on one's own assignment; it then cannot score.

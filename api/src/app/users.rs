@@ -1,6 +1,8 @@
 //! User administration: facilitators list, create, re-role and deactivate users. The
 //! export and erasure of a person's data are in [`privacy`](super::privacy).
 
+use std::sync::Arc;
+
 use chrono::Utc;
 use sluss_domain::{Actor, Role, Roles, UserId, user as rules};
 use uuid::Uuid;
@@ -10,12 +12,13 @@ use super::{Expected, check_version, page_request, to_list_page};
 use crate::error::ApiError;
 use crate::persistence::entities::users as rows;
 use crate::persistence::users::{self as repo, UserChange};
+use crate::persistence::written::Tables;
 use crate::persistence::{events, sessions};
 use crate::state::AppState;
 use crate::views::users::{User, UserPage};
 
-/// Users, newest first (facilitators); with `matching`, only those whose display name or
-/// e-mail contains that text.
+/// Users, newest first (facilitators); with `matching`, only those whose display name,
+/// e-mail or organisation contains that text.
 pub async fn list(
     state: &AppState,
     actor: &Actor,
@@ -33,15 +36,66 @@ pub async fn list(
 /// The most assessors a panel's chooser offers.
 const PANEL_CHOICES: u64 = 1_000;
 
-/// The people an idea's panel names (facilitators): every active assessor, by name (at
-/// most [`PANEL_CHOICES`]), and the users `assigned` whatever their roles now. Read by
-/// role and by id, not from the newest page of users, so an assessor registered long ago
-/// is offered too.
-pub async fn panel_people(state: &AppState, actor: &Actor, assigned: &[Uuid]) -> Result<Vec<User>, ApiError> {
+/// The most assessors a search by name offers.
+const PANEL_MATCHES: u64 = 50;
+
+/// The people an idea's panel names (facilitators).
+#[derive(Debug, Clone, Default)]
+pub struct PanelPeople {
+    /// Active assessors to choose from, by name: every one (at most [`PANEL_CHOICES`]), or
+    /// with a search those whose name, e-mail or organisation holds it (at most
+    /// [`PANEL_MATCHES`]).
+    pub choices: Arc<Vec<User>>,
+    /// The users assigned to the idea, whatever their roles now.
+    pub assigned: Vec<User>,
+}
+
+/// The people an idea's panel names: the active assessors to choose from, narrowed by
+/// `matching` when given, and the users `assigned`. Read by role and by id, not from the
+/// newest page of users, so an assessor registered long ago is offered too. The full list
+/// is kept until an account changes, as every panel of every idea offers the same.
+pub async fn panel_people(
+    state: &AppState,
+    actor: &Actor,
+    assigned: &[Uuid],
+    matching: Option<&str>,
+) -> Result<PanelPeople, ApiError> {
     rules::authorize_manage(actor)?;
-    let mut rows = repo::active_holders(&state.db, Role::Assessor, PANEL_CHOICES).await?;
-    rows.extend(repo::find_many(&state.db, assigned).await?);
-    rows.into_iter().map(User::from_row).collect()
+    let choices = match matching.map(str::trim).filter(|text| !text.is_empty()) {
+        Some(text) => Arc::new(assessors(state, Some(text), PANEL_MATCHES).await?),
+        None => {
+            // A new account is an insert among the other tables; a changed role or a
+            // deactivation is a write to accounts.
+            let reads = Tables::ACCOUNTS.with(Tables::OTHER);
+            let read = async { Ok(Arc::new(assessors(state, None, PANEL_CHOICES).await?)) };
+            state.reads.value("panel choices".to_owned(), reads, read).await?
+        }
+    };
+    let missing: Vec<Uuid> = assigned
+        .iter()
+        .copied()
+        .filter(|id| !choices.iter().any(|user| user.id == *id))
+        .collect();
+    let mut people: Vec<User> = choices
+        .iter()
+        .filter(|user| assigned.contains(&user.id))
+        .cloned()
+        .collect();
+    for row in repo::find_many(&state.db, &missing).await? {
+        people.push(User::from_row(row)?);
+    }
+    Ok(PanelPeople {
+        choices,
+        assigned: people,
+    })
+}
+
+async fn assessors(state: &AppState, matching: Option<&str>, limit: u64) -> Result<Vec<User>, ApiError> {
+    repo::active_holders(&state.db, Role::Assessor, matching, limit)
+        .await?
+        .into_iter()
+        .map(User::from_row)
+        .collect()
 }
 
 /// Creates a user with any roles, at least one (facilitators).

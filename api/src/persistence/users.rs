@@ -78,25 +78,39 @@ pub async fn list(
 ) -> Result<Page<users::Model>, RepoError> {
     let mut select = users::Entity::find();
     if let Some(text) = matching {
-        // Both sides lower-cased, so the search ignores case on PostgreSQL too, where LIKE
-        // does not (SQLite's lower() folds ASCII letters only). Wildcards in `text` only
-        // widen the search, which a facilitator's own registry can bear.
-        let pattern = format!("%{}%", text.to_lowercase());
-        let lowered = |column: users::Column| Expr::expr(Func::lower(Expr::col((users::Entity, column))));
-        select = select.filter(
-            Condition::any()
-                .add(lowered(users::Column::DisplayName).like(pattern.clone()))
-                .add(lowered(users::Column::Email).like(pattern)),
-        );
+        select = select.filter(matches(text));
     }
     keyset_page(db, select, users::Column::Id, |u| u.id, after, limit).await
 }
 
-/// Active users holding `role`, by display name, at most `limit`.
-pub async fn active_holders(db: &impl ConnectionTrait, role: Role, limit: u64) -> Result<Vec<users::Model>, RepoError> {
-    Ok(users::Entity::find()
+/// Users whose display name, e-mail or organisation contains `text`. Both sides are
+/// lower-cased, so the search ignores case on PostgreSQL too, where LIKE does not (SQLite's
+/// lower() folds ASCII letters only). Wildcards in `text` only widen the search, which a
+/// facilitator's own registry can bear.
+fn matches(text: &str) -> Condition {
+    let pattern = format!("%{}%", text.to_lowercase());
+    let lowered = |column: users::Column| Expr::expr(Func::lower(Expr::col((users::Entity, column))));
+    Condition::any()
+        .add(lowered(users::Column::DisplayName).like(pattern.clone()))
+        .add(lowered(users::Column::Email).like(pattern.clone()))
+        .add(lowered(users::Column::Organisation).like(pattern))
+}
+
+/// Active users holding `role`, by display name, at most `limit`; with `matching`, only
+/// those whose name, e-mail or organisation contains that text.
+pub async fn active_holders(
+    db: &impl ConnectionTrait,
+    role: Role,
+    matching: Option<&str>,
+    limit: u64,
+) -> Result<Vec<users::Model>, RepoError> {
+    let mut select = users::Entity::find()
         .filter(users::Column::Active.eq(true))
-        .filter(users::Column::Roles.like(format!("%{}%", role.as_str())))
+        .filter(users::Column::Roles.like(format!("%{}%", role.as_str())));
+    if let Some(text) = matching {
+        select = select.filter(matches(text));
+    }
+    Ok(select
         .order_by_asc(users::Column::DisplayName)
         .limit(limit)
         .all(db)

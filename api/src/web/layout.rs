@@ -343,6 +343,19 @@ pub fn secondary_button(label: &str) -> Markup {
     html! { button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { (label) } }
 }
 
+/// The link to the next page of a list, at `href`.
+pub fn next_page(tr: &Tr, href: &str) -> Markup {
+    html! {
+        nav class="govuk-pagination" aria-label=(tr.t("pagination-label")) {
+            div class="govuk-pagination__next" {
+                a class="govuk-link govuk-pagination__link" href=(href) rel="next" {
+                    span class="govuk-pagination__link-title" { (tr.t("next-page")) }
+                }
+            }
+        }
+    }
+}
+
 /// A state shown as a tag.
 pub fn tag(text: &str) -> Markup {
     html! { strong class="govuk-tag" { (text) } }

@@ -19,7 +19,7 @@ use crate::views::users::{User, UserPage};
 use crate::web::context::Ctx;
 use crate::web::forms::FormErrors;
 use crate::web::i18n::Tr;
-use crate::web::layout::{Input, button, csrf_field, page_with, percent, respond, secondary_button, tag};
+use crate::web::layout::{Input, button, csrf_field, next_page, page_with, percent, respond, secondary_button, tag};
 use crate::web::time::query_pairs;
 
 const HERE: &str = "/admin/users";
@@ -107,14 +107,7 @@ fn registry(ctx: &Ctx, q: &str, page: &UserPage, errors: &FormErrors) -> Markup 
             }
         }
         @if let Some(cursor) = &page.next_cursor {
-            nav class="govuk-pagination" aria-label=(tr.t("pagination-label")) {
-                div class="govuk-pagination__next" {
-                    a class="govuk-link govuk-pagination__link" rel="next"
-                        href={ (HERE) "?q=" (percent(q)) "&cursor=" (percent(cursor)) } {
-                        span class="govuk-pagination__link-title" { (tr.t("next-page")) }
-                    }
-                }
-            }
+            (next_page(tr, &format!("{HERE}?q={}&cursor={}", percent(q), percent(cursor))))
         }
         h2 class="govuk-heading-m" id="new" { (tr.t("new-user-title")) }
         form method="post" action=(HERE) novalidate {

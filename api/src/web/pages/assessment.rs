@@ -19,9 +19,16 @@ use crate::state::AppState;
 use crate::views::ideas::Idea;
 use crate::web::context::Ctx;
 use crate::web::forms::FormErrors;
-use crate::web::layout::{button, csrf_field, field_id, ok, page, page_with, prose, respond, tag, textarea};
+use crate::web::layout::{
+    button, csrf_field, field_id, next_page, ok, page, page_with, percent, prose, respond, tag, textarea,
+};
+use crate::web::time::query_pairs;
 
-/// `GET /assignments`: an assessor's queue (every assignment for a facilitator).
+/// How many assignments a page of the queue shows, as many as the other lists of the
+/// team's pages.
+const QUEUE_PAGE: u32 = 50;
+
+/// `GET /assignments?cursor=`: an assessor's queue (every assignment for a facilitator).
 #[handler]
 pub async fn queue(ctx: Ctx, state: Data<&AppState>) -> Response {
     let actor = match signed_in(&ctx) {
@@ -29,7 +36,9 @@ pub async fn queue(ctx: Ctx, state: Data<&AppState>) -> Response {
         Err(redirect) => return redirect,
     };
     let tr = &ctx.tr;
-    let assignments = match app::assessment::assignment_queue(&state, actor, 200).await {
+    let query = query_pairs(&ctx.here);
+    let cursor = query.iter().find(|(k, _)| k == "cursor").map(|(_, v)| v.as_str());
+    let (assignments, next) = match app::assessment::assignment_queue(&state, actor, QUEUE_PAGE, cursor).await {
         Ok(queue) => queue,
         Err(error) => return refused(&ctx, &error),
     };
@@ -62,6 +71,7 @@ pub async fn queue(ctx: Ctx, state: Data<&AppState>) -> Response {
                 }
             }
         }
+        @if let Some(next) = &next { (next_page(tr, &format!("/assignments?cursor={}", percent(next)))) }
     };
     ok(page(&ctx, &tr.t("assignments-title"), body))
 }

@@ -21,8 +21,8 @@ use crate::views::questions::Question;
 use crate::web::context::Ctx;
 use crate::web::forms::{FormErrors, from_api_error};
 use crate::web::layout::{
-    Input, button, csrf_field, field_id, ok, page, page_with, prose, respond, sdg_checkboxes, secondary_button, tag,
-    textarea,
+    Input, button, csrf_field, field_id, next_page, ok, page, page_with, prose, respond, sdg_checkboxes,
+    secondary_button, tag, textarea,
 };
 use crate::web::time::{datetime_local_to_utc, query_pairs};
 
@@ -165,13 +165,7 @@ pub async fn list(ctx: Ctx, state: Data<&AppState>) -> Response {
         }
         @for challenge in &challenges { (summary_card(&ctx, challenge)) }
         @if let Some(href) = next_href {
-            nav class="govuk-pagination" aria-label=(tr.t("pagination-label")) {
-                div class="govuk-pagination__next" {
-                    a class="govuk-link govuk-pagination__link" href=(href) rel="next" {
-                        span class="govuk-pagination__link-title" { (tr.t("next-page")) }
-                    }
-                }
-            }
+            (next_page(tr, &href))
         }
     };
     let errors_shown = (!errors.is_empty()).then_some(&errors);

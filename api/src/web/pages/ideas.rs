@@ -1,7 +1,10 @@
 //! Step 2 pages for innovators: the idea form with its team, and the idea page with its
 //! state, decision and feedback.
 
+use std::sync::Arc;
+
 use chrono::Utc;
+
 use maud::{Markup, html};
 use poem::web::{Data, Path};
 use poem::{Response, handler};
@@ -378,7 +381,7 @@ async fn render(
     };
     let (history, panel, rubrics) = tokio::join!(
         app::ideas::history(state, actor, id),
-        panel::load(state, actor, id),
+        team_panel(ctx, state, actor, &idea),
         rubric_choices(state, actor, &idea)
     );
     let history = history.unwrap_or_default();
@@ -402,18 +405,22 @@ struct Shown<'a> {
     rubrics: &'a [(Uuid, String)],
 }
 
+/// The panel of an idea in assessment, for a facilitator; none otherwise (it is shown only
+/// then).
+async fn team_panel(ctx: &Ctx, state: &AppState, actor: &Actor, idea: &Idea) -> Option<panel::Panel> {
+    if !actor.is_facilitator() || IdeaState::from(idea.state) != IdeaState::InAssessment {
+        return None;
+    }
+    panel::load(state, actor, idea.id, panel::find_term(ctx)).await
+}
+
 /// The rubrics a facilitator may start the assessment of a submitted idea with, the
 /// default one first; none for anyone else.
-async fn rubric_choices(state: &AppState, actor: &Actor, idea: &Idea) -> Vec<(Uuid, String)> {
+async fn rubric_choices(state: &AppState, actor: &Actor, idea: &Idea) -> Arc<Vec<(Uuid, String)>> {
     if !actor.is_facilitator() || IdeaState::from(idea.state) != IdeaState::Submitted {
-        return Vec::new();
+        return Arc::default();
     }
-    let mut rubrics = match app::assessment::list_rubrics(state, actor, Some(200), None).await {
-        Ok(page) => page.items,
-        Err(_) => return Vec::new(),
-    };
-    rubrics.sort_by_key(|rubric| !rubric.is_default);
-    rubrics.into_iter().map(|rubric| (rubric.id, rubric.name)).collect()
+    app::assessment::rubric_choices(state, actor).await.unwrap_or_default()
 }
 
 fn detail(ctx: &Ctx, actor: &Actor, shown: &Shown<'_>, errors: &FormErrors, failed: Option<&str>) -> Markup {

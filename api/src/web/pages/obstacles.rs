@@ -18,7 +18,7 @@ use crate::state::AppState;
 use crate::views::obstacles::{CATEGORIES, SubjectType};
 use crate::web::context::Ctx;
 use crate::web::forms::{FormErrors, from_api_error};
-use crate::web::layout::{button, csrf_field, notice, ok, page_with, respond, textarea};
+use crate::web::layout::{button, csrf_field, next_page, notice, ok, page_with, percent, respond, textarea};
 use crate::web::time::query_pairs;
 
 /// A challenge or idea an obstacle can be logged on, as the form offers it.
@@ -217,13 +217,7 @@ async fn diary(ctx: &Ctx, state: &AppState) -> Markup {
                 }
             }
             @if let Some(next) = &page.next_cursor {
-                nav class="govuk-pagination" aria-label=(tr.t("pagination-label")) {
-                    div class="govuk-pagination__next" {
-                        a class="govuk-link govuk-pagination__link" href={ "/obstacles?cursor=" (next) } rel="next" {
-                            span class="govuk-pagination__link-title" { (tr.t("next-page")) }
-                        }
-                    }
-                }
+                (next_page(tr, &format!("/obstacles?cursor={}", percent(next))))
             }
         }
     }

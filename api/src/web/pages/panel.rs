@@ -1,8 +1,6 @@
 //! The assessment panel on an idea page (facilitators): who is assigned and in what
-//! state, and "Assign" to add an assessor chosen by name. A refusal by the
-//! conflict-of-interest rules is shown in words.
-
-use std::collections::HashMap;
+//! state, a search for an assessor by name, e-mail or organisation, and "Assign" to add
+//! one chosen by name. A refusal by the conflict-of-interest rules is shown in words.
 
 use maud::{Markup, html};
 use poem::web::{Data, Path};
@@ -13,57 +11,80 @@ use uuid::Uuid;
 use super::labels::{label, name_of};
 use super::{redirect, signed_in};
 use crate::app;
+use crate::app::users::PanelPeople;
 use crate::state::AppState;
 use crate::views::assessment::Assignment;
 use crate::views::users::{ApiRole, User};
 use crate::web::context::Ctx;
 use crate::web::forms::FormErrors;
-use crate::web::layout::{button, csrf_field, field_id, tag};
+use crate::web::layout::{Input, button, csrf_field, field_id, secondary_button, tag};
+use crate::web::time::query_pairs;
 
 /// The panel of one idea, as a facilitator sees it.
 #[derive(Debug, Default)]
 pub struct Panel {
     assignments: Vec<Assignment>,
-    users: HashMap<Uuid, User>,
+    people: PanelPeople,
+    /// The search that narrowed the assessors offered, if any.
+    find: String,
 }
 
-/// The panel of `idea_id`, or `None` for anyone but a facilitator.
-pub async fn load(state: &AppState, actor: &Actor, idea_id: Uuid) -> Option<Panel> {
-    if !actor.is_facilitator() {
-        return None;
+impl Panel {
+    fn person(&self, id: Uuid) -> Option<&User> {
+        self.people.assigned.iter().find(|user| user.id == id)
     }
+}
+
+/// The search for an assessor by name: the `find` of the page's address, or of the form
+/// that was refused.
+pub fn find_term(ctx: &Ctx) -> String {
+    let query = query_pairs(&ctx.here);
+    let asked = query.iter().find(|(k, _)| k == "find").map(|(_, v)| v.as_str());
+    asked
+        .or_else(|| ctx.field("find"))
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
+}
+
+/// The panel of `idea_id`, the assessors offered narrowed by `find` when it is not empty.
+pub async fn load(state: &AppState, actor: &Actor, idea_id: Uuid, find: String) -> Option<Panel> {
     let assignments = app::assessment::list_assignments(state, actor, Some(idea_id), Some(200), None)
         .await
         .map(|p| p.items)
         .unwrap_or_default();
     let assigned: Vec<Uuid> = assignments.iter().map(|a| a.assessor_id).collect();
-    let users = app::users::panel_people(state, actor, &assigned)
-        .await
-        .map(|users| users.into_iter().map(|u| (u.id, u)).collect())
-        .unwrap_or_default();
-    Some(Panel { assignments, users })
+    let matching = Some(find.as_str()).filter(|text| !text.is_empty());
+    let people = app::users::panel_people(state, actor, &assigned, matching).await.ok()?;
+    Some(Panel {
+        assignments,
+        people,
+        find,
+    })
 }
 
-/// The panel and the form to assign one more.
+/// The panel, the search for an assessor, and the form to assign one more.
 pub fn render(ctx: &Ctx, idea_id: Uuid, panel: &Panel, errors: &FormErrors) -> Markup {
     let tr = &ctx.tr;
     let assigned: Vec<Uuid> = panel.assignments.iter().map(|a| a.assessor_id).collect();
-    let mut candidates: Vec<&User> = panel
-        .users
-        .values()
+    let candidates: Vec<&User> = panel
+        .people
+        .choices
+        .iter()
         .filter(|u| u.active && u.roles.contains(&ApiRole::Assessor) && !assigned.contains(&u.id))
         .collect();
-    candidates.sort_by(|a, b| a.display_name.cmp(&b.display_name));
     let error = errors.message_for("assessor_id");
     let id = field_id("assessor_id");
+    let here = format!("/ideas/{idea_id}");
     html! {
-        h3 class="govuk-heading-s" { (tr.t("assign-title")) }
+        h3 class="govuk-heading-s" id="panel" { (tr.t("assign-title")) }
         @if panel.assignments.is_empty() { p class="govuk-body" { (tr.t("assign-none")) } } @else {
             ul class="govuk-list" {
                 @for assignment in &panel.assignments {
+                    @let person = panel.person(assignment.assessor_id);
                     li {
-                        (panel.users.get(&assignment.assessor_id).map_or("–", |u| u.display_name.as_str()))
-                        @if let Some(organisation) = panel.users.get(&assignment.assessor_id).and_then(|u| u.organisation.as_deref()) {
+                        (person.map_or("–", |u| u.display_name.as_str()))
+                        @if let Some(organisation) = person.and_then(|u| u.organisation.as_deref()) {
                             " (" (organisation) ")"
                         }
                         " " (tag(&label(tr, "assignment-state", &name_of(&assignment.state))))
@@ -71,10 +92,26 @@ pub fn render(ctx: &Ctx, idea_id: Uuid, panel: &Panel, errors: &FormErrors) -> M
                 }
             }
         }
-        p class="govuk-body" { a class="govuk-link" href={ "/ideas/" (idea_id) "/assessment" } { (tr.t("assessment-title")) } }
+        p class="govuk-body" { a class="govuk-link" href={ (here) "/assessment" } { (tr.t("assessment-title")) } }
+        form method="get" action={ (here) "#panel" } role="search" class="govuk-!-margin-bottom-4" {
+            (Input::text("find", tr.t("field-find-assessor"), &panel.find).kind("search").autocomplete("off").hint(tr.t("find-assessor-hint")).render(&FormErrors::none()))
+            (secondary_button(&tr.t("field-search")))
+        }
+        @if !panel.find.is_empty() {
+            p class="govuk-body" role="status" {
+                @if candidates.is_empty() {
+                    (tr.t_with("find-assessor-none", &[("find", panel.find.clone().into())]))
+                } @else {
+                    (tr.t_with("find-assessor-found", &[("count", candidates.len().into()), ("find", panel.find.clone().into())]))
+                }
+                " "
+                a class="govuk-link" href={ (here) "#panel" } { (tr.t("find-assessor-all")) }
+            }
+        }
         @if !candidates.is_empty() {
-            form method="post" action={ "/ideas/" (idea_id) "/assign" } novalidate {
+            form method="post" action={ (here) "/assign" } novalidate {
                 (csrf_field(ctx))
+                @if !panel.find.is_empty() { input type="hidden" name="find" value=(panel.find); }
                 div class={ "govuk-form-group" @if error.is_some() { " govuk-form-group--error" } } {
                     label class="govuk-label" for=(id) { (tr.t("field-assessor")) }
                     @if let Some(message) = error { p class="govuk-error-message" id={ (id) "-error" } { (message) } }
