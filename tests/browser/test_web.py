@@ -430,9 +430,14 @@ def log_in_page(lang: str) -> str:
 
 
 def assign_assessor(facilitator: Person, name: str, step: str, status: int = 200) -> None:
-    """Chooses the assessor called `name` in the idea page's panel and presses "Assign"; an
-    assignment taken lists them in the panel, one refused shows the form again."""
+    """Finds the assessor called `name` by the panel's search, chooses them and presses
+    "Assign"; an assignment taken lists them in the panel, one refused shows the form
+    again."""
+    facilitator.field("field-find-assessor").fill(name)
+    facilitator.follow(facilitator.button("field-search"), f"{step}-found")
+    expect(facilitator.main.get_by_role("link", name=facilitator.t("find-assessor-all"), exact=True)).to_be_visible()
     chooser = facilitator.field("field-assessor")
+    expect(chooser.locator("option")).to_have_count(1)
     chooser.select_option(value=chooser.locator("option", has_text=name).get_attribute("value"))
     facilitator.post(facilitator.button("button-assign"), step, status=status, redirected=status == 200)
     if status == 200:
