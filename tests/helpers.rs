@@ -430,6 +430,18 @@ impl TestApp {
             .unwrap_or_else(|| panic!("{sql}: no row"));
         row.try_get::<i64>("", "n").unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
+
+    /// How many notifications are stored for the user `id`, read or not.
+    pub async fn notifications_of(&self, id: &str) -> u64 {
+        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+        use sluss_api::persistence::entities::notifications;
+        let id: Uuid = id.parse().unwrap_or_else(|e| panic!("{id}: {e}"));
+        notifications::Entity::find()
+            .filter(notifications::Column::RecipientId.eq(id))
+            .count(&self.state.db)
+            .await
+            .unwrap_or_else(|e| panic!("notifications of {id}: {e}"))
+    }
 }
 
 fn is_root_path(path: &str) -> bool {

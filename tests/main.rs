@@ -18,6 +18,7 @@ mod headers;
 mod ideas;
 mod idempotency;
 mod matrix;
+mod notifications;
 mod openapi;
 mod ops;
 mod privacy;

@@ -204,6 +204,17 @@ const REPORTS: &[Row] = &[
     ("GET /reports/obstacles?format=csv",           [401,  403,  403,  403,  200,  __ ]),
 ];
 
+/// The inbox is each person's own; `{notice}` is the owner's, told of an idea submitted
+/// to their challenge.
+#[rustfmt::skip]
+const NOTIFICATIONS: &[Row] = &[
+    //                                               anon  other innov asses facil owner
+    ("GET /notifications",                          [401,  200,  200,  200,  200,  200]),
+    ("GET /notifications?unread=true",              [401,  200,  200,  200,  200,  200]),
+    ("POST /notifications/read-all",                [401,  200,  200,  200,  200,  200]),
+    ("POST /notifications/{notice}/read",           [401,  404,  404,  404,  404,  200]),
+];
+
 #[rustfmt::skip]
 const OPS: &[Row] = &[
     //                                               anon  other innov asses facil owner
@@ -525,6 +536,14 @@ async fn resolve(
         "in_incubation_idea" => in_incubation_idea(app, owner, author, panel).await,
         "in_testing_idea" => in_testing_idea(app, owner, author, panel).await,
         "milestone" => milestone(app, owner, author, panel).await,
+        "notice" => {
+            submitted_idea(app, owner, author).await;
+            let inbox = app.get("/notifications", Some(&owner.token)).await.expect(200);
+            inbox.body["items"][0]["id"]
+                .as_str()
+                .expect("the owner is told")
+                .to_owned()
+        }
         "question" => {
             let challenge = app.published_challenge(owner, &app.facilitator().await).await;
             let asker = app.innovator().await;
@@ -699,6 +718,11 @@ async fn every_caller_gets_the_tabled_status_from_the_report_endpoints() {
     walk(REPORTS).await;
 }
 
+#[tokio::test]
+async fn every_caller_gets_the_tabled_status_from_the_notification_endpoints() {
+    walk(NOTIFICATIONS).await;
+}
+
 /// Every row's endpoint, as `"METHOD /path"`; but [`OPS`], which lives outside the API base
 /// and its spec.
 fn tabled_endpoints() -> Vec<&'static str> {
@@ -717,6 +741,7 @@ fn tabled_endpoints() -> Vec<&'static str> {
         names(STEPS),
         names(OBSTACLES),
         names(REPORTS),
+        names(NOTIFICATIONS),
     ]
     .concat()
 }

@@ -19,6 +19,7 @@ use crate::routes::assessment::AssessmentApi;
 use crate::routes::auth::AuthApi;
 use crate::routes::challenges::ChallengesApi;
 use crate::routes::ideas::IdeasApi;
+use crate::routes::notifications::NotificationsApi;
 use crate::routes::obstacles::ObstaclesApi;
 use crate::routes::ops;
 use crate::routes::questions::QuestionsApi;
@@ -41,6 +42,7 @@ type Apis = (
     StepsApi,
     ObstaclesApi,
     ReportsApi,
+    NotificationsApi,
     CommandExamples,
 );
 
@@ -56,6 +58,7 @@ fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
         StepsApi { state: state.clone() },
         ObstaclesApi { state: state.clone() },
         ReportsApi { state: state.clone() },
+        NotificationsApi { state: state.clone() },
         CommandExamples,
     );
     OpenApiService::new(apis, "sluss", env!("CARGO_PKG_VERSION"))

@@ -14,6 +14,7 @@ pub mod challenge;
 pub mod error;
 pub mod idea;
 pub mod ids;
+pub mod notify;
 pub mod password;
 pub mod privacy;
 pub mod report;

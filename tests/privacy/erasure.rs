@@ -298,3 +298,19 @@ async fn erasure_forgets_stored_answers_that_hold_the_persons_data() {
     // Assert: Anna's answer is gone, Cy's is kept
     assert_eq!(stored().await, vec![format!("user:{}", s.cy.id)]);
 }
+
+#[tokio::test]
+async fn an_erased_persons_notifications_go_with_them() {
+    let app = spawn_app().await;
+    let owner = app.needs_owner().await;
+    let facilitator = app.facilitator().await;
+    app.published_challenge(&owner, &facilitator).await;
+    assert_eq!(
+        app.notifications_of(&owner.id).await,
+        1,
+        "the owner was told of the publishing"
+    );
+    erase(&app, &owner.id, &facilitator, json!({})).await.expect(200);
+    assert_eq!(app.notifications_of(&owner.id).await, 0);
+    assert_eq!(app.notifications_of(&facilitator.id).await, 1, "others keep theirs");
+}

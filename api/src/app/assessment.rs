@@ -10,10 +10,12 @@ use chrono::Utc;
 use sluss_domain::assessment::{self as rules, AssignmentState, Candidate, Criterion, Rubric, ScoreAccess};
 use sluss_domain::challenge as challenge_rules;
 use sluss_domain::idea::IdeaState;
+use sluss_domain::notify::{self as notify_rules, Subject};
 use sluss_domain::{Actor, Refusal, Role, UserId};
 use uuid::Uuid;
 
 use super::ideas::load_visible_idea;
+use super::notify;
 use super::{Expected, check_version, page_request, to_list_page};
 use crate::error::ApiError;
 use crate::persistence::entities::{assignments as assignment_rows, ideas as idea_rows, scorecards as scorecard_rows};
@@ -258,8 +260,14 @@ pub async fn assign_assessor(
             current.as_str()
         )));
     }
-    let row = repo::insert_assignment(&tx, idea.id, candidate.id, Utc::now()).await?;
+    let now = Utc::now();
+    let row = repo::insert_assignment(&tx, idea.id, candidate.id, now).await?;
     record(&tx, &idea, "assign", actor, &row).await?;
+    let about = notify::About::Idea {
+        row: &idea,
+        assessor: Some(candidate.id),
+    };
+    notify::tell(&tx, Subject::Idea, "assign", about, actor, now).await?;
     tx.commit().await?;
     Assignment::from_row(row)
 }
@@ -374,11 +382,22 @@ pub async fn put_scorecard(
         ));
     }
     let now = Utc::now();
+    let revision = repo::assignment_state(&assignment)? == AssignmentState::Submitted;
     // Moving the assignment on (guarded by its version) first makes concurrent PUTs of
     // one scorecard queue on its row: one wins, the others answer 409.
     repo::set_assignment_state(&tx, &assignment, AssignmentState::Submitted, None, now).await?;
     let card = repo::upsert_scorecard(&tx, &assignment, &input.scores, input.comment.trim().to_owned(), now).await?;
     record(&tx, &idea, "score", actor, &assignment).await?;
+    let after = u32::try_from(repo::scorecards_for(&tx, idea.id).await?.len()).unwrap_or(u32::MAX);
+    let before = if revision { after } else { after.saturating_sub(1) };
+    let required = u32::try_from(rubric_row.min_scorecards).unwrap_or(u32::MAX);
+    if notify_rules::completes_panel(before, after, required) {
+        let about = notify::About::Idea {
+            row: &idea,
+            assessor: None,
+        };
+        notify::tell(&tx, Subject::Idea, "score", about, actor, now).await?;
+    }
     tx.commit().await?;
     Scorecard::from_row(card)
 }

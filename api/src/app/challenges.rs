@@ -3,11 +3,12 @@
 use chrono::Utc;
 use sea_orm::Set;
 use sluss_domain::challenge::{self as rules, ChallengeCommand, ChallengeEvent, ChallengeFacts, ChallengeState};
+use sluss_domain::notify::Subject;
 use sluss_domain::validate::{Checks, DESCRIPTION_MAX, LOCATION_MAX, SUMMARY_MAX, TITLE_MAX};
 use sluss_domain::{Actor, Refusal};
 use uuid::Uuid;
 
-use super::{Expected, check_version, page_request, payload_of, to_list_page};
+use super::{Expected, check_version, notify, page_request, payload_of, to_list_page};
 use crate::error::ApiError;
 use crate::persistence::challenges::{self as repo, ChallengeFilter};
 use crate::persistence::entities::challenges as rows;
@@ -299,6 +300,11 @@ pub async fn command(
                 payload_of(event),
             )
             .await?;
+        let about = notify::About::Challenge {
+            row: &updated,
+            asker: None,
+        };
+        notify::tell(&tx, Subject::Challenge, event.command(), about, actor, now).await?;
         from = to;
     }
     tx.commit().await?;

@@ -6,11 +6,12 @@ use sea_orm::Set;
 use sluss_domain::assessment::{self as assessment_rules, AssignmentState, ScoreAccess};
 use sluss_domain::challenge::{self as challenge_rules};
 use sluss_domain::idea::{self as rules, IdeaCommand, IdeaEvent, IdeaFacts, IdeaState};
+use sluss_domain::notify::Subject;
 use sluss_domain::validate::{Checks, DESCRIPTION_MAX, SUMMARY_MAX, TITLE_MAX};
 use sluss_domain::{Actor, Refusal, Role, UserId};
 use uuid::Uuid;
 
-use super::{Expected, check_version, page_request, payload_of, to_list_page};
+use super::{Expected, check_version, notify, page_request, payload_of, to_list_page};
 use crate::error::ApiError;
 use crate::persistence::entities::{assignments, ideas as rows};
 use crate::persistence::ideas::{self as repo, IdeaFilter};
@@ -290,6 +291,11 @@ pub async fn command(
                 payload_of(event),
             )
             .await?;
+        let about = notify::About::Idea {
+            row: &updated,
+            assessor: None,
+        };
+        notify::tell(&tx, Subject::Idea, event.command(), about, actor, now).await?;
         from = to;
     }
     tx.commit().await?;

@@ -9,6 +9,8 @@ pub mod arenas;
 pub mod assessment;
 pub mod challenges;
 pub mod ideas;
+pub mod inbox;
+pub mod notify;
 pub mod obstacles;
 pub mod privacy;
 pub mod questions;

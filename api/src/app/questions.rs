@@ -2,12 +2,13 @@
 
 use chrono::Utc;
 use sluss_domain::challenge::{self as challenge_rules, ChallengeState};
+use sluss_domain::notify::Subject;
 use sluss_domain::validate::Checks;
 use sluss_domain::{Actor, Refusal};
 use uuid::Uuid;
 
 use super::challenges::load_visible;
-use super::{page_request, to_list_page};
+use super::{notify, page_request, to_list_page};
 use crate::error::ApiError;
 use crate::persistence::{challenges, events, questions as repo};
 use crate::state::AppState;
@@ -45,8 +46,14 @@ pub async fn ask(state: &AppState, actor: &Actor, challenge_id: Uuid, text: &str
             "questions are taken while the challenge is published",
         ));
     }
+    let now = Utc::now();
     let tx = state.begin_write().await?;
-    let row = repo::insert(&tx, challenge_id, text, actor.id.as_uuid(), Utc::now()).await?;
+    let row = repo::insert(&tx, challenge_id, text, actor.id.as_uuid(), now).await?;
+    let about = notify::About::Challenge {
+        row: &challenge,
+        asker: None,
+    };
+    notify::tell(&tx, Subject::Question, "ask", about, actor, now).await?;
     tx.commit().await?;
     Question::from_row(row)
 }
@@ -74,6 +81,11 @@ pub async fn answer(state: &AppState, actor: &Actor, question_id: Uuid, text: &s
             serde_json::json!({ "challenge_id": challenge.id, "challenge_state": challenge_state.as_str() }),
         )
         .await?;
+    let about = notify::About::Challenge {
+        row: &challenge,
+        asker: Some(question.asked_by),
+    };
+    notify::tell(&tx, Subject::Question, "answer", about, actor, now).await?;
     tx.commit().await?;
     Question::from_row(answered)
 }

@@ -5,13 +5,14 @@
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::Set;
+use sluss_domain::notify::Subject;
 use sluss_domain::steps as rules;
 use sluss_domain::validate::Checks;
 use sluss_domain::{Actor, Refusal, UserId};
 use uuid::Uuid;
 
 use super::ideas::load_visible_idea;
-use super::{page_request, to_list_page};
+use super::{notify, page_request, to_list_page};
 use crate::error::ApiError;
 use crate::persistence::entities::{spread_activities as spread_rows, support_organisations as org_rows};
 use crate::persistence::{ideas, steps as repo};
@@ -122,7 +123,13 @@ pub async fn add_milestone(
     let title = checks.required_text("title", &input.title, 200);
     checks.finish().map_err(Refusal::Invalid)?;
     rules::authorize_milestone(actor, UserId(idea.innovator_id), idea_state)?;
-    let row = repo::insert_milestone(&tx, idea.id, title, input.due_on, Utc::now()).await?;
+    let now = Utc::now();
+    let row = repo::insert_milestone(&tx, idea.id, title, input.due_on, now).await?;
+    let about = notify::About::Idea {
+        row: &idea,
+        assessor: None,
+    };
+    notify::tell(&tx, Subject::Milestone, "add_milestone", about, actor, now).await?;
     tx.commit().await?;
     Ok(row.into())
 }
@@ -135,7 +142,13 @@ pub async fn complete_milestone(state: &AppState, actor: &Actor, milestone_id: U
         .ok_or_else(ApiError::not_found)?;
     let (idea, _) = load_visible_idea(&tx, milestone.idea_id, actor).await?;
     rules::authorize_milestone(actor, UserId(idea.innovator_id), ideas::state_of(&idea)?)?;
-    let done = repo::complete_milestone(&tx, milestone_id, Utc::now()).await?;
+    let now = Utc::now();
+    let done = repo::complete_milestone(&tx, milestone_id, now).await?;
+    let about = notify::About::Idea {
+        row: &idea,
+        assessor: None,
+    };
+    notify::tell(&tx, Subject::Milestone, "complete_milestone", about, actor, now).await?;
     tx.commit().await?;
     Ok(done.into())
 }

@@ -511,3 +511,28 @@ pub mod funnel_ideas {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// Notifications: one row per person told of an accepted command (SPEC §11.1).
+pub mod notifications {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `notifications`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "notifications")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub recipient_id: Uuid,
+        pub kind: String,
+        pub subject_type: String,
+        pub subject_id: Uuid,
+        pub title: String,
+        pub created_at: DateTimeUtc,
+        pub read_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod bodies;
 pub mod challenges;
 pub mod ideas;
+pub mod notifications;
 pub mod obstacles;
 pub mod ops;
 pub mod optional_body;
@@ -45,6 +46,8 @@ pub enum ApiTags {
     Obstacles,
     /// Reports for the innovation team.
     Reports,
+    /// The caller's notifications.
+    Notifications,
 }
 
 pub use crate::app::{DEFAULT_LIMIT, Expected, MAX_LIMIT, check_version, expected_version, page_request, to_list_page};

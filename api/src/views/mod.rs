@@ -7,6 +7,7 @@ pub mod assessment;
 pub mod challenges;
 pub mod events;
 pub mod ideas;
+pub mod notifications;
 pub mod obstacles;
 pub mod privacy;
 pub mod questions;

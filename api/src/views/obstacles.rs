@@ -8,7 +8,7 @@ use crate::error::ApiError;
 use crate::persistence::entities::obstacles as rows;
 use crate::persistence::stored;
 
-/// What an obstacle is about.
+/// What an obstacle or a notification is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[oai(rename_all = "snake_case")]
 pub enum SubjectType {

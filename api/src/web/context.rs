@@ -41,6 +41,8 @@ pub struct Ctx {
     pub secure: bool,
     /// The client address, for throttling.
     pub client: String,
+    /// How many of the signed-in person's notifications are unread.
+    pub unread: u64,
 }
 
 impl Ctx {
@@ -57,6 +59,14 @@ impl Ctx {
     /// The first value of a form field, trimmed of nothing.
     pub fn field(&self, name: &str) -> Option<&str> {
         self.form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The first value of a parameter of this request's query string.
+    pub fn query(&self, name: &str) -> Option<String> {
+        crate::web::time::query_pairs(&self.here)
+            .into_iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
     }
 
     /// The value of a form field, or empty.
@@ -155,9 +165,14 @@ impl<E: Endpoint> Endpoint for WebLayerEndpoint<E> {
         };
         let state = req.data::<AppState>().cloned();
         let token = req.cookie().get(SESSION_COOKIE).map(|c| c.value_str().to_owned());
-        let auth = match (state, token) {
-            (Some(state), Some(token)) if !token.is_empty() => authenticate(&state, &token).await?,
+        let auth = match (&state, token) {
+            (Some(state), Some(token)) if !token.is_empty() => authenticate(state, &token).await?,
             _ => None,
+        };
+        let unread = match (&state, &auth) {
+            // The header is shown without the count rather than not at all.
+            (Some(state), Some(auth)) => crate::app::inbox::unread_count(state, &auth.actor).await.unwrap_or(0),
+            _ => 0,
         };
         let here = req
             .uri()
@@ -185,6 +200,7 @@ impl<E: Endpoint> Endpoint for WebLayerEndpoint<E> {
                     form: Vec::new(),
                     secure: self.secure,
                     client,
+                    unread,
                 };
                 return Ok(super::pages::errors::forbidden(&ctx));
             }
@@ -199,6 +215,7 @@ impl<E: Endpoint> Endpoint for WebLayerEndpoint<E> {
             form,
             secure: self.secure,
             client,
+            unread,
         };
         req.extensions_mut().insert(ctx.clone());
         let mut response = match self.inner.call(req).await {

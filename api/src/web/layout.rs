@@ -48,6 +48,15 @@ pub fn page_with(ctx: &Ctx, title: &str, errors: Option<&FormErrors>, body: Mark
                                 li { a href="/arenas" { (tr.t("nav-arenas")) } }
                                 @if ctx.auth.is_some() {
                                     li { a href="/me" { (tr.t("nav-me")) } }
+                                    li {
+                                        a href="/notifications" {
+                                            @if ctx.unread > 0 {
+                                                (tr.t_with("nav-notifications-unread", &[("count", ctx.unread.into())]))
+                                            } @else {
+                                                (tr.t("nav-notifications"))
+                                            }
+                                        }
+                                    }
                                     li { a href="/obstacles" { (tr.t("nav-obstacles")) } }
                                     li {
                                         form method="post" action="/logout" {

@@ -22,7 +22,6 @@ use crate::web::forms::FormErrors;
 use crate::web::layout::{
     button, csrf_field, field_id, next_page, ok, page, page_with, percent, prose, respond, tag, textarea,
 };
-use crate::web::time::query_pairs;
 
 /// How many assignments a page of the queue shows, as many as the other lists of the
 /// team's pages.
@@ -36,12 +35,12 @@ pub async fn queue(ctx: Ctx, state: Data<&AppState>) -> Response {
         Err(redirect) => return redirect,
     };
     let tr = &ctx.tr;
-    let query = query_pairs(&ctx.here);
-    let cursor = query.iter().find(|(k, _)| k == "cursor").map(|(_, v)| v.as_str());
-    let (assignments, next) = match app::assessment::assignment_queue(&state, actor, QUEUE_PAGE, cursor).await {
-        Ok(queue) => queue,
-        Err(error) => return refused(&ctx, &error),
-    };
+    let cursor = ctx.query("cursor");
+    let (assignments, next) =
+        match app::assessment::assignment_queue(&state, actor, QUEUE_PAGE, cursor.as_deref()).await {
+            Ok(queue) => queue,
+            Err(error) => return refused(&ctx, &error),
+        };
     let body = html! {
         p class="govuk-body" { (tr.t("assignments-intro")) }
         @if assignments.is_empty() { p class="govuk-body" { (tr.t("list-empty")) } } @else {

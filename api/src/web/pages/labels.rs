@@ -52,6 +52,27 @@ pub const COMMANDS: [&str; 22] = [
     "erase",
 ];
 
+/// What a notification tells, as `<subject type>-<command>`.
+pub const NOTICES: [&str; 17] = [
+    "challenge-submit",
+    "challenge-request_changes",
+    "challenge-publish",
+    "challenge-close",
+    "challenge-withdraw",
+    "challenge-ask",
+    "challenge-answer",
+    "idea-submit",
+    "idea-assign",
+    "idea-score",
+    "idea-decide",
+    "idea-start_incubation",
+    "idea-start_testing",
+    "idea-complete",
+    "idea-discontinue",
+    "idea-add_milestone",
+    "idea-complete_milestone",
+];
+
 /// The name of `value` in `group` (e.g. `challenge-state`, `published`).
 pub fn label(tr: &Tr, group: &str, value: &str) -> String {
     tr.try_t(&format!("{group}-{value}"))
@@ -108,6 +129,7 @@ mod tests {
         wanted.extend(DECISION_OUTCOMES.iter().map(|k| format!("decision-{k}")));
         wanted.extend(TEST_OUTCOMES.iter().map(|k| format!("test-outcome-{k}")));
         wanted.extend(COMMANDS.iter().map(|k| format!("command-{k}")));
+        wanted.extend(NOTICES.iter().map(|k| format!("notice-{k}")));
         wanted.extend((1..=5).map(|s| format!("step-{s}")));
         let missing: Vec<String> = Lang::ALL
             .iter()

@@ -16,6 +16,7 @@ pub mod idea_steps;
 pub mod ideas;
 pub mod labels;
 pub mod me;
+pub mod notifications;
 pub mod obstacles;
 pub mod panel;
 pub mod reports;

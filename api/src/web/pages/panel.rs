@@ -18,7 +18,6 @@ use crate::views::users::{ApiRole, User};
 use crate::web::context::Ctx;
 use crate::web::forms::FormErrors;
 use crate::web::layout::{Input, button, csrf_field, field_id, secondary_button, tag};
-use crate::web::time::query_pairs;
 
 /// The panel of one idea, as a facilitator sees it.
 #[derive(Debug, Default)]
@@ -38,9 +37,9 @@ impl Panel {
 /// The search for an assessor by name: the `find` of the page's address, or of the form
 /// that was refused.
 pub fn find_term(ctx: &Ctx) -> String {
-    let query = query_pairs(&ctx.here);
-    let asked = query.iter().find(|(k, _)| k == "find").map(|(_, v)| v.as_str());
+    let asked = ctx.query("find");
     asked
+        .as_deref()
         .or_else(|| ctx.field("find"))
         .unwrap_or_default()
         .trim()

@@ -1,0 +1,120 @@
+//! `/notifications`: what happened that concerns the signed-in person, newest first, each
+//! leading to its challenge or idea, with "Mark as read" for one or all.
+
+use maud::html;
+use poem::web::{Data, Path};
+use poem::{Response, handler};
+use uuid::Uuid;
+
+use super::labels::label;
+use super::{redirect, refused, signed_in};
+use crate::app;
+use crate::state::AppState;
+use crate::views::notifications::Notification;
+use crate::views::obstacles::SubjectType;
+use crate::web::context::Ctx;
+use crate::web::layout::{csrf_field, next_page, ok, page, percent, secondary_button, tag};
+
+/// The page a notification leads to.
+fn href_of(notification: &Notification) -> String {
+    match notification.subject_type {
+        SubjectType::Challenge => format!("/challenges/{}", notification.subject_id),
+        SubjectType::Idea => format!("/ideas/{}", notification.subject_id),
+    }
+}
+
+fn subject_name(notification: &Notification) -> &'static str {
+    match notification.subject_type {
+        SubjectType::Challenge => "challenge",
+        SubjectType::Idea => "idea",
+    }
+}
+
+/// `GET /notifications?cursor=`.
+#[handler]
+pub async fn inbox(ctx: Ctx, state: Data<&AppState>) -> Response {
+    let actor = match signed_in(&ctx) {
+        Ok(actor) => actor,
+        Err(redirect) => return redirect,
+    };
+    let tr = &ctx.tr;
+    let cursor = ctx.query("cursor");
+    let page_of = match app::inbox::list(&state, actor, false, Some(50), cursor.as_deref()).await {
+        Ok(page_of) => page_of,
+        Err(error) => return refused(&ctx, &error),
+    };
+    let body = html! {
+        @if page_of.items.is_empty() {
+            p class="govuk-body" { (tr.t("notifications-none")) }
+        } @else {
+            @if ctx.unread > 0 {
+                form method="post" action="/notifications/read-all" {
+                    (csrf_field(&ctx))
+                    (secondary_button(&tr.t("button-read-all")))
+                }
+            }
+            table class="govuk-table" {
+                caption class="govuk-table__caption govuk-table__caption--m" { (tr.t("notifications-caption")) }
+                thead class="govuk-table__head" {
+                    tr class="govuk-table__row" {
+                        th scope="col" class="govuk-table__header" { (tr.t("history-when")) }
+                        th scope="col" class="govuk-table__header" { (tr.t("notifications-what")) }
+                        th scope="col" class="govuk-table__header" { (tr.t("field-state")) }
+                    }
+                }
+                tbody class="govuk-table__body" {
+                    @for notification in &page_of.items {
+                        @let what = label(tr, "notice", &format!("{}-{}", subject_name(notification), notification.kind));
+                        tr class="govuk-table__row" {
+                            td class="govuk-table__cell" { (tr.datetime(notification.created_at)) }
+                            td class="govuk-table__cell" {
+                                (what) ": "
+                                a class="govuk-link" href=(href_of(notification)) { (notification.title) }
+                            }
+                            td class="govuk-table__cell" {
+                                @if notification.read_at.is_some() {
+                                    strong class="govuk-tag govuk-tag--grey" { (tr.t("notification-read")) }
+                                } @else {
+                                    (tag(&tr.t("notification-unread")))
+                                    form method="post" action={ "/notifications/" (notification.id) "/read" } class="govuk-!-margin-top-2 govuk-!-margin-bottom-0" {
+                                        (csrf_field(&ctx))
+                                        button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
+                                            aria-label={ (tr.t("button-mark-read")) ": " (notification.title) } { (tr.t("button-mark-read")) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if let Some(next) = &page_of.next_cursor { (next_page(tr, &format!("/notifications?cursor={}", percent(next)))) }
+    };
+    ok(page(&ctx, &tr.t("notifications-title"), body))
+}
+
+/// `POST /notifications/{id}/read`.
+#[handler]
+pub async fn mark_read(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uuid>) -> Response {
+    let actor = match signed_in(&ctx) {
+        Ok(actor) => actor,
+        Err(redirect) => return redirect,
+    };
+    match app::inbox::mark_read(&state, actor, id).await {
+        Ok(_) => redirect("/notifications"),
+        Err(error) => refused(&ctx, &error),
+    }
+}
+
+/// `POST /notifications/read-all`.
+#[handler]
+pub async fn mark_all_read(ctx: Ctx, state: Data<&AppState>) -> Response {
+    let actor = match signed_in(&ctx) {
+        Ok(actor) => actor,
+        Err(redirect) => return redirect,
+    };
+    match app::inbox::mark_all_read(&state, actor).await {
+        Ok(_) => redirect("/notifications"),
+        Err(error) => refused(&ctx, &error),
+    }
+}

@@ -1,0 +1,188 @@
+//! Who is told of what (SPEC §11.1). An accepted command that concerns someone tells the
+//! parties of its row of the table; never the one who acted, never someone who may not
+//! see what it is about, never the same person twice.
+
+use crate::UserId;
+
+/// What a command acted on, as far as telling people goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// A challenge's own commands.
+    Challenge,
+    /// A question on a challenge.
+    Question,
+    /// An idea's own commands, its assessment included.
+    Idea,
+    /// A milestone of an idea in incubation.
+    Milestone,
+}
+
+/// Someone a command may concern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Party {
+    /// Every active facilitator.
+    Facilitators,
+    /// The needs-owner of the challenge.
+    ChallengeOwner,
+    /// Whoever asked the question.
+    Asker,
+    /// The innovator of the idea.
+    Innovator,
+    /// The assessor of the assignment.
+    Assessor,
+}
+
+/// The parties told when `command` on `subject` is accepted; none for a command nobody is
+/// told of. A scorecard (`score`) tells anyone only when it is the last one the decision
+/// needs: see [`completes_panel`].
+pub fn parties(subject: Subject, command: &str) -> &'static [Party] {
+    use Party::{Asker, Assessor, ChallengeOwner, Facilitators, Innovator};
+    match (subject, command) {
+        (Subject::Challenge, "submit") => &[Facilitators],
+        (Subject::Challenge, "request_changes" | "publish" | "close" | "withdraw") => &[ChallengeOwner],
+        (Subject::Question, "ask") => &[ChallengeOwner],
+        (Subject::Question, "answer") => &[Asker],
+        (Subject::Idea, "submit") => &[ChallengeOwner, Facilitators],
+        (Subject::Idea, "assign") => &[Assessor],
+        (Subject::Idea, "score") => &[Facilitators],
+        (Subject::Idea, "decide" | "start_incubation" | "start_testing" | "complete" | "discontinue") => {
+            &[Innovator, ChallengeOwner]
+        }
+        (Subject::Milestone, "add_milestone" | "complete_milestone") => &[Innovator, Facilitators],
+        _ => &[],
+    }
+}
+
+/// Whether a scorecard just submitted is the last one the decision needs: the panel has
+/// now handed in exactly as many as required. A revision, or one more beyond that, tells
+/// nobody again.
+pub fn completes_panel(submitted_before: u32, submitted_after: u32, required: u32) -> bool {
+    submitted_before < required && submitted_after >= required
+}
+
+/// A person a party resolved to, and what the rules of visibility say of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Candidate {
+    /// Who.
+    pub id: UserId,
+    /// Whether their account is active.
+    pub active: bool,
+    /// Whether they may see the subject (blind assessment and the rest of §4).
+    pub may_see: bool,
+}
+
+/// The people told, each once, in the order the parties named them: not `actor`, not a
+/// deactivated account, not anyone who may not see the subject.
+pub fn recipients(actor: UserId, candidates: &[Candidate]) -> Vec<UserId> {
+    let mut told: Vec<UserId> = Vec::new();
+    for candidate in candidates {
+        if candidate.id != actor && candidate.active && candidate.may_see && !told.contains(&candidate.id) {
+            told.push(candidate.id);
+        }
+    }
+    told
+}
+
+#[cfg(test)]
+mod tests {
+    use uuid::Uuid;
+
+    use super::*;
+
+    fn someone() -> UserId {
+        UserId(Uuid::now_v7())
+    }
+
+    fn seen(id: UserId) -> Candidate {
+        Candidate {
+            id,
+            active: true,
+            may_see: true,
+        }
+    }
+
+    #[test]
+    fn every_row_of_the_table_names_its_parties() {
+        use Party::*;
+        let rows: [(Subject, &str, &[Party]); 17] = [
+            (Subject::Challenge, "submit", &[Facilitators]),
+            (Subject::Challenge, "request_changes", &[ChallengeOwner]),
+            (Subject::Challenge, "publish", &[ChallengeOwner]),
+            (Subject::Challenge, "close", &[ChallengeOwner]),
+            (Subject::Challenge, "withdraw", &[ChallengeOwner]),
+            (Subject::Question, "ask", &[ChallengeOwner]),
+            (Subject::Question, "answer", &[Asker]),
+            (Subject::Idea, "submit", &[ChallengeOwner, Facilitators]),
+            (Subject::Idea, "assign", &[Assessor]),
+            (Subject::Idea, "score", &[Facilitators]),
+            (Subject::Idea, "decide", &[Innovator, ChallengeOwner]),
+            (Subject::Idea, "start_incubation", &[Innovator, ChallengeOwner]),
+            (Subject::Idea, "start_testing", &[Innovator, ChallengeOwner]),
+            (Subject::Idea, "complete", &[Innovator, ChallengeOwner]),
+            (Subject::Idea, "discontinue", &[Innovator, ChallengeOwner]),
+            (Subject::Milestone, "add_milestone", &[Innovator, Facilitators]),
+            (Subject::Milestone, "complete_milestone", &[Innovator, Facilitators]),
+        ];
+        for (subject, command, expected) in rows {
+            assert_eq!(parties(subject, command), expected, "{subject:?} {command}");
+        }
+    }
+
+    #[test]
+    fn commands_outside_the_table_tell_nobody() {
+        for (subject, command) in [
+            (Subject::Challenge, "create"),
+            (Subject::Challenge, "archive"),
+            (Subject::Challenge, "update"),
+            (Subject::Idea, "create"),
+            (Subject::Idea, "start_assessment"),
+            (Subject::Idea, "withdraw"),
+            (Subject::Idea, "unassign"),
+            (Subject::Idea, "declare_conflict"),
+            (Subject::Question, "publish"),
+            (Subject::Milestone, "submit"),
+        ] {
+            assert!(parties(subject, command).is_empty(), "{subject:?} {command}");
+        }
+    }
+
+    #[test]
+    fn only_the_scorecard_that_completes_the_panel_tells() {
+        assert!(completes_panel(1, 2, 2));
+        assert!(completes_panel(0, 1, 1));
+        assert!(!completes_panel(0, 1, 2), "one of two");
+        assert!(!completes_panel(2, 2, 2), "a revision of a complete panel");
+        assert!(!completes_panel(2, 3, 2), "one more than needed");
+    }
+
+    #[test]
+    fn the_actor_is_never_told() {
+        let actor = someone();
+        let other = someone();
+        assert_eq!(recipients(actor, &[seen(actor), seen(other)]), vec![other]);
+    }
+
+    #[test]
+    fn nobody_is_told_twice() {
+        let owner = someone();
+        assert_eq!(recipients(someone(), &[seen(owner), seen(owner)]), vec![owner]);
+    }
+
+    #[test]
+    fn someone_who_may_not_see_the_subject_is_not_told() {
+        let hidden = Candidate {
+            may_see: false,
+            ..seen(someone())
+        };
+        assert!(recipients(someone(), &[hidden]).is_empty());
+    }
+
+    #[test]
+    fn a_deactivated_account_is_not_told() {
+        let gone = Candidate {
+            active: false,
+            ..seen(someone())
+        };
+        assert!(recipients(someone(), &[gone]).is_empty());
+    }
+}
