@@ -300,6 +300,7 @@ impl TestApp {
                 organisation: organisation.map(str::to_owned),
                 roles: roles.iter().copied().collect::<Roles>(),
                 password_hash: password_hash(&self.state.passwords).await,
+                locale: "sv",
             },
             now,
         )

@@ -42,6 +42,8 @@ const AUTH: &[Row] = &[
     ("POST /auth/logout",                           [401,  204,  204,  204,  204,  __ ]),
     ("GET /me",                                     [401,  200,  200,  200,  200,  __ ]),
     ("GET /me/export",                              [401,  200,  200,  200,  200,  __ ]),
+    ("PATCH /me",                                   [401,  200,  200,  200,  200,  __ ]),
+    ("PUT /me/password",                            [401,  204,  204,  204,  204,  __ ]),
 ];
 
 #[rustfmt::skip]
@@ -53,6 +55,8 @@ const USERS: &[Row] = &[
     ("GET /users/{self}",                           [401,  200,  200,  200,  200,  __ ]),
     ("PUT /users/{other}/roles",                    [401,  404,  404,  404,  200,  __ ]),
     ("POST /users/{other}/deactivate",              [401,  404,  404,  404,  200,  __ ]),
+    ("POST /users/{deactivated}/reactivate",        [401,  404,  404,  404,  200,  __ ]),
+    ("POST /users/{self}/reactivate",               [401,  403,  403,  403,  409,  __ ]),
     ("GET /users/{other}/export",                   [401,  404,  404,  404,  200,  __ ]),
     ("GET /users/{self}/export",                    [401,  200,  200,  200,  200,  __ ]),
     ("POST /users/{other}/erase",                   [401,  404,  404,  404,  200,  __ ]),
@@ -249,6 +253,8 @@ fn valid_body(endpoint: &str, account: &str) -> Option<Value> {
         }
         "POST /auth/login" => json!({ "email": account, "password": PASSWORD }),
         "PUT /users/{other}/roles" => json!({ "roles": ["assessor"] }),
+        "PATCH /me" => json!({ "display_name": "Renamed", "locale": "en", "email_notifications": false }),
+        "PUT /me/password" => json!({ "current_password": PASSWORD, "new_password": "a new passphrase for the locks" }),
         "POST /arenas" => json!({ "name": "Open call: mobility", "kind": "physical" }),
         e if e.starts_with("PATCH /arenas/") => json!({ "name": "x" }),
         e if e.starts_with("PATCH /challenges/") => json!({ "title": "x" }),
@@ -509,6 +515,18 @@ async fn resolve(
             None => app.innovator().await.id,
         },
         "other" => app.innovator().await.id,
+        "deactivated" => {
+            let gone = app.innovator().await;
+            let facilitator = app.facilitator().await;
+            app.post(
+                &format!("/users/{}/deactivate", gone.id),
+                Some(&facilitator.token),
+                json!({}),
+            )
+            .await
+            .expect(200);
+            gone.id
+        }
         "planned" => app.planned_arena(&app.facilitator().await).await,
         "open" => app.open_arena(&app.facilitator().await).await,
         "draft" => app.draft_challenge(owner).await,

@@ -11,6 +11,8 @@ use crate::matrix::{prepare_cell, spec_form};
 const GUARDED: &[(&str, &str)] = &[
     ("PUT /users/{other}/roles",                      "facilitator"),
     ("POST /users/{other}/deactivate",                "facilitator"),
+    ("POST /users/{deactivated}/reactivate",          "facilitator"),
+    ("PATCH /me",                                     "innovator"),
     ("POST /users/{other}/erase",                     "facilitator"),
     ("PATCH /arenas/{planned}",                       "facilitator"),
     ("POST /arenas/{planned}/open",                   "facilitator"),

@@ -187,6 +187,7 @@ pub async fn load(state: &AppState) -> Result<Option<DemoData>, String> {
                 organisation: Some(organisation),
                 roles: roles.into_iter().collect::<Roles>(),
                 password_hash: hash.clone(),
+                locale: crate::app::accounts::DEFAULT_LOCALE,
             },
             now,
         )

@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
-use sluss_api::app::accounts::{Registration, ensure_facilitator, prepare_account};
+use sluss_api::app::accounts::{DEFAULT_LOCALE, Registration, ensure_facilitator, prepare_account};
 use sluss_api::config::AllowedOrigins;
 use sluss_api::config::{Cli, Command, CreateUserArgs, SeedArgs, ServeArgs, UserCommand};
 use sluss_api::http::DOCS_PATH;
@@ -151,6 +151,7 @@ async fn create_user(args: CreateUserArgs) -> Result<(), String> {
         display_name: args.display_name,
         organisation: args.organisation,
         roles,
+        locale: DEFAULT_LOCALE,
     };
     let new_user = prepare_account(&state, account).await.map_err(|e| e.to_string())?;
     let row = persistence::users::insert(&state.db, new_user, chrono::Utc::now())

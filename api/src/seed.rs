@@ -231,6 +231,8 @@ pub async fn seed(state: &AppState, size: SeedSize) -> Result<SeedAccounts, Stri
             version: Set(1),
             created_at: Set(origin),
             updated_at: Set(origin),
+            locale: Set("sv".into()),
+            email_notifications: Set(true),
         });
         id
     };

@@ -65,6 +65,19 @@ pub fn decide_deactivate(user_id: UserId, active: bool, actor: &Actor) -> Result
     Ok(())
 }
 
+/// Whether `actor` may let the deactivated account `user_id` sign in again: facilitators
+/// only, and only an account that is deactivated.
+pub fn decide_reactivate(user_id: UserId, active: bool, actor: &Actor) -> Result<(), Refusal> {
+    if !can_view(user_id, actor) {
+        return Err(Refusal::NotVisible);
+    }
+    authorize_manage(actor)?;
+    if active {
+        return Err(Refusal::GuardFailed("the user is active".into()));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,6 +170,31 @@ mod tests {
         assert!(matches!(
             decide_deactivate(needs_owner.id, true, &needs_owner),
             Err(Refusal::NotPermitted(_))
+        ));
+    }
+
+    #[test]
+    fn a_facilitator_reactivates_a_deactivated_account() {
+        let f = actor(&[Role::Facilitator]);
+        assert_eq!(decide_reactivate(other(), false, &f), Ok(()));
+    }
+
+    #[test]
+    fn reactivation_is_invisible_for_others_and_forbidden_on_oneself() {
+        let innovator = actor(&[Role::Innovator]);
+        assert_eq!(decide_reactivate(other(), false, &innovator), Err(Refusal::NotVisible));
+        assert!(matches!(
+            decide_reactivate(innovator.id, false, &innovator),
+            Err(Refusal::NotPermitted(_))
+        ));
+    }
+
+    #[test]
+    fn an_active_account_is_not_reactivated() {
+        let f = actor(&[Role::Facilitator]);
+        assert!(matches!(
+            decide_reactivate(other(), true, &f),
+            Err(Refusal::GuardFailed(_))
         ));
     }
 }

@@ -15,6 +15,7 @@ mod m20261201_213700_create_idempotency_keys;
 mod m20261202_000007_create_funnel_read_model;
 mod m20261203_000001_index_ideas_by_rubric;
 mod m20261204_000001_create_notifications;
+mod m20261204_000002_add_account_preferences;
 
 pub use m20261125_000002_create_ideas_and_questions::PG_SEARCH_EXPRESSION;
 pub use m20261125_000005_store_challenge_search_vector::PG_SEARCH_COLUMN;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000007_create_funnel_read_model::Migration),
             Box::new(m20261203_000001_index_ideas_by_rubric::Migration),
             Box::new(m20261204_000001_create_notifications::Migration),
+            Box::new(m20261204_000002_add_account_preferences::Migration),
         ]
     }
 }

@@ -273,7 +273,10 @@ class Person:
         return self.page.get_by_role("banner")
 
     def header_link(self, key: str) -> Locator:
-        return self.header.get_by_role("link", name=self.t(key), exact=True)
+        return self.header_link_named(self.t(key))
+
+    def header_link_named(self, name: str) -> Locator:
+        return self.header.get_by_role("link", name=name, exact=True)
 
     def button(self, key: str, **args: object) -> Locator:
         return self.main.get_by_role("button", name=self.t(key, **args), exact=True)
@@ -444,6 +447,17 @@ def assign_assessor(facilitator: Person, name: str, step: str, status: int = 200
         panel = facilitator.main.get_by_role("heading", level=3, name=facilitator.t("assign-title"), exact=True)
         expect(panel.locator("xpath=following-sibling::ul[1]").get_by_role("listitem").filter(has_text=name)) \
             .to_contain_text(facilitator.t("assignment-state-assigned"))
+
+
+def read_notifications(someone: Person, unread: int, notice_key: str, title: str, step: str) -> None:
+    """From the header's count of unread notifications to the inbox, where the notice of
+    `notice_key` leads to `title`; "Mark all as read" empties the count."""
+    someone.follow(someone.header_link_named(someone.t("nav-notifications-unread", count=unread)), f"{step}-inbox")
+    row = someone.main.get_by_role("row").filter(has=someone.page.get_by_role("link", name=title, exact=True))
+    expect(row.first).to_contain_text(someone.t(notice_key))
+    someone.post(someone.button("button-read-all"), f"{step}-inbox-read")
+    expect(someone.header_link("nav-notifications")).to_be_visible()
+    someone.goto("/me", f"{step}-me")
 
 
 def open_scorecard(assessor: Person, idea_title: str) -> None:
@@ -757,6 +771,7 @@ def whole_job(browser: Browser, server: Server, a11y: A11yReport, lang: str) -> 
             assessor = person(f"assessor{n}")
             assessor.goto(log_in_page(lang), "01-login")
             assessor.log_in(email, password, "02-me")
+            read_notifications(assessor, 1, "notice-idea-assign", idea_title, "02")
             open_scorecard(assessor, idea_title)
             assessor.post(assessor.button("button-save-scorecard"), "05-scorecard-refused", status=422, redirected=False)
             save_scorecard(assessor, n, "Fits the need; the test plan is concrete.")

@@ -6,9 +6,10 @@ use chrono::{DateTime, Utc};
 use sluss_domain::validate::{Checks, is_plausible_email};
 use sluss_domain::{Actor, Refusal, Role, Roles, password, user as rules};
 
+use super::{Expected, check_version};
 use crate::error::ApiError;
-use crate::persistence::users::NewUser;
-use crate::persistence::{sessions, throttle, users};
+use crate::persistence::users::{NewUser, UserChange};
+use crate::persistence::{events, sessions, throttle, users};
 use crate::session::{hash_token, new_token};
 use crate::state::AppState;
 use crate::views::accounts::Session;
@@ -27,7 +28,15 @@ pub struct Registration {
     pub organisation: Option<String>,
     /// Roles asked for. At registration only needs-owner and innovator.
     pub roles: Roles,
+    /// The language sluss writes to them in.
+    pub locale: &'static str,
 }
+
+/// The languages a person may choose to be written to in.
+pub const LOCALES: [&str; 2] = ["sv", "en"];
+
+/// The language of an account that chose none: Swedish, the city's.
+pub const DEFAULT_LOCALE: &str = "sv";
 
 /// Checks a new account's values and hashes its password.
 pub async fn prepare_account(state: &AppState, account: Registration) -> Result<NewUser, ApiError> {
@@ -46,6 +55,7 @@ pub async fn prepare_account(state: &AppState, account: Registration) -> Result<
         organisation,
         roles: account.roles,
         password_hash,
+        locale: account.locale,
     })
 }
 
@@ -148,6 +158,103 @@ pub async fn logout(state: &AppState, token_hash: &str) -> Result<(), ApiError> 
     Ok(())
 }
 
+/// What a person changes of their own account; `None` leaves a setting as it is.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Name shown to others.
+    pub display_name: Option<String>,
+    /// `sv` or `en`: the language sluss writes to them in.
+    pub locale: Option<String>,
+    /// Whether they want notifications by e-mail.
+    pub email_notifications: Option<bool>,
+}
+
+/// Changes the caller's own settings.
+pub async fn update_settings(
+    state: &AppState,
+    actor: &Actor,
+    settings: Settings,
+    expected: Option<Expected>,
+) -> Result<User, ApiError> {
+    let mut checks = Checks::new();
+    let display_name = settings
+        .display_name
+        .as_deref()
+        .map(|name| checks.required_text("display_name", name, 200));
+    let locale = match settings.locale.as_deref() {
+        None => None,
+        Some(code) => match LOCALES.iter().find(|known| **known == code) {
+            Some(known) => Some(*known),
+            None => {
+                checks.fail("locale", "must be sv or en".to_owned());
+                None
+            }
+        },
+    };
+    checks.finish().map_err(Refusal::Invalid)?;
+    let change = UserChange::Settings {
+        display_name,
+        locale,
+        email_notifications: settings.email_notifications,
+    };
+    own_change(state, actor, change, expected, None).await
+}
+
+/// Changes the caller's password, given the current one; every other session of theirs
+/// ends, the one of `token_hash` stays.
+pub async fn change_password(
+    state: &AppState,
+    actor: &Actor,
+    token_hash: &str,
+    current: String,
+    new: String,
+) -> Result<(), ApiError> {
+    if let Err(error) = password::check("new_password", &new) {
+        return Err(Refusal::Invalid(vec![error]).into());
+    }
+    let row = users::find(&state.db, actor.id.as_uuid())
+        .await?
+        .ok_or_else(|| ApiError::unauthorized("the account no longer exists"))?;
+    if !state.passwords.verify(current, Some(row.password_hash)).await? {
+        return Err(ApiError::invalid("current_password", "is not your password"));
+    }
+    let hash = state.passwords.hash(new).await?;
+    own_change(state, actor, UserChange::Password(hash), None, Some(token_hash)).await?;
+    Ok(())
+}
+
+/// Writes a change of the caller's own account, recorded in their history; with
+/// `keep_session`, every other session of theirs ends.
+async fn own_change(
+    state: &AppState,
+    actor: &Actor,
+    change: UserChange,
+    expected: Option<Expected>,
+    keep_session: Option<&str>,
+) -> Result<User, ApiError> {
+    let id = actor.id.as_uuid();
+    let now = Utc::now();
+    let command = match change {
+        UserChange::Password(_) => "change_password",
+        _ => "change_settings",
+    };
+    let tx = state.begin_write().await?;
+    let row = users::find_for_update(&tx, id)
+        .await?
+        .ok_or_else(|| ApiError::unauthorized("the account no longer exists"))?;
+    check_version(expected, row.version)?;
+    let updated = users::update(&tx, id, row.version, &change, now).await?;
+    if let Some(kept) = keep_session {
+        sessions::delete_others(&tx, id, kept, now).await?;
+    }
+    let account = if updated.active { "active" } else { "deactivated" };
+    events::Recorder::new("user", id, id, now)
+        .record(&tx, command, Some(account), account, serde_json::json!({}))
+        .await?;
+    tx.commit().await?;
+    User::from_row(updated)
+}
+
 /// The caller's own account; 401 when it no longer exists.
 pub async fn me(state: &AppState, actor: &Actor) -> Result<User, ApiError> {
     let row = users::find(&state.db, actor.id.as_uuid())
@@ -177,6 +284,7 @@ pub async fn ensure_facilitator(
         display_name: "Innovation team".to_owned(),
         organisation: None,
         roles: [Role::Facilitator].into_iter().collect(),
+        locale: DEFAULT_LOCALE,
     };
     let new_user = prepare_account(state, account).await?;
     users::insert(&state.db, new_user, Utc::now()).await?;

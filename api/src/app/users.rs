@@ -133,7 +133,18 @@ pub async fn set_roles(
     expected: Option<Expected>,
 ) -> Result<User, ApiError> {
     load_visible(state, actor, id).await?;
-    change(state, actor, id, expected, UserChange::Roles(roles)).await
+    change(state, actor, id, expected, Managed::Roles(roles)).await
+}
+
+/// Lets a deactivated user sign in again (facilitators).
+pub async fn reactivate(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    expected: Option<Expected>,
+) -> Result<User, ApiError> {
+    load_visible(state, actor, id).await?;
+    change(state, actor, id, expected, Managed::Reactivate).await
 }
 
 /// Deactivates a user; their sessions end at once (facilitators).
@@ -144,7 +155,25 @@ pub async fn deactivate(
     expected: Option<Expected>,
 ) -> Result<User, ApiError> {
     load_visible(state, actor, id).await?;
-    change(state, actor, id, expected, UserChange::Deactivate).await
+    change(state, actor, id, expected, Managed::Deactivate).await
+}
+
+/// What a facilitator changes on someone's account.
+#[derive(Debug, Clone, Copy)]
+enum Managed {
+    Roles(Roles),
+    Deactivate,
+    Reactivate,
+}
+
+impl From<Managed> for UserChange {
+    fn from(change: Managed) -> Self {
+        match change {
+            Managed::Roles(roles) => UserChange::Roles(roles),
+            Managed::Deactivate => UserChange::Deactivate,
+            Managed::Reactivate => UserChange::Reactivate,
+        }
+    }
 }
 
 async fn change(
@@ -152,27 +181,31 @@ async fn change(
     actor: &Actor,
     id: Uuid,
     expected: Option<Expected>,
-    change: UserChange,
+    change: Managed,
 ) -> Result<User, ApiError> {
     let now = Utc::now();
     let tx = state.begin_write().await?;
     let row = repo::find_for_update(&tx, id).await?.ok_or_else(ApiError::not_found)?;
     let (command, payload) = match change {
-        UserChange::Roles(roles) => {
+        Managed::Roles(roles) => {
             rules::decide_set_roles(UserId(id), roles, actor)?;
             (
                 "set_roles",
                 serde_json::json!({ "roles": roles.iter().map(Role::as_str).collect::<Vec<_>>() }),
             )
         }
-        UserChange::Deactivate => {
+        Managed::Deactivate => {
             rules::decide_deactivate(UserId(id), row.active, actor)?;
             ("deactivate", serde_json::json!({}))
         }
+        Managed::Reactivate => {
+            rules::decide_reactivate(UserId(id), row.active, actor)?;
+            ("reactivate", serde_json::json!({}))
+        }
     };
     check_version(expected, row.version)?;
-    let updated = repo::update(&tx, id, row.version, change, now).await?;
-    if let UserChange::Deactivate = change {
+    let updated = repo::update(&tx, id, row.version, &UserChange::from(change), now).await?;
+    if let Managed::Deactivate = change {
         sessions::delete_for_user(&tx, id, now).await?;
     }
     let state = if updated.active { "active" } else { "deactivated" };

@@ -20,6 +20,8 @@ pub mod users {
         pub version: i64,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        pub locale: String,
+        pub email_notifications: bool,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -48,6 +48,29 @@ pub async fn delete(db: &impl ConnectionTrait, token_hash: &str) -> Result<(), R
     Ok(())
 }
 
+/// Ends every session of a user but the one of `kept` (a token hash), and any expired
+/// session.
+pub async fn delete_others(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    kept: &str,
+    now: DateTime<Utc>,
+) -> Result<(), RepoError> {
+    sessions::Entity::delete_many()
+        .filter(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(sessions::Column::UserId.eq(user_id))
+                        .add(sessions::Column::TokenHash.ne(kept)),
+                )
+                .add(sessions::Column::ExpiresAt.lte(now)),
+        )
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Ends every session of a user, and any expired session.
 pub async fn delete_for_user(db: &impl ConnectionTrait, user_id: Uuid, now: DateTime<Utc>) -> Result<(), RepoError> {
     sessions::Entity::delete_many()

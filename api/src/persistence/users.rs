@@ -25,6 +25,8 @@ pub struct NewUser {
     pub roles: Roles,
     /// The argon2id PHC string.
     pub password_hash: String,
+    /// The language sluss writes to them in (`sv`, `en`).
+    pub locale: &'static str,
 }
 
 /// The roles stored on a row.
@@ -45,6 +47,8 @@ pub async fn insert(db: &impl ConnectionTrait, user: NewUser, now: DateTime<Utc>
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
+        locale: Set(user.locale.to_owned()),
+        email_notifications: Set(true),
     }
     .insert(db)
     .await
@@ -139,12 +143,25 @@ pub async fn active_facilitator_exists(db: &impl ConnectionTrait) -> Result<bool
 }
 
 /// What to change on a user, guarded by the version read.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub enum UserChange {
     /// Replace the roles.
     Roles(Roles),
     /// Deactivate the account.
     Deactivate,
+    /// Let a deactivated account sign in again.
+    Reactivate,
+    /// The person's own settings; `None` leaves one as it is.
+    Settings {
+        /// Name shown to others.
+        display_name: Option<String>,
+        /// The language sluss writes to them in.
+        locale: Option<&'static str>,
+        /// Whether they want e-mail.
+        email_notifications: Option<bool>,
+    },
+    /// A new password, as its argon2id PHC string.
+    Password(String),
 }
 
 /// Applies a change if the row still has `version`; returns the updated row.
@@ -152,7 +169,7 @@ pub async fn update(
     db: &impl ConnectionTrait,
     id: Uuid,
     version: i64,
-    change: UserChange,
+    change: &UserChange,
     now: DateTime<Utc>,
 ) -> Result<users::Model, RepoError> {
     let mut update = users::Entity::update_many()
@@ -161,6 +178,24 @@ pub async fn update(
     update = match change {
         UserChange::Roles(roles) => update.col_expr(users::Column::Roles, Expr::value(roles.to_csv())),
         UserChange::Deactivate => update.col_expr(users::Column::Active, Expr::value(false)),
+        UserChange::Reactivate => update.col_expr(users::Column::Active, Expr::value(true)),
+        UserChange::Settings {
+            display_name,
+            locale,
+            email_notifications,
+        } => {
+            if let Some(name) = display_name {
+                update = update.col_expr(users::Column::DisplayName, Expr::value(name.clone()));
+            }
+            if let Some(locale) = locale {
+                update = update.col_expr(users::Column::Locale, Expr::value(*locale));
+            }
+            if let Some(wanted) = email_notifications {
+                update = update.col_expr(users::Column::EmailNotifications, Expr::value(*wanted));
+            }
+            update
+        }
+        UserChange::Password(hash) => update.col_expr(users::Column::PasswordHash, Expr::value(hash.clone())),
     };
     let result = update
         .filter(users::Column::Id.eq(id))

@@ -7,7 +7,7 @@ use poem_openapi::{Object, OpenApi};
 
 use super::bodies::{Export, NewAccount};
 use super::text::Text;
-use super::{ApiResult, ApiTags, Created, NoContent, Versioned, etag};
+use super::{ApiResult, ApiTags, Created, NoContent, Versioned, etag, expected_version};
 use crate::app::accounts::{self, Registration};
 pub use crate::app::accounts::{ensure_facilitator, login_email_key};
 use crate::app::privacy;
@@ -25,6 +25,30 @@ pub struct Credentials {
     /// Password.
     #[oai(write_only)]
     pub password: Text,
+}
+
+/// The body of `PATCH /me`: what is given changes, what is left out stays.
+#[derive(Debug, Object)]
+pub struct SettingsPatch {
+    /// Name shown to others.
+    pub display_name: Option<Text>,
+    /// `sv` or `en`: the language sluss writes to the person in.
+    pub locale: Option<Text>,
+    /// Whether the person wants notifications by e-mail.
+    pub email_notifications: Option<bool>,
+    /// The version read; stale answers 409.
+    pub expected_version: Option<i64>,
+}
+
+/// The body of `PUT /me/password`.
+#[derive(Debug, Object)]
+pub struct PasswordChange {
+    /// The password now.
+    #[oai(write_only)]
+    pub current_password: Text,
+    /// The new one: 15 to 128 characters, not a common password.
+    #[oai(write_only)]
+    pub new_password: Text,
 }
 
 /// Authentication.
@@ -93,6 +117,45 @@ impl AuthApi {
         let user = accounts::me(&self.state, caller.actor()).await?;
         let version = user.version;
         Ok(Versioned::Ok(Json(user), etag(version)))
+    }
+
+    /// Change the caller's own name, language or e-mail setting.
+    #[oai(path = "/me", method = "patch", operation_id = "update_me")]
+    async fn update_me(
+        &self,
+        caller: Caller,
+        /// `"N"`: the version read; stale answers 412.
+        #[oai(name = "If-Match")]
+        if_match: Header<Option<String>>,
+        body: Json<SettingsPatch>,
+    ) -> ApiResult<Versioned<User>> {
+        let patch = body.0;
+        let expected = expected_version(if_match.0.as_deref(), patch.expected_version)?;
+        let settings = accounts::Settings {
+            display_name: patch.display_name.map(Text::into_inner),
+            locale: patch.locale.map(Text::into_inner),
+            email_notifications: patch.email_notifications,
+        };
+        let user = accounts::update_settings(&self.state, caller.actor(), settings, expected).await?;
+        let version = user.version;
+        Ok(Versioned::Ok(Json(user), etag(version)))
+    }
+
+    /// Change the caller's password; every other session of theirs ends, this one stays.
+    ///
+    /// A wrong current password answers 422 on `current_password`.
+    #[oai(path = "/me/password", method = "put", operation_id = "change_password")]
+    async fn change_password(&self, caller: Caller, body: Json<PasswordChange>) -> ApiResult<NoContent> {
+        let change = body.0;
+        accounts::change_password(
+            &self.state,
+            caller.actor(),
+            &caller.0.token_hash,
+            change.current_password.into_inner(),
+            change.new_password.into_inner(),
+        )
+        .await?;
+        Ok(NoContent::NoContent)
     }
 
     /// Everything stored about the caller, as a JSON file to keep: the account (never a

@@ -5,7 +5,7 @@ use poem_openapi::{ApiResponse, Object};
 use uuid::Uuid;
 
 use super::text::Text;
-use crate::app::accounts::Registration;
+use crate::app::accounts::{DEFAULT_LOCALE, Registration};
 use crate::views::privacy::PersonalData;
 use crate::views::users::{ApiRole, roles_from};
 
@@ -33,6 +33,7 @@ impl From<NewAccount> for Registration {
             display_name: account.display_name.into_inner(),
             organisation: account.organisation.map(Text::into_inner),
             roles: roles_from(&account.roles),
+            locale: DEFAULT_LOCALE,
         }
     }
 }

@@ -105,6 +105,21 @@ impl UsersApi {
         versioned(app::set_roles(&self.state, caller.actor(), id.0, roles, expected).await?)
     }
 
+    /// Let a deactivated user sign in again (facilitators).
+    #[oai(path = "/:id/reactivate", method = "post", operation_id = "reactivate_user")]
+    async fn reactivate_user(
+        &self,
+        caller: Caller,
+        id: Path<Uuid>,
+        /// `"N"`: the version read; stale answers 412.
+        #[oai(name = "If-Match")]
+        if_match: Header<Option<String>>,
+        body: OptionalJson<VersionOnly>,
+    ) -> ApiResult<Versioned<User>> {
+        let expected = expected_version(if_match.0.as_deref(), body.0.and_then(|b| b.expected_version))?;
+        versioned(app::reactivate(&self.state, caller.actor(), id.0, expected).await?)
+    }
+
     /// Deactivate a user; their tokens stop working at once (facilitators).
     #[oai(path = "/:id/deactivate", method = "post", operation_id = "deactivate_user")]
     async fn deactivate_user(

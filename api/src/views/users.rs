@@ -65,6 +65,10 @@ pub struct User {
     pub roles: Vec<ApiRole>,
     /// Whether the account may sign in.
     pub active: bool,
+    /// The language sluss writes to them in: `sv` or `en`.
+    pub locale: String,
+    /// Whether they want notifications by e-mail.
+    pub email_notifications: bool,
     /// When the account was created.
     pub created_at: DateTime<Utc>,
     /// Optimistic-concurrency version.
@@ -84,6 +88,8 @@ impl User {
             organisation: row.organisation,
             roles,
             active: row.active,
+            locale: row.locale,
+            email_notifications: row.email_notifications,
             created_at: row.created_at,
             version: row.version,
         })

@@ -172,6 +172,7 @@ pub async fn create(ctx: Ctx, state: Data<&AppState>) -> Response {
             .filter(|v| !v.is_empty())
             .map(str::to_owned),
         roles: chosen_roles(&ctx),
+        locale: ctx.lang().code(),
     };
     match app::users::create(&state, actor, input).await {
         Ok(_) => redirect(HERE),

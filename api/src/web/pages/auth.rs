@@ -150,6 +150,7 @@ pub async fn register(ctx: Ctx, state: Data<&AppState>) -> Response {
         display_name: ctx.text("display_name"),
         organisation: ctx.field("organisation").map(str::to_owned),
         roles,
+        locale: ctx.lang().code(),
     };
     let result = async {
         accounts::register(&state, &ctx.client, registration).await?;
