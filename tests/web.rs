@@ -5,7 +5,7 @@
 use poem::http::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{TestUser, spawn_app};
+use crate::helpers::{PASSWORD, TestUser, spawn_app};
 
 #[tokio::test]
 async fn every_page_answers_each_role_as_the_rules_say() {
@@ -230,4 +230,86 @@ async fn assets_are_immutable_and_pages_for_signed_in_people_are_not_stored() {
         .await;
     me.assert_status_is_ok();
     me.assert_header("cache-control", "no-store");
+}
+
+#[tokio::test]
+async fn a_person_changes_their_settings_and_password_on_their_account_page() {
+    let app = spawn_app().await;
+    let me = app.innovator().await;
+    let (status, page) = app.page("/me/settings", Some(&me), "en").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("name=\"display_name\""), "no name field");
+    let (_, mine) = app.page("/me", Some(&me), "en").await;
+    assert!(
+        mine.contains("href=\"/me/settings\""),
+        "My pages do not lead to the settings"
+    );
+
+    let saved = app
+        .form(
+            "/me/settings",
+            &me,
+            &[
+                ("settings", "1"),
+                ("expected_version", "1"),
+                ("display_name", "Lina Berg"),
+                ("locale", "en"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert_eq!(saved.location, "/me/settings?saved=settings");
+    let account = app.get("/me", Some(&me.token)).await.expect(200);
+    assert_eq!(account.body["display_name"], "Lina Berg");
+    assert_eq!(account.body["locale"], "en");
+    assert_eq!(
+        account.body["email_notifications"], false,
+        "an unticked box turns e-mail off"
+    );
+
+    let refused = app
+        .form(
+            "/me/settings",
+            &me,
+            &[
+                ("settings", "1"),
+                ("expected_version", "2"),
+                ("display_name", " "),
+                ("locale", "en"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("role=\"alert\""), "the refusal is not summarised");
+
+    let wrong = app
+        .form(
+            "/me/password",
+            &me,
+            &[
+                ("current_password", "not my password at all"),
+                ("new_password", "a new passphrase for the locks"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let changed = app
+        .form(
+            "/me/password",
+            &me,
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "a new passphrase for the locks"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
+    app.get("/me", Some(&me.token)).await.expect(200);
+    app.post(
+        "/auth/login",
+        None,
+        json!({ "email": me.email, "password": "a new passphrase for the locks" }),
+    )
+    .await
+    .expect(200);
 }

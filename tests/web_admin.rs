@@ -402,6 +402,25 @@ async fn web_admin_roles_are_changed_and_users_deactivated_by_form() {
         .await
         .expect(200);
     assert_eq!(user.body["active"], false);
+
+    // A deactivated account is offered "Reactivate", and it lets the person in again.
+    let (_, body) = app.page("/admin/users", Some(&facilitator), "en").await;
+    assert!(body.contains(&format!("action=\"/admin/users/{}/reactivate\"", innovator.id)));
+    let back = app
+        .form(
+            &format!("/admin/users/{}/reactivate", innovator.id),
+            &facilitator,
+            &[("expected_version", &version(user.body))],
+        )
+        .await;
+    assert_eq!(back.status, StatusCode::SEE_OTHER, "{}", back.body);
+    app.post(
+        "/auth/login",
+        None,
+        json!({ "email": innovator.email, "password": crate::helpers::PASSWORD }),
+    )
+    .await
+    .expect(200);
 }
 
 #[tokio::test]

@@ -1223,3 +1223,37 @@ def test_session_cookie_language_and_form_rules(browser, server, a11y):
     finally:
         visitor.close()
     assert not visitor.violations, "axe-core found:\n" + "\n".join(visitor.violations)
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_a_person_keeps_their_own_account(browser, server, a11y, lang):
+    """From My pages to the account page: a new name and language saved, a refused password
+    change shown in words, then a new password that the next log-in takes."""
+    person = Person(browser, server, a11y, lang, "account")
+    new_password = "lanterns over the harbour at dusk"
+    try:
+        person.goto("/register" if lang == "sv" else "/register?lang=en", "01-register")
+        person.register("Lina Berg", "Hyresgästföreningen Kroksbäck", ["innovator"], "02-registered")
+        person.follow(person.main.get_by_role("link", name=person.t("settings-link"), exact=True), "03-settings")
+        person.expect_h1(person.t("settings-title"))
+        person.field("field-display-name").fill("Lina Berg-Holm")
+        person.main.get_by_label(person.t("locale-en"), exact=True).check()
+        person.post(person.button("button-save"), "04-settings-saved")
+        expect(person.main.get_by_role("status")).to_contain_text(person.t("settings-saved"))
+        expect(person.field("field-display-name")).to_have_value("Lina Berg-Holm")
+        expect(person.main.get_by_label(person.t("locale-en"), exact=True)).to_be_checked()
+
+        person.field("field-current-password").fill("not the password at all, surely")
+        person.field("field-new-password").fill(new_password)
+        person.post(person.button("button-change-password"), "05-password-refused", status=422, redirected=False)
+        expect(person.main.locator(".govuk-error-summary")).to_be_visible()
+        person.field("field-current-password").fill(PASSWORD)
+        person.field("field-new-password").fill(new_password)
+        person.post(person.button("button-change-password"), "06-password-changed")
+        expect(person.main.get_by_role("status")).to_contain_text(person.t("password-changed"))
+        person.post(person.header.get_by_role("button", name=person.t("button-log-out"), exact=True), "07-logged-out")
+        person.goto(log_in_page(lang), "08-login")
+        person.log_in(person.email, new_password, "09-me")
+        expect(person.main).to_contain_text("Lina Berg-Holm")
+    finally:
+        person.close()

@@ -433,3 +433,20 @@ notice-idea-complete = Test completed
 notice-idea-discontinue = Idea discontinued
 notice-idea-add_milestone = Milestone added
 notice-idea-complete_milestone = Milestone completed
+
+## Account settings
+settings-link = Your name, language, e-mail and password
+settings-title = Your account
+settings-saved = Your settings are saved.
+field-locale = Language
+locale-hint = The language sluss writes to you in.
+locale-sv = Svenska
+locale-en = English
+field-email-notifications = Send me what concerns me by e-mail as well
+password-change-title = Change your password
+password-change-intro = You stay signed in here; everywhere else you are signed out.
+field-current-password = Current password
+field-new-password = New password
+button-change-password = Change password
+password-changed = Your password is changed. You are signed out everywhere else.
+button-reactivate = Reactivate

@@ -433,3 +433,20 @@ notice-idea-complete = Testet är avslutat
 notice-idea-discontinue = Idén är avbruten
 notice-idea-add_milestone = Delmål tillagt
 notice-idea-complete_milestone = Delmål avklarat
+
+## Kontoinställningar
+settings-link = Ditt namn, språk, e-post och lösenord
+settings-title = Ditt konto
+settings-saved = Dina inställningar är sparade.
+field-locale = Språk
+locale-hint = Det språk sluss skriver till dig på.
+locale-sv = Svenska
+locale-en = English
+field-email-notifications = Skicka också det som rör mig med e-post
+password-change-title = Byt lösenord
+password-change-intro = Du är fortfarande inloggad här; överallt annars loggas du ut.
+field-current-password = Nuvarande lösenord
+field-new-password = Nytt lösenord
+button-change-password = Byt lösenord
+password-changed = Ditt lösenord är bytt. Du är utloggad överallt annars.
+button-reactivate = Återaktivera

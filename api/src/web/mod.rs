@@ -17,7 +17,7 @@ use poem::{Endpoint, EndpointExt, Route, get, post};
 use self::context::WebLayer;
 use self::pages::{
     admin_arenas, admin_rubrics, admin_support, admin_users, arenas, assessment, auth, challenges, home, ideas, me,
-    notifications, obstacles, panel, reports, steps,
+    notifications, obstacles, panel, reports, settings, steps,
 };
 
 /// Adds the pages to `routes`, each wrapped in the cookie jar and [`WebLayer`], and a
@@ -72,6 +72,8 @@ pub fn mount(routes: Route, secure: bool) -> Route {
             page(post(assessment::declare_conflict)),
         )
         .at("/obstacles", page(get(obstacles::diary_page).post(obstacles::log)))
+        .at("/me/settings", page(get(settings::page).post(settings::save)))
+        .at("/me/password", page(post(settings::change_password)))
         .at("/notifications", page(get(notifications::inbox)))
         .at("/notifications/read-all", page(post(notifications::mark_all_read)))
         .at("/notifications/:id/read", page(post(notifications::mark_read)))

@@ -67,6 +67,14 @@ fn user_row(ctx: &Ctx, user: &User) -> Markup {
             }
             td class="govuk-table__cell" {
                 @if user.active { (tag(&tr.t("user-active"))) } @else { strong class="govuk-tag govuk-tag--grey" { (tr.t("user-deactivated")) } }
+                @if !user.active {
+                    form method="post" action={ (HERE) "/" (user.id) "/reactivate" } class="govuk-!-margin-top-2 govuk-!-margin-bottom-0" {
+                        (csrf_field(ctx))
+                        input type="hidden" name="expected_version" value=(user.version);
+                        button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
+                            aria-label={ (tr.t("button-reactivate")) ": " (user.display_name) } { (tr.t("button-reactivate")) }
+                    }
+                }
                 @if user.active && viewer != Some(user.id) {
                     form method="post" action={ (HERE) "/" (user.id) "/deactivate" } class="govuk-!-margin-top-2 govuk-!-margin-bottom-0" {
                         (csrf_field(ctx))
@@ -201,6 +209,7 @@ pub async fn run_command(ctx: Ctx, state: Data<&AppState>, Path((id, name)): Pat
         (_, Err(error)) => Err(error),
         ("roles", Ok(expected)) => app::users::set_roles(&state, actor, id, chosen_roles(&ctx), expected).await,
         ("deactivate", Ok(expected)) => app::users::deactivate(&state, actor, id, expected).await,
+        ("reactivate", Ok(expected)) => app::users::reactivate(&state, actor, id, expected).await,
         _ => return super::errors::not_found(&ctx),
     };
     match result {

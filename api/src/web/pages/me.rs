@@ -75,6 +75,7 @@ pub async fn me(ctx: Ctx, state: Data<&AppState>) -> Response {
             (tr.t("me-roles")) " "
             @for (i, r) in actor.roles.iter().enumerate() { @if i > 0 { ", " } (role(tr, r)) }
         }
+        p class="govuk-body" { a class="govuk-link" href="/me/settings" { (tr.t("settings-link")) } }
         @if actor.has(Role::NeedsOwner) {
             h2 class="govuk-heading-m" { (tr.t("me-my-challenges")) }
             p class="govuk-body" { a class="govuk-button" href="/challenges/new" { (tr.t("new-challenge-title")) } }
