@@ -331,6 +331,15 @@ async fn an_assessor_of_a_blind_assessment_is_told_the_idea_and_nothing_of_who_w
     for identity in [innovator.id.as_str(), innovator.email.as_str(), "Solkraft"] {
         assert!(!inbox.text.contains(identity), "the notification names {identity}");
     }
+    // On the page, the notice leads the assessor to the scorecard, and names no one either.
+    let (_, page) = app.page("/notifications", Some(&assessor), "en").await;
+    assert!(
+        page.contains(&format!("href=\"/ideas/{idea}/scorecard\"")),
+        "the notice does not lead to the scorecard"
+    );
+    for identity in [innovator.email.as_str(), "Solkraft"] {
+        assert!(!page.contains(identity), "the inbox page names {identity}");
+    }
 }
 
 #[tokio::test]

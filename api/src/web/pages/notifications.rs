@@ -15,11 +15,18 @@ use crate::views::obstacles::SubjectType;
 use crate::web::context::Ctx;
 use crate::web::layout::{csrf_field, next_page, ok, page, percent, secondary_button, tag};
 
-/// The page a notification leads to.
+/// The page a notification leads to: where the person acts on it.
 fn href_of(notification: &Notification) -> String {
-    match notification.subject_type {
-        SubjectType::Challenge => format!("/challenges/{}", notification.subject_id),
-        SubjectType::Idea => format!("/ideas/{}", notification.subject_id),
+    let id = notification.subject_id;
+    match (notification.subject_type, notification.kind.as_str()) {
+        (SubjectType::Challenge, _) => format!("/challenges/{id}"),
+        (SubjectType::Idea, "assign") => format!("/ideas/{id}/scorecard"),
+        (SubjectType::Idea, "score") => format!("/ideas/{id}/assessment"),
+        (SubjectType::Idea, "start_incubation" | "add_milestone" | "complete_milestone") => {
+            format!("/ideas/{id}/incubation")
+        }
+        (SubjectType::Idea, "start_testing" | "complete") => format!("/ideas/{id}/test"),
+        (SubjectType::Idea, _) => format!("/ideas/{id}"),
     }
 }
 
