@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use sluss_domain::Role;
 
 use crate::helpers::*;
-use crate::steps::{DEFAULT_CRITERIA, complete, idea_command, start_incubation, start_testing, submitted_idea};
+use crate::steps::{DEFAULT_CRITERIA, assign, complete, idea_command, start_incubation, start_testing, submitted_idea};
 
 /// A person's inbox, oldest first, as `"<subject type> <kind>"`.
 async fn told(app: &TestApp, user: &TestUser) -> Vec<String> {
@@ -143,13 +143,7 @@ async fn each_step_of_the_process_tells_exactly_the_people_of_its_row() {
     idea_command(&app, &idea, "start-assessment", &lead.token, json!({})).await;
     inboxes.expect("start assessment", "", &[]).await;
     for assessor in [&first, &second] {
-        app.post(
-            &format!("/ideas/{idea}/assignments"),
-            Some(&lead.token),
-            json!({ "assessor_id": assessor.id }),
-        )
-        .await
-        .expect(201);
+        assign(&app, &idea, &lead, &assessor.id).await;
     }
     inboxes.expect("assign", "idea assign", &["first", "second"]).await;
     let scorecard = format!("/ideas/{idea}/scorecard");
@@ -317,13 +311,7 @@ async fn an_assessor_of_a_blind_assessment_is_told_the_idea_and_nothing_of_who_w
     .await;
     let idea = submitted_idea(&app, &innovator, &challenge).await;
     idea_command(&app, &idea, "start-assessment", &facilitator.token, json!({})).await;
-    app.post(
-        &format!("/ideas/{idea}/assignments"),
-        Some(&facilitator.token),
-        json!({ "assessor_id": assessor.id }),
-    )
-    .await
-    .expect(201);
+    assign(&app, &idea, &facilitator, &assessor.id).await;
     let inbox = app.get("/notifications", Some(&assessor.token)).await.expect(200);
     let notice = &inbox.body["items"][0];
     assert_eq!(notice["kind"], "assign");

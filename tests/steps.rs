@@ -82,18 +82,24 @@ pub(crate) async fn qualify(app: &TestApp, idea: &str, facilitator: &TestUser) -
     .await
 }
 
+/// Assigns `assessor` (an id) to the idea in assessment; the assignment's id.
+pub(crate) async fn assign(app: &TestApp, idea: &str, facilitator: &TestUser, assessor: &str) -> String {
+    app.post(
+        &format!("/ideas/{idea}/assignments"),
+        Some(&facilitator.token),
+        json!({ "assessor_id": assessor }),
+    )
+    .await
+    .expect(201)
+    .id()
+}
+
 /// One assessor of "Org" per row of `cards`, assigned to the idea in assessment and
 /// scoring the default rubric's criteria with that row.
 pub(crate) async fn panel_scores(app: &TestApp, idea: &str, facilitator: &TestUser, cards: &[[i64; 7]]) {
     for values in cards.iter().copied() {
         let assessor = app.user_in(&[Role::Assessor], Some("Org")).await;
-        app.post(
-            &format!("/ideas/{idea}/assignments"),
-            Some(&facilitator.token),
-            json!({ "assessor_id": assessor.id }),
-        )
-        .await
-        .expect(201);
+        assign(app, idea, facilitator, &assessor.id).await;
         let scores: serde_json::Map<String, Value> = DEFAULT_CRITERIA
             .iter()
             .zip(values)

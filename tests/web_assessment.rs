@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use sluss_domain::Role;
 
 use crate::helpers::{PASSWORD, TestApp, TestUser, spawn_app};
-use crate::steps::{DEFAULT_CRITERIA, idea_command, submitted_idea};
+use crate::steps::{DEFAULT_CRITERIA, assign, idea_command, submitted_idea};
 
 #[tokio::test]
 async fn an_assessor_of_a_blind_assessment_sees_no_one_behind_the_idea_on_any_page() {
@@ -107,13 +107,7 @@ async fn idea_in_assessment(app: &TestApp, facilitator: &TestUser) -> String {
 /// Starts the assessment of `idea` and assigns `assessor` to it.
 async fn assessed_by(app: &TestApp, facilitator: &TestUser, idea: &str, assessor: &TestUser) {
     idea_command(app, idea, "start-assessment", &facilitator.token, json!({})).await;
-    app.post(
-        &format!("/ideas/{idea}/assignments"),
-        Some(&facilitator.token),
-        json!({ "assessor_id": assessor.id }),
-    )
-    .await
-    .expect(201);
+    assign(app, idea, facilitator, &assessor.id).await;
 }
 
 /// An assessor of `organisation` created through the API, so that the write passes the
