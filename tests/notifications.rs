@@ -419,4 +419,21 @@ async fn the_header_counts_unread_notifications_and_the_page_lists_them() {
         inbox.contains(&format!("href=\"/challenges/{challenge}\"")),
         "no link to the challenge"
     );
+    // Only the unread: the same two; once all are read, none, in words.
+    let (_, unread) = app.page("/notifications?unread=true", Some(&owner), "en").await;
+    assert!(
+        unread.contains(&format!("href=\"/ideas/{idea}\"")),
+        "the unread filter hides an unread one"
+    );
+    app.post("/notifications/read-all", Some(&owner.token), json!({}))
+        .await
+        .expect(200);
+    let (_, none) = app.page("/notifications?unread=true", Some(&owner), "en").await;
+    assert!(
+        !none.contains(&format!("href=\"/ideas/{idea}\"")),
+        "a read one is shown as unread"
+    );
+    assert!(none.contains("You have read everything."));
+    let (_, header) = app.page("/me", Some(&owner), "en").await;
+    assert!(!header.contains("unread)"), "the header still counts read ones");
 }

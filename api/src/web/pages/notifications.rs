@@ -46,13 +46,21 @@ pub async fn inbox(ctx: Ctx, state: Data<&AppState>) -> Response {
     };
     let tr = &ctx.tr;
     let cursor = ctx.query("cursor");
-    let page_of = match app::inbox::list(&state, actor, false, Some(50), cursor.as_deref()).await {
+    let unread_only = ctx.query("unread").as_deref() == Some("true");
+    let page_of = match app::inbox::list(&state, actor, unread_only, Some(50), cursor.as_deref()).await {
         Ok(page_of) => page_of,
         Err(error) => return refused(&ctx, &error),
     };
     let body = html! {
+        p class="govuk-body" {
+            @if unread_only {
+                a class="govuk-link" href="/notifications" { (tr.t("notifications-show-all")) }
+            } @else {
+                a class="govuk-link" href="/notifications?unread=true" { (tr.t("notifications-show-unread")) }
+            }
+        }
         @if page_of.items.is_empty() {
-            p class="govuk-body" { (tr.t("notifications-none")) }
+            p class="govuk-body" { @if unread_only { (tr.t("notifications-none-unread")) } @else { (tr.t("notifications-none")) } }
         } @else {
             @if ctx.unread > 0 {
                 form method="post" action="/notifications/read-all" {
@@ -95,7 +103,10 @@ pub async fn inbox(ctx: Ctx, state: Data<&AppState>) -> Response {
                 }
             }
         }
-        @if let Some(next) = &page_of.next_cursor { (next_page(tr, &format!("/notifications?cursor={}", percent(next)))) }
+        @if let Some(next) = &page_of.next_cursor {
+            @let unread = if unread_only { "unread=true&" } else { "" };
+            (next_page(tr, &format!("/notifications?{unread}cursor={}", percent(next))))
+        }
     };
     ok(page(&ctx, &tr.t("notifications-title"), body))
 }

@@ -58,8 +58,9 @@ fn settings_form(ctx: &Ctx, user: &User, errors: &FormErrors) -> Markup {
             div class="govuk-form-group" {
                 div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes" {
                     div class="govuk-checkboxes__item" {
-                        input class="govuk-checkboxes__input" id="f-email_notifications" name="email_notifications" type="checkbox" value="true" checked[wants_email];
+                        input class="govuk-checkboxes__input" id="f-email_notifications" name="email_notifications" type="checkbox" value="true" checked[wants_email] aria-describedby="f-email_notifications-hint";
                         label class="govuk-label govuk-checkboxes__label" for="f-email_notifications" { (tr.t("field-email-notifications")) }
+                        div class="govuk-hint govuk-checkboxes__hint" id="f-email_notifications-hint" { (tr.t("email-notifications-hint")) }
                     }
                 }
             }
