@@ -353,3 +353,41 @@ async fn the_funnel_counts_a_submitted_idea_at_once() {
     let after = submitted(&app.get("/reports/funnel", Some(&facilitator.token)).await.expect(200));
     assert_eq!(after, before + 1);
 }
+
+#[tokio::test]
+async fn logins_failed_or_not_and_replayed_retries_count_as_no_write_to_what_is_kept() {
+    // Arrange: a person who logs in, and the write counts before.
+    let app = spawn_app().await;
+    let person = app.innovator().await;
+    let facilitator = app.facilitator().await;
+    let before = app.state.writes.written();
+
+    // Act: a failed login, a login (a new session; the failures cleared), a second one.
+    app.post(
+        "/auth/login",
+        None,
+        json!({ "email": person.email, "password": "not the password at all" }),
+    )
+    .await
+    .expect_problem(401);
+    for _ in 0..2 {
+        app.post(
+            "/auth/login",
+            None,
+            json!({ "email": person.email, "password": crate::helpers::PASSWORD }),
+        )
+        .await
+        .expect(200);
+    }
+
+    // Assert: no group counted a write, so nothing kept was dropped; a real write counts.
+    assert_eq!(app.state.writes.written(), before);
+    app.post(
+        "/arenas",
+        Some(&facilitator.token),
+        json!({ "name": "Open call", "kind": "digital" }),
+    )
+    .await
+    .expect(201);
+    assert_ne!(app.state.writes.written(), before, "a new arena counts as a write");
+}

@@ -293,6 +293,10 @@ async fn a_person_changes_their_settings_and_password_on_their_account_page() {
         )
         .await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong.body.contains("That is not your current password."),
+        "the refusal is not in words"
+    );
     let changed = app
         .form(
             "/me/password",

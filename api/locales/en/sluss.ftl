@@ -451,6 +451,7 @@ password-change-title = Change your password
 password-change-intro = You stay signed in here; everywhere else you are signed out.
 field-current-password = Current password
 field-new-password = New password
+error-not-your-password = That is not your current password.
 button-change-password = Change password
 password-changed = Your password is changed. You are signed out everywhere else.
 button-reactivate = Reactivate

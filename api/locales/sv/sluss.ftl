@@ -451,6 +451,7 @@ password-change-title = Byt lösenord
 password-change-intro = Du är fortfarande inloggad här; överallt annars loggas du ut.
 field-current-password = Nuvarande lösenord
 field-new-password = Nytt lösenord
+error-not-your-password = Det är inte ditt nuvarande lösenord.
 button-change-password = Byt lösenord
 password-changed = Ditt lösenord är bytt. Du är utloggad överallt annars.
 button-reactivate = Återaktivera

@@ -99,6 +99,10 @@ impl Tables {
             .unwrap_or_default();
         match name {
             "users" | "sessions" if changes_rows => Self::ACCOUNTS,
+            // Read by nothing kept: a new session is a token no cached caller holds; failed
+            // logins and stored answers of retries are read only to refuse or replay. A
+            // login (or a flood of failed ones) then leaves the kept reports in place.
+            "sessions" | "auth_failures" | "idempotency_keys" => Self::NONE,
             "challenges" | "challenges_fts" => Self::CHALLENGES,
             "ideas" => Self::IDEAS,
             "assignments" => Self::ASSIGNMENTS,
@@ -124,12 +128,22 @@ mod tests {
     }
 
     #[test]
-    fn new_accounts_and_sessions_change_no_account() {
+    fn a_new_account_is_among_the_other_tables_and_changes_no_account() {
+        let sql = r#"INSERT INTO "users" ("id") VALUES (?) RETURNING *"#;
+        assert_eq!(Tables::written_by(sql), Tables::OTHER, "{sql}");
+    }
+
+    #[test]
+    fn new_sessions_failed_logins_and_stored_answers_change_nothing_kept() {
         for sql in [
             r#"INSERT INTO "sessions" ("token_hash") VALUES (?)"#,
-            r#"INSERT INTO "users" ("id") VALUES (?) RETURNING *"#,
+            r#"INSERT INTO "auth_failures" ("key", "at") VALUES (?, ?)"#,
+            r#"DELETE FROM "auth_failures" WHERE "key" = ?"#,
+            r#"INSERT INTO "idempotency_keys" ("id") VALUES (?)"#,
+            r#"UPDATE "idempotency_keys" SET "status" = ? WHERE "id" = ?"#,
+            r#"DELETE FROM "idempotency_keys" WHERE "created_at" < ?"#,
         ] {
-            assert_eq!(Tables::written_by(sql), Tables::OTHER, "{sql}");
+            assert_eq!(Tables::written_by(sql), Tables::NONE, "{sql}");
         }
     }
 

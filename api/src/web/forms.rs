@@ -118,6 +118,8 @@ pub fn field_message(tr: &Tr, error: &FieldError) -> String {
         "must be in the future" => tr.t("error-future"),
         "no such arena" | "no such record" | "no such user" => tr.t("error-no-such"),
         "is too common; choose another" => tr.t("error-password-common"),
+        "is not your password" => tr.t("error-not-your-password"),
+        "must be sv or en" => tr.t("error-choose"),
         "ask for needs_owner, innovator or both" => tr.t("error-roles-self-service"),
         "must not be before starts_on" | "must not be before starts_at" | "must not be before since" => {
             tr.t("error-end-before-start")
