@@ -185,6 +185,7 @@ impl Fixture {
                 organisation: Some(format!("Org {}", role.as_str())),
                 roles: Roles::empty().with(role),
                 password_hash: self.password_hash.clone(),
+                locale: sluss_api::app::accounts::DEFAULT_LOCALE,
             },
             Utc::now(),
         )
