@@ -304,7 +304,16 @@ pub async fn command(
             row: &updated,
             asker: None,
         };
-        notify::tell(&tx, Subject::Challenge, event.command(), about, actor, now).await?;
+        notify::tell(
+            &tx,
+            state.http.mail_enabled,
+            Subject::Challenge,
+            event.command(),
+            about,
+            actor,
+            now,
+        )
+        .await?;
         from = to;
     }
     tx.commit().await?;

@@ -295,7 +295,16 @@ pub async fn command(
             row: &updated,
             assessor: None,
         };
-        notify::tell(&tx, Subject::Idea, event.command(), about, actor, now).await?;
+        notify::tell(
+            &tx,
+            state.http.mail_enabled,
+            Subject::Idea,
+            event.command(),
+            about,
+            actor,
+            now,
+        )
+        .await?;
         from = to;
     }
     tx.commit().await?;

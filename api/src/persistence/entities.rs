@@ -538,3 +538,50 @@ pub mod notifications {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod mail_outbox {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `mail_outbox`: one e-mail to send, or sent, or given up.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "mail_outbox")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub recipient_id: Uuid,
+        pub notification_id: Option<Uuid>,
+        pub reset_token: Option<String>,
+        pub due_at: Option<DateTimeUtc>,
+        pub attempts: i32,
+        pub created_at: DateTimeUtc,
+        pub sent_at: Option<DateTimeUtc>,
+        pub last_error: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod password_resets {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `password_resets`: the hash of a link's token, valid until `expires_at`
+    /// and once.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "password_resets")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub token_hash: String,
+        pub user_id: Uuid,
+        pub created_at: DateTimeUtc,
+        pub expires_at: DateTimeUtc,
+        pub used_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

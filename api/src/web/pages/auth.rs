@@ -37,6 +37,9 @@ fn login_form(ctx: &Ctx, email: &str, errors: &FormErrors) -> Markup {
                 (button(&tr.t("button-log-in")))
             }
             p class="govuk-body" {
+                a class="govuk-link" href="/forgot-password" { (tr.t("login-forgot")) }
+            }
+            p class="govuk-body" {
                 (tr.t("login-no-account")) " "
                 a class="govuk-link" href="/register" { (tr.t("button-register")) }
             }
