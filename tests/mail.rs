@@ -401,9 +401,15 @@ async fn a_person_asks_for_a_link_and_sets_a_password_on_the_web_pages() {
     assert!(page.contains("href=\"/forgot-password\""));
     for email in [me.email.as_str(), "nobody@example.org"] {
         let answer = anonymous_form(&app, "/forgot-password", &[("email", email)]).await;
-        assert_eq!(answer.0, 200);
-        assert!(answer.1.contains("If an account has that address"), "{}", answer.1);
+        assert_eq!(
+            (answer.0, answer.1.as_str()),
+            (303, "/forgot-password?sent=1"),
+            "{}",
+            answer.2
+        );
     }
+    let (_, sent) = app.page("/forgot-password?sent=1", None, "en").await;
+    assert!(sent.contains("If an account has that address"), "{sent}");
     let token = app.reset_token_of(&me.id).await;
     let (status, page) = app.page(&format!("/reset-password?token={token}"), None, "sv").await;
     assert_eq!(status, 200);
@@ -416,8 +422,9 @@ async fn a_person_asks_for_a_link_and_sets_a_password_on_the_web_pages() {
         &[("token", &token), ("password", NEW_PASSWORD)],
     )
     .await;
-    assert_eq!(done.0, 200, "{}", done.1);
-    assert!(done.1.contains("Your new password is saved"));
+    assert_eq!((done.0, done.1.as_str()), (303, "/login?reset=done"), "{}", done.2);
+    let (_, login) = app.page("/login?reset=done", None, "en").await;
+    assert!(login.contains("Your new password is saved"), "{login}");
     let used = anonymous_form(
         &app,
         "/reset-password",
@@ -425,7 +432,7 @@ async fn a_person_asks_for_a_link_and_sets_a_password_on_the_web_pages() {
     )
     .await;
     assert_eq!(used.0, 422);
-    assert!(used.1.contains("The link does not work"));
+    assert!(used.2.contains("The link does not work"));
 }
 
 #[tokio::test]
@@ -449,8 +456,9 @@ async fn the_registry_offers_a_reset_link_only_when_e_mail_is_on() {
     assert!(!registry.contains("/password-reset"));
 }
 
-/// POSTs a form as a signed-out visitor, in English: the status and the page.
-async fn anonymous_form(app: &TestApp, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
+/// POSTs a form as a signed-out visitor, in English: the status, where it redirects to
+/// and the page.
+async fn anonymous_form(app: &TestApp, path: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
     let mut pairs = vec![("csrf", CSRF)];
     pairs.extend_from_slice(fields);
     let response = app
@@ -463,5 +471,16 @@ async fn anonymous_form(app: &TestApp, path: &str, fields: &[(&str, &str)]) -> (
         .send()
         .await;
     let status = response.0.status().as_u16();
-    (status, response.0.into_body().into_string().await.unwrap_or_default())
+    let location = response
+        .0
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    (
+        status,
+        location,
+        response.0.into_body().into_string().await.unwrap_or_default(),
+    )
 }

@@ -6,6 +6,7 @@ use maud::{Markup, html};
 use poem::web::Data;
 use poem::{Response, handler};
 
+use super::redirect;
 use crate::app::resets;
 use crate::state::AppState;
 use crate::web::context::Ctx;
@@ -29,10 +30,22 @@ fn request_form(ctx: &Ctx, email: &str, errors: &FormErrors) -> Markup {
     )
 }
 
-/// `GET /forgot-password`.
+/// `GET /forgot-password`, and `?sent=1` after the request.
 #[handler]
 pub fn forgot_page(ctx: Ctx) -> Response {
-    ok(request_form(&ctx, "", &FormErrors::none()))
+    let tr = &ctx.tr;
+    if ctx.query("sent").is_none() {
+        return ok(request_form(&ctx, "", &FormErrors::none()));
+    }
+    ok(page(
+        &ctx,
+        &tr.t("forgot-sent-title"),
+        html! {
+            (notice(&tr.t("forgot-sent")))
+            p class="govuk-body" { (tr.t("forgot-sent-hint")) }
+            p class="govuk-body" { a class="govuk-link" href="/login" { (tr.t("button-log-in")) } }
+        },
+    ))
 }
 
 /// `POST /forgot-password`: the same answer whether or not an account has the address.
@@ -41,15 +54,7 @@ pub async fn forgot(ctx: Ctx, state: Data<&AppState>) -> Response {
     let tr = &ctx.tr;
     let email = ctx.text("email");
     match resets::request(&state, &ctx.client, &email).await {
-        Ok(()) => ok(page(
-            &ctx,
-            &tr.t("forgot-sent-title"),
-            html! {
-                (notice(&tr.t("forgot-sent")))
-                p class="govuk-body" { (tr.t("forgot-sent-hint")) }
-                p class="govuk-body" { a class="govuk-link" href="/login" { (tr.t("button-log-in")) } }
-            },
-        )),
+        Ok(()) => redirect("/forgot-password?sent=1"),
         Err(error) => {
             let (status, errors) = from_api_error(tr, &error, "/forgot-password");
             respond(status, request_form(&ctx, &email, &errors))
@@ -103,19 +108,13 @@ pub fn reset_page(ctx: Ctx) -> Response {
     ok(choose_form(&ctx, &FormErrors::none()))
 }
 
-/// `POST /reset-password`: sets the password; every session of the account ends.
+/// `POST /reset-password`: sets the password; every session of the account ends. On to
+/// the login page, which says so.
 #[handler]
 pub async fn reset(ctx: Ctx, state: Data<&AppState>) -> Response {
     let tr = &ctx.tr;
     match resets::confirm(&state, &token_of(&ctx), ctx.text("password")).await {
-        Ok(()) => ok(page(
-            &ctx,
-            &tr.t("reset-done-title"),
-            html! {
-                (notice(&tr.t("reset-done")))
-                p class="govuk-body" { a class="govuk-link" href="/login" { (tr.t("button-log-in")) } }
-            },
-        )),
+        Ok(()) => redirect("/login?reset=done"),
         Err(error) => {
             let (status, errors) = from_api_error(tr, &error, "/reset-password");
             if errors.fields.iter().any(|(field, _)| field == "token") {
