@@ -298,6 +298,7 @@ impl TestApp {
                 email: email.clone(),
                 display_name: "Test User".into(),
                 organisation: organisation.map(str::to_owned),
+                organisation_id: None,
                 roles: roles.iter().copied().collect::<Roles>(),
                 password_hash: password_hash(&self.state.passwords).await,
                 locale: "sv",

@@ -53,6 +53,7 @@ pub async fn prepare_account(state: &AppState, account: Registration) -> Result<
         email,
         display_name,
         organisation,
+        organisation_id: None,
         roles: account.roles,
         password_hash,
         locale: account.locale,
