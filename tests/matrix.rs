@@ -224,6 +224,16 @@ const NOTIFICATIONS: &[Row] = &[
     ("POST /notifications/{notice}/read",           [401,  404,  404,  404,  404,  200]),
 ];
 
+/// The registry: facilitators register and edit, anyone signed in reads.
+#[rustfmt::skip]
+const ORGANISATIONS: &[Row] = &[
+    //                                               anon  other innov asses facil owner
+    ("GET /organisations",                          [401,  200,  200,  200,  200,  __ ]),
+    ("POST /organisations",                         [401,  403,  403,  403,  201,  __ ]),
+    ("GET /organisations/{organisation}",           [401,  200,  200,  200,  200,  __ ]),
+    ("PATCH /organisations/{organisation}",         [401,  403,  403,  403,  200,  __ ]),
+];
+
 #[rustfmt::skip]
 const OPS: &[Row] = &[
     //                                               anon  other innov asses facil owner
@@ -258,6 +268,8 @@ fn valid_body(endpoint: &str, account: &str) -> Option<Value> {
         }
         "POST /auth/login" => json!({ "email": account, "password": PASSWORD }),
         "POST /auth/password-reset" => json!({ "email": account }),
+        "POST /organisations" => json!({ "name": "Sortera Smart AB", "kind": "startup" }),
+        "PATCH /organisations/{organisation}" => json!({ "website": "https://sortera.example.se" }),
         "PUT /users/{other}/roles" => json!({ "roles": ["assessor"] }),
         "PATCH /me" => json!({ "display_name": "Renamed", "locale": "en", "email_notifications": false }),
         "PUT /me/password" => json!({ "current_password": PASSWORD, "new_password": "a new passphrase for the locks" }),
@@ -575,6 +587,17 @@ async fn resolve(
                 .expect("the owner is told")
                 .to_owned()
         }
+        "organisation" => {
+            let facilitator = app.facilitator().await;
+            app.post(
+                "/organisations",
+                Some(&facilitator.token),
+                json!({ "name": "Brf Sege Park", "kind": "residents_association" }),
+            )
+            .await
+            .expect(201)
+            .id()
+        }
         "question" => {
             let challenge = app.published_challenge(owner, &app.facilitator().await).await;
             let asker = app.innovator().await;
@@ -755,6 +778,11 @@ async fn every_caller_gets_the_tabled_status_from_the_notification_endpoints() {
     walk(NOTIFICATIONS).await;
 }
 
+#[tokio::test]
+async fn every_caller_gets_the_tabled_status_from_the_organisation_endpoints() {
+    walk(ORGANISATIONS).await;
+}
+
 /// Every row's endpoint, as `"METHOD /path"`; but [`OPS`], which lives outside the API base
 /// and its spec.
 fn tabled_endpoints() -> Vec<&'static str> {
@@ -774,6 +802,7 @@ fn tabled_endpoints() -> Vec<&'static str> {
         names(OBSTACLES),
         names(REPORTS),
         names(NOTIFICATIONS),
+        names(ORGANISATIONS),
     ]
     .concat()
 }

@@ -11,6 +11,7 @@ pub mod notifications;
 pub mod obstacles;
 pub mod ops;
 pub mod optional_body;
+pub mod organisations;
 pub mod questions;
 pub mod reports;
 pub mod steps;
@@ -48,6 +49,8 @@ pub enum ApiTags {
     Reports,
     /// The caller's notifications.
     Notifications,
+    /// The organisations that take part.
+    Organisations,
 }
 
 pub use crate::app::{DEFAULT_LIMIT, Expected, MAX_LIMIT, check_version, expected_version, page_request, to_list_page};

@@ -127,6 +127,7 @@ pub async fn save(ctx: Ctx, state: Data<&AppState>) -> Response {
         display_name: Some(ctx.text("display_name")),
         locale: ctx.field("locale").map(str::to_owned),
         email_notifications: Some(ctx.field("email_notifications").is_some()),
+        organisation_id: None,
     };
     let result = match form_version(&ctx) {
         Ok(expected) => app::accounts::update_settings(&state, actor, settings, expected).await,
