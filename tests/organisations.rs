@@ -409,3 +409,95 @@ async fn the_migration_registers_the_organisations_people_typed_and_links_them()
         1
     );
 }
+
+#[tokio::test]
+async fn the_team_keeps_the_registry_on_its_pages_and_a_person_chooses_theirs() {
+    let app = spawn_app().await;
+    let facilitator = app.facilitator().await;
+    let refused = app
+        .form(
+            "/admin/organisations",
+            &facilitator,
+            &[
+                ("name", "MKB Fastighets AB"),
+                ("kind", "housing_company"),
+                ("org_number", "556068-7418"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("check digit"), "{}", refused.body);
+    let created = app
+        .form(
+            "/admin/organisations",
+            &facilitator,
+            &[
+                ("name", "MKB Fastighets AB"),
+                ("kind", "other"),
+                ("org_number", "556068-7419"),
+                ("website", ""),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (created.status.as_u16(), created.location.as_str()),
+        (303, "/admin/organisations")
+    );
+    let (_, registry) = app.page("/admin/organisations?q=mkb", Some(&facilitator), "en").await;
+    assert!(
+        registry.contains("MKB Fastighets AB") && registry.contains("556068-7419"),
+        "{registry}"
+    );
+    let id = app.get("/organisations?q=mkb", Some(&facilitator.token)).await.body["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The migration registers free text as `other`; the team sets the kind.
+    let edited = app
+        .form(
+            &format!("/admin/organisations/{id}"),
+            &facilitator,
+            &[
+                ("name", "MKB Fastighets AB"),
+                ("kind", "housing_company"),
+                ("org_number", "556068-7419"),
+                ("website", "https://www.mkbfastighet.se"),
+                ("expected_version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(edited.status.as_u16(), 303, "{}", edited.body);
+    let read = app.get(&format!("/organisations/{id}"), Some(&facilitator.token)).await;
+    assert_eq!(read.body["kind"], "housing_company");
+    let stale = app
+        .form(
+            &format!("/admin/organisations/{id}"),
+            &facilitator,
+            &[("name", "MKB"), ("kind", "housing_company"), ("expected_version", "1")],
+        )
+        .await;
+    assert_eq!(stale.status.as_u16(), 409);
+
+    let person = app.needs_owner().await;
+    let (_, settings) = app.page("/me/settings", Some(&person), "en").await;
+    assert!(settings.contains(&format!("value=\"{id}\"")), "{settings}");
+    let chosen = app
+        .form(
+            "/me/settings",
+            &person,
+            &[
+                ("settings", "1"),
+                ("display_name", "Lina"),
+                ("locale", "en"),
+                ("organisation_id", &id),
+                ("expected_version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(chosen.status.as_u16(), 303, "{}", chosen.body);
+    let me = app.get("/me", Some(&person.token)).await;
+    assert_eq!(me.body["organisation_id"], id.as_str());
+    // As the other pages of the team: not there for anyone else.
+    let (status, _) = app.page("/admin/organisations", Some(&person), "en").await;
+    assert_eq!(status.as_u16(), 404);
+}

@@ -53,6 +53,15 @@ pub async fn list(
     Ok(to_list_page(page, Organisation::from_row)?.into())
 }
 
+/// The registry by name, at most 1,000, for a person to choose theirs.
+pub async fn choices(state: &AppState) -> Result<Vec<Organisation>, ApiError> {
+    repo::by_name(&state.db, 1_000)
+        .await?
+        .into_iter()
+        .map(Organisation::from_row)
+        .collect()
+}
+
 /// One organisation (anyone signed in).
 pub async fn get(state: &AppState, id: Uuid) -> Result<Organisation, ApiError> {
     Organisation::from_row(repo::find(&state.db, id).await?.ok_or_else(ApiError::not_found)?)

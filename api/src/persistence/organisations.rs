@@ -61,6 +61,16 @@ pub async fn list(
     keyset_page(db, select, organisations::Column::Id, |o| o.id, after, limit).await
 }
 
+/// Up to `limit` organisations by name, for a choice.
+pub async fn by_name(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<organisations::Model>, RepoError> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    Ok(organisations::Entity::find()
+        .order_by_asc(organisations::Column::Name)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
 /// Writes the fields set on `changes` if the row still has `version`, bumping it.
 pub async fn update(
     db: &impl ConnectionTrait,
