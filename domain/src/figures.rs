@@ -289,13 +289,21 @@ impl Figures {
     /// (`forms_of_learning_by_kind`), then `obstacles` per category.
     pub fn rows(&self) -> Vec<(String, String, Option<f64>)> {
         let mut rows: Vec<(String, String, Option<f64>)> = vec![
-            ("actors_involved".into(), "all".into(), Some(self.actors_involved as f64)),
+            (
+                "actors_involved".into(),
+                "all".into(),
+                Some(self.actors_involved as f64),
+            ),
             (
                 "property_owners_and_builders".into(),
                 "all".into(),
                 Some(self.property_owners_and_builders as f64),
             ),
-            ("innovations_tested".into(), "all".into(), Some(self.innovations_tested as f64)),
+            (
+                "innovations_tested".into(),
+                "all".into(),
+                Some(self.innovations_tested as f64),
+            ),
             (
                 "forms_of_learning".into(),
                 "kinds_used".into(),

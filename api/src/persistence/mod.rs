@@ -9,6 +9,7 @@ pub mod assessment;
 pub mod challenges;
 pub mod entities;
 pub mod events;
+pub mod figures;
 pub mod ideas;
 pub mod idempotency;
 pub mod mail;

@@ -61,7 +61,10 @@ fn scene() -> Scene {
 #[test]
 fn an_account_of_a_registered_organisation_is_that_organisation() {
     let s = scene();
-    assert_eq!(s.registry.actor(&of(s.startup)), Some(ActorKey::Organisation(s.startup)));
+    assert_eq!(
+        s.registry.actor(&of(s.startup)),
+        Some(ActorKey::Organisation(s.startup))
+    );
 }
 
 #[test]
@@ -117,7 +120,10 @@ fn a_name_borne_by_two_registered_organisations_matches_neither() {
         organisation: Some("Riksbyggen".into()),
         ..Party::default()
     };
-    assert_eq!(registry.actor(&party), Some(ActorKey::Unregistered("riksbyggen".into())));
+    assert_eq!(
+        registry.actor(&party),
+        Some(ActorKey::Unregistered("riksbyggen".into()))
+    );
 }
 
 #[test]
@@ -138,7 +144,8 @@ fn a_team_member_is_their_organisation_else_their_account_else_a_person() {
         email: Some(email.to_owned()),
     };
     assert_eq!(
-        s.registry.team_member(&member(Some(s.builder), "bo@example.org"), &accounts),
+        s.registry
+            .team_member(&member(Some(s.builder), "bo@example.org"), &accounts),
         Some(ActorKey::Organisation(s.builder))
     );
     assert_eq!(
@@ -150,7 +157,8 @@ fn a_team_member_is_their_organisation_else_their_account_else_a_person() {
         Some(ActorKey::Person("eva@example.org".into()))
     );
     assert_eq!(
-        s.registry.team_member(&member(Some(Uuid::now_v7()), "eva@example.org"), &accounts),
+        s.registry
+            .team_member(&member(Some(Uuid::now_v7()), "eva@example.org"), &accounts),
         Some(ActorKey::Person("eva@example.org".into()))
     );
     assert_eq!(s.registry.team_member(&member(None, " "), &accounts), None);
