@@ -14,6 +14,7 @@ pub mod ideas;
 pub mod idempotency;
 pub mod mail;
 pub mod notifications;
+pub mod open_data;
 pub mod privacy;
 pub mod questions;
 pub mod reports;
