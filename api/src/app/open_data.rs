@@ -14,19 +14,20 @@ use crate::state::AppState;
 use crate::views::open_data::{YearFigures, archive};
 
 /// The years the figures cover: from the first year anything counted happened to this
-/// one (only this one when nothing has).
+/// one, or to the last year a spread activity is dated (only this one when nothing has).
 fn years(facts: &figures::Facts, this_year: i32) -> std::ops::RangeInclusive<i32> {
-    let first = facts
-        .participations
-        .iter()
-        .map(|p| p.at.year())
-        .chain(facts.testing_started.iter().map(|(_, at)| at.year()))
-        .chain(facts.spread.iter().map(|(_, on)| on.year()))
-        .chain(facts.obstacles.iter().map(|(_, at)| at.year()))
-        .min()
-        .unwrap_or(this_year)
-        .min(this_year);
-    first..=this_year
+    let all = || {
+        facts
+            .participations
+            .iter()
+            .map(|p| p.at.year())
+            .chain(facts.testing_started.iter().map(|(_, at)| at.year()))
+            .chain(facts.spread.iter().map(|(_, on)| on.year()))
+            .chain(facts.obstacles.iter().map(|(_, at)| at.year()))
+    };
+    let first = all().min().unwrap_or(this_year).min(this_year);
+    let last = all().max().unwrap_or(this_year).max(this_year);
+    first..=last
 }
 
 /// The archive's bytes, kept until a write changes what it was read from.

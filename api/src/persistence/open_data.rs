@@ -5,6 +5,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{AccessMode, ConnectionTrait, DatabaseConnection, IsolationLevel, Statement, TransactionTrait};
 
+use sluss_domain::figures::Registry;
+use sluss_domain::organisation::OrganisationKind;
+
 use super::RepoError;
 use super::challenges::sdgs_from_stored;
 
@@ -103,13 +106,14 @@ const CHALLENGES: &str = "SELECT c.id, c.title, c.summary, c.description, c.loca
      (SELECT MIN(e.at) FROM events e WHERE e.subject_type = 'challenge' AND e.subject_id = c.id \
       AND e.command = 'publish') AS published_at \
      FROM challenges c LEFT JOIN arenas a ON a.id = c.arena_id \
-     LEFT JOIN organisations o ON o.id = c.organisation_id \
+     LEFT JOIN users u ON u.id = c.owner_id \
+     LEFT JOIN organisations o ON o.id = COALESCE(c.organisation_id, u.organisation_id) \
      WHERE c.state IN ('published', 'closed', 'archived') ORDER BY c.created_at, c.id";
 
 const ARENAS: &str = "SELECT id, name, kind, description, location, starts_at, ends_at, state FROM arenas \
      WHERE state IN ('open', 'closed') ORDER BY created_at, id";
 
-const TESTS: &str = "SELECT i.id, i.title, i.challenge_id, t.site, o.name AS host_name, o.kind AS host_kind, \
+const TESTS: &str = "SELECT i.id, i.title, i.challenge_id, t.site, t.host, o.name AS host_name, o.kind AS host_kind, \
      t.starts_on, t.ends_on, t.outcome, t.results, t.lessons_learned, t.completed_at \
      FROM idea_tests t JOIN ideas i ON i.id = t.idea_id JOIN challenges c ON c.id = i.challenge_id \
      LEFT JOIN organisations o ON o.id = t.host_organisation_id \
@@ -153,14 +157,43 @@ pub async fn rows(db: &DatabaseConnection) -> Result<OpenRows, RepoError> {
             state: row.try_get("", "state")?,
         });
     }
+    // A host named only in free text is the registered organisation of that name when
+    // exactly one bears it (the figures' rule); otherwise it is left out, since free text
+    // may name a person.
+    let mut registered = std::collections::HashMap::new();
+    let mut kinds = Vec::new();
+    for row in tx
+        .query_all_raw(query("SELECT id, name, kind FROM organisations"))
+        .await?
+    {
+        let (id, name, kind): (uuid::Uuid, String, String) = (
+            row.try_get("", "id")?,
+            row.try_get("", "name")?,
+            row.try_get("", "kind")?,
+        );
+        if let Some(parsed) = OrganisationKind::parse(&kind) {
+            kinds.push((id, name.clone(), parsed));
+        }
+        registered.insert(id, (name, kind));
+    }
+    let registry = Registry::new(kinds.iter().map(|(id, name, kind)| (*id, name.as_str(), *kind)));
     for row in tx.query_all_raw(query(TESTS)).await? {
+        let mut host_name: Option<String> = row.try_get("", "host_name")?;
+        let mut host_kind: Option<String> = row.try_get("", "host_kind")?;
+        let host: String = row.try_get("", "host")?;
+        if host_name.is_none()
+            && let Some((name, kind)) = registry.named(&host).and_then(|id| registered.get(&id))
+        {
+            host_name = Some(name.clone());
+            host_kind = Some(kind.clone());
+        }
         open.tests.push(TestRow {
+            host_name,
+            host_kind,
             idea_id: row.try_get("", "id")?,
             idea_title: row.try_get("", "title")?,
             challenge_id: row.try_get("", "challenge_id")?,
             site: row.try_get("", "site")?,
-            host_name: row.try_get("", "host_name")?,
-            host_kind: row.try_get("", "host_kind")?,
             starts_on: row.try_get("", "starts_on")?,
             ends_on: row.try_get("", "ends_on")?,
             outcome: row.try_get("", "outcome")?,
