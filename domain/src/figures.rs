@@ -104,11 +104,7 @@ impl Registry {
                 None => ActorKey::Unregistered(name),
             });
         }
-        party
-            .email
-            .as_deref()
-            .and_then(|email| name_key(email))
-            .map(ActorKey::Person)
+        party.email.as_deref().and_then(name_key).map(ActorKey::Person)
     }
 
     /// A support organisation: the registered organisation of the same name when there is
