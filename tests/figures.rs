@@ -485,3 +485,42 @@ async fn only_facilitators_read_the_figures() {
         .await
         .expect_problem(403);
 }
+
+#[tokio::test]
+async fn the_reports_page_tables_the_figures_in_both_languages_and_downloads_the_api_csv() {
+    use crate::web_reports::{cell, link, table};
+    // Arrange
+    let app = spawn_app().await;
+    let h = history(&app).await;
+
+    // Act
+    let (status, english) = app.page("/reports", Some(&h.facilitator), "en").await;
+    let (swedish_status, swedish) = app.page("/reports", Some(&h.facilitator), "sv").await;
+    let href = link(&english, "/reports/figures.csv");
+    let (download_status, download) = app.page(&href, Some(&h.facilitator), "en").await;
+
+    // Assert
+    assert_eq!(status.as_u16(), 200);
+    assert_eq!(swedish_status.as_u16(), 200);
+    let figures = table(&english, "Figures for the funder");
+    assert_eq!(cell(figures, "Actors involved"), "7");
+    assert_eq!(
+        cell(figures, "Property owners, builders and housing companies among them"),
+        "2"
+    );
+    assert_eq!(cell(figures, "Innovations tested"), "1");
+    assert_eq!(cell(figures, "Forms of learning used"), "3");
+    assert_eq!(cell(figures, "Learning workshop"), "2");
+    assert_eq!(cell(figures, "Obstacles logged"), "3");
+    assert_eq!(
+        cell(table(&swedish, "Nyckeltal för finansiären"), "Involverade aktörer"),
+        "7"
+    );
+    assert_eq!(href, "/reports/figures.csv");
+    assert_eq!(download_status.as_u16(), 200);
+    let api = app
+        .get("/reports/figures?format=csv", Some(&h.facilitator.token))
+        .await
+        .expect(200);
+    assert_eq!(download, api.text);
+}
