@@ -489,7 +489,7 @@ pub async fn spawn_app_with_mail_and(auth: AuthSettings) -> TestApp {
 }
 
 fn is_root_path(path: &str) -> bool {
-    ["/healthz", "/readyz", "/metrics", "/docs"]
+    ["/healthz", "/readyz", "/metrics", "/docs", "/open-data.zip"]
         .iter()
         .any(|root| path.starts_with(root))
 }

@@ -211,6 +211,8 @@ const REPORTS: &[Row] = &[
     ("GET /reports/funnel?format=csv",              [401,  403,  403,  403,  200,  __ ]),
     ("GET /reports/obstacles",                      [401,  403,  403,  403,  200,  __ ]),
     ("GET /reports/obstacles?format=csv",           [401,  403,  403,  403,  200,  __ ]),
+    ("GET /reports/figures",                        [401,  403,  403,  403,  200,  __ ]),
+    ("GET /reports/figures?format=csv",             [401,  403,  403,  403,  200,  __ ]),
 ];
 
 /// The inbox is each person's own; `{notice}` is the owner's, told of an idea submitted
@@ -240,6 +242,7 @@ const OPS: &[Row] = &[
     ("GET /healthz",                                [200,  200,  200,  200,  200,  __ ]),
     ("GET /readyz",                                 [200,  200,  200,  200,  200,  __ ]),
     ("GET /metrics",                                [200,  200,  200,  200,  200,  __ ]),
+    ("GET /open-data.zip",                          [200,  200,  200,  200,  200,  __ ]),
 ];
 
 /// The name of a column of the table.

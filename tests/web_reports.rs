@@ -18,7 +18,7 @@ async fn web(app: &TestApp, path: &str, who: Option<&TestUser>, lang: &str) -> R
 
 /// The table whose caption is `caption`, from its `<caption` to its `</table>`.
 #[track_caller]
-fn table<'a>(body: &'a str, caption: &str) -> &'a str {
+pub(crate) fn table<'a>(body: &'a str, caption: &str) -> &'a str {
     let at = body
         .find(&format!("govuk-table__caption--s\">{caption}</caption>"))
         .unwrap_or_else(|| panic!("no table captioned {caption:?}"));
@@ -28,7 +28,7 @@ fn table<'a>(body: &'a str, caption: &str) -> &'a str {
 
 /// The figure a table shows in the row headed `row`.
 #[track_caller]
-fn cell(table: &str, row: &str) -> String {
+pub(crate) fn cell(table: &str, row: &str) -> String {
     let head = format!("<th scope=\"row\" class=\"govuk-table__header\">{row}</th>");
     let at = table.find(&head).unwrap_or_else(|| panic!("no row {row:?} in {table}"));
     let rest = &table[at + head.len()..];
@@ -39,7 +39,7 @@ fn cell(table: &str, row: &str) -> String {
 
 /// The `href` of the link whose address starts with `prefix`, unescaped.
 #[track_caller]
-fn link(body: &str, prefix: &str) -> String {
+pub(crate) fn link(body: &str, prefix: &str) -> String {
     let at = body
         .find(&format!("href=\"{prefix}"))
         .unwrap_or_else(|| panic!("no link to {prefix}"));

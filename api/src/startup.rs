@@ -115,6 +115,7 @@ pub fn build_app(state: AppState) -> BoxEndpoint<'static> {
         .at("/healthz", get(ops::healthz))
         .at("/readyz", get(ops::readyz))
         .at("/metrics", get(ops::metrics))
+        .at("/open-data.zip", get(ops::open_data))
         .nest(crate::web::assets::PREFIX, crate::web::asset_routes());
     let routes = crate::web::mount(routes, state.http.public_url.starts_with("https://")).around(limit_body);
     with_cors(routes, &state.http.cors_origins)

@@ -12,6 +12,7 @@ pub mod arena;
 pub mod assessment;
 pub mod challenge;
 pub mod error;
+pub mod figures;
 pub mod idea;
 pub mod ids;
 pub mod notify;

@@ -1,16 +1,18 @@
-//! Reports for the innovation team: the funnel of challenges and ideas, and the counts of
-//! the obstacle diary.
+//! Reports for the innovation team: the funnel of challenges and ideas, the counts of
+//! the obstacle diary, and the figures a city reports to its funder.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use sluss_domain::Actor;
+use sluss_domain::figures::{self, Figures, Period as FiguresPeriod};
 use sluss_domain::report::Funnel;
 use sluss_domain::steps as rules;
 use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::persistence::entities::obstacles;
+use crate::persistence::figures as figures_repo;
 use crate::persistence::reports::{self as repo, Period};
 use crate::persistence::steps;
 use crate::persistence::written::Tables;
@@ -78,4 +80,62 @@ async fn count_obstacles(state: &AppState) -> Result<ObstacleReport, ApiError> {
         by_step,
         total,
     })
+}
+
+/// The period and arena the figures of SPEC §12 cover: every field narrows them.
+#[derive(Debug, Clone, Default)]
+pub struct FiguresQuery {
+    /// Only challenges in this arena, and their ideas.
+    pub arena_id: Option<Uuid>,
+    /// Acts at or after.
+    pub since: Option<DateTime<Utc>>,
+    /// Acts before.
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// The stored names of the spread-activity kinds, in the spec's order.
+pub fn spread_kind_names() -> Vec<&'static str> {
+    crate::views::steps::SPREAD_KINDS
+        .iter()
+        .map(|(_, name)| *name)
+        .collect()
+}
+
+/// The stored names of the obstacle categories, in the spec's order.
+pub fn category_names() -> Vec<&'static str> {
+    CATEGORIES.iter().map(|(_, name)| *name).collect()
+}
+
+/// The figures a city reports to its funder (SPEC §12), of the acts in a period,
+/// optionally about one arena's challenges and their ideas (facilitators). Each act counts
+/// by its own time (ADR 0018).
+pub async fn figures(state: &AppState, actor: &Actor, query: FiguresQuery) -> Result<Figures, ApiError> {
+    rules::authorize_facilitator(actor)?;
+    if let (Some(since), Some(until)) = (query.since, query.until)
+        && until < since
+    {
+        return Err(ApiError::invalid("until", "must not be before since"));
+    }
+    let scope = figures_repo::Scope {
+        arena_id: query.arena_id,
+        period: FiguresPeriod {
+            since: query.since,
+            until: query.until,
+        },
+    };
+    let key = format!("figures {:?} {:?} {:?}", scope.arena_id, query.since, query.until);
+    // Read from accounts, the registry, challenges, ideas, assessment and the other tables.
+    state
+        .reads
+        .value(key, Tables::ALL, async {
+            let (registry, facts) = figures_repo::facts(&state.db, &scope).await?;
+            Ok(figures::figures(
+                &facts,
+                &registry,
+                scope.period,
+                &spread_kind_names(),
+                &category_names(),
+            ))
+        })
+        .await
 }

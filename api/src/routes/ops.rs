@@ -1,4 +1,4 @@
-//! Operations endpoints outside the versioned API: liveness, readiness, metrics.
+//! Endpoints outside the versioned API: liveness, readiness, metrics, and the open data.
 
 use poem::http::StatusCode;
 use poem::web::Data;
@@ -35,4 +35,19 @@ pub async fn metrics(state: Data<&AppState>) -> Response {
         .render()
         .with_content_type("text/plain; version=0.0.4")
         .into_response()
+}
+
+/// The open data (SPEC §12): a zip of CSV files under CC0, for anyone.
+#[handler]
+pub async fn open_data(state: Data<&AppState>) -> Response {
+    match crate::app::open_data::open_data(&state).await {
+        Ok(bytes) => Response::builder()
+            .content_type("application/zip")
+            .header(
+                poem::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"sluss-open-data.zip\"",
+            )
+            .body(bytes),
+        Err(error) => error.into_response(),
+    }
 }

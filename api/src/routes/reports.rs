@@ -1,4 +1,5 @@
-//! Reports for the innovation team: the funnel and the obstacle diary, as JSON or CSV.
+//! Reports for the innovation team: the funnel, the obstacle diary and the figures of
+//! SPEC §12, as JSON or CSV.
 
 use chrono::{DateTime, Utc};
 use poem::Request;
@@ -11,8 +12,10 @@ use super::{ApiResult, ApiTags};
 use crate::app::reports as app;
 use crate::auth::Caller;
 use crate::state::AppState;
-use crate::views::reports::funnel_csv;
-pub use crate::views::reports::{ConversionFigures, FunnelReport, MedianDaysFigures, ObstacleReport};
+pub use crate::views::reports::{
+    ConversionFigures, FiguresReport, FunnelReport, LearningFigures, MedianDaysFigures, ObstacleReport,
+};
+use crate::views::reports::{figures_csv, funnel_csv};
 
 /// Output format of a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
@@ -42,6 +45,24 @@ pub enum ObstacleContent {
     /// CSV: a header line, then `section,key,value` rows.
     #[oai(content_type = "text/csv; charset=utf-8")]
     Csv(PlainText<String>),
+}
+
+/// The figures, as JSON or CSV.
+#[derive(ResponseContent)]
+pub enum FiguresContent {
+    /// JSON.
+    Json(Json<FiguresReport>),
+    /// CSV: a header line, then `section,key,value` rows.
+    #[oai(content_type = "text/csv; charset=utf-8")]
+    Csv(PlainText<String>),
+}
+
+/// A figures answer.
+#[derive(ApiResponse)]
+pub enum FiguresResponse {
+    /// The report.
+    #[oai(status = 200)]
+    Ok(FiguresContent),
 }
 
 /// A funnel answer.
@@ -124,6 +145,38 @@ impl ReportsApi {
             ObstacleContent::Csv(PlainText(report.to_csv()))
         } else {
             ObstacleContent::Json(Json(report))
+        }))
+    }
+
+    /// The figures a city reports to its funder (SPEC §12) of the acts in a period,
+    /// optionally about one arena's challenges and their ideas (facilitators): actors
+    /// involved, property owners and builders among them, innovations tested, forms of
+    /// learning and obstacles. Each act counts by its own time (ADR 0018).
+    /// `Accept: text/csv` or `?format=csv` for CSV.
+    #[oai(path = "/figures", method = "get", operation_id = "figures_report")]
+    async fn figures_report(
+        &self,
+        req: &Request,
+        caller: Caller,
+        /// Only challenges in this arena, and their ideas.
+        arena_id: Query<Option<Uuid>>,
+        /// Acts at or after (RFC 3339).
+        since: Query<Option<DateTime<Utc>>>,
+        /// Acts before (RFC 3339).
+        until: Query<Option<DateTime<Utc>>>,
+        /// `json` or `csv`.
+        format: Query<Option<ReportFormat>>,
+    ) -> ApiResult<FiguresResponse> {
+        let query = app::FiguresQuery {
+            arena_id: arena_id.0,
+            since: since.0,
+            until: until.0,
+        };
+        let figures = app::figures(&self.state, caller.actor(), query).await?;
+        Ok(FiguresResponse::Ok(if wants_csv(req, format.0) {
+            FiguresContent::Csv(PlainText(figures_csv(&figures)))
+        } else {
+            FiguresContent::Json(Json(figures.into()))
         }))
     }
 }

@@ -103,3 +103,48 @@ impl ObstacleReport {
         report::to_csv(&self.rows())
     }
 }
+
+/// Forms of learning: the spread-activity kinds used, and a count per kind.
+#[derive(Debug, Clone, Object)]
+pub struct LearningFigures {
+    /// Distinct kinds used at least once.
+    pub kinds_used: u64,
+    /// Spread activities per kind (every kind, zero included).
+    pub by_kind: BTreeMap<String, u64>,
+}
+
+/// The figures a city reports to its funder (SPEC §12; definitions in ADR 0018).
+#[derive(Debug, Clone, Object)]
+pub struct FiguresReport {
+    /// Distinct organisations, plus people without one, that owned a challenge, submitted
+    /// an idea, were on a team, assessed, supported or hosted.
+    pub actors_involved: u64,
+    /// Of those, the registered property owners, builders and housing companies.
+    pub property_owners_and_builders: u64,
+    /// Ideas that reached in_testing.
+    pub innovations_tested: u64,
+    /// Spread activities by kind.
+    pub forms_of_learning: LearningFigures,
+    /// Obstacles by category (every category, zero included).
+    pub obstacles: BTreeMap<String, u64>,
+}
+
+impl From<sluss_domain::figures::Figures> for FiguresReport {
+    fn from(figures: sluss_domain::figures::Figures) -> Self {
+        Self {
+            actors_involved: figures.actors_involved,
+            property_owners_and_builders: figures.property_owners_and_builders,
+            innovations_tested: figures.innovations_tested,
+            forms_of_learning: LearningFigures {
+                kinds_used: figures.learning_kinds_used,
+                by_kind: figures.forms_of_learning,
+            },
+            obstacles: figures.obstacles,
+        }
+    }
+}
+
+/// The figures as CSV: a header line, then the domain's `section,key,value` rows.
+pub fn figures_csv(figures: &sluss_domain::figures::Figures) -> String {
+    report::to_csv(&figures.rows())
+}

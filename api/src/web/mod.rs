@@ -82,6 +82,7 @@ pub fn mount(routes: Route, secure: bool) -> Route {
         .at("/reports", page(get(reports::reports)))
         .at("/reports/funnel.csv", page(get(reports::funnel_download)))
         .at("/reports/obstacles.csv", page(get(reports::obstacles_download)))
+        .at("/reports/figures.csv", page(get(reports::figures_download)))
         .at(
             "/admin/arenas",
             page(get(admin_arenas::list).post(admin_arenas::create)),

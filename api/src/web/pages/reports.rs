@@ -1,7 +1,9 @@
 //! `/reports` (facilitators): the funnel and the obstacle counts as charts drawn on the
-//! server, each followed by a table of the same figures, with arena and period filters and
-//! CSV downloads (`/reports/funnel.csv`, `/reports/obstacles.csv`) that the session
-//! authenticates and that answer exactly what the JSON API answers for `?format=csv`.
+//! server, each followed by a table of the same figures, and the funder's figures of SPEC
+//! §12 as a table, with arena and period filters and CSV downloads
+//! (`/reports/funnel.csv`, `/reports/obstacles.csv`, `/reports/figures.csv`) that the
+//! session authenticates and that answer exactly what the JSON API answers for
+//! `?format=csv`.
 
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Stockholm;
@@ -10,6 +12,7 @@ use poem::http::{StatusCode, header};
 use poem::web::Data;
 use poem::{Response, handler};
 use sluss_domain::challenge::ChallengeState;
+use sluss_domain::figures::Figures;
 use sluss_domain::idea::IdeaState;
 use sluss_domain::report::Funnel;
 use uuid::Uuid;
@@ -17,11 +20,11 @@ use uuid::Uuid;
 use super::labels::{OBSTACLE_CATEGORIES, challenge_state, idea_state, label};
 use super::{refused, signed_in};
 use crate::app;
-use crate::app::reports::FunnelQuery;
+use crate::app::reports::{FiguresQuery, FunnelQuery};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::views::arenas::Arena;
-use crate::views::reports::{ObstacleReport, funnel_csv};
+use crate::views::reports::{ObstacleReport, figures_csv, funnel_csv};
 use crate::web::chart::{Bar, bar_chart, figures_table};
 use crate::web::context::Ctx;
 use crate::web::forms::{FormErrors, from_api_error};
@@ -99,6 +102,16 @@ impl Filters {
             since: day("since", &self.since, false)?,
             until: day("until", &self.until, true)?,
         })
+    }
+}
+
+impl From<FunnelQuery> for FiguresQuery {
+    fn from(query: FunnelQuery) -> Self {
+        Self {
+            arena_id: query.arena_id,
+            since: query.since,
+            until: query.until,
+        }
     }
 }
 
@@ -247,6 +260,39 @@ fn obstacles_section(tr: &Tr, report: &ObstacleReport) -> Markup {
     }
 }
 
+/// The funder's figures (SPEC §12) of the filters' arena and period, as one table.
+fn figures_section(tr: &Tr, figures: &Figures) -> Markup {
+    let mut rows = count_bars(
+        [
+            ("reports-actors-involved", figures.actors_involved),
+            (
+                "reports-property-owners-and-builders",
+                figures.property_owners_and_builders,
+            ),
+            ("reports-innovations-tested", figures.innovations_tested),
+            ("reports-learning-kinds-used", figures.learning_kinds_used),
+        ]
+        .into_iter()
+        .map(|(key, n)| (tr.t(key), n)),
+    );
+    rows.extend(count_bars(
+        figures
+            .forms_of_learning
+            .iter()
+            .map(|(kind, n)| (label(tr, "spread-kind", kind), *n)),
+    ));
+    rows.extend(count_bars(std::iter::once((
+        tr.t("reports-obstacles-logged"),
+        figures.obstacles.values().sum(),
+    ))));
+    let title = tr.t("reports-figures");
+    html! {
+        h2 class="govuk-heading-m" { (title) }
+        p class="govuk-body" { (tr.t("reports-figures-intro")) }
+        (figures_table(&title, &tr.t("reports-figure"), &tr.t("reports-number"), &rows))
+    }
+}
+
 /// The page: the filters, the downloads and the figures; or, for filters that cannot be
 /// read, the form again with its error summary (422).
 async fn render(ctx: &Ctx, state: &AppState) -> Response {
@@ -256,20 +302,28 @@ async fn render(ctx: &Ctx, state: &AppState) -> Response {
     };
     let tr = &ctx.tr;
     let filters = Filters::of(ctx);
-    let funnel = match filters.query() {
-        Ok(query) => app::reports::funnel(state, actor, query).await,
-        Err(error) => Err(error),
+    let (funnel, funder) = match filters.query() {
+        Ok(query) => tokio::join!(
+            app::reports::funnel(state, actor, query.clone()),
+            app::reports::figures(state, actor, query.into())
+        ),
+        Err(error) => (Err(error.clone()), Err(error)),
     };
     let (obstacles, arenas) = tokio::join!(
         app::reports::obstacles(state, actor),
         app::arenas::list(state, Some(actor), Some(200), None)
     );
     let arenas = arenas.map(|p| p.items).unwrap_or_default();
+    let funnel = funnel.and_then(|funnel| funder.map(|funder| (funnel, funder)));
     let (status, errors, figures) = match (funnel, obstacles) {
-        (Ok(funnel), Ok(obstacles)) => (
+        (Ok((funnel, funder)), Ok(obstacles)) => (
             StatusCode::OK,
             FormErrors::none(),
-            Some(html! { (funnel_section(tr, &funnel)) (obstacles_section(tr, &obstacles)) }),
+            Some(html! {
+                (funnel_section(tr, &funnel))
+                (obstacles_section(tr, &obstacles))
+                (figures_section(tr, &funder))
+            }),
         ),
         // A refused person is told so before anything about the filters.
         (_, Err(error)) => return refused(ctx, &error),
@@ -288,6 +342,7 @@ async fn render(ctx: &Ctx, state: &AppState) -> Response {
             ul class="govuk-list" {
                 li { a class="govuk-link" href={ "/reports/funnel.csv" (downloads) } download { (tr.t("reports-download-funnel")) } }
                 li { a class="govuk-link" href={ "/reports/obstacles.csv" (downloads) } download { (tr.t("reports-download-obstacles")) } }
+                li { a class="govuk-link" href={ "/reports/figures.csv" (downloads) } download { (tr.t("reports-download-figures")) } }
             }
             (figures)
         }
@@ -345,6 +400,25 @@ pub async fn obstacles_download(ctx: Ctx, state: Data<&AppState>) -> Response {
     };
     match app::reports::obstacles(&state, actor).await {
         Ok(report) => csv(report.to_csv(), "sluss-obstacles.csv"),
+        Err(error) => refused(&ctx, &error),
+    }
+}
+
+/// `GET /reports/figures.csv`: the funder's figures for the page's filters, as the API's
+/// CSV. Filters that cannot be read show the page with its error summary.
+#[handler]
+pub async fn figures_download(ctx: Ctx, state: Data<&AppState>) -> Response {
+    let actor = match signed_in(&ctx) {
+        Ok(actor) => actor,
+        Err(redirect) => return redirect,
+    };
+    let query = match Filters::of(&ctx).query() {
+        Ok(query) => query,
+        Err(_) => return render(&ctx, &state).await,
+    };
+    match app::reports::figures(&state, actor, query.into()).await {
+        Ok(figures) => csv(figures_csv(&figures), "sluss-figures.csv"),
+        Err(error) if error.status() == StatusCode::UNPROCESSABLE_ENTITY => render(&ctx, &state).await,
         Err(error) => refused(&ctx, &error),
     }
 }

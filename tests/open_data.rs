@@ -1,0 +1,210 @@
+//! The open data (SPEC §12, ADR 0018): `GET /open-data.zip`, for anyone — unzipped,
+//! parsed and checked against a known history, and searched for personal data.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+
+use chrono::{Datelike, Utc};
+
+use crate::figures::history;
+use crate::helpers::*;
+
+/// The archive's files by name, as text.
+async fn download(app: &TestApp, token: Option<&str>) -> BTreeMap<String, String> {
+    let mut request = app.client.get("/open-data.zip");
+    if let Some(token) = token {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    let response = request.send().await.0;
+    assert_eq!(response.status().as_u16(), 200);
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(content_type, "application/zip");
+    let bytes = response.into_body().into_vec().await.unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut files = BTreeMap::new();
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        let mut text = String::new();
+        file.read_to_string(&mut text).unwrap();
+        files.insert(file.name().unwrap().to_string(), text);
+    }
+    files
+}
+
+/// The records of a CSV text (RFC 4180: quoted fields may hold commas, quotes and line
+/// breaks), the header first.
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut records = Vec::new();
+    let mut record = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => record.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                record.push(std::mem::take(&mut field));
+                records.push(std::mem::take(&mut record));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    assert!(field.is_empty() && record.is_empty(), "the CSV ends mid-record");
+    records
+}
+
+/// A CSV file as maps of header → field, after checking every record's width.
+fn table(text: &str) -> Vec<BTreeMap<String, String>> {
+    let mut records = parse_csv(text).into_iter();
+    let header = records.next().expect("a header line");
+    records
+        .map(|record| {
+            assert_eq!(record.len(), header.len(), "{record:?}");
+            header.iter().cloned().zip(record).collect()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_open_data_holds_public_challenges_arenas_completed_tests_and_figures_per_year() {
+    // Arrange
+    let app = spawn_app().await;
+    let h = history(&app).await;
+
+    // Act
+    let files = download(&app, None).await;
+
+    // Assert
+    assert_eq!(
+        files.keys().map(String::as_str).collect::<Vec<_>>(),
+        ["README.txt", "arenas.csv", "challenges.csv", "figures.csv", "tests.csv"]
+    );
+    let readme = &files["README.txt"];
+    assert!(readme.contains("CC0 1.0"), "{readme}");
+    for file in ["challenges.csv", "arenas.csv", "tests.csv", "figures.csv"] {
+        assert!(readme.contains(file), "README does not describe {file}");
+    }
+
+    let challenges = table(&files["challenges.csv"]);
+    let ids: Vec<&str> = challenges.iter().map(|c| c["id"].as_str()).collect();
+    assert_eq!(
+        ids,
+        [h.in_arena.as_str(), h.elsewhere.as_str()],
+        "drafts are not open data"
+    );
+    let in_arena = &challenges[0];
+    assert_eq!(in_arena["state"], "published");
+    assert_eq!(in_arena["arena_id"], h.arena);
+    assert_eq!(in_arena["arena_name"], "Sege Park housing competition");
+    assert_eq!(in_arena["sdgs"], "11;12");
+    assert_eq!(in_arena["location"], "Sege Park, Malmö");
+    assert_eq!(in_arena["organisation_name"], "MKB Fastighets AB");
+    assert_eq!(in_arena["organisation_kind"], "housing_company");
+    assert!(
+        in_arena["published_at"].parse::<chrono::DateTime<Utc>>().is_ok(),
+        "{in_arena:?}"
+    );
+    assert_eq!(challenges[1]["organisation_name"], "Skanska");
+    assert_eq!(challenges[1]["organisation_kind"], "builder");
+    assert!(!files["challenges.csv"].contains(&h.draft_challenge));
+
+    let arenas = table(&files["arenas.csv"]);
+    assert_eq!(arenas.len(), 1, "a planned arena is not open data: {arenas:?}");
+    assert_eq!(arenas[0]["id"], h.arena);
+    assert_eq!(arenas[0]["state"], "open");
+    assert_eq!(arenas[0]["kind"], "hybrid");
+    assert!(!files["arenas.csv"].contains(&h.planned_arena));
+
+    let tests = table(&files["tests.csv"]);
+    assert_eq!(tests.len(), 1, "{tests:?}");
+    let test = &tests[0];
+    assert_eq!(test["idea_id"], h.tested_idea);
+    assert_eq!(test["challenge_id"], h.in_arena);
+    assert_eq!(test["outcome"], "adopted");
+    assert_eq!(
+        test["lessons_learned"],
+        "Residents book in the evening; the station needs longer hours."
+    );
+    assert_eq!(test["site"], "Recycling station, Sege Park");
+    assert_eq!(test["host_organisation_name"], "MKB Fastighets AB");
+    assert_eq!(test["host_organisation_kind"], "housing_company");
+    assert_eq!(test["starts_on"], "2025-05-01");
+    assert!(!files["tests.csv"].contains(&h.later_idea), "not completed");
+
+    let figures = table(&files["figures.csv"]);
+    let year = Utc::now().year().to_string();
+    let figure = |section: &str, key: &str| -> String {
+        figures
+            .iter()
+            .find(|row| row["year"] == year && row["section"] == section && row["key"] == key)
+            .unwrap_or_else(|| panic!("no {section},{key} of {year}"))["value"]
+            .clone()
+    };
+    assert_eq!(figure("actors_involved", "all"), "7");
+    assert_eq!(figure("property_owners_and_builders", "all"), "2");
+    assert_eq!(figure("innovations_tested", "all"), "1");
+    assert_eq!(figure("obstacles", "regulation"), "1");
+    assert_eq!(figure("forms_of_learning_by_kind", "learning_workshop"), "2");
+    assert!(figures.iter().all(|row| row["year"].parse::<i32>().is_ok()));
+}
+
+#[tokio::test]
+async fn the_open_data_holds_no_personal_data() {
+    // Arrange
+    let app = spawn_app().await;
+    let h = history(&app).await;
+    let skanska = h.skanska.to_string();
+
+    // Act
+    let files = download(&app, Some(&h.facilitator.token)).await;
+
+    // Assert
+    let everything: String = files.values().cloned().collect::<Vec<_>>().join("\n").to_lowercase();
+    for person in &h.people {
+        assert!(!everything.contains(&person.email.to_lowercase()), "{}", person.email);
+        assert!(!everything.contains(&person.id.to_lowercase()), "user id {}", person.id);
+    }
+    for personal in [
+        "test user",
+        "anna svensson",
+        "anna@example.org",
+        "bo@example.org",
+        "bo ek",
+        "@example",
+    ] {
+        assert!(!everything.contains(personal), "{personal} in the archive");
+    }
+    // Registered organisations are named, but their ids are not needed either.
+    assert!(!everything.contains(&skanska));
+}
+
+#[tokio::test]
+async fn the_open_data_of_an_empty_database_has_headers_and_this_years_zero_figures() {
+    // Arrange
+    let app = spawn_app().await;
+
+    // Act
+    let files = download(&app, None).await;
+
+    // Assert
+    assert!(table(&files["challenges.csv"]).is_empty());
+    assert!(table(&files["arenas.csv"]).is_empty());
+    assert!(table(&files["tests.csv"]).is_empty());
+    let figures = table(&files["figures.csv"]);
+    let year = Utc::now().year().to_string();
+    assert!(!figures.is_empty());
+    assert!(figures.iter().all(|row| row["year"] == year && row["value"] == "0"));
+}
