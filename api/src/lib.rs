@@ -22,3 +22,4 @@ pub mod state;
 pub mod telemetry;
 pub mod views;
 pub mod web;
+pub mod webhook_worker;

@@ -26,6 +26,7 @@ use crate::routes::questions::QuestionsApi;
 use crate::routes::reports::ReportsApi;
 use crate::routes::steps::StepsApi;
 use crate::routes::users::UsersApi;
+use crate::routes::webhooks::WebhooksApi;
 use crate::state::{AppState, AuthSettings};
 
 /// The base path of the versioned API.
@@ -43,6 +44,7 @@ type Apis = (
     ObstaclesApi,
     ReportsApi,
     NotificationsApi,
+    WebhooksApi,
     CommandExamples,
 );
 
@@ -59,6 +61,7 @@ fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
         ObstaclesApi { state: state.clone() },
         ReportsApi { state: state.clone() },
         NotificationsApi { state: state.clone() },
+        WebhooksApi { state: state.clone() },
         CommandExamples,
     );
     OpenApiService::new(apis, "sluss", env!("CARGO_PKG_VERSION"))

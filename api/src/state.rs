@@ -47,6 +47,16 @@ pub struct HttpSettings {
     pub cors_origins: AllowedOrigins,
     /// The address people reach this server at (links, and `Secure` cookies when https).
     pub public_url: String,
+    /// Where webhooks may be sent.
+    pub webhooks: WebhookSettings,
+}
+
+/// Where webhooks may be sent (SPEC §11.3, ADR 0016).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WebhookSettings {
+    /// Whether hooks may name loopback, private, shared and link-local addresses (a test
+    /// bench, a receiver on the city's own network); refused by default.
+    pub allow_private: bool,
 }
 
 impl Default for HttpSettings {
@@ -55,6 +65,7 @@ impl Default for HttpSettings {
             idempotency_ttl: Duration::hours(24),
             cors_origins: AllowedOrigins::None,
             public_url: "http://127.0.0.1:8080".to_owned(),
+            webhooks: WebhookSettings::default(),
         }
     }
 }

@@ -15,7 +15,7 @@ use sluss_domain::{Actor, Refusal, Role, UserId};
 use uuid::Uuid;
 
 use super::ideas::load_visible_idea;
-use super::notify;
+use super::{notify, webhooks};
 use super::{Expected, check_version, page_request, to_list_page};
 use crate::error::ApiError;
 use crate::persistence::entities::{assignments as assignment_rows, ideas as idea_rows, scorecards as scorecard_rows};
@@ -119,7 +119,8 @@ async fn record(
     assignment: &assignment_rows::Model,
 ) -> Result<(), ApiError> {
     let state = idea_state(idea)?;
-    events::Recorder::new("idea", idea.id, actor.id.as_uuid(), Utc::now())
+    let now = Utc::now();
+    events::Recorder::new("idea", idea.id, actor.id.as_uuid(), now)
         .record(
             db,
             command,
@@ -128,7 +129,7 @@ async fn record(
             serde_json::json!({ "assignment_id": assignment.id, "assessor_id": assignment.assessor_id }),
         )
         .await?;
-    Ok(())
+    webhooks::idea_event(db, idea, command, now).await
 }
 
 /// Loads an assignment its assessor or a facilitator may see (404 otherwise).

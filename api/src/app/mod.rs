@@ -18,6 +18,7 @@ pub mod queues;
 pub mod reports;
 pub mod steps;
 pub mod users;
+pub mod webhooks;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

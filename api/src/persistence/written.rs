@@ -103,6 +103,10 @@ impl Tables {
             // logins and stored answers of retries are read only to refuse or replay. A
             // login (or a flood of failed ones) then leaves the kept reports in place.
             "sessions" | "auth_failures" | "idempotency_keys" => Self::NONE,
+            // Webhooks, their outbox and its attempts are read by the webhook endpoints
+            // and the worker, never through the cache: the worker's writes, one per
+            // attempt, leave every kept answer in place.
+            "webhooks" | "webhook_deliveries" | "webhook_attempts" => Self::NONE,
             "challenges" | "challenges_fts" => Self::CHALLENGES,
             "ideas" => Self::IDEAS,
             "assignments" => Self::ASSIGNMENTS,
@@ -142,6 +146,21 @@ mod tests {
             r#"INSERT INTO "idempotency_keys" ("id") VALUES (?)"#,
             r#"UPDATE "idempotency_keys" SET "status" = ? WHERE "id" = ?"#,
             r#"DELETE FROM "idempotency_keys" WHERE "created_at" < ?"#,
+        ] {
+            assert_eq!(Tables::written_by(sql), Tables::NONE, "{sql}");
+        }
+    }
+
+    #[test]
+    fn webhooks_their_deliveries_and_attempts_change_nothing_kept() {
+        for sql in [
+            r#"INSERT INTO "webhooks" ("id", "url") VALUES (?, ?)"#,
+            r#"DELETE FROM "webhooks" WHERE "webhooks"."id" = $1"#,
+            r#"INSERT INTO "webhook_deliveries" ("id", "body") VALUES (?, ?)"#,
+            r#"UPDATE "webhook_deliveries" SET "state" = ?, "attempts" = ? WHERE "id" = ?"#,
+            r#"DELETE FROM "webhook_deliveries" WHERE "webhook_id" = ?"#,
+            r#"INSERT INTO "webhook_attempts" ("id", "delivery_id") VALUES (?, ?)"#,
+            r#"DELETE FROM "webhook_attempts" WHERE "delivery_id" IN (SELECT "id" FROM "webhook_deliveries")"#,
         ] {
             assert_eq!(Tables::written_by(sql), Tables::NONE, "{sql}");
         }
