@@ -92,10 +92,7 @@ impl Receiver {
 }
 
 fn signs(secret: &str, signature: &str, body: &str) -> bool {
-    let Some((t, v1)) = signature
-        .strip_prefix("t=")
-        .and_then(|rest| rest.split_once(",v1="))
-    else {
+    let Some((t, v1)) = signature.strip_prefix("t=").and_then(|rest| rest.split_once(",v1=")) else {
         return false;
     };
     let Ok(expected) = hex::decode(v1) else {
@@ -119,7 +116,11 @@ async fn receive(request: Request, inbox: Arc<Mutex<Inbox>>) -> Response {
     let json_type = header("content-type") == "application/json";
     let text = request.into_body().into_string().await.unwrap_or_default();
     let mut inbox = inbox.lock().expect("inbox");
-    let verified = json_type && inbox.secret.as_deref().is_some_and(|secret| signs(secret, &signature, &text));
+    let verified = json_type
+        && inbox
+            .secret
+            .as_deref()
+            .is_some_and(|secret| signs(secret, &signature, &text));
     inbox.got.push(Received {
         event_id,
         signature,
@@ -173,7 +174,10 @@ async fn deliver_all(app: &TestApp, now: DateTime<Utc>) {
 /// The deliveries of a hook, oldest first.
 async fn deliveries(app: &TestApp, facilitator: &TestUser, hook: &str) -> Vec<Value> {
     let page = app
-        .get(&format!("/webhooks/{hook}/deliveries?limit=200"), Some(&facilitator.token))
+        .get(
+            &format!("/webhooks/{hook}/deliveries?limit=200"),
+            Some(&facilitator.token),
+        )
         .await
         .expect(200);
     let mut items = page.body["items"].as_array().expect("items").clone();
@@ -210,8 +214,10 @@ async fn every_event_of_a_challenge_and_an_idea_arrives_signed_in_order_with_the
     )
     .await
     .expect(200);
-    app.challenge_command(&challenge, "submit", &owner.token, json!({})).await;
-    app.challenge_command(&challenge, "publish", &facilitator.token, json!({})).await;
+    app.challenge_command(&challenge, "submit", &owner.token, json!({}))
+        .await;
+    app.challenge_command(&challenge, "publish", &facilitator.token, json!({}))
+        .await;
     let idea = app.submitted_idea(&innovator, &challenge, "Sensors in the bins").await;
     app.post(
         &format!("/ideas/{idea}/assignments"),
@@ -220,17 +226,28 @@ async fn every_event_of_a_challenge_and_an_idea_arrives_signed_in_order_with_the
     )
     .await
     .expect(201);
-    app.post(&format!("/ideas/{idea}/start-assessment"), Some(&facilitator.token), json!({}))
-        .await
-        .expect(200);
-    app.challenge_command(&challenge, "close", &facilitator.token, json!({})).await;
+    app.post(
+        &format!("/ideas/{idea}/start-assessment"),
+        Some(&facilitator.token),
+        json!({}),
+    )
+    .await
+    .expect(200);
+    app.challenge_command(&challenge, "close", &facilitator.token, json!({}))
+        .await;
     deliver_all(&app, Utc::now()).await;
 
     let challenge_history = history_types(&app, &facilitator, "challenge", &challenge).await;
     let idea_history = history_types(&app, &facilitator, "idea", &idea).await;
     assert_eq!(
         challenge_history,
-        ["challenge.create", "challenge.edit", "challenge.submit", "challenge.publish", "challenge.close"]
+        [
+            "challenge.create",
+            "challenge.edit",
+            "challenge.submit",
+            "challenge.publish",
+            "challenge.close"
+        ]
     );
     assert_eq!(
         idea_history,
@@ -252,8 +269,14 @@ async fn every_event_of_a_challenge_and_an_idea_arrives_signed_in_order_with_the
     assert_eq!(ids.len(), got.len(), "event ids repeat");
 
     // `data` is the resource as it was at the event, as a facilitator's GET shows it.
-    let about_challenge: Vec<&Received> = got.iter().filter(|r| r.body["subject"]["id"] == json!(challenge)).collect();
-    assert_eq!(about_challenge[0].body["subject"], json!({ "type": "challenge", "id": challenge }));
+    let about_challenge: Vec<&Received> = got
+        .iter()
+        .filter(|r| r.body["subject"]["id"] == json!(challenge))
+        .collect();
+    assert_eq!(
+        about_challenge[0].body["subject"],
+        json!({ "type": "challenge", "id": challenge })
+    );
     assert_eq!(about_challenge[0].body["data"]["state"], "draft");
     assert_eq!(about_challenge[2].body["data"]["state"], "submitted");
     let now = app
@@ -261,8 +284,15 @@ async fn every_event_of_a_challenge_and_an_idea_arrives_signed_in_order_with_the
         .await
         .expect(200);
     assert_eq!(about_challenge[4].body["data"], now.body);
-    let idea_now = app.get(&format!("/ideas/{idea}"), Some(&facilitator.token)).await.expect(200);
-    let last_idea_event = got.iter().rev().find(|r| r.body["subject"]["id"] == json!(idea)).expect("an idea event");
+    let idea_now = app
+        .get(&format!("/ideas/{idea}"), Some(&facilitator.token))
+        .await
+        .expect(200);
+    let last_idea_event = got
+        .iter()
+        .rev()
+        .find(|r| r.body["subject"]["id"] == json!(idea))
+        .expect("an idea event");
     assert_eq!(last_idea_event.body["data"], idea_now.body);
     assert_eq!(last_idea_event.body["data"]["innovator_id"], json!(innovator.id));
 
@@ -330,7 +360,12 @@ async fn a_receiver_that_fails_is_tried_again_and_later_events_of_the_subject_wa
     assert_eq!(got[0].body, got[1].body);
     let log = deliveries(&app, &facilitator, &hook).await;
     assert_eq!(log[0]["state"], "delivered");
-    let statuses: Vec<&Value> = log[0]["attempts"].as_array().expect("attempts").iter().map(|a| &a["status"]).collect();
+    let statuses: Vec<&Value> = log[0]["attempts"]
+        .as_array()
+        .expect("attempts")
+        .iter()
+        .map(|a| &a["status"])
+        .collect();
     assert_eq!(statuses, [&json!(500), &json!(200)]);
     assert!(log[0]["attempts"][0]["at"].as_str() < log[0]["attempts"][1]["at"].as_str());
     assert!(log[0]["finished_at"].is_string());
@@ -370,10 +405,7 @@ async fn a_host_that_leads_to_a_private_address_at_delivery_is_not_sent_to() {
     let receiver = Receiver::start().await;
     let facilitator = app.facilitator().await;
     let port = receiver.url.rsplit(':').next().expect("a port").to_owned();
-    for url in [
-        format!("http://localhost:{port}"),
-        receiver.url.clone(),
-    ] {
+    for url in [format!("http://localhost:{port}"), receiver.url.clone()] {
         sluss_api::persistence::webhooks::insert(
             &app.state.db,
             sluss_api::persistence::entities::webhooks::Model {
@@ -393,7 +425,11 @@ async fn a_host_that_leads_to_a_private_address_at_delivery_is_not_sent_to() {
 
     deliver_all(&app, Utc::now()).await;
 
-    assert!(receiver.got().is_empty(), "sent to a loopback address: {:?}", receiver.got());
+    assert!(
+        receiver.got().is_empty(),
+        "sent to a loopback address: {:?}",
+        receiver.got()
+    );
     let hooks = app.get("/webhooks", Some(&facilitator.token)).await.expect(200);
     for hook in hooks.body["items"].as_array().expect("items") {
         let log = deliveries(&app, &facilitator, hook["id"].as_str().expect("an id")).await;
@@ -422,7 +458,11 @@ async fn private_addresses_are_refused_with_422_unless_the_server_allows_them() 
         "http://[::ffff:127.0.0.1]/hook",
     ] {
         let refused = app
-            .post("/webhooks", Some(&facilitator.token), json!({ "url": url, "events": [] }))
+            .post(
+                "/webhooks",
+                Some(&facilitator.token),
+                json!({ "url": url, "events": [] }),
+            )
             .await
             .expect_problem(422);
         assert_eq!(refused.fields(), ["url"], "{url}: {}", refused.text);
@@ -442,7 +482,11 @@ async fn private_addresses_are_refused_with_422_unless_the_server_allows_them() 
     assert_eq!(created.body["events"], json!([]));
     assert!(created.str("secret").len() >= 40);
     let refused = allowing
-        .post("/webhooks", Some(&facilitator.token), json!({ "url": "http://0.0.0.0/hook" }))
+        .post(
+            "/webhooks",
+            Some(&facilitator.token),
+            json!({ "url": "http://0.0.0.0/hook" }),
+        )
         .await
         .expect_problem(422);
     assert_eq!(refused.fields(), ["url"]);
@@ -458,10 +502,22 @@ async fn invalid_registrations_are_422_problems_and_store_nothing() {
         (json!({ "url": "file:///etc/passwd" }), vec!["url"]),
         (json!({ "url": "https://user:secret@93.184.216.34/in" }), vec!["url"]),
         (json!({}), vec!["url"]),
-        (json!({ "url": "http://93.184.216.34/in", "events": ["idea.explode"] }), vec!["events"]),
-        (json!({ "url": "http://93.184.216.34/in", "events": ["arena.open", "submit"] }), vec!["events"]),
-        (json!({ "url": "gopher://x", "events": ["nothing"] }), vec!["url", "events"]),
-        (json!({ "url": format!("https://93.184.216.34/{}", "a".repeat(2_000)) }), vec!["url"]),
+        (
+            json!({ "url": "http://93.184.216.34/in", "events": ["idea.explode"] }),
+            vec!["events"],
+        ),
+        (
+            json!({ "url": "http://93.184.216.34/in", "events": ["arena.open", "submit"] }),
+            vec!["events"],
+        ),
+        (
+            json!({ "url": "gopher://x", "events": ["nothing"] }),
+            vec!["url", "events"],
+        ),
+        (
+            json!({ "url": format!("https://93.184.216.34/{}", "a".repeat(2_000)) }),
+            vec!["url"],
+        ),
     ] {
         let refused = app
             .post("/webhooks", Some(&facilitator.token), body.clone())
@@ -469,8 +525,13 @@ async fn invalid_registrations_are_422_problems_and_store_nothing() {
             .expect_problem(422);
         assert_eq!(refused.fields(), fields, "{body}: {}", refused.text);
     }
-    for body in [json!({ "url": 42 }), json!({ "url": "http://93.184.216.34/", "events": [1] })] {
-        app.post("/webhooks", Some(&facilitator.token), body).await.expect_problem(400);
+    for body in [
+        json!({ "url": 42 }),
+        json!({ "url": "http://93.184.216.34/", "events": [1] }),
+    ] {
+        app.post("/webhooks", Some(&facilitator.token), body)
+            .await
+            .expect_problem(400);
     }
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM webhooks").await, 0);
     let listed = app.get("/webhooks", Some(&facilitator.token)).await.expect(200);
@@ -513,15 +574,27 @@ async fn a_refused_command_leaves_no_delivery() {
     let before = app.count("SELECT COUNT(*) AS n FROM webhook_deliveries").await;
     assert_eq!(before, 1);
 
-    app.post(&format!("/challenges/{challenge}/publish"), Some(&facilitator.token), json!({}))
-        .await
-        .expect_problem(409);
-    app.post(&format!("/challenges/{challenge}/submit"), Some(&app.needs_owner().await.token), json!({}))
-        .await
-        .expect_problem(404);
-    app.patch(&format!("/challenges/{challenge}"), Some(&owner.token), json!({ "title": "" }))
-        .await
-        .expect_problem(422);
+    app.post(
+        &format!("/challenges/{challenge}/publish"),
+        Some(&facilitator.token),
+        json!({}),
+    )
+    .await
+    .expect_problem(409);
+    app.post(
+        &format!("/challenges/{challenge}/submit"),
+        Some(&app.needs_owner().await.token),
+        json!({}),
+    )
+    .await
+    .expect_problem(404);
+    app.patch(
+        &format!("/challenges/{challenge}"),
+        Some(&owner.token),
+        json!({ "title": "" }),
+    )
+    .await
+    .expect_problem(422);
 
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM webhook_deliveries").await, before);
     deliver_all(&app, Utc::now()).await;
@@ -537,18 +610,28 @@ async fn a_deleted_hook_is_sent_nothing_more() {
     let owner = app.needs_owner().await;
     app.draft_challenge(&owner).await;
 
-    app.call(Method::DELETE, &format!("/webhooks/{hook}"), Some(&facilitator.token), None)
-        .await
-        .expect(204);
+    app.call(
+        Method::DELETE,
+        &format!("/webhooks/{hook}"),
+        Some(&facilitator.token),
+        None,
+    )
+    .await
+    .expect(204);
     deliver_all(&app, Utc::now()).await;
 
     assert!(receiver.got().is_empty());
     app.get(&format!("/webhooks/{hook}/deliveries"), Some(&facilitator.token))
         .await
         .expect_problem(404);
-    app.call(Method::DELETE, &format!("/webhooks/{hook}"), Some(&facilitator.token), None)
-        .await
-        .expect_problem(404);
+    app.call(
+        Method::DELETE,
+        &format!("/webhooks/{hook}"),
+        Some(&facilitator.token),
+        None,
+    )
+    .await
+    .expect_problem(404);
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM webhook_deliveries").await, 0);
 }
 
@@ -557,10 +640,12 @@ async fn only_facilitators_manage_webhooks() {
     let app = spawn_app().await;
     let facilitator = app.facilitator().await;
     let body = json!({ "url": "https://93.184.216.34/in" });
-    let hook = app.post("/webhooks", Some(&facilitator.token), body.clone()).await.expect(201).id();
-    let everyone_else = app
-        .user(&[Role::NeedsOwner, Role::Innovator, Role::Assessor])
-        .await;
+    let hook = app
+        .post("/webhooks", Some(&facilitator.token), body.clone())
+        .await
+        .expect(201)
+        .id();
+    let everyone_else = app.user(&[Role::NeedsOwner, Role::Innovator, Role::Assessor]).await;
     for (method, path) in [
         (Method::GET, "/webhooks".to_owned()),
         (Method::POST, "/webhooks".to_owned()),

@@ -298,7 +298,12 @@ mod tests {
 
     #[test]
     fn urls_of_other_schemes_are_refused() {
-        for bad in ["ftp://example.org/", "file:///etc/passwd", "gopher://example.org", "javascript:alert(1)"] {
+        for bad in [
+            "ftp://example.org/",
+            "file:///etc/passwd",
+            "gopher://example.org",
+            "javascript:alert(1)",
+        ] {
             assert_eq!(parse_url(bad), Err("must start with http:// or https://"), "{bad}");
         }
     }
@@ -378,7 +383,13 @@ mod tests {
 
     #[test]
     fn public_addresses_are_allowed() {
-        for good in ["93.184.216.34", "8.8.8.8", "2606:4700::1111", "::ffff:8.8.8.8", "64:ff9b::808:808"] {
+        for good in [
+            "93.184.216.34",
+            "8.8.8.8",
+            "2606:4700::1111",
+            "::ffff:8.8.8.8",
+            "64:ff9b::808:808",
+        ] {
             assert_eq!(classify(ip(good)), AddressClass::Public, "{good}");
             assert_eq!(refusal(ip(good), false), None, "{good}");
         }
@@ -434,10 +445,7 @@ mod tests {
 
     #[test]
     fn the_last_wait_ends_at_the_window_and_then_it_gives_up() {
-        assert_eq!(
-            after_failure(Duration::hours(23), 12),
-            Retry::After(Duration::hours(1))
-        );
+        assert_eq!(after_failure(Duration::hours(23), 12), Retry::After(Duration::hours(1)));
         assert_eq!(after_failure(RETRY_WINDOW, 1), Retry::GiveUp);
         assert_eq!(after_failure(Duration::hours(30), 20), Retry::GiveUp);
     }

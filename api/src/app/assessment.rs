@@ -15,8 +15,8 @@ use sluss_domain::{Actor, Refusal, Role, UserId};
 use uuid::Uuid;
 
 use super::ideas::load_visible_idea;
-use super::{notify, webhooks};
 use super::{Expected, check_version, page_request, to_list_page};
+use super::{notify, webhooks};
 use crate::error::ApiError;
 use crate::persistence::entities::{assignments as assignment_rows, ideas as idea_rows, scorecards as scorecard_rows};
 use crate::persistence::written::Tables;

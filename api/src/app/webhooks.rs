@@ -52,9 +52,7 @@ fn authorize(actor: &Actor) -> Result<(), ApiError> {
 pub async fn register(state: &AppState, actor: &Actor, input: NewWebhook) -> Result<CreatedWebhook, ApiError> {
     authorize(actor)?;
     let mut checks = Checks::new();
-    let url = rules::parse_url(&input.url)
-        .map_err(|why| checks.fail("url", why))
-        .ok();
+    let url = rules::parse_url(&input.url).map_err(|why| checks.fail("url", why)).ok();
     let events = if input.events.len() > rules::EVENTS_MAX {
         checks.fail("events", format!("at most {} entries", rules::EVENTS_MAX));
         Vec::new()
@@ -231,12 +229,7 @@ pub async fn idea_event(
     if hooks.is_empty() {
         return Ok(());
     }
-    let hide = !assessment_rules::sees_identity(
-        &facilitator(),
-        UserId(row.innovator_id),
-        row.blind_assessment,
-        false,
-    );
+    let hide = !assessment_rules::sees_identity(&facilitator(), UserId(row.innovator_id), row.blind_assessment, false);
     let data = Idea::from_row(row.clone(), hide)?.to_json();
     enqueue(tx, &hooks, &event_type, ("idea", row.id), data, at).await
 }
@@ -306,7 +299,10 @@ mod tests {
     fn the_unspecified_and_loopback_addresses_are_refused_in_words() {
         let loopback: SocketAddr = "127.0.0.1:80".parse().unwrap_or_else(|e| panic!("{e}"));
         let refusal = allowed(&[loopback], false).err().unwrap_or_default();
-        assert!(refusal.contains("loopback") && refusal.contains("--webhook-allow-private"), "{refusal}");
+        assert!(
+            refusal.contains("loopback") && refusal.contains("--webhook-allow-private"),
+            "{refusal}"
+        );
         assert!(allowed(&[loopback], true).is_ok());
         let nowhere: SocketAddr = "0.0.0.0:80".parse().unwrap_or_else(|e| panic!("{e}"));
         assert!(allowed(&[nowhere], true).is_err());

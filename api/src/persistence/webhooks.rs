@@ -5,9 +5,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set};
 use uuid::Uuid;
 
 use super::entities::{webhook_attempts as attempts, webhook_deliveries as deliveries, webhooks};
@@ -45,7 +43,15 @@ pub async fn list(
     after: Option<Uuid>,
     limit: u64,
 ) -> Result<Page<webhooks::Model>, RepoError> {
-    keyset_page(db, webhooks::Entity::find(), webhooks::Column::Id, |w| w.id, after, limit).await
+    keyset_page(
+        db,
+        webhooks::Entity::find(),
+        webhooks::Column::Id,
+        |w| w.id,
+        after,
+        limit,
+    )
+    .await
 }
 
 /// The most hooks an event is offered to.
@@ -139,10 +145,10 @@ pub async fn due(
                 .equals((deliveries::Entity, deliveries::Column::SubjectId)),
         )
         .and_where(Expr::col((earlier.clone(), deliveries::Column::State)).eq(PENDING))
-        .and_where(Expr::col((earlier.clone(), deliveries::Column::Id)).lt(Expr::col((
-            deliveries::Entity,
-            deliveries::Column::Id,
-        ))))
+        .and_where(
+            Expr::col((earlier.clone(), deliveries::Column::Id))
+                .lt(Expr::col((deliveries::Entity, deliveries::Column::Id))),
+        )
         .to_owned();
     let rows = deliveries::Entity::find()
         .filter(deliveries::Column::State.eq(PENDING))
@@ -257,10 +263,7 @@ pub async fn deliveries_of(
 }
 
 /// Every delivery about `subjects`, sent or not: an erasure rewrites their bodies.
-pub async fn about(
-    db: &impl ConnectionTrait,
-    subjects: &[Uuid],
-) -> Result<Vec<deliveries::Model>, RepoError> {
+pub async fn about(db: &impl ConnectionTrait, subjects: &[Uuid]) -> Result<Vec<deliveries::Model>, RepoError> {
     Ok(deliveries::Entity::find()
         .filter(deliveries::Column::SubjectId.is_in(subjects.iter().copied()))
         .all(db)

@@ -1,7 +1,7 @@
 //! Webhooks (SPEC §11.3): facilitators register URLs that every challenge and idea event
 //! is POSTed to, signed, and read how each delivery went.
 
-use poem_openapi::param::{Path, Query};
+use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use uuid::Uuid;
@@ -10,6 +10,7 @@ use super::text::Text;
 use super::{ApiResult, ApiTags, NoContent};
 use crate::app::webhooks::{self as app, NewWebhook};
 use crate::auth::Caller;
+use crate::idempotency::idempotent;
 use crate::state::AppState;
 pub use crate::views::webhooks::{CreatedWebhook, DeliveryPage, WebhookPage};
 
@@ -45,12 +46,35 @@ impl WebhooksApi {
     /// `Sluss-Event-Id` and `Sluss-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of
     /// "<t>.<body>" keyed with the secret>`; a 2xx answer ends it, anything else is tried
     /// again with backoff for 24 hours. At least once, in event order per subject.
-    #[oai(path = "/webhooks", method = "post", operation_id = "create_webhook")]
-    async fn create_webhook(&self, caller: Caller, body: Json<WebhookBody>) -> ApiResult<WebhookCreated> {
+    #[oai(
+        path = "/webhooks",
+        method = "post",
+        operation_id = "create_webhook",
+        transform = "idempotent"
+    )]
+    async fn create_webhook(
+        &self,
+        caller: Caller,
+        /// Makes a retry safe: a repeat with the same key and body answers the first
+        /// response again (with `Idempotent-Replayed: true`, the secret included) and
+        /// registers nothing twice; the same key with another body answers 422, and while
+        /// the first request runs, 409. A UUID, say; kept 24 hours by default.
+        #[oai(
+            name = "Idempotency-Key",
+            validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$")
+        )]
+        _idempotency_key: Header<Option<String>>,
+        body: Json<WebhookBody>,
+    ) -> ApiResult<WebhookCreated> {
         let body = body.0;
         let input = NewWebhook {
             url: body.url.into_inner(),
-            events: body.events.unwrap_or_default().into_iter().map(Text::into_inner).collect(),
+            events: body
+                .events
+                .unwrap_or_default()
+                .into_iter()
+                .map(Text::into_inner)
+                .collect(),
         };
         let created = app::register(&self.state, caller.actor(), input).await?;
         Ok(WebhookCreated::Created(Json(created)))

@@ -145,10 +145,7 @@ super::list_page!(DeliveryPage, Delivery);
 
 impl Delivery {
     /// The view of a stored delivery and its attempts.
-    pub fn from_rows(
-        row: webhook_deliveries::Model,
-        attempts: Vec<webhook_attempts::Model>,
-    ) -> Result<Self, ApiError> {
+    pub fn from_rows(row: webhook_deliveries::Model, attempts: Vec<webhook_attempts::Model>) -> Result<Self, ApiError> {
         let state = match row.state.as_str() {
             PENDING => Some(DeliveryState::Pending),
             DELIVERED => Some(DeliveryState::Delivered),
