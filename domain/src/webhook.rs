@@ -72,7 +72,7 @@ pub fn parse_url(value: &str) -> Result<Url, &'static str> {
     }
     match url.host() {
         None => return Err("must name a host"),
-        Some(Host::Domain(name)) if name.is_empty() => return Err("must name a host"),
+        Some(Host::Domain("")) => return Err("must name a host"),
         Some(_) => {}
     }
     if !url.username().is_empty() || url.password().is_some() {
