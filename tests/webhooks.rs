@@ -662,3 +662,53 @@ async fn only_facilitators_manage_webhooks() {
     }
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM webhooks").await, 1);
 }
+
+#[tokio::test]
+async fn an_erased_person_is_gone_from_the_deliveries_not_yet_sent() {
+    let app = app_allowing_private().await;
+    let receiver = Receiver::start().await;
+    let facilitator = app.facilitator().await;
+    register(&app, &facilitator, &receiver, json!([])).await;
+    let owner = app.needs_owner().await;
+    let innovator = app.innovator().await;
+    let anna = app.innovator().await;
+    let challenge = app.published_challenge(&owner, &facilitator).await;
+    let idea = app
+        .post(
+            &format!("/challenges/{challenge}/ideas"),
+            Some(&innovator.token),
+            json!({ "title": "Sensors", "team": [{ "name": "Anna Andersson", "email": anna.email }] }),
+        )
+        .await
+        .expect(201)
+        .id();
+    let stored = app
+        .count(&format!(
+            "SELECT COUNT(*) AS n FROM webhook_deliveries WHERE body LIKE '%{}%'",
+            anna.email
+        ))
+        .await;
+    assert_eq!(stored, 1, "the idea's creation names her before the erasure");
+
+    app.post(
+        &format!("/users/{}/erase", anna.id),
+        Some(&facilitator.token),
+        json!({}),
+    )
+    .await
+    .expect(200);
+    deliver_all(&app, Utc::now()).await;
+
+    let about_idea: Vec<Received> = receiver
+        .got()
+        .into_iter()
+        .filter(|r| r.body["subject"]["id"] == json!(idea))
+        .collect();
+    assert_eq!(about_idea.len(), 1);
+    assert!(about_idea[0].verified);
+    let sent = about_idea[0].body.to_string();
+    assert!(
+        !sent.contains(&anna.email) && !sent.contains("Anna Andersson"),
+        "{sent}"
+    );
+}
