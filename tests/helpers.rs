@@ -298,6 +298,7 @@ impl TestApp {
                 email: email.clone(),
                 display_name: "Test User".into(),
                 organisation: organisation.map(str::to_owned),
+                organisation_id: None,
                 roles: roles.iter().copied().collect::<Roles>(),
                 password_hash: password_hash(&self.state.passwords).await,
                 locale: "sv",
@@ -443,6 +444,48 @@ impl TestApp {
             .await
             .unwrap_or_else(|e| panic!("notifications of {id}: {e}"))
     }
+}
+
+impl TestApp {
+    /// The token of the newest reset link queued for e-mail to the user `id`.
+    pub async fn reset_token_of(&self, id: &str) -> String {
+        self.mail_to(id)
+            .await
+            .into_iter()
+            .rev()
+            .find_map(|row| row.reset_token)
+            .unwrap_or_else(|| panic!("no reset link queued for {id}"))
+    }
+
+    /// The e-mails queued or sent to the user `id`, oldest first.
+    pub async fn mail_to(&self, id: &str) -> Vec<sluss_api::persistence::entities::mail_outbox::Model> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        use sluss_api::persistence::entities::mail_outbox;
+        let id: Uuid = id.parse().unwrap_or_else(|e| panic!("{id}: {e}"));
+        mail_outbox::Entity::find()
+            .filter(mail_outbox::Column::RecipientId.eq(id))
+            .order_by_asc(mail_outbox::Column::Id)
+            .all(&self.state.db)
+            .await
+            .unwrap_or_else(|e| panic!("mail to {id}: {e}"))
+    }
+}
+
+/// Starts the app as if a mail server were configured (no worker runs; the outbox fills).
+pub async fn spawn_app_with_mail() -> TestApp {
+    spawn_app_with_mail_and(AuthSettings::default()).await
+}
+
+/// Starts the app as if a mail server were configured, with custom authentication limits.
+pub async fn spawn_app_with_mail_and(auth: AuthSettings) -> TestApp {
+    spawn_app_configured(
+        auth,
+        HttpSettings {
+            mail_enabled: true,
+            ..HttpSettings::default()
+        },
+    )
+    .await
 }
 
 fn is_root_path(path: &str) -> bool {

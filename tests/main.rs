@@ -18,6 +18,7 @@ mod funnel_read_model;
 mod headers;
 mod ideas;
 mod idempotency;
+mod mail;
 mod matrix;
 mod notifications;
 mod openapi;

@@ -44,6 +44,8 @@ const AUTH: &[Row] = &[
     ("GET /me/export",                              [401,  200,  200,  200,  200,  __ ]),
     ("PATCH /me",                                   [401,  200,  200,  200,  200,  __ ]),
     ("PUT /me/password",                            [401,  204,  204,  204,  204,  __ ]),
+    ("POST /auth/password-reset",                   [202,  202,  202,  202,  202,  __ ]),
+    ("POST /auth/password-reset/confirm",           [204,  204,  204,  204,  204,  __ ]),
 ];
 
 #[rustfmt::skip]
@@ -56,6 +58,9 @@ const USERS: &[Row] = &[
     ("PUT /users/{other}/roles",                    [401,  404,  404,  404,  200,  __ ]),
     ("POST /users/{other}/deactivate",              [401,  404,  404,  404,  200,  __ ]),
     ("POST /users/{deactivated}/reactivate",        [401,  404,  404,  404,  200,  __ ]),
+    ("POST /users/{other}/password-reset",          [401,  404,  404,  404,  202,  __ ]),
+    ("POST /users/{self}/password-reset",           [401,  403,  403,  403,  202,  __ ]),
+    ("POST /users/{deactivated}/password-reset",    [401,  404,  404,  404,  409,  __ ]),
     ("POST /users/{self}/reactivate",               [401,  403,  403,  403,  409,  __ ]),
     ("GET /users/{other}/export",                   [401,  404,  404,  404,  200,  __ ]),
     ("GET /users/{self}/export",                    [401,  200,  200,  200,  200,  __ ]),
@@ -262,6 +267,7 @@ fn valid_body(endpoint: &str, account: &str) -> Option<Value> {
             json!({ "email": fresh_email, "password": PASSWORD, "display_name": "New Person", "roles": ["assessor"] })
         }
         "POST /auth/login" => json!({ "email": account, "password": PASSWORD }),
+        "POST /auth/password-reset" => json!({ "email": account }),
         "PUT /users/{other}/roles" => json!({ "roles": ["assessor"] }),
         "PATCH /me" => json!({ "display_name": "Renamed", "locale": "en", "email_notifications": false }),
         "PUT /me/password" => json!({ "current_password": PASSWORD, "new_password": "a new passphrase for the locks" }),
@@ -349,6 +355,13 @@ async fn cell_body(app: &TestApp, endpoint: &str, owner: &TestUser, subject: Opt
     }
     if endpoint.starts_with("POST /ideas/") && endpoint.ends_with("/assignments") {
         return Some(json!({ "assessor_id": app.assessor().await.id }));
+    }
+    if endpoint == "POST /auth/password-reset/confirm" {
+        app.post("/auth/password-reset", None, json!({ "email": owner.email }))
+            .await
+            .expect(202);
+        let token = app.reset_token_of(&owner.id).await;
+        return Some(json!({ "token": token, "password": "a new passphrase for the locks" }));
     }
     if endpoint.ends_with("/start-incubation") {
         let organisation = support_organisation(app).await;
@@ -675,7 +688,8 @@ fn mismatch(reply: Reply, expected: u16) -> Option<String> {
 
 /// Walks a table on one app and fails once, listing every cell that differs.
 async fn walk<const COLUMNS: usize>(table: &[(&'static str, [u16; COLUMNS])]) {
-    let app = spawn_app().await;
+    // With e-mail on, so that a facilitator may send a reset link.
+    let app = spawn_app_with_mail().await;
     let mut mismatches = Vec::new();
     for &(endpoint, expected) in table {
         for (column, &status) in expected.iter().enumerate() {

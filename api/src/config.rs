@@ -116,6 +116,14 @@ pub struct ServeArgs {
     /// marked `Secure`.
     #[arg(long, env = "SLUSS_PUBLIC_URL", default_value = "http://127.0.0.1:8080", value_parser = parse_public_url)]
     pub public_url: String,
+    /// The mail server notifications and reset links are sent through, as
+    /// `smtp://host:port`, `smtps://user:password@host:465` or `smtp://…?tls=required`
+    /// (STARTTLS). Without it nothing is e-mailed; the inbox works the same.
+    #[arg(long, env = "SLUSS_SMTP_URL", hide_env_values = true, requires = "mail_from")]
+    pub smtp_url: Option<Secret>,
+    /// The sender of sluss's e-mail, as `sluss@city.se` or `"Innovation team <sluss@city.se>"`.
+    #[arg(long, env = "SLUSS_MAIL_FROM", requires = "smtp_url")]
+    pub mail_from: Option<String>,
     /// Let webhooks be registered for and sent to loopback, private (RFC 1918, ULA), shared
     /// and link-local addresses; refused by default, as a guard against requests into the
     /// server's own network.

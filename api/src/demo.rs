@@ -185,6 +185,7 @@ pub async fn load(state: &AppState) -> Result<Option<DemoData>, String> {
                 email,
                 display_name: name,
                 organisation: Some(organisation),
+                organisation_id: None,
                 roles: roles.into_iter().collect::<Roles>(),
                 password_hash: hash.clone(),
                 locale: crate::app::accounts::DEFAULT_LOCALE,

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod error;
 pub mod http;
 pub mod idempotency;
+pub mod mail;
 pub mod metrics;
 pub mod openapi;
 pub mod passwords;

@@ -10,7 +10,7 @@ use sluss_api::config::{Cli, Command, CreateUserArgs, SeedArgs, ServeArgs, UserC
 use sluss_api::http::DOCS_PATH;
 use sluss_api::passwords::Passwords;
 use sluss_api::state::{AppState, AuthSettings, HttpSettings, WebhookSettings};
-use sluss_api::{demo, persistence, startup, telemetry, webhook_worker};
+use sluss_api::{demo, mail, persistence, startup, telemetry, webhook_worker};
 use sluss_domain::Role;
 
 /// mimalloc returns freed memory to the system promptly; glibc's allocator keeps a heap per
@@ -73,6 +73,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         state = prepare(&args) => state?,
         () = &mut shutdown => return Ok(()),
     };
+    start_mail(&args, &state)?;
     let addresses = startup::local_addresses(&acceptor);
     tracing::info!(bind = %args.bind, addresses = ?addresses, "sluss listening");
     for address in addresses {
@@ -88,6 +89,20 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     served
 }
 
+/// Starts the mail worker when a mail server is configured; says once that e-mail is off
+/// otherwise.
+fn start_mail(args: &ServeArgs, state: &AppState) -> Result<(), String> {
+    match (&args.smtp_url, &args.mail_from) {
+        (Some(url), Some(from)) => {
+            let mailer = mail::Mailer::new(url.expose(), from, &args.public_url)?;
+            tracing::info!(mail.from = %from, "e-mail is on: notifications and reset links are sent");
+            tokio::spawn(mail::run(state.clone(), mailer));
+        }
+        _ => tracing::info!("e-mail is off (no --smtp-url): notifications stay in each person's inbox"),
+    }
+    Ok(())
+}
+
 /// Everything `serve` does before it answers: migrations, the first facilitator, the demo.
 async fn prepare(args: &ServeArgs) -> Result<AppState, String> {
     let auth = AuthSettings {
@@ -98,6 +113,7 @@ async fn prepare(args: &ServeArgs) -> Result<AppState, String> {
         idempotency_ttl: chrono::Duration::hours(args.idempotency_ttl_hours),
         cors_origins: args.cors_allowed_origins.clone().unwrap_or(AllowedOrigins::None),
         public_url: args.public_url.clone(),
+        mail_enabled: args.smtp_url.is_some(),
         webhooks: WebhookSettings {
             allow_private: args.webhook_allow_private,
         },

@@ -24,6 +24,12 @@ pub struct AuthSettings {
     pub login_failures_per_address: u64,
     /// Registrations from one client address within the window from which register answers 429.
     pub registrations_per_address: u64,
+    /// Password-reset requests for one e-mail within the window from which the request
+    /// answers 429 (each may send an e-mail).
+    pub password_resets_per_email: u64,
+    /// Password-reset requests from one client address within the window from which the
+    /// request answers 429.
+    pub password_resets_per_address: u64,
 }
 
 impl Default for AuthSettings {
@@ -34,6 +40,8 @@ impl Default for AuthSettings {
             login_failures_per_email: 10,
             login_failures_per_address: 100,
             registrations_per_address: 20,
+            password_resets_per_email: 5,
+            password_resets_per_address: 100,
         }
     }
 }
@@ -47,6 +55,9 @@ pub struct HttpSettings {
     pub cors_origins: AllowedOrigins,
     /// The address people reach this server at (links, and `Secure` cookies when https).
     pub public_url: String,
+    /// Whether a mail server is configured (`--smtp-url`): only then are notifications
+    /// queued for e-mail and reset links sent.
+    pub mail_enabled: bool,
     /// Where webhooks may be sent.
     pub webhooks: WebhookSettings,
 }
@@ -65,6 +76,7 @@ impl Default for HttpSettings {
             idempotency_ttl: Duration::hours(24),
             cors_origins: AllowedOrigins::None,
             public_url: "http://127.0.0.1:8080".to_owned(),
+            mail_enabled: false,
             webhooks: WebhookSettings::default(),
         }
     }

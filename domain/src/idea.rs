@@ -223,6 +223,8 @@ pub enum IdeaCommand {
         site: String,
         /// Who hosts it.
         host: String,
+        /// The registered organisation that hosts it (the property or site owner), if named.
+        host_organisation_id: Option<Uuid>,
         /// First day.
         starts_on: NaiveDate,
         /// Last day.
@@ -329,6 +331,8 @@ pub enum IdeaEvent {
         site: String,
         /// Who hosts it.
         host: String,
+        /// The registered organisation that hosts it (the property or site owner), if named.
+        host_organisation_id: Option<Uuid>,
         /// First day.
         starts_on: NaiveDate,
         /// Last day.
@@ -496,6 +500,7 @@ fn check_values(command: &IdeaCommand, facts: &IdeaFacts) -> Result<(), Refusal>
             starts_on,
             ends_on,
             success_criteria,
+            ..
         } => {
             checks.required_text("site", site, SHORT_MAX);
             checks.required_text("host", host, SHORT_MAX);
@@ -597,6 +602,7 @@ pub fn decide(
             IdeaCommand::StartTesting {
                 site,
                 host,
+                host_organisation_id,
                 starts_on,
                 ends_on,
                 success_criteria,
@@ -604,6 +610,7 @@ pub fn decide(
         ) => IdeaEvent::TestingStarted {
             site: trimmed(site),
             host: trimmed(host),
+            host_organisation_id: *host_organisation_id,
             starts_on: *starts_on,
             ends_on: *ends_on,
             success_criteria: trimmed(success_criteria),

@@ -15,6 +15,7 @@ pub mod error;
 pub mod idea;
 pub mod ids;
 pub mod notify;
+pub mod organisation;
 pub mod password;
 pub mod privacy;
 pub mod report;

@@ -83,6 +83,22 @@ pub fn recipients(actor: UserId, candidates: &[Candidate]) -> Vec<UserId> {
     told
 }
 
+/// How long an e-mail is tried before it is given up: a notification a day late is news
+/// no longer.
+pub const MAIL_GIVE_UP_AFTER: chrono::Duration = chrono::Duration::hours(24);
+
+/// How long to wait before trying an e-mail again after `attempts` failed ones: 30 seconds,
+/// doubling each time, at most an hour.
+pub fn mail_retry_after(attempts: u32) -> chrono::Duration {
+    let seconds = 30_i64.saturating_mul(1_i64 << attempts.saturating_sub(1).min(20));
+    chrono::Duration::seconds(seconds.min(3_600))
+}
+
+/// Whether an e-mail first queued at `queued` is still worth trying at `now`.
+pub fn mail_still_due(queued: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>) -> bool {
+    now - queued < MAIL_GIVE_UP_AFTER
+}
+
 #[cfg(test)]
 mod tests {
     use uuid::Uuid;
@@ -184,5 +200,20 @@ mod tests {
             ..seen(someone())
         };
         assert!(recipients(someone(), &[gone]).is_empty());
+    }
+
+    #[test]
+    fn mail_is_retried_after_thirty_seconds_doubling_up_to_an_hour() {
+        let waits: Vec<i64> = (1..=9).map(|n| mail_retry_after(n).num_seconds()).collect();
+        assert_eq!(waits, vec![30, 60, 120, 240, 480, 960, 1_920, 3_600, 3_600]);
+        assert_eq!(mail_retry_after(u32::MAX).num_seconds(), 3_600);
+        assert_eq!(mail_retry_after(0).num_seconds(), 30);
+    }
+
+    #[test]
+    fn mail_is_given_up_a_day_after_it_was_queued() {
+        let queued = chrono::Utc::now();
+        assert!(mail_still_due(queued, queued + chrono::Duration::hours(23)));
+        assert!(!mail_still_due(queued, queued + chrono::Duration::hours(24)));
     }
 }

@@ -78,6 +78,26 @@ pub fn decide_reactivate(user_id: UserId, active: bool, actor: &Actor) -> Result
     Ok(())
 }
 
+/// Whether `actor` may have a password-reset link sent to `user_id`: facilitators only,
+/// to an active account, when the server can send e-mail at all.
+pub fn decide_send_reset(user_id: UserId, active: bool, mail_enabled: bool, actor: &Actor) -> Result<(), Refusal> {
+    if !can_view(user_id, actor) {
+        return Err(Refusal::NotVisible);
+    }
+    authorize_manage(actor)?;
+    if !active {
+        return Err(Refusal::GuardFailed(
+            "the account is deactivated; reactivate it first".into(),
+        ));
+    }
+    if !mail_enabled {
+        return Err(Refusal::GuardFailed(
+            "this server sends no e-mail (no --smtp-url)".into(),
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,6 +214,38 @@ mod tests {
         let f = actor(&[Role::Facilitator]);
         assert!(matches!(
             decide_reactivate(other(), true, &f),
+            Err(Refusal::GuardFailed(_))
+        ));
+    }
+
+    #[test]
+    fn a_facilitator_sends_a_reset_link_to_an_active_account() {
+        let f = actor(&[Role::Facilitator]);
+        assert_eq!(decide_send_reset(other(), true, true, &f), Ok(()));
+    }
+
+    #[test]
+    fn only_facilitators_send_reset_links() {
+        let innovator = actor(&[Role::Innovator]);
+        assert_eq!(
+            decide_send_reset(other(), true, true, &innovator),
+            Err(Refusal::NotVisible)
+        );
+        assert!(matches!(
+            decide_send_reset(innovator.id, true, true, &innovator),
+            Err(Refusal::NotPermitted(_))
+        ));
+    }
+
+    #[test]
+    fn no_reset_link_goes_to_a_deactivated_account_or_without_mail() {
+        let f = actor(&[Role::Facilitator]);
+        assert!(matches!(
+            decide_send_reset(other(), false, true, &f),
+            Err(Refusal::GuardFailed(_))
+        ));
+        assert!(matches!(
+            decide_send_reset(other(), true, false, &f),
             Err(Refusal::GuardFailed(_))
         ));
     }

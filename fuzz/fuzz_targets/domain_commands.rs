@@ -436,6 +436,7 @@ fn idea_expect(
             starts_on,
             ends_on,
             success_criteria,
+            ..
         } => required(site, short) && required(host, short) && required(success_criteria, text) && ends_on >= starts_on,
         C::Complete {
             results,

@@ -183,6 +183,7 @@ impl Fixture {
                 email: format!("{}@example.org", Uuid::now_v7().simple()),
                 display_name: "Fuzz User".into(),
                 organisation: Some(format!("Org {}", role.as_str())),
+                organisation_id: None,
                 roles: Roles::empty().with(role),
                 password_hash: self.password_hash.clone(),
                 locale: sluss_api::app::accounts::DEFAULT_LOCALE,

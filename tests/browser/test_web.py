@@ -1068,6 +1068,15 @@ def test_public_pages_pass_axe_signed_out(browser, server, a11y, lang):
         visitor.goto("/arenas", "arenas")
         visitor.goto("/login", "login")
         visitor.goto("/register", "register")
+        # A forgotten password: the same answer for any address, and a dead link said so.
+        visitor.goto("/forgot-password", "forgot")
+        visitor.field("field-email").fill(f"nobody-{secrets.token_hex(3)}@example.org")
+        visitor.post(visitor.button("button-send-link"), "forgot-sent")
+        expect(visitor.main).to_contain_text(visitor.t("forgot-sent"))
+        visitor.goto(f"/reset-password?token={secrets.token_urlsafe(32)}", "reset")
+        visitor.field("field-new-password").fill("a long enough passphrase for the stations")
+        visitor.post(visitor.button("button-set-password"), "reset-link-invalid", status=422, redirected=False)
+        expect(visitor.main).to_contain_text(visitor.t("reset-link-invalid"))
         visitor.goto("/no-such-page", "404", status=404)
         visitor.goto(f"/challenges/{uuid.uuid4()}", "404-challenge", status=404)
         # A refused form: register with a short password.

@@ -111,6 +111,7 @@ class Server:
     log_path: str = "/dev/null"
     process: subprocess.Popen | None = None
     starts: int = 0
+    extra_args: list[str] = field(default_factory=list)
 
     def start(self, timeout: float = 30.0) -> None:
         env = dict(os.environ)
@@ -121,7 +122,8 @@ class Server:
         })
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
-            [binary(), "serve", "--bind", f"127.0.0.1:{self.port}", "--database-url", self.database_url],
+            [binary(), "serve", "--bind", f"127.0.0.1:{self.port}", "--database-url", self.database_url,
+             *self.extra_args],
             stdout=log, stderr=log, env=env)
         log.close()
         self.starts += 1

@@ -53,6 +53,7 @@ pub async fn prepare_account(state: &AppState, account: Registration) -> Result<
         email,
         display_name,
         organisation,
+        organisation_id: None,
         roles: account.roles,
         password_hash,
         locale: account.locale,
@@ -60,7 +61,12 @@ pub async fn prepare_account(state: &AppState, account: Registration) -> Result<
 }
 
 /// Answers 429 when `key` has `limit` or more entries in the window.
-async fn refuse_if_throttled(state: &AppState, key: &str, limit: u64, now: DateTime<Utc>) -> Result<(), ApiError> {
+pub(super) async fn refuse_if_throttled(
+    state: &AppState,
+    key: &str,
+    limit: u64,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
     let window = state.auth.throttle_window;
     let (count, oldest) = throttle::count_since(&state.db, key, now - window).await?;
     if count >= limit {

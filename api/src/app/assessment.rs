@@ -282,7 +282,7 @@ pub async fn assign_assessor(
         row: &idea,
         assessor: Some(candidate.id),
     };
-    notify::tell(&tx, Subject::Idea, "assign", about, actor, now).await?;
+    notify::tell(&tx, state.http.mail_enabled, Subject::Idea, "assign", about, actor, now).await?;
     tx.commit().await?;
     Assignment::from_row(row)
 }
@@ -414,7 +414,7 @@ pub async fn put_scorecard(
             row: &idea,
             assessor: None,
         };
-        notify::tell(&tx, Subject::Idea, "score", about, actor, now).await?;
+        notify::tell(&tx, state.http.mail_enabled, Subject::Idea, "score", about, actor, now).await?;
     }
     tx.commit().await?;
     Scorecard::from_row(card)

@@ -12,7 +12,7 @@ use super::{Expected, check_version, notify, page_request, payload_of, to_list_p
 use crate::error::ApiError;
 use crate::persistence::challenges::{self as repo, ChallengeFilter};
 use crate::persistence::entities::challenges as rows;
-use crate::persistence::{arenas, events};
+use crate::persistence::{arenas, events, users};
 use crate::state::AppState;
 use crate::views::challenges::{Challenge, ChallengePage};
 use crate::views::events::{Event, event_from_row};
@@ -136,6 +136,10 @@ pub async fn create(state: &AppState, actor: &Actor, input: NewChallenge) -> Res
     checks.finish().map_err(Refusal::Invalid)?;
     let now = Utc::now();
     let id = Uuid::now_v7();
+    // Owned on behalf of the owner's organisation.
+    let owner_organisation = users::find(&state.db, actor.id.as_uuid())
+        .await?
+        .and_then(|owner| owner.organisation_id);
     let tx = state.begin_write().await?;
     let row = repo::insert(
         &tx,
@@ -148,6 +152,7 @@ pub async fn create(state: &AppState, actor: &Actor, input: NewChallenge) -> Res
             location: Set(location),
             sdgs: Set(repo::sdgs_to_stored(&sdgs)),
             arena_id: Set(None),
+            organisation_id: Set(owner_organisation),
             ideas_close_at: Set(None),
             blind_assessment: Set(false),
             feedback: Set(None),
@@ -306,7 +311,16 @@ pub async fn command(
             row: &updated,
             asker: None,
         };
-        notify::tell(&tx, Subject::Challenge, event.command(), about, actor, now).await?;
+        notify::tell(
+            &tx,
+            state.http.mail_enabled,
+            Subject::Challenge,
+            event.command(),
+            about,
+            actor,
+            now,
+        )
+        .await?;
         webhooks::challenge_event(&tx, &updated, event.command(), now).await?;
         from = to;
     }

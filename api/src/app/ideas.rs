@@ -164,6 +164,7 @@ async fn record_step(
         IdeaEvent::TestingStarted {
             site,
             host,
+            host_organisation_id,
             starts_on,
             ends_on,
             success_criteria,
@@ -171,6 +172,7 @@ async fn record_step(
             let test = steps::NewTest {
                 site: site.clone(),
                 host: host.clone(),
+                host_organisation_id: *host_organisation_id,
                 starts_on: *starts_on,
                 ends_on: *ends_on,
                 success_criteria: success_criteria.clone(),
@@ -295,7 +297,16 @@ pub async fn command(
             row: &updated,
             assessor: None,
         };
-        notify::tell(&tx, Subject::Idea, event.command(), about, actor, now).await?;
+        notify::tell(
+            &tx,
+            state.http.mail_enabled,
+            Subject::Idea,
+            event.command(),
+            about,
+            actor,
+            now,
+        )
+        .await?;
         webhooks::idea_event(&tx, &updated, event.command(), now).await?;
         from = to;
     }

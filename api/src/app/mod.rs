@@ -16,6 +16,7 @@ pub mod privacy;
 pub mod questions;
 pub mod queues;
 pub mod reports;
+pub mod resets;
 pub mod steps;
 pub mod users;
 pub mod webhooks;

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::persistence::entities::{challenges as challenge_rows, ideas as idea_rows, users as user_rows};
+use crate::persistence::mail::{self as mail_repo, Letter};
 use crate::persistence::notifications::{self as repo, NewNotification};
 use crate::persistence::{WriteTx, challenges, ideas, users};
 
@@ -46,9 +47,12 @@ impl About<'_> {
     }
 }
 
-/// Tells the parties of `command` on `subject` that `actor` did it, as of `at`.
+/// Tells the parties of `command` on `subject` that `actor` did it, as of `at`; with
+/// `mail`, those who want e-mail get one too (queued in the same transaction).
+#[allow(clippy::too_many_arguments)]
 pub async fn tell(
     tx: &WriteTx,
+    mail: bool,
     subject: Subject,
     command: &str,
     about: About<'_>,
@@ -104,7 +108,7 @@ pub async fn tell(
     }
     let (subject_type, subject_id, title) = about.page();
     for recipient in rules::recipients(actor.id, &candidates) {
-        repo::insert(
+        let notification = repo::insert(
             tx,
             NewNotification {
                 recipient_id: recipient.as_uuid(),
@@ -116,6 +120,10 @@ pub async fn tell(
             },
         )
         .await?;
+        let wants_mail = people.get(&recipient.as_uuid()).is_some_and(|p| p.email_notifications);
+        if mail && wants_mail {
+            mail_repo::enqueue(tx, recipient.as_uuid(), Letter::Notification(notification), at).await?;
+        }
     }
     Ok(())
 }

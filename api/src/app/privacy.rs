@@ -12,7 +12,7 @@ use super::{Expected, check_version};
 use crate::error::ApiError;
 use crate::persistence::entities::users as user_rows;
 use crate::persistence::privacy::{self as repo, ERASE_COMMAND, account_state};
-use crate::persistence::{events, notifications, users};
+use crate::persistence::{events, mail, notifications, users};
 use crate::state::AppState;
 use crate::views::privacy::PersonalData;
 use crate::views::users::User;
@@ -74,7 +74,9 @@ pub async fn erase(
     }
     let login_key = super::accounts::login_email_key(&row.email);
     let (updated, erased) = repo::erase(&tx, &row, &listed, &login_key, now).await?;
-    // Their inbox goes with them: it told only them what concerned them.
+    // Their inbox goes with them: it told only them what concerned them; and so do the
+    // e-mails queued or sent to them and their reset links.
+    mail::delete_for(&tx, user_id).await?;
     notifications::delete_for(&tx, user_id).await?;
     let payload = serde_json::json!({
         "reason": reason,

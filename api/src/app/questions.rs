@@ -53,7 +53,16 @@ pub async fn ask(state: &AppState, actor: &Actor, challenge_id: Uuid, text: &str
         row: &challenge,
         asker: None,
     };
-    notify::tell(&tx, Subject::Question, "ask", about, actor, now).await?;
+    notify::tell(
+        &tx,
+        state.http.mail_enabled,
+        Subject::Question,
+        "ask",
+        about,
+        actor,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Question::from_row(row)
 }
@@ -85,7 +94,16 @@ pub async fn answer(state: &AppState, actor: &Actor, question_id: Uuid, text: &s
         row: &challenge,
         asker: Some(question.asked_by),
     };
-    notify::tell(&tx, Subject::Question, "answer", about, actor, now).await?;
+    notify::tell(
+        &tx,
+        state.http.mail_enabled,
+        Subject::Question,
+        "answer",
+        about,
+        actor,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Question::from_row(answered)
 }

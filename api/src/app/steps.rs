@@ -129,7 +129,16 @@ pub async fn add_milestone(
         row: &idea,
         assessor: None,
     };
-    notify::tell(&tx, Subject::Milestone, "add_milestone", about, actor, now).await?;
+    notify::tell(
+        &tx,
+        state.http.mail_enabled,
+        Subject::Milestone,
+        "add_milestone",
+        about,
+        actor,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(row.into())
 }
@@ -148,7 +157,16 @@ pub async fn complete_milestone(state: &AppState, actor: &Actor, milestone_id: U
         row: &idea,
         assessor: None,
     };
-    notify::tell(&tx, Subject::Milestone, "complete_milestone", about, actor, now).await?;
+    notify::tell(
+        &tx,
+        state.http.mail_enabled,
+        Subject::Milestone,
+        "complete_milestone",
+        about,
+        actor,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(done.into())
 }

@@ -14,6 +14,7 @@ pub mod users {
         pub email: String,
         pub display_name: String,
         pub organisation: Option<String>,
+        pub organisation_id: Option<Uuid>,
         pub roles: String,
         pub password_hash: String,
         pub active: bool,
@@ -131,6 +132,7 @@ pub mod challenges {
         /// SDG numbers as `,3,11,` so one goal is found with `LIKE '%,11,%'`.
         pub sdgs: String,
         pub arena_id: Option<Uuid>,
+        pub organisation_id: Option<Uuid>,
         pub ideas_close_at: Option<DateTimeUtc>,
         pub blind_assessment: bool,
         pub feedback: Option<String>,
@@ -393,6 +395,7 @@ pub mod idea_tests {
         pub idea_id: Uuid,
         pub site: String,
         pub host: String,
+        pub host_organisation_id: Option<Uuid>,
         pub starts_on: Date,
         pub ends_on: Date,
         pub success_criteria: String,
@@ -531,6 +534,77 @@ pub mod notifications {
         pub title: String,
         pub created_at: DateTimeUtc,
         pub read_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod mail_outbox {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `mail_outbox`: one e-mail to send, or sent, or given up.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "mail_outbox")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub recipient_id: Uuid,
+        pub notification_id: Option<Uuid>,
+        pub reset_token: Option<String>,
+        pub due_at: Option<DateTimeUtc>,
+        pub attempts: i32,
+        pub created_at: DateTimeUtc,
+        pub sent_at: Option<DateTimeUtc>,
+        pub last_error: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod password_resets {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `password_resets`: the hash of a link's token, valid until `expires_at`
+    /// and once.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "password_resets")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub token_hash: String,
+        pub user_id: Uuid,
+        pub created_at: DateTimeUtc,
+        pub expires_at: DateTimeUtc,
+        pub used_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod organisations {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `organisations`: the registry of who takes part.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "organisations")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub name: String,
+        pub kind: String,
+        pub org_number: Option<String>,
+        pub website: Option<String>,
+        pub version: i64,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,6 +11,7 @@ pub mod entities;
 pub mod events;
 pub mod ideas;
 pub mod idempotency;
+pub mod mail;
 pub mod notifications;
 pub mod privacy;
 pub mod questions;

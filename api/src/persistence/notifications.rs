@@ -25,10 +25,11 @@ pub struct NewNotification<'a> {
     pub at: DateTime<Utc>,
 }
 
-/// Stores a notification in the transaction of the command that caused it.
-pub async fn insert(db: &impl Deferring, notification: NewNotification<'_>) -> Result<(), RepoError> {
+/// Stores a notification in the transaction of the command that caused it; its id.
+pub async fn insert(db: &impl Deferring, notification: NewNotification<'_>) -> Result<Uuid, RepoError> {
+    let id = Uuid::now_v7();
     let row = notifications::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(id),
         recipient_id: Set(notification.recipient_id),
         kind: Set(notification.kind.to_owned()),
         subject_type: Set(notification.subject_type.to_owned()),
@@ -39,7 +40,7 @@ pub async fn insert(db: &impl Deferring, notification: NewNotification<'_>) -> R
     };
     db.defer(notifications::Entity::insert(row).build(db.get_database_backend()))
         .await?;
-    Ok(())
+    Ok(id)
 }
 
 /// A page of `recipient_id`'s notifications, newest first; only the unread ones with
@@ -56,6 +57,11 @@ pub async fn list(
         select = select.filter(notifications::Column::ReadAt.is_null());
     }
     keyset_page(db, select, notifications::Column::Id, |n| n.id, after, limit).await
+}
+
+/// One notification.
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<notifications::Model>, RepoError> {
+    Ok(notifications::Entity::find_by_id(id).one(db).await?)
 }
 
 /// How many of `recipient_id`'s notifications are unread.

@@ -128,6 +128,8 @@ pub struct NewTest {
     pub ends_on: NaiveDate,
     /// What success looks like.
     pub success_criteria: String,
+    /// The registered organisation that hosts it, if named.
+    pub host_organisation_id: Option<Uuid>,
 }
 
 /// Records the start of a test.
@@ -141,6 +143,7 @@ pub async fn insert_test(
         idea_id: Set(idea_id),
         site: Set(test.site),
         host: Set(test.host),
+        host_organisation_id: Set(test.host_organisation_id),
         starts_on: Set(test.starts_on),
         ends_on: Set(test.ends_on),
         success_criteria: Set(test.success_criteria),

@@ -19,8 +19,10 @@ pub struct NewUser {
     pub email: String,
     /// Name shown to others.
     pub display_name: String,
-    /// Organisation, if any.
+    /// Organisation, if any, as typed.
     pub organisation: Option<String>,
+    /// The registered organisation, if any.
+    pub organisation_id: Option<Uuid>,
     /// Roles granted.
     pub roles: Roles,
     /// The argon2id PHC string.
@@ -41,6 +43,7 @@ pub async fn insert(db: &impl ConnectionTrait, user: NewUser, now: DateTime<Utc>
         email: Set(user.email),
         display_name: Set(user.display_name),
         organisation: Set(user.organisation),
+        organisation_id: Set(user.organisation_id),
         roles: Set(user.roles.to_csv()),
         password_hash: Set(user.password_hash),
         active: Set(true),

@@ -103,6 +103,9 @@ impl Tables {
             // logins and stored answers of retries are read only to refuse or replay. A
             // login (or a flood of failed ones) then leaves the kept reports in place.
             "sessions" | "auth_failures" | "idempotency_keys" => Self::NONE,
+            // The e-mails to send and the reset tokens are read only by the mail worker and
+            // by the reset itself.
+            "mail_outbox" | "password_resets" => Self::NONE,
             // Webhooks, their outbox and its attempts are read by the webhook endpoints
             // and the worker, never through the cache: the worker's writes, one per
             // attempt, leave every kept answer in place.
@@ -146,6 +149,18 @@ mod tests {
             r#"INSERT INTO "idempotency_keys" ("id") VALUES (?)"#,
             r#"UPDATE "idempotency_keys" SET "status" = ? WHERE "id" = ?"#,
             r#"DELETE FROM "idempotency_keys" WHERE "created_at" < ?"#,
+        ] {
+            assert_eq!(Tables::written_by(sql), Tables::NONE, "{sql}");
+        }
+    }
+
+    #[test]
+    fn the_mail_outbox_and_reset_tokens_change_nothing_kept() {
+        for sql in [
+            r#"INSERT INTO "mail_outbox" ("id") VALUES (?)"#,
+            r#"UPDATE "mail_outbox" SET "attempts" = "attempts" + ? WHERE "id" = ?"#,
+            r#"INSERT INTO "password_resets" ("token_hash") VALUES (?)"#,
+            r#"UPDATE "password_resets" SET "used_at" = ? WHERE "token_hash" = ?"#,
         ] {
             assert_eq!(Tables::written_by(sql), Tables::NONE, "{sql}");
         }

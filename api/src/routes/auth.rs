@@ -7,10 +7,10 @@ use poem_openapi::{Object, OpenApi};
 
 use super::bodies::{Export, NewAccount};
 use super::text::Text;
-use super::{ApiResult, ApiTags, Created, NoContent, Versioned, etag, expected_version};
+use super::{Accepted, ApiResult, ApiTags, Created, NoContent, Versioned, etag, expected_version};
 use crate::app::accounts::{self, Registration};
 pub use crate::app::accounts::{ensure_facilitator, login_email_key};
-use crate::app::privacy;
+use crate::app::{privacy, resets};
 use crate::auth::{Caller, client_address};
 use crate::idempotency::idempotent_public;
 use crate::state::AppState;
@@ -49,6 +49,24 @@ pub struct PasswordChange {
     /// The new one: 15 to 128 characters, not a common password.
     #[oai(write_only)]
     pub new_password: Text,
+}
+
+/// The body of `POST /auth/password-reset`.
+#[derive(Debug, Object)]
+pub struct ResetRequest {
+    /// The e-mail address of the account.
+    pub email: Text,
+}
+
+/// The body of `POST /auth/password-reset/confirm`.
+#[derive(Debug, Object)]
+pub struct ResetConfirmation {
+    /// The token of the link that was e-mailed.
+    #[oai(write_only)]
+    pub token: Text,
+    /// The new password: 15 to 128 characters, not a common password.
+    #[oai(write_only)]
+    pub password: Text,
 }
 
 /// Authentication.
@@ -102,6 +120,37 @@ impl AuthApi {
         )
         .await?;
         Ok(Json(session))
+    }
+
+    /// Ask for a link to choose a new password, e-mailed to the account's address.
+    ///
+    /// Always 202, whether an account has the address or not, and at the same cost; the
+    /// link is valid one hour and once. From the 5th request within 15 minutes for one
+    /// e-mail (or 100 from one address) the answer is 429 with `Retry-After`. Without a
+    /// configured mail server nothing is sent.
+    #[oai(
+        path = "/auth/password-reset",
+        method = "post",
+        operation_id = "request_password_reset"
+    )]
+    async fn request_password_reset(&self, req: &Request, body: Json<ResetRequest>) -> ApiResult<Accepted> {
+        resets::request(&self.state, &client_address(req), &body.0.email).await?;
+        Ok(Accepted::Accepted)
+    }
+
+    /// Choose a new password with the token of a reset link; every session ends.
+    ///
+    /// An unknown, used or expired token answers 422 on `token`; a weak password answers
+    /// 422 on `password` and leaves the token usable.
+    #[oai(
+        path = "/auth/password-reset/confirm",
+        method = "post",
+        operation_id = "confirm_password_reset"
+    )]
+    async fn confirm_password_reset(&self, body: Json<ResetConfirmation>) -> ApiResult<NoContent> {
+        let confirmation = body.0;
+        resets::confirm(&self.state, &confirmation.token, confirmation.password.into_inner()).await?;
+        Ok(NoContent::NoContent)
     }
 
     /// End the session of the token used.

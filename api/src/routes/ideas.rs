@@ -113,6 +113,8 @@ pub struct StartTestingBody {
     pub site: Text,
     /// Who hosts it.
     pub host: Text,
+    /// The registered organisation that hosts it (the property or site owner), if any.
+    pub host_organisation_id: Option<Uuid>,
     /// First day.
     pub starts_on: NaiveDate,
     /// Last day (not before `starts_on`).
@@ -427,6 +429,7 @@ impl IdeasApi {
         let command = IdeaCommand::StartTesting {
             site: body.site.into_inner(),
             host: body.host.into_inner(),
+            host_organisation_id: body.host_organisation_id,
             starts_on: body.starts_on,
             ends_on: body.ends_on,
             success_criteria: body.success_criteria.into_inner(),

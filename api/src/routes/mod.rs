@@ -92,6 +92,14 @@ pub enum NoContent {
     NoContent,
 }
 
+/// Taken on; what follows happens in the background (an e-mail).
+#[derive(ApiResponse)]
+pub enum Accepted {
+    /// Accepted.
+    #[oai(status = 202)]
+    Accepted,
+}
+
 /// A field that may be absent (`None`), `null` (`Some(None)`) or a value.
 pub(crate) fn maybe(value: MaybeUndefined<Text>) -> Option<Option<String>> {
     match value {

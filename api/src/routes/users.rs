@@ -9,8 +9,8 @@ use uuid::Uuid;
 use super::bodies::{Export, NewAccount};
 use super::optional_body::OptionalJson;
 use super::text::Text;
-use super::{ApiResult, ApiTags, Created, VersionOnly, Versioned, etag, expected_version};
-use crate::app::{privacy, users as app};
+use super::{Accepted, ApiResult, ApiTags, Created, VersionOnly, Versioned, etag, expected_version};
+use crate::app::{privacy, resets, users as app};
 use crate::auth::Caller;
 use crate::idempotency::idempotent;
 use crate::state::AppState;
@@ -118,6 +118,15 @@ impl UsersApi {
     ) -> ApiResult<Versioned<User>> {
         let expected = expected_version(if_match.0.as_deref(), body.0.and_then(|b| b.expected_version))?;
         versioned(app::reactivate(&self.state, caller.actor(), id.0, expected).await?)
+    }
+
+    /// E-mail a user a link to choose a new password (facilitators).
+    ///
+    /// 409 when the account is deactivated or the server sends no e-mail.
+    #[oai(path = "/:id/password-reset", method = "post", operation_id = "send_password_reset")]
+    async fn send_password_reset(&self, caller: Caller, id: Path<Uuid>) -> ApiResult<Accepted> {
+        resets::send_link(&self.state, caller.actor(), id.0).await?;
+        Ok(Accepted::Accepted)
     }
 
     /// Deactivate a user; their tokens stop working at once (facilitators).

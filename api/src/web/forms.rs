@@ -89,7 +89,9 @@ fn conflict_message(tr: &Tr, detail: &str) -> String {
             &[("submitted", submitted.into()), ("required", required.into())],
         );
     }
-    const KNOWN: [(&str, &str); 5] = [
+    const KNOWN: [(&str, &str); 7] = [
+        ("reactivate it first", "error-reset-deactivated"),
+        ("sends no e-mail", "error-no-mail"),
         ("is already registered", "error-email-taken"),
         ("closed for ideas", "error-ideas-closed"),
         ("no longer takes ideas", "error-ideas-closed"),

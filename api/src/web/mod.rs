@@ -17,7 +17,7 @@ use poem::{Endpoint, EndpointExt, Route, get, post};
 use self::context::WebLayer;
 use self::pages::{
     admin_arenas, admin_rubrics, admin_support, admin_users, arenas, assessment, auth, challenges, home, ideas, me,
-    notifications, obstacles, panel, reports, settings, steps,
+    notifications, obstacles, panel, reports, reset, settings, steps,
 };
 
 /// Adds the pages to `routes`, each wrapped in the cookie jar and [`WebLayer`], and a
@@ -29,6 +29,8 @@ pub fn mount(routes: Route, secure: bool) -> Route {
         .at("/login", page(get(auth::login_page).post(auth::login)))
         .at("/register", page(get(auth::register_page).post(auth::register)))
         .at("/logout", page(post(auth::logout)))
+        .at("/forgot-password", page(get(reset::forgot_page).post(reset::forgot)))
+        .at("/reset-password", page(get(reset::reset_page).post(reset::reset)))
         .at("/me", page(get(me::me)))
         .at("/challenges", page(get(challenges::list)))
         .at(

@@ -88,6 +88,7 @@ fn start_testing(site: &str, host: &str, starts_on: NaiveDate, ends_on: NaiveDat
     IdeaCommand::StartTesting {
         site: site.into(),
         host: host.into(),
+        host_organisation_id: None,
         starts_on,
         ends_on,
         success_criteria: criteria.into(),
@@ -574,6 +575,7 @@ fn start_testing_allows_a_one_day_test_and_records_trimmed_values() {
         Ok(vec![IdeaEvent::TestingStarted {
             site: "Botildenborg".into(),
             host: "MKB".into(),
+            host_organisation_id: None,
             starts_on: day,
             ends_on: day,
             success_criteria: "Residents join in".into(),

@@ -14,12 +14,15 @@ use super::labels::role;
 use super::{facilitator_only, form_refusal, redirect, refused};
 use crate::app;
 use crate::app::accounts::Registration;
+use crate::app::resets;
 use crate::state::AppState;
 use crate::views::users::{User, UserPage};
 use crate::web::context::Ctx;
 use crate::web::forms::FormErrors;
 use crate::web::i18n::Tr;
-use crate::web::layout::{Input, button, csrf_field, next_page, page_with, percent, respond, secondary_button, tag};
+use crate::web::layout::{
+    Input, button, csrf_field, next_page, notice, page_with, percent, respond, secondary_button, tag,
+};
 use crate::web::time::query_pairs;
 
 const HERE: &str = "/admin/users";
@@ -47,7 +50,7 @@ fn role_checkboxes(tr: &Tr, id: &str, legend: &str, held: &[Role], error: Option
     }
 }
 
-fn user_row(ctx: &Ctx, user: &User) -> Markup {
+fn user_row(ctx: &Ctx, user: &User, mail: bool) -> Markup {
     let tr = &ctx.tr;
     let held: Vec<Role> = user.roles.iter().map(|r| Role::from(*r)).collect();
     let viewer = ctx.actor().map(|a| a.id.as_uuid());
@@ -75,6 +78,13 @@ fn user_row(ctx: &Ctx, user: &User) -> Markup {
                             aria-label={ (tr.t("button-reactivate")) ": " (user.display_name) } { (tr.t("button-reactivate")) }
                     }
                 }
+                @if user.active && mail {
+                    form method="post" action={ (HERE) "/" (user.id) "/password-reset" } class="govuk-!-margin-top-2 govuk-!-margin-bottom-0" {
+                        (csrf_field(ctx))
+                        button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
+                            aria-label={ (tr.t("button-send-link")) ": " (user.display_name) } { (tr.t("button-send-link")) }
+                    }
+                }
                 @if user.active && viewer != Some(user.id) {
                     form method="post" action={ (HERE) "/" (user.id) "/deactivate" } class="govuk-!-margin-top-2 govuk-!-margin-bottom-0" {
                         (csrf_field(ctx))
@@ -88,11 +98,12 @@ fn user_row(ctx: &Ctx, user: &User) -> Markup {
     }
 }
 
-fn registry(ctx: &Ctx, q: &str, page: &UserPage, errors: &FormErrors) -> Markup {
+fn registry(ctx: &Ctx, q: &str, page: &UserPage, errors: &FormErrors, mail: bool) -> Markup {
     let tr = &ctx.tr;
     let chosen: Vec<Role> = ctx.all("roles").into_iter().filter_map(Role::parse).collect();
     let none = FormErrors::none();
     html! {
+        @if ctx.query("sent").is_some() { (notice(&tr.t("reset-link-sent"))) }
         form method="get" action=(HERE) class="govuk-!-margin-bottom-6" {
             (Input::text("q", tr.t("field-search"), q).kind("search").hint(tr.t("users-search-hint")).render(&none))
             (secondary_button(&tr.t("button-filter")))
@@ -110,7 +121,7 @@ fn registry(ctx: &Ctx, q: &str, page: &UserPage, errors: &FormErrors) -> Markup 
                     }
                 }
                 tbody class="govuk-table__body" {
-                    @for user in &page.items { (user_row(ctx, user)) }
+                    @for user in &page.items { (user_row(ctx, user, mail)) }
                 }
             }
         }
@@ -142,7 +153,7 @@ async fn show(ctx: &Ctx, state: &AppState, actor: &Actor, status: StatusCode, er
                 ctx,
                 &ctx.tr.t("admin-users-title"),
                 Some(errors),
-                registry(ctx, &q, &page, errors),
+                registry(ctx, &q, &page, errors, state.http.mail_enabled),
             ),
         ),
         Err(error) => refused(ctx, &error),
@@ -206,6 +217,10 @@ pub async fn run_command(ctx: Ctx, state: Data<&AppState>, Path((id, name)): Pat
         Err(response) => return response,
     };
     let result = match (name.as_str(), form_version(&ctx)) {
+        ("password-reset", _) => match resets::send_link(&state, actor, id).await {
+            Ok(()) => return redirect(&format!("{HERE}?sent=1")),
+            Err(error) => Err(error),
+        },
         (_, Err(error)) => Err(error),
         ("roles", Ok(expected)) => app::users::set_roles(&state, actor, id, chosen_roles(&ctx), expected).await,
         ("deactivate", Ok(expected)) => app::users::deactivate(&state, actor, id, expected).await,

@@ -11,7 +11,7 @@ use crate::app::accounts::{self, Registration};
 use crate::state::AppState;
 use crate::web::context::Ctx;
 use crate::web::forms::{FormErrors, from_api_error};
-use crate::web::layout::{Input, button, csrf_field, ok, page_with, respond};
+use crate::web::layout::{Input, button, csrf_field, notice, ok, page_with, respond};
 
 fn next_of(ctx: &Ctx) -> Option<String> {
     let query = ctx.here.split_once('?').map(|(_, q)| q).unwrap_or_default();
@@ -29,12 +29,16 @@ fn login_form(ctx: &Ctx, email: &str, errors: &FormErrors) -> Markup {
         &tr.t("login-title"),
         Some(errors),
         html! {
+            @if ctx.query("reset").as_deref() == Some("done") { (notice(&tr.t("reset-done"))) }
             form method="post" action="/login" novalidate {
                 (csrf_field(ctx))
                 @if let Some(next) = &next { input type="hidden" name="next" value=(next); }
                 (Input::text("email", tr.t("field-email"), email).kind("email").autocomplete("email").render(errors))
                 (Input::text("password", tr.t("field-password"), "").kind("password").autocomplete("current-password").render(errors))
                 (button(&tr.t("button-log-in")))
+            }
+            p class="govuk-body" {
+                a class="govuk-link" href="/forgot-password" { (tr.t("login-forgot")) }
             }
             p class="govuk-body" {
                 (tr.t("login-no-account")) " "

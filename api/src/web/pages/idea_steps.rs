@@ -32,6 +32,7 @@ fn candidates() -> Vec<IdeaCommand> {
         IdeaCommand::StartTesting {
             site: "-".to_owned(),
             host: "-".to_owned(),
+            host_organisation_id: None,
             starts_on: day,
             ends_on: day,
             success_criteria: "-".to_owned(),
@@ -204,6 +205,7 @@ pub fn parse(ctx: &Ctx, name: &str) -> Option<Result<Option<IdeaCommand>, ApiErr
             Ok(IdeaCommand::StartTesting {
                 site: text("site"),
                 host: text("host"),
+                host_organisation_id: None,
                 starts_on,
                 ends_on: date("ends_on")?,
                 success_criteria: text("success_criteria"),

@@ -20,6 +20,7 @@ pub mod notifications;
 pub mod obstacles;
 pub mod panel;
 pub mod reports;
+pub mod reset;
 pub mod settings;
 pub mod steps;
 

@@ -17,16 +17,20 @@ use crate::web::layout::{csrf_field, next_page, ok, page, percent, secondary_but
 
 /// The page a notification leads to: where the person acts on it.
 fn href_of(notification: &Notification) -> String {
-    let id = notification.subject_id;
-    match (notification.subject_type, notification.kind.as_str()) {
-        (SubjectType::Challenge, _) => format!("/challenges/{id}"),
-        (SubjectType::Idea, "assign") => format!("/ideas/{id}/scorecard"),
-        (SubjectType::Idea, "score") => format!("/ideas/{id}/assessment"),
-        (SubjectType::Idea, "start_incubation" | "add_milestone" | "complete_milestone") => {
-            format!("/ideas/{id}/incubation")
-        }
-        (SubjectType::Idea, "start_testing" | "complete") => format!("/ideas/{id}/test"),
-        (SubjectType::Idea, _) => format!("/ideas/{id}"),
+    page_of(subject_name(notification), &notification.kind, notification.subject_id)
+}
+
+/// The page where a person acts on a `kind` notification about `subject` `id`: the
+/// scorecard for an assignment, the assessment when the panel is complete, the incubation
+/// or the test; else the challenge's or idea's own page. E-mails link to it too.
+pub fn page_of(subject: &str, kind: &str, id: Uuid) -> String {
+    match (subject, kind) {
+        ("idea", "assign") => format!("/ideas/{id}/scorecard"),
+        ("idea", "score") => format!("/ideas/{id}/assessment"),
+        ("idea", "start_incubation" | "add_milestone" | "complete_milestone") => format!("/ideas/{id}/incubation"),
+        ("idea", "start_testing" | "complete") => format!("/ideas/{id}/test"),
+        ("idea", _) => format!("/ideas/{id}"),
+        _ => format!("/challenges/{id}"),
     }
 }
 

@@ -25,7 +25,7 @@ enum Form {
     Password,
 }
 
-fn settings_form(ctx: &Ctx, user: &User, errors: &FormErrors) -> Markup {
+fn settings_form(ctx: &Ctx, user: &User, errors: &FormErrors, mail_enabled: bool) -> Markup {
     let tr = &ctx.tr;
     let name = ctx.field("display_name").unwrap_or(&user.display_name);
     let locale = ctx.field("locale").unwrap_or(&user.locale);
@@ -60,7 +60,7 @@ fn settings_form(ctx: &Ctx, user: &User, errors: &FormErrors) -> Markup {
                     div class="govuk-checkboxes__item" {
                         input class="govuk-checkboxes__input" id="f-email_notifications" name="email_notifications" type="checkbox" value="true" checked[wants_email] aria-describedby="f-email_notifications-hint";
                         label class="govuk-label govuk-checkboxes__label" for="f-email_notifications" { (tr.t("field-email-notifications")) }
-                        div class="govuk-hint govuk-checkboxes__hint" id="f-email_notifications-hint" { (tr.t("email-notifications-hint")) }
+                        div class="govuk-hint govuk-checkboxes__hint" id="f-email_notifications-hint" { (tr.t(if mail_enabled { "email-notifications-hint-on" } else { "email-notifications-hint" })) }
                     }
                 }
             }
@@ -103,7 +103,7 @@ async fn show(ctx: &Ctx, state: &AppState, status: StatusCode, errors: &FormErro
             _ => {},
         }
         p class="govuk-body" { (user.email) }
-        (settings_form(ctx, &user, errors_of(Form::Settings)))
+        (settings_form(ctx, &user, errors_of(Form::Settings), state.http.mail_enabled))
         (password_form(ctx, errors_of(Form::Password)))
     };
     let shown = failed.map(|_| errors);

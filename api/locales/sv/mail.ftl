@@ -1,0 +1,25 @@
+# E-post från sluss (notiser och återställning av lösenord).
+mail-greeting = Hej { $name },
+mail-open = Öppna i sluss: { $link }
+mail-why = Du får det här e-postmeddelandet för att du har ett konto i sluss. Du kan stänga av e-post på { $settings }
+mail-reset-subject = Välj ett nytt lösenord i sluss
+mail-reset-asked = Någon, förhoppningsvis du, har bett om att få välja ett nytt lösenord till ditt konto i sluss. Öppna länken nedan inom en timme. Den kan bara användas en gång.
+mail-reset-ignore = Om det inte var du kan du bortse från det här meddelandet. Ditt lösenord ändras inte.
+
+# Glömt lösenord (webbsidorna).
+login-forgot = Glömt lösenordet?
+forgot-title = Välj ett nytt lösenord
+forgot-intro = Skriv e-postadressen till ditt konto. Vi skickar en länk där du väljer ett nytt lösenord. Länken gäller i en timme.
+button-send-link = Skicka länk
+forgot-sent-title = Titta i din e-post
+forgot-sent = Om ett konto har den adressen har vi skickat en länk till den.
+forgot-sent-hint = Länken gäller i en timme och kan användas en gång. Kommer inget e-postmeddelande, titta i skräpposten eller be innovationsteamet om hjälp.
+reset-title = Välj ditt nya lösenord
+button-set-password = Spara lösenordet
+reset-done = Ditt nya lösenord är sparat. Du har loggats ut överallt; logga in med det nya lösenordet.
+reset-link-invalid-title = Länken fungerar inte
+reset-link-invalid = Länken är okänd, redan använd eller äldre än en timme. Be om en ny länk.
+reset-link-sent = En länk för att välja ett nytt lösenord har skickats.
+error-reset-deactivated = Kontot är inaktiverat. Aktivera det igen innan du skickar en länk.
+error-no-mail = sluss är inte kopplat till någon e-postserver, så ingen länk kan skickas.
+email-notifications-hint-on = Varje notis skickas också till dig med e-post, med en länk till sidan. Dina notiser finns kvar på notissidan i vilket fall.

@@ -1,0 +1,239 @@
+//! The mail worker (SPEC §11.2, §11.4): sends the rows of the mail outbox over SMTP, in the
+//! recipient's language, with a link under the public address.
+//!
+//! Each e-mail is first claimed (its attempt counted and its next try pushed past a lease),
+//! then sent, then recorded. Several processes on one database therefore never send the
+//! same row at once; a crash between the sending and the recording sends that one e-mail
+//! again after the lease (at least once, duplicates only at the crash point). Requests
+//! never wait for any of it: they only write the outbox row.
+
+use std::time::Duration as StdDuration;
+
+use chrono::{Duration, Utc};
+use lettre::message::header::ContentType;
+use lettre::message::{Mailbox, Message};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use sluss_domain::notify::{mail_retry_after, mail_still_due};
+
+use crate::app::resets::LINK_VALID_FOR;
+use crate::persistence::entities::{mail_outbox, notifications as notification_rows, users as user_rows};
+use crate::persistence::mail::{self as outbox, Outcome};
+use crate::persistence::{RepoError, notifications, users};
+use crate::state::AppState;
+use crate::web::i18n::{Lang, Tr};
+use crate::web::pages::labels::label;
+use crate::web::pages::notifications::page_of;
+
+/// How long a claimed e-mail is kept from other workers: longer than one attempt can take.
+const LEASE: Duration = Duration::seconds(60);
+
+/// How long one SMTP conversation may take.
+const SMTP_TIMEOUT: StdDuration = StdDuration::from_secs(20);
+
+/// How often the worker looks for due e-mails when it found none.
+const IDLE_POLL: StdDuration = StdDuration::from_secs(1);
+
+/// How many due e-mails one pass reads.
+const BATCH: u64 = 20;
+
+/// Where and as whom e-mail is sent.
+#[derive(Clone)]
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+    public_url: String,
+}
+
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The transport holds the SMTP credentials.
+        f.debug_struct("Mailer")
+            .field("from", &self.from)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Mailer {
+    /// A mailer for `smtp_url` (`smtp://host:port`, `smtps://user:pass@host:465`, or
+    /// `smtp://…?tls=required` for STARTTLS), sending as `from`, linking under `public_url`.
+    pub fn new(smtp_url: &str, from: &str, public_url: &str) -> Result<Self, String> {
+        let from: Mailbox = from
+            .parse()
+            .map_err(|e| format!("--mail-from '{from}' is not an e-mail address: {e}"))?;
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url)
+            .map_err(|e| format!("--smtp-url is not an SMTP address: {e}"))?
+            .timeout(Some(SMTP_TIMEOUT))
+            .build();
+        Ok(Self {
+            transport,
+            from,
+            public_url: public_url.trim_end_matches('/').to_owned(),
+        })
+    }
+}
+
+/// Sends due e-mails until the process ends.
+pub async fn run(state: AppState, mailer: Mailer) {
+    loop {
+        match send_due(&state, &mailer).await {
+            Ok(0) => tokio::time::sleep(IDLE_POLL).await,
+            Ok(_) => {}
+            Err(error) => {
+                tracing::warn!(%error, "the mail worker could not read or record the outbox; trying again");
+                tokio::time::sleep(IDLE_POLL).await;
+            }
+        }
+    }
+}
+
+/// One pass: claims, sends and records the e-mails due now; how many it tried.
+pub async fn send_due(state: &AppState, mailer: &Mailer) -> Result<usize, RepoError> {
+    let now = Utc::now();
+    let mut tried = 0;
+    for row in outbox::due(&state.db, now, BATCH).await? {
+        let tx = state.begin_write().await?;
+        let claimed = outbox::claim(&tx, row.id, row.attempts, now, now + LEASE).await?;
+        tx.commit().await?;
+        if !claimed {
+            continue;
+        }
+        tried += 1;
+        let outcome = attempt(state, mailer, &row).await?;
+        match &outcome {
+            Outcome::Sent => tracing::info!(mail.id = %row.id, "e-mail sent"),
+            Outcome::Retry(at, error) => tracing::warn!(mail.id = %row.id, %error, retry_at = %at, "e-mail not sent"),
+            Outcome::GivenUp(reason) => tracing::warn!(mail.id = %row.id, %reason, "e-mail given up"),
+        }
+        let tx = state.begin_write().await?;
+        outbox::record(&tx, row.id, outcome, Utc::now()).await?;
+        tx.commit().await?;
+    }
+    Ok(tried)
+}
+
+/// What one e-mail says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Letter {
+    /// The subject line.
+    pub subject: String,
+    /// The plain-text body.
+    pub body: String,
+}
+
+/// Tries to send one claimed e-mail.
+async fn attempt(state: &AppState, mailer: &Mailer, row: &mail_outbox::Model) -> Result<Outcome, RepoError> {
+    let now = Utc::now();
+    if !mail_still_due(row.created_at, now) {
+        return Ok(Outcome::GivenUp("not sent within a day".to_owned()));
+    }
+    let Some(person) = users::find(&state.db, row.recipient_id).await? else {
+        return Ok(Outcome::GivenUp("the account is gone".to_owned()));
+    };
+    if !person.active {
+        return Ok(Outcome::GivenUp("the account is deactivated".to_owned()));
+    }
+    let tr = Tr::new(Lang::parse(&person.locale).unwrap_or(Lang::Sv));
+    let letter = if let Some(id) = row.notification_id {
+        if !person.email_notifications {
+            return Ok(Outcome::GivenUp("the person turned e-mail off".to_owned()));
+        }
+        let Some(notification) = notifications::find(&state.db, id).await? else {
+            return Ok(Outcome::GivenUp("the notification is gone".to_owned()));
+        };
+        notification_letter(&tr, &person, &notification, &mailer.public_url)
+    } else if let Some(token) = &row.reset_token {
+        if now - row.created_at >= LINK_VALID_FOR {
+            return Ok(Outcome::GivenUp("the link expired before it could be sent".to_owned()));
+        }
+        reset_letter(&tr, &person, token, &mailer.public_url)
+    } else {
+        return Ok(Outcome::GivenUp("nothing to send".to_owned()));
+    };
+    let message = match message(mailer, row, &person, letter) {
+        Ok(message) => message,
+        Err(error) => return Ok(Outcome::GivenUp(error)),
+    };
+    Ok(match mailer.transport.send(message).await {
+        Ok(_) => Outcome::Sent,
+        Err(error) if error.is_permanent() => Outcome::GivenUp(error.to_string()),
+        Err(error) => {
+            let next = now + mail_retry_after(u32::try_from(row.attempts + 1).unwrap_or(u32::MAX));
+            if mail_still_due(row.created_at, next) {
+                Outcome::Retry(next, error.to_string())
+            } else {
+                Outcome::GivenUp(format!("not sent within a day: {error}"))
+            }
+        }
+    })
+}
+
+fn message(
+    mailer: &Mailer,
+    row: &mail_outbox::Model,
+    person: &user_rows::Model,
+    letter: Letter,
+) -> Result<Message, String> {
+    let to = person
+        .email
+        .parse()
+        .map(|address| Mailbox::new(Some(person.display_name.clone()), address))
+        .map_err(|e| format!("the account's address cannot be written to: {e}"))?;
+    // The outbox row's id names the e-mail, so a resend after a crash carries the same
+    // Message-ID and a mail system can tell it is one e-mail.
+    let domain = mailer.from.email.domain().to_owned();
+    Message::builder()
+        .from(mailer.from.clone())
+        .to(to)
+        .message_id(Some(format!("<{}@{domain}>", row.id)))
+        .subject(letter.subject)
+        .header(ContentType::TEXT_PLAIN)
+        .body(letter.body)
+        .map_err(|e| e.to_string())
+}
+
+/// The e-mail of a notification: what happened, to which challenge or idea, and the link to
+/// where the person acts on it.
+pub fn notification_letter(
+    tr: &Tr,
+    person: &user_rows::Model,
+    notification: &notification_rows::Model,
+    public_url: &str,
+) -> Letter {
+    let what = label(
+        tr,
+        "notice",
+        &format!("{}-{}", notification.subject_type, notification.kind),
+    );
+    let link = format!(
+        "{public_url}{}",
+        page_of(&notification.subject_type, &notification.kind, notification.subject_id)
+    );
+    let settings = format!("{public_url}/me/settings");
+    let body = [
+        tr.t_with("mail-greeting", &[("name", person.display_name.clone().into())]),
+        format!("{what}: {}", notification.title),
+        tr.t_with("mail-open", &[("link", link.into())]),
+        tr.t_with("mail-why", &[("settings", settings.into())]),
+    ]
+    .join("\n\n");
+    Letter {
+        subject: format!("{what}: {}", notification.title),
+        body: body + "\n",
+    }
+}
+
+/// The e-mail with a link to set a new password.
+pub fn reset_letter(tr: &Tr, person: &user_rows::Model, token: &str, public_url: &str) -> Letter {
+    let link = format!("{public_url}/reset-password?token={token}");
+    let body = [
+        tr.t_with("mail-greeting", &[("name", person.display_name.clone().into())]),
+        tr.t("mail-reset-asked"),
+        link,
+        tr.t("mail-reset-ignore"),
+    ]
+    .join("\n\n");
+    Letter {
+        subject: tr.t("mail-reset-subject"),
+        body: body + "\n",
+    }
+}

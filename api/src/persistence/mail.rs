@@ -1,0 +1,193 @@
+//! The mail outbox (SPEC §11.2) and the password-reset tokens (SPEC §11.4).
+//!
+//! A row of the outbox is written in the transaction of what causes the e-mail, so an
+//! e-mail is never lost for an acknowledged command nor sent for one that rolled back. The
+//! mail worker sends the due rows and marks each one sent after the server accepted it:
+//! a crash between the two sends that one again (at least once).
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set};
+use uuid::Uuid;
+
+use super::entities::{mail_outbox, password_resets};
+use super::{Deferring, RepoError};
+
+/// What an e-mail of the outbox carries.
+#[derive(Debug, Clone, Copy)]
+pub enum Letter<'a> {
+    /// Tells of a notification.
+    Notification(Uuid),
+    /// A link to set a new password, with its token.
+    PasswordReset(&'a str),
+}
+
+/// Queues one e-mail to `recipient_id`, due at once.
+pub async fn enqueue(
+    db: &impl Deferring,
+    recipient_id: Uuid,
+    letter: Letter<'_>,
+    at: DateTime<Utc>,
+) -> Result<(), RepoError> {
+    let (notification_id, reset_token) = match letter {
+        Letter::Notification(id) => (Some(id), None),
+        Letter::PasswordReset(token) => (None, Some(token.to_owned())),
+    };
+    let row = mail_outbox::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        recipient_id: Set(recipient_id),
+        notification_id: Set(notification_id),
+        reset_token: Set(reset_token),
+        due_at: Set(Some(at)),
+        attempts: Set(0),
+        created_at: Set(at),
+        sent_at: Set(None),
+        last_error: Set(None),
+    };
+    db.defer(mail_outbox::Entity::insert(row).build(db.get_database_backend()))
+        .await?;
+    Ok(())
+}
+
+/// Up to `limit` e-mails due by `now`, the longest waiting first.
+pub async fn due(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<mail_outbox::Model>, RepoError> {
+    Ok(mail_outbox::Entity::find()
+        .filter(mail_outbox::Column::DueAt.lte(now))
+        .order_by_asc(mail_outbox::Column::DueAt)
+        .order_by_asc(mail_outbox::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
+/// Claims e-mail `id` for one attempt if no one else did since it was read with `attempts`
+/// made and due by `now`: counts the attempt and keeps it from others until `lease_until`.
+pub async fn claim(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    attempts: i32,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+) -> Result<bool, RepoError> {
+    let claimed = mail_outbox::Entity::update_many()
+        .col_expr(mail_outbox::Column::Attempts, Expr::value(attempts + 1))
+        .col_expr(mail_outbox::Column::DueAt, Expr::value(lease_until))
+        .filter(mail_outbox::Column::Id.eq(id))
+        .filter(mail_outbox::Column::Attempts.eq(attempts))
+        .filter(mail_outbox::Column::DueAt.lte(now))
+        .exec(db)
+        .await?;
+    Ok(claimed.rows_affected == 1)
+}
+
+/// What became of one attempt.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// The mail server accepted it.
+    Sent,
+    /// Not sent; tried again at the time given.
+    Retry(DateTime<Utc>, String),
+    /// Not sent, and never will be (refused for good, too old, or no longer wanted).
+    GivenUp(String),
+}
+
+/// Records the outcome of a claimed attempt at e-mail `id`. Once it is sent or given up,
+/// its token (if any) is forgotten.
+pub async fn record(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    outcome: Outcome,
+    now: DateTime<Utc>,
+) -> Result<(), RepoError> {
+    let update = mail_outbox::Entity::update_many().filter(mail_outbox::Column::Id.eq(id));
+    let update = match outcome {
+        Outcome::Sent => update
+            .col_expr(mail_outbox::Column::DueAt, Expr::value(Option::<DateTime<Utc>>::None))
+            .col_expr(mail_outbox::Column::SentAt, Expr::value(now))
+            .col_expr(mail_outbox::Column::ResetToken, Expr::value(Option::<String>::None))
+            .col_expr(mail_outbox::Column::LastError, Expr::value(Option::<String>::None)),
+        Outcome::Retry(next, error) => update
+            .col_expr(mail_outbox::Column::DueAt, Expr::value(next))
+            .col_expr(mail_outbox::Column::LastError, Expr::value(clip(&error))),
+        Outcome::GivenUp(error) => update
+            .col_expr(mail_outbox::Column::DueAt, Expr::value(Option::<DateTime<Utc>>::None))
+            .col_expr(mail_outbox::Column::ResetToken, Expr::value(Option::<String>::None))
+            .col_expr(mail_outbox::Column::LastError, Expr::value(clip(&error))),
+    };
+    update.exec(db).await?;
+    Ok(())
+}
+
+fn clip(error: &str) -> String {
+    error.chars().take(500).collect()
+}
+
+/// Every e-mail to `recipient_id`, sent or not, and their reset tokens (the erasure of a
+/// person).
+pub async fn delete_for(db: &impl ConnectionTrait, recipient_id: Uuid) -> Result<(), RepoError> {
+    mail_outbox::Entity::delete_many()
+        .filter(mail_outbox::Column::RecipientId.eq(recipient_id))
+        .exec(db)
+        .await?;
+    password_resets::Entity::delete_many()
+        .filter(password_resets::Column::UserId.eq(recipient_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Stores the hash of a new reset token of `user_id`, valid until `expires_at`.
+pub async fn insert_reset(
+    db: &impl Deferring,
+    token_hash: String,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<(), RepoError> {
+    let row = password_resets::ActiveModel {
+        token_hash: Set(token_hash),
+        user_id: Set(user_id),
+        created_at: Set(now),
+        expires_at: Set(expires_at),
+        used_at: Set(None),
+    };
+    db.defer(password_resets::Entity::insert(row).build(db.get_database_backend()))
+        .await?;
+    Ok(())
+}
+
+/// Uses the reset token with this hash, if it is unused and not expired: whose it was.
+/// Every other unused token of that person is used up with it.
+pub async fn take_reset(
+    db: &impl ConnectionTrait,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Uuid>, RepoError> {
+    let taken = password_resets::Entity::update_many()
+        .col_expr(password_resets::Column::UsedAt, Expr::value(now))
+        .filter(password_resets::Column::TokenHash.eq(token_hash))
+        .filter(password_resets::Column::UsedAt.is_null())
+        .filter(password_resets::Column::ExpiresAt.gt(now))
+        .exec(db)
+        .await?;
+    if taken.rows_affected != 1 {
+        return Ok(None);
+    }
+    let Some(row) = password_resets::Entity::find_by_id(token_hash.to_owned())
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    password_resets::Entity::update_many()
+        .col_expr(password_resets::Column::UsedAt, Expr::value(now))
+        .filter(password_resets::Column::UserId.eq(row.user_id))
+        .filter(password_resets::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(Some(row.user_id))
+}
