@@ -37,7 +37,7 @@ fn init_tracing() {
 }
 
 /// A database that exists for one test.
-enum TestDb {
+pub(crate) enum TestDb {
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
     Postgres { admin_url: String, name: String },
 }
@@ -68,7 +68,7 @@ impl Drop for TestDb {
     }
 }
 
-async fn fresh_database() -> (String, TestDb) {
+pub(crate) async fn fresh_database() -> (String, TestDb) {
     match std::env::var("SLUSS_TEST_POSTGRES_URL") {
         Ok(admin_url) if !admin_url.is_empty() => {
             let name = format!("sluss_test_{}", Uuid::now_v7().simple());

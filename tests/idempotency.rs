@@ -21,6 +21,7 @@ const CREATING: &[(&str, &str, &str)] = &[
     ("POST /rubrics",                                          "facilitator", "rubrics"),
     ("POST /ideas/{assigned_idea}/assignments",                "facilitator", "assignments"),
     ("POST /support-organisations",                            "facilitator", "support_organisations"),
+    ("POST /organisations",                                    "facilitator", "organisations"),
     ("POST /ideas/{in_incubation_idea}/incubation/milestones", "author",      "milestones"),
     ("POST /ideas/{in_testing_idea}/test/spread-activities",   "facilitator", "spread_activities"),
     ("POST /obstacles about {published}",                      "innovator",   "obstacles"),

@@ -23,6 +23,7 @@ mod matrix;
 mod notifications;
 mod openapi;
 mod ops;
+mod organisations;
 mod privacy;
 mod questions;
 mod read_cache;

@@ -224,6 +224,16 @@ const NOTIFICATIONS: &[Row] = &[
     ("POST /notifications/{notice}/read",           [401,  404,  404,  404,  404,  200]),
 ];
 
+/// The registry: facilitators register and edit, anyone signed in reads.
+#[rustfmt::skip]
+const ORGANISATIONS: &[Row] = &[
+    //                                               anon  other innov asses facil owner
+    ("GET /organisations",                          [401,  200,  200,  200,  200,  __ ]),
+    ("POST /organisations",                         [401,  403,  403,  403,  201,  __ ]),
+    ("GET /organisations/{organisation}",           [401,  200,  200,  200,  200,  __ ]),
+    ("PATCH /organisations/{organisation}",         [401,  403,  403,  403,  200,  __ ]),
+];
+
 /// Webhooks are the facilitators'; `{webhook}` is one a facilitator registered.
 #[rustfmt::skip]
 const WEBHOOKS: &[Row] = &[
@@ -268,6 +278,8 @@ fn valid_body(endpoint: &str, account: &str) -> Option<Value> {
         }
         "POST /auth/login" => json!({ "email": account, "password": PASSWORD }),
         "POST /auth/password-reset" => json!({ "email": account }),
+        "POST /organisations" => json!({ "name": "Sortera Smart AB", "kind": "startup" }),
+        "PATCH /organisations/{organisation}" => json!({ "website": "https://sortera.example.se" }),
         "PUT /users/{other}/roles" => json!({ "roles": ["assessor"] }),
         "PATCH /me" => json!({ "display_name": "Renamed", "locale": "en", "email_notifications": false }),
         "PUT /me/password" => json!({ "current_password": PASSWORD, "new_password": "a new passphrase for the locks" }),
@@ -586,6 +598,17 @@ async fn resolve(
                 .expect("the owner is told")
                 .to_owned()
         }
+        "organisation" => {
+            let facilitator = app.facilitator().await;
+            app.post(
+                "/organisations",
+                Some(&facilitator.token),
+                json!({ "name": "Brf Sege Park", "kind": "residents_association" }),
+            )
+            .await
+            .expect(201)
+            .id()
+        }
         "webhook" => app
             .post(
                 "/webhooks",
@@ -776,6 +799,11 @@ async fn every_caller_gets_the_tabled_status_from_the_notification_endpoints() {
 }
 
 #[tokio::test]
+async fn every_caller_gets_the_tabled_status_from_the_organisation_endpoints() {
+    walk(ORGANISATIONS).await;
+}
+
+#[tokio::test]
 async fn every_caller_gets_the_tabled_status_from_the_webhook_endpoints() {
     walk(WEBHOOKS).await;
 }
@@ -799,6 +827,7 @@ fn tabled_endpoints() -> Vec<&'static str> {
         names(OBSTACLES),
         names(REPORTS),
         names(NOTIFICATIONS),
+        names(ORGANISATIONS),
         names(WEBHOOKS),
     ]
     .concat()

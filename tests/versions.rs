@@ -15,6 +15,7 @@ const GUARDED: &[(&str, &str)] = &[
     ("PATCH /me",                                     "innovator"),
     ("POST /users/{other}/erase",                     "facilitator"),
     ("PATCH /arenas/{planned}",                       "facilitator"),
+    ("PATCH /organisations/{organisation}",           "facilitator"),
     ("POST /arenas/{planned}/open",                   "facilitator"),
     ("POST /arenas/{open}/close",                     "facilitator"),
     ("PATCH /challenges/{draft}",                     "owner"),

@@ -69,6 +69,10 @@ impl Client {
     async fn put(&self, path: &str, who: &Persona, body: Value) -> Result<(), String> {
         self.send(Method::PUT, path, who, body).await.map(|_| ())
     }
+
+    async fn patch(&self, path: &str, who: &Persona, body: Value) -> Result<(), String> {
+        self.send(Method::PATCH, path, who, body).await.map(|_| ())
+    }
 }
 
 /// Loads the demo cases when the database holds no challenge and no idea yet. Returns
@@ -259,6 +263,114 @@ async fn cases(c: &Client, p: &[Persona]) -> Result<(), String> {
     };
     let today = Utc::now().date_naive();
     let future = (Utc::now() + Duration::days(60)).to_rfc3339();
+
+    // The organisations that take part (SPEC §12), and who belongs to which.
+    let organisation = |name: &str, kind: &str, org_number: Option<&str>| json!({ "name": name, "kind": kind, "org_number": org_number });
+    let malmo = c
+        .post(
+            "/organisations",
+            team,
+            organisation("Malmö stad", "municipality", Some("212000-1124")),
+        )
+        .await?;
+    let mkb = c
+        .post(
+            "/organisations",
+            team,
+            organisation("MKB Fastighets AB", "housing_company", None),
+        )
+        .await?;
+    let consortium = c
+        .post(
+            "/organisations",
+            team,
+            organisation("Sege Park builder consortium", "builder", None),
+        )
+        .await?;
+    let trahus = c
+        .post("/organisations", team, organisation("Trähus Syd", "builder", None))
+        .await?;
+    let members = [
+        (vec![team, sege], malmo.clone()),
+        (
+            vec![botildenborg],
+            c.post("/organisations", team, organisation("Botildenborg", "non_profit", None))
+                .await?,
+        ),
+        (
+            vec![tenants],
+            c.post(
+                "/organisations",
+                team,
+                organisation("Hyresgästföreningen Rosengård", "residents_association", None),
+            )
+            .await?,
+        ),
+        (
+            vec![sun],
+            c.post(
+                "/organisations",
+                team,
+                organisation("Solgården arkitekter", "business", None),
+            )
+            .await?,
+        ),
+        (vec![wood], trahus.clone()),
+        (
+            vec![share],
+            c.post("/organisations", team, organisation("Delningsbolaget", "startup", None))
+                .await?,
+        ),
+        (
+            vec![green],
+            c.post("/organisations", team, organisation("Grönt tak AB", "startup", None))
+                .await?,
+        ),
+        (
+            vec![nordbygg],
+            c.post("/organisations", team, organisation("Nordbygg AB", "builder", None))
+                .await?,
+        ),
+        (
+            vec![binly],
+            c.post("/organisations", team, organisation("Binly AB", "startup", None))
+                .await?,
+        ),
+        (
+            vec![cargo],
+            c.post(
+                "/organisations",
+                team,
+                organisation("Lastcykel Logistik", "startup", None),
+            )
+            .await?,
+        ),
+        (
+            vec![uni],
+            c.post(
+                "/organisations",
+                team,
+                organisation("Malmö universitet", "research", None),
+            )
+            .await?,
+        ),
+        (
+            vec![medeon],
+            c.post("/organisations", team, organisation("Medeon", "incubator", None))
+                .await?,
+        ),
+        (
+            vec![region],
+            c.post("/organisations", team, organisation("Region Skåne", "other", None))
+                .await?,
+        ),
+    ];
+    for (people, organisation_id) in members {
+        for person in people {
+            c.patch("/me", person, json!({ "organisation_id": organisation_id }))
+                .await?;
+        }
+    }
 
     // Support organisations.
     let minc = c
@@ -558,11 +670,11 @@ async fn cases(c: &Client, p: &[Persona]) -> Result<(), String> {
     .await?;
 
     // Step 5: testing.
-    let site = |name: &str, host: &str| json!({ "site": name, "host": host, "starts_on": today - Duration::days(120), "ends_on": today - Duration::days(10), "success_criteria": "Residents use it weekly; costs within budget." });
+    let site = |name: &str, host: &str, host_organisation_id: &str| json!({ "site": name, "host": host, "host_organisation_id": host_organisation_id, "starts_on": today - Duration::days(120), "ends_on": today - Duration::days(10), "success_criteria": "Residents use it weekly; costs within budget." });
     c.post(
         &format!("/ideas/{qr}/start-testing"),
         team,
-        site("Recycling station, Rosengård", "MKB Fastighets AB"),
+        site("Recycling station, Rosengård", "MKB Fastighets AB", &mkb),
     )
     .await?;
     c.post(&format!("/ideas/{qr}/test/spread-activities"), team, json!({ "kind": "learning_workshop", "title": "What 400 households taught us about full bins", "held_on": today - Duration::days(5) })).await?;
@@ -571,13 +683,13 @@ async fn cases(c: &Client, p: &[Persona]) -> Result<(), String> {
     c.post(
         &format!("/ideas/{}/start-testing", qualified[0]),
         team,
-        site("Sege Park block 3", "Sege Park builder consortium"),
+        site("Sege Park block 3", "Sege Park builder consortium", &consortium),
     )
     .await?;
     c.post(
         &format!("/ideas/{}/start-testing", qualified[1]),
         team,
-        site("Sege Park block 5", "Trähus Syd"),
+        site("Sege Park block 5", "Trähus Syd", &trahus),
     )
     .await?;
     c.post(

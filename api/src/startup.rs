@@ -22,6 +22,7 @@ use crate::routes::ideas::IdeasApi;
 use crate::routes::notifications::NotificationsApi;
 use crate::routes::obstacles::ObstaclesApi;
 use crate::routes::ops;
+use crate::routes::organisations::OrganisationsApi;
 use crate::routes::questions::QuestionsApi;
 use crate::routes::reports::ReportsApi;
 use crate::routes::steps::StepsApi;
@@ -44,6 +45,7 @@ type Apis = (
     ObstaclesApi,
     ReportsApi,
     NotificationsApi,
+    OrganisationsApi,
     WebhooksApi,
     CommandExamples,
 );
@@ -61,6 +63,7 @@ fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
         ObstaclesApi { state: state.clone() },
         ReportsApi { state: state.clone() },
         NotificationsApi { state: state.clone() },
+        OrganisationsApi { state: state.clone() },
         WebhooksApi { state: state.clone() },
         CommandExamples,
     );

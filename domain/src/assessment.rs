@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use serde::Serialize;
+use uuid::Uuid;
 
 use crate::error::{FieldError, Refusal};
 use crate::ids::UserId;
@@ -107,7 +108,23 @@ pub struct Candidate<'a> {
     /// Whether their account is active.
     pub active: bool,
     /// Their organisation.
-    pub organisation: Option<&'a str>,
+    pub organisation: Affiliation<'a>,
+}
+
+/// Whom a person belongs to: a registered organisation, a name typed in, both or neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Affiliation<'a> {
+    /// The registered organisation (SPEC §12).
+    pub id: Option<Uuid>,
+    /// The organisation's name as written.
+    pub name: Option<&'a str>,
+}
+
+impl<'a> Affiliation<'a> {
+    /// An organisation known by name only.
+    pub fn named(name: Option<&'a str>) -> Self {
+        Self { id: None, name }
+    }
 }
 
 /// Checks that `candidate` may assess an idea by `innovator_id` (of `innovator_organisation`)
@@ -115,7 +132,7 @@ pub struct Candidate<'a> {
 pub fn check_assignment(
     candidate: &Candidate<'_>,
     innovator_id: UserId,
-    innovator_organisation: Option<&str>,
+    innovator_organisation: Affiliation<'_>,
     needs_owner_id: UserId,
 ) -> Result<(), Refusal> {
     let refuse = |message: &str| Err(Refusal::invalid("assessor_id", message));
@@ -137,9 +154,14 @@ pub fn check_assignment(
     Ok(())
 }
 
-/// Organisations match case-insensitively, ignoring surrounding space; empty never matches.
-pub fn same_organisation(a: Option<&str>, b: Option<&str>) -> bool {
-    match (a.map(str::trim), b.map(str::trim)) {
+/// Two people belong to the same organisation: by the registry's id where both name one
+/// (SPEC §12), else by name, case-insensitively, ignoring surrounding space; an empty name
+/// never matches.
+pub fn same_organisation(a: Affiliation<'_>, b: Affiliation<'_>) -> bool {
+    if let (Some(a), Some(b)) = (a.id, b.id) {
+        return a == b;
+    }
+    match (a.name.map(str::trim), b.name.map(str::trim)) {
         (Some(a), Some(b)) if !a.is_empty() && !b.is_empty() => a.to_lowercase() == b.to_lowercase(),
         _ => false,
     }

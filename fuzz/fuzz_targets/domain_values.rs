@@ -297,10 +297,10 @@ fn check_assignment(input: &AssignmentInput) {
         id: ids[usize::from(input.candidate % 3)],
         is_assessor: input.is_assessor,
         active: input.active,
-        organisation: input.organisation.as_deref(),
+        organisation: assessment::Affiliation::named(input.organisation.as_deref()),
     };
-    let a = input.organisation.as_deref();
-    let b = input.innovator_organisation.as_deref();
+    let a = assessment::Affiliation::named(input.organisation.as_deref());
+    let b = assessment::Affiliation::named(input.innovator_organisation.as_deref());
     let same = assessment::same_organisation(a, b);
     assert_eq!(same, assessment::same_organisation(b, a), "not symmetric");
     let result = assessment::check_assignment(&candidate, innovator, b, owner);

@@ -783,6 +783,19 @@ def whole_job(browser: Browser, server: Server, a11y: A11yReport, lang: str) -> 
         facilitator.goto(f"/challenges/{challenge_id}/ranking", "17-ranking")
         expect(facilitator.main.get_by_role("link", name=idea_title, exact=True)).to_be_visible()
 
+        # -- the organisation registry: a new housing company, a wrong number refused ------
+        facilitator.goto("/admin/organisations", "18-organisations")
+        facilitator.field("field-name").fill(f"MKB {lang}{tag}")
+        facilitator.field("field-kind").select_option(value="housing_company")
+        facilitator.field("field-org-number").fill("556036-0794")
+        facilitator.post(facilitator.button("button-save"), "18-organisation-refused", status=422, redirected=False)
+        expect(facilitator.main.get_by_role("alert")).to_contain_text(facilitator.t("error-summary-title"))
+        facilitator.field("field-org-number").fill("556036-0793" if lang == "sv" else "")
+        facilitator.post(facilitator.button("button-save"), "18-organisation-registered")
+        expect(facilitator.main.get_by_role("table")).to_contain_text(f"MKB {lang}{tag}")
+        facilitator.follow(facilitator.main.get_by_role("link", name=f"MKB {lang}{tag}", exact=True), "18-organisation")
+        expect(facilitator.field("field-kind")).to_have_value("housing_company")
+
         # -- steps 4 and 5 on their pages: incubation with milestones, then the test -----
         facilitator.goto("/admin/support-organisations", "18-support-organisations")
         facilitator.field("field-name").fill(f"Minc {lang}{tag}")

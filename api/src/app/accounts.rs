@@ -5,11 +5,12 @@
 use chrono::{DateTime, Utc};
 use sluss_domain::validate::{Checks, is_plausible_email};
 use sluss_domain::{Actor, Refusal, Role, Roles, password, user as rules};
+use uuid::Uuid;
 
 use super::{Expected, check_version};
 use crate::error::ApiError;
 use crate::persistence::users::{NewUser, UserChange};
-use crate::persistence::{events, sessions, throttle, users};
+use crate::persistence::{events, organisations, sessions, throttle, users};
 use crate::session::{hash_token, new_token};
 use crate::state::AppState;
 use crate::views::accounts::Session;
@@ -173,6 +174,8 @@ pub struct Settings {
     pub locale: Option<String>,
     /// Whether they want notifications by e-mail.
     pub email_notifications: Option<bool>,
+    /// The registered organisation they belong to; `Some(None)` clears it.
+    pub organisation_id: Option<Option<Uuid>>,
 }
 
 /// Changes the caller's own settings.
@@ -198,10 +201,21 @@ pub async fn update_settings(
         },
     };
     checks.finish().map_err(Refusal::Invalid)?;
+    let organisation = match settings.organisation_id {
+        None => None,
+        Some(None) => Some(None),
+        Some(Some(id)) => {
+            let row = organisations::find(&state.db, id)
+                .await?
+                .ok_or_else(|| ApiError::invalid("organisation_id", "no such organisation"))?;
+            Some(Some((row.id, row.name)))
+        }
+    };
     let change = UserChange::Settings {
         display_name,
         locale,
         email_notifications: settings.email_notifications,
+        organisation,
     };
     own_change(state, actor, change, expected, None).await
 }

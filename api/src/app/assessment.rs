@@ -7,7 +7,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use chrono::Utc;
-use sluss_domain::assessment::{self as rules, AssignmentState, Candidate, Criterion, Rubric, ScoreAccess};
+use sluss_domain::assessment::{
+    self as rules, Affiliation, AssignmentState, Candidate, Criterion, Rubric, ScoreAccess,
+};
 use sluss_domain::challenge as challenge_rules;
 use sluss_domain::idea::IdeaState;
 use sluss_domain::notify::{self as notify_rules, Subject};
@@ -262,10 +264,16 @@ pub async fn assign_assessor(
             id: UserId(candidate.id),
             is_assessor: candidate_roles.contains(Role::Assessor),
             active: candidate.active,
-            organisation: candidate.organisation.as_deref(),
+            organisation: Affiliation {
+                id: candidate.organisation_id,
+                name: candidate.organisation.as_deref(),
+            },
         },
         UserId(idea.innovator_id),
-        innovator.organisation.as_deref(),
+        Affiliation {
+            id: innovator.organisation_id,
+            name: innovator.organisation.as_deref(),
+        },
         UserId(idea.challenge_owner_id),
     )?;
     let current = idea_state(&idea)?;

@@ -47,6 +47,8 @@ pub struct NewChallenge {
     pub location: Option<String>,
     /// UN Sustainable Development Goals (1..17).
     pub sdgs: Vec<i64>,
+    /// The registered organisation it is owned on behalf of; by default the owner's.
+    pub organisation_id: Option<Uuid>,
 }
 
 /// An edit of a challenge: only the fields given change.
@@ -136,10 +138,14 @@ pub async fn create(state: &AppState, actor: &Actor, input: NewChallenge) -> Res
     checks.finish().map_err(Refusal::Invalid)?;
     let now = Utc::now();
     let id = Uuid::now_v7();
-    // Owned on behalf of the owner's organisation.
-    let owner_organisation = users::find(&state.db, actor.id.as_uuid())
-        .await?
-        .and_then(|owner| owner.organisation_id);
+    // Owned on behalf of the organisation named, else of the owner's.
+    super::organisations::check_exists(state, "organisation_id", input.organisation_id).await?;
+    let owner_organisation = match input.organisation_id {
+        Some(id) => Some(id),
+        None => users::find(&state.db, actor.id.as_uuid())
+            .await?
+            .and_then(|owner| owner.organisation_id),
+    };
     let tx = state.begin_write().await?;
     let row = repo::insert(
         &tx,

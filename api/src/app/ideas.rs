@@ -15,7 +15,7 @@ use super::{Expected, check_version, notify, page_request, payload_of, to_list_p
 use crate::error::ApiError;
 use crate::persistence::entities::{assignments, ideas as rows};
 use crate::persistence::ideas::{self as repo, IdeaFilter};
-use crate::persistence::{assessment, challenges, events, steps};
+use crate::persistence::{assessment, challenges, events, organisations, steps};
 use crate::state::AppState;
 use crate::views::events::{Event, event_from_row};
 use crate::views::ideas::{Idea, IdeaPage, TeamMember};
@@ -135,15 +135,32 @@ pub async fn load_visible_idea(
 /// innovator or the needs-owner.
 pub const ASSESSMENT_COMMANDS: [&str; 4] = ["assign", "unassign", "declare_conflict", "score"];
 
-fn check_team(checks: &mut Checks, team: &[TeamMember]) -> String {
+/// The organisations a team names that are not registered.
+async fn unregistered(db: &impl sea_orm::ConnectionTrait, team: &[TeamMember]) -> Result<Vec<Uuid>, ApiError> {
+    let mut unknown = Vec::new();
+    for id in team.iter().take(TEAM_MAX).filter_map(|member| member.organisation_id) {
+        if !organisations::exists(db, id).await? {
+            unknown.push(id);
+        }
+    }
+    Ok(unknown)
+}
+
+fn check_team(checks: &mut Checks, team: &[TeamMember], unregistered: &[Uuid]) -> String {
     if team.len() > TEAM_MAX {
         checks.fail("team", format!("at most {TEAM_MAX} co-applicants"));
     }
     let members: Vec<TeamMember> = team
         .iter()
-        .map(|member| TeamMember {
-            name: checks.required_text("team.name", &member.name, TITLE_MAX),
-            email: checks.email("team.email", &member.email),
+        .map(|member| {
+            if member.organisation_id.is_some_and(|id| unregistered.contains(&id)) {
+                checks.fail("team.organisation_id", "no such organisation");
+            }
+            TeamMember {
+                name: checks.required_text("team.name", &member.name, TITLE_MAX),
+                email: checks.email("team.email", &member.email),
+                organisation_id: member.organisation_id,
+            }
         })
         .collect();
     serde_json::to_string(&members).unwrap_or_else(|_| "[]".to_owned())
@@ -242,6 +259,14 @@ pub async fn command(
         } => {
             if !steps::organisation_exists(&tx, *support_organisation_id).await? {
                 facts.missing_references.push("support_organisation_id");
+            }
+        }
+        IdeaCommand::StartTesting {
+            host_organisation_id: Some(host),
+            ..
+        } => {
+            if !organisations::exists(&tx, *host).await? {
+                facts.missing_references.push("host_organisation_id");
             }
         }
         IdeaCommand::Submit
@@ -347,11 +372,12 @@ pub async fn create(state: &AppState, actor: &Actor, challenge_id: Uuid, input: 
     if let Err(refusal @ Refusal::NotPermitted(_)) = rules::authorize_create(actor, challenge_domain.state) {
         return Err(refusal.into());
     }
+    let unknown = unregistered(&state.db, &input.team).await?;
     let mut checks = Checks::new();
     let title = checks.required_text("title", &input.title, TITLE_MAX);
     let summary = checks.draft_text("summary", &input.summary, SUMMARY_MAX);
     let description = checks.draft_text("description", &input.description, DESCRIPTION_MAX);
-    let team = check_team(&mut checks, &input.team);
+    let team = check_team(&mut checks, &input.team, &unknown);
     let sdgs = checks.sdgs("sdgs", &input.sdgs);
     checks.finish().map_err(Refusal::Invalid)?;
     rules::authorize_create(actor, challenge_domain.state)?;
@@ -494,7 +520,8 @@ pub async fn update(
         changed.push("description");
     }
     if let Some(team) = &patch.team {
-        changes.team = Set(check_team(&mut checks, team));
+        let unknown = unregistered(&tx, team).await?;
+        changes.team = Set(check_team(&mut checks, team, &unknown));
         changed.push("team");
     }
     if let Some(sdgs) = &patch.sdgs {

@@ -12,6 +12,7 @@ pub mod ideas;
 pub mod inbox;
 pub mod notify;
 pub mod obstacles;
+pub mod organisations;
 pub mod privacy;
 pub mod questions;
 pub mod queues;

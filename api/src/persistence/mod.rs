@@ -13,6 +13,7 @@ pub mod ideas;
 pub mod idempotency;
 pub mod mail;
 pub mod notifications;
+pub mod organisations;
 pub mod privacy;
 pub mod questions;
 pub mod reports;

@@ -162,6 +162,9 @@ pub enum UserChange {
         locale: Option<&'static str>,
         /// Whether they want e-mail.
         email_notifications: Option<bool>,
+        /// The registered organisation and its name, written to the free-text column too
+        /// while both exist (ADR 0017); `Some(None)` clears both.
+        organisation: Option<Option<(Uuid, String)>>,
     },
     /// A new password, as its argon2id PHC string.
     Password(String),
@@ -186,7 +189,14 @@ pub async fn update(
             display_name,
             locale,
             email_notifications,
+            organisation,
         } => {
+            if let Some(organisation) = organisation {
+                let (id, name) = organisation.clone().unzip();
+                update = update
+                    .col_expr(users::Column::OrganisationId, Expr::value(id))
+                    .col_expr(users::Column::Organisation, Expr::value(name));
+            }
             if let Some(name) = display_name {
                 update = update.col_expr(users::Column::DisplayName, Expr::value(name.clone()));
             }

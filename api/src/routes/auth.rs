@@ -3,7 +3,9 @@
 use poem::Request;
 use poem_openapi::param::Header;
 use poem_openapi::payload::Json;
+use poem_openapi::types::MaybeUndefined;
 use poem_openapi::{Object, OpenApi};
+use uuid::Uuid;
 
 use super::bodies::{Export, NewAccount};
 use super::text::Text;
@@ -36,6 +38,9 @@ pub struct SettingsPatch {
     pub locale: Option<Text>,
     /// Whether the person wants notifications by e-mail.
     pub email_notifications: Option<bool>,
+    /// The registered organisation the person belongs to (`GET /organisations`); `null`
+    /// leaves every organisation.
+    pub organisation_id: MaybeUndefined<Uuid>,
     /// The version read; stale answers 409.
     pub expected_version: Option<i64>,
 }
@@ -184,6 +189,11 @@ impl AuthApi {
             display_name: patch.display_name.map(Text::into_inner),
             locale: patch.locale.map(Text::into_inner),
             email_notifications: patch.email_notifications,
+            organisation_id: match patch.organisation_id {
+                MaybeUndefined::Undefined => None,
+                MaybeUndefined::Null => Some(None),
+                MaybeUndefined::Value(id) => Some(Some(id)),
+            },
         };
         let user = accounts::update_settings(&self.state, caller.actor(), settings, expected).await?;
         let version = user.version;

@@ -37,6 +37,9 @@ pub struct NewChallenge {
     /// UN Sustainable Development Goals (1..17).
     #[oai(default)]
     pub sdgs: Vec<i64>,
+    /// The registered organisation it is owned on behalf of (`GET /organisations`); by
+    /// default the owner's.
+    pub organisation_id: Option<Uuid>,
 }
 
 /// The body of `PATCH /challenges/{id}`: only the fields given change.
@@ -178,6 +181,7 @@ impl ChallengesApi {
             description: body.description.into_inner(),
             location: body.location.map(Text::into_inner),
             sdgs: body.sdgs,
+            organisation_id: body.organisation_id,
         };
         let challenge = app::create(&self.state, caller.actor(), input).await?;
         let version = challenge.version;

@@ -27,6 +27,8 @@ pub struct NewTeamMember {
     pub name: Text,
     /// E-mail address.
     pub email: Text,
+    /// The registered organisation the member comes from, if any (`GET /organisations`).
+    pub organisation_id: Option<Uuid>,
 }
 
 /// The body of `POST /challenges/{id}/ideas`. Summary and description may stay empty
@@ -175,6 +177,7 @@ fn team_of(team: Vec<NewTeamMember>) -> Vec<TeamMember> {
         .map(|member| TeamMember {
             name: member.name.into_inner(),
             email: member.email.into_inner(),
+            organisation_id: member.organisation_id,
         })
         .collect()
 }

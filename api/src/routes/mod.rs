@@ -11,6 +11,7 @@ pub mod notifications;
 pub mod obstacles;
 pub mod ops;
 pub mod optional_body;
+pub mod organisations;
 pub mod questions;
 pub mod reports;
 pub mod steps;
@@ -49,6 +50,8 @@ pub enum ApiTags {
     Reports,
     /// The caller's notifications.
     Notifications,
+    /// The organisations that take part.
+    Organisations,
     /// Webhooks: events POSTed to other systems (facilitators).
     Webhooks,
 }

@@ -77,6 +77,8 @@ pub struct Challenge {
     pub sdgs: Vec<u8>,
     /// The arena it is published in.
     pub arena_id: Option<Uuid>,
+    /// The registered organisation it is owned on behalf of (by default its owner's).
+    pub organisation_id: Option<Uuid>,
     /// When idea submission closes.
     pub ideas_close_at: Option<DateTime<Utc>>,
     /// Whether assessors are kept from seeing who is behind an idea.
@@ -109,6 +111,7 @@ impl Challenge {
             location: row.location,
             sdgs: repo::sdgs_from_stored(&row.sdgs)?,
             arena_id: row.arena_id,
+            organisation_id: row.organisation_id,
             ideas_close_at: row.ideas_close_at,
             blind_assessment: row.blind_assessment,
             feedback: if insider { row.feedback } else { None },

@@ -105,6 +105,10 @@ pub struct TeamMember {
     pub name: String,
     /// E-mail address.
     pub email: String,
+    /// The registered organisation the member comes from, if named (SPEC §12).
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation_id: Option<Uuid>,
 }
 
 /// The team's decision and why.

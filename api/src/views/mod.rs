@@ -9,6 +9,7 @@ pub mod events;
 pub mod ideas;
 pub mod notifications;
 pub mod obstacles;
+pub mod organisations;
 pub mod privacy;
 pub mod questions;
 pub mod reports;

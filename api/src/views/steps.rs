@@ -215,6 +215,8 @@ pub struct Test {
     pub site: String,
     /// Who hosts it.
     pub host: String,
+    /// The registered organisation that hosts it, if named (SPEC §12).
+    pub host_organisation_id: Option<Uuid>,
     /// First day.
     pub starts_on: NaiveDate,
     /// Last day.
@@ -246,6 +248,7 @@ impl Test {
             idea_id: row.idea_id,
             site: row.site,
             host: row.host,
+            host_organisation_id: row.host_organisation_id,
             starts_on: row.starts_on,
             ends_on: row.ends_on,
             success_criteria: row.success_criteria,

@@ -59,8 +59,10 @@ pub struct User {
     pub email: String,
     /// Name shown to others.
     pub display_name: String,
-    /// Organisation, if any.
+    /// Organisation, if any, by name.
     pub organisation: Option<String>,
+    /// The registered organisation, if any (SPEC §12).
+    pub organisation_id: Option<Uuid>,
     /// Roles held.
     pub roles: Vec<ApiRole>,
     /// Whether the account may sign in.
@@ -86,6 +88,7 @@ impl User {
             email: row.email,
             display_name: row.display_name,
             organisation: row.organisation,
+            organisation_id: row.organisation_id,
             roles,
             active: row.active,
             locale: row.locale,

@@ -89,7 +89,8 @@ fn conflict_message(tr: &Tr, detail: &str) -> String {
             &[("submitted", submitted.into()), ("required", required.into())],
         );
     }
-    const KNOWN: [(&str, &str); 7] = [
+    const KNOWN: [(&str, &str); 8] = [
+        ("organisation number is already registered", "error-org-number-taken"),
         ("reactivate it first", "error-reset-deactivated"),
         ("sends no e-mail", "error-no-mail"),
         ("is already registered", "error-email-taken"),
@@ -128,7 +129,10 @@ pub fn field_message(tr: &Tr, error: &FieldError) -> String {
         }
         "must contain a word" => tr.t("error-search-word"),
         "must be a date" => tr.t("error-date"),
-        "must be chosen" => tr.t("error-choose"),
+        "must be chosen" | "must be one of the kinds of organisation" => tr.t("error-choose"),
+        "must be a Swedish organisation number NNNNNN-NNNN" => tr.t("error-org-number"),
+        "must be an http:// or https:// address" => tr.t("error-website"),
+        "no such organisation" => tr.t("error-no-organisation"),
         "the user is deactivated" => tr.t("error-assessor-deactivated"),
         "the user does not hold the assessor role" => tr.t("error-not-assessor"),
         "conflict of interest: the assessor is the idea's innovator" => tr.t("error-conflict-innovator"),

@@ -16,8 +16,8 @@ use poem::{Endpoint, EndpointExt, Route, get, post};
 
 use self::context::WebLayer;
 use self::pages::{
-    admin_arenas, admin_rubrics, admin_support, admin_users, arenas, assessment, auth, challenges, home, ideas, me,
-    notifications, obstacles, panel, reports, reset, settings, steps,
+    admin_arenas, admin_organisations, admin_rubrics, admin_support, admin_users, arenas, assessment, auth, challenges,
+    home, ideas, me, notifications, obstacles, panel, reports, reset, settings, steps,
 };
 
 /// Adds the pages to `routes`, each wrapped in the cookie jar and [`WebLayer`], and a
@@ -96,6 +96,14 @@ pub fn mount(routes: Route, secure: bool) -> Route {
         .at(
             "/admin/rubrics/:id/edit",
             page(get(admin_rubrics::edit_page).post(admin_rubrics::update)),
+        )
+        .at(
+            "/admin/organisations",
+            page(get(admin_organisations::list).post(admin_organisations::create)),
+        )
+        .at(
+            "/admin/organisations/:id",
+            page(get(admin_organisations::edit).post(admin_organisations::update)),
         )
         .at(
             "/admin/support-organisations",

@@ -305,7 +305,7 @@ fn candidate(id: UserId, organisation: Option<&str>) -> Candidate<'_> {
         id,
         is_assessor: true,
         active: true,
-        organisation,
+        organisation: Affiliation::named(organisation),
     }
 }
 
@@ -317,7 +317,7 @@ fn an_independent_assessor_may_be_assigned() {
     let result = check_assignment(
         &candidate(assessor.id, Some("Malmö University")),
         innovator.id,
-        Some("Sege Builders"),
+        Affiliation::named(Some("Sege Builders")),
         owner.id,
     );
     assert!(result.is_ok());
@@ -336,7 +336,7 @@ fn the_innovator_the_needs_owner_and_colleagues_of_the_innovator_are_refused() {
         let result = check_assignment(
             &candidate(who, organisation),
             innovator.id,
-            Some("Sege Builders"),
+            Affiliation::named(Some("Sege Builders")),
             owner.id,
         );
         let Err(Refusal::Invalid(errors)) = result else {
@@ -348,10 +348,33 @@ fn the_innovator_the_needs_owner_and_colleagues_of_the_innovator_are_refused() {
 
 #[test]
 fn empty_organisations_never_match() {
-    assert!(!same_organisation(Some(""), Some("")));
-    assert!(!same_organisation(Some("  "), Some("  ")));
-    assert!(!same_organisation(None, None));
-    assert!(same_organisation(Some("Brf Sege"), Some("brf sege")));
+    let named = Affiliation::named;
+    assert!(!same_organisation(named(Some("")), named(Some(""))));
+    assert!(!same_organisation(named(Some("  ")), named(Some("  "))));
+    assert!(!same_organisation(named(None), named(None)));
+    assert!(same_organisation(named(Some("Brf Sege")), named(Some("brf sege"))));
+}
+
+#[test]
+fn registered_organisations_are_compared_by_id_where_both_are_set() {
+    let (one, other) = (Some(Uuid::now_v7()), Some(Uuid::now_v7()));
+    let at = |id, name| Affiliation { id, name: Some(name) };
+    // The same registered organisation, however it is written.
+    assert!(same_organisation(at(one, "MKB"), at(one, "MKB Fastighets AB")));
+    // Two registered organisations of one name are two.
+    assert!(!same_organisation(at(one, "Brf Sege"), at(other, "Brf Sege")));
+    // Where one is not registered, the names decide.
+    assert!(same_organisation(at(one, "Brf Sege"), at(None, "brf sege")));
+    assert!(!same_organisation(at(None, "Brf Sege"), at(other, "Brf Solen")));
+    let innovator = actor(&[Role::Innovator]);
+    let owner = actor(&[Role::NeedsOwner]);
+    let colleague = Candidate {
+        organisation: at(one, "MKB"),
+        ..candidate(actor(&[Role::Assessor]).id, None)
+    };
+    let refused = check_assignment(&colleague, innovator.id, at(one, "MKB Fastighets AB"), owner.id);
+    assert!(matches!(refused, Err(Refusal::Invalid(_))));
+    assert!(check_assignment(&colleague, innovator.id, at(other, "MKB"), owner.id).is_ok());
 }
 
 #[test]
@@ -360,10 +383,10 @@ fn a_user_without_the_assessor_role_or_deactivated_is_refused() {
     let owner = actor(&[Role::NeedsOwner]);
     let mut not_assessor = candidate(actor(&[Role::Innovator]).id, None);
     not_assessor.is_assessor = false;
-    assert!(check_assignment(&not_assessor, innovator.id, None, owner.id).is_err());
+    assert!(check_assignment(&not_assessor, innovator.id, Affiliation::default(), owner.id).is_err());
     let mut inactive = candidate(actor(&[Role::Assessor]).id, None);
     inactive.active = false;
-    assert!(check_assignment(&inactive, innovator.id, None, owner.id).is_err());
+    assert!(check_assignment(&inactive, innovator.id, Affiliation::default(), owner.id).is_err());
 }
 
 #[test]

@@ -668,6 +668,7 @@ pub async fn create(ctx: Ctx, state: Data<&AppState>) -> Response {
         description: values.description.clone(),
         location: Some(values.location.clone()),
         sdgs: values.sdgs.clone(),
+        organisation_id: None,
     };
     match app::challenges::create(&state, actor, input).await {
         Ok(challenge) => redirect(&format!("/challenges/{}", challenge.id)),

@@ -48,6 +48,7 @@ impl IdeaValues {
             .map(|(name, email)| TeamMember {
                 name: (*name).to_owned(),
                 email: (*email).to_owned(),
+                organisation_id: None,
             })
             .collect();
         Self {
@@ -97,6 +98,7 @@ fn idea_form(ctx: &Ctx, action: &str, values: &IdeaValues, version: Option<i64>,
         rows.push(TeamMember {
             name: String::new(),
             email: String::new(),
+            organisation_id: None,
         });
     }
     let row_errors = team_errors(errors, &rows);

@@ -99,6 +99,7 @@ pub async fn me(ctx: Ctx, state: Data<&AppState>) -> Response {
                 li { a class="govuk-link" href="/admin/users" { (tr.t("admin-users-title")) } }
                 li { a class="govuk-link" href="/admin/arenas" { (tr.t("admin-arenas-title")) } }
                 li { a class="govuk-link" href="/admin/rubrics" { (tr.t("admin-rubrics-title")) } }
+                li { a class="govuk-link" href="/admin/organisations" { (tr.t("admin-organisations-title")) } }
                 li { a class="govuk-link" href="/admin/support-organisations" { (tr.t("admin-support-title")) } }
             }
             h2 class="govuk-heading-m" { (tr.t("me-queue-review")) }

@@ -2,6 +2,7 @@
 //! sign-in requirement, and error pages for refusals.
 
 pub mod admin_arenas;
+pub mod admin_organisations;
 pub mod admin_rubric_form;
 pub mod admin_rubrics;
 pub mod admin_support;

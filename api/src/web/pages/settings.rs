@@ -11,12 +11,21 @@ use super::{form_refusal, redirect, refused, signed_in};
 use crate::app;
 use crate::app::accounts::{LOCALES, Settings};
 use crate::state::AppState;
+use crate::views::organisations::Organisation;
 use crate::views::users::User;
 use crate::web::context::Ctx;
 use crate::web::forms::FormErrors;
 use crate::web::layout::{Input, button, csrf_field, field_id, notice, page_with, respond};
 
 const HERE: &str = "/me/settings";
+
+fn invalid_organisation(ctx: &Ctx) -> FormErrors {
+    let mut errors = FormErrors::default();
+    errors
+        .fields
+        .push(("organisation_id".to_owned(), ctx.tr.t("error-no-organisation")));
+    errors
+}
 
 /// Which form of the page a refusal belongs to.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -25,7 +34,13 @@ enum Form {
     Password,
 }
 
-fn settings_form(ctx: &Ctx, user: &User, errors: &FormErrors, mail_enabled: bool) -> Markup {
+fn settings_form(
+    ctx: &Ctx,
+    user: &User,
+    errors: &FormErrors,
+    mail_enabled: bool,
+    organisations: &[Organisation],
+) -> Markup {
     let tr = &ctx.tr;
     let name = ctx.field("display_name").unwrap_or(&user.display_name);
     let locale = ctx.field("locale").unwrap_or(&user.locale);
@@ -34,6 +49,11 @@ fn settings_form(ctx: &Ctx, user: &User, errors: &FormErrors, mail_enabled: bool
         None => user.email_notifications,
     };
     let locale_id = field_id("locale");
+    let chosen_organisation = match ctx.field("settings") {
+        Some(_) => ctx.field("organisation_id").map(str::to_owned),
+        None => user.organisation_id.map(|id| id.to_string()),
+    };
+    let organisation_error = errors.message_for("organisation_id");
     html! {
         form method="post" action=(HERE) novalidate {
             (csrf_field(ctx))
@@ -51,6 +71,20 @@ fn settings_form(ctx: &Ctx, user: &User, errors: &FormErrors, mail_enabled: bool
                                 input class="govuk-radios__input" id={ (locale_id) "-" (code) } name="locale" type="radio" value=(code) checked[locale == code];
                                 label class="govuk-label govuk-radios__label" for={ (locale_id) "-" (code) } lang=(code) { (tr.t(&format!("locale-{code}"))) }
                             }
+                        }
+                    }
+                }
+            }
+            @if !organisations.is_empty() {
+                div class={ "govuk-form-group" @if organisation_error.is_some() { " govuk-form-group--error" } } {
+                    label class="govuk-label govuk-label--s" for="f-organisation_id" { (tr.t("field-organisation")) }
+                    div class="govuk-hint" id="f-organisation_id-hint" { (tr.t("organisation-choice-hint")) }
+                    @if let Some(message) = organisation_error { p class="govuk-error-message" id="f-organisation_id-error" { (message) } }
+                    select class="govuk-select" id="f-organisation_id" name="organisation_id" aria-describedby="f-organisation_id-hint" {
+                        option value="" { (tr.t("organisation-none-chosen")) }
+                        @for organisation in organisations {
+                            @let id = organisation.id.to_string();
+                            option value=(id) selected[chosen_organisation.as_deref() == Some(id.as_str())] { (organisation.name) }
                         }
                     }
                 }
@@ -93,6 +127,10 @@ async fn show(ctx: &Ctx, state: &AppState, status: StatusCode, errors: &FormErro
         Ok(user) => user,
         Err(error) => return refused(ctx, &error),
     };
+    let organisations = match app::organisations::choices(state).await {
+        Ok(organisations) => organisations,
+        Err(error) => return refused(ctx, &error),
+    };
     let none = FormErrors::none();
     let errors_of = |form: Form| if failed == Some(form) { errors } else { &none };
     let saved = ctx.query("saved");
@@ -103,7 +141,7 @@ async fn show(ctx: &Ctx, state: &AppState, status: StatusCode, errors: &FormErro
             _ => {},
         }
         p class="govuk-body" { (user.email) }
-        (settings_form(ctx, &user, errors_of(Form::Settings), state.http.mail_enabled))
+        (settings_form(ctx, &user, errors_of(Form::Settings), state.http.mail_enabled, &organisations))
         (password_form(ctx, errors_of(Form::Password)))
     };
     let shown = failed.map(|_| errors);
@@ -127,6 +165,24 @@ pub async fn save(ctx: Ctx, state: Data<&AppState>) -> Response {
         display_name: Some(ctx.text("display_name")),
         locale: ctx.field("locale").map(str::to_owned),
         email_notifications: Some(ctx.field("email_notifications").is_some()),
+        organisation_id: match ctx.field("organisation_id").map(str::trim) {
+            // The page without a registry sends no choice: leave it as it is.
+            None => None,
+            Some("") => Some(None),
+            Some(id) => match id.parse() {
+                Ok(id) => Some(Some(id)),
+                Err(_) => {
+                    return show(
+                        &ctx,
+                        &state,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        &invalid_organisation(&ctx),
+                        Some(Form::Settings),
+                    )
+                    .await;
+                }
+            },
+        },
     };
     let result = match form_version(&ctx) {
         Ok(expected) => app::accounts::update_settings(&state, actor, settings, expected).await,

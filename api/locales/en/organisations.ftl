@@ -1,0 +1,26 @@
+# The organisation registry (SPEC §12).
+admin-organisations-title = Organisations: the registry
+organisations-search-hint = Part of a name or an organisation number.
+organisations-none = No organisations match.
+organisations-caption = Organisations
+new-organisation-title = New organisation
+field-org-number = Organisation number
+org-number-hint = Optional. As on allabolag.se, for example 556036-0793.
+field-website = Website
+organisation-kind-residents_association = Residents' association
+organisation-kind-housing_company = Housing company
+organisation-kind-property_owner = Property owner
+organisation-kind-builder = Builder
+organisation-kind-business = Business
+organisation-kind-startup = Start-up
+organisation-kind-non_profit = Non-profit
+organisation-kind-research = Research
+organisation-kind-incubator = Incubator
+organisation-kind-municipality = Municipality
+organisation-kind-other = Other
+error-org-number = Enter an organisation number such as 556036-0793 (the last digit is a check digit)
+error-website = Enter an address that starts with https:// or http://
+error-no-organisation = There is no such organisation in the registry
+error-org-number-taken = An organisation with this organisation number is already registered
+organisation-choice-hint = The organisation you take part for, from the city's registry. Ask the innovation team if yours is missing.
+organisation-none-chosen = None

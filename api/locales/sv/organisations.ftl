@@ -1,0 +1,26 @@
+# Organisationsregistret (SPEC §12).
+admin-organisations-title = Organisationer: registret
+organisations-search-hint = Del av ett namn eller ett organisationsnummer.
+organisations-none = Inga organisationer matchar.
+organisations-caption = Organisationer
+new-organisation-title = Ny organisation
+field-org-number = Organisationsnummer
+org-number-hint = Frivilligt. Som på allabolag.se, till exempel 556036-0793.
+field-website = Webbplats
+organisation-kind-residents_association = Bostadsrätts- eller hyresgästförening
+organisation-kind-housing_company = Bostadsbolag
+organisation-kind-property_owner = Fastighetsägare
+organisation-kind-builder = Byggaktör
+organisation-kind-business = Företag
+organisation-kind-startup = Startup
+organisation-kind-non_profit = Ideell organisation
+organisation-kind-research = Forskning
+organisation-kind-incubator = Inkubator
+organisation-kind-municipality = Kommun
+organisation-kind-other = Annan
+error-org-number = Skriv ett organisationsnummer som 556036-0793 (sista siffran är en kontrollsiffra)
+error-website = Skriv en adress som börjar med https:// eller http://
+error-no-organisation = Det finns ingen sådan organisation i registret
+error-org-number-taken = En organisation med det här organisationsnumret finns redan
+organisation-choice-hint = Organisationen du deltar för, ur stadens register. Fråga innovationsteamet om din saknas.
+organisation-none-chosen = Ingen
