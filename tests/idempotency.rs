@@ -25,6 +25,7 @@ const CREATING: &[(&str, &str, &str)] = &[
     ("POST /ideas/{in_incubation_idea}/incubation/milestones", "author",      "milestones"),
     ("POST /ideas/{in_testing_idea}/test/spread-activities",   "facilitator", "spread_activities"),
     ("POST /obstacles about {published}",                      "innovator",   "obstacles"),
+    ("POST /webhooks",                                         "facilitator", "webhooks"),
 ];
 
 const KEY: &str = "idempotency-key";

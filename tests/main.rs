@@ -39,4 +39,5 @@ mod web_admin;
 mod web_assessment;
 mod web_reports;
 mod web_steps;
+mod webhooks;
 mod writes;

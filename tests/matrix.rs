@@ -236,6 +236,16 @@ const ORGANISATIONS: &[Row] = &[
     ("PATCH /organisations/{organisation}",         [401,  403,  403,  403,  200,  __ ]),
 ];
 
+/// Webhooks are the facilitators'; `{webhook}` is one a facilitator registered.
+#[rustfmt::skip]
+const WEBHOOKS: &[Row] = &[
+    //                                               anon  other innov asses facil owner
+    ("GET /webhooks",                               [401,  403,  403,  403,  200,  __ ]),
+    ("POST /webhooks",                              [401,  403,  403,  403,  201,  __ ]),
+    ("DELETE /webhooks/{webhook}",                  [401,  403,  403,  403,  204,  __ ]),
+    ("GET /webhooks/{webhook}/deliveries",          [401,  403,  403,  403,  200,  __ ]),
+];
+
 #[rustfmt::skip]
 const OPS: &[Row] = &[
     //                                               anon  other innov asses facil owner
@@ -277,6 +287,7 @@ fn valid_body(endpoint: &str, account: &str) -> Option<Value> {
         "PATCH /me" => json!({ "display_name": "Renamed", "locale": "en", "email_notifications": false }),
         "PUT /me/password" => json!({ "current_password": PASSWORD, "new_password": "a new passphrase for the locks" }),
         "POST /arenas" => json!({ "name": "Open call: mobility", "kind": "physical" }),
+        "POST /webhooks" => json!({ "url": "https://93.184.216.34/hooks", "events": ["submit"] }),
         e if e.starts_with("PATCH /arenas/") => json!({ "name": "x" }),
         e if e.starts_with("PATCH /challenges/") => json!({ "title": "x" }),
         "POST /challenges" => json!({ "title": "Waste services for people without a car" }),
@@ -601,6 +612,15 @@ async fn resolve(
             .expect(201)
             .id()
         }
+        "webhook" => app
+            .post(
+                "/webhooks",
+                Some(&app.facilitator().await.token),
+                json!({ "url": "https://93.184.216.34/hooks" }),
+            )
+            .await
+            .expect(201)
+            .id(),
         "question" => {
             let challenge = app.published_challenge(owner, &app.facilitator().await).await;
             let asker = app.innovator().await;
@@ -786,6 +806,11 @@ async fn every_caller_gets_the_tabled_status_from_the_organisation_endpoints() {
     walk(ORGANISATIONS).await;
 }
 
+#[tokio::test]
+async fn every_caller_gets_the_tabled_status_from_the_webhook_endpoints() {
+    walk(WEBHOOKS).await;
+}
+
 /// Every row's endpoint, as `"METHOD /path"`; but [`OPS`], which lives outside the API base
 /// and its spec.
 fn tabled_endpoints() -> Vec<&'static str> {
@@ -806,6 +831,7 @@ fn tabled_endpoints() -> Vec<&'static str> {
         names(REPORTS),
         names(NOTIFICATIONS),
         names(ORGANISATIONS),
+        names(WEBHOOKS),
     ]
     .concat()
 }

@@ -124,6 +124,11 @@ pub struct ServeArgs {
     /// The sender of sluss's e-mail, as `sluss@city.se` or `"Innovation team <sluss@city.se>"`.
     #[arg(long, env = "SLUSS_MAIL_FROM", requires = "smtp_url")]
     pub mail_from: Option<String>,
+    /// Let webhooks be registered for and sent to loopback, private (RFC 1918, ULA), shared
+    /// and link-local addresses; refused by default, as a guard against requests into the
+    /// server's own network.
+    #[arg(long, env = "SLUSS_WEBHOOK_ALLOW_PRIVATE", value_parser = clap::builder::BoolishValueParser::new())]
+    pub webhook_allow_private: bool,
 }
 
 /// A public URL: `http://` or `https://` and a host, without a trailing slash.
@@ -236,7 +241,23 @@ pub struct CreateUserArgs {
 
 #[cfg(test)]
 mod tests {
-    use super::AllowedOrigins;
+    use clap::Parser;
+
+    use super::{AllowedOrigins, Cli, Command};
+
+    fn serve_args(args: &[&str]) -> super::ServeArgs {
+        let argv = ["sluss", "serve"].iter().chain(args).copied();
+        match Cli::try_parse_from(argv).map(|cli| cli.command) {
+            Ok(Command::Serve(args)) => args,
+            other => panic!("not serve: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn webhooks_to_private_addresses_are_refused_unless_allowed() {
+        assert!(!serve_args(&[]).webhook_allow_private);
+        assert!(serve_args(&["--webhook-allow-private"]).webhook_allow_private);
+    }
 
     #[test]
     fn an_empty_list_allows_no_origin() {

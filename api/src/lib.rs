@@ -23,3 +23,4 @@ pub mod state;
 pub mod telemetry;
 pub mod views;
 pub mod web;
+pub mod webhook_worker;

@@ -9,8 +9,8 @@ use sluss_api::config::AllowedOrigins;
 use sluss_api::config::{Cli, Command, CreateUserArgs, SeedArgs, ServeArgs, UserCommand};
 use sluss_api::http::DOCS_PATH;
 use sluss_api::passwords::Passwords;
-use sluss_api::state::{AppState, AuthSettings, HttpSettings};
-use sluss_api::{demo, mail, persistence, startup, telemetry};
+use sluss_api::state::{AppState, AuthSettings, HttpSettings, WebhookSettings};
+use sluss_api::{demo, mail, persistence, startup, telemetry, webhook_worker};
 use sluss_domain::Role;
 
 /// mimalloc returns freed memory to the system promptly; glibc's allocator keeps a heap per
@@ -79,9 +79,14 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     for address in addresses {
         println!("sluss is serving http://{address}/ (API docs: http://{address}{DOCS_PATH})");
     }
-    startup::serve(startup::build_app(state), acceptor, shutdown)
+    // Webhooks go out from a task of their own; stopped once the server has stopped, so
+    // what it was sending stays pending and goes out after the next start.
+    let worker = webhook_worker::start(state.clone());
+    let served = startup::serve(startup::build_app(state), acceptor, shutdown)
         .await
-        .map_err(|e| format!("server: {e}"))
+        .map_err(|e| format!("server: {e}"));
+    worker.stop().await;
+    served
 }
 
 /// Starts the mail worker when a mail server is configured; says once that e-mail is off
@@ -109,7 +114,13 @@ async fn prepare(args: &ServeArgs) -> Result<AppState, String> {
         cors_origins: args.cors_allowed_origins.clone().unwrap_or(AllowedOrigins::None),
         public_url: args.public_url.clone(),
         mail_enabled: args.smtp_url.is_some(),
+        webhooks: WebhookSettings {
+            allow_private: args.webhook_allow_private,
+        },
     };
+    if args.webhook_allow_private {
+        tracing::warn!("webhooks may be sent to loopback, private and link-local addresses");
+    }
     let state = state_for(&args.database.database_url, auth, http).await?;
     let created = ensure_facilitator(
         &state,

@@ -27,6 +27,7 @@ use crate::routes::questions::QuestionsApi;
 use crate::routes::reports::ReportsApi;
 use crate::routes::steps::StepsApi;
 use crate::routes::users::UsersApi;
+use crate::routes::webhooks::WebhooksApi;
 use crate::state::{AppState, AuthSettings};
 
 /// The base path of the versioned API.
@@ -45,6 +46,7 @@ type Apis = (
     ReportsApi,
     NotificationsApi,
     OrganisationsApi,
+    WebhooksApi,
     CommandExamples,
 );
 
@@ -62,6 +64,7 @@ fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
         ReportsApi { state: state.clone() },
         NotificationsApi { state: state.clone() },
         OrganisationsApi { state: state.clone() },
+        WebhooksApi { state: state.clone() },
         CommandExamples,
     );
     OpenApiService::new(apis, "sluss", env!("CARGO_PKG_VERSION"))

@@ -58,6 +58,16 @@ pub struct HttpSettings {
     /// Whether a mail server is configured (`--smtp-url`): only then are notifications
     /// queued for e-mail and reset links sent.
     pub mail_enabled: bool,
+    /// Where webhooks may be sent.
+    pub webhooks: WebhookSettings,
+}
+
+/// Where webhooks may be sent (SPEC §11.3, ADR 0016).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WebhookSettings {
+    /// Whether hooks may name loopback, private, shared and link-local addresses (a test
+    /// bench, a receiver on the city's own network); refused by default.
+    pub allow_private: bool,
 }
 
 impl Default for HttpSettings {
@@ -67,6 +77,7 @@ impl Default for HttpSettings {
             cors_origins: AllowedOrigins::None,
             public_url: "http://127.0.0.1:8080".to_owned(),
             mail_enabled: false,
+            webhooks: WebhookSettings::default(),
         }
     }
 }

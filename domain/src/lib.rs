@@ -24,6 +24,7 @@ pub mod role;
 pub mod steps;
 pub mod user;
 pub mod validate;
+pub mod webhook;
 
 pub use error::{FieldError, Refusal};
 pub use ids::{ArenaId, ChallengeId, UserId};

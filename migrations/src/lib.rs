@@ -17,6 +17,7 @@ mod m20261203_000001_index_ideas_by_rubric;
 mod m20261204_000001_create_notifications;
 mod m20261204_000002_add_account_preferences;
 mod m20261204_000003_create_mail_outbox;
+mod m20261204_000004_create_webhooks;
 mod m20261204_000005_create_organisations;
 
 pub use m20261125_000002_create_ideas_and_questions::PG_SEARCH_EXPRESSION;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000001_create_notifications::Migration),
             Box::new(m20261204_000002_add_account_preferences::Migration),
             Box::new(m20261204_000003_create_mail_outbox::Migration),
+            Box::new(m20261204_000004_create_webhooks::Migration),
             Box::new(m20261204_000005_create_organisations::Migration),
         ]
     }

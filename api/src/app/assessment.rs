@@ -17,12 +17,12 @@ use sluss_domain::{Actor, Refusal, Role, UserId};
 use uuid::Uuid;
 
 use super::ideas::load_visible_idea;
-use super::notify;
 use super::{Expected, check_version, page_request, to_list_page};
+use super::{notify, webhooks};
 use crate::error::ApiError;
 use crate::persistence::entities::{assignments as assignment_rows, ideas as idea_rows, scorecards as scorecard_rows};
 use crate::persistence::written::Tables;
-use crate::persistence::{Deferring, assessment as repo, challenges, events, ideas, users};
+use crate::persistence::{Deferring, WriteTx, assessment as repo, challenges, events, ideas, users};
 use crate::state::AppState;
 use crate::views::assessment::{
     ApiRubric, AssessmentSummary, Assignment, AssignmentPage, CriterionStats, Ranking, RankingItem, RubricPage,
@@ -112,6 +112,19 @@ fn open_for_assessment(state: IdeaState) -> bool {
     matches!(state, IdeaState::Submitted | IdeaState::InAssessment)
 }
 
+/// On PostgreSQL, holds the idea's row until commit, as the idea's own commands do, so
+/// that the events of one idea, and the webhook deliveries written with them, are written
+/// one transaction at a time, in order (ADR 0016). Taken first, before any row that
+/// refers to the idea, so that every writer of an idea takes its locks in the same order.
+/// SQLite admits one writer at a time anyway.
+async fn hold_idea(tx: &WriteTx, idea_id: Uuid) -> Result<(), ApiError> {
+    use sea_orm::ConnectionTrait;
+    if tx.get_database_backend() == sea_orm::DbBackend::Postgres {
+        ideas::find_for_update(tx, idea_id).await?;
+    }
+    Ok(())
+}
+
 /// Appends an assessment event to the idea's history (its state does not change).
 async fn record(
     db: &impl Deferring,
@@ -121,7 +134,8 @@ async fn record(
     assignment: &assignment_rows::Model,
 ) -> Result<(), ApiError> {
     let state = idea_state(idea)?;
-    events::Recorder::new("idea", idea.id, actor.id.as_uuid(), Utc::now())
+    let now = Utc::now();
+    events::Recorder::new("idea", idea.id, actor.id.as_uuid(), now)
         .record(
             db,
             command,
@@ -130,7 +144,7 @@ async fn record(
             serde_json::json!({ "assignment_id": assignment.id, "assessor_id": assignment.assessor_id }),
         )
         .await?;
-    Ok(())
+    webhooks::idea_event(db, idea, command, now).await
 }
 
 /// Loads an assignment its assessor or a facilitator may see (404 otherwise).
@@ -235,6 +249,7 @@ pub async fn assign_assessor(
     assessor_id: Uuid,
 ) -> Result<Assignment, ApiError> {
     let tx = state.begin_write().await?;
+    hold_idea(&tx, idea_id).await?;
     let (idea, _) = load_visible_idea(&tx, idea_id, actor).await?;
     rules::authorize_facilitator(actor)?;
     let candidate = users::find(&tx, assessor_id)
@@ -332,6 +347,7 @@ pub async fn declare_conflict(
 ) -> Result<Assignment, ApiError> {
     let row = visible_assignment(state, assignment_id, actor).await?;
     let tx = state.begin_write().await?;
+    hold_idea(&tx, row.idea_id).await?;
     let row = repo::lock_assignment(&tx, row.id)
         .await?
         .ok_or_else(ApiError::not_found)?;
@@ -349,6 +365,7 @@ pub async fn delete_assignment(state: &AppState, actor: &Actor, assignment_id: U
     let row = visible_assignment(state, assignment_id, actor).await?;
     rules::authorize_facilitator(actor)?;
     let tx = state.begin_write().await?;
+    hold_idea(&tx, row.idea_id).await?;
     let idea = ideas::find(&tx, row.idea_id).await?.ok_or_else(ApiError::not_found)?;
     if !open_for_assessment(idea_state(&idea)?) {
         return Err(ApiError::conflict("the idea is decided; its assessment is locked"));
@@ -367,6 +384,7 @@ pub async fn put_scorecard(
     input: ScorecardInput,
 ) -> Result<Scorecard, ApiError> {
     let tx = state.begin_write().await?;
+    hold_idea(&tx, idea_id).await?;
     let (idea, viewer) = load_visible_idea(&tx, idea_id, actor).await?;
     let Some(assignment) = viewer.assignment else {
         return Err(Refusal::not_permitted("only assessors assigned to the idea score it").into());

@@ -8,7 +8,7 @@ use sluss_domain::validate::{Checks, DESCRIPTION_MAX, LOCATION_MAX, SUMMARY_MAX,
 use sluss_domain::{Actor, Refusal};
 use uuid::Uuid;
 
-use super::{Expected, check_version, notify, page_request, payload_of, to_list_page};
+use super::{Expected, check_version, notify, page_request, payload_of, to_list_page, webhooks};
 use crate::error::ApiError;
 use crate::persistence::challenges::{self as repo, ChallengeFilter};
 use crate::persistence::entities::challenges as rows;
@@ -178,6 +178,7 @@ pub async fn create(state: &AppState, actor: &Actor, input: NewChallenge) -> Res
             serde_json::json!({ "arena_id": null }),
         )
         .await?;
+    webhooks::challenge_event(&tx, &row, "create", now).await?;
     tx.commit().await?;
     Challenge::from_row(row, Some(actor))
 }
@@ -243,6 +244,7 @@ pub async fn update(
             serde_json::json!({ "fields": changed }),
         )
         .await?;
+    webhooks::challenge_event(&tx, &updated, "edit", now).await?;
     tx.commit().await?;
     Challenge::from_row(updated, Some(actor))
 }
@@ -325,6 +327,7 @@ pub async fn command(
             now,
         )
         .await?;
+        webhooks::challenge_event(&tx, &updated, event.command(), now).await?;
         from = to;
     }
     tx.commit().await?;

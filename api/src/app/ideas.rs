@@ -11,7 +11,7 @@ use sluss_domain::validate::{Checks, DESCRIPTION_MAX, SUMMARY_MAX, TITLE_MAX};
 use sluss_domain::{Actor, Refusal, Role, UserId};
 use uuid::Uuid;
 
-use super::{Expected, check_version, notify, page_request, payload_of, to_list_page};
+use super::{Expected, check_version, notify, page_request, payload_of, to_list_page, webhooks};
 use crate::error::ApiError;
 use crate::persistence::entities::{assignments, ideas as rows};
 use crate::persistence::ideas::{self as repo, IdeaFilter};
@@ -332,6 +332,7 @@ pub async fn command(
             now,
         )
         .await?;
+        webhooks::idea_event(&tx, &updated, event.command(), now).await?;
         from = to;
     }
     tx.commit().await?;
@@ -419,6 +420,7 @@ pub async fn create(state: &AppState, actor: &Actor, challenge_id: Uuid, input: 
             serde_json::json!({ "challenge_id": challenge.id, "arena_id": challenge.arena_id }),
         )
         .await?;
+    webhooks::idea_event(&tx, &row, "create", now).await?;
     tx.commit().await?;
     Idea::from_row(row, false)
 }
@@ -541,6 +543,7 @@ pub async fn update(
             serde_json::json!({ "fields": changed }),
         )
         .await?;
+    webhooks::idea_event(&tx, &updated, "edit", now).await?;
     tx.commit().await?;
     view(updated, &viewer)
 }

@@ -21,6 +21,7 @@ pub mod reports;
 pub mod resets;
 pub mod steps;
 pub mod users;
+pub mod webhooks;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

@@ -612,3 +612,83 @@ pub mod organisations {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// Webhooks registered by facilitators (SPEC §11.3).
+pub mod webhooks {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `webhooks`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "webhooks")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub url: String,
+        /// The event types or commands wanted, comma-separated; empty for every event.
+        pub events: String,
+        /// The signing key, as shown once at registration (ADR 0016).
+        pub secret: String,
+        pub created_by: Uuid,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The webhook outbox: one row per event and hook that wants it.
+pub mod webhook_deliveries {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `webhook_deliveries`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "webhook_deliveries")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub webhook_id: Uuid,
+        pub event_id: Uuid,
+        pub event_type: String,
+        pub subject_type: String,
+        pub subject_id: Uuid,
+        /// The JSON sent, fixed when the event happened.
+        pub body: String,
+        /// `pending`, `delivered` or `failed`.
+        pub state: String,
+        pub attempts: i32,
+        pub next_attempt_at: DateTimeUtc,
+        pub created_at: DateTimeUtc,
+        pub finished_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Each attempt to send a webhook delivery.
+pub mod webhook_attempts {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `webhook_attempts`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "webhook_attempts")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub delivery_id: Uuid,
+        pub attempted_at: DateTimeUtc,
+        /// The receiver's HTTP status, when it answered.
+        pub status_code: Option<i32>,
+        /// Why no answer came (refused address, timeout, connection error).
+        pub error: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -23,6 +23,7 @@ pub mod sessions;
 pub mod steps;
 pub mod throttle;
 pub mod users;
+pub mod webhooks;
 mod writes;
 pub mod written;
 

@@ -218,6 +218,7 @@ pub async fn erase(
         }
     }
     erased.events = scrub_events(db, &subjects, user).await?;
+    scrub_webhook_deliveries(db, &subjects, user).await?;
     erased.stored_answers = forget_stored_answers(db, user).await?;
     auth_failures::Entity::delete_many()
         .filter(auth_failures::Column::Key.eq(login_key))
@@ -309,6 +310,25 @@ async fn scrub_events(db: &impl ConnectionTrait, subjects: &[Uuid], user: &users
         }
     }
     Ok(rewritten)
+}
+
+/// Rewrites the bodies of the webhook deliveries about `subjects` (the ideas whose team
+/// named the person) that hold the person's e-mail and name, sent or still to be sent.
+async fn scrub_webhook_deliveries(
+    db: &impl ConnectionTrait,
+    subjects: &[Uuid],
+    user: &users::Model,
+) -> Result<(), RepoError> {
+    let placeholder = erased_email(UserId(user.id));
+    for delivery in super::webhooks::about(db, subjects).await? {
+        let Ok(mut body) = serde_json::from_str::<Value>(&delivery.body) else {
+            continue;
+        };
+        if scrub(&mut body, &user.email, &placeholder, false) {
+            super::webhooks::rewrite_body(db, delivery.id, &body.to_string()).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Replaces `email` wherever it appears in `value`, the name beside it in `{name, email}`

@@ -106,6 +106,10 @@ impl Tables {
             // The e-mails to send and the reset tokens are read only by the mail worker and
             // by the reset itself.
             "mail_outbox" | "password_resets" => Self::NONE,
+            // Webhooks, their outbox and its attempts are read by the webhook endpoints
+            // and the worker, never through the cache: the worker's writes, one per
+            // attempt, leave every kept answer in place.
+            "webhooks" | "webhook_deliveries" | "webhook_attempts" => Self::NONE,
             "challenges" | "challenges_fts" => Self::CHALLENGES,
             "ideas" => Self::IDEAS,
             "assignments" => Self::ASSIGNMENTS,
@@ -157,6 +161,21 @@ mod tests {
             r#"UPDATE "mail_outbox" SET "attempts" = "attempts" + ? WHERE "id" = ?"#,
             r#"INSERT INTO "password_resets" ("token_hash") VALUES (?)"#,
             r#"UPDATE "password_resets" SET "used_at" = ? WHERE "token_hash" = ?"#,
+        ] {
+            assert_eq!(Tables::written_by(sql), Tables::NONE, "{sql}");
+        }
+    }
+
+    #[test]
+    fn webhooks_their_deliveries_and_attempts_change_nothing_kept() {
+        for sql in [
+            r#"INSERT INTO "webhooks" ("id", "url") VALUES (?, ?)"#,
+            r#"DELETE FROM "webhooks" WHERE "webhooks"."id" = $1"#,
+            r#"INSERT INTO "webhook_deliveries" ("id", "body") VALUES (?, ?)"#,
+            r#"UPDATE "webhook_deliveries" SET "state" = ?, "attempts" = ? WHERE "id" = ?"#,
+            r#"DELETE FROM "webhook_deliveries" WHERE "webhook_id" = ?"#,
+            r#"INSERT INTO "webhook_attempts" ("id", "delivery_id") VALUES (?, ?)"#,
+            r#"DELETE FROM "webhook_attempts" WHERE "delivery_id" IN (SELECT "id" FROM "webhook_deliveries")"#,
         ] {
             assert_eq!(Tables::written_by(sql), Tables::NONE, "{sql}");
         }

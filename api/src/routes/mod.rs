@@ -17,6 +17,7 @@ pub mod reports;
 pub mod steps;
 pub mod text;
 pub mod users;
+pub mod webhooks;
 
 use poem_openapi::types::{MaybeUndefined, ToJSON};
 use poem_openapi::{ApiResponse, Tags, payload::Json};
@@ -51,6 +52,8 @@ pub enum ApiTags {
     Notifications,
     /// The organisations that take part.
     Organisations,
+    /// Webhooks: events POSTed to other systems (facilitators).
+    Webhooks,
 }
 
 pub use crate::app::{DEFAULT_LIMIT, Expected, MAX_LIMIT, check_version, expected_version, page_request, to_list_page};

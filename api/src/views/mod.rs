@@ -16,6 +16,7 @@ pub mod questions;
 pub mod reports;
 pub mod steps;
 pub mod users;
+pub mod webhooks;
 
 /// Declares the page type of a list: `items` and the opaque `next_cursor`.
 macro_rules! list_page {
