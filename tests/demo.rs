@@ -30,6 +30,24 @@ async fn the_demo_fills_all_five_steps() {
     }
     assert!(app.count("SELECT COUNT(*) AS n FROM obstacles").await >= 4);
     assert!(app.count("SELECT COUNT(*) AS n FROM spread_activities").await >= 2);
+    // Organisations of every kind, the people in them, and the tests' hosts (SPEC §12).
+    for kind in sluss_domain::organisation::OrganisationKind::ALL {
+        let sql = format!(
+            "SELECT COUNT(*) AS n FROM organisations WHERE kind = '{}'",
+            kind.as_str()
+        );
+        assert!(app.count(&sql).await > 0, "no organisation of kind {}", kind.as_str());
+    }
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM users WHERE organisation_id IS NULL")
+            .await,
+        0
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM idea_tests WHERE host_organisation_id IS NULL")
+            .await,
+        0
+    );
 }
 
 #[tokio::test]

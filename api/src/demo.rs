@@ -287,8 +287,13 @@ async fn cases(c: &Client, p: &[Persona]) -> Result<(), String> {
             organisation("Sege Park builder consortium", "builder", None),
         )
         .await?;
-    let trahus = c
-        .post("/organisations", team, organisation("Trähus Syd", "builder", None))
+    // The site owner of Sege Park block 5, where the timber houses are tested.
+    let site_owner = c
+        .post(
+            "/organisations",
+            team,
+            organisation("Sege Park Fastigheter AB", "property_owner", None),
+        )
         .await?;
     let members = [
         (vec![team, sege], malmo.clone()),
@@ -315,7 +320,11 @@ async fn cases(c: &Client, p: &[Persona]) -> Result<(), String> {
             )
             .await?,
         ),
-        (vec![wood], trahus.clone()),
+        (
+            vec![wood],
+            c.post("/organisations", team, organisation("Trähus Syd", "builder", None))
+                .await?,
+        ),
         (
             vec![share],
             c.post("/organisations", team, organisation("Delningsbolaget", "startup", None))
@@ -689,7 +698,7 @@ async fn cases(c: &Client, p: &[Persona]) -> Result<(), String> {
     c.post(
         &format!("/ideas/{}/start-testing", qualified[1]),
         team,
-        site("Sege Park block 5", "Trähus Syd", &trahus),
+        site("Sege Park block 5", "Sege Park Fastigheter AB", &site_owner),
     )
     .await?;
     c.post(
