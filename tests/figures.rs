@@ -494,8 +494,12 @@ async fn the_reports_page_tables_the_figures_in_both_languages_and_downloads_the
     let h = history(&app).await;
 
     // Act
-    let (status, english) = app.page("/reports", Some(&h.facilitator), "en").await;
-    let (swedish_status, swedish) = app.page("/reports", Some(&h.facilitator), "sv").await;
+    // The page links to the figures; they are counted when asked for.
+    let (_, plain) = app.page("/reports", Some(&h.facilitator), "en").await;
+    assert!(plain.contains("href=\"/reports?figures=1#figures\""), "{plain}");
+    assert!(!plain.contains("Actors involved"));
+    let (status, english) = app.page("/reports?figures=1", Some(&h.facilitator), "en").await;
+    let (swedish_status, swedish) = app.page("/reports?figures=1", Some(&h.facilitator), "sv").await;
     let href = link(&english, "/reports/figures.csv");
     let (download_status, download) = app.page(&href, Some(&h.facilitator), "en").await;
 

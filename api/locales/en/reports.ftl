@@ -36,3 +36,4 @@ reports-property-owners-and-builders = Property owners, builders and housing com
 reports-innovations-tested = Innovations tested
 reports-learning-kinds-used = Forms of learning used
 reports-obstacles-logged = Obstacles logged
+reports-count-figures = Count the figures (this reads the whole history and may take a moment)

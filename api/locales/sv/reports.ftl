@@ -36,3 +36,4 @@ reports-property-owners-and-builders = Varav fastighetsägare, byggherrar och bo
 reports-innovations-tested = Testade innovationer
 reports-learning-kinds-used = Former av lärande som använts
 reports-obstacles-logged = Loggade hinder
+reports-count-figures = Räkna fram nyckeltalen (det läser hela historiken och kan ta en stund)

@@ -260,8 +260,19 @@ fn obstacles_section(tr: &Tr, report: &ObstacleReport) -> Markup {
     }
 }
 
-/// The funder's figures (SPEC §12) of the filters' arena and period, as one table.
-fn figures_section(tr: &Tr, figures: &Figures) -> Markup {
+/// The funder's figures (SPEC §12) of the filters' arena and period, as one table; until
+/// asked for, a link that counts them.
+fn figures_section(tr: &Tr, figures: Option<&Figures>, filters: &str) -> Markup {
+    let Some(figures) = figures else {
+        let joiner = if filters.is_empty() { "?" } else { "&" };
+        return html! {
+            h2 class="govuk-heading-m" id="figures" { (tr.t("reports-figures")) }
+            p class="govuk-body" { (tr.t("reports-figures-intro")) }
+            p class="govuk-body" {
+                a class="govuk-link" href={ "/reports" (filters) (joiner) "figures=1#figures" } { (tr.t("reports-count-figures")) }
+            }
+        };
+    };
     let mut rows = count_bars(
         [
             ("reports-actors-involved", figures.actors_involved),
@@ -287,7 +298,7 @@ fn figures_section(tr: &Tr, figures: &Figures) -> Markup {
     ))));
     let title = tr.t("reports-figures");
     html! {
-        h2 class="govuk-heading-m" { (title) }
+        h2 class="govuk-heading-m" id="figures" { (title) }
         p class="govuk-body" { (tr.t("reports-figures-intro")) }
         (figures_table(&title, &tr.t("reports-figure"), &tr.t("reports-number"), &rows))
     }
@@ -302,11 +313,22 @@ async fn render(ctx: &Ctx, state: &AppState) -> Response {
     };
     let tr = &ctx.tr;
     let filters = Filters::of(ctx);
+    // The funder's figures read the event log (no read model yet, unlike the funnel):
+    // counted when asked for, so that the page itself stays fast on a large history.
+    let counting = ctx.query("figures").is_some();
     let (funnel, funder) = match filters.query() {
-        Ok(query) => tokio::join!(
-            app::reports::funnel(state, actor, query.clone()),
-            app::reports::figures(state, actor, query.into())
-        ),
+        Ok(query) => {
+            let figures = async {
+                if counting {
+                    app::reports::figures(state, actor, query.clone().into())
+                        .await
+                        .map(Some)
+                } else {
+                    Ok(None)
+                }
+            };
+            tokio::join!(app::reports::funnel(state, actor, query.clone()), figures)
+        }
         Err(error) => (Err(error.clone()), Err(error)),
     };
     let (obstacles, arenas) = tokio::join!(
@@ -322,7 +344,7 @@ async fn render(ctx: &Ctx, state: &AppState) -> Response {
             Some(html! {
                 (funnel_section(tr, &funnel))
                 (obstacles_section(tr, &obstacles))
-                (figures_section(tr, &funder))
+                (figures_section(tr, funder.as_ref(), &filters.query_string()))
             }),
         ),
         // A refused person is told so before anything about the filters.
