@@ -33,6 +33,10 @@ pub async fn request(state: &AppState, client_addr: &str, email: &str) -> Result
     let settings = &state.auth;
     let since = now - settings.throttle_window;
     let email = email.trim().to_lowercase();
+    // An empty address is a malformed request, not an account to hide.
+    if email.is_empty() {
+        return Err(ApiError::invalid("email", "must not be empty"));
+    }
     let email_key = email_key(&email);
     let address_key = format!("reset:addr:{client_addr}");
     refuse_if_throttled(state, &email_key, settings.password_resets_per_email, now).await?;
