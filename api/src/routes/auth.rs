@@ -130,10 +130,9 @@ impl AuthApi {
     /// Ask for a link to choose a new password, e-mailed to the account's address.
     ///
     /// Always 202 for an address, whether an account has it or not, and at the same cost
-    /// (an empty one answers 422); the
-    /// link is valid one hour and once. From the 5th request within 15 minutes for one
-    /// e-mail (or 100 from one address) the answer is 429 with `Retry-After`. Without a
-    /// configured mail server nothing is sent.
+    /// (an empty one answers 422); the link is valid one hour and once. From the 5th
+    /// request within 15 minutes for one e-mail (or 100 from one address) the answer is 429
+    /// with `Retry-After`. Without a configured mail server nothing is sent.
     #[oai(
         path = "/auth/password-reset",
         method = "post",
