@@ -137,13 +137,13 @@ pub const ASSESSMENT_COMMANDS: [&str; 4] = ["assign", "unassign", "declare_confl
 
 /// The organisations a team names that are not registered.
 async fn unregistered(db: &impl sea_orm::ConnectionTrait, team: &[TeamMember]) -> Result<Vec<Uuid>, ApiError> {
-    let mut unknown = Vec::new();
-    for id in team.iter().take(TEAM_MAX).filter_map(|member| member.organisation_id) {
-        if !organisations::exists(db, id).await? {
-            unknown.push(id);
-        }
-    }
-    Ok(unknown)
+    let named: Vec<Uuid> = team
+        .iter()
+        .take(TEAM_MAX)
+        .filter_map(|member| member.organisation_id)
+        .collect();
+    let known = organisations::registered(db, &named).await?;
+    Ok(named.into_iter().filter(|id| !known.contains(id)).collect())
 }
 
 fn check_team(checks: &mut Checks, team: &[TeamMember], unregistered: &[Uuid]) -> String {

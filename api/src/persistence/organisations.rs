@@ -36,6 +36,20 @@ pub async fn exists(db: &impl ConnectionTrait, id: Uuid) -> Result<bool, RepoErr
     Ok(find(db, id).await?.is_some())
 }
 
+/// Which of `ids` are registered, in one query.
+pub async fn registered(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<Uuid>, RepoError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(organisations::Entity::find()
+        .filter(organisations::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| row.id)
+        .collect())
+}
+
 /// A page of organisations, newest first; with `matching`, those whose name or
 /// organisationsnummer contains it.
 pub async fn list(
