@@ -39,7 +39,12 @@ fn init_tracing() {
 /// A database that exists for one test.
 pub(crate) enum TestDb {
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
-    Postgres { admin_url: String, name: String },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
+    /// Another app's database, dropped with that app.
+    Shared,
 }
 
 impl Drop for TestDb {
@@ -202,6 +207,8 @@ pub struct TestApp {
     pub client: TestClient<BoxEndpoint<'static>>,
     /// The shared state (for direct database checks).
     pub state: AppState,
+    /// Where the database is.
+    pub database_url: String,
     _db: TestDb,
 }
 
@@ -219,6 +226,11 @@ pub async fn spawn_app_with(auth: AuthSettings) -> TestApp {
 pub async fn spawn_app_configured(auth: AuthSettings, http: HttpSettings) -> TestApp {
     init_tracing();
     let (database_url, db) = fresh_database().await;
+    serve_database(database_url, db, auth, http).await
+}
+
+/// The app on the database at `database_url`, migrated if need be.
+async fn serve_database(database_url: String, db: TestDb, auth: AuthSettings, http: HttpSettings) -> TestApp {
     let conn = startup::connect_and_migrate(&database_url)
         .await
         .unwrap_or_else(|e| panic!("migrate {database_url}: {e}"));
@@ -230,7 +242,23 @@ pub async fn spawn_app_configured(auth: AuthSettings, http: HttpSettings) -> Tes
     TestApp {
         client: TestClient::new(startup::build_app(state.clone())),
         state,
+        database_url,
         _db: db,
+    }
+}
+
+impl TestApp {
+    /// A second server on this app's database, as another process would be: its own
+    /// connections, writers' queue and cache, sharing nothing with this one but the
+    /// database. The database is dropped with this app, not with the second.
+    pub async fn another_process(&self) -> TestApp {
+        serve_database(
+            self.database_url.clone(),
+            TestDb::Shared,
+            self.state.auth.clone(),
+            self.state.http.clone(),
+        )
+        .await
     }
 }
 

@@ -27,6 +27,7 @@ mod openapi;
 mod ops;
 mod organisations;
 mod privacy;
+mod processes;
 mod questions;
 mod read_cache;
 mod reports;

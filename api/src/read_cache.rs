@@ -1,7 +1,8 @@
 //! Answers to repeated reads, kept until this process next writes what they were read from
 //! (ADR 0011, ADR 0013).
 //!
-//! Two caches, both on SQLite only, where one process owns the database:
+//! Two caches, on SQLite, where one process owns the database, and on PostgreSQL, where
+//! each process hears the others' writes (ADR 0019):
 //!
 //! - signed-in callers: token hash → the caller and the moment the session expires, so a
 //!   request with a token needs no session query; kept across writes that update or
@@ -14,7 +15,8 @@
 //! group it was read from (or to accounts) has ended since its read began (the
 //! [`WriteQueue`](crate::persistence::WriteQueue) counts them per group), and for at most
 //! [`MAX_AGE`], which bounds what a write of another process (`sluss` commands on the same
-//! file) or the passing of time can leave stale. So a client always reads its own writes,
+//! file, a PostgreSQL server whose announcement has not arrived yet) or the passing of
+//! time can leave stale. So a client always reads its own writes,
 //! what anyone reads is never older than the last write plus a second, and a write to
 //! other tables (a new idea, for the list of challenges) leaves an answer in place.
 
@@ -150,6 +152,9 @@ impl ReadCache {
     /// Whether no write of this process to the groups `reads`, or to accounts, has ended
     /// since `stamp`.
     fn unwritten_since(&self, stamp: Stamp, reads: Tables) -> bool {
+        if !self.writes.counts_are_complete() {
+            return false;
+        }
         let now = self.writes.written();
         reads
             .with(Tables::ACCOUNTS)
@@ -178,7 +183,8 @@ impl ReadCache {
         }
     }
 
-    /// Whether answers are kept at all (SQLite, one writing process).
+    /// Whether answers are kept at all (SQLite, one writing process; PostgreSQL, hearing
+    /// the other processes).
     pub fn is_enabled(&self) -> bool {
         self.answers.is_some()
     }

@@ -101,7 +101,7 @@ pub struct Inner {
     pub metrics: Metrics,
     /// Where this process's writers take turns (SQLite).
     pub writes: WriteQueue,
-    /// Answers to repeated reads, until the next write (SQLite).
+    /// Answers to repeated reads, until the next write to what they were read from.
     pub reads: ReadCache,
 }
 
@@ -125,10 +125,11 @@ impl AppState {
         auth: AuthSettings,
         http: HttpSettings,
     ) -> Self {
-        // On PostgreSQL other processes may write between two reads of this one.
-        let sole_writer = writes.is_queued();
+        // On PostgreSQL other processes may write between two reads of this one: answers
+        // are kept only where their writes are heard (`WriteQueue::connect`).
+        let hears_every_write = writes.hears_every_write();
         Self(Arc::new(Inner {
-            reads: ReadCache::new(writes.clone(), sole_writer),
+            reads: ReadCache::new(writes.clone(), hears_every_write),
             writes,
             db,
             passwords,

@@ -9,7 +9,9 @@
 #
 # Settings (environment): CHALLENGES, IDEAS, DURATION (wrk, default 10s), CONNECTIONS
 # (default 32), THREADS (wrk, default 2), FUNNEL_RUNS (default 10), BENCH_DIR (seeded databases, default
-# ~/.cache/sluss-bench), BENCH_POSTGRES_URL (run on PostgreSQL instead of SQLite),
+# ~/.cache/sluss-bench), BENCH_POSTGRES_URL (run on PostgreSQL instead of SQLite, with a
+# second server process that the mixed scenarios also read from), ONLY_MIXED=1 (only the
+# two lists idle and the scenarios while people write, printed rather than written to OUT),
 # OUT (the report, default docs/benchmarks.md).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -74,6 +76,17 @@ SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 until curl -fs "$BASE/healthz" >/dev/null 2>&1; do sleep 0.002; done
 COLD_START_MS=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+# On PostgreSQL a second server process serves the same database (SPEC §13): the mixed
+# scenarios read from it while the writes go to the first.
+SECOND=""
+if [ "$BACKEND" = postgresql ]; then
+  SECOND_BASE="http://127.0.0.1:$((PORT + 1))"
+  RUST_LOG=warn "$SLUSS" serve --bind "127.0.0.1:$((PORT + 1))" --database-url "$DATABASE_URL" \
+    >"$BENCH_DIR/server2.log" 2>&1 &
+  SECOND=$!
+  trap 'kill $SERVER $SECOND 2>/dev/null || true' EXIT
+  until curl -fs "$SECOND_BASE/healthz" >/dev/null 2>&1; do sleep 0.01; done
+fi
 
 login() {
   curl -fs -X POST "$API/auth/login" -H 'content-type: application/json' \
@@ -114,6 +127,7 @@ run_wrk() { # name, then wrk arguments after the common ones
 
 run_wrk "list a page of 50 published challenges (anonymous)" "$API/challenges?state=published&limit=50"
 run_wrk "the challenges page, HTML (anonymous)" "$BASE/challenges"
+if [ -z "${ONLY_MIXED:-}" ]; then
 run_wrk "the challenges page, HTML, open ones (anonymous)" "$BASE/challenges?state=published"
 run_wrk "a challenge's page, HTML (anonymous)" "$BASE/challenges/$CHALLENGE"
 run_wrk "the start page, HTML (anonymous)" "$BASE/"
@@ -144,6 +158,7 @@ run_wrk "a scorecard page, HTML (assessor)" -H "$AS_ASSESSOR" "$BASE/ideas/$(hea
 run_wrk "filtered list: published, SDG 11" "$API/challenges?state=published&sdg=11&limit=50"
 run_wrk "text search: q=recycling" "$API/challenges?q=recycling&limit=50"
 run_wrk "read one idea (facilitator)" -H "authorization: Bearer $FACILITATOR" "$API/ideas/$IDEA"
+fi
 # Reads while people write (SPEC §13): 4 connections write new ideas and questions on a
 # published challenge, as fast as they are answered, beside CONNECTIONS - 4 reading.
 MIXED=()
@@ -170,6 +185,15 @@ run_mixed() { # name, then the readers' wrk arguments after the common ones
 }
 run_mixed "list a page of 50 published challenges (anonymous)" "$API/challenges?state=published&limit=50"
 run_mixed "the challenges page, HTML (anonymous)" "$BASE/challenges"
+if [ -n "$SECOND" ]; then
+  run_mixed "list a page of 50 published challenges, read from the second process" \
+    "$SECOND_BASE/api/v1/challenges?state=published&limit=50"
+  run_mixed "the challenges page, HTML, read from the second process" "$SECOND_BASE/challenges"
+fi
+if [ -n "${ONLY_MIXED:-}" ]; then
+  printf '%s\n' "${RESULTS[@]}" "${MIXED[@]}"
+  exit 0
+fi
 
 TOKEN="$INNOVATOR" CHALLENGE="$CHALLENGE" \
   run_wrk "submit an idea (write + event)" -s "$LUA_DIR/create_idea.lua" "$API/challenges/$CHALLENGE/ideas"

@@ -409,12 +409,18 @@ pub async fn put_scorecard(
     }
     let now = Utc::now();
     let revision = repo::assignment_state(&assignment)? == AssignmentState::Submitted;
-    // Moving the assignment on (guarded by its version) first makes concurrent PUTs of
-    // one scorecard queue on its row: one wins, the others answer 409.
-    repo::set_assignment_state(&tx, &assignment, AssignmentState::Submitted, None, now).await?;
-    let card = repo::upsert_scorecard(&tx, &assignment, &input.scores, input.comment.trim().to_owned(), now).await?;
+    // The idea is held (its row locked on PostgreSQL; SQLite's writers take turns), so
+    // concurrent PUTs of one scorecard run one after the other, each on the assignment as
+    // the one before left it. The writes wait and go with the next read, in one round trip.
+    let comment = input.comment.trim().to_owned();
+    repo::defer_submitted_scorecard(&tx, &assignment, &input.scores, comment, now).await?;
     record(&tx, &idea, "score", actor, &assignment).await?;
-    let after = u32::try_from(repo::scorecards_for(&tx, idea.id).await?.len()).unwrap_or(u32::MAX);
+    let cards = repo::scorecards_for(&tx, idea.id).await?;
+    let after = u32::try_from(cards.len()).unwrap_or(u32::MAX);
+    let card = cards
+        .into_iter()
+        .find(|card| card.assignment_id == assignment.id)
+        .ok_or_else(|| ApiError::internal(&"the scorecard just stored is missing"))?;
     let before = if revision { after } else { after.saturating_sub(1) };
     let required = u32::try_from(rubric_row.min_scorecards).unwrap_or(u32::MAX);
     if notify_rules::completes_panel(before, after, required) {

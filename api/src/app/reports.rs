@@ -48,9 +48,12 @@ pub async fn funnel(state: &AppState, actor: &Actor, query: FunnelQuery) -> Resu
         until: query.until,
     };
     // Counted from the read model and the event log (other tables), which every change of
-    // a challenge or an idea writes to as well.
+    // a challenge or an idea writes to as well, and the arenas it may be narrowed to.
     let key = format!("funnel {:?} {:?} {:?}", period.arena_id, period.since, period.until);
-    let reads = Tables::CHALLENGES.with(Tables::IDEAS).with(Tables::OTHER);
+    let reads = Tables::CHALLENGES
+        .with(Tables::IDEAS)
+        .with(Tables::OTHER)
+        .with(Tables::ARENAS);
     state
         .reads
         .value(key, reads, async { Ok(repo::funnel(&state.db, &period).await?) })

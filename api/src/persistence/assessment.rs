@@ -308,36 +308,55 @@ pub async fn delete_assignment(db: &impl ConnectionTrait, id: Uuid) -> Result<()
     Ok(())
 }
 
-/// Stores or replaces the scorecard of an assignment.
-pub async fn upsert_scorecard(
-    db: &impl ConnectionTrait,
+/// Moves an assignment to `submitted` with its scorecard, in statements deferred to the
+/// transaction's next round trip (ADR 0011): for a command that read the assignment in
+/// the same transaction and holds its idea, so no other writer can have moved it since.
+/// The update is still guarded by the version read. Nothing is read back: the caller reads
+/// the idea's scorecards afterwards, which sends these first.
+pub async fn defer_submitted_scorecard(
+    db: &impl super::Deferring,
     assignment: &assignments::Model,
     scores: &BTreeMap<String, i64>,
     comment: String,
     now: DateTime<Utc>,
-) -> Result<scorecards::Model, RepoError> {
-    let scores = serde_json::to_string(scores).unwrap_or_else(|_| "{}".to_owned());
-    match scorecards::Entity::find_by_id(assignment.id).one(db).await? {
-        Some(existing) => {
-            let mut active: scorecards::ActiveModel = existing.into();
-            active.scores = Set(scores);
-            active.comment = Set(comment);
-            active.updated_at = Set(now);
-            Ok(active.update(db).await?)
-        }
-        None => Ok(scorecards::ActiveModel {
-            assignment_id: Set(assignment.id),
-            idea_id: Set(assignment.idea_id),
-            assessor_id: Set(assignment.assessor_id),
-            scores: Set(scores),
-            comment: Set(comment),
-            submitted_at: Set(now),
-            updated_at: Set(now),
-        }
-        .insert(db)
-        .await
-        .map_err(|e| RepoError::on_unique(e, "another scorecard for this assignment was saved at the same time"))?),
-    }
+) -> Result<(), RepoError> {
+    use sea_orm::QueryTrait;
+    use sea_orm::sea_query::OnConflict;
+    let backend = db.get_database_backend();
+    let moved = assignments::Entity::update_many()
+        .col_expr(
+            assignments::Column::State,
+            Expr::value(AssignmentState::Submitted.as_str()),
+        )
+        .col_expr(assignments::Column::UpdatedAt, Expr::value(now))
+        .col_expr(
+            assignments::Column::Version,
+            Expr::col(assignments::Column::Version).add(1),
+        )
+        .filter(assignments::Column::Id.eq(assignment.id))
+        .filter(assignments::Column::Version.eq(assignment.version))
+        .build(backend);
+    db.defer(moved).await?;
+    let card = scorecards::ActiveModel {
+        assignment_id: Set(assignment.id),
+        idea_id: Set(assignment.idea_id),
+        assessor_id: Set(assignment.assessor_id),
+        scores: Set(serde_json::to_string(scores).unwrap_or_else(|_| "{}".to_owned())),
+        comment: Set(comment),
+        submitted_at: Set(now),
+        updated_at: Set(now),
+    };
+    // A revision keeps the card's first `submitted_at`.
+    let replace = OnConflict::column(scorecards::Column::AssignmentId)
+        .update_columns([
+            scorecards::Column::Scores,
+            scorecards::Column::Comment,
+            scorecards::Column::UpdatedAt,
+        ])
+        .to_owned();
+    db.defer(scorecards::Entity::insert(card).on_conflict(replace).build(backend))
+        .await?;
+    Ok(())
 }
 
 /// The scores of a scorecard row.

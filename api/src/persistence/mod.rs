@@ -109,18 +109,43 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 
 /// A pool of at most `connections` connections to `url`.
 async fn open(url: &str, connections: u32) -> Result<DatabaseConnection, DbErr> {
+    open_with(url, connections, Checkpoints::OnCommit).await
+}
+
+/// Who moves a SQLite database's write-ahead log back into the database file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Checkpoints {
+    /// The connection that commits, when the log has grown past 1,000 pages (SQLite's
+    /// default): that commit then waits for the copy and its `fsync`.
+    OnCommit,
+    /// A task of its own (`writes::checkpoint_now_and_then`): the writer connection
+    /// only appends to the log.
+    Elsewhere,
+}
+
+/// A pool of at most `connections` connections to `url`, with SQLite's checkpoints made
+/// as `checkpoints` says.
+async fn open_with(url: &str, connections: u32, checkpoints: Checkpoints) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .max_connections(connections)
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(30))
         .sqlx_logging(false)
-        .map_sqlx_sqlite_opts(|opts| {
+        .map_sqlx_sqlite_opts(move |opts| {
             opts.journal_mode(SqliteJournalMode::Wal)
                 .foreign_keys(true)
                 .busy_timeout(SQLITE_BUSY_TIMEOUT)
                 .synchronous(SqliteSynchronous::Full)
                 .create_if_missing(true)
+                .pragma(
+                    "wal_autocheckpoint",
+                    if checkpoints == Checkpoints::Elsewhere {
+                        "0"
+                    } else {
+                        "1000"
+                    },
+                )
         });
     Database::connect(options).await
 }

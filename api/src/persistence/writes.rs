@@ -4,7 +4,8 @@
 
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock, PoisonError};
+use std::sync::{Arc, OnceLock, PoisonError, Weak};
+use std::time::Duration;
 
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult, QueryResult, Statement,
@@ -12,7 +13,7 @@ use sea_orm::{
 use tokio::sync::{Mutex, Notify, OwnedMutexGuard};
 
 use super::written::Tables;
-use super::{SQLITE_BUSY_TIMEOUT, begin_write, open};
+use super::{Checkpoints, SQLITE_BUSY_TIMEOUT, begin_write, open, open_with};
 
 /// The most writers whose work one shared SQLite transaction carries.
 const BATCH_MAX: usize = 64;
@@ -42,18 +43,71 @@ const UNDO: &str = "ROLLBACK TO writer; RELEASE writer";
 /// The queue also counts, for each group of tables ([`Tables`]), the write transactions of
 /// this process that wrote to it and have ended, so that what was read before a write can
 /// be told from what was read after it (the read cache).
+///
+/// On PostgreSQL, where several processes may serve one database, each write transaction
+/// also tells the others what it wrote (`NOTIFY` on [`CHANNEL`], delivered at its commit),
+/// and each process adds what it hears to its own counts (ADR 0019).
 #[derive(Debug, Clone, Default)]
 pub struct WriteQueue {
     turns: Option<Arc<Mutex<Shared>>>,
     waiting: Arc<AtomicUsize>,
     writer: Option<DatabaseConnection>,
     counts: Arc<Counts>,
+    /// On PostgreSQL with a listener: this process's mark on what it announces.
+    origin: Option<u64>,
 }
+
+/// The PostgreSQL channel on which write transactions say which groups of tables they
+/// wrote: the payload is `origin:seq:bits`: the process, its count of announcements and
+/// the groups ([`Tables::bits`]).
+pub const CHANNEL: &str = "sluss_written";
 
 #[derive(Debug, Default)]
 struct Counts {
     /// Per group of tables, the ended write transactions that wrote to it.
     written: [AtomicU64; Tables::GROUPS],
+    /// Whether every write to the database that ends is counted here: on SQLite, where
+    /// this process is the one server, always; on PostgreSQL while the listener hears the
+    /// other processes.
+    complete: AtomicBool,
+    /// This process's announcements not yet heard back (PostgreSQL).
+    echoes: Echoes,
+}
+
+/// A write transaction is answered once this process has heard its own announcement back:
+/// PostgreSQL signals every listening connection at the commit, so by then the other
+/// processes have as a rule heard it too, and a client that writes through one process and
+/// then reads through another finds the write (ADR 0019).
+#[derive(Debug, Default)]
+struct Echoes {
+    next: AtomicU64,
+    waiting: std::sync::Mutex<std::collections::HashMap<u64, tokio::sync::oneshot::Sender<()>>>,
+}
+
+/// The longest a writer waits for its announcement to come back before it is answered.
+const ECHO_WAIT: Duration = Duration::from_millis(250);
+
+impl Echoes {
+    /// A number for an announcement about to be made, and what tells when it is heard.
+    fn expect(&self) -> (u64, tokio::sync::oneshot::Receiver<()>) {
+        let seq = self.next.fetch_add(1, Ordering::Relaxed);
+        let (heard, hear) = tokio::sync::oneshot::channel();
+        self.waiting
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(seq, heard);
+        (seq, hear)
+    }
+
+    fn heard(&self, seq: u64) {
+        if let Some(heard) = self.waiting.lock().unwrap_or_else(PoisonError::into_inner).remove(&seq) {
+            let _ = heard.send(());
+        }
+    }
+
+    fn forget(&self, seq: u64) {
+        self.waiting.lock().unwrap_or_else(PoisonError::into_inner).remove(&seq);
+    }
 }
 
 impl Counts {
@@ -110,22 +164,43 @@ impl WriteQueue {
     /// PostgreSQL, where writers of different rows run at once.
     pub fn for_database(db: &DatabaseConnection) -> Self {
         match db.get_database_backend() {
-            DbBackend::Sqlite => Self {
-                turns: Some(Arc::new(Mutex::new(Shared::default()))),
-                ..Self::default()
-            },
+            DbBackend::Sqlite => {
+                let queue = Self {
+                    turns: Some(Arc::new(Mutex::new(Shared::default()))),
+                    ..Self::default()
+                };
+                queue.counts.complete.store(true, Ordering::Release);
+                queue
+            }
             _ => Self::default(),
         }
     }
 
-    /// The queue for the database at `url`, which `db` is connected to; on SQLite with a
-    /// writer connection of its own.
+    /// The queue for the database at `url`, which `db` is connected to. On SQLite it has a
+    /// writer connection of its own, whose commits leave the log's checkpoints to a task
+    /// of their own; on PostgreSQL it listens to the writes of other processes.
     pub async fn connect(url: &str, db: &DatabaseConnection) -> Result<Self, DbErr> {
         let mut queue = Self::for_database(db);
         // An in-memory database exists once per connection: it cannot have a second one.
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
         if queue.turns.is_some() && !in_memory {
-            queue.writer = Some(open(url, 1).await?);
+            queue.writer = Some(open_with(url, 1, Checkpoints::Elsewhere).await?);
+            let checkpointer = open(url, 1).await?;
+            tokio::spawn(checkpoint_now_and_then(checkpointer, Arc::downgrade(&queue.counts)));
+        }
+        if db.get_database_backend() == DbBackend::Postgres {
+            let origin = rand::random::<u64>();
+            queue.origin = Some(origin);
+            let heard = Arc::new(Notify::new());
+            tokio::spawn(hear_other_processes(
+                url.to_owned(),
+                origin,
+                Arc::downgrade(&queue.counts),
+                Arc::clone(&heard),
+            ));
+            // The first LISTEN, so that a process begins serving with its cache on; a
+            // listener that cannot connect leaves it off and keeps trying.
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(5), heard.notified()).await;
         }
         Ok(queue)
     }
@@ -134,6 +209,18 @@ impl WriteQueue {
     /// database's one server.
     pub fn is_queued(&self) -> bool {
         self.turns.is_some()
+    }
+
+    /// Whether this queue can hear of every write to the database: on SQLite, where this
+    /// process is the one server, and on PostgreSQL when it listens to the others.
+    pub fn hears_every_write(&self) -> bool {
+        self.is_queued() || self.origin.is_some()
+    }
+
+    /// Whether every write that has ended is counted now: false on PostgreSQL while the
+    /// listener is not connected, when what was read may be changed unheard.
+    pub fn counts_are_complete(&self) -> bool {
+        self.counts.complete.load(Ordering::Acquire)
     }
 
     /// How many writers wait for their turn now.
@@ -345,11 +432,24 @@ impl WriteTx {
     pub async fn commit(mut self) -> Result<(), DbErr> {
         if let Place::Own(tx) = &mut self.place {
             let tx = tx.take();
-            let committed = match (self.flush_to(tx.as_ref()).await, tx) {
-                (Ok(()), Some(tx)) => tx.commit().await,
+            let flushed = self.flush_to(tx.as_ref()).await;
+            let written = self.written();
+            let counts = &self.queue.counts;
+            let echo = (self.queue.origin.is_some() && written != Tables::NONE).then(|| counts.echoes.expect());
+            let committed = match (flushed, tx) {
+                (Ok(()), Some(tx)) => match self.announce(&tx, written, echo.as_ref().map(|(seq, _)| *seq)).await {
+                    Ok(()) => tx.commit().await,
+                    Err(e) => Err(e),
+                },
                 (result, _) => result,
             };
-            self.queue.counts.count_ended(self.written());
+            counts.count_ended(written);
+            if let Some((seq, hear)) = echo {
+                if committed.is_ok() && counts.complete.load(Ordering::Acquire) {
+                    let _ = tokio::time::timeout(ECHO_WAIT, hear).await;
+                }
+                counts.echoes.forget(seq);
+            }
             return committed;
         }
         self.deferred
@@ -380,6 +480,23 @@ impl WriteTx {
             drop(turn);
         }
         outcome.wait().await
+    }
+
+    /// Tells the other processes, at commit, which groups of tables this transaction wrote
+    /// (PostgreSQL delivers a `NOTIFY` when its transaction commits, and never if it rolls
+    /// back).
+    async fn announce(&self, tx: &DatabaseTransaction, written: Tables, seq: Option<u64>) -> Result<(), DbErr> {
+        let (Some(origin), Some(seq)) = (self.queue.origin, seq) else {
+            return Ok(());
+        };
+        let payload = format!("{origin}:{seq}:{}", written.bits());
+        tx.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_notify($1, $2)",
+            [CHANNEL.into(), payload.into()],
+        ))
+        .await
+        .map(drop)
     }
 
     /// Runs the deferred statements, as one.
@@ -474,5 +591,137 @@ impl ConnectionTrait for WriteTx {
 
     fn support_returning(&self) -> bool {
         self.tx().is_ok_and(ConnectionTrait::support_returning)
+    }
+}
+
+/// How often the log is checkpointed when the writer connection leaves it to
+/// [`checkpoint_now_and_then`].
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+
+/// Moves the write-ahead log into the database file every [`CHECKPOINT_EVERY`], on a
+/// connection of its own, for as long as the queue whose `counts` it is given lives.
+///
+/// SQLite otherwise checkpoints in the commit that takes the log past 1,000 pages: that
+/// writer, and every writer of its batch, then waits while pages are copied and the
+/// database file is synced. `PASSIVE` waits for nobody: it copies what no reader still
+/// needs and leaves the rest for the next round, and a writer restarts the log from its
+/// beginning once all of it has been copied.
+async fn checkpoint_now_and_then(db: DatabaseConnection, alive: Weak<Counts>) {
+    let mut ticks = tokio::time::interval(CHECKPOINT_EVERY);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        if alive.strong_count() == 0 {
+            return;
+        }
+        if let Err(e) = db.execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)").await {
+            tracing::warn!(error = %e, "cannot checkpoint the write-ahead log");
+        }
+    }
+}
+
+/// Listens on [`CHANNEL`] and counts each write another process announces, for as long as
+/// the queue whose `counts` it is given lives; `listening` is told once the first `LISTEN`
+/// is in place.
+///
+/// While the listener is not connected the counts are marked incomplete, so nothing kept
+/// is served; when it connects again every group is counted as written, since what ended
+/// meanwhile was not heard.
+async fn hear_other_processes(url: String, origin: u64, alive: Weak<Counts>, listening: Arc<Notify>) {
+    use sea_orm::sqlx::postgres::PgListener;
+    let mut wait = Duration::from_millis(100);
+    loop {
+        let listener = async {
+            let mut listener = PgListener::connect(&url).await?;
+            listener.listen(CHANNEL).await?;
+            Ok::<_, sea_orm::sqlx::Error>(listener)
+        };
+        let mut listener = match listener.await {
+            Ok(listener) => listener,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen to other processes' writes; nothing is kept until then");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(5));
+                if alive.strong_count() == 0 {
+                    return;
+                }
+                continue;
+            }
+        };
+        wait = Duration::from_millis(100);
+        {
+            let Some(counts) = alive.upgrade() else {
+                return;
+            };
+            counts.count_ended(Tables::ALL);
+            counts.complete.store(true, Ordering::Release);
+        }
+        listening.notify_one();
+        loop {
+            let notification = listener.try_recv().await;
+            let Some(counts) = alive.upgrade() else {
+                return;
+            };
+            match notification {
+                Ok(Some(notification)) => match heard(notification.payload(), origin) {
+                    Heard::Own(seq) => counts.echoes.heard(seq),
+                    Heard::Other(written) => counts.count_ended(written),
+                },
+                Ok(None) | Err(_) => {
+                    counts.complete.store(false, Ordering::Release);
+                    counts.count_ended(Tables::ALL);
+                    tracing::warn!("lost the connection that hears other processes' writes; reconnecting");
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// What a payload on [`CHANNEL`] says.
+#[derive(Debug, PartialEq, Eq)]
+enum Heard {
+    /// This process's own announcement `seq`: already counted at its commit.
+    Own(u64),
+    /// Another process wrote to these groups.
+    Other(Tables),
+}
+
+/// What the payload `origin:seq:bits` says to the process `origin`. A payload not
+/// understood counts as another's write to everything.
+fn heard(payload: &str, origin: u64) -> Heard {
+    let mut parts = payload.splitn(3, ':').map(str::parse::<u64>);
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(Ok(from)), Some(Ok(seq)), Some(_)) if from == origin => Heard::Own(seq),
+        (Some(Ok(_)), Some(Ok(_)), Some(Ok(bits))) => {
+            Heard::Other(u32::try_from(bits).map_or(Tables::ALL, Tables::from_bits))
+        }
+        _ => Heard::Other(Tables::ALL),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Heard, Tables, heard};
+
+    #[test]
+    fn a_write_heard_from_another_process_counts_its_groups() {
+        let bits = Tables::IDEAS.with(Tables::OTHER).bits();
+        assert_eq!(
+            heard(&format!("7:3:{bits}"), 8),
+            Heard::Other(Tables::IDEAS.with(Tables::OTHER))
+        );
+    }
+
+    #[test]
+    fn a_processs_own_write_is_its_echo_and_not_counted_twice() {
+        assert_eq!(heard("7:3:4", 7), Heard::Own(3));
+    }
+
+    #[test]
+    fn a_payload_not_understood_counts_as_a_write_to_everything() {
+        for payload in ["", "7", "7:x", "7:3", "7:3:x", "x:4:4", "7:3:99999999999"] {
+            assert_eq!(heard(payload, 8), Heard::Other(Tables::ALL), "{payload}");
+        }
     }
 }

@@ -19,10 +19,12 @@ impl Tables {
     pub const ASSIGNMENTS: Self = Self(1 << 3);
     /// Every other table, and any statement not understood.
     pub const OTHER: Self = Self(1 << 4);
+    /// `arenas`: named by the public list of challenges, which is kept while people write.
+    pub const ARENAS: Self = Self(1 << 5);
     /// Every group.
     pub const ALL: Self = Self((1 << Self::GROUPS) - 1);
     /// How many groups there are.
-    pub const GROUPS: usize = 5;
+    pub const GROUPS: usize = 6;
 
     /// The set as bits, one per group.
     pub const fn bits(self) -> u32 {
@@ -113,6 +115,7 @@ impl Tables {
             "challenges" | "challenges_fts" => Self::CHALLENGES,
             "ideas" => Self::IDEAS,
             "assignments" => Self::ASSIGNMENTS,
+            "arenas" => Self::ARENAS,
             _ => Self::OTHER,
         }
     }
@@ -192,6 +195,7 @@ mod tests {
                 Tables::CHALLENGES,
             ),
             (r#"DELETE FROM "assignments" WHERE "id" = ?"#, Tables::ASSIGNMENTS),
+            (r#"UPDATE "arenas" SET "name" = ? WHERE "id" = ?"#, Tables::ARENAS),
             (r#"INSERT INTO "events" ("id") VALUES (?)"#, Tables::OTHER),
             (r#"UPDATE "users_archive" SET "x" = ?"#, Tables::OTHER),
             (r#"DELETE FROM "sessions_old""#, Tables::OTHER),

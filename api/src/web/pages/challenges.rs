@@ -14,6 +14,7 @@ use super::{form_refusal, redirect, refused, signed_in};
 use crate::app;
 use crate::app::challenges::{ChallengePatch, ChallengeQuery, NewChallenge};
 use crate::error::ApiError;
+use crate::persistence::written::Tables;
 use crate::state::AppState;
 use crate::views::challenges::Challenge;
 use crate::views::events::Event;
@@ -74,8 +75,29 @@ fn offered(challenge: &Challenge, actor: Option<&Actor>) -> Vec<&'static str> {
 }
 
 /// `GET /challenges`: the public list with search, goal and arena filters.
+///
+/// What an anonymous visitor is shown depends on nothing but the language, the query and
+/// the stored challenges and arenas, so it is kept (ADR 0019) until a write to those, as
+/// the JSON list is: new ideas and questions leave it in place. A signed-in person's page
+/// carries their own header (unread count, CSRF token) and is made each time.
 #[handler]
 pub async fn list(ctx: Ctx, state: Data<&AppState>) -> Response {
+    if ctx.auth.is_some() {
+        return list_page(&ctx, &state).await;
+    }
+    let key = format!("page {} {}", ctx.lang().code(), ctx.here);
+    let reads = Tables::CHALLENGES.with(Tables::ARENAS);
+    let made = state
+        .reads
+        .answer(None, key, reads, async { Ok(list_page(&ctx, &state).await) })
+        .await;
+    made.unwrap_or_else(|error| {
+        tracing::error!(error = %error, "cannot keep the list of challenges");
+        crate::web::pages::errors::internal(&ctx)
+    })
+}
+
+async fn list_page(ctx: &Ctx, state: &AppState) -> Response {
     let tr = &ctx.tr;
     let query = query_pairs(&ctx.here);
     let get = |name: &str| {
@@ -102,14 +124,14 @@ pub async fn list(ctx: Ctx, state: Data<&AppState>) -> Response {
     };
     let cursor = get("cursor");
     let (page_result, arenas) = tokio::join!(
-        app::challenges::list(&state, None, filter, Some(20), cursor.as_deref()),
-        app::arenas::list(&state, None, Some(200), None)
+        app::challenges::list(state, None, filter, Some(20), cursor.as_deref()),
+        app::arenas::list(state, None, Some(200), None)
     );
     let arenas = arenas.map(|p| p.items).unwrap_or_default();
     let (challenges, next, errors) = match page_result {
         Ok(page) => (page.items, page.next_cursor, FormErrors::none()),
         Err(error) if error.status().as_u16() == 422 => (Vec::new(), None, from_api_error(tr, &error, "/challenges").1),
-        Err(error) => return refused(&ctx, &error),
+        Err(error) => return refused(ctx, &error),
     };
     let next_href = next.map(|cursor| {
         let mut pairs: Vec<(String, String)> = query.iter().filter(|(k, _)| k != "cursor").cloned().collect();
@@ -163,13 +185,13 @@ pub async fn list(ctx: Ctx, state: Data<&AppState>) -> Response {
         @if challenges.is_empty() {
             p class="govuk-body" { (tr.t("challenges-none")) }
         }
-        @for challenge in &challenges { (summary_card(&ctx, challenge)) }
+        @for challenge in &challenges { (summary_card(ctx, challenge)) }
         @if let Some(href) = next_href {
             (next_page(tr, &href))
         }
     };
     let errors_shown = (!errors.is_empty()).then_some(&errors);
-    ok(page_with(&ctx, &tr.t("challenges-title"), errors_shown, body))
+    ok(page_with(ctx, &tr.t("challenges-title"), errors_shown, body))
 }
 
 /// A challenge in a list: title, state, summary, deadline.
