@@ -118,3 +118,48 @@ async fn a_writer_that_gives_up_waiting_leaves_the_work_before_it_committed() {
     committing.await.unwrap().expect("the first is committed");
     assert_eq!(stored(&app.state, "kept").await, 1);
 }
+
+#[tokio::test]
+async fn the_writer_leaves_checkpoints_to_a_task_that_makes_them() {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let app = spawn_app().await;
+    if app.state.db.get_database_backend() != DbBackend::Sqlite {
+        return;
+    }
+    // Arrange + Assert: the writer's connection does not checkpoint at commit
+    let tx = app.state.begin_write().await.expect("a turn");
+    let row = tx
+        .query_one_raw(Statement::from_string(DbBackend::Sqlite, "PRAGMA wal_autocheckpoint"))
+        .await
+        .expect("read")
+        .expect("a row");
+    assert_eq!(row.try_get_by_index::<i64>(0).expect("a number"), 0);
+    insert(&tx, "checkpointed").await;
+    tx.commit().await.expect("committed");
+
+    // Act: more writes
+    for n in 0..20 {
+        let tx = app.state.begin_write().await.expect("a turn");
+        insert(&tx, &format!("checkpointed-{n}")).await;
+        tx.commit().await.expect("committed");
+    }
+
+    // Assert: the task copies the log into the database file within a few of its rounds
+    let started = std::time::Instant::now();
+    while app.state.writes.checkpointed_pages() == 0 {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "no checkpoint within 5 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    // The read pool keeps SQLite's own setting (a `sluss` command checkpoints as it goes).
+    let row = app
+        .state
+        .db
+        .query_one_raw(Statement::from_string(DbBackend::Sqlite, "PRAGMA wal_autocheckpoint"))
+        .await
+        .expect("read")
+        .expect("a row");
+    assert_eq!(row.try_get_by_index::<i64>(0).expect("a number"), 1000);
+}

@@ -72,6 +72,8 @@ struct Counts {
     complete: AtomicBool,
     /// This process's announcements not yet heard back (PostgreSQL).
     echoes: Echoes,
+    /// Pages of the log the checkpoint task has found copied into the database file (SQLite).
+    checkpointed: AtomicU64,
 }
 
 /// A write transaction is answered once this process has heard its own announcement back:
@@ -221,6 +223,12 @@ impl WriteQueue {
     /// listener is not connected, when what was read may be changed unheard.
     pub fn counts_are_complete(&self) -> bool {
         self.counts.complete.load(Ordering::Acquire)
+    }
+
+    /// How many pages of the log the checkpoint task has seen copied into the database
+    /// file since start, counted each round (SQLite with a writer connection).
+    pub fn checkpointed_pages(&self) -> u64 {
+        self.counts.checkpointed.load(Ordering::Relaxed)
     }
 
     /// How many writers wait for their turn now.
@@ -614,8 +622,16 @@ async fn checkpoint_now_and_then(db: DatabaseConnection, alive: Weak<Counts>) {
         if alive.strong_count() == 0 {
             return;
         }
-        if let Err(e) = db.execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)").await {
-            tracing::warn!(error = %e, "cannot checkpoint the write-ahead log");
+        let round = Statement::from_string(DbBackend::Sqlite, "PRAGMA wal_checkpoint(PASSIVE)");
+        match db.query_one_raw(round).await {
+            Ok(Some(row)) => {
+                let copied = row.try_get_by_index::<i64>(2).unwrap_or(0);
+                if let (Some(counts), Ok(copied @ 1..)) = (alive.upgrade(), u64::try_from(copied)) {
+                    counts.checkpointed.fetch_add(copied, Ordering::Relaxed);
+                }
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "cannot checkpoint the write-ahead log"),
         }
     }
 }
