@@ -12,6 +12,7 @@
 # ~/.cache/sluss-bench), BENCH_POSTGRES_URL (run on PostgreSQL instead of SQLite, with a
 # second server process that the mixed scenarios also read from), ONLY_MIXED=1 (only the
 # two lists idle and the scenarios while people write, printed rather than written to OUT),
+# ONLY_WRITES=1 (only submitting ideas and scorecards, printed),
 # OUT (the report, default docs/benchmarks.md).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -125,6 +126,13 @@ run_wrk() { # name, then wrk arguments after the common ones
   echo "$name: $rps req/s, p50 $p50, p99 $p99, non-2xx ${errors:-0}, peak RSS so far $rss MiB" >&2
 }
 
+if [ -n "${ONLY_WRITES:-}" ]; then
+  TOKEN="$INNOVATOR" run_wrk "submit an idea (write + event)" -s "$LUA_DIR/create_idea.lua" "$API/challenges/$CHALLENGE/ideas"
+  TOKEN="$ASSESSOR" IDEAS_FILE="$BENCH_DIR/assigned.txt" \
+    run_wrk "submit a scorecard" -s "$LUA_DIR/scorecard.lua" "$API/ideas"
+  printf '%s\n' "${RESULTS[@]}"
+  exit 0
+fi
 run_wrk "list a page of 50 published challenges (anonymous)" "$API/challenges?state=published&limit=50"
 run_wrk "the challenges page, HTML (anonymous)" "$BASE/challenges"
 if [ -z "${ONLY_MIXED:-}" ]; then
