@@ -248,6 +248,40 @@ async fn serve_database(database_url: String, db: TestDb, auth: AuthSettings, ht
 }
 
 impl TestApp {
+    /// Renames challenge `id` with a statement outside every writers' queue, as another
+    /// program would: no process counts or announces it, so only `MAX_AGE` ends an answer
+    /// kept from before it.
+    pub async fn rename_behind_the_caches(&self, id: &str, title: &str) {
+        use sea_orm::sea_query::Expr;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        use sluss_api::persistence::entities::challenges;
+        challenges::Entity::update_many()
+            .col_expr(challenges::Column::Title, Expr::value(title))
+            .filter(challenges::Column::Id.eq(id.parse::<Uuid>().unwrap()))
+            .exec(&self.state.db)
+            .await
+            .unwrap();
+    }
+
+    /// Writes to tables other than `challenges` through the API, as people do most: a new
+    /// idea and a question by `innovator` on the published challenge `id`.
+    pub async fn an_idea_and_a_question(&self, id: &str, innovator: &TestUser) {
+        self.post(
+            &format!("/challenges/{id}/ideas"),
+            Some(&innovator.token),
+            json!({ "title": "Sensors in the bins" }),
+        )
+        .await
+        .expect(201);
+        self.post(
+            &format!("/challenges/{id}/questions"),
+            Some(&innovator.token),
+            json!({ "text": "May the test run in winter?" }),
+        )
+        .await
+        .expect(201);
+    }
+
     /// A second server on this app's database, as another process would be: its own
     /// connections, writers' queue and cache, sharing nothing with this one but the
     /// database. The database is dropped with this app, not with the second.

@@ -8,10 +8,8 @@
 
 use std::time::{Duration, Instant};
 
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter};
+use sea_orm::{ConnectionTrait, DbBackend};
 use serde_json::json;
-use sluss_api::persistence::entities::challenges;
 use sluss_api::read_cache::MAX_AGE;
 
 use crate::helpers::{TestApp, spawn_app};
@@ -95,25 +93,12 @@ async fn a_write_to_other_tables_through_one_process_leaves_the_others_answers_i
         // Arrange: the list kept by the second process, then changed behind every cache
         let started = Instant::now();
         let before = second.get(list, None).await.expect(200);
-        rename_behind_the_caches(&first, &id, &format!("Renamed behind {attempt}")).await;
+        first
+            .rename_behind_the_caches(&id, &format!("Renamed behind {attempt}"))
+            .await;
 
         // Act: a new idea and a question through the first process
-        first
-            .post(
-                &format!("/challenges/{id}/ideas"),
-                Some(&innovator.token),
-                json!({ "title": "Sensors in the bins" }),
-            )
-            .await
-            .expect(201);
-        first
-            .post(
-                &format!("/challenges/{id}/questions"),
-                Some(&innovator.token),
-                json!({ "text": "May the test run in winter?" }),
-            )
-            .await
-            .expect(201);
+        first.an_idea_and_a_question(&id, &innovator).await;
         // Both notifications have had their time to arrive.
         tokio::time::sleep(Duration::from_millis(50)).await;
         let after = second.get(list, None).await.expect(200);
@@ -142,7 +127,7 @@ async fn a_process_that_loses_its_listener_keeps_nothing_it_may_not_have_heard_o
         let started = Instant::now();
         second.get(&one, None).await.expect(200);
         let title = format!("Renamed unheard {attempt}");
-        rename_behind_the_caches(&first, &id, &title).await;
+        first.rename_behind_the_caches(&id, &title).await;
 
         // Act: the listeners' connections end (a restarted server, a network cut)
         first
@@ -174,15 +159,4 @@ async fn a_process_that_loses_its_listener_keeps_nothing_it_may_not_have_heard_o
         return;
     }
     panic!("no attempt finished within MAX_AGE");
-}
-
-/// Renames challenge `id` with a statement outside every writers' queue, which no process
-/// announces: only `MAX_AGE` ends an answer kept from before it.
-async fn rename_behind_the_caches(app: &TestApp, id: &str, title: &str) {
-    challenges::Entity::update_many()
-        .col_expr(challenges::Column::Title, Expr::value(title))
-        .filter(challenges::Column::Id.eq(id.parse::<uuid::Uuid>().unwrap()))
-        .exec(&app.state.db)
-        .await
-        .unwrap();
 }

@@ -16,7 +16,7 @@ use sluss_api::persistence::entities::challenges;
 use sluss_api::persistence::sessions;
 use sluss_api::read_cache::MAX_AGE;
 
-use crate::helpers::{Reply, TestApp, spawn_app};
+use crate::helpers::{Reply, spawn_app};
 
 fn titles(reply: &Reply) -> Vec<String> {
     reply.body["items"]
@@ -153,17 +153,6 @@ async fn the_same_read_at_once_gives_every_caller_the_same_answer() {
     }
 }
 
-/// Renames challenge `id` from outside the writers' queue, as another process would: a
-/// cached answer does not learn of it until `MAX_AGE` has passed.
-async fn rename_elsewhere(app: &TestApp, id: &str, title: &str) {
-    challenges::Entity::update_many()
-        .col_expr(challenges::Column::Title, Expr::value(title))
-        .filter(challenges::Column::Id.eq(id.parse::<uuid::Uuid>().unwrap()))
-        .exec(&app.state.db)
-        .await
-        .unwrap();
-}
-
 #[tokio::test]
 async fn new_ideas_and_questions_leave_the_cached_challenges_in_place() {
     let app = spawn_app().await;
@@ -179,23 +168,11 @@ async fn new_ideas_and_questions_leave_the_cached_challenges_in_place() {
         let started = Instant::now();
         let list_before = app.get(&list, None).await.expect(200);
         let one_before = app.get(&one, None).await.expect(200);
-        rename_elsewhere(&app, &id, &format!("Renamed elsewhere {attempt}")).await;
+        app.rename_behind_the_caches(&id, &format!("Renamed elsewhere {attempt}"))
+            .await;
 
         // Act: writes of other tables, through the API
-        app.post(
-            &format!("/challenges/{id}/ideas"),
-            Some(&innovator.token),
-            json!({ "title": "Sensors in the bins" }),
-        )
-        .await
-        .expect(201);
-        app.post(
-            &format!("/challenges/{id}/questions"),
-            Some(&innovator.token),
-            json!({ "text": "May the test run in winter?" }),
-        )
-        .await
-        .expect(201);
+        app.an_idea_and_a_question(&id, &innovator).await;
         let list_after = app.get(&list, None).await.expect(200);
         let one_after = app.get(&one, None).await.expect(200);
         if started.elapsed() >= MAX_AGE {
@@ -404,23 +381,11 @@ async fn the_public_page_of_challenges_is_kept_while_ideas_and_questions_are_wri
         let started = Instant::now();
         let (status, before) = app.page("/challenges", None, "en").await;
         assert_eq!(status, 200);
-        rename_elsewhere(&app, &id, &format!("Renamed elsewhere {attempt}")).await;
+        app.rename_behind_the_caches(&id, &format!("Renamed elsewhere {attempt}"))
+            .await;
 
         // Act: a new idea and a question, through the API
-        app.post(
-            &format!("/challenges/{id}/ideas"),
-            Some(&innovator.token),
-            json!({ "title": "Sensors in the bins" }),
-        )
-        .await
-        .expect(201);
-        app.post(
-            &format!("/challenges/{id}/questions"),
-            Some(&innovator.token),
-            json!({ "text": "May the test run in winter?" }),
-        )
-        .await
-        .expect(201);
+        app.an_idea_and_a_question(&id, &innovator).await;
         let (_, after) = app.page("/challenges", None, "en").await;
         if started.elapsed() >= MAX_AGE {
             continue;
@@ -496,7 +461,7 @@ async fn a_signed_in_persons_page_of_challenges_is_made_for_each_view() {
     let id = app.published_challenge(&owner, &facilitator).await;
     app.page("/challenges", Some(&owner), "en").await;
     app.page("/challenges", None, "en").await;
-    rename_elsewhere(&app, &id, "Renamed elsewhere").await;
+    app.rename_behind_the_caches(&id, "Renamed elsewhere").await;
 
     // Act
     let (status, signed_in) = app.page("/challenges", Some(&owner), "en").await;
