@@ -381,6 +381,40 @@ async fn registration_replays_for_a_retry_from_the_same_address() {
     assert_eq!(rows(&app, "users").await, 1);
 }
 
+#[tokio::test]
+async fn a_refused_anonymous_registration_keeps_no_key() {
+    let app = spawn_app().await;
+    let refused =
+        json!({ "email": "not an address", "password": PASSWORD, "display_name": "Ida", "roles": ["innovator"] });
+    for _ in 0..5 {
+        app.call_with(
+            Method::POST,
+            "/auth/register",
+            None,
+            Some(refused.clone()),
+            &[(KEY, &key())],
+        )
+        .await
+        .expect_problem(422);
+    }
+    assert_eq!(rows(&app, "idempotency_keys").await, 0);
+    // A retry of a refused one runs again (and is refused again), it is not replayed.
+    let key = key();
+    for _ in 0..2 {
+        let reply = app
+            .call_with(
+                Method::POST,
+                "/auth/register",
+                None,
+                Some(refused.clone()),
+                &[(KEY, &key)],
+            )
+            .await
+            .expect_problem(422);
+        assert_eq!(reply.header(REPLAYED), None);
+    }
+}
+
 /// Moves every stored key `minutes` into the past.
 async fn age_keys(app: &TestApp, minutes: i64) {
     let backend = app.state.db.get_database_backend();

@@ -16,6 +16,7 @@ mod errors;
 mod extreme_scores;
 mod figures;
 mod funnel_read_model;
+mod hardening;
 mod headers;
 mod ideas;
 mod idempotency;

@@ -124,13 +124,19 @@ impl<E: Endpoint + 'static> Idempotent<E> {
     async fn run(&self, state: AppState, req: Request, id: uuid::Uuid) -> Result<Response> {
         let inner = Arc::clone(&self.inner);
         let writer = state.clone();
+        let public = self.public;
         let task = tokio::spawn(
             async move {
                 let response = match inner.call(req).await {
                     Ok(response) => response.into_response(),
                     Err(error) => render_any_error(error),
                 };
-                store(&writer, id, response).await
+                let kept = if public {
+                    is_kept_for_anyone(response.status())
+                } else {
+                    is_final(response.status())
+                };
+                store(&writer, id, response, kept).await
             }
             .in_current_span(),
         );
@@ -164,6 +170,13 @@ fn is_final(status: StatusCode) -> bool {
     !(status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::UNAUTHORIZED)
 }
 
+/// Whether an answer to an anonymous operation is kept: only a success. A refusal created
+/// nothing, and keeping it would give anyone a row per request; its retry runs again and
+/// is refused again.
+fn is_kept_for_anyone(status: StatusCode) -> bool {
+    status.is_success()
+}
+
 /// Forgets the claim of row `id`, so that a retry runs the request again.
 async fn release(state: &AppState, id: uuid::Uuid) -> Result<(), ApiError> {
     let tx = state.begin_write().await?;
@@ -171,9 +184,10 @@ async fn release(state: &AppState, id: uuid::Uuid) -> Result<(), ApiError> {
     Ok(tx.commit().await?)
 }
 
-/// Stores a final answer under row `id`, or releases the key; gives the answer back.
-async fn store(state: &AppState, id: uuid::Uuid, response: Response) -> Response {
-    if !is_final(response.status()) {
+/// Stores an answer under row `id` when it is `kept`, else releases the key; gives the
+/// answer back.
+async fn store(state: &AppState, id: uuid::Uuid, response: Response, kept: bool) -> Response {
+    if !kept {
         if let Err(e) = release(state, id).await {
             tracing::error!(error = %e, "cannot release an idempotency key");
         }

@@ -20,6 +20,7 @@ pub mod seed;
 pub mod session;
 pub mod startup;
 pub mod state;
+pub mod tasks;
 pub mod telemetry;
 pub mod views;
 pub mod web;

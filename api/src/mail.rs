@@ -7,19 +7,23 @@
 //! again after the lease (at least once, duplicates only at the crash point). Requests
 //! never wait for any of it: they only write the outbox row.
 
+use std::panic::AssertUnwindSafe;
 use std::time::Duration as StdDuration;
 
 use chrono::{Duration, Utc};
+use futures_util::FutureExt;
 use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, Message};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use sluss_domain::notify::{mail_retry_after, mail_still_due};
+use sluss_domain::validate::breaks_a_line;
 
 use crate::app::resets::LINK_VALID_FOR;
 use crate::persistence::entities::{mail_outbox, notifications as notification_rows, users as user_rows};
 use crate::persistence::mail::{self as outbox, Outcome};
 use crate::persistence::{RepoError, notifications, users};
 use crate::state::AppState;
+use crate::tasks::panic_message;
 use crate::web::i18n::{Lang, Tr};
 use crate::web::pages::labels::label;
 use crate::web::pages::notifications::page_of;
@@ -72,6 +76,14 @@ impl Mailer {
     }
 }
 
+/// Sends due e-mails until the process ends, as a supervised task (started again if it
+/// ever dies).
+pub fn start(state: &AppState, mailer: Mailer) {
+    let tasks = state.tasks.clone();
+    let state = state.clone();
+    tasks.supervise("mail", move || run(state.clone(), mailer.clone()));
+}
+
 /// Sends due e-mails until the process ends.
 pub async fn run(state: AppState, mailer: Mailer) {
     loop {
@@ -98,7 +110,12 @@ pub async fn send_due(state: &AppState, mailer: &Mailer) -> Result<usize, RepoEr
             continue;
         }
         tried += 1;
-        let outcome = attempt(state, mailer, &row).await?;
+        // One e-mail that cannot be built or sent must not end the worker: whatever goes
+        // wrong with it, even a panic, is recorded on its row and the worker goes on.
+        let outcome = match AssertUnwindSafe(attempt(state, mailer, &row)).catch_unwind().await {
+            Ok(outcome) => outcome?,
+            Err(panic) => Outcome::GivenUp(format!("the e-mail could not be made: {}", panic_message(panic))),
+        };
         match &outcome {
             Outcome::Sent => tracing::info!(mail.id = %row.id, "e-mail sent"),
             Outcome::Retry(at, error) => tracing::warn!(mail.id = %row.id, %error, retry_at = %at, "e-mail not sent"),
@@ -173,10 +190,11 @@ fn message(
     person: &user_rows::Model,
     letter: Letter,
 ) -> Result<Message, String> {
+    let name = one_line(&person.display_name);
     let to = person
         .email
         .parse()
-        .map(|address| Mailbox::new(Some(person.display_name.clone()), address))
+        .map(|address| Mailbox::new(Some(name), address))
         .map_err(|e| format!("the account's address cannot be written to: {e}"))?;
     // The outbox row's id names the e-mail, so a resend after a crash carries the same
     // Message-ID and a mail system can tell it is one e-mail.
@@ -185,10 +203,17 @@ fn message(
         .from(mailer.from.clone())
         .to(to)
         .message_id(Some(format!("<{}@{domain}>", row.id)))
-        .subject(letter.subject)
+        .subject(one_line(&letter.subject))
         .header(ContentType::TEXT_PLAIN)
         .body(letter.body)
         .map_err(|e| e.to_string())
+}
+
+/// `text` for a header: names are one line since they are checked so, but a name stored
+/// before that, or a title typed with a line break, is written with spaces for its control
+/// characters rather than breaking the header.
+fn one_line(text: &str) -> String {
+    text.chars().map(|c| if breaks_a_line(c) { ' ' } else { c }).collect()
 }
 
 /// The e-mail of a notification: what happened, to which challenge or idea, and the link to
@@ -235,5 +260,17 @@ pub fn reset_letter(tr: &Tr, person: &user_rows::Model, token: &str, public_url:
     Letter {
         subject: tr.t("mail-reset-subject"),
         body: body + "\n",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_header_text_is_one_line() {
+        assert_eq!(one_line("Eve\nBcc: x@evil.example"), "Eve Bcc: x@evil.example");
+        assert_eq!(one_line("Sege\r\nPark\u{2028}5"), "Sege  Park 5");
+        assert_eq!(one_line("Brf Ros"), "Brf Ros");
     }
 }

@@ -96,7 +96,7 @@ fn start_mail(args: &ServeArgs, state: &AppState) -> Result<(), String> {
         (Some(url), Some(from)) => {
             let mailer = mail::Mailer::new(url.expose(), from, &args.public_url)?;
             tracing::info!(mail.from = %from, "e-mail is on: notifications and reset links are sent");
-            tokio::spawn(mail::run(state.clone(), mailer));
+            mail::start(state, mailer);
         }
         _ => tracing::info!("e-mail is off (no --smtp-url): notifications stay in each person's inbox"),
     }

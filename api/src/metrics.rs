@@ -61,6 +61,11 @@ impl Metrics {
         self.latency.with_label_values(&[operation]).observe(seconds);
     }
 
+    /// The registry, for the collectors of other parts of the server.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
     /// The text exposition format.
     pub fn render(&self) -> String {
         let mut buffer = Vec::new();

@@ -4,12 +4,14 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use sea_orm::DatabaseConnection;
+use tokio::sync::Semaphore;
 
 use crate::config::AllowedOrigins;
 use crate::metrics::Metrics;
 use crate::passwords::Passwords;
 use crate::persistence::{WriteQueue, WriteTx};
 use crate::read_cache::ReadCache;
+use crate::tasks::Tasks;
 
 /// Tunable limits of authentication.
 #[derive(Debug, Clone)]
@@ -103,6 +105,11 @@ pub struct Inner {
     pub writes: WriteQueue,
     /// Answers to repeated reads, until the next write to what they were read from.
     pub reads: ReadCache,
+    /// The background tasks, each started again when it dies.
+    pub tasks: Tasks,
+    /// Text searches running at once: one fewer than the cores (at least one), so a flood
+    /// of searches waits its turn and never takes every core from the cheap reads.
+    pub searches: Arc<Semaphore>,
 }
 
 impl AppState {
@@ -128,14 +135,17 @@ impl AppState {
         // On PostgreSQL other processes may write between two reads of this one: answers
         // are kept only where their writes are heard (`WriteQueue::connect`).
         let hears_every_write = writes.hears_every_write();
+        let metrics = Metrics::new();
         Self(Arc::new(Inner {
+            tasks: Tasks::new(metrics.registry()),
+            searches: Arc::new(Semaphore::new(searches_at_once())),
             reads: ReadCache::new(writes.clone(), hears_every_write),
             writes,
             db,
             passwords,
             auth,
             http,
-            metrics: Metrics::new(),
+            metrics,
         }))
     }
 
@@ -143,6 +153,11 @@ impl AppState {
     pub async fn begin_write(&self) -> Result<WriteTx, sea_orm::DbErr> {
         self.writes.begin(&self.db).await
     }
+}
+
+/// One fewer text searches at once than the machine has cores, and at least one.
+fn searches_at_once() -> usize {
+    std::thread::available_parallelism().map_or(1, |cores| cores.get().saturating_sub(1).max(1))
 }
 
 impl std::ops::Deref for AppState {

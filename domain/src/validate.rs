@@ -47,6 +47,30 @@ impl Checks {
         (!trimmed.is_empty()).then(|| trimmed.to_owned())
     }
 
+    /// A required name on one line (a person's display name): as [`Checks::required_text`],
+    /// and no control character. A name is written into e-mail headers and page titles,
+    /// where a line break would start a new header.
+    pub fn required_name(&mut self, field: &str, value: &str, max: usize) -> String {
+        let name = self.required_text(field, value, max);
+        self.one_line(field, &name);
+        name
+    }
+
+    /// An optional name on one line (an organisation typed as free text).
+    pub fn optional_name(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
+        let name = self.optional_text(field, value, max);
+        if let Some(name) = &name {
+            self.one_line(field, name);
+        }
+        name
+    }
+
+    fn one_line(&mut self, field: &str, value: &str) {
+        if !value.contains('\0') && value.chars().any(breaks_a_line) {
+            self.fail(field, "must be one line, without control characters");
+        }
+    }
+
     /// A text that may be empty while drafting: trimmed, at most `max` characters.
     pub fn draft_text(&mut self, field: &str, value: &str, max: usize) -> String {
         let trimmed = value.trim();
@@ -97,6 +121,12 @@ impl Checks {
     }
 }
 
+/// Whether `c` has no place in a one-line name: a control character (line feed, carriage
+/// return, tab, escape…) or a Unicode line or paragraph separator.
+pub fn breaks_a_line(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
 /// Longest e-mail address accepted (RFC 5321 path limit).
 pub const EMAIL_MAX: usize = 254;
 
@@ -139,6 +169,31 @@ mod tests {
         checks.email("email", "anna\0@malmo.se");
         let fields: Vec<String> = checks.finish().unwrap_err().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, vec!["title", "location", "summary", "email"]);
+    }
+
+    #[test]
+    fn a_name_is_one_line_without_control_characters() {
+        let mut checks = Checks::new();
+        assert_eq!(checks.required_name("display_name", " Eve Ek ", 200), "Eve Ek");
+        assert_eq!(
+            checks.optional_name("organisation", Some("Brf Ros"), 200).as_deref(),
+            Some("Brf Ros")
+        );
+        assert!(checks.finish().is_ok());
+        for bad in [
+            "Eve\nBcc: x@evil.example",
+            "Eve\r\nTo: y",
+            "Eve\tEk",
+            "Eve\u{1b}[31m",
+            "Eve\u{2028}Ek",
+            "Eve\u{85}Ek",
+        ] {
+            let mut checks = Checks::new();
+            checks.required_name("display_name", bad, 200);
+            checks.optional_name("organisation", Some(bad), 200);
+            let fields: Vec<String> = checks.finish().unwrap_err().into_iter().map(|e| e.field).collect();
+            assert_eq!(fields, vec!["display_name", "organisation"], "{bad:?}");
+        }
     }
 
     #[test]

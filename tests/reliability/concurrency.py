@@ -20,7 +20,7 @@ import uuid
 from collections import Counter
 
 sys.path.insert(0, os.path.dirname(__file__))
-from sluss_client import Client, Server, build_world, new_idea_body  # noqa: E402
+from sluss_client import PASSWORD, Client, Server, build_world, new_idea_body  # noqa: E402
 
 CLIENTS = int(os.environ.get("CLIENTS", "16"))
 ROUNDS = int(os.environ.get("ROUNDS", "15"))
@@ -169,6 +169,41 @@ def many_items(clients: list[Client], world, failures: Failures, stats: Counter)
     stats["items driven concurrently"] += len(final_states)
 
 
+def login_burst(clients: list[Client], world, failures: Failures, stats: Counter) -> None:
+    """149 wrong passwords and the right one for one account, all at once (across both
+    processes on PostgreSQL): the throttle counts each attempt before verifying it, so at
+    most the limit (10) get an answer other than 429, and the right one, sent a moment after
+    the rest (while most of them still wait to be verified), is held too."""
+    c0 = clients[0]
+    email = f"burst-{uuid.uuid4().hex[:8]}@reliability.example"
+    c0.ok("POST", "/users", world.facilitator, {
+        "email": email, "password": PASSWORD, "display_name": "Burst", "roles": ["innovator"]})
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def guess(n: int):
+        def go():
+            password = PASSWORD if n == 149 else f"a wrong guess, number {n}"
+            if n == 149:
+                time.sleep(0.1)  # the others are on their way, most not yet verified
+            reply = clients[n % len(clients)].call("POST", "/auth/login", body={"email": email, "password": password})
+            with lock:
+                statuses.append(reply.status)
+                if n == 149:
+                    stats["login burst: the right password answered"] = reply.status
+        return go
+
+    run_all([guess(n) for n in range(150)], failures)
+    answered = Counter(statuses)
+    failures.check(set(answered) <= {401, 429, 200}, f"login burst answered {dict(answered)}")
+    failures.check(answered[401] + answered[200] <= 10,
+                   f"login burst: {answered[401] + answered[200]} attempts verified, limit 10: {dict(answered)}")
+    failures.check(stats["login burst: the right password answered"] == 429,
+                   f"login burst: the right password, sent last, answered "
+                   f"{stats['login burst: the right password answered']}")
+    stats["login burst: 429"] = answered[429]
+
+
 def main() -> int:
     pg = os.environ.get("CONCURRENCY_POSTGRES_URL")
     tmp = tempfile.mkdtemp(prefix="sluss-concurrency-")
@@ -188,7 +223,7 @@ def main() -> int:
             s.start()
         clients = [Client(s.port, timeout=DEADLINE) for s in servers]
         world = build_world(clients[0])
-        for scenario in (contested_commands, no_lost_update, many_items):
+        for scenario in (contested_commands, no_lost_update, many_items, login_burst):
             scenario(clients, world, failures, stats)
     finally:
         for s in servers:

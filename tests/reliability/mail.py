@@ -205,6 +205,52 @@ def check_letters(tmp: str, failures: list[str]) -> None:
         drop_database(db)
 
 
+def check_poison(tmp: str, failures: list[str]) -> None:
+    """A name with a line break is refused, and one stored before that check neither stops
+    the worker nor adds a header: the e-mails queued after it still go out."""
+    sink = Sink(free_port())
+    sink.start()
+    server, db = mail_server(tmp, "poison", sink.port)
+    client = Client(server.port)
+    try:
+        evil = "Eve\nBcc: x@evil.example"
+        reply = client.call("POST", "/auth/register", body={
+            "email": "eve@reliability.example", "password": PASSWORD, "display_name": evil,
+            "roles": ["innovator"]})
+        if reply.status != 422:
+            failures.append(f"a display name with a line break answered {reply.status}")
+        facilitator = login(client, "admin@reliability.example")
+        eve_id, eve = create_user(client, facilitator, ["innovator"], "eve")
+        anna_id, anna = create_user(client, facilitator, ["innovator"], "anna")
+        line_break = "char(10)" if db.sqlite_path else "chr(10)"
+        db.rows(f"UPDATE users SET display_name = 'Eve' || {line_break} || 'Bcc: x@evil.example' "
+                f"WHERE {hex_id(db, 'id')} = '{eve_id.replace('-', '')}'")
+        addresses = {}
+        for person, token in ((eve_id, eve), (anna_id, anna)):
+            address = client.ok("GET", "/me", token)["email"]
+            addresses[person] = address
+            client.ok("POST", "/auth/password-reset", body={"email": address}, expect=(202,))
+        for address in addresses.values():
+            sink.wait_for(address, 1)
+        if sink.to("x@evil.example"):
+            failures.append("a stored name put a Bcc recipient into an e-mail")
+        for message in sink.to(addresses[eve_id]):
+            if message["Bcc"] or "\n" in str(message["To"]):
+                failures.append(f"a stored name broke the To header: {message['To']!r}")
+        # Later e-mails still go out: the worker lives.
+        client.ok("POST", "/auth/password-reset", body={"email": addresses[anna_id]}, expect=(202,))
+        sink.wait_for(addresses[anna_id], 2)
+        ready = client.call("GET", "/readyz")
+        if ready.status != 200:
+            failures.append(f"/readyz answered {ready.status} after the poisoned row")
+        print("mail: a name with a line break is refused (422); one stored before neither adds a "
+              "header nor stops the worker")
+    finally:
+        server.stop()
+        sink.stop()
+        drop_database(db)
+
+
 class Ledger:
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -335,6 +381,7 @@ def main() -> int:
     tmp = tempfile.mkdtemp(prefix="sluss-mail-")
     failures: list[str] = []
     check_letters(tmp, failures)
+    check_poison(tmp, failures)
     check_kills(tmp, failures)
     if failures:
         print("FAILED:", *failures[:20], sep="\n  ")

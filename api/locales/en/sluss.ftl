@@ -78,6 +78,7 @@ error-too-long = Must be at most { $n } characters
 error-too-short = Must be at least { $n } characters
 error-email = Enter an email address such as name@example.org
 error-nul = Must not contain the NUL character
+error-one-line = Must be one line, without line breaks, tabs or other control characters
 error-sdg = Choose goals from 1 to 17
 error-future = Must be in the future
 error-no-such = Choose one from the list

@@ -78,6 +78,7 @@ error-too-long = Får vara högst { $n } tecken
 error-too-short = Måste vara minst { $n } tecken
 error-email = Ange en e-postadress, till exempel namn@exempel.se
 error-nul = Får inte innehålla NUL-tecknet
+error-one-line = Måste vara en rad, utan radbrytningar, tabbar eller andra styrtecken
 error-sdg = Välj mål mellan 1 och 17
 error-future = Måste ligga i framtiden
 error-no-such = Välj ett alternativ i listan

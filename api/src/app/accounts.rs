@@ -43,8 +43,8 @@ pub const DEFAULT_LOCALE: &str = "sv";
 pub async fn prepare_account(state: &AppState, account: Registration) -> Result<NewUser, ApiError> {
     let mut checks = Checks::new();
     let email = checks.email("email", &account.email);
-    let display_name = checks.required_text("display_name", &account.display_name, 200);
-    let organisation = checks.optional_text("organisation", account.organisation.as_deref(), 200);
+    let display_name = checks.required_name("display_name", &account.display_name, 200);
+    let organisation = checks.optional_name("organisation", account.organisation.as_deref(), 200);
     if let Err(error) = password::check("password", &account.password) {
         checks.fail(&error.field, error.message);
     }
@@ -77,6 +77,55 @@ pub(super) async fn refuse_if_throttled(
     Ok(())
 }
 
+/// Attempts counted before the work they limit (see [`count_attempt`]).
+#[derive(Debug)]
+#[must_use = "an attempt is kept as a failure unless taken back"]
+pub(super) struct Attempt {
+    ids: Vec<i64>,
+}
+
+impl Attempt {
+    /// Takes the attempt back: it succeeded and counts as no failure.
+    pub(super) async fn take_back(self, state: &AppState) -> Result<(), ApiError> {
+        let tx = state.begin_write().await?;
+        throttle::remove(&tx, &self.ids).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Counts one attempt under each `(key, limit)` before the expensive or guessable work it
+/// limits is done, so that a burst of concurrent attempts cannot all pass one check
+/// together. The attempt is written and committed first, then counted with every attempt
+/// committed before it: the n-th to commit sees at least n, so at most `limit` of any
+/// burst go on. Past a limit the attempt is taken back at once and the answer is 429 with
+/// the seconds until the oldest attempt leaves the window. An attempt that goes on stays
+/// counted (a failure) unless [`Attempt::take_back`] is called.
+pub(super) async fn count_attempt(
+    state: &AppState,
+    keys: &[(&str, u64)],
+    now: DateTime<Utc>,
+) -> Result<Attempt, ApiError> {
+    let window = state.auth.throttle_window;
+    let since = now - window;
+    let tx = state.begin_write().await?;
+    let mut ids = Vec::with_capacity(keys.len());
+    for (key, _) in keys {
+        ids.push(throttle::record(&tx, key, now, since).await?);
+    }
+    tx.commit().await?;
+    let attempt = Attempt { ids };
+    for (key, limit) in keys {
+        let (count, oldest) = throttle::count_since(&state.db, key, since).await?;
+        if count > *limit {
+            attempt.take_back(state).await?;
+            let retry_at = oldest.unwrap_or(now) + window;
+            return Err(ApiError::too_many_requests(seconds_until(retry_at, now)));
+        }
+    }
+    Ok(attempt)
+}
+
 /// The throttling key of login failures for one (lower-cased) e-mail. It holds a hash,
 /// so that the failure log keeps no address and its key fits the column whatever was sent.
 pub fn login_email_key(email: &str) -> String {
@@ -88,19 +137,16 @@ fn seconds_until(at: DateTime<Utc>, now: DateTime<Utc>) -> u64 {
 }
 
 /// Registers a needs-owner and/or innovator. At most `registrations_per_address`
-/// attempts per client address within the throttle window (429 beyond); an e-mail
-/// already registered answers 409.
+/// attempts per client address within the throttle window (429 beyond, counted before
+/// the password is hashed, so a burst is held too); an e-mail already registered answers
+/// 409.
 pub async fn register(state: &AppState, client_addr: &str, input: Registration) -> Result<User, ApiError> {
     let now = Utc::now();
-    let settings = &state.auth;
     let key = format!("register:addr:{client_addr}");
-    refuse_if_throttled(state, &key, settings.registrations_per_address, now).await?;
+    // The attempt counts even when it is refused (an e-mail already taken, a bad value).
+    let _counted = count_attempt(state, &[(&key, state.auth.registrations_per_address)], now).await?;
     rules::check_registration_roles(input.roles)?;
     let new_user = prepare_account(state, input).await?;
-    // The attempt counts even when the insert is refused (an e-mail already taken).
-    let tx = state.begin_write().await?;
-    throttle::record(&tx, &key, now, now - settings.throttle_window).await?;
-    tx.commit().await?;
     let tx = state.begin_write().await?;
     let row = users::insert(&tx, new_user, now).await?;
     tx.commit().await?;
@@ -113,12 +159,19 @@ pub async fn register(state: &AppState, client_addr: &str, input: Registration) 
 pub async fn login(state: &AppState, client_addr: &str, email: &str, password: &str) -> Result<Session, ApiError> {
     let now = Utc::now();
     let settings = &state.auth;
-    let since = now - settings.throttle_window;
     let email = email.trim().to_lowercase();
     let email_key = login_email_key(&email);
     let address_key = format!("login:addr:{client_addr}");
-    refuse_if_throttled(state, &email_key, settings.login_failures_per_email, now).await?;
-    refuse_if_throttled(state, &address_key, settings.login_failures_per_address, now).await?;
+    // Counted before the password is verified: of a burst, at most the limit are verified.
+    let attempt = count_attempt(
+        state,
+        &[
+            (&email_key, settings.login_failures_per_email),
+            (&address_key, settings.login_failures_per_address),
+        ],
+        now,
+    )
+    .await?;
 
     // No account has an implausible address (too long, a NUL…): skip the lookup, which
     // PostgreSQL would refuse, but still verify against the decoy so it costs the same.
@@ -132,13 +185,8 @@ pub async fn login(state: &AppState, client_addr: &str, email: &str, password: &
     let user = match user {
         Some(user) if verified && user.active => user,
         _ => {
-            let tx = state.begin_write().await?;
-            throttle::record(&tx, &email_key, now, since).await?;
-            throttle::record(&tx, &address_key, now, since).await?;
-            tx.commit().await?;
-            // Counted again after recording, so that of a burst that passed the checks
-            // above together only the failures within each limit answer 401. The
-            // address limit lets `limit` failures through, as its check above does.
+            // The attempt stays counted as a failure. From the limit-th failure on the
+            // answer is 429, so the one that reaches the limit says so too.
             refuse_if_throttled(state, &email_key, settings.login_failures_per_email, now).await?;
             refuse_if_throttled(state, &address_key, settings.login_failures_per_address + 1, now).await?;
             return Err(ApiError::unauthorized("wrong e-mail or password"));
@@ -148,6 +196,7 @@ pub async fn login(state: &AppState, client_addr: &str, email: &str, password: &
     let expires_at = now + settings.token_ttl;
     let tx = state.begin_write().await?;
     throttle::clear(&tx, &email_key).await?;
+    throttle::remove(&tx, &attempt.ids).await?;
     sessions::create(&tx, token_hash, user.id, now, expires_at).await?;
     tx.commit().await?;
     Ok(Session {
@@ -189,7 +238,7 @@ pub async fn update_settings(
     let display_name = settings
         .display_name
         .as_deref()
-        .map(|name| checks.required_text("display_name", name, 200));
+        .map(|name| checks.required_name("display_name", name, 200));
     let locale = match settings.locale.as_deref() {
         None => None,
         Some(code) => match LOCALES.iter().find(|known| **known == code) {
@@ -221,7 +270,8 @@ pub async fn update_settings(
 }
 
 /// Changes the caller's password, given the current one; every other session of theirs
-/// ends, the one of `token_hash` stays.
+/// ends, the one of `token_hash` stays. Wrong current passwords are throttled per account
+/// like login failures (429 from the limit on), counted before the password is verified.
 pub async fn change_password(
     state: &AppState,
     actor: &Actor,
@@ -235,9 +285,15 @@ pub async fn change_password(
     let row = users::find(&state.db, actor.id.as_uuid())
         .await?
         .ok_or_else(|| ApiError::unauthorized("the account no longer exists"))?;
+    let now = Utc::now();
+    let key = format!("password:user:{}", row.id);
+    let limit = state.auth.login_failures_per_email;
+    let attempt = count_attempt(state, &[(&key, limit)], now).await?;
     if !state.passwords.verify(current, Some(row.password_hash)).await? {
+        refuse_if_throttled(state, &key, limit, now).await?;
         return Err(ApiError::invalid("current_password", "is not your password"));
     }
+    attempt.take_back(state).await?;
     let hash = state.passwords.hash(new).await?;
     own_change(state, actor, UserChange::Password(hash), None, Some(token_hash)).await?;
     Ok(())

@@ -91,6 +91,11 @@ pub async fn list(
         sdg,
         words,
     };
+    // A text search waits for its turn (`AppState::searches`); other lists do not.
+    let _turn = match filter.words {
+        Some(_) => Some(state.searches.acquire().await.map_err(|e| ApiError::internal(&e))?),
+        None => None,
+    };
     let page = repo::list(&state.db, viewer, &filter, after, limit).await?;
     Ok(to_list_page(page, |row| Challenge::from_row(row, viewer))?.into())
 }

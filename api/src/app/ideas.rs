@@ -157,7 +157,7 @@ fn check_team(checks: &mut Checks, team: &[TeamMember], unregistered: &[Uuid]) -
                 checks.fail("team.organisation_id", "no such organisation");
             }
             TeamMember {
-                name: checks.required_text("team.name", &member.name, TITLE_MAX),
+                name: checks.required_name("team.name", &member.name, TITLE_MAX),
                 email: checks.email("team.email", &member.email),
                 organisation_id: member.organisation_id,
             }

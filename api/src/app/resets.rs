@@ -7,11 +7,11 @@ use sluss_domain::validate::is_plausible_email;
 use sluss_domain::{Actor, Refusal, UserId, password, user as rules};
 use uuid::Uuid;
 
-use super::accounts::refuse_if_throttled;
+use super::accounts::count_attempt;
 use crate::error::ApiError;
 use crate::persistence::mail::{self, Letter};
 use crate::persistence::users::UserChange;
-use crate::persistence::{events, sessions, throttle, users};
+use crate::persistence::{events, sessions, users};
 use crate::session::{hash_token, new_token};
 use crate::state::AppState;
 
@@ -31,7 +31,6 @@ fn email_key(email: &str) -> String {
 pub async fn request(state: &AppState, client_addr: &str, email: &str) -> Result<(), ApiError> {
     let now = Utc::now();
     let settings = &state.auth;
-    let since = now - settings.throttle_window;
     let email = email.trim().to_lowercase();
     // An empty address is a malformed request, not an account to hide.
     if email.is_empty() {
@@ -39,8 +38,17 @@ pub async fn request(state: &AppState, client_addr: &str, email: &str) -> Result
     }
     let email_key = email_key(&email);
     let address_key = format!("reset:addr:{client_addr}");
-    refuse_if_throttled(state, &email_key, settings.password_resets_per_email, now).await?;
-    refuse_if_throttled(state, &address_key, settings.password_resets_per_address, now).await?;
+    // Counted before anything is looked up or sent, so a burst cannot send more links than
+    // the limit; every request stays counted.
+    let _counted = count_attempt(
+        state,
+        &[
+            (&email_key, settings.password_resets_per_email),
+            (&address_key, settings.password_resets_per_address),
+        ],
+        now,
+    )
+    .await?;
     let user = if is_plausible_email(&email) {
         users::find_by_email(&state.db, &email).await?
     } else {
@@ -48,8 +56,6 @@ pub async fn request(state: &AppState, client_addr: &str, email: &str) -> Result
     };
     let (token, token_hash) = new_token();
     let tx = state.begin_write().await?;
-    throttle::record(&tx, &email_key, now, since).await?;
-    throttle::record(&tx, &address_key, now, since).await?;
     match user {
         Some(user) if user.active && state.http.mail_enabled => {
             mail::insert_reset(&tx, token_hash, user.id, now, now + LINK_VALID_FOR).await?;
@@ -86,16 +92,25 @@ pub async fn send_link(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), 
 /// Sets a new password with the token of a reset link. Every session of the account ends.
 /// An unknown, used or expired token — or one of an account deactivated since — answers
 /// 422 on `token` and changes nothing; so does a weak password, which leaves the token
-/// usable.
-pub async fn confirm(state: &AppState, token: &str, new_password: String) -> Result<(), ApiError> {
+/// usable. The token is checked before the new password is hashed, and attempts are
+/// throttled per client address like login failures (429 beyond the limit), so guessed
+/// tokens cost the server no hashing.
+pub async fn confirm(state: &AppState, client_addr: &str, token: &str, new_password: String) -> Result<(), ApiError> {
     if let Err(error) = password::check("password", &new_password) {
         return Err(Refusal::Invalid(vec![error]).into());
     }
-    let hash = state.passwords.hash(new_password).await?;
     let now = Utc::now();
     let refused = || ApiError::invalid("token", "is unknown, used or expired; ask for a new link");
+    let key = format!("reset-confirm:addr:{client_addr}");
+    let attempt = count_attempt(state, &[(&key, state.auth.password_resets_per_address)], now).await?;
+    let token_hash = hash_token(token.trim());
+    if !mail::reset_is_open(&state.db, &token_hash, now).await? {
+        return Err(refused());
+    }
+    attempt.take_back(state).await?;
+    let hash = state.passwords.hash(new_password).await?;
     let tx = state.begin_write().await?;
-    let Some(user_id) = mail::take_reset(&tx, &hash_token(token.trim()), now).await? else {
+    let Some(user_id) = mail::take_reset(&tx, &token_hash, now).await? else {
         return Err(refused());
     };
     let row = users::find_for_update(&tx, user_id).await?;

@@ -125,16 +125,39 @@ pub fn search_words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Full-text match of every word as a prefix: FTS5 on SQLite, the stored `tsvector`
-/// column (GIN-indexed) on PostgreSQL.
+/// The shortest word matched as a prefix; shorter words match whole words only. A one- or
+/// two-letter prefix matches nearly every text, and such a search costs as much as reading
+/// them all.
+pub const PREFIX_MIN: usize = 3;
+
+fn is_prefix(word: &str) -> bool {
+    word.chars().count() >= PREFIX_MIN
+}
+
+/// Full-text match of every word (as a prefix from [`PREFIX_MIN`] letters on): FTS5 on
+/// SQLite, the stored `tsvector` column (GIN-indexed) on PostgreSQL.
 fn text_search(backend: DbBackend, words: &[String]) -> SimpleExpr {
     match backend {
         DbBackend::Postgres => {
-            let query = words.iter().map(|w| format!("{w}:*")).collect::<Vec<_>>().join(" & ");
+            let query = words
+                .iter()
+                .map(|w| if is_prefix(w) { format!("{w}:*") } else { w.clone() })
+                .collect::<Vec<_>>()
+                .join(" & ");
             Expr::cust_with_values(format!("{PG_SEARCH_COLUMN} @@ to_tsquery('simple', $1)"), [query])
         }
         _ => {
-            let query = words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" ");
+            let query = words
+                .iter()
+                .map(|w| {
+                    if is_prefix(w) {
+                        format!("\"{w}\"*")
+                    } else {
+                        format!("\"{w}\"")
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" ");
             Expr::cust_with_values(
                 "\"challenges\".\"id\" IN (SELECT challenge_id FROM challenges_fts WHERE challenges_fts MATCH ?)",
                 [query],
@@ -184,6 +207,24 @@ mod tests {
             sql(DbBackend::Sqlite).ends_with("MATCH '\"sege\"* \"park\"*')"),
             "{}",
             sql(DbBackend::Sqlite)
+        );
+    }
+
+    #[test]
+    fn words_shorter_than_three_letters_match_whole_words_only() {
+        let words = ["i".to_owned(), "5g".to_owned(), "sopor".to_owned()];
+        let sqlite = challenges::Entity::find()
+            .filter(text_search(DbBackend::Sqlite, &words))
+            .build(DbBackend::Sqlite)
+            .to_string();
+        assert!(sqlite.ends_with("MATCH '\"i\" \"5g\" \"sopor\"*')"), "{sqlite}");
+        let postgres = challenges::Entity::find()
+            .filter(text_search(DbBackend::Postgres, &words))
+            .build(DbBackend::Postgres)
+            .to_string();
+        assert!(
+            postgres.ends_with("to_tsquery('simple', 'i & 5g & sopor:*')"),
+            "{postgres}"
         );
     }
 

@@ -160,6 +160,17 @@ pub async fn insert_reset(
     Ok(())
 }
 
+/// Whether a reset token with this hash is unused and unexpired (read only; the use itself
+/// is [`take_reset`]).
+pub async fn reset_is_open(db: &impl ConnectionTrait, token_hash: &str, now: DateTime<Utc>) -> Result<bool, RepoError> {
+    let open = password_resets::Entity::find_by_id(token_hash.to_owned())
+        .filter(password_resets::Column::UsedAt.is_null())
+        .filter(password_resets::Column::ExpiresAt.gt(now))
+        .one(db)
+        .await?;
+    Ok(open.is_some())
+}
+
 /// Uses the reset token with this hash, if it is unused and not expired: whose it was.
 /// Every other unused token of that person is used up with it.
 pub async fn take_reset(

@@ -9,25 +9,38 @@ use sea_orm::{
 use super::RepoError;
 use super::entities::auth_failures;
 
-/// Records one failure under `key` and forgets that key's failures older than `since`.
+/// Records one failure (or attempt) under `key` and forgets that key's failures older than
+/// `since`; the new row's id.
 pub async fn record(
     db: &impl ConnectionTrait,
     key: &str,
     now: DateTime<Utc>,
     since: DateTime<Utc>,
-) -> Result<(), RepoError> {
+) -> Result<i64, RepoError> {
     auth_failures::Entity::delete_many()
         .filter(auth_failures::Column::Key.eq(key))
         .filter(auth_failures::Column::At.lt(since))
         .exec(db)
         .await?;
-    auth_failures::ActiveModel {
+    let row = auth_failures::ActiveModel {
         id: NotSet,
         key: Set(key.to_owned()),
         at: Set(now),
     }
     .insert(db)
     .await?;
+    Ok(row.id)
+}
+
+/// Takes back the rows `ids` (attempts that were refused, or that succeeded).
+pub async fn remove(db: &impl ConnectionTrait, ids: &[i64]) -> Result<(), RepoError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    auth_failures::Entity::delete_many()
+        .filter(auth_failures::Column::Id.is_in(ids.iter().copied()))
+        .exec(db)
+        .await?;
     Ok(())
 }
 

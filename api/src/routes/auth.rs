@@ -152,9 +152,15 @@ impl AuthApi {
         method = "post",
         operation_id = "confirm_password_reset"
     )]
-    async fn confirm_password_reset(&self, body: Json<ResetConfirmation>) -> ApiResult<NoContent> {
+    async fn confirm_password_reset(&self, req: &Request, body: Json<ResetConfirmation>) -> ApiResult<NoContent> {
         let confirmation = body.0;
-        resets::confirm(&self.state, &confirmation.token, confirmation.password.into_inner()).await?;
+        resets::confirm(
+            &self.state,
+            &client_address(req),
+            &confirmation.token,
+            confirmation.password.into_inner(),
+        )
+        .await?;
         Ok(NoContent::NoContent)
     }
 

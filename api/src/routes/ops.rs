@@ -13,17 +13,26 @@ pub async fn healthz() -> &'static str {
     "ok"
 }
 
-/// Readiness: the database answers.
+/// Readiness: the database answers and every background task runs. A task that died
+/// (and is about to be started again) makes it 503, naming the task.
 #[handler]
 pub async fn readyz(state: Data<&AppState>) -> Response {
     let backend = state.db.get_database_backend();
     let probe = sea_orm::Statement::from_string(backend, "SELECT 1");
-    match state.db.execute_raw(probe).await {
-        Ok(_) => "ready".into_response(),
-        Err(error) => {
-            tracing::warn!(error = %error, "database not reachable");
-            (StatusCode::SERVICE_UNAVAILABLE, "database not reachable").into_response()
-        }
+    if let Err(error) = state.db.execute_raw(probe).await {
+        tracing::warn!(error = %error, "database not reachable");
+        return (StatusCode::SERVICE_UNAVAILABLE, "database not reachable").into_response();
+    }
+    let down = state.tasks.down();
+    if down.is_empty() {
+        "ready".into_response()
+    } else {
+        let names = down.join(", ");
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("background task down: {names}"),
+        )
+            .into_response()
     }
 }
 

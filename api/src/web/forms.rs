@@ -118,6 +118,7 @@ pub fn field_message(tr: &Tr, error: &FieldError) -> String {
         "must not be empty" => tr.t("error-required"),
         "must be an e-mail address such as name@example.org" => tr.t("error-email"),
         "must not contain the NUL character" => tr.t("error-nul"),
+        "must be one line, without control characters" => tr.t("error-one-line"),
         "must be in the future" => tr.t("error-future"),
         "no such arena" | "no such record" | "no such user" => tr.t("error-no-such"),
         "is too common; choose another" => tr.t("error-password-common"),

@@ -113,7 +113,7 @@ pub fn reset_page(ctx: Ctx) -> Response {
 #[handler]
 pub async fn reset(ctx: Ctx, state: Data<&AppState>) -> Response {
     let tr = &ctx.tr;
-    match resets::confirm(&state, &token_of(&ctx), ctx.text("password")).await {
+    match resets::confirm(&state, &ctx.client, &token_of(&ctx), ctx.text("password")).await {
         Ok(()) => redirect("/login?reset=done"),
         Err(error) => {
             let (status, errors) = from_api_error(tr, &error, "/reset-password");
