@@ -462,7 +462,7 @@ async fn the_registry_offers_a_reset_link_only_when_e_mail_is_on() {
 
 /// POSTs a form as a signed-out visitor, in English: the status, where it redirects to
 /// and the page.
-async fn anonymous_form(app: &TestApp, path: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
+pub(crate) async fn anonymous_form(app: &TestApp, path: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
     let mut pairs = vec![("csrf", CSRF)];
     pairs.extend_from_slice(fields);
     let response = app

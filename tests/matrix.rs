@@ -37,7 +37,9 @@ type PanelRow = (&'static str, [u16; 8]);
 #[rustfmt::skip]
 const AUTH: &[Row] = &[
     //                                               anon  other innov asses facil owner
-    ("POST /auth/register",                         [201,  201,  201,  201,  201,  __ ]),
+    // With e-mail on, registration answers 202 and the address confirms it.
+    ("POST /auth/register",                         [202,  202,  202,  202,  202,  __ ]),
+    ("POST /auth/confirm-email",                    [200,  200,  200,  200,  200,  __ ]),
     ("POST /auth/login",                            [200,  200,  200,  200,  200,  __ ]),
     ("POST /auth/logout",                           [401,  204,  204,  204,  204,  __ ]),
     ("GET /me",                                     [401,  200,  200,  200,  200,  __ ]),
@@ -371,6 +373,9 @@ async fn cell_body(app: &TestApp, endpoint: &str, owner: &TestUser, subject: Opt
     if endpoint.starts_with("POST /ideas/") && endpoint.ends_with("/assignments") {
         return Some(json!({ "assessor_id": app.assessor().await.id }));
     }
+    if endpoint == "POST /auth/confirm-email" {
+        return Some(json!({ "token": confirmation_token(app).await }));
+    }
     if endpoint == "POST /auth/password-reset/confirm" {
         app.post("/auth/password-reset", None, json!({ "email": owner.email }))
             .await
@@ -383,6 +388,31 @@ async fn cell_body(app: &TestApp, endpoint: &str, owner: &TestUser, subject: Opt
         return Some(json!({ "support_organisation_id": organisation, "plan": "x" }));
     }
     valid_body(endpoint, &owner.email)
+}
+
+/// The token of a new registration's confirmation link.
+async fn confirmation_token(app: &TestApp) -> String {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use sluss_api::persistence::entities::users;
+    let email = format!("{}@example.org", Uuid::now_v7().simple());
+    app.post(
+        "/auth/register",
+        None,
+        json!({ "email": email, "password": PASSWORD, "display_name": "New Person", "roles": ["innovator"] }),
+    )
+    .await
+    .expect(202);
+    let user = users::Entity::find()
+        .filter(users::Column::Email.eq(email.as_str()))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    app.mail_to(&user.id.to_string())
+        .await
+        .into_iter()
+        .find_map(|row| row.reset_token)
+        .unwrap()
 }
 
 /// A support organisation registered by a facilitator; its id.

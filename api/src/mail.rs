@@ -18,9 +18,10 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use sluss_domain::notify::{mail_retry_after, mail_still_due};
 use sluss_domain::validate::breaks_a_line;
 
+use crate::app::accounts::CONFIRMATION_VALID_FOR;
 use crate::app::resets::LINK_VALID_FOR;
 use crate::persistence::entities::{mail_outbox, notifications as notification_rows, users as user_rows};
-use crate::persistence::mail::{self as outbox, Outcome};
+use crate::persistence::mail::{self as outbox, ALREADY_REGISTERED, CONFIRM_EMAIL, Outcome};
 use crate::persistence::{RepoError, notifications, users};
 use crate::state::AppState;
 use crate::tasks::panic_message;
@@ -158,11 +159,23 @@ async fn attempt(state: &AppState, mailer: &Mailer, row: &mail_outbox::Model) ->
             return Ok(Outcome::GivenUp("the notification is gone".to_owned()));
         };
         notification_letter(&tr, &person, &notification, &mailer.public_url)
+    } else if row.letter.as_deref() == Some(ALREADY_REGISTERED) {
+        taken_letter(&tr, &person, &mailer.public_url)
     } else if let Some(token) = &row.reset_token {
-        if now - row.created_at >= LINK_VALID_FOR {
+        let confirming = row.letter.as_deref() == Some(CONFIRM_EMAIL);
+        let valid_for = if confirming {
+            CONFIRMATION_VALID_FOR
+        } else {
+            LINK_VALID_FOR
+        };
+        if now - row.created_at >= valid_for {
             return Ok(Outcome::GivenUp("the link expired before it could be sent".to_owned()));
         }
-        reset_letter(&tr, &person, token, &mailer.public_url)
+        if confirming {
+            confirm_letter(&tr, &person, token, &mailer.public_url)
+        } else {
+            reset_letter(&tr, &person, token, &mailer.public_url)
+        }
     } else {
         return Ok(Outcome::GivenUp("nothing to send".to_owned()));
     };
@@ -259,6 +272,38 @@ pub fn reset_letter(tr: &Tr, person: &user_rows::Model, token: &str, public_url:
     .join("\n\n");
     Letter {
         subject: tr.t("mail-reset-subject"),
+        body: body + "\n",
+    }
+}
+
+/// The e-mail with a link that confirms a registration's address.
+pub fn confirm_letter(tr: &Tr, person: &user_rows::Model, token: &str, public_url: &str) -> Letter {
+    let link = format!("{public_url}/confirm-email?token={token}");
+    let body = [
+        tr.t_with("mail-greeting", &[("name", person.display_name.clone().into())]),
+        tr.t("mail-confirm-asked"),
+        link,
+        tr.t("mail-confirm-ignore"),
+    ]
+    .join("\n\n");
+    Letter {
+        subject: tr.t("mail-confirm-subject"),
+        body: body + "\n",
+    }
+}
+
+/// The note to an account's owner that someone tried to register with its address: where
+/// to log in, and where to choose a new password.
+pub fn taken_letter(tr: &Tr, person: &user_rows::Model, public_url: &str) -> Letter {
+    let body = [
+        tr.t_with("mail-greeting", &[("name", person.display_name.clone().into())]),
+        tr.t("mail-taken-body"),
+        format!("{public_url}/login\n{public_url}/forgot-password"),
+        tr.t("mail-taken-ignore"),
+    ]
+    .join("\n\n");
+    Letter {
+        subject: tr.t("mail-taken-subject"),
         body: body + "\n",
     }
 }

@@ -234,6 +234,7 @@ pub async fn seed(state: &AppState, size: SeedSize) -> Result<SeedAccounts, Stri
             updated_at: Set(origin),
             locale: Set("sv".into()),
             email_notifications: Set(true),
+            email_confirmed_at: Set(Some(origin)),
         });
         id
     };

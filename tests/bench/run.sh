@@ -12,7 +12,8 @@
 # ~/.cache/sluss-bench), BENCH_POSTGRES_URL (run on PostgreSQL instead of SQLite, with a
 # second server process that the mixed scenarios also read from), ONLY_MIXED=1 (only the
 # two lists idle and the scenarios while people write, printed rather than written to OUT),
-# ONLY_WRITES=1 (only submitting ideas and scorecards, printed),
+# ONLY_WRITES=1 (only submitting ideas and scorecards, printed), ONLY_SEARCH=1 (one
+# challenge read while one-letter searches flood the server, printed),
 # OUT (the report, default docs/benchmarks.md).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -126,6 +127,19 @@ run_wrk() { # name, then wrk arguments after the common ones
   echo "$name: $rps req/s, p50 $p50, p99 $p99, non-2xx ${errors:-0}, peak RSS so far $rss MiB" >&2
 }
 
+if [ -n "${ONLY_SEARCH:-}" ]; then
+  # A flood of one-letter searches (16 connections) while another client reads one
+  # challenge (4 connections): the reader's latency is what the flood must not take.
+  CONNECTIONS=4 run_wrk "read one challenge, idle (anonymous)" "$API/challenges/$CHALLENGE"
+  wrk -t1 -c16 -d"$(( ${DURATION%s} + 3 ))s" -s "$LUA_DIR/search_flood.lua" "$BASE" >"$BENCH_DIR/flood.txt" &
+  FLOOD=$!
+  sleep 1
+  CONNECTIONS=4 run_wrk "read one challenge, during a flood of one-letter searches" "$API/challenges/$CHALLENGE"
+  wait $FLOOD
+  echo "the flood: $(awk '/Requests\/sec/ {print $2}' "$BENCH_DIR/flood.txt") searches/s" >&2
+  printf '%s\n' "${RESULTS[@]}"
+  exit 0
+fi
 if [ -n "${ONLY_WRITES:-}" ]; then
   TOKEN="$INNOVATOR" run_wrk "submit an idea (write + event)" -s "$LUA_DIR/create_idea.lua" "$API/challenges/$CHALLENGE/ideas"
   TOKEN="$ASSESSOR" IDEAS_FILE="$BENCH_DIR/assigned.txt" \

@@ -205,6 +205,42 @@ def check_letters(tmp: str, failures: list[str]) -> None:
         drop_database(db)
 
 
+def check_registration(tmp: str, failures: list[str]) -> None:
+    """With a mail server, registration confirms the address: a new one gets a link that
+    opens the account, a taken one a note to its owner, and both answer 202."""
+    sink = Sink(free_port())
+    sink.start()
+    server, db = mail_server(tmp, "registration", sink.port)
+    client = Client(server.port)
+    try:
+        new = f"new-{uuid.uuid4().hex[:8]}@reliability.example"
+        body = {"email": new, "password": PASSWORD, "display_name": "Nova", "roles": ["innovator"]}
+        reply = client.call("POST", "/auth/register", body=body)
+        if reply.status != 202:
+            failures.append(f"registering a new address answered {reply.status}")
+        if client.call("POST", "/auth/login", body={"email": new, "password": PASSWORD}).status != 401:
+            failures.append("an unconfirmed account could log in")
+        letter = body_of(sink.wait_for(new, 1)[0])
+        link = re.search(re.escape(PUBLIC_URL) + r"/confirm-email\?token=([A-Za-z0-9_-]+)", letter)
+        if not link:
+            failures.append(f"no confirmation link in {letter!r}")
+        else:
+            client.ok("POST", "/auth/confirm-email", body={"token": link.group(1)}, expect=(200,))
+            client.ok("POST", "/auth/login", body={"email": new, "password": PASSWORD})
+        # The same address again: the same answer, and a note to the owner.
+        reply = client.call("POST", "/auth/register", body=dict(body, password="another passphrase, not hers"))
+        if reply.status != 202:
+            failures.append(f"registering a taken address answered {reply.status}")
+        note = body_of(sink.wait_for(new, 2)[-1])
+        if f"{PUBLIC_URL}/forgot-password" not in note or "confirm-email" in note:
+            failures.append(f"the owner's note is {note!r}")
+        print("mail: registration confirms the address (a link for a new one, a note for a taken one)")
+    finally:
+        server.stop()
+        sink.stop()
+        drop_database(db)
+
+
 def check_poison(tmp: str, failures: list[str]) -> None:
     """A name with a line break is refused, and one stored before that check neither stops
     the worker nor adds a header: the e-mails queued after it still go out."""
@@ -382,6 +418,7 @@ def main() -> int:
     failures: list[str] = []
     check_letters(tmp, failures)
     check_poison(tmp, failures)
+    check_registration(tmp, failures)
     check_kills(tmp, failures)
     if failures:
         print("FAILED:", *failures[:20], sep="\n  ")

@@ -23,3 +23,20 @@ reset-link-sent = A link to choose a new password has been sent.
 error-reset-deactivated = The account is deactivated. Reactivate it before you send a link.
 error-no-mail = sluss is not connected to a mail server, so no link can be sent.
 email-notifications-hint-on = Each notification is also e-mailed to you, with a link to the page. Your notifications stay on your notifications page either way.
+
+# Confirming the address at registration
+mail-confirm-subject = Confirm your e-mail address for sluss
+mail-confirm-asked = Someone, hopefully you, registered an account in sluss with this address. Open the link below within 24 hours and press "Confirm" to start using it.
+mail-confirm-ignore = If it was not you, ignore this message: no account is opened without the link.
+mail-taken-subject = Someone tried to register with your address in sluss
+mail-taken-body = Someone tried to register a new account in sluss with this e-mail address, which already has an account. If it was you, log in instead, or choose a new password if you have forgotten it:
+mail-taken-ignore = If it was not you, you need not do anything: your account is unchanged.
+register-sent-title = Check your e-mail
+register-sent = We have sent an e-mail to the address you gave. Open its link to confirm the address and start using your account.
+register-sent-hint = The link is valid for 24 hours. If no e-mail arrives, look in your spam folder or ask the innovation team for help.
+confirm-title = Confirm your e-mail address
+confirm-intro = Press "Confirm" to confirm your address. Then log in with the password you chose.
+button-confirm = Confirm
+confirm-done = Your e-mail address is confirmed. Log in with the password you chose.
+confirm-link-invalid-title = The link cannot be used
+confirm-link-invalid = The link is unknown, already used or more than 24 hours old. Register again to get a new one.

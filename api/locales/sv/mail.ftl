@@ -23,3 +23,20 @@ reset-link-sent = En länk för att välja ett nytt lösenord har skickats.
 error-reset-deactivated = Kontot är inaktiverat. Aktivera det igen innan du skickar en länk.
 error-no-mail = sluss är inte kopplat till någon e-postserver, så ingen länk kan skickas.
 email-notifications-hint-on = Varje notis skickas också till dig med e-post, med en länk till sidan. Dina notiser finns kvar på notissidan i vilket fall.
+
+# Bekräfta adressen vid registrering
+mail-confirm-subject = Bekräfta din e-postadress för sluss
+mail-confirm-asked = Någon, förhoppningsvis du, har registrerat ett konto i sluss med den här adressen. Öppna länken nedan inom 24 timmar och tryck på "Bekräfta" för att börja använda det.
+mail-confirm-ignore = Om det inte var du kan du bortse från meddelandet: inget konto öppnas utan länken.
+mail-taken-subject = Någon försökte registrera sig med din adress i sluss
+mail-taken-body = Någon försökte registrera ett nytt konto i sluss med den här e-postadressen, som redan har ett konto. Om det var du kan du logga in i stället, eller välja ett nytt lösenord om du har glömt det:
+mail-taken-ignore = Om det inte var du behöver du inte göra något: ditt konto är oförändrat.
+register-sent-title = Titta i din e-post
+register-sent = Vi har skickat ett e-postmeddelande till adressen du angav. Öppna länken i det för att bekräfta adressen och börja använda ditt konto.
+register-sent-hint = Länken gäller i 24 timmar. Kommer inget e-postmeddelande, titta i skräpposten eller be innovationsteamet om hjälp.
+confirm-title = Bekräfta din e-postadress
+confirm-intro = Tryck på "Bekräfta" för att bekräfta din adress. Logga sedan in med lösenordet du valde.
+button-confirm = Bekräfta
+confirm-done = Din e-postadress är bekräftad. Logga in med lösenordet du valde.
+confirm-link-invalid-title = Länken kan inte användas
+confirm-link-invalid = Länken är okänd, redan använd eller äldre än 24 timmar. Registrera dig igen för att få en ny.

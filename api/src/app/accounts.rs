@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::{Expected, check_version};
 use crate::error::ApiError;
+use crate::persistence::mail::{self, Letter, Pending};
 use crate::persistence::users::{NewUser, UserChange};
 use crate::persistence::{events, organisations, sessions, throttle, users};
 use crate::session::{hash_token, new_token};
@@ -136,21 +137,137 @@ fn seconds_until(at: DateTime<Utc>, now: DateTime<Utc>) -> u64 {
     u64::try_from((at - now).num_seconds()).unwrap_or(0) + 1
 }
 
+/// What a registration gives back.
+#[derive(Debug)]
+pub enum Registered {
+    /// Without a mail server: the account, which can sign in at once.
+    Account(User),
+    /// With a mail server: an e-mail is on its way to the address — a link that confirms
+    /// the registration, or a note to the owner of the account that already has it. The
+    /// answer is the same either way, so it tells nobody whether the address has an
+    /// account.
+    Confirming,
+}
+
+/// How long a confirmation link can be used.
+pub const CONFIRMATION_VALID_FOR: chrono::Duration = chrono::Duration::hours(24);
+
+/// How many registrations one address may receive e-mail about within the throttle
+/// window, so that registering a stranger's address again and again cannot flood them.
+const REGISTRATIONS_PER_EMAIL: u64 = 5;
+
 /// Registers a needs-owner and/or innovator. At most `registrations_per_address`
 /// attempts per client address within the throttle window (429 beyond, counted before
-/// the password is hashed, so a burst is held too); an e-mail already registered answers
-/// 409.
-pub async fn register(state: &AppState, client_addr: &str, input: Registration) -> Result<User, ApiError> {
+/// the password is hashed, so a burst is held too). Without a mail server an e-mail
+/// already registered answers 409; with one, registration confirms the address (SPEC §7):
+/// see [`Registered::Confirming`]. `next` is where the person goes after confirming.
+pub async fn register(
+    state: &AppState,
+    client_addr: &str,
+    input: Registration,
+    next: Option<String>,
+) -> Result<Registered, ApiError> {
     let now = Utc::now();
     let key = format!("register:addr:{client_addr}");
     // The attempt counts even when it is refused (an e-mail already taken, a bad value).
     let _counted = count_attempt(state, &[(&key, state.auth.registrations_per_address)], now).await?;
     rules::check_registration_roles(input.roles)?;
     let new_user = prepare_account(state, input).await?;
+    if state.http.mail_enabled {
+        return register_by_email(state, new_user, next, now).await;
+    }
     let tx = state.begin_write().await?;
     let row = users::insert(&tx, new_user, now).await?;
     tx.commit().await?;
-    User::from_row(row)
+    Ok(Registered::Account(User::from_row(row)?))
+}
+
+/// Registration when sluss sends e-mail. A new address gets an account that cannot sign in
+/// yet and a link to confirm it; an address with an unconfirmed account gets another link,
+/// carrying this registration's values (only the registration whose link is followed
+/// counts, so one made by someone else with the address cannot take the account); an
+/// address with a confirmed account gets a note that someone tried. Each costs one
+/// argon2 hash (already done) and one write transaction.
+async fn register_by_email(
+    state: &AppState,
+    new_user: NewUser,
+    next: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<Registered, ApiError> {
+    let email_key = format!("register:email:{}", hash_token(&new_user.email));
+    let _counted = count_attempt(state, &[(&email_key, REGISTRATIONS_PER_EMAIL)], now).await?;
+    let (token, token_hash) = new_token();
+    let tx = state.begin_write().await?;
+    let existing = users::find_by_email(&tx, &new_user.email).await?;
+    let user_id = match existing {
+        Some(row) if row.email_confirmed_at.is_some() => {
+            if row.active {
+                mail::enqueue(&tx, row.id, Letter::AlreadyRegistered, now).await?;
+            }
+            tx.commit().await?;
+            return Ok(Registered::Confirming);
+        }
+        Some(row) => row.id,
+        None => {
+            let pending = new_user.clone();
+            let row = users::insert(&tx, pending, now).await?;
+            users::mark_unconfirmed(&tx, row.id).await?;
+            row.id
+        }
+    };
+    let pending = Pending {
+        user_id,
+        display_name: new_user.display_name,
+        organisation: new_user.organisation,
+        roles: new_user.roles.to_csv(),
+        password_hash: new_user.password_hash,
+        locale: new_user.locale.to_owned(),
+        next,
+    };
+    mail::insert_confirmation(&tx, token_hash, pending, now, now + CONFIRMATION_VALID_FOR).await?;
+    mail::enqueue(&tx, user_id, Letter::ConfirmEmail(&token), now).await?;
+    tx.commit().await?;
+    Ok(Registered::Confirming)
+}
+
+/// Confirms a registration with the token of its e-mailed link: the account takes the
+/// values that registration was made with and can sign in; where the person was going
+/// when they registered. An unknown, used or expired token answers 422 on `token`.
+/// Attempts are throttled per client address like reset confirmations.
+pub async fn confirm_email(
+    state: &AppState,
+    client_addr: &str,
+    token: &str,
+) -> Result<(User, Option<String>), ApiError> {
+    let now = Utc::now();
+    let key = format!("confirm-email:addr:{client_addr}");
+    let attempt = count_attempt(state, &[(&key, state.auth.password_resets_per_address)], now).await?;
+    let refused = || ApiError::invalid("token", "is unknown, used or expired; register again");
+    let token_hash = hash_token(token.trim());
+    if !mail::confirmation_is_open(&state.db, &token_hash, now).await? {
+        return Err(refused());
+    }
+    attempt.take_back(state).await?;
+    let tx = state.begin_write().await?;
+    let Some(pending) = mail::take_confirmation(&tx, &token_hash, now).await? else {
+        return Err(refused());
+    };
+    let row = users::find_for_update(&tx, pending.user_id).await?;
+    let Some(row) = row.filter(|row| row.active) else {
+        return Err(refused());
+    };
+    let next = pending.next.clone();
+    let from = if row.email_confirmed_at.is_some() {
+        "active"
+    } else {
+        "unconfirmed"
+    };
+    let row = users::update(&tx, row.id, row.version, &UserChange::ConfirmEmail(pending), now).await?;
+    events::Recorder::new("user", row.id, row.id, now)
+        .record(&tx, "confirm_email", Some(from), "active", serde_json::json!({}))
+        .await?;
+    tx.commit().await?;
+    Ok((User::from_row(row)?, next))
 }
 
 /// Logs in with e-mail and password and opens a session. From the 10th failure within
@@ -183,7 +300,15 @@ pub async fn login(state: &AppState, client_addr: &str, email: &str, password: &
     let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
     let verified = state.passwords.verify(password.to_owned(), stored_hash).await?;
     let user = match user {
-        Some(user) if verified && user.active => user,
+        Some(user) if verified && user.active && user.email_confirmed_at.is_some() => user,
+        // The right password of an account whose address is not confirmed yet: whoever
+        // knows it may learn that much (SPEC §7: an unconfirmed account cannot sign in).
+        Some(user) if verified && user.active => {
+            attempt.take_back(state).await?;
+            return Err(ApiError::unauthorized(
+                "confirm your e-mail address first: follow the link in the e-mail sluss sent",
+            ));
+        }
         _ => {
             // The attempt stays counted as a failure. From the limit-th failure on the
             // answer is 429, so the one that reaches the limit says so too.

@@ -23,6 +23,7 @@ pub mod users {
         pub updated_at: DateTimeUtc,
         pub locale: String,
         pub email_notifications: bool,
+        pub email_confirmed_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -559,6 +560,35 @@ pub mod mail_outbox {
         pub created_at: DateTimeUtc,
         pub sent_at: Option<DateTimeUtc>,
         pub last_error: Option<String>,
+        pub letter: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod email_confirmations {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `email_confirmations`: a registration waiting for its address to be
+    /// confirmed, with the values it was made with, and the hash of its link's token.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "email_confirmations")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub token_hash: String,
+        pub user_id: Uuid,
+        pub display_name: String,
+        pub organisation: Option<String>,
+        pub roles: String,
+        pub password_hash: String,
+        pub locale: String,
+        pub next: Option<String>,
+        pub created_at: DateTimeUtc,
+        pub expires_at: DateTimeUtc,
+        pub used_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,7 +10,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set};
 use uuid::Uuid;
 
-use super::entities::{mail_outbox, password_resets};
+use super::entities::{email_confirmations, mail_outbox, password_resets};
 use super::{Deferring, RepoError};
 
 /// What an e-mail of the outbox carries.
@@ -20,7 +20,16 @@ pub enum Letter<'a> {
     Notification(Uuid),
     /// A link to set a new password, with its token.
     PasswordReset(&'a str),
+    /// A link that confirms a registration's address, with its token.
+    ConfirmEmail(&'a str),
+    /// A note to an account's owner that someone tried to register with its address.
+    AlreadyRegistered,
 }
+
+/// The `letter` column of a confirmation link.
+pub const CONFIRM_EMAIL: &str = "confirm_email";
+/// The `letter` column of the note about a registration with a taken address.
+pub const ALREADY_REGISTERED: &str = "already_registered";
 
 /// Queues one e-mail to `recipient_id`, due at once.
 pub async fn enqueue(
@@ -29,9 +38,13 @@ pub async fn enqueue(
     letter: Letter<'_>,
     at: DateTime<Utc>,
 ) -> Result<(), RepoError> {
-    let (notification_id, reset_token) = match letter {
-        Letter::Notification(id) => (Some(id), None),
-        Letter::PasswordReset(token) => (None, Some(token.to_owned())),
+    // A link's token rides in `reset_token` whichever link it is, and is forgotten once
+    // the e-mail is sent or given up.
+    let (notification_id, reset_token, kind) = match letter {
+        Letter::Notification(id) => (Some(id), None, None),
+        Letter::PasswordReset(token) => (None, Some(token.to_owned()), None),
+        Letter::ConfirmEmail(token) => (None, Some(token.to_owned()), Some(CONFIRM_EMAIL)),
+        Letter::AlreadyRegistered => (None, None, Some(ALREADY_REGISTERED)),
     };
     let row = mail_outbox::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -43,6 +56,7 @@ pub async fn enqueue(
         created_at: Set(at),
         sent_at: Set(None),
         last_error: Set(None),
+        letter: Set(kind.map(str::to_owned)),
     };
     db.defer(mail_outbox::Entity::insert(row).build(db.get_database_backend()))
         .await?;
@@ -137,6 +151,10 @@ pub async fn delete_for(db: &impl ConnectionTrait, recipient_id: Uuid) -> Result
         .filter(password_resets::Column::UserId.eq(recipient_id))
         .exec(db)
         .await?;
+    email_confirmations::Entity::delete_many()
+        .filter(email_confirmations::Column::UserId.eq(recipient_id))
+        .exec(db)
+        .await?;
     Ok(())
 }
 
@@ -201,4 +219,104 @@ pub async fn take_reset(
         .exec(db)
         .await?;
     Ok(Some(row.user_id))
+}
+
+/// A registration waiting for its address to be confirmed: the values it was made with.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    /// The account it confirms (made unconfirmed by the first registration).
+    pub user_id: Uuid,
+    /// Name shown to others.
+    pub display_name: String,
+    /// Organisation typed at registration.
+    pub organisation: Option<String>,
+    /// Roles asked for, as stored on accounts.
+    pub roles: String,
+    /// The password's hash.
+    pub password_hash: String,
+    /// The language chosen.
+    pub locale: String,
+    /// Where the person was going when they registered (a path on this site).
+    pub next: Option<String>,
+}
+
+/// Stores the hash of a new confirmation token and the registration it confirms.
+pub async fn insert_confirmation(
+    db: &impl ConnectionTrait,
+    token_hash: String,
+    pending: Pending,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<(), RepoError> {
+    email_confirmations::Entity::insert(email_confirmations::ActiveModel {
+        token_hash: Set(token_hash),
+        user_id: Set(pending.user_id),
+        display_name: Set(pending.display_name),
+        organisation: Set(pending.organisation),
+        roles: Set(pending.roles),
+        password_hash: Set(pending.password_hash),
+        locale: Set(pending.locale),
+        next: Set(pending.next),
+        created_at: Set(now),
+        expires_at: Set(expires_at),
+        used_at: Set(None),
+    })
+    .exec(db)
+    .await?;
+    Ok(())
+}
+
+/// Whether a confirmation token with this hash is unused and unexpired (read only).
+pub async fn confirmation_is_open(
+    db: &impl ConnectionTrait,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, RepoError> {
+    Ok(email_confirmations::Entity::find_by_id(token_hash.to_owned())
+        .filter(email_confirmations::Column::UsedAt.is_null())
+        .filter(email_confirmations::Column::ExpiresAt.gt(now))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// Uses the confirmation token with this hash, if it is unused and unexpired: the
+/// registration it confirms. Every other open confirmation of that account is used up with
+/// it, so only the registration whose link was followed counts.
+pub async fn take_confirmation(
+    db: &impl ConnectionTrait,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Pending>, RepoError> {
+    let taken = email_confirmations::Entity::update_many()
+        .col_expr(email_confirmations::Column::UsedAt, Expr::value(now))
+        .filter(email_confirmations::Column::TokenHash.eq(token_hash))
+        .filter(email_confirmations::Column::UsedAt.is_null())
+        .filter(email_confirmations::Column::ExpiresAt.gt(now))
+        .exec(db)
+        .await?;
+    if taken.rows_affected != 1 {
+        return Ok(None);
+    }
+    let Some(row) = email_confirmations::Entity::find_by_id(token_hash.to_owned())
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    email_confirmations::Entity::update_many()
+        .col_expr(email_confirmations::Column::UsedAt, Expr::value(now))
+        .filter(email_confirmations::Column::UserId.eq(row.user_id))
+        .filter(email_confirmations::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(Some(Pending {
+        user_id: row.user_id,
+        display_name: row.display_name,
+        organisation: row.organisation,
+        roles: row.roles,
+        password_hash: row.password_hash,
+        locale: row.locale,
+        next: row.next,
+    }))
 }

@@ -52,10 +52,24 @@ pub async fn insert(db: &impl ConnectionTrait, user: NewUser, now: DateTime<Utc>
         updated_at: Set(now),
         locale: Set(user.locale.to_owned()),
         email_notifications: Set(true),
+        email_confirmed_at: Set(Some(now)),
     }
     .insert(db)
     .await
     .map_err(|e| RepoError::on_unique(e, "that e-mail address is already registered"))
+}
+
+/// Marks a new account as not yet confirmed: it cannot sign in until its address is.
+pub async fn mark_unconfirmed(db: &impl ConnectionTrait, id: Uuid) -> Result<(), RepoError> {
+    users::Entity::update_many()
+        .col_expr(
+            users::Column::EmailConfirmedAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(users::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// The user with this (lower-cased) e-mail.
@@ -166,8 +180,12 @@ pub enum UserChange {
         /// while both exist (ADR 0017); `Some(None)` clears both.
         organisation: Option<Option<(Uuid, String)>>,
     },
-    /// A new password, as its argon2id PHC string.
+    /// A new password, as its argon2id PHC string. Setting it through a reset link also
+    /// proves the address, so an unconfirmed account counts as confirmed from then on.
     Password(String),
+    /// The registration whose confirmation link was followed: its values, and the address
+    /// confirmed.
+    ConfirmEmail(super::mail::Pending),
 }
 
 /// Applies a change if the row still has `version`; returns the updated row.
@@ -208,7 +226,19 @@ pub async fn update(
             }
             update
         }
-        UserChange::Password(hash) => update.col_expr(users::Column::PasswordHash, Expr::value(hash.clone())),
+        UserChange::Password(hash) => update
+            .col_expr(users::Column::PasswordHash, Expr::value(hash.clone()))
+            .col_expr(
+                users::Column::EmailConfirmedAt,
+                Expr::col(users::Column::EmailConfirmedAt).if_null(now),
+            ),
+        UserChange::ConfirmEmail(pending) => update
+            .col_expr(users::Column::DisplayName, Expr::value(pending.display_name.clone()))
+            .col_expr(users::Column::Organisation, Expr::value(pending.organisation.clone()))
+            .col_expr(users::Column::Roles, Expr::value(pending.roles.clone()))
+            .col_expr(users::Column::PasswordHash, Expr::value(pending.password_hash.clone()))
+            .col_expr(users::Column::Locale, Expr::value(pending.locale.clone()))
+            .col_expr(users::Column::EmailConfirmedAt, Expr::value(now)),
     };
     let result = update
         .filter(users::Column::Id.eq(id))

@@ -4,13 +4,13 @@ use poem::Request;
 use poem_openapi::param::Header;
 use poem_openapi::payload::Json;
 use poem_openapi::types::MaybeUndefined;
-use poem_openapi::{Object, OpenApi};
+use poem_openapi::{ApiResponse, Object, OpenApi};
 use uuid::Uuid;
 
 use super::bodies::{Export, NewAccount};
 use super::text::Text;
-use super::{Accepted, ApiResult, ApiTags, Created, NoContent, Versioned, etag, expected_version};
-use crate::app::accounts::{self, Registration};
+use super::{Accepted, ApiResult, ApiTags, NoContent, Versioned, etag, expected_version};
+use crate::app::accounts::{self, Registered, Registration};
 pub use crate::app::accounts::{ensure_facilitator, login_email_key};
 use crate::app::{privacy, resets};
 use crate::auth::{Caller, client_address};
@@ -74,6 +74,27 @@ pub struct ResetConfirmation {
     pub password: Text,
 }
 
+/// The body of `POST /auth/confirm-email`.
+#[derive(Debug, Object)]
+pub struct EmailConfirmation {
+    /// The token of the link that was e-mailed at registration.
+    #[oai(write_only)]
+    pub token: Text,
+}
+
+/// The answer to a registration.
+#[derive(ApiResponse)]
+pub enum RegisterResponse {
+    /// Without a mail server: the new account, which can log in at once.
+    #[oai(status = 201)]
+    Created(Json<User>, #[oai(header = "ETag")] String),
+    /// With a mail server: an e-mail is on its way to the address, a link that confirms
+    /// this registration (valid 24 hours) or, when the address already has an account, a
+    /// note to its owner. The answer is the same either way.
+    #[oai(status = 202)]
+    Accepted,
+}
+
 /// Authentication.
 pub struct AuthApi {
     /// Shared state.
@@ -84,7 +105,11 @@ pub struct AuthApi {
 impl AuthApi {
     /// Register as a needs-owner and/or innovator.
     ///
-    /// An e-mail already registered answers 409 (sluss has no e-mail channel to hide it).
+    /// Without a mail server the account is created (201) and an e-mail already registered
+    /// answers 409. With one (`--smtp-url`), every registration answers 202 and the address
+    /// gets an e-mail: a link to confirm the new account (`POST /auth/confirm-email`; until
+    /// then it cannot log in), or a note to the owner of the existing account. From the 20th
+    /// registration within 15 minutes from one address the answer is 429.
     #[oai(
         path = "/auth/register",
         method = "post",
@@ -104,10 +129,26 @@ impl AuthApi {
         )]
         _idempotency_key: Header<Option<String>>,
         body: Json<NewAccount>,
-    ) -> ApiResult<Created<User>> {
-        let user = accounts::register(&self.state, &client_address(req), Registration::from(body.0)).await?;
-        let version = user.version;
-        Ok(Created::Created(Json(user), etag(version)))
+    ) -> ApiResult<RegisterResponse> {
+        let registered =
+            accounts::register(&self.state, &client_address(req), Registration::from(body.0), None).await?;
+        Ok(match registered {
+            Registered::Account(user) => {
+                let version = user.version;
+                RegisterResponse::Created(Json(user), etag(version))
+            }
+            Registered::Confirming => RegisterResponse::Accepted,
+        })
+    }
+
+    /// Confirm a registration's e-mail address with the token of its e-mailed link.
+    ///
+    /// The account takes the values that registration was made with and can log in. An
+    /// unknown, used or expired token (links are valid 24 hours) answers 422 on `token`.
+    #[oai(path = "/auth/confirm-email", method = "post", operation_id = "confirm_email")]
+    async fn confirm_email(&self, req: &Request, body: Json<EmailConfirmation>) -> ApiResult<Json<User>> {
+        let (user, _next) = accounts::confirm_email(&self.state, &client_address(req), &body.0.token).await?;
+        Ok(Json(user))
     }
 
     /// Log in with e-mail and password; returns a bearer token.

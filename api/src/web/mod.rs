@@ -17,7 +17,7 @@ use poem::{Endpoint, EndpointExt, Route, get, post};
 use self::context::WebLayer;
 use self::pages::{
     admin_arenas, admin_organisations, admin_rubrics, admin_support, admin_users, arenas, assessment, auth, challenges,
-    home, ideas, me, notifications, obstacles, panel, reports, reset, settings, steps,
+    confirm, home, ideas, me, notifications, obstacles, panel, reports, reset, settings, steps,
 };
 
 /// Adds the pages to `routes`, each wrapped in the cookie jar and [`WebLayer`], and a
@@ -31,6 +31,10 @@ pub fn mount(routes: Route, secure: bool) -> Route {
         .at("/logout", page(post(auth::logout)))
         .at("/forgot-password", page(get(reset::forgot_page).post(reset::forgot)))
         .at("/reset-password", page(get(reset::reset_page).post(reset::reset)))
+        .at(
+            "/confirm-email",
+            page(get(confirm::confirm_page).post(confirm::confirm)),
+        )
         .at("/me", page(get(me::me)))
         .at("/challenges", page(get(challenges::list)))
         .at(

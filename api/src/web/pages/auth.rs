@@ -7,11 +7,11 @@ use poem::{IntoResponse, Response, handler};
 use sluss_domain::{Role, Roles};
 
 use super::{redirect, safe_next};
-use crate::app::accounts::{self, Registration};
+use crate::app::accounts::{self, Registered, Registration};
 use crate::state::AppState;
 use crate::web::context::Ctx;
 use crate::web::forms::{FormErrors, from_api_error};
-use crate::web::layout::{Input, button, csrf_field, notice, ok, page_with, respond};
+use crate::web::layout::{Input, button, csrf_field, notice, ok, page, page_with, respond};
 
 fn next_of(ctx: &Ctx) -> Option<String> {
     let query = ctx.here.split_once('?').map(|(_, q)| q).unwrap_or_default();
@@ -30,6 +30,7 @@ fn login_form(ctx: &Ctx, email: &str, errors: &FormErrors) -> Markup {
         Some(errors),
         html! {
             @if ctx.query("reset").as_deref() == Some("done") { (notice(&tr.t("reset-done"))) }
+            @if ctx.query("confirmed").as_deref() == Some("1") { (notice(&tr.t("confirm-done"))) }
             form method="post" action="/login" novalidate {
                 (csrf_field(ctx))
                 @if let Some(next) = &next { input type="hidden" name="next" value=(next); }
@@ -132,9 +133,20 @@ fn register_form(ctx: &Ctx, errors: &FormErrors) -> Markup {
     }
 }
 
-/// `GET /register`.
+/// `GET /register`, and `?sent=1` once a confirmation link is on its way.
 #[handler]
 pub fn register_page(ctx: Ctx) -> Response {
+    let tr = &ctx.tr;
+    if ctx.query("sent").is_some() {
+        return ok(page(
+            &ctx,
+            &tr.t("register-sent-title"),
+            html! {
+                (notice(&tr.t("register-sent")))
+                p class="govuk-body" { (tr.t("register-sent-hint")) }
+            },
+        ));
+    }
     let errors = FormErrors::none();
     ok(page_with(
         &ctx,
@@ -145,6 +157,8 @@ pub fn register_page(ctx: Ctx) -> Response {
 }
 
 /// `POST /register`: creates the account, signs the person in, and goes on to `next`.
+/// With a mail server the address is confirmed first: on to `?sent=1`, and `next` is kept
+/// with the registration, followed once the link is.
 #[handler]
 pub async fn register(ctx: Ctx, state: Data<&AppState>) -> Response {
     let roles: Roles = ctx.all("roles").into_iter().filter_map(Role::parse).collect();
@@ -156,13 +170,19 @@ pub async fn register(ctx: Ctx, state: Data<&AppState>) -> Response {
         roles,
         locale: ctx.lang().code(),
     };
+    let next = Some(safe_next(next_of(&ctx).as_deref()));
     let result = async {
-        accounts::register(&state, &ctx.client, registration).await?;
-        accounts::login(&state, &ctx.client, &ctx.text("email"), &ctx.text("password")).await
+        match accounts::register(&state, &ctx.client, registration, next).await? {
+            Registered::Account(_) => accounts::login(&state, &ctx.client, &ctx.text("email"), &ctx.text("password"))
+                .await
+                .map(Some),
+            Registered::Confirming => Ok(None),
+        }
     }
     .await;
     match result {
-        Ok(session) => {
+        Ok(None) => redirect("/register?sent=1"),
+        Ok(Some(session)) => {
             let lifetime = (session.expires_at - chrono::Utc::now()).to_std().unwrap_or_default();
             let mut response = redirect(&safe_next(next_of(&ctx).as_deref()));
             response.headers_mut().append(

@@ -11,6 +11,7 @@ pub mod arenas;
 pub mod assessment;
 pub mod auth;
 pub mod challenges;
+pub mod confirm;
 pub mod errors;
 pub mod home;
 pub mod idea_steps;
