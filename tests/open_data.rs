@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 
 use chrono::{Datelike, Utc};
+use sea_orm::ConnectionTrait;
 use serde_json::json;
 
 use crate::figures::history;
@@ -408,4 +409,72 @@ async fn twenty_downloads_at_once_where_writes_may_go_unheard_build_the_archive_
     // Assert
     assert!(downloads.iter().all(|download| download == &downloads[0]));
     assert_eq!(builds_of(&deaf).await, 1);
+}
+
+/// Downloads from `app` until `challenges.csv` holds `text`, for at most a few seconds —
+/// far less than a kept archive lives, so only hearing of the write can make it show.
+async fn until_it_holds(app: &TestApp, text: &str) {
+    for _ in 0..500 {
+        if download(app, None).await["challenges.csv"].contains(text) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("the archive still lacks {text}");
+}
+
+#[tokio::test]
+async fn a_write_through_another_process_shows_in_the_archive_this_one_keeps() {
+    // Arrange (PostgreSQL: several processes on one database)
+    let first = spawn_app().await;
+    if first.state.db.get_database_backend() != sea_orm::DbBackend::Postgres {
+        return;
+    }
+    let second = first.another_process().await;
+    let owner = first.needs_owner().await;
+    let facilitator = first.facilitator().await;
+    let id = first.published_challenge(&owner, &facilitator).await;
+    until_it_holds(&second, &id).await;
+    let kept = builds(&second).await;
+
+    // Act: renamed through the first process.
+    first
+        .patch(
+            &format!("/challenges/{id}"),
+            Some(&facilitator.token),
+            json!({ "title": "Renamed next door" }),
+        )
+        .await
+        .expect(200);
+
+    // Assert
+    until_it_holds(&second, "Renamed next door").await;
+    assert!(builds(&second).await > kept);
+}
+
+#[tokio::test]
+async fn a_process_that_loses_its_listener_builds_the_archive_again() {
+    // Arrange (PostgreSQL): the archive kept, then a challenge renamed unheard.
+    let app = spawn_app().await;
+    if app.state.db.get_database_backend() != sea_orm::DbBackend::Postgres {
+        return;
+    }
+    let owner = app.needs_owner().await;
+    let facilitator = app.facilitator().await;
+    let id = app.published_challenge(&owner, &facilitator).await;
+    download(&app, None).await;
+    app.rename_behind_the_caches(&id, "Renamed unheard").await;
+
+    // Act: the listener's connection ends.
+    app.state
+        .db
+        .execute_unprepared(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = current_database() AND query = 'LISTEN \"sluss_written\"'",
+        )
+        .await
+        .unwrap();
+
+    // Assert
+    until_it_holds(&app, "Renamed unheard").await;
 }
