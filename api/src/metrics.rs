@@ -109,3 +109,21 @@ impl Metrics {
         String::from_utf8_lossy(&buffer).into_owned()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use poem::http::Method;
+
+    use super::{METHODS, method_label};
+
+    #[test]
+    fn the_seven_methods_are_named_and_any_other_is_other() {
+        for method in METHODS {
+            assert_eq!(method_label(&method), method.as_str());
+        }
+        for name in ["TRACE", "CONNECT", "PROPFIND", "get", "MADEUP1"] {
+            let method = Method::from_bytes(name.as_bytes()).unwrap();
+            assert_eq!(method_label(&method), "other", "{name}");
+        }
+    }
+}
