@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use std::io::Read;
 
 use chrono::{Datelike, Utc};
+use sea_orm::ConnectionTrait;
+use serde_json::json;
 
 use crate::figures::history;
 use crate::helpers::*;
@@ -207,4 +209,272 @@ async fn the_open_data_of_an_empty_database_has_headers_and_this_years_zero_figu
     let year = Utc::now().year().to_string();
     assert!(!figures.is_empty());
     assert!(figures.iter().all(|row| row["year"] == year && row["value"] == "0"));
+}
+
+/// A server's routes, as the tests drive them.
+type Client = poem::test::TestClient<poem::endpoint::BoxEndpoint<'static>>;
+
+/// The archive's bytes and its `ETag`.
+async fn archive_of(app: &TestApp) -> (Vec<u8>, String) {
+    archive_from(&app.client).await
+}
+
+/// The archive's bytes and its `ETag`, as `client` serves them.
+async fn archive_from(client: &Client) -> (Vec<u8>, String) {
+    let response = client.get("/open-data.zip").send().await.0;
+    assert_eq!(response.status().as_u16(), 200);
+    let etag = response
+        .headers()
+        .get("etag")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    (response.into_body().into_vec().await.unwrap(), etag)
+}
+
+/// How often the archive has been built, as `/metrics` counts it.
+async fn builds(app: &TestApp) -> u64 {
+    builds_of(&app.client).await
+}
+
+/// How often the server behind `client` has built the archive.
+async fn builds_of(client: &Client) -> u64 {
+    let text = reply_of(client.get("/metrics").send().await.0).await.expect(200).text;
+    text.lines()
+        .find_map(|line| line.strip_prefix("sluss_open_data_builds_total "))
+        .unwrap_or_else(|| panic!("no sluss_open_data_builds_total in {text}"))
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_archive_is_built_once_and_kept_while_nothing_is_written() {
+    // Arrange
+    let app = spawn_app().await;
+    let owner = app.needs_owner().await;
+    let facilitator = app.facilitator().await;
+    app.published_challenge(&owner, &facilitator).await;
+
+    // Act: two downloads, then a third after more than the read cache's second.
+    let (first, etag) = archive_of(&app).await;
+    let (second, _) = archive_of(&app).await;
+    tokio::time::sleep(sluss_api::read_cache::MAX_AGE + std::time::Duration::from_millis(200)).await;
+    let (third, again) = archive_of(&app).await;
+
+    // Assert
+    assert_eq!(builds(&app).await, 1);
+    assert_eq!(first, second);
+    assert_eq!(first, third);
+    assert!(etag.starts_with('"') && etag.len() > 2, "{etag:?}");
+    assert_eq!(etag, again);
+}
+
+#[tokio::test]
+async fn a_write_to_what_the_archive_holds_shows_in_the_next_download() {
+    // Arrange
+    let app = spawn_app().await;
+    let owner = app.needs_owner().await;
+    let facilitator = app.facilitator().await;
+    let first = app.published_challenge(&owner, &facilitator).await;
+    let (before, etag) = archive_of(&app).await;
+
+    // Act: a second challenge published, then the first renamed.
+    let second = app.published_challenge(&owner, &facilitator).await;
+    let published = download(&app, None).await;
+    app.patch(
+        &format!("/challenges/{first}"),
+        Some(&facilitator.token),
+        json!({ "title": "Renamed in the open data" }),
+    )
+    .await
+    .expect(200);
+    let renamed = download(&app, None).await;
+    let (after, new_etag) = archive_of(&app).await;
+
+    // Assert
+    assert!(published["challenges.csv"].contains(&second), "{published:?}");
+    assert!(
+        renamed["challenges.csv"].contains("Renamed in the open data"),
+        "{renamed:?}"
+    );
+    assert_ne!(before, after);
+    assert_ne!(etag, new_etag);
+    assert_eq!(builds(&app).await, 3);
+}
+
+#[tokio::test]
+async fn logins_failed_or_not_leave_the_archive_kept() {
+    // Arrange
+    let app = spawn_app().await;
+    let person = app.innovator().await;
+    let (before, _) = archive_of(&app).await;
+
+    // Act: writes to nothing the archive reads — a failed login and a login.
+    app.post(
+        "/auth/login",
+        None,
+        json!({ "email": person.email, "password": "not the password at all" }),
+    )
+    .await
+    .expect_problem(401);
+    app.post(
+        "/auth/login",
+        None,
+        json!({ "email": person.email, "password": crate::helpers::PASSWORD }),
+    )
+    .await
+    .expect(200);
+    let (after, _) = archive_of(&app).await;
+
+    // Assert
+    assert_eq!(before, after);
+    assert_eq!(builds(&app).await, 1);
+}
+
+#[tokio::test]
+async fn twenty_downloads_at_once_on_a_cold_cache_build_the_archive_once() {
+    // Arrange
+    let app = spawn_app().await;
+    let owner = app.needs_owner().await;
+    let facilitator = app.facilitator().await;
+    app.published_challenge(&owner, &facilitator).await;
+
+    // Act
+    let downloads = futures_util::future::join_all((0..20).map(|_| archive_of(&app))).await;
+
+    // Assert
+    assert!(downloads.iter().all(|download| download == &downloads[0]));
+    assert_eq!(builds(&app).await, 1);
+}
+
+#[tokio::test]
+async fn a_download_naming_the_current_etag_is_answered_not_modified() {
+    // Arrange
+    let app = spawn_app().await;
+    let owner = app.needs_owner().await;
+    let facilitator = app.facilitator().await;
+    let (_, etag) = archive_of(&app).await;
+
+    // Act
+    let unchanged = app
+        .client
+        .get("/open-data.zip")
+        .header("if-none-match", etag.clone())
+        .send()
+        .await
+        .0;
+    let unchanged_status = unchanged.status().as_u16();
+    let unchanged_etag = unchanged.headers().get("etag").cloned();
+    let unchanged_body = unchanged.into_body().into_vec().await.unwrap();
+    app.published_challenge(&owner, &facilitator).await;
+    let changed = app
+        .client
+        .get("/open-data.zip")
+        .header("if-none-match", etag.clone())
+        .send()
+        .await
+        .0;
+
+    // Assert
+    assert_eq!(unchanged_status, 304);
+    assert_eq!(
+        unchanged_etag.and_then(|v| v.to_str().ok().map(str::to_owned)),
+        Some(etag)
+    );
+    assert!(unchanged_body.is_empty());
+    assert_eq!(changed.status().as_u16(), 200);
+}
+
+#[tokio::test]
+async fn twenty_downloads_at_once_where_writes_may_go_unheard_build_the_archive_once() {
+    // Arrange: a second server on the same database whose writers' queue hears nothing,
+    // as a process is whose cache cannot be trusted (PostgreSQL without its listener).
+    let app = spawn_app().await;
+    let owner = app.needs_owner().await;
+    let facilitator = app.facilitator().await;
+    app.published_challenge(&owner, &facilitator).await;
+    let state = sluss_api::state::AppState::with_writes(
+        app.state.db.clone(),
+        sluss_api::persistence::WriteQueue::default(),
+        sluss_api::passwords::Passwords::new(2).unwrap(),
+        app.state.auth.clone(),
+        app.state.http.clone(),
+    );
+    let deaf: Client = poem::test::TestClient::new(sluss_api::startup::build_app(state));
+
+    // Act
+    let downloads = futures_util::future::join_all((0..20).map(|_| archive_from(&deaf))).await;
+
+    // Assert
+    assert!(downloads.iter().all(|download| download == &downloads[0]));
+    assert_eq!(builds_of(&deaf).await, 1);
+}
+
+/// Downloads from `app` until `challenges.csv` holds `text`, for at most a few seconds —
+/// far less than a kept archive lives, so only hearing of the write can make it show.
+async fn until_it_holds(app: &TestApp, text: &str) {
+    for _ in 0..500 {
+        if download(app, None).await["challenges.csv"].contains(text) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("the archive still lacks {text}");
+}
+
+#[tokio::test]
+async fn a_write_through_another_process_shows_in_the_archive_this_one_keeps() {
+    // Arrange (PostgreSQL: several processes on one database)
+    let first = spawn_app().await;
+    if first.state.db.get_database_backend() != sea_orm::DbBackend::Postgres {
+        return;
+    }
+    let second = first.another_process().await;
+    let owner = first.needs_owner().await;
+    let facilitator = first.facilitator().await;
+    let id = first.published_challenge(&owner, &facilitator).await;
+    until_it_holds(&second, &id).await;
+    let kept = builds(&second).await;
+
+    // Act: renamed through the first process.
+    first
+        .patch(
+            &format!("/challenges/{id}"),
+            Some(&facilitator.token),
+            json!({ "title": "Renamed next door" }),
+        )
+        .await
+        .expect(200);
+
+    // Assert
+    until_it_holds(&second, "Renamed next door").await;
+    assert!(builds(&second).await > kept);
+}
+
+#[tokio::test]
+async fn a_process_that_loses_its_listener_builds_the_archive_again() {
+    // Arrange (PostgreSQL): the archive kept, then a challenge renamed unheard.
+    let app = spawn_app().await;
+    if app.state.db.get_database_backend() != sea_orm::DbBackend::Postgres {
+        return;
+    }
+    let owner = app.needs_owner().await;
+    let facilitator = app.facilitator().await;
+    let id = app.published_challenge(&owner, &facilitator).await;
+    download(&app, None).await;
+    app.rename_behind_the_caches(&id, "Renamed unheard").await;
+
+    // Act: the listener's connection ends.
+    app.state
+        .db
+        .execute_unprepared(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = current_database() AND query = 'LISTEN \"sluss_written\"'",
+        )
+        .await
+        .unwrap();
+
+    // Assert
+    until_it_holds(&app, "Renamed unheard").await;
 }

@@ -32,6 +32,55 @@ async fn metrics_count_requests_by_operation_and_status() {
     assert!(text.contains("sluss_http_request_duration_seconds_bucket"), "{text}");
 }
 
+/// The series of the request counter in a `/metrics` text.
+fn request_series(text: &str) -> usize {
+    text.lines()
+        .filter(|line| line.starts_with("sluss_http_requests_total{"))
+        .count()
+}
+
+#[tokio::test]
+async fn made_up_methods_share_one_label_and_add_no_series() {
+    // Arrange
+    let app = spawn_app().await;
+    app.get("/challenges", None).await.expect(200);
+    let before = request_series(&app.get("/metrics", None).await.expect(200).text);
+
+    // Act
+    for i in 0..200 {
+        let method = poem::http::Method::from_bytes(format!("MADEUP{i}").as_bytes()).unwrap();
+        let reply = app.call(method, "/challenges", None, None).await;
+        assert!(reply.code() >= 400 && reply.code() < 500, "{}", reply.code());
+    }
+    let text = app.get("/metrics", None).await.expect(200).text;
+
+    // Assert
+    assert!(!text.to_ascii_lowercase().contains("madeup"), "{text}");
+    let after = request_series(&text);
+    assert!(after <= before + 2, "{before} series before, {after} after:\n{text}");
+    assert!(text.contains(r#"method="other""#), "{text}");
+}
+
+#[tokio::test]
+async fn a_request_can_name_no_label_value() {
+    // Arrange
+    let app = spawn_app().await;
+
+    // Act: a path, a query and headers of the request's own choosing.
+    app.call_with(
+        poem::http::Method::GET,
+        "/challenges/zzlabelzz?x=zzlabelzz",
+        None,
+        None,
+        &[("x-request-id", "zzlabelzz"), ("accept-language", "zzlabelzz")],
+    )
+    .await;
+    let text = app.get("/metrics", None).await.expect(200).text;
+
+    // Assert
+    assert!(!text.contains("zzlabelzz"), "{text}");
+}
+
 #[tokio::test]
 async fn every_response_carries_a_request_id() {
     let app = spawn_app().await;

@@ -86,9 +86,7 @@ pub async fn observe<E: Endpoint>(next: E, req: Request) -> Result<Response> {
         );
     });
     if let Some(state) = state {
-        state
-            .metrics
-            .observe(operation, method.as_str(), status, elapsed.as_secs_f64());
+        state.metrics.observe(operation, &method, status, elapsed.as_secs_f64());
     }
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert(REQUEST_ID, value);

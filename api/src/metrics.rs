@@ -1,7 +1,32 @@
-//! Prometheus metrics: requests by operation and status, and a latency histogram.
+//! Prometheus metrics: requests by operation and status, a latency histogram, and how
+//! often the open data archive was built.
 //! Each [`AppState`](crate::state::AppState) has its own registry, so tests never share counters.
+//!
+//! Every label value comes from a closed set, so that no request can add a series: the
+//! operation is one the server defines (or `other`), the method one of [`METHODS`] (or
+//! `other`), the status the code the server answered.
 
-use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder};
+use poem::http::Method;
+use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, Opts, Registry, TextEncoder};
+
+/// The methods counted by name; any other is counted as `other`.
+pub const METHODS: [Method; 7] = [
+    Method::GET,
+    Method::HEAD,
+    Method::POST,
+    Method::PUT,
+    Method::PATCH,
+    Method::DELETE,
+    Method::OPTIONS,
+];
+
+/// The label of `method`: its name when it is one of [`METHODS`], else `other`.
+pub fn method_label(method: &Method) -> &'static str {
+    METHODS
+        .iter()
+        .find(|known| *known == method)
+        .map_or("other", Method::as_str)
+}
 
 /// The metrics of one server.
 #[derive(Debug, Clone)]
@@ -9,6 +34,7 @@ pub struct Metrics {
     registry: Registry,
     requests: IntCounterVec,
     latency: HistogramVec,
+    open_data_builds: IntCounter,
 }
 
 impl Default for Metrics {
@@ -38,9 +64,15 @@ impl Metrics {
             &["operation"],
         )
         .unwrap_or_else(|e| unreachable!("static metric definition: {e}"));
+        let open_data_builds = IntCounter::new(
+            "sluss_open_data_builds_total",
+            "How often the open data archive was built",
+        )
+        .unwrap_or_else(|e| unreachable!("static metric definition: {e}"));
         for collector in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(latency.clone()),
+            Box::new(open_data_builds.clone()),
         ] {
             registry
                 .register(collector)
@@ -50,13 +82,15 @@ impl Metrics {
             registry,
             requests,
             latency,
+            open_data_builds,
         }
     }
 
-    /// Counts one request.
-    pub fn observe(&self, operation: &str, method: &str, status: u16, seconds: f64) {
+    /// Counts one request of the operation `operation` (a name the server defines, never
+    /// one the request chose).
+    pub fn observe(&self, operation: &'static str, method: &Method, status: u16, seconds: f64) {
         self.requests
-            .with_label_values(&[operation, method, &status.to_string()])
+            .with_label_values(&[operation, method_label(method), &status.to_string()])
             .inc();
         self.latency.with_label_values(&[operation]).observe(seconds);
     }
@@ -66,6 +100,11 @@ impl Metrics {
         &self.registry
     }
 
+    /// Counts one build of the open data archive.
+    pub fn open_data_built(&self) {
+        self.open_data_builds.inc();
+    }
+
     /// The text exposition format.
     pub fn render(&self) -> String {
         let mut buffer = Vec::new();
@@ -73,5 +112,23 @@ impl Metrics {
             tracing::error!(error = %e, "metrics encoding failed");
         }
         String::from_utf8_lossy(&buffer).into_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use poem::http::Method;
+
+    use super::{METHODS, method_label};
+
+    #[test]
+    fn the_seven_methods_are_named_and_any_other_is_other() {
+        for method in METHODS {
+            assert_eq!(method_label(&method), method.as_str());
+        }
+        for name in ["TRACE", "CONNECT", "PROPFIND", "get", "MADEUP1"] {
+            let method = Method::from_bytes(name.as_bytes()).unwrap();
+            assert_eq!(method_label(&method), "other", "{name}");
+        }
     }
 }

@@ -108,12 +108,28 @@ struct Value {
     renewing: AtomicBool,
 }
 
+/// How long a value kept by [`ReadCache::lasting`] is served while every write to the
+/// database is heard: it bounds what a write nobody announces (a `sluss` command on the
+/// same SQLite file, SQL typed by hand) can leave stale.
+pub const LASTING_MAX_AGE: Duration = Duration::from_secs(600);
+
+/// A value kept by [`ReadCache::lasting`].
+struct Lasting {
+    value: Arc<dyn Any + Send + Sync>,
+    stamp: Stamp,
+    reads: Tables,
+}
+
+/// Where one value of [`ReadCache::lasting`] is kept; its lock is held while it is read.
+type LastingSlot = Arc<tokio::sync::Mutex<Option<Lasting>>>;
+
 /// The caches of one process; disabled where other processes write the same database.
 pub struct ReadCache {
     writes: WriteQueue,
     sessions: Option<Cache<String, Session>>,
     answers: Option<Cache<AnswerKey, Answer, AnswerWeight>>,
     values: Option<Cache<String, Arc<Value>>>,
+    lasting: std::sync::Mutex<std::collections::HashMap<&'static str, LastingSlot>>,
 }
 
 impl std::fmt::Debug for ReadCache {
@@ -132,6 +148,7 @@ impl ReadCache {
             sessions: enabled.then(|| Cache::new(SESSIONS)),
             answers: enabled.then(|| Cache::with_weighter(4096, ANSWER_BYTES, AnswerWeight)),
             values: enabled.then(|| Cache::new(VALUES)),
+            lasting: std::sync::Mutex::default(),
         }
     }
 
@@ -152,9 +169,13 @@ impl ReadCache {
     /// Whether no write of this process to the groups `reads`, or to accounts, has ended
     /// since `stamp`.
     fn unwritten_since(&self, stamp: Stamp, reads: Tables) -> bool {
-        if !self.writes.counts_are_complete() {
-            return false;
-        }
+        self.writes.counts_are_complete() && self.uncounted_since(stamp, reads)
+    }
+
+    /// Whether no write that this process counted (its own, and those it heard) to the
+    /// groups `reads`, or to accounts, has ended since `stamp`, whether or not every write
+    /// is counted.
+    fn uncounted_since(&self, stamp: Stamp, reads: Tables) -> bool {
         let now = self.writes.written();
         reads
             .with(Tables::ACCOUNTS)
@@ -285,6 +306,73 @@ impl ReadCache {
         let value = read.await?;
         let _ = guard.insert(Value::kept(&value, stamp, reads));
         Ok(value)
+    }
+}
+
+impl ReadCache {
+    /// The value named `key`, which `read` computes from the groups of tables `reads`, for
+    /// a value too large or too slow to read again every [`MAX_AGE`] (the open data
+    /// archive). `current` tells whether a kept value still holds for the present (the
+    /// year it was made in).
+    ///
+    /// One caller reads it at a time: the callers arriving meanwhile wait for that read
+    /// instead of each reading. A kept value is served
+    ///
+    /// - to a caller that arrived before its read began (it holds every write answered
+    ///   before the caller asked);
+    /// - while every write to the database is heard and none to `reads` (or to accounts)
+    ///   has ended since its read began, for up to [`LASTING_MAX_AGE`];
+    /// - when writes may go unheard (PostgreSQL without its listener, or caching off),
+    ///   only while no write this process counted has ended since and for at most
+    ///   [`MAX_AGE`], the bound of every other kept answer.
+    ///
+    /// The kept value is dropped before it is read again, so that two are never held.
+    pub async fn lasting<V, F>(
+        &self,
+        key: &'static str,
+        reads: Tables,
+        current: impl Fn(&V) -> bool,
+        read: F,
+    ) -> Result<V, ApiError>
+    where
+        V: Clone + Send + Sync + 'static,
+        F: Future<Output = Result<V, ApiError>>,
+    {
+        let arrived = Instant::now();
+        let slot = self.lasting_slot(key);
+        let mut kept = slot.lock().await;
+        if let Some(value) = kept
+            .as_ref()
+            .and_then(|kept| self.servable::<V>(kept, arrived))
+            .filter(|value| current(value))
+        {
+            return Ok((*value).clone());
+        }
+        *kept = None;
+        let stamp = self.stamp();
+        let value = read.await?;
+        *kept = Some(Lasting {
+            value: Arc::new(value.clone()),
+            stamp,
+            reads,
+        });
+        Ok(value)
+    }
+
+    /// The slot of the value named `key`.
+    fn lasting_slot(&self, key: &'static str) -> LastingSlot {
+        let mut slots = self.lasting.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        Arc::clone(slots.entry(key).or_default())
+    }
+
+    /// The kept value, if it may be served to a caller that arrived at `arrived`.
+    fn servable<V: Send + Sync + 'static>(&self, kept: &Lasting, arrived: Instant) -> Option<Arc<V>> {
+        let value = kept.value.clone().downcast::<V>().ok()?;
+        let age = kept.stamp.at.elapsed();
+        let heard = self.is_enabled() && self.unwritten_since(kept.stamp, kept.reads);
+        let counted = self.uncounted_since(kept.stamp, kept.reads);
+        let fresh = kept.stamp.at >= arrived || (heard && age < LASTING_MAX_AGE) || (counted && age < MAX_AGE);
+        fresh.then_some(value)
     }
 }
 

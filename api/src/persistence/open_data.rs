@@ -2,8 +2,14 @@
 //! tests, with only what is not personal — organisations by name and kind, never a
 //! person, an e-mail or an account's id.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{AccessMode, ConnectionTrait, DatabaseConnection, IsolationLevel, Statement, TransactionTrait};
+use futures_util::TryStreamExt;
+use sea_orm::{
+    AccessMode, ConnectionTrait, DatabaseConnection, DatabaseTransaction, IsolationLevel, QueryResult, Statement,
+    StreamTrait, TransactionTrait,
+};
 
 use sluss_domain::figures::Registry;
 use sluss_domain::organisation::OrganisationKind;
@@ -90,15 +96,16 @@ pub struct TestRow {
     pub completed_at: Option<DateTime<Utc>>,
 }
 
-/// Everything the archive lists, but the figures.
-#[derive(Debug, Clone, Default)]
-pub struct OpenRows {
-    /// Public challenges, oldest first.
-    pub challenges: Vec<ChallengeRow>,
-    /// Public arenas, oldest first.
-    pub arenas: Vec<ArenaRow>,
-    /// Completed tests, oldest first.
-    pub tests: Vec<TestRow>,
+/// One row of the archive but the figures, as [`each_row`] reads them: every challenge,
+/// then every arena, then every test.
+#[derive(Debug, Clone)]
+pub enum OpenRow {
+    /// A public challenge.
+    Challenge(ChallengeRow),
+    /// A public arena.
+    Arena(ArenaRow),
+    /// A completed test.
+    Test(TestRow),
 }
 
 const CHALLENGES: &str = "SELECT c.id, c.title, c.summary, c.description, c.location, c.sdgs, c.state, \
@@ -120,74 +127,118 @@ const TESTS: &str = "SELECT i.id, i.title, i.challenge_id, t.site, t.host, o.nam
      WHERE i.state = 'completed' AND c.state IN ('published', 'closed', 'archived') \
      ORDER BY t.completed_at, i.id";
 
-/// The rows of the archive, from one read-only snapshot.
-pub async fn rows(db: &DatabaseConnection) -> Result<OpenRows, RepoError> {
+/// Hands each row of the archive to `on_row`, oldest first, public challenges, then
+/// arenas, then completed tests, all from one read-only snapshot. The rows are streamed
+/// from the database, one at a time, never collected.
+pub async fn each_row<E: From<RepoError>>(
+    db: &DatabaseConnection,
+    mut on_row: impl FnMut(OpenRow) -> Result<(), E>,
+) -> Result<(), E> {
     let tx = db
         .begin_with_config(Some(IsolationLevel::RepeatableRead), Some(AccessMode::ReadOnly))
-        .await?;
-    let backend = tx.get_database_backend();
+        .await
+        .map_err(RepoError::from)?;
+    let backend = ConnectionTrait::get_database_backend(&tx);
     let query = |sql: &str| Statement::from_string(backend, sql.to_owned());
-    let mut open = OpenRows::default();
-    for row in tx.query_all_raw(query(CHALLENGES)).await? {
-        let sdgs: String = row.try_get("", "sdgs")?;
-        open.challenges.push(ChallengeRow {
-            id: row.try_get("", "id")?,
-            title: row.try_get("", "title")?,
-            summary: row.try_get("", "summary")?,
-            description: row.try_get("", "description")?,
-            location: row.try_get("", "location")?,
-            sdgs: sdgs_from_stored(&sdgs)?,
-            state: row.try_get("", "state")?,
-            arena_id: row.try_get("", "arena_id")?,
-            arena_name: row.try_get("", "arena_name")?,
-            published_at: row.try_get("", "published_at")?,
-            organisation_name: row.try_get("", "organisation_name")?,
-            organisation_kind: row.try_get("", "organisation_kind")?,
-        });
-    }
-    for row in tx.query_all_raw(query(ARENAS)).await? {
-        open.arenas.push(ArenaRow {
-            id: row.try_get("", "id")?,
-            name: row.try_get("", "name")?,
-            kind: row.try_get("", "kind")?,
-            description: row.try_get("", "description")?,
-            location: row.try_get("", "location")?,
-            starts_at: row.try_get("", "starts_at")?,
-            ends_at: row.try_get("", "ends_at")?,
-            state: row.try_get("", "state")?,
-        });
-    }
-    // A host named only in free text is the registered organisation of that name when
-    // exactly one bears it (the figures' rule); otherwise it is left out, since free text
-    // may name a person.
-    let mut registered = std::collections::HashMap::new();
-    let mut kinds = Vec::new();
-    for row in tx
-        .query_all_raw(query("SELECT id, name, kind FROM organisations"))
-        .await?
     {
-        let (id, name, kind): (uuid::Uuid, String, String) = (
-            row.try_get("", "id")?,
-            row.try_get("", "name")?,
-            row.try_get("", "kind")?,
-        );
-        if let Some(parsed) = OrganisationKind::parse(&kind) {
-            kinds.push((id, name.clone(), parsed));
+        let mut rows = tx.stream_raw(query(CHALLENGES)).await.map_err(RepoError::from)?;
+        while let Some(row) = rows.try_next().await.map_err(RepoError::from)? {
+            on_row(OpenRow::Challenge(challenge(&row)?))?;
         }
-        registered.insert(id, (name, kind));
     }
-    let registry = Registry::new(kinds.iter().map(|(id, name, kind)| (*id, name.as_str(), *kind)));
-    for row in tx.query_all_raw(query(TESTS)).await? {
+    {
+        let mut rows = tx.stream_raw(query(ARENAS)).await.map_err(RepoError::from)?;
+        while let Some(row) = rows.try_next().await.map_err(RepoError::from)? {
+            on_row(OpenRow::Arena(arena(&row)?))?;
+        }
+    }
+    let hosts = Hosts::read(&tx).await?;
+    {
+        let mut rows = tx.stream_raw(query(TESTS)).await.map_err(RepoError::from)?;
+        while let Some(row) = rows.try_next().await.map_err(RepoError::from)? {
+            on_row(OpenRow::Test(hosts.test(&row)?))?;
+        }
+    }
+    tx.commit().await.map_err(RepoError::from)?;
+    Ok(())
+}
+
+fn challenge(row: &QueryResult) -> Result<ChallengeRow, RepoError> {
+    let sdgs: String = row.try_get("", "sdgs")?;
+    Ok(ChallengeRow {
+        id: row.try_get("", "id")?,
+        title: row.try_get("", "title")?,
+        summary: row.try_get("", "summary")?,
+        description: row.try_get("", "description")?,
+        location: row.try_get("", "location")?,
+        sdgs: sdgs_from_stored(&sdgs)?,
+        state: row.try_get("", "state")?,
+        arena_id: row.try_get("", "arena_id")?,
+        arena_name: row.try_get("", "arena_name")?,
+        published_at: row.try_get("", "published_at")?,
+        organisation_name: row.try_get("", "organisation_name")?,
+        organisation_kind: row.try_get("", "organisation_kind")?,
+    })
+}
+
+fn arena(row: &QueryResult) -> Result<ArenaRow, RepoError> {
+    Ok(ArenaRow {
+        id: row.try_get("", "id")?,
+        name: row.try_get("", "name")?,
+        kind: row.try_get("", "kind")?,
+        description: row.try_get("", "description")?,
+        location: row.try_get("", "location")?,
+        starts_at: row.try_get("", "starts_at")?,
+        ends_at: row.try_get("", "ends_at")?,
+        state: row.try_get("", "state")?,
+    })
+}
+
+/// The registered organisations, to name a test's host by.
+struct Hosts {
+    /// Name and kind by id.
+    registered: HashMap<uuid::Uuid, (String, String)>,
+    /// Who bears each name.
+    registry: Registry,
+}
+
+impl Hosts {
+    async fn read(tx: &DatabaseTransaction) -> Result<Self, RepoError> {
+        let statement = Statement::from_string(
+            ConnectionTrait::get_database_backend(tx),
+            "SELECT id, name, kind FROM organisations",
+        );
+        let mut registered = HashMap::new();
+        let mut kinds = Vec::new();
+        for row in tx.query_all_raw(statement).await? {
+            let (id, name, kind): (uuid::Uuid, String, String) = (
+                row.try_get("", "id")?,
+                row.try_get("", "name")?,
+                row.try_get("", "kind")?,
+            );
+            if let Some(parsed) = OrganisationKind::parse(&kind) {
+                kinds.push((id, name.clone(), parsed));
+            }
+            registered.insert(id, (name, kind));
+        }
+        let registry = Registry::new(kinds.iter().map(|(id, name, kind)| (*id, name.as_str(), *kind)));
+        Ok(Self { registered, registry })
+    }
+
+    /// A test, its host named. A host named only in free text is the registered
+    /// organisation of that name when exactly one bears it (the figures' rule); otherwise
+    /// it is left out, since free text may name a person.
+    fn test(&self, row: &QueryResult) -> Result<TestRow, RepoError> {
         let mut host_name: Option<String> = row.try_get("", "host_name")?;
         let mut host_kind: Option<String> = row.try_get("", "host_kind")?;
         let host: String = row.try_get("", "host")?;
         if host_name.is_none()
-            && let Some((name, kind)) = registry.named(&host).and_then(|id| registered.get(&id))
+            && let Some((name, kind)) = self.registry.named(&host).and_then(|id| self.registered.get(&id))
         {
             host_name = Some(name.clone());
             host_kind = Some(kind.clone());
         }
-        open.tests.push(TestRow {
+        Ok(TestRow {
             host_name,
             host_kind,
             idea_id: row.try_get("", "id")?,
@@ -200,8 +251,6 @@ pub async fn rows(db: &DatabaseConnection) -> Result<OpenRows, RepoError> {
             results: row.try_get("", "results")?,
             lessons_learned: row.try_get("", "lessons_learned")?,
             completed_at: row.try_get("", "completed_at")?,
-        });
+        })
     }
-    tx.commit().await?;
-    Ok(open)
 }

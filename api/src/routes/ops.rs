@@ -1,8 +1,8 @@
 //! Endpoints outside the versioned API: liveness, readiness, metrics, and the open data.
 
-use poem::http::StatusCode;
+use poem::http::{StatusCode, header};
 use poem::web::Data;
-use poem::{IntoResponse, Response, handler};
+use poem::{IntoResponse, Request, Response, handler};
 use sea_orm::ConnectionTrait;
 
 use crate::state::AppState;
@@ -46,17 +46,34 @@ pub async fn metrics(state: Data<&AppState>) -> Response {
         .into_response()
 }
 
-/// The open data (SPEC §12): a zip of CSV files under CC0, for anyone.
+/// The open data (SPEC §12): a zip of CSV files under CC0, for anyone, with its `ETag`; a
+/// request naming that tag in `If-None-Match` is answered 304 without the zip.
 #[handler]
-pub async fn open_data(state: Data<&AppState>) -> Response {
+pub async fn open_data(req: &Request, state: Data<&AppState>) -> Response {
     match crate::app::open_data::open_data(&state).await {
-        Ok(bytes) => Response::builder()
+        Ok(archive) if names_tag(req, &archive.etag) => Response::builder()
+            .status(StatusCode::NOT_MODIFIED)
+            .header(header::ETAG, archive.etag)
+            .finish(),
+        Ok(archive) => Response::builder()
             .content_type("application/zip")
+            .header(header::ETAG, archive.etag)
             .header(
-                poem::http::header::CONTENT_DISPOSITION,
+                header::CONTENT_DISPOSITION,
                 "attachment; filename=\"sluss-open-data.zip\"",
             )
-            .body(bytes),
+            .body(archive.bytes),
         Err(error) => error.into_response(),
     }
+}
+
+/// Whether the `If-None-Match` of `req` names `etag` (weakly or not) or any tag (`*`).
+fn names_tag(req: &Request, etag: &str) -> bool {
+    req.headers()
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.trim_start_matches("W/") == etag)
 }

@@ -2,14 +2,15 @@
 //! the licence (CC0 1.0). Nothing personal: organisations appear by name and kind, people
 //! never — no name, e-mail, account or innovator id, no team.
 
-use std::io::Write;
+use std::io::{Cursor, Write};
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use sluss_domain::figures::Figures;
+use zip::ZipWriter;
 use zip::write::SimpleFileOptions;
 
 use crate::error::ApiError;
-use crate::persistence::open_data::OpenRows;
+use crate::persistence::open_data::{ArenaRow, ChallengeRow, OpenRow, TestRow};
 
 /// The figures of one calendar year.
 pub type YearFigures = (i32, Figures);
@@ -67,21 +68,22 @@ figures.csv
   - obstacles,CATEGORY: obstacles logged in the year, by category.
 ";
 
-/// One CSV line of `fields`, quoted where needed (RFC 4180).
-fn line(fields: &[String]) -> String {
-    let mut out = fields
-        .iter()
-        .map(|field| {
-            if field.contains([',', '"', '\n', '\r']) {
-                format!("\"{}\"", field.replace('"', "\"\""))
-            } else {
-                field.clone()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(",");
+/// Appends one CSV line of `fields` to `out`, each quoted where needed (RFC 4180).
+fn push_line<S: AsRef<str>>(out: &mut String, fields: &[S]) {
+    for (i, field) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let field = field.as_ref();
+        if field.contains([',', '"', '\n', '\r']) {
+            out.push('"');
+            out.push_str(&field.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(field);
+        }
+    }
     out.push_str("\r\n");
-    out
 }
 
 /// Free text, defused for spreadsheets: a leading `=`, `+`, `-` or `@` is prefixed `'`.
@@ -110,145 +112,208 @@ fn uuid(id: Option<uuid::Uuid>) -> String {
     id.map(|id| id.to_string()).unwrap_or_default()
 }
 
-fn csv(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
-    let mut out = line(&header.iter().map(|h| (*h).to_owned()).collect::<Vec<_>>());
-    for row in rows {
-        out.push_str(&line(&row));
+/// The CSV files of the archive, in the order it holds them (after `README.txt`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum File {
+    Challenges,
+    Arenas,
+    Tests,
+    Figures,
+}
+
+impl File {
+    const ALL: [Self; 4] = [Self::Challenges, Self::Arenas, Self::Tests, Self::Figures];
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Challenges => "challenges.csv",
+            Self::Arenas => "arenas.csv",
+            Self::Tests => "tests.csv",
+            Self::Figures => "figures.csv",
+        }
     }
-    out
-}
 
-/// `challenges.csv`.
-pub fn challenges_csv(open: &OpenRows) -> String {
-    csv(
-        &[
-            "id",
-            "title",
-            "summary",
-            "description",
-            "location",
-            "sdgs",
-            "state",
-            "arena_id",
-            "arena_name",
-            "published_at",
-            "organisation_name",
-            "organisation_kind",
-        ],
-        open.challenges.iter().map(|c| {
-            vec![
-                c.id.to_string(),
-                text(&c.title),
-                text(&c.summary),
-                text(&c.description),
-                optional(c.location.as_deref()),
-                c.sdgs.iter().map(u8::to_string).collect::<Vec<_>>().join(";"),
-                c.state.clone(),
-                uuid(c.arena_id),
-                optional(c.arena_name.as_deref()),
-                time(c.published_at),
-                optional(c.organisation_name.as_deref()),
-                c.organisation_kind.clone().unwrap_or_default(),
-            ]
-        }),
-    )
-}
-
-/// `arenas.csv`.
-pub fn arenas_csv(open: &OpenRows) -> String {
-    csv(
-        &[
-            "id",
-            "name",
-            "kind",
-            "description",
-            "location",
-            "starts_at",
-            "ends_at",
-            "state",
-        ],
-        open.arenas.iter().map(|a| {
-            vec![
-                a.id.to_string(),
-                text(&a.name),
-                a.kind.clone(),
-                text(&a.description),
-                optional(a.location.as_deref()),
-                time(a.starts_at),
-                time(a.ends_at),
-                a.state.clone(),
-            ]
-        }),
-    )
-}
-
-/// `tests.csv`.
-pub fn tests_csv(open: &OpenRows) -> String {
-    csv(
-        &[
-            "idea_id",
-            "idea_title",
-            "challenge_id",
-            "site",
-            "host_organisation_name",
-            "host_organisation_kind",
-            "starts_on",
-            "ends_on",
-            "outcome",
-            "results",
-            "lessons_learned",
-            "completed_at",
-        ],
-        open.tests.iter().map(|t| {
-            vec![
-                t.idea_id.to_string(),
-                text(&t.idea_title),
-                t.challenge_id.to_string(),
-                text(&t.site),
-                optional(t.host_name.as_deref()),
-                t.host_kind.clone().unwrap_or_default(),
-                day(t.starts_on),
-                day(t.ends_on),
-                t.outcome.clone().unwrap_or_default(),
-                optional(t.results.as_deref()),
-                optional(t.lessons_learned.as_deref()),
-                time(t.completed_at),
-            ]
-        }),
-    )
-}
-
-/// `figures.csv`: `year,section,key,value`, the years in order.
-pub fn figures_csv(years: &[YearFigures]) -> String {
-    csv(
-        &["year", "section", "key", "value"],
-        years.iter().flat_map(|(year, figures)| {
-            figures.rows().into_iter().map(move |(section, key, value)| {
-                vec![
-                    year.to_string(),
-                    section,
-                    key,
-                    value.map(|v| v.to_string()).unwrap_or_default(),
-                ]
-            })
-        }),
-    )
-}
-
-/// The archive: `README.txt` and the four CSV files, deflated.
-pub fn archive(open: &OpenRows, years: &[YearFigures]) -> Result<Vec<u8>, ApiError> {
-    let files = [
-        ("README.txt", README.to_owned()),
-        ("challenges.csv", challenges_csv(open)),
-        ("arenas.csv", arenas_csv(open)),
-        ("tests.csv", tests_csv(open)),
-        ("figures.csv", figures_csv(years)),
-    ];
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    for (name, content) in files {
-        zip.start_file(name, options).map_err(|e| ApiError::internal(&e))?;
-        zip.write_all(content.as_bytes()).map_err(|e| ApiError::internal(&e))?;
+    fn header(self) -> &'static [&'static str] {
+        match self {
+            Self::Challenges => &[
+                "id",
+                "title",
+                "summary",
+                "description",
+                "location",
+                "sdgs",
+                "state",
+                "arena_id",
+                "arena_name",
+                "published_at",
+                "organisation_name",
+                "organisation_kind",
+            ],
+            Self::Arenas => &[
+                "id",
+                "name",
+                "kind",
+                "description",
+                "location",
+                "starts_at",
+                "ends_at",
+                "state",
+            ],
+            Self::Tests => &[
+                "idea_id",
+                "idea_title",
+                "challenge_id",
+                "site",
+                "host_organisation_name",
+                "host_organisation_kind",
+                "starts_on",
+                "ends_on",
+                "outcome",
+                "results",
+                "lessons_learned",
+                "completed_at",
+            ],
+            Self::Figures => &["year", "section", "key", "value"],
+        }
     }
-    Ok(zip.finish().map_err(|e| ApiError::internal(&e))?.into_inner())
+}
+
+/// A line of `challenges.csv`.
+fn challenge_fields(c: &ChallengeRow) -> [String; 12] {
+    [
+        c.id.to_string(),
+        text(&c.title),
+        text(&c.summary),
+        text(&c.description),
+        optional(c.location.as_deref()),
+        c.sdgs.iter().map(u8::to_string).collect::<Vec<_>>().join(";"),
+        c.state.clone(),
+        uuid(c.arena_id),
+        optional(c.arena_name.as_deref()),
+        time(c.published_at),
+        optional(c.organisation_name.as_deref()),
+        c.organisation_kind.clone().unwrap_or_default(),
+    ]
+}
+
+/// A line of `arenas.csv`.
+fn arena_fields(a: &ArenaRow) -> [String; 8] {
+    [
+        a.id.to_string(),
+        text(&a.name),
+        a.kind.clone(),
+        text(&a.description),
+        optional(a.location.as_deref()),
+        time(a.starts_at),
+        time(a.ends_at),
+        a.state.clone(),
+    ]
+}
+
+/// A line of `tests.csv`.
+fn test_fields(t: &TestRow) -> [String; 12] {
+    [
+        t.idea_id.to_string(),
+        text(&t.idea_title),
+        t.challenge_id.to_string(),
+        text(&t.site),
+        optional(t.host_name.as_deref()),
+        t.host_kind.clone().unwrap_or_default(),
+        day(t.starts_on),
+        day(t.ends_on),
+        t.outcome.clone().unwrap_or_default(),
+        optional(t.results.as_deref()),
+        optional(t.lessons_learned.as_deref()),
+        time(t.completed_at),
+    ]
+}
+
+/// The archive, written a row at a time: `README.txt`, then `challenges.csv`,
+/// `arenas.csv`, `tests.csv` and `figures.csv`, deflated. Each row is compressed as it
+/// comes, so only the compressed archive grows, never a whole CSV file.
+pub struct ArchiveWriter {
+    zip: ZipWriter<Cursor<Vec<u8>>>,
+    /// The file being written; none while only the README is.
+    current: Option<File>,
+    /// The line being written, its memory reused.
+    line: String,
+}
+
+impl ArchiveWriter {
+    /// An archive holding the README.
+    pub fn new() -> Result<Self, ApiError> {
+        let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+        zip.start_file("README.txt", options())
+            .map_err(|e| ApiError::internal(&e))?;
+        zip.write_all(README.as_bytes()).map_err(|e| ApiError::internal(&e))?;
+        Ok(Self {
+            zip,
+            current: None,
+            line: String::new(),
+        })
+    }
+
+    /// Adds a row to the file its kind goes in; rows come in the order of the files.
+    pub fn row(&mut self, row: &OpenRow) -> Result<(), ApiError> {
+        match row {
+            OpenRow::Challenge(c) => self.line_in(File::Challenges, &challenge_fields(c)),
+            OpenRow::Arena(a) => self.line_in(File::Arenas, &arena_fields(a)),
+            OpenRow::Test(t) => self.line_in(File::Tests, &test_fields(t)),
+        }
+    }
+
+    /// Ends the archive with `figures.csv`, `years` in order (every file before it started,
+    /// however many rows it has), and gives its bytes.
+    pub fn finish(mut self, years: &[YearFigures]) -> Result<Vec<u8>, ApiError> {
+        self.reach(File::Figures)?;
+        for (year, figures) in years {
+            for (section, key, value) in figures.rows() {
+                let value = value.map(|v| v.to_string()).unwrap_or_default();
+                self.line_in(File::Figures, &[year.to_string(), section, key, value])?;
+            }
+        }
+        Ok(self.zip.finish().map_err(|e| ApiError::internal(&e))?.into_inner())
+    }
+
+    /// Writes a line of `fields` into `file`.
+    fn line_in<S: AsRef<str>>(&mut self, file: File, fields: &[S]) -> Result<(), ApiError> {
+        self.reach(file)?;
+        self.write_line(fields)
+    }
+
+    fn write_line<S: AsRef<str>>(&mut self, fields: &[S]) -> Result<(), ApiError> {
+        self.line.clear();
+        push_line(&mut self.line, fields);
+        self.zip
+            .write_all(self.line.as_bytes())
+            .map_err(|e| ApiError::internal(&e))
+    }
+
+    /// Starts every file up to `file` not yet started, each with its header line. A file
+    /// once left cannot be written to again.
+    fn reach(&mut self, file: File) -> Result<(), ApiError> {
+        if self.current == Some(file) {
+            return Ok(());
+        }
+        if self.current.is_some_and(|current| current > file) {
+            return Err(ApiError::internal(&format!("{} after a later file", file.name())));
+        }
+        let current = self.current;
+        for next in File::ALL
+            .into_iter()
+            .filter(|next| current.is_none_or(|current| *next > current) && *next <= file)
+        {
+            self.zip
+                .start_file(next.name(), options())
+                .map_err(|e| ApiError::internal(&e))?;
+            self.write_line(next.header())?;
+        }
+        self.current = Some(file);
+        Ok(())
+    }
+}
+
+/// Each file deflated.
+fn options() -> SimpleFileOptions {
+    SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated)
 }
