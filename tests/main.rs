@@ -29,6 +29,7 @@ mod organisations;
 mod privacy;
 mod processes;
 mod questions;
+mod races;
 mod read_cache;
 mod reports;
 mod seed;
