@@ -796,3 +796,42 @@ async fn a_receiver_that_keeps_the_worker_waiting_does_not_hold_up_another_hook(
     assert_eq!(slow.types_about(&challenge), expected);
     worker.stop().await;
 }
+
+#[tokio::test]
+async fn ipv6_addresses_that_lead_inside_or_nowhere_are_refused_with_422() {
+    // Arrange
+    let app = spawn_app().await;
+    let facilitator = app.facilitator().await;
+
+    // Act: register hooks at IPv6 forms of internal IPv4, transition and set-aside ranges
+    let mut accepted = Vec::new();
+    for url in [
+        "http://[::ffff:10.0.0.1]/hook",
+        "http://[::ffff:0:127.0.0.1]/hook",
+        "http://[64:ff9b::a9fe:a9fe]/hook",
+        "http://[64:ff9b:1::a00:1]/hook",
+        "http://[2002:7f00:1::1]/hook",
+        "http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/hook",
+        "http://[fec0::1]/hook",
+        "http://[100::1]/hook",
+        "http://[::10.0.0.1]/hook",
+        "http://[::]/hook",
+    ] {
+        let reply = app
+            .post(
+                "/webhooks",
+                Some(&facilitator.token),
+                json!({ "url": url, "events": [] }),
+            )
+            .await;
+        if reply.code() != 422 {
+            accepted.push(format!("{url}: {}", reply.code()));
+            continue;
+        }
+        assert_eq!(reply.expect_problem(422).fields(), ["url"], "{url}");
+    }
+
+    // Assert
+    assert_eq!(accepted, Vec::<String>::new());
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM webhooks").await, 0);
+}
