@@ -11,6 +11,7 @@ mod arenas;
 mod assessment;
 mod auth;
 mod challenges;
+mod dates;
 mod demo;
 mod errors;
 mod extreme_scores;
