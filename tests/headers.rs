@@ -4,6 +4,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use poem::http::Method;
+use serde_json::json;
 use sha2::{Digest, Sha256};
 use sluss_api::config::AllowedOrigins;
 use sluss_api::state::{AuthSettings, HttpSettings};
@@ -138,6 +139,55 @@ async fn answers_to_signed_in_callers_are_never_stored() {
     let refused = app.get("/users", Some(&innovator.token)).await.expect_problem(403);
     assert_eq!(read.header("cache-control"), Some("no-store"));
     assert_eq!(refused.header("cache-control"), Some("no-store"));
+}
+
+#[tokio::test]
+async fn answers_that_carry_a_token_or_a_secret_are_never_stored() {
+    // Arrange: an account with a reset link waiting, and a facilitator
+    let app = spawn_app_with_mail().await;
+    let me = app.innovator().await;
+    let facilitator = app.facilitator().await;
+    app.post("/auth/password-reset", None, json!({ "email": me.email }))
+        .await
+        .expect(202);
+    let reset = app.reset_token_of(&me.id).await;
+
+    // Act: log in (a token), register a hook (its secret), set a password by a reset
+    // link (the link's token), register an account
+    let login = app
+        .post("/auth/login", None, json!({ "email": me.email, "password": PASSWORD }))
+        .await
+        .expect(200);
+    let hook = app
+        .post(
+            "/webhooks",
+            Some(&facilitator.token),
+            json!({ "url": "https://93.184.216.34/hook", "events": [] }),
+        )
+        .await
+        .expect(201);
+    let confirmed = app
+        .post(
+            "/auth/password-reset/confirm",
+            None,
+            json!({ "token": reset, "password": "a new passphrase for the locks" }),
+        )
+        .await
+        .expect(204);
+    let refused_login = app
+        .post("/auth/login", None, json!({ "email": me.email, "password": PASSWORD }))
+        .await
+        .expect_problem(401);
+
+    // Assert
+    for (what, reply) in [
+        ("login", login),
+        ("webhook", hook),
+        ("reset confirm", confirmed),
+        ("refused login", refused_login),
+    ] {
+        assert_eq!(reply.header("cache-control"), Some("no-store"), "{what}");
+    }
 }
 
 /// A preflight from `origin` for a POST with the headers the API takes.

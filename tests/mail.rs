@@ -488,3 +488,74 @@ pub(crate) async fn anonymous_form(app: &TestApp, path: &str, fields: &[(&str, &
         response.0.into_body().into_string().await.unwrap_or_default(),
     )
 }
+
+/// Asks for a reset link for `me` and returns its token.
+async fn reset_link_of(app: &TestApp, me: &TestUser) -> String {
+    app.post("/auth/password-reset", None, json!({ "email": me.email }))
+        .await
+        .expect(202);
+    app.reset_token_of(&me.id).await
+}
+
+#[tokio::test]
+async fn a_password_change_uses_up_the_reset_links_asked_for_before_it() {
+    // Arrange: a reset link is asked for, then the password changed
+    let app = spawn_app_with_mail().await;
+    let me = app.innovator().await;
+    let token = reset_link_of(&app, &me).await;
+    app.call(
+        Method::PUT,
+        "/me/password",
+        Some(&me.token),
+        Some(json!({ "current_password": PASSWORD, "new_password": NEW_PASSWORD })),
+    )
+    .await
+    .expect(204);
+
+    // Act: the old link is used
+    let used = app
+        .post(
+            "/auth/password-reset/confirm",
+            None,
+            json!({ "token": token, "password": "someone else's passphrase" }),
+        )
+        .await;
+
+    // Assert: refused, and the changed password still holds
+    assert_eq!(used.expect_problem(422).fields(), vec!["token"]);
+    app.post(
+        "/auth/login",
+        None,
+        json!({ "email": me.email, "password": NEW_PASSWORD }),
+    )
+    .await
+    .expect(200);
+}
+
+#[tokio::test]
+async fn a_password_changed_on_the_settings_page_uses_up_the_reset_links_too() {
+    // Arrange: a reset link is asked for, then the password changed by the form
+    let app = spawn_app_with_mail().await;
+    let me = app.innovator().await;
+    let token = reset_link_of(&app, &me).await;
+    let changed = app
+        .form(
+            "/me/password",
+            &me,
+            &[("current_password", PASSWORD), ("new_password", NEW_PASSWORD)],
+        )
+        .await;
+    assert_eq!(changed.status.as_u16(), 303, "{}", changed.body);
+
+    // Act
+    let used = app
+        .post(
+            "/auth/password-reset/confirm",
+            None,
+            json!({ "token": token, "password": "someone else's passphrase" }),
+        )
+        .await;
+
+    // Assert
+    used.expect_problem(422);
+}

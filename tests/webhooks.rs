@@ -33,6 +33,8 @@ struct Inbox {
     got: Vec<Received>,
     /// The statuses to answer with, in turn; 200 once they run out.
     answers: VecDeque<u16>,
+    /// While set, each answer waits for a permit of this gate (see [`Receiver::hold`]).
+    gate: Option<Arc<tokio::sync::Semaphore>>,
 }
 
 /// A small HTTP server that records what it is sent and answers as told; a request whose
@@ -81,6 +83,19 @@ impl Receiver {
         self.inbox.lock().expect("inbox").got.clone()
     }
 
+    /// Holds every answer, each request recorded on arrival, until [`Receiver::release`]:
+    /// a receiver as slow as one likes.
+    fn hold(&self) {
+        self.inbox.lock().expect("inbox").gate = Some(Arc::new(tokio::sync::Semaphore::new(0)));
+    }
+
+    /// Lets every held and later answer go.
+    fn release(&self) {
+        if let Some(gate) = self.inbox.lock().expect("inbox").gate.take() {
+            gate.add_permits(tokio::sync::Semaphore::MAX_PERMITS / 2);
+        }
+    }
+
     /// The `type`s received about `subject`, in order of arrival.
     fn types_about(&self, subject: &str) -> Vec<String> {
         self.got()
@@ -115,23 +130,29 @@ async fn receive(request: Request, inbox: Arc<Mutex<Inbox>>) -> Response {
     let (event_id, signature) = (header("sluss-event-id"), header("sluss-signature"));
     let json_type = header("content-type") == "application/json";
     let text = request.into_body().into_string().await.unwrap_or_default();
-    let mut inbox = inbox.lock().expect("inbox");
-    let verified = json_type
-        && inbox
-            .secret
-            .as_deref()
-            .is_some_and(|secret| signs(secret, &signature, &text));
-    inbox.got.push(Received {
-        event_id,
-        signature,
-        body: serde_json::from_str(&text).unwrap_or(Value::Null),
-        verified,
-    });
-    let status = if verified {
-        inbox.answers.pop_front().unwrap_or(200)
-    } else {
-        401
+    let (status, gate) = {
+        let mut inbox = inbox.lock().expect("inbox");
+        let verified = json_type
+            && inbox
+                .secret
+                .as_deref()
+                .is_some_and(|secret| signs(secret, &signature, &text));
+        inbox.got.push(Received {
+            event_id,
+            signature,
+            body: serde_json::from_str(&text).unwrap_or(Value::Null),
+            verified,
+        });
+        let status = if verified {
+            inbox.answers.pop_front().unwrap_or(200)
+        } else {
+            401
+        };
+        (status, inbox.gate.clone())
     };
+    if let Some(gate) = gate {
+        let _permit = gate.acquire().await;
+    }
     Response::builder()
         .status(StatusCode::from_u16(status).expect("a status"))
         .finish()
@@ -711,4 +732,106 @@ async fn an_erased_person_is_gone_from_the_deliveries_not_yet_sent() {
         !sent.contains(&anna.email) && !sent.contains("Anna Andersson"),
         "{sent}"
     );
+}
+
+/// Waits until `done` holds, checking every 20 ms; panics after a minute (the guard of a
+/// test that would otherwise hang, not a measure of speed).
+async fn eventually(what: &str, done: impl Fn() -> bool) {
+    for _ in 0..3_000 {
+        if done() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("still not so after a minute: {what}");
+}
+
+#[tokio::test]
+async fn a_receiver_that_keeps_the_worker_waiting_does_not_hold_up_another_hook() {
+    // Arrange: two hooks for every event; one receiver holds its answers
+    let app = app_allowing_private().await;
+    let facilitator = app.facilitator().await;
+    let slow = Receiver::start().await;
+    let fast = Receiver::start().await;
+    let slow_hook = register(&app, &facilitator, &slow, json!([])).await;
+    register(&app, &facilitator, &fast, json!([])).await;
+    slow.hold();
+    let owner = app.needs_owner().await;
+    let challenge = app.draft_challenge(&owner).await;
+    for n in 1..=5 {
+        app.patch(
+            &format!("/challenges/{challenge}"),
+            Some(&owner.token),
+            json!({ "title": format!("Bins, take {n}") }),
+        )
+        .await
+        .expect(200);
+    }
+
+    // Act: the worker runs while the slow receiver holds the first delivery
+    let worker = sluss_api::webhook_worker::start(app.state.clone());
+    eventually("the fast receiver has the six events", || fast.got().len() == 6).await;
+
+    // Assert: the fast hook got all six in order while the slow one's first is still
+    // waiting for its answer: sent, and no attempt of that hook recorded (neither an
+    // answer nor a time-out)
+    let got = slow.got().len();
+    assert_eq!(got, 1, "the slow receiver was sent {got} while the fast one got all");
+    let attempted: Vec<Value> = deliveries(&app, &facilitator, &slow_hook)
+        .await
+        .into_iter()
+        .flat_map(|delivery| delivery["attempts"].as_array().cloned().unwrap_or_default())
+        .collect();
+    assert_eq!(attempted, Vec::<Value>::new());
+    let edits = vec!["challenge.edit"; 5];
+    let expected: Vec<String> = std::iter::once("challenge.create")
+        .chain(edits)
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(fast.types_about(&challenge), expected);
+
+    // ...and once it answers, the slow one gets the rest in order
+    slow.release();
+    eventually("the slow receiver has the six events", || slow.got().len() == 6).await;
+    assert_eq!(slow.types_about(&challenge), expected);
+    worker.stop().await;
+}
+
+#[tokio::test]
+async fn ipv6_addresses_that_lead_inside_or_nowhere_are_refused_with_422() {
+    // Arrange
+    let app = spawn_app().await;
+    let facilitator = app.facilitator().await;
+
+    // Act: register hooks at IPv6 forms of internal IPv4, transition and set-aside ranges
+    let mut accepted = Vec::new();
+    for url in [
+        "http://[::ffff:10.0.0.1]/hook",
+        "http://[::ffff:0:127.0.0.1]/hook",
+        "http://[64:ff9b::a9fe:a9fe]/hook",
+        "http://[64:ff9b:1::a00:1]/hook",
+        "http://[2002:7f00:1::1]/hook",
+        "http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/hook",
+        "http://[fec0::1]/hook",
+        "http://[100::1]/hook",
+        "http://[::10.0.0.1]/hook",
+        "http://[::]/hook",
+    ] {
+        let reply = app
+            .post(
+                "/webhooks",
+                Some(&facilitator.token),
+                json!({ "url": url, "events": [] }),
+            )
+            .await;
+        if reply.code() != 422 {
+            accepted.push(format!("{url}: {}", reply.code()));
+            continue;
+        }
+        assert_eq!(reply.expect_problem(422).fields(), ["url"], "{url}");
+    }
+
+    // Assert
+    assert_eq!(accepted, Vec::<String>::new());
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM webhooks").await, 0);
 }

@@ -107,13 +107,23 @@ fn is_api_path(path: &str) -> bool {
     path.starts_with("/api/") || matches!(path, "/healthz" | "/readyz" | "/metrics")
 }
 
+/// Whether answers at `path` may carry a token, a secret or a link's token, signed in or
+/// not: logging in (the token, or a session cookie), registering, the password reset
+/// (the reset page carries the link's token in its form), and webhooks (the secret of a
+/// new hook). No cache may keep them.
+fn carries_credentials(path: &str) -> bool {
+    let api = |rest: &str| path.strip_prefix("/api/v1").is_some_and(|tail| tail.starts_with(rest));
+    api("/auth/") || api("/webhooks") || matches!(path, "/login" | "/register" | "/forgot-password" | "/reset-password")
+}
+
 /// Where the interactive docs live.
 pub const DOCS_PATH: &str = "/docs";
 
 /// Adds the security headers to every answer (API, docs, ops, errors): no sniffing, no
 /// framing, no referrer, a content security policy (a strict one, and for the docs page
 /// one that admits exactly its own inline scripts), same-origin resources only, and
-/// `Cache-Control: no-store` on answers to requests carrying a token.
+/// `Cache-Control: no-store` on answers to requests carrying a token and on answers that
+/// may carry a credential ([`carries_credentials`]).
 pub struct SecurityHeaders {
     docs_csp: HeaderValue,
 }
@@ -151,7 +161,7 @@ impl<E: Endpoint> Endpoint for SecurityHeadersEndpoint<E> {
         let path = req.uri().path();
         let docs = path == DOCS_PATH || path.starts_with("/docs/");
         let page = !docs && !is_api_path(path);
-        let signed_in = req.headers().contains_key(header::AUTHORIZATION);
+        let signed_in = req.headers().contains_key(header::AUTHORIZATION) || carries_credentials(path);
         let mut response = self.inner.get_response(req).await;
         let headers = response.headers_mut();
         let csp = if docs {

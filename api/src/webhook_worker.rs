@@ -3,8 +3,10 @@
 //! anything else is tried again with backoff for 24 hours, then marked failed. A delivery
 //! stays pending until a 2xx is recorded, so a crash or a stop sends it again later (at
 //! least once). Only the first pending delivery of each hook and subject is due, so a
-//! subject's events arrive in order. Nothing here runs in a request.
+//! subject's events arrive in order. Each hook is sent to by a lane of its own, so a slow
+//! receiver holds up only its own hook. Nothing here runs in a request.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,7 +16,8 @@ use futures_util::StreamExt;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use sluss_domain::webhook::{self as rules, Retry};
 use tokio::sync::watch;
-use tokio::task::JoinHandle;
+use tokio::task::{JoinHandle, JoinSet};
+use uuid::Uuid;
 
 use crate::app::webhooks::{allowed, resolve, signature};
 use crate::error::ApiError;
@@ -24,11 +27,13 @@ use crate::state::{AppState, WebhookSettings};
 
 /// The most deliveries taken in one round.
 const ROUND: u64 = 100;
-/// The most sent at once.
+/// The most sent at once in one round, or in one hook's lane.
 const PARALLEL: usize = 8;
+/// The most hooks sent to at once, each by its own lane.
+const LANES: usize = 16;
 /// How long a receiver has to answer.
 const TIMEOUT: Duration = Duration::from_secs(10);
-/// How long the worker rests when nothing was due.
+/// The longest the worker waits before it looks for due deliveries again.
 const IDLE: Duration = Duration::from_secs(1);
 
 /// Sends deliveries: an HTTP client that connects only to addresses a hook may be sent
@@ -87,17 +92,75 @@ impl Resolve for GuardedResolver {
 /// signatures) and records each attempt; how many were attempted. Tests drive this
 /// directly; `sluss serve` runs it in [`start`]'s loop.
 pub async fn deliver_due(state: &AppState, sender: &Sender, now: DateTime<Utc>) -> Result<usize, ApiError> {
-    let due = repo::due(&state.db, now, ROUND).await?;
+    let due = repo::due(&state.db, now, ROUND, &[]).await?;
     let count = due.len();
+    deliver_all(state, sender, due, now).await?;
+    Ok(count)
+}
+
+/// A due delivery and its hook.
+type Due = (webhook_deliveries::Model, webhooks::Model);
+
+/// Sends `due`, [`PARALLEL`] at once, and records each attempt.
+async fn deliver_all(state: &AppState, sender: &Sender, due: Vec<Due>, now: DateTime<Utc>) -> Result<(), ApiError> {
     let results: Vec<Result<(), ApiError>> = futures_util::stream::iter(due)
         .map(|(delivery, hook)| deliver(state, sender, delivery, hook, now))
         .buffer_unordered(PARALLEL)
         .collect()
         .await;
-    for result in results {
-        result?;
+    results.into_iter().collect()
+}
+
+/// The lanes of the running worker: a task per hook being sent to, each sending the
+/// deliveries of its hook that were due when it started, then ending. A hook with a lane
+/// running is left out of the next look for due deliveries, so its events still go one at
+/// a time per subject, in order; every other hook gets its own lane meanwhile.
+#[derive(Default)]
+struct Lanes {
+    running: JoinSet<Result<(), ApiError>>,
+    hooks: HashMap<tokio::task::Id, Uuid>,
+}
+
+impl Lanes {
+    /// Starts a lane for each hook (up to [`LANES`] in all) with deliveries due at `now`
+    /// and no lane running.
+    async fn start_due(&mut self, state: &AppState, sender: &Sender, now: DateTime<Utc>) -> Result<(), ApiError> {
+        if self.hooks.len() >= LANES {
+            return Ok(());
+        }
+        let busy: Vec<Uuid> = self.hooks.values().copied().collect();
+        let mut by_hook: HashMap<Uuid, Vec<Due>> = HashMap::new();
+        for (delivery, hook) in repo::due(&state.db, now, ROUND, &busy).await? {
+            by_hook.entry(hook.id).or_default().push((delivery, hook));
+        }
+        for (hook_id, due) in by_hook.into_iter().take(LANES - self.hooks.len()) {
+            let (state, sender) = (state.clone(), sender.clone());
+            let lane = self
+                .running
+                .spawn(async move { deliver_all(&state, &sender, due, now).await });
+            self.hooks.insert(lane.id(), hook_id);
+        }
+        Ok(())
     }
-    Ok(count)
+
+    /// Waits until a lane ends (for ever while none runs), and logs a failed one.
+    async fn next_done(&mut self) {
+        let Some(ended) = self.running.join_next_with_id().await else {
+            return std::future::pending().await;
+        };
+        let id = match ended {
+            Ok((id, Ok(()))) => id,
+            Ok((id, Err(e))) => {
+                tracing::error!(error = %e, "webhook lane failed");
+                id
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "webhook lane stopped");
+                e.id()
+            }
+        };
+        self.hooks.remove(&id);
+    }
 }
 
 /// Sends one delivery and records the attempt.
@@ -220,8 +283,9 @@ impl Worker {
     }
 }
 
-/// Starts sending the outbox: rounds of [`deliver_due`], one after another while there is
-/// work, a rest of a second when there was none or a round failed.
+/// Starts sending the outbox: looks for due deliveries and starts a lane for each hook
+/// that has some ([`Lanes`]); looks again as soon as a lane ends, and at the latest after a
+/// second, for the deliveries of new events.
 pub fn start(state: AppState) -> Worker {
     let (stop, mut stopped) = watch::channel(false);
     let task = tokio::spawn(async move {
@@ -232,26 +296,22 @@ pub fn start(state: AppState) -> Worker {
                 return;
             }
         };
+        let mut lanes = Lanes::default();
         loop {
-            let round = tokio::select! {
-                round = deliver_due(&state, &sender, Utc::now()) => round,
-                _ = stopped.changed() => return,
+            let started = tokio::select! {
+                started = lanes.start_due(&state, &sender, Utc::now()) => started,
+                _ = stopped.changed() => break,
             };
-            let rest = match round {
-                Ok(0) => true,
-                Ok(_) => false,
-                Err(e) => {
-                    tracing::error!(error = %e, "webhook round failed");
-                    true
-                }
-            };
-            if rest {
-                tokio::select! {
-                    () = tokio::time::sleep(IDLE) => {}
-                    _ = stopped.changed() => return,
-                }
+            if let Err(e) = started {
+                tracing::error!(error = %e, "webhook round failed");
+            }
+            tokio::select! {
+                () = lanes.next_done() => {}
+                () = tokio::time::sleep(IDLE) => {}
+                _ = stopped.changed() => break,
             }
         }
+        lanes.running.shutdown().await;
     });
     Worker { stop, task }
 }

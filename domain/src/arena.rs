@@ -113,8 +113,11 @@ pub fn decide(state: ArenaState, command: ArenaCommand, actor: Option<&Actor>) -
     }
 }
 
-/// Checks an arena's period: the end may not come before the start.
+/// Checks an arena's period: each end in the years a time may fall in, and the end not
+/// before the start.
 pub fn check_period(checks: &mut Checks, starts_at: Option<DateTime<Utc>>, ends_at: Option<DateTime<Utc>>) {
+    checks.in_years("starts_at", starts_at);
+    checks.in_years("ends_at", ends_at);
     if let (Some(start), Some(end)) = (starts_at, ends_at)
         && end < start
     {

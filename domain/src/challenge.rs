@@ -317,6 +317,7 @@ fn check_values(command: &ChallengeCommand, facts: &ChallengeFacts) -> Result<()
             ideas_close_at,
             ..
         } => {
+            checks.in_years("ideas_close_at", *ideas_close_at);
             if ideas_close_at.is_some_and(|at| at <= facts.now) {
                 checks.fail("ideas_close_at", "must be in the future");
             }

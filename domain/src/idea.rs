@@ -505,6 +505,8 @@ fn check_values(command: &IdeaCommand, facts: &IdeaFacts) -> Result<(), Refusal>
             checks.required_text("site", site, SHORT_MAX);
             checks.required_text("host", host, SHORT_MAX);
             checks.required_text("success_criteria", success_criteria, TEXT_MAX);
+            checks.in_years("starts_on", Some(*starts_on));
+            checks.in_years("ends_on", Some(*ends_on));
             if ends_on < starts_on {
                 checks.fail("ends_on", "must not be before starts_on");
             }

@@ -1,5 +1,8 @@
 //! Value checks shared by the commands: trimmed text with length bounds, e-mail
-//! addresses, SDG numbers. Each check appends to a list so one answer names every field.
+//! addresses, SDG numbers, the years of dates and times. Each check appends to a list so
+//! one answer names every field.
+
+use chrono::Datelike;
 
 use crate::error::FieldError;
 
@@ -11,6 +14,10 @@ pub const SUMMARY_MAX: usize = 1_000;
 pub const DESCRIPTION_MAX: usize = 20_000;
 /// Longest location.
 pub const LOCATION_MAX: usize = 200;
+/// The first year a date or time may fall in.
+pub const YEAR_MIN: i32 = 1;
+/// The last year a date or time may fall in.
+pub const YEAR_MAX: i32 = 9_999;
 
 /// Collects field errors across several checks.
 #[derive(Debug, Default)]
@@ -109,6 +116,16 @@ impl Checks {
         goals.sort_unstable();
         goals.dedup();
         goals
+    }
+
+    /// A date or time, when given, in the years [`YEAR_MIN`] to [`YEAR_MAX`]: those that
+    /// ISO 8601 and RFC 3339 write with four digits. The parsers read years far beyond
+    /// them, which PostgreSQL cannot store (its dates begin in 4714 BC and end in 294276),
+    /// and a year 0 or 10000 is a typing slip rather than a plan.
+    pub fn in_years(&mut self, field: &str, value: Option<impl Datelike>) {
+        if value.is_some_and(|value| !(YEAR_MIN..=YEAR_MAX).contains(&value.year())) {
+            self.fail(field, format!("must fall in the years {YEAR_MIN} to {YEAR_MAX}"));
+        }
     }
 
     /// `Ok` when no check failed, else every field error.
@@ -216,6 +233,24 @@ mod tests {
         for bad in ["anna", "@malmo.se", "anna@malmo", "an na@malmo.se", "a@b@c.se", "a@.se"] {
             assert!(!is_plausible_email(bad), "{bad} accepted");
         }
+    }
+
+    #[test]
+    fn dates_and_times_fall_in_the_years_1_to_9999() {
+        use chrono::{DateTime, NaiveDate, Utc};
+        let day = |text: &str| text.parse::<NaiveDate>().unwrap_or_else(|e| panic!("{text}: {e}"));
+        let time = |text: &str| text.parse::<DateTime<Utc>>().unwrap_or_else(|e| panic!("{text}: {e}"));
+        let mut checks = Checks::new();
+        checks.in_years("first", Some(day("0001-01-01")));
+        checks.in_years("last", Some(time("9999-12-31T23:59:59Z")));
+        checks.in_years("none", None::<NaiveDate>);
+        assert!(checks.finish().is_ok());
+        let mut checks = Checks::new();
+        checks.in_years("before", Some(day("-5000-01-01")));
+        checks.in_years("zero", Some(day("0000-12-31")));
+        checks.in_years("after", Some(time("+10000-01-01T00:00:00Z")));
+        let fields: Vec<String> = checks.finish().unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, vec!["before", "zero", "after"]);
     }
 
     #[test]

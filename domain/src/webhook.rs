@@ -148,8 +148,12 @@ pub enum AddressClass {
     Unspecified,
     /// Multicast or broadcast: not one receiver.
     Multicast,
-    /// Set aside: documentation, benchmarking, protocol assignments, future use.
+    /// Set aside: documentation, benchmarking, protocol assignments, discard, future use.
     Reserved,
+    /// An IPv6 address that a relay or translator carries on to an IPv4 address of its
+    /// choosing (6to4 2002::/16, Teredo 2001::/32, local-use NAT64 64:ff9b:1::/48): where
+    /// it ends up cannot be told from the address, so it is refused like a private one.
+    Translated,
 }
 
 impl AddressClass {
@@ -164,28 +168,52 @@ impl AddressClass {
             AddressClass::Unspecified => "the unspecified address",
             AddressClass::Multicast => "a multicast or broadcast address",
             AddressClass::Reserved => "a reserved address",
+            AddressClass::Translated => "an IPv6 address translated to IPv4 (6to4, Teredo or local NAT64)",
+        }
+    }
+
+    /// Whether `--webhook-allow-private` lets hooks be sent to addresses of this class:
+    /// those that lead to a network of one's own, not those that lead nowhere or everywhere.
+    pub fn allowed_when_private_is(self) -> bool {
+        match self {
+            AddressClass::Public
+            | AddressClass::Loopback
+            | AddressClass::Private
+            | AddressClass::Shared
+            | AddressClass::LinkLocal
+            | AddressClass::Translated => true,
+            AddressClass::Unspecified | AddressClass::Multicast | AddressClass::Reserved => false,
         }
     }
 }
 
-/// The class of `address`. IPv4 addresses written as IPv6 (`::ffff:10.0.0.1`, and the
-/// NAT64 prefix 64:ff9b::/96) are classed as the IPv4 address they carry.
+/// The class of `address`. IPv4 addresses written as IPv6 (mapped `::ffff:10.0.0.1`,
+/// translated `::ffff:0:10.0.0.1`, and the well-known NAT64 prefix 64:ff9b::/96) are
+/// classed as the IPv4 address they carry.
 pub fn classify(address: IpAddr) -> AddressClass {
     match address {
         IpAddr::V4(v4) => classify_v4(v4),
-        IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return classify_v4(v4);
-            }
-            let segments = v6.segments();
-            if segments[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
-                let [a, b] = segments[6].to_be_bytes();
-                let [c, d] = segments[7].to_be_bytes();
-                return classify_v4(Ipv4Addr::new(a, b, c, d));
-            }
-            classify_v6(v6)
-        }
+        IpAddr::V6(v6) => match carried_v4(v6) {
+            Some(v4) => classify_v4(v4),
+            None => classify_v6(v6),
+        },
     }
+}
+
+/// The IPv4 address an IPv6 address stands for, when its prefix says it carries one in
+/// its last 32 bits and hands it on unchanged: IPv4-mapped (::ffff:0:0/96), IPv4-translated
+/// (::ffff:0:0:0/96) and the well-known NAT64 prefix (64:ff9b::/96).
+fn carried_v4(v6: Ipv6Addr) -> Option<Ipv4Addr> {
+    let segments = v6.segments();
+    let carries = matches!(
+        segments[..6],
+        [0, 0, 0, 0, 0, 0xffff] | [0, 0, 0, 0, 0xffff, 0] | [0x64, 0xff9b, 0, 0, 0, 0]
+    );
+    carries.then(|| {
+        let [a, b] = segments[6].to_be_bytes();
+        let [c, d] = segments[7].to_be_bytes();
+        Ipv4Addr::new(a, b, c, d)
+    })
 }
 
 fn classify_v4(v4: Ipv4Addr) -> AddressClass {
@@ -205,6 +233,7 @@ fn classify_v4(v4: Ipv4Addr) -> AddressClass {
     } else if a >= 240
         || (a == 192 && b == 0 && c == 0)
         || (a == 192 && b == 0 && c == 2)
+        || (a == 192 && b == 88 && c == 99)
         || (a == 198 && (b == 18 || b == 19))
         || (a == 198 && b == 51 && c == 100)
         || (a == 203 && b == 0 && c == 113)
@@ -216,40 +245,47 @@ fn classify_v4(v4: Ipv4Addr) -> AddressClass {
 }
 
 fn classify_v6(v6: Ipv6Addr) -> AddressClass {
-    let first = v6.segments()[0];
+    let [first, second, third, ..] = v6.segments();
     if v6.is_loopback() {
         AddressClass::Loopback
     } else if v6.is_unspecified() {
         AddressClass::Unspecified
-    } else if first & 0xfe00 == 0xfc00 {
+    } else if first & 0xfe00 == 0xfc00 || first & 0xffc0 == 0xfec0 {
+        // Unique local fc00::/7, and the deprecated site-local fec0::/10.
         AddressClass::Private
     } else if first & 0xffc0 == 0xfe80 {
         AddressClass::LinkLocal
     } else if v6.is_multicast() {
         AddressClass::Multicast
-    } else if first == 0x2001 && v6.segments()[1] == 0x0db8 {
-        AddressClass::Reserved
-    } else if v6.to_ipv4().is_some() {
-        // The deprecated IPv4-compatible ::a.b.c.d (::1 and :: are taken above).
+    } else if first == 0x2002 || (first == 0x2001 && second == 0) || (first == 0x64 && second == 0xff9b && third == 1) {
+        AddressClass::Translated
+    } else if is_reserved_v6(v6) {
         AddressClass::Reserved
     } else {
         AddressClass::Public
     }
 }
 
+/// IPv6 ranges set aside: all outside the global unicast 2000::/3 that are not taken
+/// before (so IPv4-compatible ::/96 and the rest of ::/8, discard-only 100::/64, segment
+/// routing 5f00::/16), the IETF protocol assignments 2001::/23, and documentation
+/// 2001:db8::/32 and 3fff::/20.
+fn is_reserved_v6(v6: Ipv6Addr) -> bool {
+    let [first, second, ..] = v6.segments();
+    first & 0xe000 != 0x2000
+        || (first == 0x2001 && second < 0x0200)
+        || (first == 0x2001 && second == 0x0db8)
+        || (first == 0x3fff && second & 0xf000 == 0)
+}
+
 /// Why a hook may not be sent to `address`, or `None` when it may. With `allow_private`
-/// (a test bench or an intranet receiver) private, loopback, shared and link-local
-/// addresses are allowed; the unspecified address, multicast and reserved ranges never are.
+/// (a test bench or an intranet receiver) private, loopback, shared, link-local and
+/// translated addresses are allowed; the unspecified address, multicast and reserved
+/// ranges never are.
 pub fn refusal(address: IpAddr, allow_private: bool) -> Option<AddressClass> {
-    match classify(address) {
-        AddressClass::Public => None,
-        AddressClass::Loopback | AddressClass::Private | AddressClass::Shared | AddressClass::LinkLocal
-            if allow_private =>
-        {
-            None
-        }
-        class => Some(class),
-    }
+    let class = classify(address);
+    let allowed = class == AddressClass::Public || (allow_private && class.allowed_when_private_is());
+    (!allowed).then_some(class)
 }
 
 /// What happens after a failed attempt.
@@ -421,6 +457,84 @@ mod tests {
         ] {
             assert_eq!(classify(ip(bad)), class, "{bad}");
             assert_eq!(refusal(ip(bad), false), Some(class), "{bad}");
+        }
+    }
+
+    #[test]
+    fn ipv6_forms_of_internal_ipv4_and_transition_ranges_are_refused() {
+        for (bad, class) in [
+            // IPv4-mapped and IPv4-translated: judged by the IPv4 address they carry
+            ("::ffff:10.0.0.1", AddressClass::Private),
+            ("::ffff:169.254.169.254", AddressClass::LinkLocal),
+            ("::ffff:0.0.0.0", AddressClass::Unspecified),
+            ("::ffff:0:127.0.0.1", AddressClass::Loopback),
+            ("::ffff:0:192.168.0.1", AddressClass::Private),
+            // NAT64, well-known prefix: judged by the IPv4 address it carries
+            ("64:ff9b::127.0.0.1", AddressClass::Loopback),
+            ("64:ff9b::169.254.169.254", AddressClass::LinkLocal),
+            ("64:ff9b::100.64.0.1", AddressClass::Shared),
+            // NAT64 local-use prefix, 6to4 and Teredo: carried on to any IPv4 address
+            ("64:ff9b:1::a00:1", AddressClass::Translated),
+            ("64:ff9b:1:ffff::808:808", AddressClass::Translated),
+            ("2002:7f00:1::1", AddressClass::Translated),
+            ("2002:a00:1::", AddressClass::Translated),
+            ("2002:808:808::1", AddressClass::Translated),
+            ("2001:0:4136:e378:8000:63bf:3fff:fdd2", AddressClass::Translated),
+            // site-local, the deprecated private range
+            ("fec0::1", AddressClass::Private),
+            ("feff:ffff::1", AddressClass::Private),
+            // :: and ::1 exactly; IPv4-compatible ::/96 and the rest of ::/8
+            ("::", AddressClass::Unspecified),
+            ("::1", AddressClass::Loopback),
+            ("::127.0.0.1", AddressClass::Reserved),
+            ("::10.0.0.1", AddressClass::Reserved),
+            ("::8.8.8.8", AddressClass::Reserved),
+            ("::2", AddressClass::Reserved),
+            ("0:0:0:0:1::1", AddressClass::Reserved),
+            ("ff::1", AddressClass::Reserved),
+            // discard-only, IETF protocol assignments, documentation, segment routing
+            ("100::1", AddressClass::Reserved),
+            ("100::ffff:ffff:ffff:ffff", AddressClass::Reserved),
+            ("64:ff9b:2::1", AddressClass::Reserved),
+            ("64:ff9a::808:808", AddressClass::Reserved),
+            ("::ffff:0:0:808:808", AddressClass::Reserved),
+            ("4000::1", AddressClass::Reserved),
+            ("2001:2::1", AddressClass::Reserved),
+            ("2001:10::1", AddressClass::Reserved),
+            ("2001:db8:1::1", AddressClass::Reserved),
+            ("3fff:fff::1", AddressClass::Reserved),
+            ("5f00::1", AddressClass::Reserved),
+            // IPv4: the 6to4 relay anycast range
+            ("192.88.99.1", AddressClass::Reserved),
+        ] {
+            assert_eq!(classify(ip(bad)), class, "{bad}");
+            assert_eq!(refusal(ip(bad), false), Some(class), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_neighbours_of_the_refused_ipv6_ranges_are_public() {
+        for good in [
+            "2001:200::1",
+            "2003::1",
+            "3fff:1000::1",
+            "3ffe::1",
+            "2001:db9::1",
+            "::ffff:0:808:808",
+            "64:ff9b::808:808",
+        ] {
+            assert_eq!(classify(ip(good)), AddressClass::Public, "{good}");
+            assert_eq!(refusal(ip(good), false), None, "{good}");
+        }
+    }
+
+    #[test]
+    fn allowing_private_addresses_allows_the_translated_ones() {
+        for allowed in ["64:ff9b:1::a00:1", "2002:a00:1::", "fec0::1", "::ffff:0:10.0.0.1"] {
+            assert_eq!(refusal(ip(allowed), true), None, "{allowed}");
+        }
+        for refused in ["100::1", "::10.0.0.1", "5f00::1"] {
+            assert!(refusal(ip(refused), true).is_some(), "{refused}");
         }
     }
 

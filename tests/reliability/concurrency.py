@@ -4,7 +4,8 @@
     CONCURRENCY_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test python3 tests/reliability/concurrency.py
                                                        # PostgreSQL, two server processes on one database
 
-Checks: exactly one winner per contested command, no lost update under read-modify-write
+Checks: exactly one winner per contested command (and per contested removal of an
+assignment), no lost update under read-modify-write
 with versions, no 5xx, and no deadlock (every client finishes within its deadline).
 """
 
@@ -83,6 +84,34 @@ def contested_commands(clients: list[Client], world, failures: Failures, stats: 
         history = c0.ok("GET", f"/ideas/{idea['id']}/history", world.facilitator)
         starts = [e for e in history if e["command"] == "start_assessment"]
         failures.check(len(starts) == 1, f"{len(starts)} start_assessment events recorded")
+
+
+def contested_deletes(clients: list[Client], world, failures: Failures, stats: Counter) -> None:
+    """CLIENTS facilitators remove the same assignment at once: exactly one removes it
+    (204) and writes the unassign event; the others find it gone (404)."""
+    c0 = clients[0]
+    for round_ in range(ROUNDS):
+        idea = c0.ok("POST", f"/challenges/{world.challenge_id}/ideas", world.innovators[0], new_idea_body(round_))
+        c0.ok("POST", f"/ideas/{idea['id']}/submit", world.innovators[0], {})
+        assignment = c0.ok("POST", f"/ideas/{idea['id']}/assignments", world.facilitator,
+                           {"assessor_id": world.assessor_ids[0]})
+        statuses: list[int] = []
+        lock = threading.Lock()
+
+        def remove(i: int) -> None:
+            reply = clients[i % len(clients)].call("DELETE", f"/assignments/{assignment['id']}", world.facilitator)
+            with lock:
+                statuses.append(reply.status)
+
+        run_all([lambda i=i: remove(i) for i in range(CLIENTS)], failures)
+        counts = Counter(statuses)
+        stats["contested deletes"] += 1
+        stats["gone (404)"] += counts[404]
+        failures.check(counts[204] == 1, f"delete assignment: {counts[204]} removals, statuses {dict(counts)}")
+        failures.check(counts[204] + counts[404] == CLIENTS, f"delete assignment: unexpected statuses {dict(counts)}")
+        history = c0.ok("GET", f"/ideas/{idea['id']}/history", world.facilitator)
+        removals = [e for e in history if e["command"] == "unassign"]
+        failures.check(len(removals) == 1, f"{len(removals)} unassign events recorded")
 
 
 def no_lost_update(clients: list[Client], world, failures: Failures, stats: Counter) -> None:
@@ -223,7 +252,7 @@ def main() -> int:
             s.start()
         clients = [Client(s.port, timeout=DEADLINE) for s in servers]
         world = build_world(clients[0])
-        for scenario in (contested_commands, no_lost_update, many_items, login_burst):
+        for scenario in (contested_commands, contested_deletes, no_lost_update, many_items, login_burst):
             scenario(clients, world, failures, stats)
     finally:
         for s in servers:

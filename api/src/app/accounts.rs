@@ -445,6 +445,9 @@ async fn own_change(
         .ok_or_else(|| ApiError::unauthorized("the account no longer exists"))?;
     check_version(expected, row.version)?;
     let updated = users::update(&tx, id, row.version, &change, now).await?;
+    if let UserChange::Password(_) = change {
+        super::resets::use_up_links(&tx, id, now).await?;
+    }
     if let Some(kept) = keep_session {
         sessions::delete_others(&tx, id, kept, now).await?;
     }

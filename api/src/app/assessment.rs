@@ -361,11 +361,16 @@ pub async fn declare_conflict(
 }
 
 /// Removes an assignment before the decision; its scorecard goes with it (facilitators).
+/// Of concurrent removals of one assignment the first removes it and writes the event;
+/// the others, reading it again once the idea is theirs, find it gone (404).
 pub async fn delete_assignment(state: &AppState, actor: &Actor, assignment_id: Uuid) -> Result<(), ApiError> {
     let row = visible_assignment(state, assignment_id, actor).await?;
     rules::authorize_facilitator(actor)?;
     let tx = state.begin_write().await?;
     hold_idea(&tx, row.idea_id).await?;
+    let row = repo::lock_assignment(&tx, row.id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     let idea = ideas::find(&tx, row.idea_id).await?.ok_or_else(ApiError::not_found)?;
     if !open_for_assessment(idea_state(&idea)?) {
         return Err(ApiError::conflict("the idea is decided; its assessment is locked"));

@@ -4,10 +4,11 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use sluss_domain::Actor;
 use sluss_domain::figures::{self, Figures, Period as FiguresPeriod};
 use sluss_domain::report::Funnel;
 use sluss_domain::steps as rules;
+use sluss_domain::validate::Checks;
+use sluss_domain::{Actor, Refusal};
 use uuid::Uuid;
 
 use crate::error::ApiError;
@@ -31,17 +32,27 @@ pub struct FunnelQuery {
     pub until: Option<DateTime<Utc>>,
 }
 
+/// Checks the period of a report: each end in the years a time may fall in, and the end
+/// not before the start (422).
+fn check_period(since: Option<DateTime<Utc>>, until: Option<DateTime<Utc>>) -> Result<(), ApiError> {
+    let mut checks = Checks::new();
+    checks.in_years("since", since);
+    checks.in_years("until", until);
+    if let (Some(since), Some(until)) = (since, until)
+        && until < since
+    {
+        checks.fail("until", "must not be before since");
+    }
+    Ok(checks.finish().map_err(Refusal::Invalid)?)
+}
+
 /// The funnel of the challenges and ideas created in a period, optionally in one arena
 /// (facilitators): counts per state, conversions and median days, from the event log.
 /// Its JSON form is [`FunnelReport`](crate::views::reports::FunnelReport); its CSV rows are the domain's own
 /// ([`Funnel::rows`]).
 pub async fn funnel(state: &AppState, actor: &Actor, query: FunnelQuery) -> Result<Funnel, ApiError> {
     rules::authorize_facilitator(actor)?;
-    if let (Some(since), Some(until)) = (query.since, query.until)
-        && until < since
-    {
-        return Err(ApiError::invalid("until", "must not be before since"));
-    }
+    check_period(query.since, query.until)?;
     let period = Period {
         arena_id: query.arena_id,
         since: query.since,
@@ -114,11 +125,7 @@ pub fn category_names() -> Vec<&'static str> {
 /// by its own time (ADR 0018).
 pub async fn figures(state: &AppState, actor: &Actor, query: FiguresQuery) -> Result<Figures, ApiError> {
     rules::authorize_facilitator(actor)?;
-    if let (Some(since), Some(until)) = (query.since, query.until)
-        && until < since
-    {
-        return Err(ApiError::invalid("until", "must not be before since"));
-    }
+    check_period(query.since, query.until)?;
     let scope = figures_repo::Scope {
         arena_id: query.arena_id,
         period: FiguresPeriod {

@@ -2,7 +2,7 @@
 //! link; a facilitator can send one. The link's token is stored only as a hash, valid one
 //! hour and usable once; setting the password through it ends every session.
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sluss_domain::validate::is_plausible_email;
 use sluss_domain::{Actor, Refusal, UserId, password, user as rules};
 use uuid::Uuid;
@@ -11,7 +11,7 @@ use super::accounts::count_attempt;
 use crate::error::ApiError;
 use crate::persistence::mail::{self, Letter};
 use crate::persistence::users::UserChange;
-use crate::persistence::{events, sessions, users};
+use crate::persistence::{WriteTx, events, sessions, users};
 use crate::session::{hash_token, new_token};
 use crate::state::AppState;
 
@@ -123,5 +123,13 @@ pub async fn confirm(state: &AppState, client_addr: &str, token: &str, new_passw
         .record(&tx, "reset_password", Some("active"), "active", serde_json::json!({}))
         .await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Uses up every open reset link of `user_id`, in the transaction `tx` that sets their
+/// password another way (`PUT /me/password`, the settings page): a link asked for before
+/// the change must not undo it.
+pub async fn use_up_links(tx: &WriteTx, user_id: Uuid, now: DateTime<Utc>) -> Result<(), ApiError> {
+    mail::use_up_resets(tx, user_id, now).await?;
     Ok(())
 }

@@ -121,6 +121,7 @@ pub async fn add_milestone(
     }
     let mut checks = Checks::new();
     let title = checks.required_text("title", &input.title, 200);
+    checks.in_years("due_on", input.due_on);
     checks.finish().map_err(Refusal::Invalid)?;
     rules::authorize_milestone(actor, UserId(idea.innovator_id), idea_state)?;
     let now = Utc::now();
@@ -195,6 +196,7 @@ pub async fn add_spread_activity(
     let mut checks = Checks::new();
     let title = checks.required_text("title", &input.title, 200);
     let notes = checks.optional_text("notes", input.notes.as_deref(), 10_000);
+    checks.in_years("held_on", Some(input.held_on));
     checks.finish().map_err(Refusal::Invalid)?;
     rules::authorize_spread(actor, ideas::state_of(&idea)?)?;
     let row = repo::insert_spread(

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use chrono::Utc;
-use sluss_domain::{Actor, Role, Roles, UserId, user as rules};
+use sluss_domain::{Actor, Refusal, Role, Roles, UserId, user as rules};
 use uuid::Uuid;
 
 use super::accounts::{Registration, prepare_account};
@@ -13,7 +13,7 @@ use crate::error::ApiError;
 use crate::persistence::entities::users as rows;
 use crate::persistence::users::{self as repo, UserChange};
 use crate::persistence::written::Tables;
-use crate::persistence::{events, sessions};
+use crate::persistence::{WriteTx, events, sessions};
 use crate::state::AppState;
 use crate::views::users::{User, UserPage};
 
@@ -176,6 +176,31 @@ impl From<Managed> for UserChange {
     }
 }
 
+/// Locks the rows of the acting facilitator and of the user `id` (in the order of their
+/// ids, so two facilitators acting on each other cannot deadlock) and returns the user's.
+/// The actor is checked again under the lock: a facilitator deactivated, or stripped of
+/// the role, by a change committed since their token was read has lost the right to act —
+/// 401 when deactivated (their sessions ended with it), 403 when no longer a facilitator.
+/// So of two facilitators deactivating each other at once exactly one succeeds.
+async fn lock_actor_and_user(tx: &WriteTx, actor: &Actor, id: Uuid) -> Result<rows::Model, ApiError> {
+    let me = actor.id.as_uuid();
+    let mut order = [me, id];
+    order.sort_unstable();
+    let mut locked = Vec::with_capacity(2);
+    for user in order {
+        locked.push(repo::find_for_update(tx, user).await?);
+    }
+    let find = |user: Uuid| locked.iter().flatten().find(|row| row.id == user).cloned();
+    let current = find(me).filter(|row| row.active);
+    let Some(current) = current else {
+        return Err(ApiError::unauthorized("your account was deactivated"));
+    };
+    if !repo::roles_of(&current)?.contains(Role::Facilitator) {
+        return Err(Refusal::not_permitted("only facilitators manage users").into());
+    }
+    find(id).ok_or_else(ApiError::not_found)
+}
+
 async fn change(
     state: &AppState,
     actor: &Actor,
@@ -185,7 +210,7 @@ async fn change(
 ) -> Result<User, ApiError> {
     let now = Utc::now();
     let tx = state.begin_write().await?;
-    let row = repo::find_for_update(&tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let row = lock_actor_and_user(&tx, actor, id).await?;
     let (command, payload) = match change {
         Managed::Roles(roles) => {
             rules::decide_set_roles(UserId(id), roles, actor)?;

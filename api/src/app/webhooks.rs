@@ -170,13 +170,10 @@ pub fn allowed(addresses: &[SocketAddr], allow_private: bool) -> Result<Vec<Sock
 }
 
 fn refused(address: IpAddr, class: AddressClass, allow_private: bool) -> String {
-    let unless = match class {
-        AddressClass::Loopback | AddressClass::Private | AddressClass::Shared | AddressClass::LinkLocal
-            if !allow_private =>
-        {
-            " (allowed only when the server runs with --webhook-allow-private)"
-        }
-        _ => "",
+    let unless = if class.allowed_when_private_is() && !allow_private {
+        " (allowed only when the server runs with --webhook-allow-private)"
+    } else {
+        ""
     };
     format!("must not lead to {} such as {address}{unless}", class.describe())
 }

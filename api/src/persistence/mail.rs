@@ -212,13 +212,19 @@ pub async fn take_reset(
     else {
         return Ok(None);
     };
+    use_up_resets(db, row.user_id, now).await?;
+    Ok(Some(row.user_id))
+}
+
+/// Marks every unused reset token of `user_id` used at `now`.
+pub async fn use_up_resets(db: &impl ConnectionTrait, user_id: Uuid, now: DateTime<Utc>) -> Result<(), RepoError> {
     password_resets::Entity::update_many()
         .col_expr(password_resets::Column::UsedAt, Expr::value(now))
-        .filter(password_resets::Column::UserId.eq(row.user_id))
+        .filter(password_resets::Column::UserId.eq(user_id))
         .filter(password_resets::Column::UsedAt.is_null())
         .exec(db)
         .await?;
-    Ok(Some(row.user_id))
+    Ok(())
 }
 
 /// A registration waiting for its address to be confirmed: the values it was made with.

@@ -127,10 +127,13 @@ pub async fn enqueue(db: &impl Deferring, delivery: NewDelivery<'_>) -> Result<(
 
 /// The pending deliveries due at `now`, oldest first, each with its hook: only the first
 /// pending one of each hook and subject, so that a later event waits for an earlier one.
+/// The hooks in `busy` (being sent to already) are left out, so that their deliveries do
+/// not take the places of other hooks'.
 pub async fn due(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
     limit: u64,
+    busy: &[Uuid],
 ) -> Result<Vec<(deliveries::Model, webhooks::Model)>, RepoError> {
     let earlier = Alias::new("earlier");
     let earlier_pending = Query::select()
@@ -154,6 +157,9 @@ pub async fn due(
         .filter(deliveries::Column::State.eq(PENDING))
         .filter(deliveries::Column::NextAttemptAt.lte(now))
         .filter(Expr::exists(earlier_pending).not())
+        .apply_if((!busy.is_empty()).then_some(busy), |select, busy| {
+            select.filter(deliveries::Column::WebhookId.is_not_in(busy.iter().copied()))
+        })
         .order_by_asc(deliveries::Column::Id)
         .limit(limit)
         .all(db)
