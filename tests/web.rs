@@ -317,3 +317,86 @@ async fn a_person_changes_their_settings_and_password_on_their_account_page() {
     .await
     .expect(200);
 }
+
+/// POSTs a form as a signed-out visitor with a pre-session CSRF token: the status and
+/// where it redirects to.
+async fn signed_out_form(app: &crate::helpers::TestApp, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
+    let mut pairs = vec![("csrf", crate::helpers::CSRF)];
+    pairs.extend_from_slice(fields);
+    let response = app
+        .client
+        .post(path)
+        .header("cookie", format!("sluss_csrf={}", crate::helpers::CSRF))
+        .content_type("application/x-www-form-urlencoded")
+        .body(serde_urlencoded::to_string(&pairs).unwrap())
+        .send()
+        .await;
+    let location = response
+        .0
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    (response.0.status().as_u16(), location)
+}
+
+#[tokio::test]
+async fn next_with_a_tab_or_line_break_after_the_slash_stays_on_this_site() {
+    let app = spawn_app().await;
+    let me = app.innovator().await;
+    for next in [
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/\r\n/evil.example",
+        "\t//evil.example",
+        "/ /evil.example",
+        "/\\evil.example",
+        "//evil.example",
+        "/%09/evil.example\u{0}",
+    ] {
+        let (status, location) = signed_out_form(
+            &app,
+            "/login",
+            &[("email", &me.email), ("password", PASSWORD), ("next", next)],
+        )
+        .await;
+        assert_eq!(status, 303, "{next:?}");
+        assert_eq!(location, "/me", "next={next:?} led to {location:?}");
+    }
+    let (_, location) = signed_out_form(
+        &app,
+        "/login",
+        &[
+            ("email", &me.email),
+            ("password", PASSWORD),
+            ("next", "/challenges?sdg=3"),
+        ],
+    )
+    .await;
+    assert_eq!(location, "/challenges?sdg=3", "a path on this site is followed");
+}
+
+#[tokio::test]
+async fn the_language_link_of_a_path_that_starts_with_two_slashes_stays_on_this_site() {
+    let app = spawn_app().await;
+    for path in ["//evil.example/x", "///evil.example/x?a=1"] {
+        let (status, body) = app.page(path, None, "sv").await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        let hrefs: Vec<&str> = body
+            .split("href=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        assert!(
+            hrefs.iter().any(|href| href.contains("lang=en")),
+            "no language link on {path}"
+        );
+        let off_site: Vec<&&str> = hrefs
+            .iter()
+            .filter(|href| !href.starts_with('#'))
+            .filter(|href| !href.starts_with('/') || href.starts_with("//") || href.starts_with("/\\"))
+            .collect();
+        assert!(off_site.is_empty(), "{path} links off the site: {off_site:?}");
+    }
+}

@@ -33,7 +33,8 @@ pub struct Ctx {
     pub auth: Option<Authenticated>,
     /// The CSRF token forms must carry.
     pub csrf: String,
-    /// The path and query of this request (for `next=` and the language link).
+    /// The path and query of this request, with one leading `/` (for `next=`, the
+    /// language link and reloads).
     pub here: String,
     /// The submitted form of a POST, as ordered pairs.
     pub form: Vec<(String, String)>,
@@ -177,7 +178,7 @@ impl<E: Endpoint> Endpoint for WebLayerEndpoint<E> {
         let here = req
             .uri()
             .path_and_query()
-            .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned());
+            .map_or_else(|| "/".to_owned(), |pq| super::layout::same_site(pq.as_str()));
         let client = match req.remote_addr().as_socket_addr() {
             Some(addr) => addr.ip().to_string(),
             None => "unknown".to_owned(),
