@@ -33,6 +33,7 @@ mod read_cache;
 mod reports;
 mod seed;
 mod steps;
+mod timeouts;
 mod users;
 mod versions;
 mod web;
