@@ -10,6 +10,7 @@ mod accounts;
 mod arenas;
 mod assessment;
 mod auth;
+mod blind;
 mod challenges;
 mod demo;
 mod errors;
