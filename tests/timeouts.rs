@@ -93,9 +93,9 @@ async fn a_header_sent_a_byte_at_a_time_is_closed() {
                 return;
             }
             let mut buffer = [0_u8; 64];
-            match tokio::time::timeout(Duration::from_millis(100), stream.read(&mut buffer)).await {
-                Ok(Ok(0) | Err(_)) => return,
-                Ok(Ok(_)) | Err(_) => {}
+            let read = tokio::time::timeout(Duration::from_millis(100), stream.read(&mut buffer)).await;
+            if let Ok(Ok(0) | Err(_)) = read {
+                return;
             }
         }
     };
