@@ -1436,3 +1436,32 @@ async fn concurrent_puts_of_one_scorecard_never_fail_and_keep_one_card() {
     assert!(statuses.contains(&200), "{statuses:?}");
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM scorecards").await, 1);
 }
+
+#[tokio::test]
+async fn a_colleague_whose_organisation_differs_by_invisible_characters_or_punctuation_is_refused() {
+    // Arrange
+    let app = spawn_app().await;
+    let scene = scene(&app).await;
+
+    for spelling in [
+        "Sege Builders.",
+        "Sege\u{200B} Builders",
+        "\u{FEFF}SEGE  BUILDERS,",
+        "Sege\u{00A0}Builders",
+    ] {
+        let colleague = app.user_in(&[Role::Assessor], Some(spelling)).await;
+
+        // Act
+        let reply = try_assign(&app, &scene.idea, &scene.facilitator, &colleague.id)
+            .await
+            .expect_problem(422);
+
+        // Assert
+        assert_eq!(reply.fields(), vec!["assessor_id"], "{spelling:?}");
+    }
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM assignments").await, 0);
+    let stranger = app.user_in(&[Role::Assessor], Some("Sege Byggare")).await;
+    try_assign(&app, &scene.idea, &scene.facilitator, &stranger.id)
+        .await
+        .expect(201);
+}

@@ -612,8 +612,8 @@ impl TestApp {
 /// Roles of the anonymous caller and each single-role user, for matrix tests.
 pub const CALLERS: [&str; 5] = ["anonymous", "needs_owner", "innovator", "assessor", "facilitator"];
 
-/// The CSRF token the web helpers send, in its cookie and in every form (43 characters,
-/// the length of a token the server makes).
+/// The pre-session CSRF token the web helpers send in its cookie, and in the forms of
+/// signed-out visitors (43 characters, the length of a token the server makes).
 pub const CSRF: &str = "sluss-tests-csrf-token-of-forty-three-chars";
 
 /// What a web form's post answered: the status, the `Location` and the body.
@@ -639,10 +639,11 @@ impl TestApp {
         (status, response.0.into_body().into_string().await.unwrap_or_default())
     }
 
-    /// POSTs the form `fields` to `path` as `who`, in English, with a valid CSRF token, as
-    /// a browser sends it.
+    /// POSTs the form `fields` to `path` as `who`, in English, with the CSRF token of
+    /// their session, as a browser sends it.
     pub async fn form(&self, path: &str, who: &TestUser, fields: &[(&str, &str)]) -> FormAnswer {
-        let mut pairs = vec![("csrf", CSRF)];
+        let token = sluss_api::web::context::session_csrf(&who.token);
+        let mut pairs = vec![("csrf", token.as_str())];
         pairs.extend_from_slice(fields);
         let response = self
             .client

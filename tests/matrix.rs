@@ -179,17 +179,18 @@ const STEP_COMMANDS: &[PanelRow] = &[
 
 /// Steps 4 and 5 on the ideas of [`STEP_COMMANDS`]; `{milestone}` is a milestone of an
 /// idea in incubation. Milestones are kept by facilitators and the idea's innovator,
-/// spread activities recorded by facilitators only.
+/// spread activities recorded by facilitators only. The idea's panel sees the idea, not
+/// its incubation and test (which may name the innovator's organisation): 404.
 #[rustfmt::skip]
 const STEPS: &[PanelRow] = &[
     //                                                        anon  other innov asses facil owner author panel
     ("GET /support-organisations",                           [401,  200,  200,  200,  200,  __,   __,    __ ]),
     ("POST /support-organisations",                          [401,  403,  403,  403,  201,  __,   __,    __ ]),
-    ("GET /ideas/{in_incubation_idea}/incubation",           [401,  404,  404,  404,  200,  200,  200,   200]),
-    ("POST /ideas/{in_incubation_idea}/incubation/milestones",[401, 404,  404,  404,  201,  403,  201,   403]),
-    ("POST /milestones/{milestone}/complete",                [401,  404,  404,  404,  200,  403,  200,   403]),
-    ("GET /ideas/{in_testing_idea}/test",                    [401,  404,  404,  404,  200,  200,  200,   200]),
-    ("POST /ideas/{in_testing_idea}/test/spread-activities", [401,  404,  404,  404,  201,  403,  403,   403]),
+    ("GET /ideas/{in_incubation_idea}/incubation",           [401,  404,  404,  404,  200,  200,  200,   404]),
+    ("POST /ideas/{in_incubation_idea}/incubation/milestones",[401, 404,  404,  404,  201,  403,  201,   404]),
+    ("POST /milestones/{milestone}/complete",                [401,  404,  404,  404,  200,  403,  200,   404]),
+    ("GET /ideas/{in_testing_idea}/test",                    [401,  404,  404,  404,  200,  200,  200,   404]),
+    ("POST /ideas/{in_testing_idea}/test/spread-activities", [401,  404,  404,  404,  201,  403,  403,   404]),
 ];
 
 /// `POST /obstacles about {subject}` logs an obstacle on the challenge or idea `{subject}`

@@ -206,13 +206,13 @@ async fn a_person_joins_an_organisation_and_their_challenges_are_owned_on_its_be
 }
 
 #[tokio::test]
-async fn colleagues_of_one_registered_organisation_may_not_assess_each_other_whatever_they_typed() {
+async fn colleagues_of_one_registered_organisation_or_of_two_of_one_name_may_not_assess_each_other() {
     let app = spawn_app().await;
     let facilitator = app.facilitator().await;
     let owner = app.needs_owner().await;
     let challenge = app.published_challenge(&owner, &facilitator).await;
     let startup = register(&app, &facilitator, "Sortera Smart AB", "startup").await;
-    let namesake = register(&app, &facilitator, "Sortera Smart AB", "business").await;
+    let namesake = register(&app, &facilitator, "Sortera Smart AB.", "business").await;
     let innovator = app.user_in(&[Role::Innovator], Some("Sortera Smart")).await;
     join(&app, &innovator, &startup).await;
     let idea = submitted_idea(&app, &innovator, &challenge).await;
@@ -228,9 +228,22 @@ async fn colleagues_of_one_registered_organisation_may_not_assess_each_other_wha
         .await
         .expect_problem(422);
     assert!(refused.text.contains("innovator's organisation"), "{}", refused.text);
-    // Another registered organisation of the same name is another organisation.
+    // Another registered organisation of the same name (give or take a dot) may be the
+    // same one registered twice: a conflict too.
+    let namesake_member = app.assessor().await;
+    join(&app, &namesake_member, &namesake).await;
+    let refused = app
+        .post(
+            &format!("/ideas/{idea}/assignments"),
+            Some(&facilitator.token),
+            json!({ "assessor_id": namesake_member.id }),
+        )
+        .await
+        .expect_problem(422);
+    assert!(refused.text.contains("innovator's organisation"), "{}", refused.text);
+    let other = register(&app, &facilitator, "Sortera Bygg AB", "business").await;
     let stranger = app.assessor().await;
-    join(&app, &stranger, &namesake).await;
+    join(&app, &stranger, &other).await;
     app.post(
         &format!("/ideas/{idea}/assignments"),
         Some(&facilitator.token),

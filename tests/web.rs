@@ -112,12 +112,12 @@ async fn a_post_with_the_csrf_token_creates_and_redirects() {
     let response = app
         .client
         .post("/challenges/new")
-        .header(
-            "cookie",
-            format!("sluss_session={}; sluss_csrf={}", owner.token, "t".repeat(43)),
-        )
+        .header("cookie", format!("sluss_session={}", owner.token))
         .content_type("application/x-www-form-urlencoded")
-        .body(format!("csrf={}&title=A+need&summary=s&description=d", "t".repeat(43)))
+        .body(format!(
+            "csrf={}&title=A+need&summary=s&description=d",
+            sluss_api::web::context::session_csrf(&owner.token)
+        ))
         .send()
         .await;
     response.assert_status(StatusCode::SEE_OTHER);
@@ -316,4 +316,216 @@ async fn a_person_changes_their_settings_and_password_on_their_account_page() {
     )
     .await
     .expect(200);
+}
+
+/// POSTs a form as a signed-out visitor with a pre-session CSRF token: the status and
+/// where it redirects to.
+async fn signed_out_form(app: &crate::helpers::TestApp, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
+    let mut pairs = vec![("csrf", crate::helpers::CSRF)];
+    pairs.extend_from_slice(fields);
+    let response = app
+        .client
+        .post(path)
+        .header("cookie", format!("sluss_csrf={}", crate::helpers::CSRF))
+        .content_type("application/x-www-form-urlencoded")
+        .body(serde_urlencoded::to_string(&pairs).unwrap())
+        .send()
+        .await;
+    let location = response
+        .0
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    (response.0.status().as_u16(), location)
+}
+
+#[tokio::test]
+async fn next_with_a_tab_or_line_break_after_the_slash_stays_on_this_site() {
+    let app = spawn_app().await;
+    let me = app.innovator().await;
+    for next in [
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/\r\n/evil.example",
+        "\t//evil.example",
+        "/ /evil.example",
+        "/\\evil.example",
+        "//evil.example",
+        "/%09/evil.example\u{0}",
+    ] {
+        let (status, location) = signed_out_form(
+            &app,
+            "/login",
+            &[("email", &me.email), ("password", PASSWORD), ("next", next)],
+        )
+        .await;
+        assert_eq!(status, 303, "{next:?}");
+        assert_eq!(location, "/me", "next={next:?} led to {location:?}");
+    }
+    let (_, location) = signed_out_form(
+        &app,
+        "/login",
+        &[
+            ("email", &me.email),
+            ("password", PASSWORD),
+            ("next", "/challenges?sdg=3"),
+        ],
+    )
+    .await;
+    assert_eq!(location, "/challenges?sdg=3", "a path on this site is followed");
+}
+
+#[tokio::test]
+async fn the_language_link_of_a_path_that_starts_with_two_slashes_stays_on_this_site() {
+    let app = spawn_app().await;
+    for path in ["//evil.example/x", "///evil.example/x?a=1"] {
+        let (status, body) = app.page(path, None, "sv").await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        let hrefs: Vec<&str> = body
+            .split("href=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        assert!(
+            hrefs.iter().any(|href| href.contains("lang=en")),
+            "no language link on {path}"
+        );
+        let off_site: Vec<&&str> = hrefs
+            .iter()
+            .filter(|href| !href.starts_with('#'))
+            .filter(|href| !href.starts_with('/') || href.starts_with("//") || href.starts_with("/\\"))
+            .collect();
+        assert!(off_site.is_empty(), "{path} links off the site: {off_site:?}");
+    }
+}
+
+/// The CSRF token of the first form on `path` as `who` sees it, and the CSRF cookie the
+/// page set (empty when it set none).
+async fn csrf_of_page(app: &crate::helpers::TestApp, path: &str, who: &TestUser) -> (String, String) {
+    let response = app
+        .client
+        .get(path)
+        .header("cookie", format!("sluss_session={}", who.token))
+        .send()
+        .await;
+    let cookie = response
+        .0
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("sluss_csrf="))
+        .and_then(|v| v.split(';').next())
+        .and_then(|v| v.split_once('='))
+        .map(|(_, value)| value.to_owned())
+        .unwrap_or_default();
+    let body = response.0.into_body().into_string().await.unwrap();
+    let token = body
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a form with a CSRF token")
+        .to_owned();
+    (token, cookie)
+}
+
+/// POSTs a new challenge with `session`, the CSRF cookie `cookie` and the field `token`.
+async fn post_challenge(app: &crate::helpers::TestApp, session: &str, cookie: &str, token: &str) -> StatusCode {
+    let response = app
+        .client
+        .post("/challenges/new")
+        .header("cookie", format!("sluss_session={session}; sluss_csrf={cookie}"))
+        .content_type("application/x-www-form-urlencoded")
+        .body(format!("csrf={token}&title=A+need&summary=s&description=d"))
+        .send()
+        .await;
+    response.0.status()
+}
+
+#[tokio::test]
+async fn a_csrf_token_and_cookie_of_one_session_are_refused_with_another() {
+    let app = spawn_app().await;
+    let mallory = app.needs_owner().await;
+    let victim = app.needs_owner().await;
+    let (token, cookie) = csrf_of_page(&app, "/challenges/new", &mallory).await;
+    let cookie = if cookie.is_empty() { token.clone() } else { cookie };
+
+    let status = post_challenge(&app, &victim.token, &cookie, &token).await;
+
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM challenges").await, 0);
+    // With the session it was made for, the same pair is accepted.
+    assert_eq!(
+        post_challenge(&app, &mallory.token, &cookie, &token).await,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM challenges").await, 1);
+}
+
+#[tokio::test]
+async fn a_signed_in_persons_forms_carry_a_token_of_their_session_whatever_the_cookie() {
+    let app = spawn_app().await;
+    let owner = app.needs_owner().await;
+    let (token, _) = csrf_of_page(&app, "/challenges/new", &owner).await;
+    let (again, _) = csrf_of_page(&app, "/me", &owner).await;
+    assert_eq!(token, again, "one session, one token");
+    // A token equal to the cookie alone (the old double submit) is not enough.
+    let forged = "f".repeat(43);
+    assert_eq!(
+        post_challenge(&app, &owner.token, &forged, &forged).await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM challenges").await, 0);
+}
+
+#[tokio::test]
+async fn over_https_the_csrf_cookie_is_a_host_cookie_and_signing_in_works() {
+    let http = sluss_api::state::HttpSettings {
+        public_url: "https://sluss.example".into(),
+        ..Default::default()
+    };
+    let app = crate::helpers::spawn_app_configured(Default::default(), http).await;
+    let me = app.innovator().await;
+    let login = app.client.get("/login").send().await;
+    let cookie = login
+        .0
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.contains("csrf="))
+        .map(str::to_owned)
+        .expect("a CSRF cookie");
+    assert!(cookie.starts_with("__Host-sluss_csrf="), "{cookie}");
+    assert!(cookie.contains("Secure") && cookie.contains("Path=/"), "{cookie}");
+    assert!(!cookie.contains("Domain"), "{cookie}");
+    let value = cookie
+        .split(';')
+        .next()
+        .and_then(|v| v.split_once('='))
+        .map(|(_, v)| v.to_owned())
+        .unwrap();
+    let body =
+        serde_urlencoded::to_string([("csrf", value.as_str()), ("email", &me.email), ("password", PASSWORD)]).unwrap();
+    let signed_in = app
+        .client
+        .post("/login")
+        .header("cookie", format!("__Host-sluss_csrf={value}"))
+        .content_type("application/x-www-form-urlencoded")
+        .body(body.clone())
+        .send()
+        .await;
+    signed_in.assert_status(StatusCode::SEE_OTHER);
+    // The plain name is not read over https.
+    let plain = app
+        .client
+        .post("/login")
+        .header("cookie", format!("sluss_csrf={value}"))
+        .content_type("application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await;
+    plain.assert_status(StatusCode::FORBIDDEN);
 }

@@ -129,6 +129,13 @@ pub struct ServeArgs {
     /// server's own network.
     #[arg(long, env = "SLUSS_WEBHOOK_ALLOW_PRIVATE", value_parser = clap::builder::BoolishValueParser::new())]
     pub webhook_allow_private: bool,
+    /// Seconds a client has to send a request's whole header, from its first byte; a
+    /// slower connection is closed.
+    #[arg(long, env = "SLUSS_HEADER_READ_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub header_read_timeout_secs: u64,
+    /// Seconds a kept-alive connection may wait for its next request before it is closed.
+    #[arg(long, env = "SLUSS_IDLE_TIMEOUT_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub idle_timeout_secs: u64,
 }
 
 /// A public URL: `http://` or `https://` and a host, without a trailing slash.
@@ -257,6 +264,9 @@ mod tests {
     fn webhooks_to_private_addresses_are_refused_unless_allowed() {
         assert!(!serve_args(&[]).webhook_allow_private);
         assert!(serve_args(&["--webhook-allow-private"]).webhook_allow_private);
+        assert_eq!(serve_args(&[]).header_read_timeout_secs, 10);
+        assert_eq!(serve_args(&[]).idle_timeout_secs, 60);
+        assert_eq!(serve_args(&["--idle-timeout-secs", "5"]).idle_timeout_secs, 5);
     }
 
     #[test]

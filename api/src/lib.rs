@@ -18,6 +18,7 @@ pub mod read_cache;
 pub mod routes;
 pub mod seed;
 pub mod session;
+pub mod slow_clients;
 pub mod startup;
 pub mod state;
 pub mod tasks;

@@ -9,6 +9,7 @@ use sluss_api::config::AllowedOrigins;
 use sluss_api::config::{Cli, Command, CreateUserArgs, SeedArgs, ServeArgs, UserCommand};
 use sluss_api::http::DOCS_PATH;
 use sluss_api::passwords::Passwords;
+use sluss_api::startup::Timeouts;
 use sluss_api::state::{AppState, AuthSettings, HttpSettings, WebhookSettings};
 use sluss_api::{demo, mail, persistence, startup, telemetry, webhook_worker};
 use sluss_domain::Role;
@@ -82,7 +83,11 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     // Webhooks go out from a task of their own; stopped once the server has stopped, so
     // what it was sending stays pending and goes out after the next start.
     let worker = webhook_worker::start(state.clone());
-    let served = startup::serve(startup::build_app(state), acceptor, shutdown)
+    let timeouts = Timeouts {
+        header_read: std::time::Duration::from_secs(args.header_read_timeout_secs),
+        idle: std::time::Duration::from_secs(args.idle_timeout_secs),
+    };
+    let served = startup::serve(startup::build_app(state), acceptor, shutdown, timeouts)
         .await
         .map_err(|e| format!("server: {e}"));
     worker.stop().await;

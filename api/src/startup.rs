@@ -28,6 +28,8 @@ use crate::routes::reports::ReportsApi;
 use crate::routes::steps::StepsApi;
 use crate::routes::users::UsersApi;
 use crate::routes::webhooks::WebhooksApi;
+use crate::slow_clients::TimedAcceptor;
+pub use crate::slow_clients::Timeouts;
 use crate::state::{AppState, AuthSettings};
 
 /// The base path of the versioned API.
@@ -160,13 +162,15 @@ pub fn local_addresses(acceptor: &TcpAcceptor) -> Vec<SocketAddr> {
 }
 
 /// Serves `app` on `acceptor` until `shutdown` completes (see [`shutdown_signal`]), then
-/// gives the requests in flight 10 seconds.
+/// gives the requests in flight 10 seconds. Connections whose header or next request is
+/// slower than `timeouts` allow are closed.
 pub async fn serve(
     app: BoxEndpoint<'static>,
     acceptor: TcpAcceptor,
     shutdown: impl Future<Output = ()>,
+    timeouts: Timeouts,
 ) -> std::io::Result<()> {
-    Server::new_with_acceptor(acceptor)
+    Server::new_with_acceptor(TimedAcceptor::new(acceptor, timeouts))
         .run_with_graceful_shutdown(app, shutdown, Some(std::time::Duration::from_secs(10)))
         .await
 }

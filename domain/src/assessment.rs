@@ -154,17 +154,65 @@ pub fn check_assignment(
     Ok(())
 }
 
-/// Two people belong to the same organisation: by the registry's id where both name one
-/// (SPEC §12), else by name, case-insensitively, ignoring surrounding space; an empty name
+/// Two people belong to the same organisation: where both name the same registered
+/// organisation (SPEC §12), or where their organisations' names are the same once
+/// [normalised](organisation_key) — also for two registered organisations of one name,
+/// which may be one organisation registered twice. A name that normalises to nothing
 /// never matches.
 pub fn same_organisation(a: Affiliation<'_>, b: Affiliation<'_>) -> bool {
-    if let (Some(a), Some(b)) = (a.id, b.id) {
-        return a == b;
+    if let (Some(a), Some(b)) = (a.id, b.id)
+        && a == b
+    {
+        return true;
     }
-    match (a.name.map(str::trim), b.name.map(str::trim)) {
-        (Some(a), Some(b)) if !a.is_empty() && !b.is_empty() => a.to_lowercase() == b.to_lowercase(),
+    match (a.name.map(organisation_key), b.name.map(organisation_key)) {
+        (Some(a), Some(b)) => !a.is_empty() && a == b,
         _ => false,
     }
+}
+
+/// An organisation's name as the conflict rule compares it: lower case, without invisible
+/// format characters (zero-width spaces, joiners, the byte-order mark, soft hyphens,
+/// direction marks), every run of punctuation and white space read as one space, and none
+/// at either end. "Acme AB", "acme ab." and "Acme\u{200B} AB" are one key; "A.B.C" and
+/// "ABC" are not.
+pub fn organisation_key(name: &str) -> String {
+    let mut key = String::with_capacity(name.len());
+    let mut gap = false;
+    for c in name.chars().filter(|c| !is_format_character(*c)) {
+        if c.is_alphanumeric() {
+            if gap && !key.is_empty() {
+                key.push(' ');
+            }
+            gap = false;
+            key.extend(c.to_lowercase());
+        } else {
+            gap = true;
+        }
+    }
+    key
+}
+
+/// The characters of Unicode's category Cf (format) that are met in names typed or
+/// pasted: invisible, so two names that differ only by them look the same.
+fn is_format_character(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{0600}'..='\u{0605}'
+            | '\u{061C}'
+            | '\u{06DD}'
+            | '\u{070F}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{E0001}'
+            | '\u{E0020}'..='\u{E007F}'
+    )
 }
 
 /// Where an assignment is.

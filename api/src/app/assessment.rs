@@ -20,9 +20,11 @@ use super::ideas::load_visible_idea;
 use super::{Expected, check_version, page_request, to_list_page};
 use super::{notify, webhooks};
 use crate::error::ApiError;
-use crate::persistence::entities::{assignments as assignment_rows, ideas as idea_rows, scorecards as scorecard_rows};
+use crate::persistence::entities::{
+    assignments as assignment_rows, ideas as idea_rows, scorecards as scorecard_rows, users as user_rows,
+};
 use crate::persistence::written::Tables;
-use crate::persistence::{Deferring, WriteTx, assessment as repo, challenges, events, ideas, users};
+use crate::persistence::{Deferring, WriteTx, assessment as repo, challenges, events, ideas, organisations, users};
 use crate::state::AppState;
 use crate::views::assessment::{
     ApiRubric, AssessmentSummary, Assignment, AssignmentPage, CriterionStats, Ranking, RankingItem, RubricPage,
@@ -239,6 +241,18 @@ pub async fn update_rubric(
     ApiRubric::from_row(updated)
 }
 
+/// The name of a person's organisation as the conflict rule reads it: the registry's
+/// name where they chose a registered organisation (the free text may be older than a
+/// rename), else what they typed.
+async fn organisation_name(tx: &WriteTx, user: &user_rows::Model) -> Result<Option<String>, ApiError> {
+    if let Some(id) = user.organisation_id
+        && let Some(registered) = organisations::find(tx, id).await?
+    {
+        return Ok(Some(registered.name));
+    }
+    Ok(user.organisation.clone())
+}
+
 /// Assigns an assessor to a submitted or in-assessment idea (facilitators). Refused (422)
 /// for the idea's innovator, the challenge's needs-owner, a colleague of the innovator's
 /// organisation, or a user without the assessor role.
@@ -259,6 +273,8 @@ pub async fn assign_assessor(
         .await?
         .ok_or_else(ApiError::not_found)?;
     let candidate_roles = users::roles_of(&candidate)?;
+    let candidate_organisation = organisation_name(&tx, &candidate).await?;
+    let innovator_organisation = organisation_name(&tx, &innovator).await?;
     rules::check_assignment(
         &Candidate {
             id: UserId(candidate.id),
@@ -266,13 +282,13 @@ pub async fn assign_assessor(
             active: candidate.active,
             organisation: Affiliation {
                 id: candidate.organisation_id,
-                name: candidate.organisation.as_deref(),
+                name: candidate_organisation.as_deref(),
             },
         },
         UserId(idea.innovator_id),
         Affiliation {
             id: innovator.organisation_id,
-            name: innovator.organisation.as_deref(),
+            name: innovator_organisation.as_deref(),
         },
         UserId(idea.challenge_owner_id),
     )?;

@@ -135,6 +135,10 @@ pub async fn load_visible_idea(
 /// innovator or the needs-owner.
 pub const ASSESSMENT_COMMANDS: [&str; 4] = ["assign", "unassign", "declare_conflict", "score"];
 
+/// The commands of steps 4 and 5 whose data (support organisation, plan, site, host,
+/// results) only those who see the idea's incubation and test see in its history.
+pub const STEP_COMMANDS: [&str; 3] = ["start_incubation", "start_testing", "complete"];
+
 /// The organisations a team names that are not registered.
 async fn unregistered(db: &impl sea_orm::ConnectionTrait, team: &[TeamMember]) -> Result<Vec<Uuid>, ApiError> {
     let named: Vec<Uuid> = team
@@ -551,7 +555,8 @@ pub async fn update(
 /// The idea's history, oldest first, filtered by what `actor` may see: the needs-owner
 /// sees it from submission on; innovators and needs-owners never see assessment events;
 /// an assessor sees the panel's events once their own scorecard is in; with blind
-/// assessment, assessors do not see who the innovator is.
+/// assessment, assessors do not see who the innovator is; and an assessor sees the
+/// commands of steps 4 and 5 without their data.
 pub async fn history(state: &AppState, actor: &Actor, id: Uuid) -> Result<Vec<Event>, ApiError> {
     let (row, viewer) = load_visible_idea(&state.db, id, actor).await?;
     let me = actor.id.as_uuid();
@@ -562,6 +567,7 @@ pub async fn history(state: &AppState, actor: &Actor, id: Uuid) -> Result<Vec<Ev
         assessment_rules::score_access(actor, viewer.assignment_state()?).ok()
     };
     let hide_identity = !viewer.sees_identity(&row);
+    let hide_steps = !super::steps::sees_steps(&row, actor)?;
     Ok(events::for_subject(&state.db, id)
         .await?
         .into_iter()
@@ -581,6 +587,9 @@ pub async fn history(state: &AppState, actor: &Actor, id: Uuid) -> Result<Vec<Ev
             let mut event = event_from_row(event);
             if hide_identity && by_innovator {
                 event.actor_id = None;
+            }
+            if hide_steps && STEP_COMMANDS.contains(&event.command.as_str()) {
+                event.payload = serde_json::json!({});
             }
             event
         })

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::challenges::load_visible;
 use super::{notify, page_request, to_list_page};
 use crate::error::ApiError;
+use crate::persistence::entities::challenges as challenge_rows;
 use crate::persistence::{challenges, events, questions as repo};
 use crate::state::AppState;
 use crate::views::questions::{Question, QuestionPage};
@@ -23,7 +24,16 @@ fn check_text(text: &str) -> Result<String, ApiError> {
     Ok(text)
 }
 
-/// The questions on a challenge `viewer` may see, newest first.
+/// Whether `viewer` sees who asked the questions on `challenge`: everyone does, unless its
+/// assessment is blind; then only the innovation team and the challenge's needs-owner. An
+/// innovator of the challenge may have asked, and its assessors, who may be assigned
+/// later, must never learn who is behind an idea (SPEC §4).
+fn sees_askers(challenge: &challenge_rows::Model, viewer: Option<&Actor>) -> Result<bool, ApiError> {
+    Ok(!challenge.blind_assessment || challenge_rules::is_insider(&challenges::to_domain(challenge)?, viewer))
+}
+
+/// The questions on a challenge `viewer` may see, newest first; who asked is left out
+/// where [`sees_askers`] says so, except for the asker's own questions.
 pub async fn list(
     state: &AppState,
     viewer: Option<&Actor>,
@@ -31,10 +41,19 @@ pub async fn list(
     limit: Option<u32>,
     cursor: Option<&str>,
 ) -> Result<QuestionPage, ApiError> {
-    load_visible(state, challenge_id, viewer).await?;
+    let challenge = load_visible(state, challenge_id, viewer).await?;
+    let sees = sees_askers(&challenge, viewer)?;
+    let me = viewer.map(|actor| actor.id.as_uuid());
     let (limit, after) = page_request(limit, cursor)?;
     let page = repo::list(&state.db, challenge_id, after, limit).await?;
-    Ok(to_list_page(page, Question::from_row)?.into())
+    let shown = |row| {
+        let mut question = Question::from_row(row)?;
+        if !sees && question.asked_by != me {
+            question.asked_by = None;
+        }
+        Ok(question)
+    };
+    Ok(to_list_page(page, shown)?.into())
 }
 
 /// Asks a question on a published challenge (anyone signed in who sees it).

@@ -5,6 +5,7 @@
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::Set;
+use sluss_domain::idea as idea_rules;
 use sluss_domain::notify::Subject;
 use sluss_domain::steps as rules;
 use sluss_domain::validate::Checks;
@@ -14,7 +15,9 @@ use uuid::Uuid;
 use super::ideas::load_visible_idea;
 use super::{notify, page_request, to_list_page};
 use crate::error::ApiError;
-use crate::persistence::entities::{spread_activities as spread_rows, support_organisations as org_rows};
+use crate::persistence::entities::{
+    ideas as idea_rows, spread_activities as spread_rows, support_organisations as org_rows,
+};
 use crate::persistence::{ideas, steps as repo};
 use crate::state::AppState;
 use crate::views::steps::{
@@ -94,9 +97,31 @@ pub async fn create_support_organisation(
     SupportOrganisation::from_row(row)
 }
 
-/// An idea's incubation and its milestones, for those who see the idea.
+/// Loads an idea whose incubation and test `actor` may see (404 otherwise): those who see
+/// the idea for another reason than assessing it — the facilitators and the innovator
+/// (SPEC §10.4), and the needs-owner, who sees their challenge's ideas. An assessor sees an
+/// idea to assess it; its incubation and test name the organisations that support and
+/// host it, which may point to the innovator (blind assessment, SPEC §4).
+pub async fn load_steps_idea(
+    db: &impl sea_orm::ConnectionTrait,
+    idea_id: Uuid,
+    actor: &Actor,
+) -> Result<idea_rows::Model, ApiError> {
+    let (idea, _) = load_visible_idea(db, idea_id, actor).await?;
+    if !sees_steps(&idea, actor)? {
+        return Err(ApiError::not_found());
+    }
+    Ok(idea)
+}
+
+/// Whether `actor` sees the incubation and test of `idea` (see [`load_steps_idea`]).
+pub fn sees_steps(idea: &idea_rows::Model, actor: &Actor) -> Result<bool, ApiError> {
+    Ok(idea_rules::can_view(&ideas::to_domain(idea)?, Some(actor), false))
+}
+
+/// An idea's incubation and its milestones, for those who see the idea's steps.
 pub async fn incubation(state: &AppState, actor: &Actor, idea_id: Uuid) -> Result<Incubation, ApiError> {
-    let (idea, _) = load_visible_idea(&state.db, idea_id, actor).await?;
+    let idea = load_steps_idea(&state.db, idea_id, actor).await?;
     let incubation = repo::incubation(&state.db, idea.id)
         .await?
         .ok_or_else(ApiError::not_found)?;
@@ -112,7 +137,7 @@ pub async fn add_milestone(
     input: NewMilestone,
 ) -> Result<Milestone, ApiError> {
     let tx = state.begin_write().await?;
-    let (idea, _) = load_visible_idea(&tx, idea_id, actor).await?;
+    let idea = load_steps_idea(&tx, idea_id, actor).await?;
     let idea_state = ideas::state_of(&idea)?;
     if let Err(refusal @ Refusal::NotPermitted(_)) =
         rules::authorize_milestone(actor, UserId(idea.innovator_id), idea_state)
@@ -150,7 +175,7 @@ pub async fn complete_milestone(state: &AppState, actor: &Actor, milestone_id: U
     let milestone = repo::lock_milestone(&tx, milestone_id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let (idea, _) = load_visible_idea(&tx, milestone.idea_id, actor).await?;
+    let idea = load_steps_idea(&tx, milestone.idea_id, actor).await?;
     rules::authorize_milestone(actor, UserId(idea.innovator_id), ideas::state_of(&idea)?)?;
     let now = Utc::now();
     let done = repo::complete_milestone(&tx, milestone_id, now).await?;
@@ -172,9 +197,9 @@ pub async fn complete_milestone(state: &AppState, actor: &Actor, milestone_id: U
     Ok(done.into())
 }
 
-/// An idea's test and its spread activities, for those who see the idea.
+/// An idea's test and its spread activities, for those who see the idea's steps.
 pub async fn test(state: &AppState, actor: &Actor, idea_id: Uuid) -> Result<Test, ApiError> {
-    let (idea, _) = load_visible_idea(&state.db, idea_id, actor).await?;
+    let idea = load_steps_idea(&state.db, idea_id, actor).await?;
     let test = repo::test_of(&state.db, idea.id)
         .await?
         .ok_or_else(ApiError::not_found)?;
@@ -191,7 +216,7 @@ pub async fn add_spread_activity(
     input: NewSpreadActivity,
 ) -> Result<SpreadActivity, ApiError> {
     let tx = state.begin_write().await?;
-    let (idea, _) = load_visible_idea(&tx, idea_id, actor).await?;
+    let idea = load_steps_idea(&tx, idea_id, actor).await?;
     rules::authorize_facilitator(actor)?;
     let mut checks = Checks::new();
     let title = checks.required_text("title", &input.title, 200);

@@ -27,8 +27,10 @@ pub struct Question {
     pub challenge_id: Uuid,
     /// The question.
     pub text: String,
-    /// Who asked.
-    pub asked_by: Uuid,
+    /// Who asked; null on a blind challenge except for the innovation team, the
+    /// challenge's needs-owner and the asker (an innovator may have asked, and assessors
+    /// must not learn who is behind an idea).
+    pub asked_by: Option<Uuid>,
     /// When.
     pub asked_at: DateTime<Utc>,
     /// The answer, once given.
@@ -52,7 +54,7 @@ impl Question {
             id: row.id,
             challenge_id: row.challenge_id,
             text: row.text,
-            asked_by: row.asked_by,
+            asked_by: Some(row.asked_by),
             asked_at: row.asked_at,
             answer,
         })

@@ -4,9 +4,15 @@
 //! [`WebLayer`] wraps every page: it reads the cookies, refuses a POST whose CSRF token
 //! does not match (403, nothing changed), and marks answers to signed-in people
 //! `Cache-Control: no-store`.
+//!
+//! A signed-in person's forms carry [`session_csrf`] of their session token, so a token
+//! only works with the session it was made for. Signed-out visitors (logging in,
+//! registering, resetting a password) have no session yet: their forms repeat a random
+//! pre-session token held in the CSRF cookie ([`csrf_cookie`]).
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, Mac};
 use poem::http::{HeaderValue, Method, StatusCode, header};
 use poem::web::cookie::{Cookie, SameSite};
 use poem::{Endpoint, FromRequest, IntoResponse, Middleware, Request, RequestBody, Response, Result};
@@ -19,10 +25,39 @@ use crate::state::AppState;
 
 /// The session cookie: the same opaque token as `POST /api/v1/auth/login` gives.
 pub const SESSION_COOKIE: &str = "sluss_session";
-/// The CSRF cookie; every form repeats its value in the `csrf` field.
+/// The cookie of the pre-session CSRF token over plain http.
 pub const CSRF_COOKIE: &str = "sluss_csrf";
+/// The cookie of the pre-session CSRF token over https. Browsers keep a `__Host-` cookie
+/// only when it is `Secure`, for this host alone and for path `/`, so a neighbouring
+/// subdomain cannot plant one.
+pub const HOST_CSRF_COOKIE: &str = "__Host-sluss_csrf";
 /// The form field that carries the CSRF token.
 pub const CSRF_FIELD: &str = "csrf";
+
+/// The name of the CSRF cookie: with the `__Host-` prefix when cookies are `Secure`.
+pub fn csrf_cookie(secure: bool) -> &'static str {
+    if secure { HOST_CSRF_COOKIE } else { CSRF_COOKIE }
+}
+
+/// The CSRF token of the forms of the session `session_token`: an HMAC-SHA-256 of a fixed
+/// label keyed by the session token. The same on every page of one session, another for
+/// every other session, and not to be made without the token, which only the `HttpOnly`
+/// session cookie holds.
+pub fn session_csrf(session_token: &str) -> String {
+    match Hmac::<Sha256>::new_from_slice(session_token.as_bytes()) {
+        Ok(mut mac) => {
+            mac.update(b"sluss web form");
+            URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+        }
+        // HMAC takes a key of any length; were one refused, no form would be accepted.
+        Err(_) => random_token(),
+    }
+}
+
+/// A fresh random token of 43 characters.
+fn random_token() -> String {
+    URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
+}
 
 /// The request's context, made by [`WebLayer`].
 #[derive(Debug, Clone)]
@@ -33,7 +68,8 @@ pub struct Ctx {
     pub auth: Option<Authenticated>,
     /// The CSRF token forms must carry.
     pub csrf: String,
-    /// The path and query of this request (for `next=` and the language link).
+    /// The path and query of this request, with one leading `/` (for `next=`, the
+    /// language link and reloads).
     pub here: String,
     /// The submitted form of a POST, as ordered pairs.
     pub form: Vec<(String, String)>,
@@ -139,6 +175,23 @@ pub struct WebLayerEndpoint<E> {
     secure: bool,
 }
 
+impl<E> WebLayerEndpoint<E> {
+    /// The signed-out visitor's CSRF token: the cookie's, or a new one the cookie is set to.
+    fn pre_session_token(&self, req: &Request) -> String {
+        let name = csrf_cookie(self.secure);
+        let existing = req
+            .cookie()
+            .get(name)
+            .map(|c| c.value_str().to_owned())
+            .filter(|v| v.len() == 43);
+        existing.unwrap_or_else(|| {
+            let token = random_token();
+            req.cookie().add(base_cookie(name, &token, self.secure));
+            token
+        })
+    }
+}
+
 impl<E: Endpoint> Endpoint for WebLayerEndpoint<E> {
     type Output = Response;
 
@@ -150,24 +203,19 @@ impl<E: Endpoint> Endpoint for WebLayerEndpoint<E> {
             cookie.set_max_age(std::time::Duration::from_secs(365 * 24 * 3600));
             req.cookie().add(cookie);
         }
-        let existing_csrf = req
-            .cookie()
-            .get(CSRF_COOKIE)
-            .map(|c| c.value_str().to_owned())
-            .filter(|v| v.len() == 43);
-        let csrf = match existing_csrf {
-            Some(token) => token,
-            None => {
-                let token = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
-                req.cookie().add(base_cookie(CSRF_COOKIE, &token, self.secure));
-                token
-            }
-        };
         let state = req.data::<AppState>().cloned();
-        let token = req.cookie().get(SESSION_COOKIE).map(|c| c.value_str().to_owned());
-        let auth = match (&state, token) {
-            (Some(state), Some(token)) if !token.is_empty() => authenticate(state, &token).await?,
+        let session = req
+            .cookie()
+            .get(SESSION_COOKIE)
+            .map(|c| c.value_str().to_owned())
+            .filter(|token| !token.is_empty());
+        let auth = match (&state, &session) {
+            (Some(state), Some(token)) => authenticate(state, token).await?,
             _ => None,
+        };
+        let csrf = match (&auth, &session) {
+            (Some(_), Some(token)) => session_csrf(token),
+            _ => self.pre_session_token(&req),
         };
         let unread = match (&state, &auth) {
             // The header is shown without the count rather than not at all.
@@ -177,7 +225,7 @@ impl<E: Endpoint> Endpoint for WebLayerEndpoint<E> {
         let here = req
             .uri()
             .path_and_query()
-            .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned());
+            .map_or_else(|| "/".to_owned(), |pq| super::layout::same_site(pq.as_str()));
         let client = match req.remote_addr().as_socket_addr() {
             Some(addr) => addr.ip().to_string(),
             None => "unknown".to_owned(),

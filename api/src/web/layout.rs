@@ -126,9 +126,16 @@ pub fn login_href(here: &str) -> String {
     }
 }
 
+/// `path_and_query` as a link that stays on this site: leading slashes and backslashes
+/// become one `/`, so a request for `//host/x` never links to `host`.
+pub fn same_site(path_and_query: &str) -> String {
+    format!("/{}", path_and_query.trim_start_matches(['/', '\\']))
+}
+
 /// `here` with `lang=` set to `lang`.
 pub fn lang_href(here: &str, lang: Lang) -> String {
-    let (path, query) = here.split_once('?').unwrap_or((here, ""));
+    let here = same_site(here);
+    let (path, query) = here.split_once('?').unwrap_or((&here, ""));
     let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
     pairs.retain(|(k, _)| k != "lang");
     pairs.push(("lang".to_owned(), lang.code().to_owned()));

@@ -84,12 +84,21 @@ pub fn form_refusal(ctx: &Ctx, error: &ApiError, reload: &str) -> Result<(Status
     }
 }
 
-/// Where `next=` may send a person: a path on this site only.
+/// Where `next=` may send a person: a path on this site only, else `/me`.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(next) if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') => next.to_owned(),
+        Some(next) if is_same_site_path(next) => next.to_owned(),
         _ => "/me".to_owned(),
     }
+}
+
+/// Whether `path` can only lead to this site: one leading `/` not followed by another, and
+/// no backslash, control character or white space anywhere. Browsers drop tabs and line
+/// breaks from a URL and read `\` as `/`, so `/<TAB>/host` would become `//host`.
+fn is_same_site_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.chars().any(|c| c == '\\' || c.is_control() || c.is_whitespace())
 }
 
 #[cfg(test)]
@@ -103,5 +112,9 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example")), "/me");
         assert_eq!(safe_next(Some("/\\evil.example")), "/me");
         assert_eq!(safe_next(None), "/me");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/me");
+        assert_eq!(safe_next(Some("/\n/evil.example")), "/me");
+        assert_eq!(safe_next(Some("/\u{a0}/evil.example")), "/me");
+        assert_eq!(safe_next(Some("/challenges?sdg=3&q=a+b")), "/challenges?sdg=3&q=a+b");
     }
 }

@@ -55,6 +55,10 @@ impl Loaded {
 
 async fn load(ctx: &Ctx, state: &AppState, actor: &Actor, id: Uuid) -> Result<Loaded, Response> {
     let idea = app::ideas::get(state, actor, id).await.map_err(|e| refused(ctx, &e))?;
+    // An idea's assessors see the idea, not its steps: the 404 page, not an empty one.
+    app::steps::load_steps_idea(&state.db, id, actor)
+        .await
+        .map_err(|e| refused(ctx, &e))?;
     let challenge = app::challenges::get(state, Some(actor), idea.challenge_id)
         .await
         .map_err(|e| refused(ctx, &e))?;
