@@ -143,11 +143,13 @@ async fn a_stored_name_with_a_line_break_neither_stops_the_mail_worker_nor_reach
 }
 
 #[tokio::test]
-async fn the_mail_worker_runs_as_a_supervised_task_seen_by_readyz_and_metrics() {
+async fn the_workers_run_as_supervised_tasks_seen_by_readyz_and_metrics() {
     let app = spawn_app_with_mail().await;
     sluss_api::mail::start(&app.state, unreachable_mailer());
+    let webhooks = sluss_api::webhook_worker::start(app.state.clone());
     for _ in 0..200 {
-        if app.state.tasks.statuses().get("mail").is_some_and(|s| s.running) {
+        let statuses = app.state.tasks.statuses();
+        if ["mail", "webhooks"].iter().all(|task| statuses.get(task).is_some_and(|s| s.running)) {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
@@ -155,11 +157,15 @@ async fn the_mail_worker_runs_as_a_supervised_task_seen_by_readyz_and_metrics() 
     let ready = app.call(Method::GET, "/readyz", None, None).await;
     assert_eq!(ready.code(), 200, "{}", ready.text);
     let metrics = app.call(Method::GET, "/metrics", None, None).await;
-    assert!(
-        metrics.text.contains("sluss_background_task_up{task=\"mail\"} 1"),
-        "{}",
-        metrics.text
-    );
+    for task in ["mail", "webhooks"] {
+        assert!(
+            metrics.text.contains(&format!("sluss_background_task_up{{task=\"{task}\"}} 1")),
+            "{}",
+            metrics.text
+        );
+    }
+    webhooks.stop().await;
+    assert!(!app.state.tasks.statuses()["webhooks"].running, "stopped, not restarted");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

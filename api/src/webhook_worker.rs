@@ -287,31 +287,37 @@ impl Worker {
 /// that has some ([`Lanes`]); looks again as soon as a lane ends, and at the latest after a
 /// second, for the deliveries of new events.
 pub fn start(state: AppState) -> Worker {
-    let (stop, mut stopped) = watch::channel(false);
-    let task = tokio::spawn(async move {
-        let sender = match Sender::new(state.http.webhooks) {
-            Ok(sender) => sender,
-            Err(e) => {
-                tracing::error!(error = %e, "cannot build the webhook client; webhooks are not sent");
-                return;
-            }
-        };
-        let mut lanes = Lanes::default();
-        loop {
-            let started = tokio::select! {
-                started = lanes.start_due(&state, &sender, Utc::now()) => started,
-                _ = stopped.changed() => break,
-            };
-            if let Err(e) = started {
-                tracing::error!(error = %e, "webhook round failed");
-            }
-            tokio::select! {
-                () = lanes.next_done() => {}
-                () = tokio::time::sleep(IDLE) => {}
-                _ = stopped.changed() => break,
-            }
-        }
-        lanes.running.shutdown().await;
-    });
+    let (stop, stopped) = watch::channel(false);
+    // Supervised (`crate::tasks`): started again if it ever dies, seen by /readyz and
+    // /metrics; what it was sending stays pending and goes out after the restart.
+    let tasks = state.tasks.clone();
+    let task = tasks.supervise("webhooks", move || run(state.clone(), stopped.clone()));
     Worker { stop, task }
+}
+
+/// The worker's loop, until `stopped` says so.
+async fn run(state: AppState, mut stopped: watch::Receiver<bool>) {
+    let sender = match Sender::new(state.http.webhooks) {
+        Ok(sender) => sender,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot build the webhook client; webhooks are not sent");
+            return;
+        }
+    };
+    let mut lanes = Lanes::default();
+    loop {
+        let started = tokio::select! {
+            started = lanes.start_due(&state, &sender, Utc::now()) => started,
+            _ = stopped.changed() => break,
+        };
+        if let Err(e) = started {
+            tracing::error!(error = %e, "webhook round failed");
+        }
+        tokio::select! {
+            () = lanes.next_done() => {}
+            () = tokio::time::sleep(IDLE) => {}
+            _ = stopped.changed() => break,
+        }
+    }
+    lanes.running.shutdown().await;
 }
