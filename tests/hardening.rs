@@ -149,7 +149,10 @@ async fn the_workers_run_as_supervised_tasks_seen_by_readyz_and_metrics() {
     let webhooks = sluss_api::webhook_worker::start(app.state.clone());
     for _ in 0..200 {
         let statuses = app.state.tasks.statuses();
-        if ["mail", "webhooks"].iter().all(|task| statuses.get(task).is_some_and(|s| s.running)) {
+        if ["mail", "webhooks"]
+            .iter()
+            .all(|task| statuses.get(task).is_some_and(|s| s.running))
+        {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
@@ -159,13 +162,18 @@ async fn the_workers_run_as_supervised_tasks_seen_by_readyz_and_metrics() {
     let metrics = app.call(Method::GET, "/metrics", None, None).await;
     for task in ["mail", "webhooks"] {
         assert!(
-            metrics.text.contains(&format!("sluss_background_task_up{{task=\"{task}\"}} 1")),
+            metrics
+                .text
+                .contains(&format!("sluss_background_task_up{{task=\"{task}\"}} 1")),
             "{}",
             metrics.text
         );
     }
     webhooks.stop().await;
-    assert!(!app.state.tasks.statuses()["webhooks"].running, "stopped, not restarted");
+    assert!(
+        !app.state.tasks.statuses()["webhooks"].running,
+        "stopped, not restarted"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -190,6 +198,14 @@ async fn a_burst_of_concurrent_guesses_has_at_most_the_limit_verified() {
     let statuses = futures_util::future::join_all(guesses).await;
     let verified = app.state.passwords.verifications() - before;
     assert!(verified <= 10, "{verified} passwords verified: {statuses:?}");
+    let metrics = app.call(Method::GET, "/metrics", None, None).await;
+    assert!(
+        metrics
+            .text
+            .contains(&format!("sluss_password_verifications_total {}", before + verified)),
+        "{}",
+        metrics.text
+    );
     assert!(statuses.iter().filter(|s| **s == 429).count() >= 140, "{statuses:?}");
     assert!(statuses.iter().all(|s| [200, 401, 429].contains(s)), "{statuses:?}");
 }
