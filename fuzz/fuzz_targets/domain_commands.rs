@@ -11,12 +11,12 @@
 #![no_main]
 
 use arbitrary::Arbitrary;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use libfuzzer_sys::fuzz_target;
 use sluss_domain::arena::{self, ArenaCommand, ArenaState};
 use sluss_domain::challenge::{self, Challenge, ChallengeCommand, ChallengeEvent, ChallengeFacts, ChallengeState};
 use sluss_domain::idea::{self, DecisionOutcome, Idea, IdeaCommand, IdeaEvent, IdeaFacts, IdeaState};
-use sluss_domain::{Actor, Refusal, Role, Roles, UserId};
+use sluss_domain::{Actor, Refusal, Role, Roles, UserId, validate};
 use uuid::Uuid;
 
 /// Longest sequence run per machine (longer inputs are cut, keeping runs fast).
@@ -169,6 +169,11 @@ fn challenge_table(from: ChallengeState, command: &ChallengeCommand) -> Option<C
     }
 }
 
+/// The years a date may fall in (the domain's `YEAR_MIN..=YEAR_MAX`).
+fn in_years(year: i32) -> bool {
+    (validate::YEAR_MIN..=validate::YEAR_MAX).contains(&year)
+}
+
 fn challenge_expect(
     c: &Challenge,
     command: &ChallengeCommand,
@@ -198,7 +203,10 @@ fn challenge_expect(
             arena_id,
             ideas_close_at,
             ..
-        } => ideas_close_at.is_none_or(|at| at > facts.now) && (arena_id.is_none() || facts.arena.is_some()),
+        } => {
+            ideas_close_at.is_none_or(|at| at > facts.now && in_years(at.year()))
+                && (arena_id.is_none() || facts.arena.is_some())
+        }
         C::Withdraw { reason } => optional(reason.as_deref(), challenge::REASON_MAX),
         C::Submit | C::Close | C::Archive => true,
     };
@@ -437,7 +445,14 @@ fn idea_expect(
             ends_on,
             success_criteria,
             ..
-        } => required(site, short) && required(host, short) && required(success_criteria, text) && ends_on >= starts_on,
+        } => {
+            required(site, short)
+                && required(host, short)
+                && required(success_criteria, text)
+                && ends_on >= starts_on
+                && in_years(starts_on.year())
+                && in_years(ends_on.year())
+        }
         C::Complete {
             results,
             lessons_learned,

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use arbitrary::Arbitrary;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use libfuzzer_sys::fuzz_target;
 use sluss_domain::arena::{self, ArenaState};
 use sluss_domain::assessment::{self, AssignmentState, Candidate, Criterion, Rubric};
@@ -340,7 +340,11 @@ fuzz_target!(|input: Input| {
     let mut checks = Checks::new();
     arena::check_period(&mut checks, input.period.0, input.period.1);
     let backwards = matches!(input.period, (Some(start), Some(end)) if end < start);
-    assert_eq!(checks.finish().is_err(), backwards);
+    let outside = [input.period.0, input.period.1]
+        .into_iter()
+        .flatten()
+        .any(|at| !(validate::YEAR_MIN..=validate::YEAR_MAX).contains(&at.year()));
+    assert_eq!(checks.finish().is_err(), backwards || outside);
     check_assignment(&input.assignment);
     check_assessment(input.assessment);
 });
