@@ -330,3 +330,41 @@ async fn a_guessed_reset_token_costs_no_hashing_and_is_throttled_per_address() {
         .await;
     assert_eq!(reply.code(), 429, "the address is still held: {}", reply.text);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_burst_of_guesses_on_the_login_form_has_at_most_the_limit_verified() {
+    let app = spawn_app().await;
+    let me = app.innovator().await;
+    let before = app.state.passwords.verifications();
+    let guesses = (0..60).map(|n| {
+        let password = if n == 59 {
+            PASSWORD.to_owned()
+        } else {
+            format!("guess number {n} of many")
+        };
+        let fields = [
+            ("csrf", CSRF),
+            ("email", me.email.as_str()),
+            ("password", password.as_str()),
+        ];
+        let request = app
+            .client
+            .post("/login")
+            .header("cookie", format!("sluss_csrf={CSRF}"))
+            .header("accept-language", "en")
+            .content_type("application/x-www-form-urlencoded")
+            .body(serde_urlencoded::to_string(fields).unwrap())
+            .send();
+        async move { request.await.0.status().as_u16() }
+    });
+    let statuses = futures_util::future::join_all(guesses).await;
+    let verified = app.state.passwords.verifications() - before;
+    assert!(
+        verified <= 10,
+        "{verified} passwords verified on the form: {statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| [303, 401, 422, 429].contains(s)),
+        "{statuses:?}"
+    );
+}
