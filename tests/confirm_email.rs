@@ -253,11 +253,15 @@ async fn the_web_pages_confirm_by_a_button_and_follow_next() {
     );
     login(&app, "ida@example.org", PASSWORD).await.expect(200);
 
-    let (status, _) = app.page(&format!("/confirm-email?token={token}x"), None, "en").await;
-    assert_eq!(
-        status, 200,
-        "the page itself shows for any token; only the POST checks it"
-    );
+    // A used or unknown link offers no button.
+    for link in [token.clone(), format!("{token}x")] {
+        let (status, page) = app.page(&format!("/confirm-email?token={link}"), None, "en").await;
+        assert_eq!(status, 404);
+        assert!(
+            page.contains("The link cannot be used") && !page.contains("Confirm</button>"),
+            "{page}"
+        );
+    }
     let used = anonymous_form(&app, "/confirm-email", &[("token", &token)]).await;
     assert_eq!(used.0, 404);
     assert!(used.2.contains("The link cannot be used"), "{}", used.2);

@@ -230,6 +230,11 @@ async fn register_by_email(
     Ok(Registered::Confirming)
 }
 
+/// Whether a confirmation link can still be used (read only: looking changes nothing).
+pub async fn confirmation_link_open(state: &AppState, token: &str) -> Result<bool, ApiError> {
+    Ok(mail::confirmation_is_open(&state.db, &hash_token(token.trim()), Utc::now()).await?)
+}
+
 /// Confirms a registration with the token of its e-mailed link: the account takes the
 /// values that registration was made with and can sign in; where the person was going
 /// when they registered. An unknown, used or expired token answers 422 on `token`.

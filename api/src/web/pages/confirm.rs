@@ -36,12 +36,13 @@ fn link_not_valid(ctx: &Ctx) -> Response {
     )
 }
 
-/// `GET /confirm-email?token=`: the "Confirm" button.
+/// `GET /confirm-email?token=`: the "Confirm" button, offered only while the link can be
+/// used (looking it up changes nothing).
 #[handler]
-pub fn confirm_page(ctx: Ctx) -> Response {
+pub async fn confirm_page(ctx: Ctx, state: Data<&AppState>) -> Response {
     let tr = &ctx.tr;
     let token = token_of(&ctx);
-    if token.is_empty() {
+    if token.is_empty() || !accounts::confirmation_link_open(&state, &token).await.unwrap_or(false) {
         return link_not_valid(&ctx);
     }
     ok(page(
