@@ -4,10 +4,10 @@
 //! through the link.
 
 use chrono::{Duration, Utc};
+use sea_orm::EntityTrait;
 use sea_orm::sea_query::Expr;
-use sea_orm::{EntityTrait, QueryFilter};
 use serde_json::{Value, json};
-use sluss_api::persistence::entities::{email_confirmations, users};
+use sluss_api::persistence::entities::email_confirmations;
 use sluss_api::persistence::mail::{ALREADY_REGISTERED, CONFIRM_EMAIL};
 
 use crate::helpers::*;
@@ -17,18 +17,6 @@ const OTHER_PASSWORD: &str = "another passphrase for the locks";
 
 fn registration(email: &str, password: &str, name: &str) -> Value {
     json!({ "email": email, "password": password, "display_name": name, "roles": ["innovator"] })
-}
-
-async fn id_of(app: &TestApp, email: &str) -> String {
-    use sea_orm::ColumnTrait;
-    users::Entity::find()
-        .filter(users::Column::Email.eq(email))
-        .one(&app.state.db)
-        .await
-        .unwrap()
-        .unwrap_or_else(|| panic!("no account for {email}"))
-        .id
-        .to_string()
 }
 
 /// The token of the newest confirmation link queued for `id`.
@@ -55,7 +43,7 @@ async fn a_new_address_answers_202_and_its_account_logs_in_once_confirmed() {
         .await
         .expect(202);
     assert!(reply.body.is_null() || reply.text.is_empty(), "{}", reply.text);
-    let id = id_of(&app, "ida@example.org").await;
+    let id = app.id_of_email("ida@example.org").await;
     let refused = login(&app, "ida@example.org", PASSWORD).await.expect_problem(401);
     assert!(refused.text.contains("confirm your e-mail address"), "{}", refused.text);
     // A wrong password says nothing about the account.
@@ -113,14 +101,14 @@ async fn only_the_registration_whose_link_is_followed_counts() {
     )
     .await
     .expect(202);
-    let id = id_of(&app, "ida@example.org").await;
+    let id = app.id_of_email("ida@example.org").await;
     let first = confirmation_token(&app, &id).await;
     app.post("/auth/register", None, registration("ida@example.org", PASSWORD, "Ida"))
         .await
         .expect(202);
     let second = confirmation_token(&app, &id).await;
     assert_ne!(first, second);
-    assert_eq!(id_of(&app, "ida@example.org").await, id, "one account per address");
+    assert_eq!(app.id_of_email("ida@example.org").await, id, "one account per address");
 
     // The owner follows their own link: their name and password, and the other link dies.
     let confirmed = app
@@ -141,7 +129,7 @@ async fn an_expired_or_unknown_link_confirms_nothing() {
     app.post("/auth/register", None, registration("ida@example.org", PASSWORD, "Ida"))
         .await
         .expect(202);
-    let id = id_of(&app, "ida@example.org").await;
+    let id = app.id_of_email("ida@example.org").await;
     let token = confirmation_token(&app, &id).await;
     email_confirmations::Entity::update_many()
         .col_expr(
@@ -171,7 +159,7 @@ async fn a_reset_link_confirms_the_address_it_was_sent_to() {
     )
     .await
     .expect(202);
-    let id = id_of(&app, "ida@example.org").await;
+    let id = app.id_of_email("ida@example.org").await;
     app.post("/auth/password-reset", None, json!({ "email": "ida@example.org" }))
         .await
         .expect(202);
@@ -231,7 +219,7 @@ async fn the_web_pages_confirm_by_a_button_and_follow_next() {
     let (_, sent) = app.page("/register?sent=1", None, "en").await;
     assert!(sent.contains("We have sent an e-mail"), "{sent}");
 
-    let id = id_of(&app, "ida@example.org").await;
+    let id = app.id_of_email("ida@example.org").await;
     let token = confirmation_token(&app, &id).await;
     // Following the link changes nothing by itself.
     let (status, page) = app.page(&format!("/confirm-email?token={token}"), None, "en").await;

@@ -519,6 +519,16 @@ impl TestApp {
             .unwrap_or_else(|| panic!("no reset link queued for {id}"))
     }
 
+    /// The id of the account with this (lower-cased) e-mail.
+    pub async fn id_of_email(&self, email: &str) -> String {
+        users::find_by_email(&self.state.db, email)
+            .await
+            .unwrap_or_else(|e| panic!("account {email}: {e}"))
+            .unwrap_or_else(|| panic!("no account for {email}"))
+            .id
+            .to_string()
+    }
+
     /// The e-mails queued or sent to the user `id`, oldest first.
     pub async fn mail_to(&self, id: &str) -> Vec<sluss_api::persistence::entities::mail_outbox::Model> {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};

@@ -393,8 +393,6 @@ async fn cell_body(app: &TestApp, endpoint: &str, owner: &TestUser, subject: Opt
 
 /// The token of a new registration's confirmation link.
 async fn confirmation_token(app: &TestApp) -> String {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    use sluss_api::persistence::entities::users;
     let email = format!("{}@example.org", Uuid::now_v7().simple());
     app.post(
         "/auth/register",
@@ -403,13 +401,7 @@ async fn confirmation_token(app: &TestApp) -> String {
     )
     .await
     .expect(202);
-    let user = users::Entity::find()
-        .filter(users::Column::Email.eq(email.as_str()))
-        .one(&app.state.db)
-        .await
-        .unwrap()
-        .unwrap();
-    app.mail_to(&user.id.to_string())
+    app.mail_to(&app.id_of_email(&email).await)
         .await
         .into_iter()
         .find_map(|row| row.reset_token)

@@ -168,9 +168,16 @@ pub async fn register(
     next: Option<String>,
 ) -> Result<Registered, ApiError> {
     let now = Utc::now();
-    let key = format!("register:addr:{client_addr}");
-    // The attempt counts even when it is refused (an e-mail already taken, a bad value).
-    let _counted = count_attempt(state, &[(&key, state.auth.registrations_per_address)], now).await?;
+    let address_key = format!("register:addr:{client_addr}");
+    // With e-mail, each address also receives at most so many registrations' e-mails.
+    let email_key = format!("register:email:{}", hash_token(&input.email.trim().to_lowercase()));
+    let mut keys = vec![(address_key.as_str(), state.auth.registrations_per_address)];
+    if state.http.mail_enabled {
+        keys.push((email_key.as_str(), REGISTRATIONS_PER_EMAIL));
+    }
+    // Counted in one step before the hash; the attempt counts even when it is refused (an
+    // e-mail already taken, a bad value).
+    let _counted = count_attempt(state, &keys, now).await?;
     rules::check_registration_roles(input.roles)?;
     let new_user = prepare_account(state, input).await?;
     if state.http.mail_enabled {
@@ -187,15 +194,13 @@ pub async fn register(
 /// carrying this registration's values (only the registration whose link is followed
 /// counts, so one made by someone else with the address cannot take the account); an
 /// address with a confirmed account gets a note that someone tried. Each costs one
-/// argon2 hash (already done) and one write transaction.
+/// argon2 hash (already done, after the attempt was counted) and one write transaction.
 async fn register_by_email(
     state: &AppState,
     new_user: NewUser,
     next: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<Registered, ApiError> {
-    let email_key = format!("register:email:{}", hash_token(&new_user.email));
-    let _counted = count_attempt(state, &[(&email_key, REGISTRATIONS_PER_EMAIL)], now).await?;
     let (token, token_hash) = new_token();
     let tx = state.begin_write().await?;
     let existing = users::find_by_email(&tx, &new_user.email).await?;

@@ -7,19 +7,13 @@ use maud::html;
 use poem::web::Data;
 use poem::{Response, handler};
 
+use super::reset::token_of;
 use super::{redirect, safe_next};
 use crate::app::accounts;
 use crate::state::AppState;
 use crate::web::context::Ctx;
 use crate::web::forms::from_api_error;
 use crate::web::layout::{button, csrf_field, ok, page, respond};
-
-fn token_of(ctx: &Ctx) -> String {
-    ctx.field("token")
-        .map(str::to_owned)
-        .or_else(|| ctx.query("token"))
-        .unwrap_or_default()
-}
 
 fn link_not_valid(ctx: &Ctx) -> Response {
     let tr = &ctx.tr;

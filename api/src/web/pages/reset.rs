@@ -62,7 +62,8 @@ pub async fn forgot(ctx: Ctx, state: Data<&AppState>) -> Response {
     }
 }
 
-fn token_of(ctx: &Ctx) -> String {
+/// The token of an e-mailed link: from the form, else from the query.
+pub(super) fn token_of(ctx: &Ctx) -> String {
     ctx.field("token")
         .map(str::to_owned)
         .or_else(|| ctx.query("token"))
