@@ -2,10 +2,10 @@
 //! dedicated threads so a burst of logins neither starves the runtime nor grows memory:
 //! each thread reuses its own 19 MiB from one hash to the next (ADR 0010).
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use prometheus::IntCounter;
 use tokio::sync::{OnceCell, oneshot};
 
 use crate::error::ApiError;
@@ -20,8 +20,14 @@ pub struct Passwords {
     /// A real hash of a random secret, made on first need: verifying against it makes an
     /// unknown e-mail cost exactly as much as a wrong password.
     decoy_hash: Arc<OnceCell<Arc<str>>>,
-    /// How many hashes and verifications were asked for: what the throttles bound.
-    work: Arc<[AtomicU64; 2]>,
+    /// How many hashes were asked for (what the throttles bound; on `/metrics`).
+    hashes: IntCounter,
+    /// How many verifications were asked for.
+    verifications: IntCounter,
+}
+
+fn counter(name: &str, help: &str) -> IntCounter {
+    IntCounter::new(name, help).unwrap_or_else(|e| unreachable!("static metric definition: {e}"))
 }
 
 impl std::fmt::Debug for Passwords {
@@ -65,7 +71,14 @@ impl Passwords {
             jobs,
             threads,
             decoy_hash: Arc::new(OnceCell::new()),
-            work: Arc::default(),
+            hashes: counter(
+                "sluss_password_hashes_total",
+                "Passwords hashed (registrations, changes, resets)",
+            ),
+            verifications: counter(
+                "sluss_password_verifications_total",
+                "Passwords verified (logins, password changes)",
+            ),
         })
     }
 
@@ -94,17 +107,22 @@ impl Passwords {
 
     /// How many new hashes were asked for since start.
     pub fn hashes(&self) -> u64 {
-        self.work[0].load(Ordering::Relaxed)
+        self.hashes.get()
     }
 
     /// How many verifications were asked for since start.
     pub fn verifications(&self) -> u64 {
-        self.work[1].load(Ordering::Relaxed)
+        self.verifications.get()
+    }
+
+    /// The counters, for a metrics registry.
+    pub fn counters(&self) -> [IntCounter; 2] {
+        [self.hashes.clone(), self.verifications.clone()]
     }
 
     /// The PHC string of a new hash of `password`.
     pub async fn hash(&self, password: String) -> Result<String, ApiError> {
-        self.work[0].fetch_add(1, Ordering::Relaxed);
+        self.hashes.inc();
         self.run(move || hash_now(password.as_bytes()))
             .await?
             .map_err(|e| ApiError::internal(&e))
@@ -113,7 +131,7 @@ impl Passwords {
     /// Whether `password` matches `stored`; with no stored hash (unknown e-mail) the
     /// decoy is verified instead and the answer is `false`.
     pub async fn verify(&self, password: String, stored: Option<String>) -> Result<bool, ApiError> {
-        self.work[1].fetch_add(1, Ordering::Relaxed);
+        self.verifications.inc();
         let known = stored.is_some();
         let hash: Arc<str> = match stored {
             Some(stored) => Arc::from(stored),

@@ -136,6 +136,11 @@ impl AppState {
         // are kept only where their writes are heard (`WriteQueue::connect`).
         let hears_every_write = writes.hears_every_write();
         let metrics = Metrics::new();
+        for counter in passwords.counters() {
+            if let Err(error) = metrics.registry().register(Box::new(counter)) {
+                tracing::error!(%error, "the password counters could not be registered");
+            }
+        }
         Self(Arc::new(Inner {
             tasks: Tasks::new(metrics.registry()),
             searches: Arc::new(Semaphore::new(searches_at_once())),

@@ -39,25 +39,11 @@ pub async fn readyz(state: Data<&AppState>) -> Response {
 /// Prometheus text exposition.
 #[handler]
 pub async fn metrics(state: Data<&AppState>) -> Response {
-    let mut text = state.metrics.render();
-    // The argon2 work asked of this process: what the login and reset throttles bound.
-    for (name, help, value) in [
-        (
-            "sluss_password_hashes_total",
-            "Passwords hashed (registrations, changes, resets)",
-            state.passwords.hashes(),
-        ),
-        (
-            "sluss_password_verifications_total",
-            "Passwords verified (logins, password changes)",
-            state.passwords.verifications(),
-        ),
-    ] {
-        text.push_str(&format!(
-            "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n"
-        ));
-    }
-    text.with_content_type("text/plain; version=0.0.4").into_response()
+    state
+        .metrics
+        .render()
+        .with_content_type("text/plain; version=0.0.4")
+        .into_response()
 }
 
 /// The open data (SPEC §12): a zip of CSV files under CC0, for anyone, with its `ETag`; a
