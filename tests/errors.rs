@@ -179,6 +179,22 @@ async fn an_unsupported_method_answers_405_problem_with_the_allowed_methods() {
 }
 
 #[tokio::test]
+async fn a_query_parameter_the_operation_does_not_declare_answers_400_naming_it() {
+    let app = spawn_app().await;
+    let facilitator = app.facilitator().await;
+    let token = Some(facilitator.token.as_str());
+    app.get("/challenges?state=draft", token).await.expect(200);
+    let problem = app.get("/challenges?stat=draft", token).await.expect_problem(400);
+    assert!(problem.str("detail").contains("`stat`"), "{problem:?}");
+    let problem = app.get("/challenges?=0", token).await.expect_problem(400);
+    assert!(problem.str("detail").contains("without a name"), "{problem:?}");
+    app.get("/reports/figures?format=csv&=0", token)
+        .await
+        .expect_problem(400);
+    app.get("/reports/funnel?x=1", token).await.expect_problem(400);
+}
+
+#[tokio::test]
 async fn an_empty_optional_field_is_null_and_the_document_says_it_may_be() {
     let app = spawn_app().await;
     let facilitator = app.facilitator().await;

@@ -9,7 +9,7 @@ use poem_openapi::OpenApiService;
 use sea_orm::DatabaseConnection;
 use sluss_migrations::{Migrator, MigratorTrait};
 
-use crate::allow::{AllowedMethods, add_allow_header};
+use crate::allow::{AllowedMethods, add_allow_header, refuse_undeclared_query};
 use crate::error::ApiError;
 use crate::http::{DOCS_PATH, SecurityHeaders, limit_body, observe, with_cors};
 use crate::openapi::CommandExamples;
@@ -124,6 +124,7 @@ pub fn build_app(state: AppState) -> BoxEndpoint<'static> {
         .nest(crate::web::assets::PREFIX, crate::web::asset_routes());
     let routes = crate::web::mount(routes, state.http.public_url.starts_with("https://")).around(limit_body);
     with_cors(routes, &state.http.cors_origins)
+        .around(refuse_undeclared_query)
         .around(observe)
         .around(add_allow_header)
         .with(security)
