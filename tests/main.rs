@@ -23,6 +23,7 @@ mod hardening;
 mod headers;
 mod ideas;
 mod idempotency;
+mod journal;
 mod mail;
 mod matrix;
 mod notifications;

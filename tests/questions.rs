@@ -164,7 +164,7 @@ async fn the_owner_answers_a_question() {
     assert_eq!(reply["text"], "Twice a week, on Mondays and Thursdays.");
     assert_eq!(reply["answered_by"], owner.id.as_str());
     assert!(reply["answered_at"].is_string(), "{}", answered.text);
-    let sql = "SELECT COUNT(*) AS n FROM events WHERE subject_type = 'question' AND command = 'answer'";
+    let sql = "SELECT COUNT(*) AS n FROM events WHERE subject_type = 'challenge' AND command = 'answer'";
     assert_eq!(app.count(sql).await, 1);
 }
 

@@ -462,8 +462,12 @@ async fn a_needs_owners_draft_goes_through_all_five_steps_to_a_completed_test() 
             "score",
             "decide",
             "start_incubation",
+            "add_milestone",
+            "complete_milestone",
             "start_testing",
-            "complete"
+            "add_spread_activity",
+            "complete",
+            "add_spread_activity"
         ]
     );
     let steps: Vec<(&str, &str)> = history
@@ -505,8 +509,12 @@ async fn a_needs_owners_draft_goes_through_all_five_steps_to_a_completed_test() 
             "start_assessment",
             "decide",
             "start_incubation",
+            "add_milestone",
+            "complete_milestone",
             "start_testing",
-            "complete"
+            "add_spread_activity",
+            "complete",
+            "add_spread_activity"
         ]
     );
     let challenge_history = app

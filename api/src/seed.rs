@@ -9,6 +9,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sea_orm::{ActiveValue::NotSet, DatabaseConnection, EntityTrait, PaginatorTrait, Set, TransactionTrait};
 use sluss_domain::challenge::ChallengeState;
+use sluss_domain::event::{ChallengeEventKind, EventKind, IdeaEventKind};
 use sluss_domain::idea::{IdeaState, TestOutcome};
 use sluss_domain::{Role, Roles};
 use uuid::{ContextV7, Timestamp, Uuid};
@@ -107,22 +108,22 @@ struct Batch<'a> {
 }
 
 impl Batch<'_> {
-    /// Queues one event: `subject` is (type, id), `transition` is (command, from, to).
+    /// Queues one event: `subject` is (kind, id), `transition` is (from, to).
     fn event(
         &mut self,
-        subject: (&str, Uuid),
-        transition: (&str, Option<&str>, &str),
+        subject: (EventKind, Uuid),
+        transition: (Option<&str>, &str),
         actor: Uuid,
         at: DateTime<Utc>,
         payload: &str,
     ) {
-        let (subject_type, id) = subject;
-        let (command, from, to) = transition;
+        let (kind, id) = subject;
+        let (from, to) = transition;
         self.events.push(events::ActiveModel {
             seq: NotSet,
-            subject_type: Set(subject_type.to_owned()),
+            subject_type: Set(kind.subject().to_owned()),
             subject_id: Set(id),
-            command: Set(command.to_owned()),
+            command: Set(kind.as_str().to_owned()),
             from_state: Set(from.map(str::to_owned)),
             to_state: Set(to.to_owned()),
             actor_id: Set(actor),
@@ -181,17 +182,17 @@ fn idea_path(roll: u32) -> &'static [IdeaState] {
     }
 }
 
-fn command_into(state: IdeaState) -> &'static str {
+fn command_into(state: IdeaState) -> IdeaEventKind {
     match state {
-        IdeaState::Draft => "create",
-        IdeaState::Submitted => "submit",
-        IdeaState::InAssessment => "start_assessment",
-        IdeaState::Qualified | IdeaState::NotQualified => "decide",
-        IdeaState::InIncubation => "start_incubation",
-        IdeaState::InTesting => "start_testing",
-        IdeaState::Completed => "complete",
-        IdeaState::Discontinued => "discontinue",
-        IdeaState::Withdrawn => "withdraw",
+        IdeaState::Draft => IdeaEventKind::Create,
+        IdeaState::Submitted => IdeaEventKind::Submit,
+        IdeaState::InAssessment => IdeaEventKind::StartAssessment,
+        IdeaState::Qualified | IdeaState::NotQualified => IdeaEventKind::Decide,
+        IdeaState::InIncubation => IdeaEventKind::StartIncubation,
+        IdeaState::InTesting => IdeaEventKind::StartTesting,
+        IdeaState::Completed => IdeaEventKind::Complete,
+        IdeaState::Discontinued => IdeaEventKind::Discontinue,
+        IdeaState::Withdrawn => IdeaEventKind::Withdraw,
     }
 }
 
@@ -326,20 +327,20 @@ pub async fn seed(state: &AppState, size: SeedSize) -> Result<SeedAccounts, Stri
         let mut from: Option<&str> = None;
         for step in path {
             let command = match step {
-                S::Draft => "create",
-                S::Submitted => "submit",
-                S::ChangesRequested => "request_changes",
-                S::Published => "publish",
-                S::Closed => "close",
-                S::Archived => "archive",
-                S::Withdrawn => "withdraw",
+                S::Draft => ChallengeEventKind::Create,
+                S::Submitted => ChallengeEventKind::Submit,
+                S::ChangesRequested => ChallengeEventKind::RequestChanges,
+                S::Published => ChallengeEventKind::Publish,
+                S::Closed => ChallengeEventKind::Close,
+                S::Archived => ChallengeEventKind::Archive,
+                S::Withdrawn => ChallengeEventKind::Withdraw,
             };
             let actor = if matches!(step, S::Draft | S::Submitted | S::Withdrawn) {
                 owner
             } else {
                 facilitator
             };
-            batch.event(("challenge", id), (command, from, step.as_str()), actor, at, "{}");
+            batch.event((command.into(), id), (from, step.as_str()), actor, at, "{}");
             from = Some(step.as_str());
             at += Duration::hours(rng.random_range(6..24 * 20));
         }
@@ -407,8 +408,8 @@ pub async fn seed(state: &AppState, size: SeedSize) -> Result<SeedAccounts, Stri
                 _ => "{}".to_owned(),
             };
             batch.event(
-                ("idea", id),
-                (command_into(*step), from, step.as_str()),
+                (command_into(*step).into(), id),
+                (from, step.as_str()),
                 actor,
                 at,
                 &payload,

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::error::Refusal;
+use crate::event::ArenaEventKind;
 use crate::role::Actor;
 use crate::validate::Checks;
 
@@ -50,12 +51,17 @@ pub enum ArenaCommand {
 }
 
 impl ArenaCommand {
+    /// The kind of event it records.
+    pub fn kind(self) -> ArenaEventKind {
+        match self {
+            ArenaCommand::Open => ArenaEventKind::Open,
+            ArenaCommand::Close => ArenaEventKind::Close,
+        }
+    }
+
     /// The snake_case name.
     pub fn name(self) -> &'static str {
-        match self {
-            ArenaCommand::Open => "open",
-            ArenaCommand::Close => "close",
-        }
+        self.kind().as_str()
     }
 }
 

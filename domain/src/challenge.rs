@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::arena::ArenaState;
 use crate::error::Refusal;
+use crate::event::ChallengeEventKind;
 use crate::ids::{ArenaId, UserId};
 use crate::role::{Actor, Role};
 use crate::validate::Checks;
@@ -191,16 +192,21 @@ pub enum ChallengeEvent {
 }
 
 impl ChallengeEvent {
+    /// Its kind.
+    pub fn kind(&self) -> ChallengeEventKind {
+        match self {
+            ChallengeEvent::Submitted => ChallengeEventKind::Submit,
+            ChallengeEvent::ChangesRequested { .. } => ChallengeEventKind::RequestChanges,
+            ChallengeEvent::Published { .. } => ChallengeEventKind::Publish,
+            ChallengeEvent::Closed => ChallengeEventKind::Close,
+            ChallengeEvent::Archived => ChallengeEventKind::Archive,
+            ChallengeEvent::Withdrawn { .. } => ChallengeEventKind::Withdraw,
+        }
+    }
+
     /// The snake_case name of the command that caused it.
     pub fn command(&self) -> &'static str {
-        match self {
-            ChallengeEvent::Submitted => "submit",
-            ChallengeEvent::ChangesRequested { .. } => "request_changes",
-            ChallengeEvent::Published { .. } => "publish",
-            ChallengeEvent::Closed => "close",
-            ChallengeEvent::Archived => "archive",
-            ChallengeEvent::Withdrawn { .. } => "withdraw",
-        }
+        self.kind().as_str()
     }
 
     /// The state the event leads to.

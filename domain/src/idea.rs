@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::challenge::ChallengeState;
 use crate::error::Refusal;
+use crate::event::IdeaEventKind;
 use crate::ids::UserId;
 use crate::role::Actor;
 use crate::validate::Checks;
@@ -362,18 +363,23 @@ pub enum IdeaEvent {
 }
 
 impl IdeaEvent {
+    /// Its kind.
+    pub fn kind(&self) -> IdeaEventKind {
+        match self {
+            IdeaEvent::Submitted => IdeaEventKind::Submit,
+            IdeaEvent::AssessmentStarted { .. } => IdeaEventKind::StartAssessment,
+            IdeaEvent::Decided { .. } => IdeaEventKind::Decide,
+            IdeaEvent::IncubationStarted { .. } => IdeaEventKind::StartIncubation,
+            IdeaEvent::TestingStarted { .. } => IdeaEventKind::StartTesting,
+            IdeaEvent::Completed { .. } => IdeaEventKind::Complete,
+            IdeaEvent::Discontinued { .. } => IdeaEventKind::Discontinue,
+            IdeaEvent::Withdrawn { .. } => IdeaEventKind::Withdraw,
+        }
+    }
+
     /// The snake_case name of the command that caused it.
     pub fn command(&self) -> &'static str {
-        match self {
-            IdeaEvent::Submitted => "submit",
-            IdeaEvent::AssessmentStarted { .. } => "start_assessment",
-            IdeaEvent::Decided { .. } => "decide",
-            IdeaEvent::IncubationStarted { .. } => "start_incubation",
-            IdeaEvent::TestingStarted { .. } => "start_testing",
-            IdeaEvent::Completed { .. } => "complete",
-            IdeaEvent::Discontinued { .. } => "discontinue",
-            IdeaEvent::Withdrawn { .. } => "withdraw",
-        }
+        self.kind().as_str()
     }
 
     /// The state the event leads to.

@@ -3,19 +3,7 @@
 //! see what it is about, never the same person twice.
 
 use crate::UserId;
-
-/// What a command acted on, as far as telling people goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Subject {
-    /// A challenge's own commands.
-    Challenge,
-    /// A question on a challenge.
-    Question,
-    /// An idea's own commands, its assessment included.
-    Idea,
-    /// A milestone of an idea in incubation.
-    Milestone,
-}
+use crate::event::{ChallengeEventKind, EventKind, IdeaEventKind};
 
 /// Someone a command may concern.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,24 +20,47 @@ pub enum Party {
     Assessor,
 }
 
-/// The parties told when `command` on `subject` is accepted; none for a command nobody is
-/// told of. A scorecard (`score`) tells anyone only when it is the last one the decision
-/// needs: see [`completes_panel`].
-pub fn parties(subject: Subject, command: &str) -> &'static [Party] {
+/// The parties told of an accepted event of `kind`; none for a kind nobody is told of. A
+/// scorecard (`score`) tells anyone only when it is the last one the decision needs: see
+/// [`completes_panel`].
+pub fn parties(kind: EventKind) -> &'static [Party] {
     use Party::{Asker, Assessor, ChallengeOwner, Facilitators, Innovator};
-    match (subject, command) {
-        (Subject::Challenge, "submit") => &[Facilitators],
-        (Subject::Challenge, "request_changes" | "publish" | "close" | "withdraw") => &[ChallengeOwner],
-        (Subject::Question, "ask") => &[ChallengeOwner],
-        (Subject::Question, "answer") => &[Asker],
-        (Subject::Idea, "submit") => &[ChallengeOwner, Facilitators],
-        (Subject::Idea, "assign") => &[Assessor],
-        (Subject::Idea, "score") => &[Facilitators],
-        (Subject::Idea, "decide" | "start_incubation" | "start_testing" | "complete" | "discontinue") => {
-            &[Innovator, ChallengeOwner]
-        }
-        (Subject::Milestone, "add_milestone" | "complete_milestone") => &[Innovator, Facilitators],
-        _ => &[],
+    match kind {
+        EventKind::Challenge(kind) => match kind {
+            ChallengeEventKind::Submit => &[Facilitators],
+            ChallengeEventKind::RequestChanges
+            | ChallengeEventKind::Publish
+            | ChallengeEventKind::Close
+            | ChallengeEventKind::Withdraw
+            | ChallengeEventKind::Ask => &[ChallengeOwner],
+            ChallengeEventKind::Answer => &[Asker],
+            // Drafts and edits are the owner's own work; archiving files away what is
+            // already closed.
+            ChallengeEventKind::Create | ChallengeEventKind::Edit | ChallengeEventKind::Archive => &[],
+        },
+        EventKind::Idea(kind) => match kind {
+            IdeaEventKind::Submit => &[ChallengeOwner, Facilitators],
+            IdeaEventKind::Assign => &[Assessor],
+            IdeaEventKind::Score => &[Facilitators],
+            IdeaEventKind::Decide
+            | IdeaEventKind::StartIncubation
+            | IdeaEventKind::StartTesting
+            | IdeaEventKind::Complete
+            | IdeaEventKind::Discontinue => &[Innovator, ChallengeOwner],
+            IdeaEventKind::AddMilestone | IdeaEventKind::CompleteMilestone => &[Innovator, Facilitators],
+            // A draft, its edits and a withdrawal are the innovator's own; the panel's
+            // housekeeping (conflicts, removed assignments, the start of assessment) and
+            // a spread activity concern nobody who must act.
+            IdeaEventKind::Create
+            | IdeaEventKind::Edit
+            | IdeaEventKind::Withdraw
+            | IdeaEventKind::StartAssessment
+            | IdeaEventKind::DeclareConflict
+            | IdeaEventKind::Unassign
+            | IdeaEventKind::AddSpreadActivity => &[],
+        },
+        // Accounts, arenas and the registry are the team's own records.
+        EventKind::Arena(_) | EventKind::User(_) | EventKind::Organisation(_) => &[],
     }
 }
 
@@ -117,48 +128,34 @@ mod tests {
         }
     }
 
+    /// SPEC §11.1's table, row by row; every kind not in it tells nobody.
     #[test]
-    fn every_row_of_the_table_names_its_parties() {
+    fn every_kind_tells_the_parties_of_its_row_of_the_table_and_the_rest_nobody() {
+        use ChallengeEventKind as C;
+        use IdeaEventKind as I;
         use Party::*;
-        let rows: [(Subject, &str, &[Party]); 17] = [
-            (Subject::Challenge, "submit", &[Facilitators]),
-            (Subject::Challenge, "request_changes", &[ChallengeOwner]),
-            (Subject::Challenge, "publish", &[ChallengeOwner]),
-            (Subject::Challenge, "close", &[ChallengeOwner]),
-            (Subject::Challenge, "withdraw", &[ChallengeOwner]),
-            (Subject::Question, "ask", &[ChallengeOwner]),
-            (Subject::Question, "answer", &[Asker]),
-            (Subject::Idea, "submit", &[ChallengeOwner, Facilitators]),
-            (Subject::Idea, "assign", &[Assessor]),
-            (Subject::Idea, "score", &[Facilitators]),
-            (Subject::Idea, "decide", &[Innovator, ChallengeOwner]),
-            (Subject::Idea, "start_incubation", &[Innovator, ChallengeOwner]),
-            (Subject::Idea, "start_testing", &[Innovator, ChallengeOwner]),
-            (Subject::Idea, "complete", &[Innovator, ChallengeOwner]),
-            (Subject::Idea, "discontinue", &[Innovator, ChallengeOwner]),
-            (Subject::Milestone, "add_milestone", &[Innovator, Facilitators]),
-            (Subject::Milestone, "complete_milestone", &[Innovator, Facilitators]),
+        let table: [(EventKind, &[Party]); 17] = [
+            (C::Submit.into(), &[Facilitators]),
+            (C::RequestChanges.into(), &[ChallengeOwner]),
+            (C::Publish.into(), &[ChallengeOwner]),
+            (C::Close.into(), &[ChallengeOwner]),
+            (C::Withdraw.into(), &[ChallengeOwner]),
+            (C::Ask.into(), &[ChallengeOwner]),
+            (C::Answer.into(), &[Asker]),
+            (I::Submit.into(), &[ChallengeOwner, Facilitators]),
+            (I::Assign.into(), &[Assessor]),
+            (I::Score.into(), &[Facilitators]),
+            (I::Decide.into(), &[Innovator, ChallengeOwner]),
+            (I::StartIncubation.into(), &[Innovator, ChallengeOwner]),
+            (I::StartTesting.into(), &[Innovator, ChallengeOwner]),
+            (I::Complete.into(), &[Innovator, ChallengeOwner]),
+            (I::Discontinue.into(), &[Innovator, ChallengeOwner]),
+            (I::AddMilestone.into(), &[Innovator, Facilitators]),
+            (I::CompleteMilestone.into(), &[Innovator, Facilitators]),
         ];
-        for (subject, command, expected) in rows {
-            assert_eq!(parties(subject, command), expected, "{subject:?} {command}");
-        }
-    }
-
-    #[test]
-    fn commands_outside_the_table_tell_nobody() {
-        for (subject, command) in [
-            (Subject::Challenge, "create"),
-            (Subject::Challenge, "archive"),
-            (Subject::Challenge, "update"),
-            (Subject::Idea, "create"),
-            (Subject::Idea, "start_assessment"),
-            (Subject::Idea, "withdraw"),
-            (Subject::Idea, "unassign"),
-            (Subject::Idea, "declare_conflict"),
-            (Subject::Question, "publish"),
-            (Subject::Milestone, "submit"),
-        ] {
-            assert!(parties(subject, command).is_empty(), "{subject:?} {command}");
+        for kind in EventKind::all() {
+            let expected = table.iter().find(|(k, _)| *k == kind).map_or(&[][..], |(_, p)| *p);
+            assert_eq!(parties(kind), expected, "{kind:?}");
         }
     }
 

@@ -7,6 +7,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::challenge::ChallengeState;
+use crate::event::{ChallengeEventKind, IdeaEventKind};
 use crate::idea::{IdeaState, TestOutcome};
 
 /// One accepted command as the report sees it.
@@ -142,10 +143,19 @@ impl ChallengeSteps {
     }
 
     /// Takes in one of its events: the state it led to, and the first `publish`.
-    pub fn apply(&mut self, command: &str, to_state: ChallengeState, at: DateTime<Utc>) {
+    pub fn apply(&mut self, kind: ChallengeEventKind, to_state: ChallengeState, at: DateTime<Utc>) {
         self.state = to_state;
-        if command == "publish" {
-            earliest(&mut self.published_at, at);
+        match kind {
+            ChallengeEventKind::Publish => earliest(&mut self.published_at, at),
+            ChallengeEventKind::Create
+            | ChallengeEventKind::Edit
+            | ChallengeEventKind::Submit
+            | ChallengeEventKind::RequestChanges
+            | ChallengeEventKind::Close
+            | ChallengeEventKind::Archive
+            | ChallengeEventKind::Withdraw
+            | ChallengeEventKind::Ask
+            | ChallengeEventKind::Answer => {}
         }
     }
 
@@ -234,26 +244,48 @@ impl IdeaSteps {
 
     /// Takes in one of its events: the state it led to, the first time of its step, and
     /// for `complete` whether the outcome counts as adoption.
-    pub fn apply(&mut self, command: &str, to_state: IdeaState, at: DateTime<Utc>, outcome: Option<TestOutcome>) {
+    pub fn apply(&mut self, kind: IdeaEventKind, to_state: IdeaState, at: DateTime<Utc>, outcome: Option<TestOutcome>) {
         self.state = to_state;
-        let slot = match command {
-            "submit" => &mut self.submitted_at,
-            "start_assessment" => &mut self.assessment_started_at,
-            "decide" => {
+        let slot = match kind {
+            IdeaEventKind::Submit => &mut self.submitted_at,
+            IdeaEventKind::StartAssessment => &mut self.assessment_started_at,
+            IdeaEventKind::Decide => {
                 if to_state == IdeaState::Qualified {
                     earliest(&mut self.qualified_at, at);
                 }
                 &mut self.decided_at
             }
-            "start_incubation" => &mut self.incubation_started_at,
-            "start_testing" => &mut self.testing_started_at,
-            "complete" => {
+            IdeaEventKind::StartIncubation => &mut self.incubation_started_at,
+            IdeaEventKind::StartTesting => &mut self.testing_started_at,
+            IdeaEventKind::Complete => {
                 self.adopted |= outcome.is_some_and(TestOutcome::is_adoption);
                 &mut self.completed_at
             }
-            _ => return,
+            // No step starts or ends with these.
+            IdeaEventKind::Create
+            | IdeaEventKind::Edit
+            | IdeaEventKind::Withdraw
+            | IdeaEventKind::Assign
+            | IdeaEventKind::DeclareConflict
+            | IdeaEventKind::Unassign
+            | IdeaEventKind::Score
+            | IdeaEventKind::AddMilestone
+            | IdeaEventKind::CompleteMilestone
+            | IdeaEventKind::AddSpreadActivity
+            | IdeaEventKind::Discontinue => return,
         };
         earliest(slot, at);
+    }
+
+    /// The kinds of event whose first time [`IdeaSteps::apply`] keeps: the ones a rebuild
+    /// of the funnel reads from the event log.
+    pub fn step_kinds() -> impl Iterator<Item = IdeaEventKind> {
+        IdeaEventKind::ALL.iter().copied().filter(|&kind| {
+            let mut steps = IdeaSteps::new(IdeaState::Draft, DateTime::<Utc>::MIN_UTC);
+            let before = steps.clone();
+            steps.apply(kind, IdeaState::Draft, DateTime::<Utc>::MIN_UTC, None);
+            steps != before
+        })
     }
 
     /// The time it took over each finished step.
@@ -460,13 +492,18 @@ pub fn funnel(challenges: &[ChallengeFact], ideas: &[IdeaFact], events: &[EventF
         .map(|i| (i.id, IdeaSteps::new(i.state, i.created_at)))
         .collect();
     for event in events {
-        if let Some(challenge) = challenge_steps.get_mut(&event.subject_id) {
+        // A command the log names but no kind does (none is written) changes nothing.
+        if let Some(challenge) = challenge_steps.get_mut(&event.subject_id)
+            && let Some(kind) = ChallengeEventKind::parse(&event.command)
+        {
             let state = challenge.state;
-            challenge.apply(&event.command, state, event.at);
-        } else if let Some(idea) = idea_steps.get_mut(&event.subject_id) {
+            challenge.apply(kind, state, event.at);
+        } else if let Some(idea) = idea_steps.get_mut(&event.subject_id)
+            && let Some(kind) = IdeaEventKind::parse(&event.command)
+        {
             let to_state = IdeaState::parse(&event.to_state).unwrap_or(idea.state);
             let state = idea.state;
-            idea.apply(&event.command, to_state, event.at, event.outcome);
+            idea.apply(kind, to_state, event.at, event.outcome);
             // The selection's current state is what counts, not the event's.
             idea.state = state;
         }

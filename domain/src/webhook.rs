@@ -9,6 +9,8 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use chrono::Duration;
 use url::{Host, Url};
 
+use crate::event::EventKind;
+
 /// The longest URL accepted.
 pub const URL_MAX: usize = 2_000;
 
@@ -18,42 +20,14 @@ pub const EVENTS_MAX: usize = 64;
 /// How long a delivery is tried before it is marked failed.
 pub const RETRY_WINDOW: Duration = Duration::hours(24);
 
-/// The commands recorded in a challenge's history (`challenge.<command>`).
-pub const CHALLENGE_EVENTS: [&str; 8] = [
-    "create",
-    "edit",
-    "submit",
-    "request_changes",
-    "publish",
-    "close",
-    "archive",
-    "withdraw",
-];
-
-/// The commands recorded in an idea's history (`idea.<command>`), its assessment included.
-pub const IDEA_EVENTS: [&str; 14] = [
-    "create",
-    "edit",
-    "submit",
-    "withdraw",
-    "start_assessment",
-    "assign",
-    "declare_conflict",
-    "unassign",
-    "score",
-    "decide",
-    "start_incubation",
-    "start_testing",
-    "complete",
-    "discontinue",
-];
-
-/// The kinds of resource whose events are sent.
-pub const SUBJECTS: [&str; 2] = ["challenge", "idea"];
-
-/// The event type of `command` on a `subject` (`challenge` or `idea`): `idea.submit`.
-pub fn event_type(subject: &str, command: &str) -> String {
-    format!("{subject}.{command}")
+/// Whether `value` names an event a hook can be sent: an event type (`idea.submit`) or a
+/// bare command of a challenge or an idea (`submit`). The names are those of
+/// [`EventKind::webhook_type`].
+fn names_an_event(value: &str) -> bool {
+    EventKind::all().any(|kind| {
+        kind.webhook_type()
+            .is_some_and(|event_type| event_type == value || kind.as_str() == value)
+    })
 }
 
 /// A URL a hook may be registered with: `http` or `https`, a host, no user or password
@@ -101,13 +75,7 @@ pub fn parse_events(values: &[String]) -> Result<Vec<String>, Vec<String>> {
     let mut events: Vec<String> = Vec::with_capacity(values.len());
     for value in values {
         let value = value.trim();
-        let known = match value.split_once('.') {
-            Some(("challenge", command)) => CHALLENGE_EVENTS.contains(&command),
-            Some(("idea", command)) => IDEA_EVENTS.contains(&command),
-            Some(_) => false,
-            None => CHALLENGE_EVENTS.contains(&value) || IDEA_EVENTS.contains(&value),
-        };
-        if known {
+        if names_an_event(value) {
             events.push(value.to_owned());
         } else {
             unknown.push(value.to_owned());

@@ -3,15 +3,17 @@
 //! e-mail) as SPEC §7 asks; the faces pass the address they read from the connection.
 
 use chrono::{DateTime, Utc};
+use sluss_domain::event::UserEventKind;
 use sluss_domain::validate::{Checks, is_plausible_email};
-use sluss_domain::{Actor, Refusal, Role, Roles, password, user as rules};
+use sluss_domain::{Actor, Refusal, Role, Roles, UserId, password, user as rules};
 use uuid::Uuid;
 
+use super::journal::{self, Entry, Subject};
 use super::{Expected, check_version};
 use crate::error::ApiError;
 use crate::persistence::mail::{self, Letter, Pending};
 use crate::persistence::users::{NewUser, UserChange};
-use crate::persistence::{events, organisations, sessions, throttle, users};
+use crate::persistence::{organisations, sessions, throttle, users};
 use crate::session::{hash_token, new_token};
 use crate::state::AppState;
 use crate::views::accounts::Session;
@@ -273,9 +275,15 @@ pub async fn confirm_email(
         "unconfirmed"
     };
     let row = users::update(&tx, row.id, row.version, &UserChange::ConfirmEmail(pending), now).await?;
-    events::Recorder::new("user", row.id, row.id, now)
-        .record(&tx, "confirm_email", Some(from), "active", serde_json::json!({}))
-        .await?;
+    let subject = Subject::User(UserEventKind::ConfirmEmail, row.id);
+    let entry = Entry::new(
+        subject,
+        (Some(from), "active"),
+        UserId(row.id),
+        now,
+        serde_json::json!({}),
+    );
+    journal::record(state, &tx, entry).await?;
     tx.commit().await?;
     Ok((User::from_row(row)?, next))
 }
@@ -446,8 +454,8 @@ async fn own_change(
     let id = actor.id.as_uuid();
     let now = Utc::now();
     let command = match change {
-        UserChange::Password(_) => "change_password",
-        _ => "change_settings",
+        UserChange::Password(_) => UserEventKind::ChangePassword,
+        _ => UserEventKind::ChangeSettings,
     };
     let tx = state.begin_write().await?;
     let row = users::find_for_update(&tx, id)
@@ -462,9 +470,14 @@ async fn own_change(
         sessions::delete_others(&tx, id, kept, now).await?;
     }
     let account = if updated.active { "active" } else { "deactivated" };
-    events::Recorder::new("user", id, id, now)
-        .record(&tx, command, Some(account), account, serde_json::json!({}))
-        .await?;
+    let entry = Entry::new(
+        Subject::User(command, id),
+        (Some(account), account),
+        actor.id,
+        now,
+        serde_json::json!({}),
+    );
+    journal::record(state, &tx, entry).await?;
     tx.commit().await?;
     User::from_row(updated)
 }

@@ -3,15 +3,16 @@
 use chrono::{DateTime, Utc};
 use sea_orm::Set;
 use sluss_domain::arena::{self as rules, ArenaCommand, ArenaState};
+use sluss_domain::event::ArenaEventKind;
 use sluss_domain::validate::{Checks, DESCRIPTION_MAX, LOCATION_MAX, TITLE_MAX};
 use sluss_domain::{Actor, Refusal};
 use uuid::Uuid;
 
+use super::journal::{self, Entry, Subject};
 use super::{Expected, check_version, page_request, to_list_page};
 use crate::error::ApiError;
 use crate::persistence::arenas as repo;
 use crate::persistence::entities::arenas as rows;
-use crate::persistence::events;
 use crate::state::AppState;
 use crate::views::arenas::{Arena, ArenaKind, ArenaPage};
 
@@ -103,9 +104,14 @@ pub async fn create(state: &AppState, actor: &Actor, input: NewArena) -> Result<
         },
     )
     .await?;
-    events::Recorder::new("arena", id, actor.id.as_uuid(), now)
-        .record(&tx, "create", None, ArenaState::Planned.as_str(), serde_json::json!({}))
-        .await?;
+    let subject = Subject::Arena(ArenaEventKind::Create, id);
+    let states = (None, ArenaState::Planned.as_str());
+    journal::record(
+        state,
+        &tx,
+        Entry::new(subject, states, actor.id, now, serde_json::json!({})),
+    )
+    .await?;
     tx.commit().await?;
     Arena::from_row(row)
 }
@@ -150,15 +156,14 @@ pub async fn update(
     let now = Utc::now();
     changes.updated_at = Set(now);
     let updated = repo::update(&tx, id, row.version, changes).await?;
-    events::Recorder::new("arena", id, actor.id.as_uuid(), now)
-        .record(
-            &tx,
-            "edit",
-            Some(current.as_str()),
-            current.as_str(),
-            serde_json::json!({}),
-        )
-        .await?;
+    let subject = Subject::Arena(ArenaEventKind::Edit, id);
+    let states = (Some(current.as_str()), current.as_str());
+    journal::record(
+        state,
+        &tx,
+        Entry::new(subject, states, actor.id, now, serde_json::json!({})),
+    )
+    .await?;
     tx.commit().await?;
     Arena::from_row(updated)
 }
@@ -183,15 +188,14 @@ pub async fn command(
         ..Default::default()
     };
     let updated = repo::update(&tx, id, row.version, changes).await?;
-    events::Recorder::new("arena", id, actor.id.as_uuid(), now)
-        .record(
-            &tx,
-            command.name(),
-            Some(from.as_str()),
-            to.as_str(),
-            serde_json::json!({}),
-        )
-        .await?;
+    let subject = Subject::Arena(command.kind(), id);
+    let states = (Some(from.as_str()), to.as_str());
+    journal::record(
+        state,
+        &tx,
+        Entry::new(subject, states, actor.id, now, serde_json::json!({})),
+    )
+    .await?;
     tx.commit().await?;
     Arena::from_row(updated)
 }

@@ -11,20 +11,21 @@ use sluss_domain::assessment::{
     self as rules, Affiliation, AssignmentState, Candidate, Criterion, Rubric, ScoreAccess,
 };
 use sluss_domain::challenge as challenge_rules;
+use sluss_domain::event::IdeaEventKind;
 use sluss_domain::idea::IdeaState;
-use sluss_domain::notify::{self as notify_rules, Subject};
+use sluss_domain::notify as notify_rules;
 use sluss_domain::{Actor, Refusal, Role, UserId};
 use uuid::Uuid;
 
 use super::ideas::load_visible_idea;
+use super::journal::{self, Subject};
 use super::{Expected, check_version, page_request, to_list_page};
-use super::{notify, webhooks};
 use crate::error::ApiError;
 use crate::persistence::entities::{
     assignments as assignment_rows, ideas as idea_rows, scorecards as scorecard_rows, users as user_rows,
 };
 use crate::persistence::written::Tables;
-use crate::persistence::{Deferring, WriteTx, assessment as repo, challenges, events, ideas, organisations, users};
+use crate::persistence::{WriteTx, assessment as repo, challenges, ideas, organisations, users};
 use crate::state::AppState;
 use crate::views::assessment::{
     ApiRubric, AssessmentSummary, Assignment, AssignmentPage, CriterionStats, Ranking, RankingItem, RubricPage,
@@ -119,7 +120,7 @@ fn open_for_assessment(state: IdeaState) -> bool {
 /// one transaction at a time, in order (ADR 0016). Taken first, before any row that
 /// refers to the idea, so that every writer of an idea takes its locks in the same order.
 /// SQLite admits one writer at a time anyway.
-async fn hold_idea(tx: &WriteTx, idea_id: Uuid) -> Result<(), ApiError> {
+pub(super) async fn hold_idea(tx: &WriteTx, idea_id: Uuid) -> Result<(), ApiError> {
     use sea_orm::ConnectionTrait;
     if tx.get_database_backend() == sea_orm::DbBackend::Postgres {
         ideas::find_for_update(tx, idea_id).await?;
@@ -127,26 +128,40 @@ async fn hold_idea(tx: &WriteTx, idea_id: Uuid) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Appends an assessment event to the idea's history (its state does not change).
+/// Journals an assessment event of the idea (its state does not change) about the
+/// assessor of `assignment`.
 async fn record(
-    db: &impl Deferring,
+    state: &AppState,
+    tx: &WriteTx,
     idea: &idea_rows::Model,
-    command: &'static str,
+    kind: IdeaEventKind,
     actor: &Actor,
     assignment: &assignment_rows::Model,
 ) -> Result<(), ApiError> {
-    let state = idea_state(idea)?;
-    let now = Utc::now();
-    events::Recorder::new("idea", idea.id, actor.id.as_uuid(), now)
-        .record(
-            db,
-            command,
-            Some(state.as_str()),
-            state.as_str(),
-            serde_json::json!({ "assignment_id": assignment.id, "assessor_id": assignment.assessor_id }),
-        )
-        .await?;
-    webhooks::idea_event(db, idea, command, now).await
+    journal::record(state, tx, entry(idea, kind, actor, assignment)?).await
+}
+
+/// The journal entry of an assessment event.
+fn entry<'a>(
+    idea: &'a idea_rows::Model,
+    kind: IdeaEventKind,
+    actor: &Actor,
+    assignment: &assignment_rows::Model,
+) -> Result<journal::Entry<'a>, ApiError> {
+    let current = idea_state(idea)?.as_str();
+    let subject = Subject::Idea {
+        kind,
+        row: idea,
+        assessor: Some(assignment.assessor_id),
+    };
+    let payload = serde_json::json!({ "assignment_id": assignment.id, "assessor_id": assignment.assessor_id });
+    Ok(journal::Entry::new(
+        subject,
+        (Some(current), current),
+        actor.id,
+        Utc::now(),
+        payload,
+    ))
 }
 
 /// Loads an assignment its assessor or a facilitator may see (404 otherwise).
@@ -301,12 +316,7 @@ pub async fn assign_assessor(
     }
     let now = Utc::now();
     let row = repo::insert_assignment(&tx, idea.id, candidate.id, now).await?;
-    record(&tx, &idea, "assign", actor, &row).await?;
-    let about = notify::About::Idea {
-        row: &idea,
-        assessor: Some(candidate.id),
-    };
-    notify::tell(&tx, state.http.mail_enabled, Subject::Idea, "assign", about, actor, now).await?;
+    record(state, &tx, &idea, IdeaEventKind::Assign, actor, &row).await?;
     tx.commit().await?;
     Assignment::from_row(row)
 }
@@ -371,7 +381,7 @@ pub async fn declare_conflict(
     check_version(expected, row.version)?;
     let updated = repo::set_assignment_state(&tx, &row, to, Some(reason.trim().to_owned()), Utc::now()).await?;
     let idea = ideas::find(&tx, row.idea_id).await?.ok_or_else(ApiError::not_found)?;
-    record(&tx, &idea, "declare_conflict", actor, &row).await?;
+    record(state, &tx, &idea, IdeaEventKind::DeclareConflict, actor, &row).await?;
     tx.commit().await?;
     Assignment::from_row(updated)
 }
@@ -392,7 +402,7 @@ pub async fn delete_assignment(state: &AppState, actor: &Actor, assignment_id: U
         return Err(ApiError::conflict("the idea is decided; its assessment is locked"));
     }
     repo::delete_assignment(&tx, row.id).await?;
-    record(&tx, &idea, "unassign", actor, &row).await?;
+    record(state, &tx, &idea, IdeaEventKind::Unassign, actor, &row).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -435,7 +445,6 @@ pub async fn put_scorecard(
     // the one before left it. The writes wait and go with the next read, in one round trip.
     let comment = input.comment.trim().to_owned();
     repo::defer_submitted_scorecard(&tx, &assignment, &input.scores, comment, now).await?;
-    record(&tx, &idea, "score", actor, &assignment).await?;
     let cards = repo::scorecards_for(&tx, idea.id).await?;
     let after = u32::try_from(cards.len()).unwrap_or(u32::MAX);
     let card = cards
@@ -444,13 +453,13 @@ pub async fn put_scorecard(
         .ok_or_else(|| ApiError::internal(&"the scorecard just stored is missing"))?;
     let before = if revision { after } else { after.saturating_sub(1) };
     let required = u32::try_from(rubric_row.min_scorecards).unwrap_or(u32::MAX);
-    if notify_rules::completes_panel(before, after, required) {
-        let about = notify::About::Idea {
-            row: &idea,
-            assessor: None,
-        };
-        notify::tell(&tx, state.http.mail_enabled, Subject::Idea, "score", about, actor, now).await?;
-    }
+    let scored = entry(&idea, IdeaEventKind::Score, actor, &assignment)?;
+    let scored = if notify_rules::completes_panel(before, after, required) {
+        scored
+    } else {
+        scored.told_to_nobody()
+    };
+    journal::record(state, &tx, scored).await?;
     tx.commit().await?;
     Scorecard::from_row(card)
 }

@@ -3,12 +3,14 @@
 use chrono::Utc;
 use sea_orm::Set;
 use sluss_domain::challenge::{self as rules, ChallengeCommand, ChallengeEvent, ChallengeFacts, ChallengeState};
-use sluss_domain::notify::Subject;
+use sluss_domain::event::ChallengeEventKind;
+use sluss_domain::history;
 use sluss_domain::validate::{Checks, DESCRIPTION_MAX, LOCATION_MAX, SUMMARY_MAX, TITLE_MAX};
 use sluss_domain::{Actor, Refusal};
 use uuid::Uuid;
 
-use super::{Expected, check_version, notify, page_request, payload_of, to_list_page, webhooks};
+use super::journal::{self, Entry};
+use super::{Expected, check_version, page_request, payload_of, to_list_page};
 use crate::error::ApiError;
 use crate::persistence::challenges::{self as repo, ChallengeFilter};
 use crate::persistence::entities::challenges as rows;
@@ -174,16 +176,14 @@ pub async fn create(state: &AppState, actor: &Actor, input: NewChallenge) -> Res
         },
     )
     .await?;
-    events::Recorder::new("challenge", id, actor.id.as_uuid(), now)
-        .record(
-            &tx,
-            "create",
-            None,
-            ChallengeState::Draft.as_str(),
-            serde_json::json!({ "arena_id": null }),
-        )
-        .await?;
-    webhooks::challenge_event(&tx, &row, "create", now).await?;
+    let subject = journal::Subject::Challenge {
+        kind: ChallengeEventKind::Create,
+        row: &row,
+        asker: None,
+    };
+    let states = (None, ChallengeState::Draft.as_str());
+    let payload = serde_json::json!({ "arena_id": null });
+    journal::record(state, &tx, Entry::new(subject, states, actor.id, now, payload)).await?;
     tx.commit().await?;
     Challenge::from_row(row, Some(actor))
 }
@@ -240,16 +240,14 @@ pub async fn update(
     let now = Utc::now();
     changes.updated_at = Set(now);
     let updated = repo::update(&tx, id, row.version, changes).await?;
-    events::Recorder::new("challenge", id, actor.id.as_uuid(), now)
-        .record(
-            &tx,
-            "edit",
-            Some(challenge.state.as_str()),
-            challenge.state.as_str(),
-            serde_json::json!({ "fields": changed }),
-        )
-        .await?;
-    webhooks::challenge_event(&tx, &updated, "edit", now).await?;
+    let subject = journal::Subject::Challenge {
+        kind: ChallengeEventKind::Edit,
+        row: &updated,
+        asker: None,
+    };
+    let states = (Some(challenge.state.as_str()), challenge.state.as_str());
+    let payload = serde_json::json!({ "fields": changed });
+    journal::record(state, &tx, Entry::new(subject, states, actor.id, now, payload)).await?;
     tx.commit().await?;
     Challenge::from_row(updated, Some(actor))
 }
@@ -309,30 +307,18 @@ pub async fn command(
     let mut from = challenge.state;
     for event in &produced {
         let to = rules::evolve(from, event);
-        events::Recorder::new("challenge", id, actor.id.as_uuid(), now)
-            .record(
-                &tx,
-                event.command(),
-                Some(from.as_str()),
-                to.as_str(),
-                payload_of(event),
-            )
-            .await?;
-        let about = notify::About::Challenge {
+        let subject = journal::Subject::Challenge {
+            kind: event.kind(),
             row: &updated,
             asker: None,
         };
-        notify::tell(
+        let states = (Some(from.as_str()), to.as_str());
+        journal::record(
+            state,
             &tx,
-            state.http.mail_enabled,
-            Subject::Challenge,
-            event.command(),
-            about,
-            actor,
-            now,
+            Entry::new(subject, states, actor.id, now, payload_of(event)),
         )
         .await?;
-        webhooks::challenge_event(&tx, &updated, event.command(), now).await?;
         from = to;
     }
     tx.commit().await?;
@@ -341,7 +327,8 @@ pub async fn command(
 
 /// The events of a public challenge that anyone who sees it may read.
 fn is_public_event(command: &str) -> bool {
-    matches!(command, "publish" | "close" | "archive")
+    ChallengeEventKind::parse(command)
+        .is_some_and(|kind| history::challenge_audience(kind) == history::ChallengeAudience::Public)
 }
 
 /// The challenge's history, oldest first. Owners and facilitators see every event;

@@ -5,13 +5,15 @@ use chrono::{DateTime, Utc};
 use sea_orm::Set;
 use sluss_domain::assessment::{self as assessment_rules, AssignmentState, ScoreAccess};
 use sluss_domain::challenge::{self as challenge_rules};
+use sluss_domain::event::IdeaEventKind;
+use sluss_domain::history::{IdeaAudience, idea_audience};
 use sluss_domain::idea::{self as rules, IdeaCommand, IdeaEvent, IdeaFacts, IdeaState};
-use sluss_domain::notify::Subject;
 use sluss_domain::validate::{Checks, DESCRIPTION_MAX, SUMMARY_MAX, TITLE_MAX};
 use sluss_domain::{Actor, Refusal, Role, UserId};
 use uuid::Uuid;
 
-use super::{Expected, check_version, notify, page_request, payload_of, to_list_page, webhooks};
+use super::journal::{self, Entry};
+use super::{Expected, check_version, page_request, payload_of, to_list_page};
 use crate::error::ApiError;
 use crate::persistence::entities::{assignments, ideas as rows};
 use crate::persistence::ideas::{self as repo, IdeaFilter};
@@ -130,14 +132,6 @@ pub async fn load_visible_idea(
     }
     Ok((row, viewer))
 }
-
-/// The commands of assessment: seen by the facilitators and the panel, never by the
-/// innovator or the needs-owner.
-pub const ASSESSMENT_COMMANDS: [&str; 4] = ["assign", "unassign", "declare_conflict", "score"];
-
-/// The commands of steps 4 and 5 whose data (support organisation, plan, site, host,
-/// results) only those who see the idea's incubation and test see in its history.
-pub const STEP_COMMANDS: [&str; 3] = ["start_incubation", "start_testing", "complete"];
 
 /// The organisations a team names that are not registered.
 async fn unregistered(db: &impl sea_orm::ConnectionTrait, team: &[TeamMember]) -> Result<Vec<Uuid>, ApiError> {
@@ -313,30 +307,18 @@ pub async fn command(
     let mut from = idea.state;
     for event in &produced {
         let to = rules::evolve(from, event);
-        events::Recorder::new("idea", id, actor.id.as_uuid(), now)
-            .record(
-                &tx,
-                event.command(),
-                Some(from.as_str()),
-                to.as_str(),
-                payload_of(event),
-            )
-            .await?;
-        let about = notify::About::Idea {
+        let subject = journal::Subject::Idea {
+            kind: event.kind(),
             row: &updated,
             assessor: None,
         };
-        notify::tell(
+        let states = (Some(from.as_str()), to.as_str());
+        journal::record(
+            state,
             &tx,
-            state.http.mail_enabled,
-            Subject::Idea,
-            event.command(),
-            about,
-            actor,
-            now,
+            Entry::new(subject, states, actor.id, now, payload_of(event)),
         )
         .await?;
-        webhooks::idea_event(&tx, &updated, event.command(), now).await?;
         from = to;
     }
     tx.commit().await?;
@@ -415,16 +397,14 @@ pub async fn create(state: &AppState, actor: &Actor, challenge_id: Uuid, input: 
         },
     )
     .await?;
-    events::Recorder::new("idea", idea_id, actor.id.as_uuid(), now)
-        .record(
-            &tx,
-            "create",
-            None,
-            IdeaState::Draft.as_str(),
-            serde_json::json!({ "challenge_id": challenge.id, "arena_id": challenge.arena_id }),
-        )
-        .await?;
-    webhooks::idea_event(&tx, &row, "create", now).await?;
+    let subject = journal::Subject::Idea {
+        kind: IdeaEventKind::Create,
+        row: &row,
+        assessor: None,
+    };
+    let states = (None, IdeaState::Draft.as_str());
+    let payload = serde_json::json!({ "challenge_id": challenge.id, "arena_id": challenge.arena_id });
+    journal::record(state, &tx, Entry::new(subject, states, actor.id, now, payload)).await?;
     tx.commit().await?;
     Idea::from_row(row, false)
 }
@@ -538,16 +518,14 @@ pub async fn update(
     let now = Utc::now();
     changes.updated_at = Set(now);
     let updated = repo::update(&tx, id, row.version, changes).await?;
-    events::Recorder::new("idea", id, actor.id.as_uuid(), now)
-        .record(
-            &tx,
-            "edit",
-            Some(idea.state.as_str()),
-            idea.state.as_str(),
-            serde_json::json!({ "fields": changed }),
-        )
-        .await?;
-    webhooks::idea_event(&tx, &updated, "edit", now).await?;
+    let subject = journal::Subject::Idea {
+        kind: IdeaEventKind::Edit,
+        row: &updated,
+        assessor: None,
+    };
+    let states = (Some(idea.state.as_str()), idea.state.as_str());
+    let payload = serde_json::json!({ "fields": changed });
+    journal::record(state, &tx, Entry::new(subject, states, actor.id, now, payload)).await?;
     tx.commit().await?;
     view(updated, &viewer)
 }
@@ -571,27 +549,32 @@ pub async fn history(state: &AppState, actor: &Actor, id: Uuid) -> Result<Vec<Ev
     Ok(events::for_subject(&state.db, id)
         .await?
         .into_iter()
-        .filter(|event| {
-            let assessment_event = ASSESSMENT_COMMANDS.contains(&event.command.as_str());
-            match (assessment_event, panel_access) {
-                (true, Some(ScoreAccess::All)) => true,
-                (true, Some(ScoreAccess::OwnOnly)) => event.actor_id == me || event.payload.contains(&me.to_string()),
-                (true, None) => false,
-                (false, _) => {
-                    actor.is_facilitator() || is_innovator || !matches!(event.command.as_str(), "create" | "edit")
-                }
-            }
+        .filter_map(|event| Some((idea_audience(IdeaEventKind::parse(&event.command)?), event)))
+        .filter(|(audience, event)| match audience {
+            IdeaAudience::Panel => match panel_access {
+                Some(ScoreAccess::All) => true,
+                Some(ScoreAccess::OwnOnly) => event.actor_id == me || assessor_of(event) == Some(me),
+                None => false,
+            },
+            IdeaAudience::Authors => actor.is_facilitator() || is_innovator,
+            IdeaAudience::Steps | IdeaAudience::All => true,
         })
-        .map(|event| {
+        .map(|(audience, event)| {
             let by_innovator = event.actor_id == row.innovator_id;
             let mut event = event_from_row(event);
             if hide_identity && by_innovator {
                 event.actor_id = None;
             }
-            if hide_steps && STEP_COMMANDS.contains(&event.command.as_str()) {
+            if hide_steps && audience == IdeaAudience::Steps {
                 event.payload = serde_json::json!({});
             }
             event
         })
         .collect())
+}
+
+/// The assessor an assessment event concerns, as its payload names them.
+fn assessor_of(event: &crate::persistence::entities::events::Model) -> Option<Uuid> {
+    let payload: serde_json::Value = serde_json::from_str(&event.payload).ok()?;
+    payload.get("assessor_id")?.as_str()?.parse().ok()
 }

@@ -10,6 +10,7 @@ pub mod assessment;
 pub mod challenges;
 pub mod ideas;
 pub mod inbox;
+pub mod journal;
 pub mod notify;
 pub mod obstacles;
 pub mod open_data;

@@ -1,17 +1,17 @@
-//! Telling people (SPEC §11.1): the notifications of an accepted command, written in the
-//! command's own transaction, so that none is lost and none outlives a rollback. Who is
+//! Telling people (SPEC §11.1): the notifications of an accepted event, written in the
+//! event's own transaction by the journal, so that none is lost and none outlives a rollback. Who is
 //! told is the domain's rule ([`sluss_domain::notify`]); this module finds the people and
 //! what they may see.
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
-use sluss_domain::notify::{self as rules, Candidate, Party, Subject};
+use sluss_domain::notify::{self as rules, Candidate, Party};
 use sluss_domain::{Actor, Role, UserId, challenge as challenge_rules, idea as idea_rules};
 use uuid::Uuid;
 
+use super::journal::{Entry, Subject};
 use crate::error::ApiError;
-use crate::persistence::entities::{challenges as challenge_rows, ideas as idea_rows, users as user_rows};
+use crate::persistence::entities::users as user_rows;
 use crate::persistence::mail::{self as mail_repo, Letter};
 use crate::persistence::notifications::{self as repo, NewNotification};
 use crate::persistence::{WriteTx, challenges, ideas, users};
@@ -19,47 +19,24 @@ use crate::persistence::{WriteTx, challenges, ideas, users};
 /// The most facilitators told of one thing.
 const FACILITATORS_TOLD: u64 = 1_000;
 
-/// What was acted on.
-#[derive(Debug, Clone, Copy)]
-pub enum About<'a> {
-    /// A challenge; for a question on it, who asked.
-    Challenge {
-        /// The challenge as it is after the command.
-        row: &'a challenge_rows::Model,
-        /// Who asked the question answered.
-        asker: Option<Uuid>,
-    },
-    /// An idea; for an assignment, its assessor.
-    Idea {
-        /// The idea as it is after the command.
-        row: &'a idea_rows::Model,
-        /// The assessor assigned.
-        assessor: Option<Uuid>,
-    },
-}
-
-impl About<'_> {
-    fn page(&self) -> (&'static str, Uuid, &str) {
-        match self {
-            About::Challenge { row, .. } => ("challenge", row.id, &row.title),
-            About::Idea { row, .. } => ("idea", row.id, &row.title),
-        }
+/// The page of what a notification is about: challenges and ideas have one; the rest
+/// tell nobody.
+fn page<'a>(subject: &Subject<'a>) -> Option<(&'static str, Uuid, &'a str)> {
+    match *subject {
+        Subject::Challenge { row, .. } => Some(("challenge", row.id, &row.title)),
+        Subject::Idea { row, .. } => Some(("idea", row.id, &row.title)),
+        Subject::Arena(..) | Subject::User(..) | Subject::Organisation(..) => None,
     }
 }
 
-/// Tells the parties of `command` on `subject` that `actor` did it, as of `at`; with
-/// `mail`, those who want e-mail get one too (queued in the same transaction).
-#[allow(clippy::too_many_arguments)]
-pub async fn tell(
-    tx: &WriteTx,
-    mail: bool,
-    subject: Subject,
-    command: &str,
-    about: About<'_>,
-    actor: &Actor,
-    at: DateTime<Utc>,
-) -> Result<(), ApiError> {
-    let parties = rules::parties(subject, command);
+/// Tells the parties of the event `entry` (journal's follower); with `mail`, those who
+/// want e-mail get one too (queued in the same transaction).
+pub async fn tell(tx: &WriteTx, mail: bool, entry: &Entry<'_>) -> Result<(), ApiError> {
+    let about = entry.subject;
+    let parties = rules::parties(about.kind());
+    let Some((subject_type, subject_id, title)) = page(&about) else {
+        return Ok(());
+    };
     if parties.is_empty() {
         return Ok(());
     }
@@ -73,14 +50,12 @@ pub async fn tell(
                     people.insert(row.id, row);
                 }
             }
-            (Party::ChallengeOwner, About::Challenge { row, .. }) => named.push(row.owner_id),
-            (Party::ChallengeOwner, About::Idea { row, .. }) => named.push(row.challenge_owner_id),
-            (Party::Innovator, About::Idea { row, .. }) => named.push(row.innovator_id),
-            (Party::Asker, About::Challenge { asker, .. }) => named.extend(asker),
-            (Party::Assessor, About::Idea { assessor, .. }) => named.extend(assessor),
-            (Party::Innovator, About::Challenge { .. })
-            | (Party::Asker, About::Idea { .. })
-            | (Party::Assessor, About::Challenge { .. }) => {}
+            (Party::ChallengeOwner, Subject::Challenge { row, .. }) => named.push(row.owner_id),
+            (Party::ChallengeOwner, Subject::Idea { row, .. }) => named.push(row.challenge_owner_id),
+            (Party::Innovator, Subject::Idea { row, .. }) => named.push(row.innovator_id),
+            (Party::Asker, Subject::Challenge { asker, .. }) => named.extend(asker),
+            (Party::Assessor, Subject::Idea { assessor, .. }) => named.extend(assessor),
+            (Party::Innovator | Party::Asker | Party::Assessor | Party::ChallengeOwner, _) => {}
         }
     }
     let unknown: Vec<Uuid> = named.iter().copied().filter(|id| !people.contains_key(id)).collect();
@@ -95,10 +70,11 @@ pub async fn tell(
             roles: users::roles_of(person)?,
         };
         let may_see = match about {
-            About::Challenge { row, .. } => challenge_rules::can_view(&challenges::to_domain(row)?, Some(&them)),
-            About::Idea { row, assessor } => {
+            Subject::Challenge { row, .. } => challenge_rules::can_view(&challenges::to_domain(row)?, Some(&them)),
+            Subject::Idea { row, assessor, .. } => {
                 idea_rules::can_view(&ideas::to_domain(row)?, Some(&them), assessor == Some(person.id))
             }
+            Subject::Arena(..) | Subject::User(..) | Subject::Organisation(..) => false,
         };
         candidates.push(Candidate {
             id: them.id,
@@ -106,23 +82,22 @@ pub async fn tell(
             may_see,
         });
     }
-    let (subject_type, subject_id, title) = about.page();
-    for recipient in rules::recipients(actor.id, &candidates) {
+    for recipient in rules::recipients(entry.actor, &candidates) {
         let notification = repo::insert(
             tx,
             NewNotification {
                 recipient_id: recipient.as_uuid(),
-                kind: command,
+                kind: about.kind().as_str(),
                 subject_type,
                 subject_id,
                 title,
-                at,
+                at: entry.at,
             },
         )
         .await?;
         let wants_mail = people.get(&recipient.as_uuid()).is_some_and(|p| p.email_notifications);
         if mail && wants_mail {
-            mail_repo::enqueue(tx, recipient.as_uuid(), Letter::Notification(notification), at).await?;
+            mail_repo::enqueue(tx, recipient.as_uuid(), Letter::Notification(notification), entry.at).await?;
         }
     }
     Ok(())

@@ -4,13 +4,15 @@
 use chrono::Utc;
 use sea_orm::Set;
 use sluss_domain::Actor;
+use sluss_domain::event::OrganisationEventKind;
 use sluss_domain::organisation::{self as rules, OrganisationValues};
 use uuid::Uuid;
 
+use super::journal::{self, Entry, Subject};
 use super::{Expected, check_version, page_request, to_list_page};
 use crate::error::ApiError;
 use crate::persistence::entities::organisations as rows;
-use crate::persistence::{events, organisations as repo};
+use crate::persistence::organisations as repo;
 use crate::state::AppState;
 use crate::views::organisations::{Organisation, OrganisationPage};
 
@@ -93,9 +95,9 @@ pub async fn create(state: &AppState, actor: &Actor, input: OrganisationInput) -
         },
     )
     .await?;
-    events::Recorder::new("organisation", id, actor.id.as_uuid(), now)
-        .record(&tx, "register", None, "registered", serde_json::json!({}))
-        .await?;
+    let subject = Subject::Organisation(OrganisationEventKind::Register, id);
+    let entry = Entry::new(subject, (None, "registered"), actor.id, now, serde_json::json!({}));
+    journal::record(state, &tx, entry).await?;
     tx.commit().await?;
     Organisation::from_row(row)
 }
@@ -132,9 +134,15 @@ pub async fn update(
         ..Default::default()
     };
     let updated = repo::update(&tx, id, row.version, changes).await?;
-    events::Recorder::new("organisation", id, actor.id.as_uuid(), now)
-        .record(&tx, "edit", Some("registered"), "registered", serde_json::json!({}))
-        .await?;
+    let subject = Subject::Organisation(OrganisationEventKind::Edit, id);
+    let entry = Entry::new(
+        subject,
+        (Some("registered"), "registered"),
+        actor.id,
+        now,
+        serde_json::json!({}),
+    );
+    journal::record(state, &tx, entry).await?;
     tx.commit().await?;
     Organisation::from_row(updated)
 }

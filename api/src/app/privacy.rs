@@ -3,16 +3,18 @@
 //! `POST /users/{id}/erase`.
 
 use chrono::Utc;
+use sluss_domain::event::UserEventKind;
 use sluss_domain::privacy::{self as rules, ErasureFacts};
 use sluss_domain::validate::Checks;
 use sluss_domain::{Actor, Refusal, Role, UserId};
 use uuid::Uuid;
 
+use super::journal::{self, Entry, Subject};
 use super::{Expected, check_version};
 use crate::error::ApiError;
 use crate::persistence::entities::users as user_rows;
-use crate::persistence::privacy::{self as repo, ERASE_COMMAND, account_state};
-use crate::persistence::{events, mail, notifications, users};
+use crate::persistence::privacy::{self as repo, account_state};
+use crate::persistence::{mail, notifications, users};
 use crate::state::AppState;
 use crate::views::privacy::PersonalData;
 use crate::views::users::User;
@@ -28,9 +30,9 @@ pub async fn export(state: &AppState, actor: &Actor, user_id: Uuid) -> Result<Pe
         let erased = repo::is_erased(&state.db, user_id).await?;
         let account = account_state(&row, erased);
         let tx = state.begin_write().await?;
-        events::Recorder::new("user", user_id, actor.id.as_uuid(), now)
-            .record(&tx, "export", Some(account), account, serde_json::json!({}))
-            .await?;
+        let subject = Subject::User(UserEventKind::Export, user_id);
+        let entry = Entry::new(subject, (Some(account), account), actor.id, now, serde_json::json!({}));
+        journal::record(state, &tx, entry).await?;
         tx.commit().await?;
     }
     let footprint = repo::footprint(&state.db, row).await?;
@@ -85,15 +87,15 @@ pub async fn erase(
         "event_payloads_rewritten": erased.events,
         "stored_answers_forgotten": erased.stored_answers,
     });
-    events::Recorder::new("user", user_id, actor.id.as_uuid(), now)
-        .record(
-            &tx,
-            ERASE_COMMAND,
-            Some(account_state(&row, false)),
-            rules::ERASED_STATE,
-            payload,
-        )
-        .await?;
+    let states = (Some(account_state(&row, false)), rules::ERASED_STATE);
+    let entry = Entry::new(
+        Subject::User(UserEventKind::Erase, user_id),
+        states,
+        actor.id,
+        now,
+        payload,
+    );
+    journal::record(state, &tx, entry).await?;
     tx.commit().await?;
     User::from_row(updated)
 }

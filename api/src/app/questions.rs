@@ -2,16 +2,17 @@
 
 use chrono::Utc;
 use sluss_domain::challenge::{self as challenge_rules, ChallengeState};
-use sluss_domain::notify::Subject;
+use sluss_domain::event::ChallengeEventKind;
 use sluss_domain::validate::Checks;
 use sluss_domain::{Actor, Refusal};
 use uuid::Uuid;
 
 use super::challenges::load_visible;
-use super::{notify, page_request, to_list_page};
+use super::journal::{self, Entry, Subject};
+use super::{page_request, to_list_page};
 use crate::error::ApiError;
-use crate::persistence::entities::challenges as challenge_rows;
-use crate::persistence::{challenges, events, questions as repo};
+use crate::persistence::entities::{challenges as challenge_rows, questions as question_rows};
+use crate::persistence::{challenges, questions as repo};
 use crate::state::AppState;
 use crate::views::questions::{Question, QuestionPage};
 
@@ -68,20 +69,8 @@ pub async fn ask(state: &AppState, actor: &Actor, challenge_id: Uuid, text: &str
     let now = Utc::now();
     let tx = state.begin_write().await?;
     let row = repo::insert(&tx, challenge_id, text, actor.id.as_uuid(), now).await?;
-    let about = notify::About::Challenge {
-        row: &challenge,
-        asker: None,
-    };
-    notify::tell(
-        &tx,
-        state.http.mail_enabled,
-        Subject::Question,
-        "ask",
-        about,
-        actor,
-        now,
-    )
-    .await?;
+    let entry = question_entry(&challenge, ChallengeEventKind::Ask, &row, actor, now)?;
+    journal::record(state, &tx, entry).await?;
     tx.commit().await?;
     Question::from_row(row)
 }
@@ -99,30 +88,27 @@ pub async fn answer(state: &AppState, actor: &Actor, question_id: Uuid, text: &s
     let now = Utc::now();
     let tx = state.begin_write().await?;
     let answered = repo::answer(&tx, question_id, text, actor.id.as_uuid(), now).await?;
-    let challenge_state = challenges::state_of(&challenge)?;
-    events::Recorder::new("question", question_id, actor.id.as_uuid(), now)
-        .record(
-            &tx,
-            "answer",
-            Some("asked"),
-            "answered",
-            serde_json::json!({ "challenge_id": challenge.id, "challenge_state": challenge_state.as_str() }),
-        )
-        .await?;
-    let about = notify::About::Challenge {
-        row: &challenge,
-        asker: Some(question.asked_by),
-    };
-    notify::tell(
-        &tx,
-        state.http.mail_enabled,
-        Subject::Question,
-        "answer",
-        about,
-        actor,
-        now,
-    )
-    .await?;
+    let entry = question_entry(&challenge, ChallengeEventKind::Answer, &question, actor, now)?;
+    journal::record(state, &tx, entry).await?;
     tx.commit().await?;
     Question::from_row(answered)
+}
+
+/// The journal entry of a question asked or answered: an event of its challenge (whose
+/// state it leaves as it is), naming the question.
+fn question_entry<'a>(
+    challenge: &'a challenge_rows::Model,
+    kind: ChallengeEventKind,
+    question: &question_rows::Model,
+    actor: &Actor,
+    at: chrono::DateTime<Utc>,
+) -> Result<Entry<'a>, ApiError> {
+    let current = challenges::state_of(challenge)?.as_str();
+    let subject = Subject::Challenge {
+        kind,
+        row: challenge,
+        asker: Some(question.asked_by),
+    };
+    let payload = serde_json::json!({ "question_id": question.id });
+    Ok(Entry::new(subject, (Some(current), current), actor.id, at, payload))
 }

@@ -3,15 +3,17 @@
 //! hour and usable once; setting the password through it ends every session.
 
 use chrono::{DateTime, Duration, Utc};
+use sluss_domain::event::UserEventKind;
 use sluss_domain::validate::is_plausible_email;
 use sluss_domain::{Actor, Refusal, UserId, password, user as rules};
 use uuid::Uuid;
 
 use super::accounts::count_attempt;
+use super::journal::{self, Entry, Subject};
 use crate::error::ApiError;
 use crate::persistence::mail::{self, Letter};
 use crate::persistence::users::UserChange;
-use crate::persistence::{WriteTx, events, sessions, users};
+use crate::persistence::{WriteTx, sessions, users};
 use crate::session::{hash_token, new_token};
 use crate::state::AppState;
 
@@ -82,9 +84,15 @@ pub async fn send_link(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), 
     rules::decide_send_reset(UserId(id), row.active, state.http.mail_enabled, actor)?;
     mail::insert_reset(&tx, token_hash, id, now, now + LINK_VALID_FOR).await?;
     mail::enqueue(&tx, id, Letter::PasswordReset(&token), now).await?;
-    events::Recorder::new("user", id, actor.id.as_uuid(), now)
-        .record(&tx, "send_reset_link", Some("active"), "active", serde_json::json!({}))
-        .await?;
+    let subject = Subject::User(UserEventKind::SendResetLink, id);
+    let entry = Entry::new(
+        subject,
+        (Some("active"), "active"),
+        actor.id,
+        now,
+        serde_json::json!({}),
+    );
+    journal::record(state, &tx, entry).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -119,9 +127,15 @@ pub async fn confirm(state: &AppState, client_addr: &str, token: &str, new_passw
     };
     users::update(&tx, user_id, row.version, &UserChange::Password(hash), now).await?;
     sessions::delete_for_user(&tx, user_id, now).await?;
-    events::Recorder::new("user", user_id, user_id, now)
-        .record(&tx, "reset_password", Some("active"), "active", serde_json::json!({}))
-        .await?;
+    let subject = Subject::User(UserEventKind::ResetPassword, user_id);
+    let entry = Entry::new(
+        subject,
+        (Some("active"), "active"),
+        UserId(user_id),
+        now,
+        serde_json::json!({}),
+    );
+    journal::record(state, &tx, entry).await?;
     tx.commit().await?;
     Ok(())
 }

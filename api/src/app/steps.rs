@@ -5,15 +5,17 @@
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::Set;
+use sluss_domain::event::IdeaEventKind;
 use sluss_domain::idea as idea_rules;
-use sluss_domain::notify::Subject;
 use sluss_domain::steps as rules;
 use sluss_domain::validate::Checks;
 use sluss_domain::{Actor, Refusal, UserId};
 use uuid::Uuid;
 
+use super::assessment::hold_idea;
 use super::ideas::load_visible_idea;
-use super::{notify, page_request, to_list_page};
+use super::journal::{self, Entry, Subject};
+use super::{page_request, to_list_page};
 use crate::error::ApiError;
 use crate::persistence::entities::{
     ideas as idea_rows, spread_activities as spread_rows, support_organisations as org_rows,
@@ -137,6 +139,7 @@ pub async fn add_milestone(
     input: NewMilestone,
 ) -> Result<Milestone, ApiError> {
     let tx = state.begin_write().await?;
+    hold_idea(&tx, idea_id).await?;
     let idea = load_steps_idea(&tx, idea_id, actor).await?;
     let idea_state = ideas::state_of(&idea)?;
     if let Err(refusal @ Refusal::NotPermitted(_)) =
@@ -151,18 +154,11 @@ pub async fn add_milestone(
     rules::authorize_milestone(actor, UserId(idea.innovator_id), idea_state)?;
     let now = Utc::now();
     let row = repo::insert_milestone(&tx, idea.id, title, input.due_on, now).await?;
-    let about = notify::About::Idea {
-        row: &idea,
-        assessor: None,
-    };
-    notify::tell(
+    let payload = serde_json::json!({ "milestone_id": row.id, "title": row.title, "due_on": row.due_on });
+    journal::record(
+        state,
         &tx,
-        state.http.mail_enabled,
-        Subject::Milestone,
-        "add_milestone",
-        about,
-        actor,
-        now,
+        step_entry(&idea, IdeaEventKind::AddMilestone, actor, now, payload)?,
     )
     .await?;
     tx.commit().await?;
@@ -172,6 +168,11 @@ pub async fn add_milestone(
 /// Marks a milestone done (facilitators and the idea's innovator).
 pub async fn complete_milestone(state: &AppState, actor: &Actor, milestone_id: Uuid) -> Result<Milestone, ApiError> {
     let tx = state.begin_write().await?;
+    // The idea is held before the milestone, as every writer of an idea holds it first.
+    let found = repo::find_milestone(&tx, milestone_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    hold_idea(&tx, found.idea_id).await?;
     let milestone = repo::lock_milestone(&tx, milestone_id)
         .await?
         .ok_or_else(ApiError::not_found)?;
@@ -179,20 +180,9 @@ pub async fn complete_milestone(state: &AppState, actor: &Actor, milestone_id: U
     rules::authorize_milestone(actor, UserId(idea.innovator_id), ideas::state_of(&idea)?)?;
     let now = Utc::now();
     let done = repo::complete_milestone(&tx, milestone_id, now).await?;
-    let about = notify::About::Idea {
-        row: &idea,
-        assessor: None,
-    };
-    notify::tell(
-        &tx,
-        state.http.mail_enabled,
-        Subject::Milestone,
-        "complete_milestone",
-        about,
-        actor,
-        now,
-    )
-    .await?;
+    let payload = serde_json::json!({ "milestone_id": done.id, "title": done.title });
+    let entry = step_entry(&idea, IdeaEventKind::CompleteMilestone, actor, now, payload)?;
+    journal::record(state, &tx, entry).await?;
     tx.commit().await?;
     Ok(done.into())
 }
@@ -216,6 +206,7 @@ pub async fn add_spread_activity(
     input: NewSpreadActivity,
 ) -> Result<SpreadActivity, ApiError> {
     let tx = state.begin_write().await?;
+    hold_idea(&tx, idea_id).await?;
     let idea = load_steps_idea(&tx, idea_id, actor).await?;
     rules::authorize_facilitator(actor)?;
     let mut checks = Checks::new();
@@ -224,6 +215,7 @@ pub async fn add_spread_activity(
     checks.in_years("held_on", Some(input.held_on));
     checks.finish().map_err(Refusal::Invalid)?;
     rules::authorize_spread(actor, ideas::state_of(&idea)?)?;
+    let now = Utc::now();
     let row = repo::insert_spread(
         &tx,
         spread_rows::ActiveModel {
@@ -233,10 +225,31 @@ pub async fn add_spread_activity(
             title: Set(title),
             held_on: Set(input.held_on),
             notes: Set(notes),
-            created_at: Set(Utc::now()),
+            created_at: Set(now),
         },
     )
     .await?;
+    let payload = serde_json::json!({ "spread_activity_id": row.id, "kind": row.kind, "title": row.title, "held_on": row.held_on });
+    let entry = step_entry(&idea, IdeaEventKind::AddSpreadActivity, actor, now, payload)?;
+    journal::record(state, &tx, entry).await?;
     tx.commit().await?;
     SpreadActivity::from_row(row)
+}
+
+/// The journal entry of a milestone or a spread activity: an event of the idea, whose
+/// state it leaves as it is.
+fn step_entry<'a>(
+    idea: &'a idea_rows::Model,
+    kind: IdeaEventKind,
+    actor: &Actor,
+    at: chrono::DateTime<Utc>,
+    payload: serde_json::Value,
+) -> Result<Entry<'a>, ApiError> {
+    let current = ideas::state_of(idea)?.as_str();
+    let subject = Subject::Idea {
+        kind,
+        row: idea,
+        assessor: None,
+    };
+    Ok(Entry::new(subject, (Some(current), current), actor.id, at, payload))
 }

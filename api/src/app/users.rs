@@ -4,16 +4,18 @@
 use std::sync::Arc;
 
 use chrono::Utc;
+use sluss_domain::event::UserEventKind;
 use sluss_domain::{Actor, Refusal, Role, Roles, UserId, user as rules};
 use uuid::Uuid;
 
 use super::accounts::{Registration, prepare_account};
+use super::journal::{self, Entry, Subject};
 use super::{Expected, check_version, page_request, to_list_page};
 use crate::error::ApiError;
 use crate::persistence::entities::users as rows;
 use crate::persistence::users::{self as repo, UserChange};
 use crate::persistence::written::Tables;
-use crate::persistence::{WriteTx, events, sessions};
+use crate::persistence::{WriteTx, sessions};
 use crate::state::AppState;
 use crate::views::users::{User, UserPage};
 
@@ -215,17 +217,17 @@ async fn change(
         Managed::Roles(roles) => {
             rules::decide_set_roles(UserId(id), roles, actor)?;
             (
-                "set_roles",
+                UserEventKind::SetRoles,
                 serde_json::json!({ "roles": roles.iter().map(Role::as_str).collect::<Vec<_>>() }),
             )
         }
         Managed::Deactivate => {
             rules::decide_deactivate(UserId(id), row.active, actor)?;
-            ("deactivate", serde_json::json!({}))
+            (UserEventKind::Deactivate, serde_json::json!({}))
         }
         Managed::Reactivate => {
             rules::decide_reactivate(UserId(id), row.active, actor)?;
-            ("reactivate", serde_json::json!({}))
+            (UserEventKind::Reactivate, serde_json::json!({}))
         }
     };
     check_version(expected, row.version)?;
@@ -233,11 +235,10 @@ async fn change(
     if let Managed::Deactivate = change {
         sessions::delete_for_user(&tx, id, now).await?;
     }
-    let state = if updated.active { "active" } else { "deactivated" };
+    let to = if updated.active { "active" } else { "deactivated" };
     let from = if row.active { "active" } else { "deactivated" };
-    events::Recorder::new("user", id, actor.id.as_uuid(), now)
-        .record(&tx, command, Some(from), state, payload)
-        .await?;
+    let entry = Entry::new(Subject::User(command, id), (Some(from), to), actor.id, now, payload);
+    journal::record(state, &tx, entry).await?;
     tx.commit().await?;
     User::from_row(updated)
 }

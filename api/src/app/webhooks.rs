@@ -16,9 +16,10 @@ use sluss_domain::{Actor, Refusal, Role, UserId, assessment as assessment_rules}
 use url::Url;
 use uuid::Uuid;
 
+use super::journal::{Entry, Subject};
 use super::{page_request, to_list_page};
 use crate::error::ApiError;
-use crate::persistence::entities::{challenges as challenge_rows, ideas as idea_rows, webhooks as rows};
+use crate::persistence::entities::webhooks as rows;
 use crate::persistence::webhooks::{self as repo, NewDelivery};
 use crate::persistence::{Deferring, RepoError};
 use crate::state::AppState;
@@ -196,39 +197,30 @@ fn facilitator() -> Actor {
     }
 }
 
-/// Writes the deliveries of the event `command` on the challenge `row` (as it is after
-/// it), in the event's transaction.
-pub async fn challenge_event(
-    tx: &impl Deferring,
-    row: &challenge_rows::Model,
-    command: &str,
-    at: DateTime<Utc>,
-) -> Result<(), ApiError> {
-    let event_type = rules::event_type("challenge", command);
+/// Writes the deliveries of the event `entry` (journal's follower), with the challenge or
+/// idea as it is after it, in the event's transaction.
+pub async fn send(tx: &impl Deferring, entry: &Entry<'_>) -> Result<(), ApiError> {
+    let Some(event_type) = entry.subject.kind().webhook_type() else {
+        return Ok(());
+    };
     let hooks = wanting(tx, &event_type).await?;
     if hooks.is_empty() {
         return Ok(());
     }
-    let data = Challenge::from_row(row.clone(), Some(&facilitator()))?.to_json();
-    enqueue(tx, &hooks, &event_type, ("challenge", row.id), data, at).await
-}
-
-/// Writes the deliveries of the event `command` on the idea `row` (as it is after it),
-/// in the event's transaction.
-pub async fn idea_event(
-    tx: &impl Deferring,
-    row: &idea_rows::Model,
-    command: &str,
-    at: DateTime<Utc>,
-) -> Result<(), ApiError> {
-    let event_type = rules::event_type("idea", command);
-    let hooks = wanting(tx, &event_type).await?;
-    if hooks.is_empty() {
-        return Ok(());
-    }
-    let hide = !assessment_rules::sees_identity(&facilitator(), UserId(row.innovator_id), row.blind_assessment, false);
-    let data = Idea::from_row(row.clone(), hide)?.to_json();
-    enqueue(tx, &hooks, &event_type, ("idea", row.id), data, at).await
+    let (subject, data) = match entry.subject {
+        Subject::Challenge { row, .. } => (
+            ("challenge", row.id),
+            Challenge::from_row(row.clone(), Some(&facilitator()))?.to_json(),
+        ),
+        Subject::Idea { row, .. } => {
+            let hide =
+                !assessment_rules::sees_identity(&facilitator(), UserId(row.innovator_id), row.blind_assessment, false);
+            (("idea", row.id), Idea::from_row(row.clone(), hide)?.to_json())
+        }
+        // No hook is sent of these (`EventKind::webhook_type`).
+        Subject::Arena(..) | Subject::User(..) | Subject::Organisation(..) => return Ok(()),
+    };
+    enqueue(tx, &hooks, &event_type, subject, data, entry.at).await
 }
 
 /// The hooks that want `event_type`.

@@ -75,12 +75,10 @@ impl RepoError {
 /// [`reports`] follow it. It lives here so that neither of the two imports the other.
 #[derive(Debug, Clone)]
 pub struct NewEvent<'a> {
-    /// `challenge`, `arena`, `user`, …
-    pub subject_type: &'static str,
+    /// What happened, and to which kind of subject.
+    pub kind: sluss_domain::event::EventKind,
     /// The resource the event is about.
     pub subject_id: Uuid,
-    /// The snake_case command.
-    pub command: &'a str,
     /// The state before (`None` for a creation).
     pub from_state: Option<&'a str>,
     /// The state after.

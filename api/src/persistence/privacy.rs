@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::Value;
+use sluss_domain::event::{EventKind, UserEventKind};
 use sluss_domain::privacy::{ERASED_NAME, ERASED_STATE, UNUSABLE_PASSWORD_HASH, erased_email};
 use sluss_domain::{Role, UserId};
 use uuid::Uuid;
@@ -19,9 +20,6 @@ use super::entities::{
     assignments, auth_failures, challenges, events, ideas, obstacles, questions, scorecards, sessions, users,
 };
 use super::idempotency::entity as idempotency_keys;
-
-/// The command of the event that records an erasure.
-pub const ERASE_COMMAND: &str = "erase";
 
 /// Every row that refers to one person, oldest first.
 #[derive(Debug)]
@@ -144,7 +142,8 @@ pub async fn listing(db: &impl ConnectionTrait, email: &str) -> Result<Vec<ideas
 pub async fn is_erased(db: &impl ConnectionTrait, user_id: Uuid) -> Result<bool, RepoError> {
     let count = events::Entity::find()
         .filter(events::Column::SubjectId.eq(user_id))
-        .filter(events::Column::Command.eq(ERASE_COMMAND))
+        .filter(events::Column::SubjectType.eq(EventKind::User(UserEventKind::Erase).subject()))
+        .filter(events::Column::Command.eq(UserEventKind::Erase.as_str()))
         .count(db)
         .await?;
     Ok(count > 0)

@@ -12,6 +12,7 @@ use sea_orm::{
     IsolationLevel, QueryResult, QueryTrait, Statement, TransactionTrait, Value,
 };
 use sluss_domain::challenge::ChallengeState;
+use sluss_domain::event::{ChallengeEventKind, EventKind, IdeaEventKind};
 use sluss_domain::idea::{IdeaState, TestOutcome};
 use sluss_domain::report::{ChallengeSteps, Funnel, IdeaSteps, MedianDays, Tally, days_of_micros};
 use uuid::Uuid;
@@ -200,10 +201,11 @@ async fn move_tally(
 
 /// Brings the read model up to date with one event just appended in the same transaction.
 pub async fn follow(db: &impl Deferring, event: &NewEvent<'_>) -> Result<(), RepoError> {
-    match event.subject_type {
-        "challenge" => follow_challenge(db, event).await,
-        "idea" => follow_idea(db, event).await,
-        _ => Ok(()),
+    match event.kind {
+        EventKind::Challenge(kind) => follow_challenge(db, event, kind).await,
+        EventKind::Idea(kind) => follow_idea(db, event, kind).await,
+        // The funnel counts challenges and ideas only.
+        EventKind::Arena(_) | EventKind::User(_) | EventKind::Organisation(_) => Ok(()),
     }
 }
 
@@ -235,11 +237,15 @@ async fn challenge(db: &impl ConnectionTrait, id: Uuid) -> Result<challenges::Mo
         .ok_or_else(|| stale("challenges", id))
 }
 
-async fn follow_challenge(db: &impl Deferring, event: &NewEvent<'_>) -> Result<(), RepoError> {
+async fn follow_challenge(
+    db: &impl Deferring,
+    event: &NewEvent<'_>,
+    kind: ChallengeEventKind,
+) -> Result<(), RepoError> {
     let backend = db.get_database_backend();
     let id = event.subject_id;
     let to_state = stored(ChallengeState::parse(event.to_state), "events.to_state", event.to_state)?;
-    if event.command == "create" {
+    if kind == ChallengeEventKind::Create {
         // A challenge is created at its creation event's time.
         let steps = ChallengeSteps::new(to_state, event_time(event));
         let arena_id = match payload_arena(event) {
@@ -258,11 +264,11 @@ async fn follow_challenge(db: &impl Deferring, event: &NewEvent<'_>) -> Result<(
         .ok_or_else(|| stale("funnel_challenges", id))?;
     let before = challenge_steps(&old)?;
     let mut after = before.clone();
-    after.apply(event.command, to_state, event_time(event));
+    after.apply(kind, to_state, event_time(event));
     // Publishing places the challenge in its arena: the only time the arena changes.
-    let arena_id = match (event.command, payload_arena(event)) {
-        ("publish", Some(arena_id)) => arena_id.unwrap_or_default(),
-        ("publish", None) => challenge(db, id).await?.arena_id.unwrap_or_default(),
+    let arena_id = match (kind, payload_arena(event)) {
+        (ChallengeEventKind::Publish, Some(arena_id)) => arena_id.unwrap_or_default(),
+        (ChallengeEventKind::Publish, None) => challenge(db, id).await?.arena_id.unwrap_or_default(),
         _ => old.arena_id,
     };
     let new = challenge_row(id, arena_id, &after);
@@ -282,11 +288,11 @@ async fn follow_challenge(db: &impl Deferring, event: &NewEvent<'_>) -> Result<(
     .await
 }
 
-async fn follow_idea(db: &impl Deferring, event: &NewEvent<'_>) -> Result<(), RepoError> {
+async fn follow_idea(db: &impl Deferring, event: &NewEvent<'_>, kind: IdeaEventKind) -> Result<(), RepoError> {
     let backend = db.get_database_backend();
     let id = event.subject_id;
     let to_state = stored(IdeaState::parse(event.to_state), "events.to_state", event.to_state)?;
-    if event.command == "create" {
+    if kind == IdeaEventKind::Create {
         // An idea is created at its creation event's time; the event names the arena of
         // its challenge (or, failing that, the idea names the challenge).
         let steps = IdeaSteps::new(to_state, event_time(event));
@@ -317,7 +323,7 @@ async fn follow_idea(db: &impl Deferring, event: &NewEvent<'_>) -> Result<(), Re
         .get("outcome")
         .and_then(|o| o.as_str())
         .and_then(TestOutcome::parse);
-    after.apply(event.command, to_state, event_time(event), outcome);
+    after.apply(kind, to_state, event_time(event), outcome);
     let new = idea_row(id, old.arena_id, &after);
     if new == old {
         return Ok(());

@@ -12,7 +12,7 @@ use super::optional_body::OptionalJson;
 use super::text::Text;
 use super::{ApiResult, ApiTags, Created, Expected, VersionOnly, Versioned, etag, expected_version};
 use crate::app::ideas as app;
-pub use crate::app::ideas::{ASSESSMENT_COMMANDS, Viewer, load_visible_idea, viewer_of};
+pub use crate::app::ideas::{Viewer, load_visible_idea, viewer_of};
 use crate::auth::Caller;
 use crate::cached::ideas as cached_ideas;
 use crate::idempotency::idempotent;

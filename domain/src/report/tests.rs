@@ -210,7 +210,12 @@ fn steps_of(p: &Pipeline, id: Uuid) -> IdeaSteps {
     let fact = p.ideas.iter().find(|i| i.id == id).unwrap();
     let mut steps = IdeaSteps::new(IdeaState::Draft, fact.created_at);
     for e in p.events.iter().filter(|e| e.subject_id == id) {
-        steps.apply(&e.command, IdeaState::parse(&e.to_state).unwrap(), e.at, e.outcome);
+        steps.apply(
+            IdeaEventKind::parse(&e.command).unwrap(),
+            IdeaState::parse(&e.to_state).unwrap(),
+            e.at,
+            e.outcome,
+        );
     }
     steps
 }
@@ -218,12 +223,12 @@ fn steps_of(p: &Pipeline, id: Uuid) -> IdeaSteps {
 #[test]
 fn applying_events_keeps_the_first_time_of_each_step_and_the_latest_state() {
     let mut steps = IdeaSteps::new(IdeaState::Draft, day(0));
-    steps.apply("submit", IdeaState::Submitted, day(2), None);
-    steps.apply("start_assessment", IdeaState::InAssessment, day(3), None);
-    steps.apply("decide", IdeaState::Qualified, day(5), None);
+    steps.apply(IdeaEventKind::Submit, IdeaState::Submitted, day(2), None);
+    steps.apply(IdeaEventKind::StartAssessment, IdeaState::InAssessment, day(3), None);
+    steps.apply(IdeaEventKind::Decide, IdeaState::Qualified, day(5), None);
     // A later event of the same step does not move its first time.
-    steps.apply("submit", IdeaState::Submitted, day(9), None);
-    steps.apply("edit", IdeaState::Submitted, day(10), None);
+    steps.apply(IdeaEventKind::Submit, IdeaState::Submitted, day(9), None);
+    steps.apply(IdeaEventKind::Edit, IdeaState::Submitted, day(10), None);
     assert_eq!(steps.state, IdeaState::Submitted);
     assert_eq!(steps.submitted_at, Some(day(2)));
     assert_eq!(steps.qualified_at, Some(day(5)));
@@ -236,7 +241,7 @@ fn applying_events_keeps_the_first_time_of_each_step_and_the_latest_state() {
 #[test]
 fn a_decision_that_does_not_qualify_leaves_qualified_unset() {
     let mut steps = IdeaSteps::new(IdeaState::InAssessment, day(0));
-    steps.apply("decide", IdeaState::NotQualified, day(4), None);
+    steps.apply(IdeaEventKind::Decide, IdeaState::NotQualified, day(4), None);
     assert_eq!(steps.decided_at, Some(day(4)));
     assert_eq!(steps.qualified_at, None);
 }
@@ -250,7 +255,7 @@ fn only_an_adopting_outcome_marks_an_idea_adopted() {
         (None, false),
     ] {
         let mut steps = IdeaSteps::new(IdeaState::InTesting, day(0));
-        steps.apply("complete", IdeaState::Completed, day(1), outcome);
+        steps.apply(IdeaEventKind::Complete, IdeaState::Completed, day(1), outcome);
         assert_eq!(steps.adopted, adopted, "{outcome:?}");
     }
 }
@@ -258,12 +263,12 @@ fn only_an_adopting_outcome_marks_an_idea_adopted() {
 #[test]
 fn a_step_that_ends_before_it_starts_has_no_duration() {
     let mut steps = IdeaSteps::new(IdeaState::Draft, day(5));
-    steps.apply("submit", IdeaState::Submitted, day(4), None);
+    steps.apply(IdeaEventKind::Submit, IdeaState::Submitted, day(4), None);
     assert_eq!(steps.durations().matching, None);
     assert_eq!(Tally::of_idea(&steps).finished[1], 0);
     let mut challenge = ChallengeSteps::new(ChallengeState::Submitted, day(0));
-    challenge.apply("publish", ChallengeState::Published, day(3));
-    challenge.apply("publish", ChallengeState::Published, day(7));
+    challenge.apply(ChallengeEventKind::Publish, ChallengeState::Published, day(3));
+    challenge.apply(ChallengeEventKind::Publish, ChallengeState::Published, day(7));
     assert_eq!(challenge.published_at, Some(day(3)));
     assert_eq!(challenge.need_formulation(), Some(3 * 86_400_000_000));
 }
@@ -308,7 +313,7 @@ fn the_funnel_from_a_tally_equals_the_funnel_from_the_events() {
     for c in &p.challenges {
         let mut steps = ChallengeSteps::new(c.state, c.created_at);
         for e in p.events.iter().filter(|e| e.subject_id == c.id) {
-            steps.apply(&e.command, c.state, e.at);
+            steps.apply(ChallengeEventKind::parse(&e.command).unwrap(), c.state, e.at);
         }
         tally += Tally::of_challenge(&steps);
     }
@@ -319,4 +324,20 @@ fn the_funnel_from_a_tally_equals_the_funnel_from_the_events() {
     }
     let from_tally = Funnel::from_tally(&tally, reference.median_days.clone());
     assert_eq!(from_tally, reference);
+}
+
+#[test]
+fn a_rebuild_reads_exactly_the_kinds_that_start_or_end_a_step() {
+    let kinds: Vec<&str> = IdeaSteps::step_kinds().map(IdeaEventKind::as_str).collect();
+    assert_eq!(
+        kinds,
+        [
+            "submit",
+            "start_assessment",
+            "decide",
+            "start_incubation",
+            "start_testing",
+            "complete"
+        ]
+    );
 }

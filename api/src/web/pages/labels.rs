@@ -26,53 +26,6 @@ pub const OBSTACLE_CATEGORIES: [&str; 8] = [
 pub const TEST_OUTCOMES: [&str; 4] = ["adopted", "scaled", "needs_further_development", "not_adopted"];
 /// The decision outcomes.
 pub const DECISION_OUTCOMES: [&str; 2] = ["qualified", "not_qualified"];
-/// The commands recorded in histories.
-pub const COMMANDS: [&str; 22] = [
-    "create",
-    "edit",
-    "submit",
-    "request_changes",
-    "publish",
-    "close",
-    "archive",
-    "withdraw",
-    "start_assessment",
-    "assign",
-    "unassign",
-    "declare_conflict",
-    "score",
-    "decide",
-    "start_incubation",
-    "start_testing",
-    "complete",
-    "discontinue",
-    "add_milestone",
-    "complete_milestone",
-    "add_spread_activity",
-    "erase",
-];
-
-/// What a notification tells, as `<subject type>-<command>`.
-pub const NOTICES: [&str; 17] = [
-    "challenge-submit",
-    "challenge-request_changes",
-    "challenge-publish",
-    "challenge-close",
-    "challenge-withdraw",
-    "challenge-ask",
-    "challenge-answer",
-    "idea-submit",
-    "idea-assign",
-    "idea-score",
-    "idea-decide",
-    "idea-start_incubation",
-    "idea-start_testing",
-    "idea-complete",
-    "idea-discontinue",
-    "idea-add_milestone",
-    "idea-complete_milestone",
-];
-
 /// The name of `value` in `group` (e.g. `challenge-state`, `published`).
 pub fn label(tr: &Tr, group: &str, value: &str) -> String {
     tr.try_t(&format!("{group}-{value}"))
@@ -109,6 +62,8 @@ pub fn sdg(tr: &Tr, goal: u8) -> String {
 
 #[cfg(test)]
 mod tests {
+    use sluss_domain::event::EventKind;
+
     use super::*;
     use crate::web::i18n::Lang;
 
@@ -128,8 +83,17 @@ mod tests {
         wanted.extend(OBSTACLE_CATEGORIES.iter().map(|k| format!("obstacle-category-{k}")));
         wanted.extend(DECISION_OUTCOMES.iter().map(|k| format!("decision-{k}")));
         wanted.extend(TEST_OUTCOMES.iter().map(|k| format!("test-outcome-{k}")));
-        wanted.extend(COMMANDS.iter().map(|k| format!("command-{k}")));
-        wanted.extend(NOTICES.iter().map(|k| format!("notice-{k}")));
+        // Every kind of event of a history the pages show, and every kind that tells.
+        wanted.extend(
+            EventKind::all()
+                .filter(|kind| matches!(kind, EventKind::Challenge(_) | EventKind::Idea(_)))
+                .map(|kind| format!("command-{}", kind.as_str())),
+        );
+        wanted.extend(
+            EventKind::all()
+                .filter(|kind| !sluss_domain::notify::parties(*kind).is_empty())
+                .map(|kind| format!("notice-{}-{}", kind.subject(), kind.as_str())),
+        );
         wanted.extend((1..=5).map(|s| format!("step-{s}")));
         let missing: Vec<String> = Lang::ALL
             .iter()
