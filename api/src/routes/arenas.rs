@@ -17,7 +17,7 @@ use crate::app::arenas as app;
 use crate::auth::{Caller, MaybeCaller};
 use crate::idempotency::idempotent;
 use crate::state::AppState;
-pub use crate::views::arenas::{ApiArenaState, Arena, ArenaKind, ArenaPage};
+use crate::views::arenas::{Arena, ArenaKind, ArenaPage};
 
 /// The body of `POST /arenas`.
 #[derive(Debug, Object)]

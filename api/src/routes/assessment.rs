@@ -15,9 +15,8 @@ use crate::app::assessment as app;
 use crate::auth::Caller;
 use crate::idempotency::idempotent;
 use crate::state::AppState;
-pub use crate::views::assessment::{
-    ApiAssignmentState, ApiCriterion, ApiRubric, AssessmentSummary, Assignment, AssignmentPage, CriterionStats,
-    Ranking, RankingItem, RubricPage, Scorecard,
+use crate::views::assessment::{
+    ApiRubric, AssessmentSummary, Assignment, AssignmentPage, Ranking, RubricPage, Scorecard,
 };
 
 /// A criterion as sent by a client.

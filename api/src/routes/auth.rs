@@ -11,12 +11,11 @@ use super::params::{IdempotencyKey, IfMatch};
 use super::text::Text;
 use super::{Accepted, ApiResult, ApiTags, NoContent, Versioned, etag};
 use crate::app::accounts::{self, Registered, Registration};
-pub use crate::app::accounts::{ensure_facilitator, login_email_key};
 use crate::app::{privacy, resets};
 use crate::auth::{Caller, client_address};
 use crate::idempotency::idempotent_public;
 use crate::state::AppState;
-pub use crate::views::accounts::Session;
+use crate::views::accounts::Session;
 use crate::views::users::User;
 
 /// The body of `POST /auth/login`.

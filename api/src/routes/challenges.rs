@@ -18,8 +18,8 @@ use crate::auth::{Caller, MaybeCaller};
 use crate::cached::challenges as cached_challenges;
 use crate::idempotency::idempotent;
 use crate::state::AppState;
-pub use crate::views::challenges::{ApiChallengeState, Challenge, ChallengePage};
-pub use crate::views::events::{Event, event_from_row};
+use crate::views::challenges::{ApiChallengeState, Challenge, ChallengePage};
+use crate::views::events::Event;
 
 /// The body of `POST /challenges`. Summary and description may stay empty while drafting;
 /// submitting needs them.

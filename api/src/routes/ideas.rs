@@ -13,13 +13,12 @@ use super::params::{IdempotencyKey, IfMatch};
 use super::text::Text;
 use super::{ApiResult, ApiTags, Created, Expected, VersionOnly, Versioned, etag};
 use crate::app::ideas as app;
-pub use crate::app::ideas::{ASSESSMENT_COMMANDS, Viewer, load_visible_idea, viewer_of};
 use crate::auth::Caller;
 use crate::cached::ideas as cached_ideas;
 use crate::idempotency::idempotent;
 use crate::state::AppState;
-pub use crate::views::events::Event;
-pub use crate::views::ideas::{ApiDecisionOutcome, ApiIdeaState, ApiTestOutcome, Decision, Idea, IdeaPage, TeamMember};
+use crate::views::events::Event;
+use crate::views::ideas::{ApiDecisionOutcome, ApiIdeaState, ApiTestOutcome, Idea, IdeaPage, TeamMember};
 
 /// A co-applicant as sent by a client.
 #[derive(Debug, Clone, Object)]

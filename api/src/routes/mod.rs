@@ -57,8 +57,7 @@ pub enum ApiTags {
     Webhooks,
 }
 
-pub use crate::app::{DEFAULT_LIMIT, Expected, MAX_LIMIT, check_version, page_request, to_list_page};
-pub use crate::views::ListPage;
+use crate::app::Expected;
 
 /// The optional body of a command that carries no data of its own.
 #[derive(Debug, poem_openapi::Object)]

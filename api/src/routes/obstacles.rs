@@ -12,7 +12,7 @@ use crate::app::obstacles as app;
 use crate::auth::Caller;
 use crate::idempotency::idempotent;
 use crate::state::AppState;
-pub use crate::views::obstacles::{CATEGORIES, Obstacle, ObstacleCategory, ObstaclePage, SubjectType};
+use crate::views::obstacles::{Obstacle, ObstacleCategory, ObstaclePage, SubjectType};
 
 /// The body of `POST /obstacles`.
 #[derive(Debug, Object)]

@@ -14,7 +14,7 @@ use crate::app::organisations as app;
 use crate::auth::Caller;
 use crate::idempotency::idempotent;
 use crate::state::AppState;
-pub use crate::views::organisations::{ApiOrganisationKind, Organisation, OrganisationPage};
+use crate::views::organisations::{ApiOrganisationKind, Organisation, OrganisationPage};
 
 /// The body of `POST /organisations`.
 #[derive(Debug, Object)]

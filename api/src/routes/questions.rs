@@ -12,7 +12,7 @@ use crate::app::questions as app;
 use crate::auth::{Caller, MaybeCaller};
 use crate::idempotency::idempotent;
 use crate::state::AppState;
-pub use crate::views::questions::{Answer, Question, QuestionPage};
+use crate::views::questions::{Question, QuestionPage};
 
 /// The body of asking and answering.
 #[derive(Debug, Object)]

@@ -14,7 +14,7 @@ use crate::app::steps as app;
 use crate::auth::Caller;
 use crate::idempotency::idempotent;
 use crate::state::AppState;
-pub use crate::views::steps::{
+use crate::views::steps::{
     Incubation, Milestone, SpreadActivity, SpreadKind, SupportKind, SupportOrganisation, SupportOrganisationPage, Test,
 };
 

@@ -15,7 +15,7 @@ use crate::app::{privacy, resets, users as app};
 use crate::auth::Caller;
 use crate::idempotency::idempotent;
 use crate::state::AppState;
-pub use crate::views::users::{ApiRole, User, UserPage, roles_from};
+use crate::views::users::{ApiRole, User, UserPage, roles_from};
 
 /// The body of `PUT /users/{id}/roles`.
 #[derive(Debug, Object)]

@@ -13,7 +13,7 @@ use crate::app::webhooks::{self as app, NewWebhook};
 use crate::auth::Caller;
 use crate::idempotency::idempotent;
 use crate::state::AppState;
-pub use crate::views::webhooks::{CreatedWebhook, DeliveryPage, WebhookPage};
+use crate::views::webhooks::{CreatedWebhook, DeliveryPage, WebhookPage};
 
 /// Webhooks.
 pub struct WebhooksApi {
