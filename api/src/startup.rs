@@ -23,6 +23,7 @@ use crate::routes::notifications::NotificationsApi;
 use crate::routes::obstacles::ObstaclesApi;
 use crate::routes::ops;
 use crate::routes::organisations::OrganisationsApi;
+use crate::routes::params::HeaderParams;
 use crate::routes::questions::QuestionsApi;
 use crate::routes::reports::ReportsApi;
 use crate::routes::steps::StepsApi;
@@ -52,7 +53,7 @@ type Apis = (
     CommandExamples,
 );
 
-fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
+fn api_service(state: &AppState) -> OpenApiService<HeaderParams<Apis>, ()> {
     let apis = (
         AuthApi { state: state.clone() },
         UsersApi { state: state.clone() },
@@ -69,7 +70,7 @@ fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
         WebhooksApi { state: state.clone() },
         CommandExamples,
     );
-    OpenApiService::new(apis, "sluss", env!("CARGO_PKG_VERSION"))
+    OpenApiService::new(HeaderParams(apis), "sluss", env!("CARGO_PKG_VERSION"))
         .description(
             "sluss runs a city's innovation accelerator: needs-owners post challenges, innovators \
              apply, assessment panels score, the innovation team decides, and every transition \

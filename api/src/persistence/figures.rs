@@ -7,35 +7,13 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{
-    AccessMode, ConnectionTrait, DatabaseConnection, DbBackend, IsolationLevel, Statement, TransactionTrait, Value,
-};
+use sea_orm::{AccessMode, ConnectionTrait, DatabaseConnection, IsolationLevel, TransactionTrait, Value};
 use sluss_domain::figures::{ActorKey, Facts, Involvement, Participation, Party, Period, Registry};
 use sluss_domain::organisation::OrganisationKind;
 use uuid::Uuid;
 
+use super::sql::statement;
 use super::{RepoError, stored};
-
-/// `sql` with its `?` placeholders numbered for PostgreSQL.
-fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
-    let sql = match backend {
-        DbBackend::Postgres => {
-            let mut numbered = String::with_capacity(sql.len() + 8);
-            let mut n = 0;
-            for c in sql.chars() {
-                if c == '?' {
-                    n += 1;
-                    numbered.push_str(&format!("${n}"));
-                } else {
-                    numbered.push(c);
-                }
-            }
-            numbered
-        }
-        _ => sql.to_owned(),
-    };
-    Statement::from_sql_and_values(backend, sql, values)
-}
 
 /// Which acts are read: those about one arena's challenges and their ideas, in a period.
 #[derive(Debug, Clone, Copy, Default)]

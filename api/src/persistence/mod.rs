@@ -20,6 +20,7 @@ pub mod privacy;
 pub mod questions;
 pub mod reports;
 pub mod sessions;
+mod sql;
 pub mod steps;
 pub mod throttle;
 pub mod users;

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     AccessMode, ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, IntoActiveModel,
-    IsolationLevel, QueryResult, QueryTrait, Statement, TransactionTrait, Value,
+    IsolationLevel, QueryResult, QueryTrait, TransactionTrait, Value,
 };
 use sluss_domain::challenge::ChallengeState;
 use sluss_domain::event::{ChallengeEventKind, EventKind, IdeaEventKind};
@@ -18,6 +18,7 @@ use sluss_domain::report::{ChallengeSteps, Funnel, IdeaSteps, MedianDays, Tally,
 use uuid::Uuid;
 
 use super::entities::{challenges, funnel_challenges, funnel_ideas, ideas};
+use super::sql::statement;
 use super::{Deferring, NewEvent, RepoError, begin_write, stored};
 
 /// Which items a report covers.
@@ -46,27 +47,6 @@ fn time(us: i64) -> DateTime<Utc> {
 
 fn times(us: Option<i64>) -> Option<DateTime<Utc>> {
     us.map(time)
-}
-
-/// `sql` with its `?` placeholders numbered for PostgreSQL.
-fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
-    let sql = match backend {
-        DbBackend::Postgres => {
-            let mut numbered = String::with_capacity(sql.len() + 8);
-            let mut n = 0;
-            for c in sql.chars() {
-                if c == '?' {
-                    n += 1;
-                    numbered.push_str(&format!("${n}"));
-                } else {
-                    numbered.push(c);
-                }
-            }
-            numbered
-        }
-        _ => sql.to_owned(),
-    };
-    Statement::from_sql_and_values(backend, sql, values)
 }
 
 // --- rows and domain steps --------------------------------------------------------------
@@ -697,14 +677,5 @@ mod tests {
             ((Some(0), Some(0)), vec![(2 * d + 7, 2 * d + 9)])
         );
         assert_eq!(split_days(Some(9), Some(7)), ((Some(0), Some(0)), vec![]));
-    }
-
-    #[test]
-    fn placeholders_are_numbered_for_postgresql_only() {
-        let values = vec![Value::from(1i64), Value::from(2i64)];
-        let pg = statement(DbBackend::Postgres, "a = ? AND b = ?", values.clone());
-        assert_eq!(pg.sql, "a = $1 AND b = $2");
-        let lite = statement(DbBackend::Sqlite, "a = ? AND b = ?", values);
-        assert_eq!(lite.sql, "a = ? AND b = ?");
     }
 }

@@ -1,7 +1,7 @@
 //! Matching arenas: facilitators create, edit, open and close them; open arenas are public.
 
 use chrono::{DateTime, Utc};
-use poem_openapi::param::{Header, Path, Query};
+use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::types::MaybeUndefined;
 use poem_openapi::{Object, OpenApi};
@@ -10,13 +10,14 @@ use sluss_domain::arena::ArenaCommand;
 use uuid::Uuid;
 
 use super::optional_body::OptionalJson;
+use super::params::{IdempotencyKey, IfMatch};
 use super::text::Text;
-use super::{ApiResult, ApiTags, Created, Expected, VersionOnly, Versioned, etag, expected_version, maybe};
+use super::{ApiResult, ApiTags, Created, Expected, VersionOnly, Versioned, etag, maybe};
 use crate::app::arenas as app;
 use crate::auth::{Caller, MaybeCaller};
 use crate::idempotency::idempotent;
 use crate::state::AppState;
-pub use crate::views::arenas::{ApiArenaState, Arena, ArenaKind, ArenaPage};
+use crate::views::arenas::{Arena, ArenaKind, ArenaPage};
 
 /// The body of `POST /arenas`.
 #[derive(Debug, Object)]
@@ -108,15 +109,7 @@ impl ArenasApi {
     async fn create_arena(
         &self,
         caller: Caller,
-        /// Makes a retry safe: a repeat with the same key and body answers the first
-        /// response again (with `Idempotent-Replayed: true`) and creates nothing twice; the
-        /// same key with another body answers 422, and while the first request runs, 409.
-        /// A UUID, say; kept 24 hours by default.
-        #[oai(
-            name = "Idempotency-Key",
-            validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$")
-        )]
-        _idempotency_key: Header<Option<String>>,
+        _idempotency_key: IdempotencyKey,
         body: Json<NewArena>,
     ) -> ApiResult<Created<Arena>> {
         let body = body.0;
@@ -145,13 +138,11 @@ impl ArenasApi {
         &self,
         caller: Caller,
         id: Path<Uuid>,
-        /// `"N"`: the version read; stale answers 412.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<String>>,
+        if_match: IfMatch,
         body: Json<ArenaPatch>,
     ) -> ApiResult<Versioned<Arena>> {
         let patch = body.0;
-        let expected = expected_version(if_match.0.as_deref(), patch.expected_version)?;
+        let expected = if_match.expected(patch.expected_version)?;
         let input = app::ArenaPatch {
             name: patch.name.map(Text::into_inner),
             kind: patch.kind,
@@ -169,12 +160,10 @@ impl ArenasApi {
         &self,
         caller: Caller,
         id: Path<Uuid>,
-        /// `"N"`: the version read; stale answers 412.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<String>>,
+        if_match: IfMatch,
         body: OptionalJson<VersionOnly>,
     ) -> ApiResult<Versioned<Arena>> {
-        let expected = expected_version(if_match.0.as_deref(), body.0.and_then(|b| b.expected_version))?;
+        let expected = if_match.expected(body.0.and_then(|b| b.expected_version))?;
         self.command(id.0, caller.actor(), expected, ArenaCommand::Open).await
     }
 
@@ -184,12 +173,10 @@ impl ArenasApi {
         &self,
         caller: Caller,
         id: Path<Uuid>,
-        /// `"N"`: the version read; stale answers 412.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<String>>,
+        if_match: IfMatch,
         body: OptionalJson<VersionOnly>,
     ) -> ApiResult<Versioned<Arena>> {
-        let expected = expected_version(if_match.0.as_deref(), body.0.and_then(|b| b.expected_version))?;
+        let expected = if_match.expected(body.0.and_then(|b| b.expected_version))?;
         self.command(id.0, caller.actor(), expected, ArenaCommand::Close).await
     }
 }

@@ -3,20 +3,20 @@
 
 use std::collections::BTreeMap;
 
-use poem_openapi::param::{Header, Path, Query};
+use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi};
 use uuid::Uuid;
 
+use super::params::{IdempotencyKey, IfMatch};
 use super::text::Text;
-use super::{ApiResult, ApiTags, Created, NoContent, Versioned, etag, expected_version};
+use super::{ApiResult, ApiTags, Created, NoContent, Versioned, etag};
 use crate::app::assessment as app;
 use crate::auth::Caller;
 use crate::idempotency::idempotent;
 use crate::state::AppState;
-pub use crate::views::assessment::{
-    ApiAssignmentState, ApiCriterion, ApiRubric, AssessmentSummary, Assignment, AssignmentPage, CriterionStats,
-    Ranking, RankingItem, RubricPage, Scorecard,
+use crate::views::assessment::{
+    ApiRubric, AssessmentSummary, Assignment, AssignmentPage, Ranking, RubricPage, Scorecard,
 };
 
 /// A criterion as sent by a client.
@@ -136,15 +136,7 @@ impl AssessmentApi {
     async fn create_rubric(
         &self,
         caller: Caller,
-        /// Makes a retry safe: a repeat with the same key and body answers the first
-        /// response again (with `Idempotent-Replayed: true`) and creates nothing twice; the
-        /// same key with another body answers 422, and while the first request runs, 409.
-        /// A UUID, say; kept 24 hours by default.
-        #[oai(
-            name = "Idempotency-Key",
-            validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$")
-        )]
-        _idempotency_key: Header<Option<String>>,
+        _idempotency_key: IdempotencyKey,
         body: Json<RubricBody>,
     ) -> ApiResult<Created<ApiRubric>> {
         let rubric = app::create_rubric(&self.state, caller.actor(), body.0.into()).await?;
@@ -166,12 +158,10 @@ impl AssessmentApi {
         &self,
         caller: Caller,
         id: Path<Uuid>,
-        /// `"N"`: the version read; stale answers 412.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<String>>,
+        if_match: IfMatch,
         body: Json<RubricBody>,
     ) -> ApiResult<Versioned<ApiRubric>> {
-        let expected = expected_version(if_match.0.as_deref(), body.0.expected_version)?;
+        let expected = if_match.expected(body.0.expected_version)?;
         let rubric = app::update_rubric(&self.state, caller.actor(), id.0, body.0.into(), expected).await?;
         let version = rubric.version;
         versioned(rubric, version)
@@ -189,15 +179,7 @@ impl AssessmentApi {
     async fn assign_assessor(
         &self,
         caller: Caller,
-        /// Makes a retry safe: a repeat with the same key and body answers the first
-        /// response again (with `Idempotent-Replayed: true`) and creates nothing twice; the
-        /// same key with another body answers 422, and while the first request runs, 409.
-        /// A UUID, say; kept 24 hours by default.
-        #[oai(
-            name = "Idempotency-Key",
-            validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$")
-        )]
-        _idempotency_key: Header<Option<String>>,
+        _idempotency_key: IdempotencyKey,
         id: Path<Uuid>,
         body: Json<NewAssignment>,
     ) -> ApiResult<Created<Assignment>> {
@@ -233,12 +215,11 @@ impl AssessmentApi {
         caller: Caller,
         id: Path<Uuid>,
         /// `"N"`: the version of the assignment read; stale answers 412.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<String>>,
+        if_match: IfMatch,
         body: Json<DeclareConflict>,
     ) -> ApiResult<Versioned<Assignment>> {
         let body = body.0;
-        let expected = expected_version(if_match.0.as_deref(), body.expected_version)?;
+        let expected = if_match.expected(body.expected_version)?;
         let reason = body.reason.into_inner();
         let assignment = app::declare_conflict(&self.state, caller.actor(), id.0, reason, expected).await?;
         let version = assignment.version;

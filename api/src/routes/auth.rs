@@ -1,22 +1,21 @@
 //! Registration, login, logout and the caller's own account.
 
 use poem::Request;
-use poem_openapi::param::Header;
 use poem_openapi::payload::Json;
 use poem_openapi::types::MaybeUndefined;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use uuid::Uuid;
 
 use super::bodies::{Export, NewAccount};
+use super::params::{IdempotencyKey, IfMatch};
 use super::text::Text;
-use super::{Accepted, ApiResult, ApiTags, NoContent, Versioned, etag, expected_version};
+use super::{Accepted, ApiResult, ApiTags, NoContent, Versioned, etag};
 use crate::app::accounts::{self, Registered, Registration};
-pub use crate::app::accounts::{ensure_facilitator, login_email_key};
 use crate::app::{privacy, resets};
 use crate::auth::{Caller, client_address};
 use crate::idempotency::idempotent_public;
 use crate::state::AppState;
-pub use crate::views::accounts::Session;
+use crate::views::accounts::Session;
 use crate::views::users::User;
 
 /// The body of `POST /auth/login`.
@@ -119,15 +118,7 @@ impl AuthApi {
     async fn register(
         &self,
         req: &Request,
-        /// Makes a retry safe: a repeat with the same key and body answers the first
-        /// response again (with `Idempotent-Replayed: true`) and creates nothing twice; the
-        /// same key with another body answers 422, and while the first request runs, 409.
-        /// A UUID, say; kept 24 hours by default.
-        #[oai(
-            name = "Idempotency-Key",
-            validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$")
-        )]
-        _idempotency_key: Header<Option<String>>,
+        _idempotency_key: IdempotencyKey,
         body: Json<NewAccount>,
     ) -> ApiResult<RegisterResponse> {
         let registered =
@@ -225,13 +216,11 @@ impl AuthApi {
     async fn update_me(
         &self,
         caller: Caller,
-        /// `"N"`: the version read; stale answers 412.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<String>>,
+        if_match: IfMatch,
         body: Json<SettingsPatch>,
     ) -> ApiResult<Versioned<User>> {
         let patch = body.0;
-        let expected = expected_version(if_match.0.as_deref(), patch.expected_version)?;
+        let expected = if_match.expected(patch.expected_version)?;
         let settings = accounts::Settings {
             display_name: patch.display_name.map(Text::into_inner),
             locale: patch.locale.map(Text::into_inner),

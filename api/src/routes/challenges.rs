@@ -1,7 +1,7 @@
 //! Step 1, need formulation: challenges, their commands and their history.
 
 use chrono::{DateTime, Utc};
-use poem_openapi::param::{Header, Path, Query};
+use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::types::MaybeUndefined;
 use poem_openapi::{Object, OpenApi};
@@ -10,15 +10,16 @@ use sluss_domain::{Actor, ArenaId};
 use uuid::Uuid;
 
 use super::optional_body::OptionalJson;
+use super::params::{IdempotencyKey, IfMatch};
 use super::text::Text;
-use super::{ApiResult, ApiTags, Created, Expected, VersionOnly, Versioned, etag, expected_version, maybe};
+use super::{ApiResult, ApiTags, Created, Expected, VersionOnly, Versioned, etag, maybe};
 use crate::app::challenges as app;
 use crate::auth::{Caller, MaybeCaller};
 use crate::cached::challenges as cached_challenges;
 use crate::idempotency::idempotent;
 use crate::state::AppState;
-pub use crate::views::challenges::{ApiChallengeState, Challenge, ChallengePage};
-pub use crate::views::events::{Event, event_from_row};
+use crate::views::challenges::{ApiChallengeState, Challenge, ChallengePage};
+use crate::views::events::Event;
 
 /// The body of `POST /challenges`. Summary and description may stay empty while drafting;
 /// submitting needs them.
@@ -163,15 +164,7 @@ impl ChallengesApi {
     async fn create_challenge(
         &self,
         caller: Caller,
-        /// Makes a retry safe: a repeat with the same key and body answers the first
-        /// response again (with `Idempotent-Replayed: true`) and creates nothing twice; the
-        /// same key with another body answers 422, and while the first request runs, 409.
-        /// A UUID, say; kept 24 hours by default.
-        #[oai(
-            name = "Idempotency-Key",
-            validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$")
-        )]
-        _idempotency_key: Header<Option<String>>,
+        _idempotency_key: IdempotencyKey,
         body: Json<NewChallenge>,
     ) -> ApiResult<Created<Challenge>> {
         let body = body.0;
@@ -205,13 +198,11 @@ impl ChallengesApi {
         &self,
         caller: Caller,
         id: Path<Uuid>,
-        /// `"N"`: the version read; stale answers 412.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<String>>,
+        if_match: IfMatch,
         body: Json<ChallengePatch>,
     ) -> ApiResult<Versioned<Challenge>> {
         let patch = body.0;
-        let expected = expected_version(if_match.0.as_deref(), patch.expected_version)?;
+        let expected = if_match.expected(patch.expected_version)?;
         let input = app::ChallengePatch {
             title: patch.title.map(Text::into_inner),
             summary: patch.summary.map(Text::into_inner),
@@ -228,12 +219,10 @@ impl ChallengesApi {
         &self,
         caller: Caller,
         id: Path<Uuid>,
-        /// `"N"`: the version read; stale answers 412.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<String>>,
+        if_match: IfMatch,
         body: OptionalJson<VersionOnly>,
     ) -> ApiResult<Versioned<Challenge>> {
-        let expected = expected_version(if_match.0.as_deref(), body.0.and_then(|b| b.expected_version))?;
+        let expected = if_match.expected(body.0.and_then(|b| b.expected_version))?;
         self.command(id.0, caller.actor(), expected, ChallengeCommand::Submit)
             .await
     }
@@ -248,12 +237,10 @@ impl ChallengesApi {
         &self,
         caller: Caller,
         id: Path<Uuid>,
-        /// `"N"`: the version read; stale answers 412.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<String>>,
+        if_match: IfMatch,
         body: Json<RequestChangesBody>,
     ) -> ApiResult<Versioned<Challenge>> {
-        let expected = expected_version(if_match.0.as_deref(), body.0.expected_version)?;
+        let expected = if_match.expected(body.0.expected_version)?;
         let command = ChallengeCommand::RequestChanges {
             feedback: body.0.feedback.into_inner(),
         };
@@ -266,9 +253,7 @@ impl ChallengesApi {
         &self,
         caller: Caller,
         id: Path<Uuid>,
-        /// `"N"`: the version read; stale answers 412.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<String>>,
+        if_match: IfMatch,
         body: OptionalJson<PublishBody>,
     ) -> ApiResult<Versioned<Challenge>> {
         let body = body.0.unwrap_or(PublishBody {
@@ -277,7 +262,7 @@ impl ChallengesApi {
             blind_assessment: false,
             expected_version: None,
         });
-        let expected = expected_version(if_match.0.as_deref(), body.expected_version)?;
+        let expected = if_match.expected(body.expected_version)?;
         let command = ChallengeCommand::Publish {
             arena_id: body.arena_id.map(ArenaId),
             ideas_close_at: body.ideas_close_at,
@@ -292,12 +277,10 @@ impl ChallengesApi {
         &self,
         caller: Caller,
         id: Path<Uuid>,
-        /// `"N"`: the version read; stale answers 412.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<String>>,
+        if_match: IfMatch,
         body: OptionalJson<VersionOnly>,
     ) -> ApiResult<Versioned<Challenge>> {
-        let expected = expected_version(if_match.0.as_deref(), body.0.and_then(|b| b.expected_version))?;
+        let expected = if_match.expected(body.0.and_then(|b| b.expected_version))?;
         self.command(id.0, caller.actor(), expected, ChallengeCommand::Close)
             .await
     }
@@ -308,12 +291,10 @@ impl ChallengesApi {
         &self,
         caller: Caller,
         id: Path<Uuid>,
-        /// `"N"`: the version read; stale answers 412.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<String>>,
+        if_match: IfMatch,
         body: OptionalJson<VersionOnly>,
     ) -> ApiResult<Versioned<Challenge>> {
-        let expected = expected_version(if_match.0.as_deref(), body.0.and_then(|b| b.expected_version))?;
+        let expected = if_match.expected(body.0.and_then(|b| b.expected_version))?;
         self.command(id.0, caller.actor(), expected, ChallengeCommand::Archive)
             .await
     }
@@ -324,15 +305,13 @@ impl ChallengesApi {
         &self,
         caller: Caller,
         id: Path<Uuid>,
-        /// `"N"`: the version read; stale answers 412.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<String>>,
+        if_match: IfMatch,
         body: OptionalJson<WithdrawBody>,
     ) -> ApiResult<Versioned<Challenge>> {
         let (reason, body_version) = body
             .0
             .map_or((None, None), |b| (b.reason.map(Text::into_inner), b.expected_version));
-        let expected = expected_version(if_match.0.as_deref(), body_version)?;
+        let expected = if_match.expected(body_version)?;
         self.command(id.0, caller.actor(), expected, ChallengeCommand::Withdraw { reason })
             .await
     }

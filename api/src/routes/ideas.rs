@@ -1,7 +1,7 @@
 //! Step 2, the matching arena: innovators' ideas on published challenges.
 
 use chrono::NaiveDate;
-use poem_openapi::param::{Header, Path, Query};
+use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi};
 use sluss_domain::Actor;
@@ -9,16 +9,16 @@ use sluss_domain::idea::IdeaCommand;
 use uuid::Uuid;
 
 use super::optional_body::OptionalJson;
+use super::params::{IdempotencyKey, IfMatch};
 use super::text::Text;
-use super::{ApiResult, ApiTags, Created, Expected, VersionOnly, Versioned, etag, expected_version};
+use super::{ApiResult, ApiTags, Created, Expected, VersionOnly, Versioned, etag};
 use crate::app::ideas as app;
-pub use crate::app::ideas::{Viewer, load_visible_idea, viewer_of};
 use crate::auth::Caller;
 use crate::cached::ideas as cached_ideas;
 use crate::idempotency::idempotent;
 use crate::state::AppState;
-pub use crate::views::events::Event;
-pub use crate::views::ideas::{ApiDecisionOutcome, ApiIdeaState, ApiTestOutcome, Decision, Idea, IdeaPage, TeamMember};
+use crate::views::events::Event;
+use crate::views::ideas::{ApiDecisionOutcome, ApiIdeaState, ApiTestOutcome, Idea, IdeaPage, TeamMember};
 
 /// A co-applicant as sent by a client.
 #[derive(Debug, Clone, Object)]
@@ -194,15 +194,7 @@ impl IdeasApi {
     async fn create_idea(
         &self,
         caller: Caller,
-        /// Makes a retry safe: a repeat with the same key and body answers the first
-        /// response again (with `Idempotent-Replayed: true`) and creates nothing twice; the
-        /// same key with another body answers 422, and while the first request runs, 409.
-        /// A UUID, say; kept 24 hours by default.
-        #[oai(
-            name = "Idempotency-Key",
-            validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$")
-        )]
-        _idempotency_key: Header<Option<String>>,
+        _idempotency_key: IdempotencyKey,
         id: Path<Uuid>,
         body: Json<NewIdea>,
     ) -> ApiResult<Created<Idea>> {
@@ -296,13 +288,11 @@ impl IdeasApi {
         &self,
         caller: Caller,
         id: Path<Uuid>,
-        /// `"N"`: the version read; stale answers 412.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<String>>,
+        if_match: IfMatch,
         body: Json<IdeaPatch>,
     ) -> ApiResult<Versioned<Idea>> {
         let patch = body.0;
-        let expected = expected_version(if_match.0.as_deref(), patch.expected_version)?;
+        let expected = if_match.expected(patch.expected_version)?;
         let input = app::IdeaPatch {
             title: patch.title.map(Text::into_inner),
             summary: patch.summary.map(Text::into_inner),
@@ -319,12 +309,10 @@ impl IdeasApi {
         &self,
         caller: Caller,
         id: Path<Uuid>,
-        /// `"N"`: the version read; stale answers 412.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<String>>,
+        if_match: IfMatch,
         body: OptionalJson<VersionOnly>,
     ) -> ApiResult<Versioned<Idea>> {
-        let expected = expected_version(if_match.0.as_deref(), body.0.and_then(|b| b.expected_version))?;
+        let expected = if_match.expected(body.0.and_then(|b| b.expected_version))?;
         self.command(id.0, caller.actor(), expected, IdeaCommand::Submit).await
     }
 
@@ -334,15 +322,13 @@ impl IdeasApi {
         &self,
         caller: Caller,
         id: Path<Uuid>,
-        /// `"N"`: the version read; stale answers 412.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<String>>,
+        if_match: IfMatch,
         body: OptionalJson<IdeaWithdrawBody>,
     ) -> ApiResult<Versioned<Idea>> {
         let (reason, body_version) = body
             .0
             .map_or((None, None), |b| (b.reason.map(Text::into_inner), b.expected_version));
-        let expected = expected_version(if_match.0.as_deref(), body_version)?;
+        let expected = if_match.expected(body_version)?;
         self.command(id.0, caller.actor(), expected, IdeaCommand::Withdraw { reason })
             .await
     }
@@ -357,13 +343,11 @@ impl IdeasApi {
         &self,
         caller: Caller,
         id: Path<Uuid>,
-        /// `"N"`: the version read; stale answers 412.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<String>>,
+        if_match: IfMatch,
         body: OptionalJson<StartAssessmentBody>,
     ) -> ApiResult<Versioned<Idea>> {
         let (rubric_id, body_version) = body.0.map_or((None, None), |b| (b.rubric_id, b.expected_version));
-        let expected = expected_version(if_match.0.as_deref(), body_version)?;
+        let expected = if_match.expected(body_version)?;
         versioned(app::start_assessment(&self.state, caller.actor(), id.0, expected, rubric_id).await?)
     }
 
@@ -374,13 +358,11 @@ impl IdeasApi {
         &self,
         caller: Caller,
         id: Path<Uuid>,
-        /// `"N"`: the version read; stale answers 412.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<String>>,
+        if_match: IfMatch,
         body: Json<DecideBody>,
     ) -> ApiResult<Versioned<Idea>> {
         let body = body.0;
-        let expected = expected_version(if_match.0.as_deref(), body.expected_version)?;
+        let expected = if_match.expected(body.expected_version)?;
         let command = IdeaCommand::Decide {
             outcome: body.outcome.into(),
             feedback: body.feedback.into_inner(),
@@ -398,13 +380,11 @@ impl IdeasApi {
         &self,
         caller: Caller,
         id: Path<Uuid>,
-        /// `"N"`: the version read; stale answers 412.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<String>>,
+        if_match: IfMatch,
         body: Json<StartIncubationBody>,
     ) -> ApiResult<Versioned<Idea>> {
         let body = body.0;
-        let expected = expected_version(if_match.0.as_deref(), body.expected_version)?;
+        let expected = if_match.expected(body.expected_version)?;
         let command = IdeaCommand::StartIncubation {
             support_organisation_id: body.support_organisation_id,
             plan: body.plan.into_inner(),
@@ -422,13 +402,11 @@ impl IdeasApi {
         &self,
         caller: Caller,
         id: Path<Uuid>,
-        /// `"N"`: the version read; stale answers 412.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<String>>,
+        if_match: IfMatch,
         body: Json<StartTestingBody>,
     ) -> ApiResult<Versioned<Idea>> {
         let body = body.0;
-        let expected = expected_version(if_match.0.as_deref(), body.expected_version)?;
+        let expected = if_match.expected(body.expected_version)?;
         let command = IdeaCommand::StartTesting {
             site: body.site.into_inner(),
             host: body.host.into_inner(),
@@ -446,13 +424,11 @@ impl IdeasApi {
         &self,
         caller: Caller,
         id: Path<Uuid>,
-        /// `"N"`: the version read; stale answers 412.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<String>>,
+        if_match: IfMatch,
         body: Json<CompleteBody>,
     ) -> ApiResult<Versioned<Idea>> {
         let body = body.0;
-        let expected = expected_version(if_match.0.as_deref(), body.expected_version)?;
+        let expected = if_match.expected(body.expected_version)?;
         let command = IdeaCommand::Complete {
             outcome: body.outcome.into(),
             results: body.results.into_inner(),
@@ -467,13 +443,11 @@ impl IdeasApi {
         &self,
         caller: Caller,
         id: Path<Uuid>,
-        /// `"N"`: the version read; stale answers 412.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<String>>,
+        if_match: IfMatch,
         body: Json<DiscontinueBody>,
     ) -> ApiResult<Versioned<Idea>> {
         let body = body.0;
-        let expected = expected_version(if_match.0.as_deref(), body.expected_version)?;
+        let expected = if_match.expected(body.expected_version)?;
         let command = IdeaCommand::Discontinue {
             reason: body.reason.into_inner(),
         };

@@ -12,6 +12,7 @@ pub mod obstacles;
 pub mod ops;
 pub mod optional_body;
 pub mod organisations;
+pub mod params;
 pub mod questions;
 pub mod reports;
 pub mod steps;
@@ -56,8 +57,7 @@ pub enum ApiTags {
     Webhooks,
 }
 
-pub use crate::app::{DEFAULT_LIMIT, Expected, MAX_LIMIT, check_version, expected_version, page_request, to_list_page};
-pub use crate::views::ListPage;
+use crate::app::Expected;
 
 /// The optional body of a command that carries no data of its own.
 #[derive(Debug, poem_openapi::Object)]

@@ -9,7 +9,7 @@ use super::{ApiResult, ApiTags};
 use crate::app::inbox as app;
 use crate::auth::Caller;
 use crate::state::AppState;
-pub use crate::views::notifications::{MarkedRead, Notification, NotificationPage};
+use crate::views::notifications::{MarkedRead, Notification, NotificationPage};
 
 /// The inbox.
 pub struct NotificationsApi {

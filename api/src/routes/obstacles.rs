@@ -1,17 +1,18 @@
 //! The obstacle diary: what blocked innovation, logged as it is met.
 
-use poem_openapi::param::{Header, Query};
+use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi};
 use uuid::Uuid;
 
+use super::params::IdempotencyKey;
 use super::text::Text;
 use super::{ApiResult, ApiTags, Created, etag};
 use crate::app::obstacles as app;
 use crate::auth::Caller;
 use crate::idempotency::idempotent;
 use crate::state::AppState;
-pub use crate::views::obstacles::{CATEGORIES, Obstacle, ObstacleCategory, ObstaclePage, SubjectType};
+use crate::views::obstacles::{Obstacle, ObstacleCategory, ObstaclePage, SubjectType};
 
 /// The body of `POST /obstacles`.
 #[derive(Debug, Object)]
@@ -46,15 +47,7 @@ impl ObstaclesApi {
     async fn create_obstacle(
         &self,
         caller: Caller,
-        /// Makes a retry safe: a repeat with the same key and body answers the first
-        /// response again (with `Idempotent-Replayed: true`) and creates nothing twice; the
-        /// same key with another body answers 422, and while the first request runs, 409.
-        /// A UUID, say; kept 24 hours by default.
-        #[oai(
-            name = "Idempotency-Key",
-            validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$")
-        )]
-        _idempotency_key: Header<Option<String>>,
+        _idempotency_key: IdempotencyKey,
         body: Json<NewObstacle>,
     ) -> ApiResult<Created<Obstacle>> {
         let body = body.0;

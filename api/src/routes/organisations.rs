@@ -1,19 +1,20 @@
 //! The organisation registry (SPEC §12): facilitators register and edit; anyone signed in
 //! reads.
 
-use poem_openapi::param::{Header, Path, Query};
+use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::types::MaybeUndefined;
 use poem_openapi::{Object, OpenApi};
 use uuid::Uuid;
 
+use super::params::{IdempotencyKey, IfMatch};
 use super::text::Text;
-use super::{ApiResult, ApiTags, Created, Versioned, etag, expected_version, maybe};
+use super::{ApiResult, ApiTags, Created, Versioned, etag, maybe};
 use crate::app::organisations as app;
 use crate::auth::Caller;
 use crate::idempotency::idempotent;
 use crate::state::AppState;
-pub use crate::views::organisations::{ApiOrganisationKind, Organisation, OrganisationPage};
+use crate::views::organisations::{ApiOrganisationKind, Organisation, OrganisationPage};
 
 /// The body of `POST /organisations`.
 #[derive(Debug, Object)]
@@ -92,15 +93,7 @@ impl OrganisationsApi {
     async fn create_organisation(
         &self,
         caller: Caller,
-        /// Makes a retry safe: a repeat with the same key and body answers the first
-        /// response again (with `Idempotent-Replayed: true`) and creates nothing twice; the
-        /// same key with another body answers 422, and while the first request runs, 409.
-        /// A UUID, say; kept 24 hours by default.
-        #[oai(
-            name = "Idempotency-Key",
-            validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$")
-        )]
-        _idempotency_key: Header<Option<String>>,
+        _idempotency_key: IdempotencyKey,
         body: Json<NewOrganisation>,
     ) -> ApiResult<Created<Organisation>> {
         let body = body.0;
@@ -127,13 +120,11 @@ impl OrganisationsApi {
         &self,
         caller: Caller,
         id: Path<Uuid>,
-        /// `"N"`: the version read; stale answers 412.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<String>>,
+        if_match: IfMatch,
         body: Json<OrganisationPatch>,
     ) -> ApiResult<Versioned<Organisation>> {
         let patch = body.0;
-        let expected = expected_version(if_match.0.as_deref(), patch.expected_version)?;
+        let expected = if_match.expected(patch.expected_version)?;
         let input = app::OrganisationPatch {
             name: patch.name.map(Text::into_inner),
             kind: patch.kind.map(kind_name),

@@ -1,17 +1,18 @@
 //! Step 2: questions on published challenges, answered by the owner or the innovation team.
 
-use poem_openapi::param::{Header, Path, Query};
+use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi};
 use uuid::Uuid;
 
+use super::params::IdempotencyKey;
 use super::text::Text;
 use super::{ApiResult, ApiTags, Created, etag};
 use crate::app::questions as app;
 use crate::auth::{Caller, MaybeCaller};
 use crate::idempotency::idempotent;
 use crate::state::AppState;
-pub use crate::views::questions::{Answer, Question, QuestionPage};
+use crate::views::questions::{Question, QuestionPage};
 
 /// The body of asking and answering.
 #[derive(Debug, Object)]
@@ -54,15 +55,7 @@ impl QuestionsApi {
     async fn ask_question(
         &self,
         caller: Caller,
-        /// Makes a retry safe: a repeat with the same key and body answers the first
-        /// response again (with `Idempotent-Replayed: true`) and creates nothing twice; the
-        /// same key with another body answers 422, and while the first request runs, 409.
-        /// A UUID, say; kept 24 hours by default.
-        #[oai(
-            name = "Idempotency-Key",
-            validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$")
-        )]
-        _idempotency_key: Header<Option<String>>,
+        _idempotency_key: IdempotencyKey,
         id: Path<Uuid>,
         body: Json<QuestionText>,
     ) -> ApiResult<Created<Question>> {

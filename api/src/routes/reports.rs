@@ -12,9 +12,7 @@ use super::{ApiResult, ApiTags};
 use crate::app::reports as app;
 use crate::auth::Caller;
 use crate::state::AppState;
-pub use crate::views::reports::{
-    ConversionFigures, FiguresReport, FunnelReport, LearningFigures, MedianDaysFigures, ObstacleReport,
-};
+use crate::views::reports::{FiguresReport, FunnelReport, ObstacleReport};
 use crate::views::reports::{figures_csv, funnel_csv};
 
 /// Output format of a report.

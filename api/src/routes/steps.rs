@@ -2,18 +2,19 @@
 //! tests with their spread activities.
 
 use chrono::NaiveDate;
-use poem_openapi::param::{Header, Path, Query};
+use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi};
 use uuid::Uuid;
 
+use super::params::IdempotencyKey;
 use super::text::Text;
 use super::{ApiResult, ApiTags, Created, etag};
 use crate::app::steps as app;
 use crate::auth::Caller;
 use crate::idempotency::idempotent;
 use crate::state::AppState;
-pub use crate::views::steps::{
+use crate::views::steps::{
     Incubation, Milestone, SpreadActivity, SpreadKind, SupportKind, SupportOrganisation, SupportOrganisationPage, Test,
 };
 
@@ -89,15 +90,7 @@ impl StepsApi {
     async fn create_support_organisation(
         &self,
         caller: Caller,
-        /// Makes a retry safe: a repeat with the same key and body answers the first
-        /// response again (with `Idempotent-Replayed: true`) and creates nothing twice; the
-        /// same key with another body answers 422, and while the first request runs, 409.
-        /// A UUID, say; kept 24 hours by default.
-        #[oai(
-            name = "Idempotency-Key",
-            validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$")
-        )]
-        _idempotency_key: Header<Option<String>>,
+        _idempotency_key: IdempotencyKey,
         body: Json<NewSupportOrganisation>,
     ) -> ApiResult<Created<SupportOrganisation>> {
         let body = body.0;
@@ -128,15 +121,7 @@ impl StepsApi {
     async fn add_milestone(
         &self,
         caller: Caller,
-        /// Makes a retry safe: a repeat with the same key and body answers the first
-        /// response again (with `Idempotent-Replayed: true`) and creates nothing twice; the
-        /// same key with another body answers 422, and while the first request runs, 409.
-        /// A UUID, say; kept 24 hours by default.
-        #[oai(
-            name = "Idempotency-Key",
-            validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$")
-        )]
-        _idempotency_key: Header<Option<String>>,
+        _idempotency_key: IdempotencyKey,
         id: Path<Uuid>,
         body: Json<NewMilestone>,
     ) -> ApiResult<Created<Milestone>> {
@@ -175,15 +160,7 @@ impl StepsApi {
     async fn add_spread_activity(
         &self,
         caller: Caller,
-        /// Makes a retry safe: a repeat with the same key and body answers the first
-        /// response again (with `Idempotent-Replayed: true`) and creates nothing twice; the
-        /// same key with another body answers 422, and while the first request runs, 409.
-        /// A UUID, say; kept 24 hours by default.
-        #[oai(
-            name = "Idempotency-Key",
-            validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$")
-        )]
-        _idempotency_key: Header<Option<String>>,
+        _idempotency_key: IdempotencyKey,
         id: Path<Uuid>,
         body: Json<NewSpreadActivity>,
     ) -> ApiResult<Created<SpreadActivity>> {

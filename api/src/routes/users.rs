@@ -1,20 +1,21 @@
 //! User administration: facilitators list, create, re-role, deactivate and erase users,
 //! and export what is stored about a person.
 
-use poem_openapi::param::{Header, Path, Query};
+use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi};
 use uuid::Uuid;
 
 use super::bodies::{Export, NewAccount};
 use super::optional_body::OptionalJson;
+use super::params::{IdempotencyKey, IfMatch};
 use super::text::Text;
-use super::{Accepted, ApiResult, ApiTags, Created, VersionOnly, Versioned, etag, expected_version};
+use super::{Accepted, ApiResult, ApiTags, Created, VersionOnly, Versioned, etag};
 use crate::app::{privacy, resets, users as app};
 use crate::auth::Caller;
 use crate::idempotency::idempotent;
 use crate::state::AppState;
-pub use crate::views::users::{ApiRole, User, UserPage, roles_from};
+use crate::views::users::{ApiRole, User, UserPage, roles_from};
 
 /// The body of `PUT /users/{id}/roles`.
 #[derive(Debug, Object)]
@@ -67,15 +68,7 @@ impl UsersApi {
     async fn create_user(
         &self,
         caller: Caller,
-        /// Makes a retry safe: a repeat with the same key and body answers the first
-        /// response again (with `Idempotent-Replayed: true`) and creates nothing twice; the
-        /// same key with another body answers 422, and while the first request runs, 409.
-        /// A UUID, say; kept 24 hours by default.
-        #[oai(
-            name = "Idempotency-Key",
-            validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$")
-        )]
-        _idempotency_key: Header<Option<String>>,
+        _idempotency_key: IdempotencyKey,
         body: Json<NewAccount>,
     ) -> ApiResult<Created<User>> {
         let user = app::create(&self.state, caller.actor(), body.0.into()).await?;
@@ -95,12 +88,10 @@ impl UsersApi {
         &self,
         caller: Caller,
         id: Path<Uuid>,
-        /// `"N"`: the version read; stale answers 412.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<String>>,
+        if_match: IfMatch,
         body: Json<SetRoles>,
     ) -> ApiResult<Versioned<User>> {
-        let expected = expected_version(if_match.0.as_deref(), body.0.expected_version)?;
+        let expected = if_match.expected(body.0.expected_version)?;
         let roles = roles_from(&body.0.roles);
         versioned(app::set_roles(&self.state, caller.actor(), id.0, roles, expected).await?)
     }
@@ -111,12 +102,10 @@ impl UsersApi {
         &self,
         caller: Caller,
         id: Path<Uuid>,
-        /// `"N"`: the version read; stale answers 412.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<String>>,
+        if_match: IfMatch,
         body: OptionalJson<VersionOnly>,
     ) -> ApiResult<Versioned<User>> {
-        let expected = expected_version(if_match.0.as_deref(), body.0.and_then(|b| b.expected_version))?;
+        let expected = if_match.expected(body.0.and_then(|b| b.expected_version))?;
         versioned(app::reactivate(&self.state, caller.actor(), id.0, expected).await?)
     }
 
@@ -135,12 +124,10 @@ impl UsersApi {
         &self,
         caller: Caller,
         id: Path<Uuid>,
-        /// `"N"`: the version read; stale answers 412.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<String>>,
+        if_match: IfMatch,
         body: OptionalJson<VersionOnly>,
     ) -> ApiResult<Versioned<User>> {
-        let expected = expected_version(if_match.0.as_deref(), body.0.and_then(|b| b.expected_version))?;
+        let expected = if_match.expected(body.0.and_then(|b| b.expected_version))?;
         versioned(app::deactivate(&self.state, caller.actor(), id.0, expected).await?)
     }
 
@@ -166,16 +153,14 @@ impl UsersApi {
         &self,
         caller: Caller,
         id: Path<Uuid>,
-        /// `"N"`: the version read; stale answers 412.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<String>>,
+        if_match: IfMatch,
         body: OptionalJson<EraseBody>,
     ) -> ApiResult<Versioned<User>> {
         let body = body.0.unwrap_or(EraseBody {
             reason: None,
             expected_version: None,
         });
-        let expected = expected_version(if_match.0.as_deref(), body.expected_version)?;
+        let expected = if_match.expected(body.expected_version)?;
         let reason = body.reason.map(Text::into_inner);
         versioned(privacy::erase(&self.state, caller.actor(), id.0, reason, expected).await?)
     }

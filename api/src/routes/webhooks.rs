@@ -1,18 +1,19 @@
 //! Webhooks (SPEC §11.3): facilitators register URLs that every challenge and idea event
 //! is POSTed to, signed, and read how each delivery went.
 
-use poem_openapi::param::{Header, Path, Query};
+use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use uuid::Uuid;
 
+use super::params::IdempotencyKey;
 use super::text::Text;
 use super::{ApiResult, ApiTags, NoContent};
 use crate::app::webhooks::{self as app, NewWebhook};
 use crate::auth::Caller;
 use crate::idempotency::idempotent;
 use crate::state::AppState;
-pub use crate::views::webhooks::{CreatedWebhook, DeliveryPage, WebhookPage};
+use crate::views::webhooks::{CreatedWebhook, DeliveryPage, WebhookPage};
 
 /// Webhooks.
 pub struct WebhooksApi {
@@ -59,11 +60,7 @@ impl WebhooksApi {
         /// response again (with `Idempotent-Replayed: true`, the secret included) and
         /// registers nothing twice; the same key with another body answers 422, and while
         /// the first request runs, 409. A UUID, say; kept 24 hours by default.
-        #[oai(
-            name = "Idempotency-Key",
-            validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$")
-        )]
-        _idempotency_key: Header<Option<String>>,
+        _idempotency_key: IdempotencyKey,
         body: Json<WebhookBody>,
     ) -> ApiResult<WebhookCreated> {
         let body = body.0;
