@@ -140,13 +140,63 @@ pub enum ChallengeCommand {
 impl ChallengeCommand {
     /// The snake_case command name recorded in the event log.
     pub fn name(&self) -> &'static str {
+        self.kind().as_str()
+    }
+
+    /// Which command this is, without its values.
+    pub fn kind(&self) -> ChallengeCommandKind {
         match self {
-            ChallengeCommand::Submit => "submit",
-            ChallengeCommand::RequestChanges { .. } => "request_changes",
-            ChallengeCommand::Publish { .. } => "publish",
-            ChallengeCommand::Close => "close",
-            ChallengeCommand::Archive => "archive",
-            ChallengeCommand::Withdraw { .. } => "withdraw",
+            ChallengeCommand::Submit => ChallengeCommandKind::Submit,
+            ChallengeCommand::RequestChanges { .. } => ChallengeCommandKind::RequestChanges,
+            ChallengeCommand::Publish { .. } => ChallengeCommandKind::Publish,
+            ChallengeCommand::Close => ChallengeCommandKind::Close,
+            ChallengeCommand::Archive => ChallengeCommandKind::Archive,
+            ChallengeCommand::Withdraw { .. } => ChallengeCommandKind::Withdraw,
+        }
+    }
+}
+
+/// A [`ChallengeCommand`] without its values: what a face offers before anyone has typed
+/// them.
+///
+/// The faces key their forms by it, so a new command fails to compile at every form list
+/// instead of silently showing no button.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChallengeCommandKind {
+    /// See [`ChallengeCommand::Submit`].
+    Submit,
+    /// See [`ChallengeCommand::RequestChanges`].
+    RequestChanges,
+    /// See [`ChallengeCommand::Publish`].
+    Publish,
+    /// See [`ChallengeCommand::Close`].
+    Close,
+    /// See [`ChallengeCommand::Archive`].
+    Archive,
+    /// See [`ChallengeCommand::Withdraw`].
+    Withdraw,
+}
+
+impl ChallengeCommandKind {
+    /// Every kind, in lifecycle order (the order the page shows their forms in).
+    pub const ALL: [ChallengeCommandKind; 6] = [
+        ChallengeCommandKind::Submit,
+        ChallengeCommandKind::RequestChanges,
+        ChallengeCommandKind::Publish,
+        ChallengeCommandKind::Close,
+        ChallengeCommandKind::Archive,
+        ChallengeCommandKind::Withdraw,
+    ];
+
+    /// The snake_case name, as recorded in the event log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChallengeCommandKind::Submit => "submit",
+            ChallengeCommandKind::RequestChanges => "request_changes",
+            ChallengeCommandKind::Publish => "publish",
+            ChallengeCommandKind::Close => "close",
+            ChallengeCommandKind::Archive => "archive",
+            ChallengeCommandKind::Withdraw => "withdraw",
         }
     }
 }
@@ -286,26 +336,25 @@ pub fn authorize_edit(challenge: &Challenge, actor: Option<&Actor>) -> Result<()
     }
 }
 
-/// Who may run a command, given the actor sees the challenge.
-fn authorize_command(challenge: &Challenge, command: &ChallengeCommand, actor: &Actor) -> Result<(), Refusal> {
+/// Who may run a command of `kind`, given the actor sees the challenge (403).
+fn authorize_command(challenge: &Challenge, kind: ChallengeCommandKind, actor: &Actor) -> Result<(), Refusal> {
+    use ChallengeCommandKind as K;
     let is_owner = actor.id == challenge.owner_id;
-    let allowed = match command {
-        ChallengeCommand::Submit => is_owner,
-        ChallengeCommand::RequestChanges { .. } | ChallengeCommand::Publish { .. } | ChallengeCommand::Archive => {
-            actor.is_facilitator()
-        }
-        ChallengeCommand::Close | ChallengeCommand::Withdraw { .. } => is_owner || actor.is_facilitator(),
+    let allowed = match kind {
+        K::Submit => is_owner,
+        K::RequestChanges | K::Publish | K::Archive => actor.is_facilitator(),
+        K::Close | K::Withdraw => is_owner || actor.is_facilitator(),
     };
     if allowed {
         Ok(())
     } else {
-        let who = match command {
-            ChallengeCommand::Submit => "only the owner submits a challenge",
-            ChallengeCommand::RequestChanges { .. } => "only a facilitator requests changes",
-            ChallengeCommand::Publish { .. } => "only a facilitator publishes a challenge",
-            ChallengeCommand::Archive => "only a facilitator archives a challenge",
-            ChallengeCommand::Close => "only the owner or a facilitator closes a challenge",
-            ChallengeCommand::Withdraw { .. } => "only the owner or a facilitator withdraws a challenge",
+        let who = match kind {
+            K::Submit => "only the owner submits a challenge",
+            K::RequestChanges => "only a facilitator requests changes",
+            K::Publish => "only a facilitator publishes a challenge",
+            K::Archive => "only a facilitator archives a challenge",
+            K::Close => "only the owner or a facilitator closes a challenge",
+            K::Withdraw => "only the owner or a facilitator withdraws a challenge",
         };
         Err(Refusal::not_permitted(who))
     }
@@ -339,29 +388,78 @@ fn check_values(command: &ChallengeCommand, facts: &ChallengeFacts) -> Result<()
     checks.finish().map_err(Refusal::Invalid)
 }
 
+/// The signed-in actor behind a command, if they see the challenge: 404 for those who do
+/// not, 403 for an anonymous reader of a public one.
+fn acting<'a>(challenge: &Challenge, actor: Option<&'a Actor>) -> Result<&'a Actor, Refusal> {
+    if !can_view(challenge, actor) {
+        return Err(Refusal::NotVisible);
+    }
+    actor.ok_or_else(|| Refusal::not_permitted("sign in to change a challenge"))
+}
+
+/// Whether a command of `kind` leads anywhere from the challenge's state (SPEC §3): 409
+/// otherwise.
+fn admit(challenge: &Challenge, kind: ChallengeCommandKind) -> Result<(), Refusal> {
+    use ChallengeCommandKind as K;
+    use ChallengeState as S;
+    let leaves = match (challenge.state, kind) {
+        (S::Draft | S::ChangesRequested, K::Submit)
+        | (S::Submitted, K::RequestChanges | K::Publish)
+        | (S::Published, K::Close)
+        | (S::Closed, K::Archive)
+        | (S::Draft | S::Submitted | S::ChangesRequested | S::Published, K::Withdraw) => true,
+        (S::Submitted | S::Published | S::Closed | S::Archived | S::Withdrawn, K::Submit)
+        | (
+            S::Draft | S::ChangesRequested | S::Published | S::Closed | S::Archived | S::Withdrawn,
+            K::RequestChanges | K::Publish,
+        )
+        | (S::Draft | S::Submitted | S::ChangesRequested | S::Closed | S::Archived | S::Withdrawn, K::Close)
+        | (S::Draft | S::Submitted | S::ChangesRequested | S::Published | S::Archived | S::Withdrawn, K::Archive)
+        | (S::Closed | S::Archived | S::Withdrawn, K::Withdraw) => false,
+    };
+    if leaves {
+        Ok(())
+    } else {
+        Err(Refusal::InvalidTransition {
+            from: challenge.state.as_str(),
+            command: kind.as_str(),
+        })
+    }
+}
+
+/// The commands `actor` may run on `challenge` now, in [`ChallengeCommandKind::ALL`]
+/// order: those [`decide`] would accept with some values.
+///
+/// It asks the same visibility, permission and state rules as `decide`. What is left out
+/// depends on values the form asks for (feedback, the arena and its state, a withdrawal
+/// reason) or on the challenge's own text, whose refusal names the field to fill in.
+pub fn offered(challenge: &Challenge, actor: Option<&Actor>) -> Vec<ChallengeCommandKind> {
+    let Ok(actor) = acting(challenge, actor) else {
+        return Vec::new();
+    };
+    ChallengeCommandKind::ALL
+        .into_iter()
+        .filter(|&kind| authorize_command(challenge, kind, actor).is_ok() && admit(challenge, kind).is_ok())
+        .collect()
+}
+
 /// Decides a command: the events it causes, or why it is refused.
+///
+/// Visibility (404), then permission (403), then the command's values (422), then the
+/// state (409) as [`offered`] asks it, and last what depends on state and values together.
 pub fn decide(
     challenge: &Challenge,
     command: &ChallengeCommand,
     actor: Option<&Actor>,
     facts: &ChallengeFacts,
 ) -> Result<Vec<ChallengeEvent>, Refusal> {
-    if !can_view(challenge, actor) {
-        return Err(Refusal::NotVisible);
-    }
-    let Some(actor) = actor else {
-        return Err(Refusal::not_permitted("sign in to change a challenge"));
-    };
-    authorize_command(challenge, command, actor)?;
+    let actor = acting(challenge, actor)?;
+    authorize_command(challenge, command.kind(), actor)?;
     check_values(command, facts)?;
+    admit(challenge, command.kind())?;
 
-    use ChallengeState as S;
-    let refuse = || Refusal::InvalidTransition {
-        from: challenge.state.as_str(),
-        command: command.name(),
-    };
-    let event = match (challenge.state, command) {
-        (S::Draft | S::ChangesRequested, ChallengeCommand::Submit) => {
+    let event = match command {
+        ChallengeCommand::Submit => {
             let mut checks = Checks::new();
             checks.required_text("title", &challenge.title, usize::MAX);
             checks.required_text("summary", &challenge.summary, usize::MAX);
@@ -369,17 +467,14 @@ pub fn decide(
             checks.finish().map_err(Refusal::Invalid)?;
             ChallengeEvent::Submitted
         }
-        (S::Submitted, ChallengeCommand::RequestChanges { feedback }) => ChallengeEvent::ChangesRequested {
+        ChallengeCommand::RequestChanges { feedback } => ChallengeEvent::ChangesRequested {
             feedback: feedback.trim().to_owned(),
         },
-        (
-            S::Submitted,
-            ChallengeCommand::Publish {
-                arena_id,
-                ideas_close_at,
-                blind_assessment,
-            },
-        ) => {
+        ChallengeCommand::Publish {
+            arena_id,
+            ideas_close_at,
+            blind_assessment,
+        } => {
             if facts.arena == Some(ArenaState::Closed) {
                 return Err(Refusal::GuardFailed("the arena is closed".into()));
             }
@@ -389,11 +484,11 @@ pub fn decide(
                 blind_assessment: *blind_assessment,
             }
         }
-        (S::Published, ChallengeCommand::Close) => ChallengeEvent::Closed,
-        (S::Closed, ChallengeCommand::Archive) => ChallengeEvent::Archived,
-        (S::Draft | S::Submitted | S::ChangesRequested | S::Published, ChallengeCommand::Withdraw { reason }) => {
+        ChallengeCommand::Close => ChallengeEvent::Closed,
+        ChallengeCommand::Archive => ChallengeEvent::Archived,
+        ChallengeCommand::Withdraw { reason } => {
             let reason = reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
-            if challenge.state == S::Published && reason.is_none() {
+            if challenge.state == ChallengeState::Published && reason.is_none() {
                 return Err(Refusal::invalid(
                     "reason",
                     "required when withdrawing a published challenge",
@@ -403,20 +498,6 @@ pub fn decide(
                 reason: reason.map(str::to_owned),
             }
         }
-        (S::Submitted | S::Published | S::Closed | S::Archived | S::Withdrawn, ChallengeCommand::Submit)
-        | (
-            S::Draft | S::ChangesRequested | S::Published | S::Closed | S::Archived | S::Withdrawn,
-            ChallengeCommand::RequestChanges { .. } | ChallengeCommand::Publish { .. },
-        )
-        | (
-            S::Draft | S::Submitted | S::ChangesRequested | S::Closed | S::Archived | S::Withdrawn,
-            ChallengeCommand::Close,
-        )
-        | (
-            S::Draft | S::Submitted | S::ChangesRequested | S::Published | S::Archived | S::Withdrawn,
-            ChallengeCommand::Archive,
-        )
-        | (S::Closed | S::Archived | S::Withdrawn, ChallengeCommand::Withdraw { .. }) => return Err(refuse()),
     };
     Ok(vec![event])
 }

@@ -257,15 +257,72 @@ pub enum IdeaCommand {
 impl IdeaCommand {
     /// The snake_case command name.
     pub fn name(&self) -> &'static str {
+        self.kind().as_str()
+    }
+
+    /// Which command this is, without its values.
+    pub fn kind(&self) -> IdeaCommandKind {
         match self {
-            IdeaCommand::Submit => "submit",
-            IdeaCommand::StartAssessment { .. } => "start_assessment",
-            IdeaCommand::Decide { .. } => "decide",
-            IdeaCommand::StartIncubation { .. } => "start_incubation",
-            IdeaCommand::StartTesting { .. } => "start_testing",
-            IdeaCommand::Complete { .. } => "complete",
-            IdeaCommand::Discontinue { .. } => "discontinue",
-            IdeaCommand::Withdraw { .. } => "withdraw",
+            IdeaCommand::Submit => IdeaCommandKind::Submit,
+            IdeaCommand::StartAssessment { .. } => IdeaCommandKind::StartAssessment,
+            IdeaCommand::Decide { .. } => IdeaCommandKind::Decide,
+            IdeaCommand::StartIncubation { .. } => IdeaCommandKind::StartIncubation,
+            IdeaCommand::StartTesting { .. } => IdeaCommandKind::StartTesting,
+            IdeaCommand::Complete { .. } => IdeaCommandKind::Complete,
+            IdeaCommand::Discontinue { .. } => IdeaCommandKind::Discontinue,
+            IdeaCommand::Withdraw { .. } => IdeaCommandKind::Withdraw,
+        }
+    }
+}
+
+/// An [`IdeaCommand`] without its values: what a face offers before anyone has typed them.
+///
+/// The faces key their forms by it, so a new command fails to compile at every form list
+/// instead of silently showing no button.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IdeaCommandKind {
+    /// See [`IdeaCommand::Submit`].
+    Submit,
+    /// See [`IdeaCommand::StartAssessment`].
+    StartAssessment,
+    /// See [`IdeaCommand::Decide`].
+    Decide,
+    /// See [`IdeaCommand::StartIncubation`].
+    StartIncubation,
+    /// See [`IdeaCommand::StartTesting`].
+    StartTesting,
+    /// See [`IdeaCommand::Complete`].
+    Complete,
+    /// See [`IdeaCommand::Discontinue`].
+    Discontinue,
+    /// See [`IdeaCommand::Withdraw`].
+    Withdraw,
+}
+
+impl IdeaCommandKind {
+    /// Every kind, in lifecycle order (the order the pages show their forms in).
+    pub const ALL: [IdeaCommandKind; 8] = [
+        IdeaCommandKind::Submit,
+        IdeaCommandKind::StartAssessment,
+        IdeaCommandKind::Decide,
+        IdeaCommandKind::StartIncubation,
+        IdeaCommandKind::StartTesting,
+        IdeaCommandKind::Complete,
+        IdeaCommandKind::Discontinue,
+        IdeaCommandKind::Withdraw,
+    ];
+
+    /// The snake_case name, as recorded in the event log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IdeaCommandKind::Submit => "submit",
+            IdeaCommandKind::StartAssessment => "start_assessment",
+            IdeaCommandKind::Decide => "decide",
+            IdeaCommandKind::StartIncubation => "start_incubation",
+            IdeaCommandKind::StartTesting => "start_testing",
+            IdeaCommandKind::Complete => "complete",
+            IdeaCommandKind::Discontinue => "discontinue",
+            IdeaCommandKind::Withdraw => "withdraw",
         }
     }
 }
@@ -472,17 +529,18 @@ pub fn authorize_edit(idea: &Idea, actor: Option<&Actor>, assigned_assessor: boo
     }
 }
 
-fn authorize_command(idea: &Idea, command: &IdeaCommand, actor: &Actor) -> Result<(), Refusal> {
+/// Who may run a command of `kind`, given the actor sees the idea (403).
+fn authorize_command(idea: &Idea, kind: IdeaCommandKind, actor: &Actor) -> Result<(), Refusal> {
     let is_innovator = actor.id == idea.innovator_id;
-    let (allowed, reason) = match command {
-        IdeaCommand::Submit => (is_innovator, "only the idea's innovator submits it"),
-        IdeaCommand::Withdraw { .. } => (is_innovator, "only the idea's innovator withdraws it"),
-        IdeaCommand::StartAssessment { .. }
-        | IdeaCommand::Decide { .. }
-        | IdeaCommand::StartIncubation { .. }
-        | IdeaCommand::StartTesting { .. }
-        | IdeaCommand::Complete { .. }
-        | IdeaCommand::Discontinue { .. } => (actor.is_facilitator(), "only facilitators run this step"),
+    let (allowed, reason) = match kind {
+        IdeaCommandKind::Submit => (is_innovator, "only the idea's innovator submits it"),
+        IdeaCommandKind::Withdraw => (is_innovator, "only the idea's innovator withdraws it"),
+        IdeaCommandKind::StartAssessment
+        | IdeaCommandKind::Decide
+        | IdeaCommandKind::StartIncubation
+        | IdeaCommandKind::StartTesting
+        | IdeaCommandKind::Complete
+        | IdeaCommandKind::Discontinue => (actor.is_facilitator(), "only facilitators run this step"),
     };
     if allowed {
         Ok(())
@@ -543,30 +601,122 @@ fn trimmed(text: &str) -> String {
     text.trim().to_owned()
 }
 
-/// Decides a command: the events it causes, or why it is refused.
-pub fn decide(
-    idea: &Idea,
-    command: &IdeaCommand,
-    actor: Option<&Actor>,
-    assigned_assessor: bool,
-    facts: &IdeaFacts,
-) -> Result<Vec<IdeaEvent>, Refusal> {
-    if !can_view(idea, actor, assigned_assessor) {
-        return Err(Refusal::NotVisible);
+/// The actor behind a command, if they see the idea (404 otherwise: an anonymous caller
+/// learns nothing either).
+fn seeing_actor<'a>(idea: &Idea, actor: Option<&'a Actor>, assigned_assessor: bool) -> Result<&'a Actor, Refusal> {
+    match actor {
+        Some(actor) if can_view(idea, Some(actor), assigned_assessor) => Ok(actor),
+        Some(_) | None => Err(Refusal::NotVisible),
     }
-    let Some(actor) = actor else {
-        return Err(Refusal::NotVisible);
-    };
-    authorize_command(idea, command, actor)?;
-    check_values(command, facts)?;
+}
 
+/// Whether a command of `kind` leads anywhere from `state` (SPEC §3).
+fn leaves(state: IdeaState, kind: IdeaCommandKind) -> bool {
+    use IdeaCommandKind as K;
     use IdeaState as S;
-    let refuse = || Refusal::InvalidTransition {
-        from: idea.state.as_str(),
-        command: command.name(),
-    };
-    let event = match (idea.state, command) {
-        (S::Draft, IdeaCommand::Submit) => {
+    match (state, kind) {
+        (S::Draft, K::Submit)
+        | (S::Submitted, K::StartAssessment)
+        | (S::InAssessment, K::Decide)
+        | (S::Qualified, K::StartIncubation)
+        | (S::Qualified | S::InIncubation, K::StartTesting)
+        | (S::InTesting, K::Complete)
+        | (S::Qualified | S::InIncubation | S::InTesting, K::Discontinue)
+        | (S::Draft | S::Submitted | S::InAssessment | S::Qualified | S::InIncubation | S::InTesting, K::Withdraw) => {
+            true
+        }
+        (
+            S::Submitted
+            | S::InAssessment
+            | S::Qualified
+            | S::NotQualified
+            | S::InIncubation
+            | S::InTesting
+            | S::Completed
+            | S::Discontinued
+            | S::Withdrawn,
+            K::Submit,
+        )
+        | (
+            S::Draft
+            | S::InAssessment
+            | S::Qualified
+            | S::NotQualified
+            | S::InIncubation
+            | S::InTesting
+            | S::Completed
+            | S::Discontinued
+            | S::Withdrawn,
+            K::StartAssessment,
+        )
+        | (
+            S::Draft
+            | S::Submitted
+            | S::Qualified
+            | S::NotQualified
+            | S::InIncubation
+            | S::InTesting
+            | S::Completed
+            | S::Discontinued
+            | S::Withdrawn,
+            K::Decide,
+        )
+        | (
+            S::Draft
+            | S::Submitted
+            | S::InAssessment
+            | S::NotQualified
+            | S::InIncubation
+            | S::InTesting
+            | S::Completed
+            | S::Discontinued
+            | S::Withdrawn,
+            K::StartIncubation,
+        )
+        | (
+            S::Draft
+            | S::Submitted
+            | S::InAssessment
+            | S::NotQualified
+            | S::InTesting
+            | S::Completed
+            | S::Discontinued
+            | S::Withdrawn,
+            K::StartTesting,
+        )
+        | (
+            S::Draft
+            | S::Submitted
+            | S::InAssessment
+            | S::Qualified
+            | S::NotQualified
+            | S::InIncubation
+            | S::Completed
+            | S::Discontinued
+            | S::Withdrawn,
+            K::Complete,
+        )
+        | (
+            S::Draft | S::Submitted | S::InAssessment | S::NotQualified | S::Completed | S::Discontinued | S::Withdrawn,
+            K::Discontinue,
+        )
+        | (S::NotQualified | S::Completed | S::Discontinued | S::Withdrawn, K::Withdraw) => false,
+    }
+}
+
+/// The state and the guards a command of `kind` must pass now, whatever values it carries:
+/// 409 when the state does not allow it or a guard fails. Submitting also needs the idea's
+/// own text, and a blank field is reported (422) before a guard, so the innovator first
+/// learns what is missing.
+fn admit(idea: &Idea, kind: IdeaCommandKind, facts: &IdeaFacts) -> Result<(), Refusal> {
+    if !leaves(idea.state, kind) {
+        return Err(Refusal::InvalidTransition {
+            from: idea.state.as_str(),
+            command: kind.as_str(),
+        });
+    }
+    match kind {
+        IdeaCommandKind::Submit => {
             let mut checks = Checks::new();
             checks.required_text("title", &idea.title, usize::MAX);
             checks.required_text("summary", &idea.summary, usize::MAX);
@@ -578,44 +728,69 @@ pub fn decide(
             if facts.ideas_close_at.is_some_and(|close| facts.now >= close) {
                 return Err(Refusal::GuardFailed("the challenge closed for ideas".into()));
             }
-            IdeaEvent::Submitted
+            Ok(())
         }
-        (S::Submitted, IdeaCommand::StartAssessment { rubric_id }) => {
-            IdeaEvent::AssessmentStarted { rubric_id: *rubric_id }
-        }
-        (S::InAssessment, IdeaCommand::Decide { outcome, feedback }) => {
+        IdeaCommandKind::Decide => {
             if facts.scorecards_submitted < facts.scorecards_required {
                 return Err(Refusal::GuardFailed(format!(
                     "{} of {} required scorecards are in",
                     facts.scorecards_submitted, facts.scorecards_required
                 )));
             }
-            IdeaEvent::Decided {
-                outcome: *outcome,
-                feedback: trimmed(feedback),
-            }
+            Ok(())
         }
-        (
-            S::Qualified,
-            IdeaCommand::StartIncubation {
-                support_organisation_id,
-                plan,
-            },
-        ) => IdeaEvent::IncubationStarted {
+        IdeaCommandKind::StartAssessment
+        | IdeaCommandKind::StartIncubation
+        | IdeaCommandKind::StartTesting
+        | IdeaCommandKind::Complete
+        | IdeaCommandKind::Discontinue
+        | IdeaCommandKind::Withdraw => Ok(()),
+    }
+}
+
+/// The commands `actor` may run on `idea` now, in [`IdeaCommandKind::ALL`] order: those
+/// [`decide`] would accept with some values, or refuse only for values (422).
+///
+/// It asks the same visibility, permission, state and guard rules as `decide`, so a face
+/// shows a form exactly when sending it could succeed. The values a form asks for are not
+/// known yet, and a draft with a blank field is still offered `submit`, whose refusal
+/// names the field to fill in. The facts' `missing_references` name values, so they are
+/// not asked here.
+pub fn offered(idea: &Idea, actor: Option<&Actor>, assigned_assessor: bool, facts: &IdeaFacts) -> Vec<IdeaCommandKind> {
+    let Ok(actor) = seeing_actor(idea, actor, assigned_assessor) else {
+        return Vec::new();
+    };
+    IdeaCommandKind::ALL
+        .into_iter()
+        .filter(|&kind| authorize_command(idea, kind, actor).is_ok())
+        .filter(|&kind| matches!(admit(idea, kind, facts), Ok(()) | Err(Refusal::Invalid(_))))
+        .collect()
+}
+
+/// The event of an admitted command: its values, trimmed as the history shows them.
+fn event_of(command: &IdeaCommand) -> IdeaEvent {
+    match command {
+        IdeaCommand::Submit => IdeaEvent::Submitted,
+        IdeaCommand::StartAssessment { rubric_id } => IdeaEvent::AssessmentStarted { rubric_id: *rubric_id },
+        IdeaCommand::Decide { outcome, feedback } => IdeaEvent::Decided {
+            outcome: *outcome,
+            feedback: trimmed(feedback),
+        },
+        IdeaCommand::StartIncubation {
+            support_organisation_id,
+            plan,
+        } => IdeaEvent::IncubationStarted {
             support_organisation_id: *support_organisation_id,
             plan: trimmed(plan),
         },
-        (
-            S::Qualified | S::InIncubation,
-            IdeaCommand::StartTesting {
-                site,
-                host,
-                host_organisation_id,
-                starts_on,
-                ends_on,
-                success_criteria,
-            },
-        ) => IdeaEvent::TestingStarted {
+        IdeaCommand::StartTesting {
+            site,
+            host,
+            host_organisation_id,
+            starts_on,
+            ends_on,
+            success_criteria,
+        } => IdeaEvent::TestingStarted {
             site: trimmed(site),
             host: trimmed(host),
             host_organisation_id: *host_organisation_id,
@@ -623,113 +798,44 @@ pub fn decide(
             ends_on: *ends_on,
             success_criteria: trimmed(success_criteria),
         },
-        (
-            S::InTesting,
-            IdeaCommand::Complete {
-                outcome,
-                results,
-                lessons_learned,
-            },
-        ) => IdeaEvent::Completed {
+        IdeaCommand::Complete {
+            outcome,
+            results,
+            lessons_learned,
+        } => IdeaEvent::Completed {
             outcome: *outcome,
             results: trimmed(results),
             lessons_learned: trimmed(lessons_learned),
         },
-        (S::Qualified | S::InIncubation | S::InTesting, IdeaCommand::Discontinue { reason }) => {
-            IdeaEvent::Discontinued {
-                reason: trimmed(reason),
-            }
-        }
-        (
-            S::Draft | S::Submitted | S::InAssessment | S::Qualified | S::InIncubation | S::InTesting,
-            IdeaCommand::Withdraw { reason },
-        ) => IdeaEvent::Withdrawn {
+        IdeaCommand::Discontinue { reason } => IdeaEvent::Discontinued {
+            reason: trimmed(reason),
+        },
+        IdeaCommand::Withdraw { reason } => IdeaEvent::Withdrawn {
             reason: reason
                 .as_deref()
                 .map(str::trim)
                 .filter(|r| !r.is_empty())
                 .map(str::to_owned),
         },
-        (
-            S::Submitted
-            | S::InAssessment
-            | S::Qualified
-            | S::NotQualified
-            | S::InIncubation
-            | S::InTesting
-            | S::Completed
-            | S::Discontinued
-            | S::Withdrawn,
-            IdeaCommand::Submit,
-        )
-        | (
-            S::Draft
-            | S::InAssessment
-            | S::Qualified
-            | S::NotQualified
-            | S::InIncubation
-            | S::InTesting
-            | S::Completed
-            | S::Discontinued
-            | S::Withdrawn,
-            IdeaCommand::StartAssessment { .. },
-        )
-        | (
-            S::Draft
-            | S::Submitted
-            | S::Qualified
-            | S::NotQualified
-            | S::InIncubation
-            | S::InTesting
-            | S::Completed
-            | S::Discontinued
-            | S::Withdrawn,
-            IdeaCommand::Decide { .. },
-        )
-        | (
-            S::Draft
-            | S::Submitted
-            | S::InAssessment
-            | S::NotQualified
-            | S::InIncubation
-            | S::InTesting
-            | S::Completed
-            | S::Discontinued
-            | S::Withdrawn,
-            IdeaCommand::StartIncubation { .. },
-        )
-        | (
-            S::Draft
-            | S::Submitted
-            | S::InAssessment
-            | S::NotQualified
-            | S::InTesting
-            | S::Completed
-            | S::Discontinued
-            | S::Withdrawn,
-            IdeaCommand::StartTesting { .. },
-        )
-        | (
-            S::Draft
-            | S::Submitted
-            | S::InAssessment
-            | S::Qualified
-            | S::NotQualified
-            | S::InIncubation
-            | S::Completed
-            | S::Discontinued
-            | S::Withdrawn,
-            IdeaCommand::Complete { .. },
-        )
-        | (
-            S::Draft | S::Submitted | S::InAssessment | S::NotQualified | S::Completed | S::Discontinued | S::Withdrawn,
-            IdeaCommand::Discontinue { .. },
-        )
-        | (S::NotQualified | S::Completed | S::Discontinued | S::Withdrawn, IdeaCommand::Withdraw { .. }) => {
-            return Err(refuse());
-        }
-    };
-    Ok(vec![event])
+    }
+}
+
+/// Decides a command: the events it causes, or why it is refused.
+///
+/// Visibility (404), then permission (403), then the command's values (422), then the
+/// state and guards (409) shared with [`offered`].
+pub fn decide(
+    idea: &Idea,
+    command: &IdeaCommand,
+    actor: Option<&Actor>,
+    assigned_assessor: bool,
+    facts: &IdeaFacts,
+) -> Result<Vec<IdeaEvent>, Refusal> {
+    let actor = seeing_actor(idea, actor, assigned_assessor)?;
+    authorize_command(idea, command.kind(), actor)?;
+    check_values(command, facts)?;
+    admit(idea, command.kind(), facts)?;
+    Ok(vec![event_of(command)])
 }
 
 #[cfg(test)]

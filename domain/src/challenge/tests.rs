@@ -446,3 +446,122 @@ proptest! {
 fn roles_helper_builds_sets() {
     assert!(Roles::empty().with(Role::Assessor).contains(Role::Assessor));
 }
+
+// ---------------------------------------------------------------- offered
+
+/// A command of `kind` with values the rules accept in every state (a withdrawal reason,
+/// which a published challenge needs).
+fn sample(kind: ChallengeCommandKind) -> ChallengeCommand {
+    match kind {
+        ChallengeCommandKind::Submit => ChallengeCommand::Submit,
+        ChallengeCommandKind::RequestChanges => ChallengeCommand::RequestChanges {
+            feedback: "Say who lives there".into(),
+        },
+        ChallengeCommandKind::Publish => ChallengeCommand::Publish {
+            arena_id: None,
+            ideas_close_at: None,
+            blind_assessment: false,
+        },
+        ChallengeCommandKind::Close => ChallengeCommand::Close,
+        ChallengeCommandKind::Archive => ChallengeCommand::Archive,
+        ChallengeCommandKind::Withdraw => ChallengeCommand::Withdraw {
+            reason: Some("Solved another way".into()),
+        },
+    }
+}
+
+/// Who looks at the challenge.
+#[derive(Debug, Clone, Copy)]
+enum Viewer {
+    Owner,
+    Facilitator,
+    OwnerAndFacilitator,
+    OtherNeedsOwner,
+    Innovator,
+    Anonymous,
+}
+
+const VIEWERS: [Viewer; 6] = [
+    Viewer::Owner,
+    Viewer::Facilitator,
+    Viewer::OwnerAndFacilitator,
+    Viewer::OtherNeedsOwner,
+    Viewer::Innovator,
+    Viewer::Anonymous,
+];
+
+/// The owner of the challenge and the viewer's actor.
+fn seen_by(viewer: Viewer) -> (Actor, Option<Actor>) {
+    let owner = actor(&[Role::NeedsOwner]);
+    match viewer {
+        Viewer::Owner => (owner.clone(), Some(owner)),
+        Viewer::Facilitator => (owner, Some(actor(&[Role::Facilitator]))),
+        Viewer::OwnerAndFacilitator => {
+            let both = actor(&[Role::NeedsOwner, Role::Facilitator]);
+            (both.clone(), Some(both))
+        }
+        Viewer::OtherNeedsOwner => (owner, Some(actor(&[Role::NeedsOwner]))),
+        Viewer::Innovator => (owner, Some(actor(&[Role::Innovator]))),
+        Viewer::Anonymous => (owner, None),
+    }
+}
+
+#[test]
+fn command_kinds_name_their_commands_and_list_each_once() {
+    for kind in ChallengeCommandKind::ALL {
+        assert_eq!(sample(kind).kind(), kind);
+        assert_eq!(sample(kind).name(), kind.as_str());
+    }
+    let mut names: Vec<&str> = ChallengeCommandKind::ALL.iter().map(|k| k.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), ChallengeCommandKind::ALL.len());
+}
+
+#[test]
+fn the_owner_is_offered_submit_and_withdraw_on_a_draft_and_a_facilitator_the_review() {
+    let owner = actor(&[Role::NeedsOwner]);
+    let facilitator = actor(&[Role::Facilitator]);
+    assert_eq!(
+        offered(&challenge(&owner, ChallengeState::Draft), Some(&owner)),
+        vec![ChallengeCommandKind::Submit, ChallengeCommandKind::Withdraw]
+    );
+    assert_eq!(
+        offered(&challenge(&owner, ChallengeState::Submitted), Some(&facilitator)),
+        vec![
+            ChallengeCommandKind::RequestChanges,
+            ChallengeCommandKind::Publish,
+            ChallengeCommandKind::Withdraw
+        ]
+    );
+    assert_eq!(offered(&challenge(&owner, ChallengeState::Published), None), vec![]);
+}
+
+/// For every state, viewer and content (blank or not), a kind is offered exactly when
+/// `decide` with valid values for it takes it or refuses only its values.
+#[test]
+fn offered_agrees_with_decide_for_every_state_and_viewer() {
+    for state in ChallengeState::ALL {
+        for viewer in VIEWERS {
+            for blank_title in [false, true] {
+                let (owner, who) = seen_by(viewer);
+                let mut challenge = challenge(&owner, state);
+                if blank_title {
+                    challenge.title = String::new();
+                }
+                let offered = offered(&challenge, who.as_ref());
+                for kind in ChallengeCommandKind::ALL {
+                    let takes = matches!(
+                        decide(&challenge, &sample(kind), who.as_ref(), &facts()),
+                        Ok(_) | Err(Refusal::Invalid(_))
+                    );
+                    assert_eq!(
+                        offered.contains(&kind),
+                        takes,
+                        "{state:?} {viewer:?} blank title: {blank_title} {kind:?}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1039,3 +1039,211 @@ fn drafts_are_refused_once_the_challenge_closed_for_ideas() {
         Err(Refusal::GuardFailed(_))
     ));
 }
+
+// ---------------------------------------------------------------- offered
+
+/// A command of `kind` with values the rules accept (withdraw with its reason left out).
+fn sample(kind: IdeaCommandKind) -> IdeaCommand {
+    match kind {
+        IdeaCommandKind::Submit => submit(),
+        IdeaCommandKind::StartAssessment => start_assessment(),
+        IdeaCommandKind::Decide => decide_command(DecisionOutcome::Qualified, "Strong need fit"),
+        IdeaCommandKind::StartIncubation => start_incubation("Three months at the science park"),
+        IdeaCommandKind::StartTesting => a_test(),
+        IdeaCommandKind::Complete => complete(TestOutcome::Adopted, "62% booked", "Cargo bikes need a charging spot"),
+        IdeaCommandKind::Discontinue => discontinue("The team left the project"),
+        IdeaCommandKind::Withdraw => withdraw(None),
+    }
+}
+
+/// Who looks at the idea, and whether they are assigned to assess it.
+#[derive(Debug, Clone, Copy)]
+enum Viewer {
+    Innovator,
+    NeedsOwner,
+    Facilitator,
+    InnovatorAndFacilitator,
+    AssignedAssessor,
+    OtherInnovator,
+    Anonymous,
+}
+
+const VIEWERS: [Viewer; 7] = [
+    Viewer::Innovator,
+    Viewer::NeedsOwner,
+    Viewer::Facilitator,
+    Viewer::InnovatorAndFacilitator,
+    Viewer::AssignedAssessor,
+    Viewer::OtherInnovator,
+    Viewer::Anonymous,
+];
+
+/// The viewer's actor and whether they are assigned, with the cast whose idea they see
+/// (the innovator holding both roles is the idea's innovator).
+fn seen_by(viewer: Viewer) -> (Cast, Option<Actor>, bool) {
+    let mut cast = cast();
+    let (who, assigned) = match viewer {
+        Viewer::Innovator => (Some(cast.innovator.clone()), false),
+        Viewer::NeedsOwner => (Some(cast.owner.clone()), false),
+        Viewer::Facilitator => (Some(cast.facilitator.clone()), false),
+        Viewer::InnovatorAndFacilitator => {
+            cast.innovator = actor(&[Role::Innovator, Role::Facilitator]);
+            (Some(cast.innovator.clone()), false)
+        }
+        Viewer::AssignedAssessor => (Some(actor(&[Role::Assessor])), true),
+        Viewer::OtherInnovator => (Some(actor(&[Role::Innovator])), false),
+        Viewer::Anonymous => (None, false),
+    };
+    (cast, who, assigned)
+}
+
+/// Whether `decide` takes the command or refuses it only for its values: what `offered`
+/// promises for each kind it lists.
+fn decide_would_take(
+    idea: &Idea,
+    kind: IdeaCommandKind,
+    who: Option<&Actor>,
+    assigned: bool,
+    facts: &IdeaFacts,
+) -> bool {
+    matches!(
+        decide(idea, &sample(kind), who, assigned, facts),
+        Ok(_) | Err(Refusal::Invalid(_))
+    )
+}
+
+#[test]
+fn command_kinds_name_their_commands_and_list_each_once() {
+    for kind in IdeaCommandKind::ALL {
+        assert_eq!(sample(kind).kind(), kind);
+        assert_eq!(sample(kind).name(), kind.as_str());
+    }
+    let mut names: Vec<&str> = IdeaCommandKind::ALL.iter().map(|k| k.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), IdeaCommandKind::ALL.len());
+}
+
+#[test]
+fn offered_agrees_with_decide_for_every_state_and_viewer() {
+    for state in IdeaState::ALL {
+        for viewer in VIEWERS {
+            let (cast, who, assigned) = seen_by(viewer);
+            let idea = idea(&cast, state);
+            let offered = offered(&idea, who.as_ref(), assigned, &facts());
+            for kind in IdeaCommandKind::ALL {
+                assert_eq!(
+                    offered.contains(&kind),
+                    decide_would_take(&idea, kind, who.as_ref(), assigned, &facts()),
+                    "{state:?} {viewer:?} {kind:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_innovator_is_offered_submit_and_withdraw_on_a_draft_and_the_team_its_step() {
+    let cast = cast();
+    let draft = idea(&cast, IdeaState::Draft);
+    assert_eq!(
+        offered(&draft, Some(&cast.innovator), false, &facts()),
+        vec![IdeaCommandKind::Submit, IdeaCommandKind::Withdraw]
+    );
+    assert_eq!(offered(&draft, Some(&cast.facilitator), false, &facts()), vec![]);
+    let qualified = idea(&cast, IdeaState::Qualified);
+    assert_eq!(
+        offered(&qualified, Some(&cast.facilitator), false, &facts()),
+        vec![
+            IdeaCommandKind::StartIncubation,
+            IdeaCommandKind::StartTesting,
+            IdeaCommandKind::Discontinue
+        ]
+    );
+    assert_eq!(offered(&qualified, Some(&cast.owner), false, &facts()), vec![]);
+    assert_eq!(offered(&qualified, None, false, &facts()), vec![]);
+}
+
+#[test]
+fn submit_is_not_offered_once_the_challenge_stops_taking_ideas_unless_the_draft_lacks_text() {
+    let cast = cast();
+    let mut draft = idea(&cast, IdeaState::Draft);
+    let closed = IdeaFacts {
+        ideas_close_at: Some(now()),
+        ..facts()
+    };
+    assert_eq!(
+        offered(&draft, Some(&cast.innovator), false, &closed),
+        vec![IdeaCommandKind::Withdraw]
+    );
+    // Submitting says which field to fill in before it says the challenge closed.
+    draft.summary = " ".into();
+    assert_eq!(
+        offered(&draft, Some(&cast.innovator), false, &closed),
+        vec![IdeaCommandKind::Submit, IdeaCommandKind::Withdraw]
+    );
+}
+
+#[test]
+fn decide_is_not_offered_before_the_required_scorecards_are_in() {
+    let cast = cast();
+    let assessed = idea(&cast, IdeaState::InAssessment);
+    let short = IdeaFacts {
+        scorecards_submitted: 1,
+        ..facts()
+    };
+    assert!(!offered(&assessed, Some(&cast.facilitator), false, &short).contains(&IdeaCommandKind::Decide));
+    assert!(offered(&assessed, Some(&cast.facilitator), false, &facts()).contains(&IdeaCommandKind::Decide));
+}
+
+fn facts_strategy() -> impl Strategy<Value = IdeaFacts> {
+    (
+        proptest::sample::select(ChallengeState::ALL.to_vec()),
+        prop_oneof![
+            Just(None),
+            (-2i64..=2).prop_map(|hours| Some(now() + Duration::hours(hours)))
+        ],
+        0u32..3,
+        0u32..3,
+        any::<bool>(),
+    )
+        .prop_map(
+            |(challenge_state, ideas_close_at, scorecards_submitted, scorecards_required, missing)| IdeaFacts {
+                now: now(),
+                challenge_state,
+                ideas_close_at,
+                scorecards_submitted,
+                scorecards_required,
+                missing_references: if missing { vec!["rubric_id"] } else { Vec::new() },
+            },
+        )
+}
+
+proptest! {
+    /// Across states, viewers, challenge states, deadlines, scorecard counts and blank
+    /// texts, a kind is offered exactly when `decide` with valid values for it takes it
+    /// or refuses only its values. Missing references are values: they never hide a form.
+    #[test]
+    fn offered_agrees_with_decide_whatever_the_facts(
+        state in proptest::sample::select(IdeaState::ALL.to_vec()),
+        viewer in proptest::sample::select(VIEWERS.to_vec()),
+        facts in facts_strategy(),
+        blank_summary in any::<bool>(),
+    ) {
+        let (cast, who, assigned) = seen_by(viewer);
+        let mut idea = idea(&cast, state);
+        if blank_summary {
+            idea.summary = String::new();
+        }
+        let offered = offered(&idea, who.as_ref(), assigned, &facts);
+        let valid = IdeaFacts { missing_references: Vec::new(), ..facts.clone() };
+        for kind in IdeaCommandKind::ALL {
+            prop_assert_eq!(
+                offered.contains(&kind),
+                decide_would_take(&idea, kind, who.as_ref(), assigned, &valid),
+                "{:?} {:?} {:?}", state, viewer, kind
+            );
+        }
+        prop_assert_eq!(offered, super::offered(&idea, who.as_ref(), assigned, &valid));
+    }
+}

@@ -5,8 +5,8 @@ use chrono::Utc;
 use maud::{Markup, html};
 use poem::web::{Data, Path};
 use poem::{Response, handler};
-use sluss_domain::challenge::{self as rules, ChallengeCommand, ChallengeFacts, ChallengeState};
-use sluss_domain::{Actor, ArenaId, Refusal, UserId};
+use sluss_domain::challenge::{self as rules, ChallengeCommand, ChallengeCommandKind, ChallengeState};
+use sluss_domain::{Actor, ArenaId, UserId};
 use uuid::Uuid;
 
 use super::labels::{challenge_state, label, name_of, sdg};
@@ -36,42 +36,6 @@ fn domain_of(challenge: &Challenge) -> rules::Challenge {
         summary: challenge.summary.clone(),
         description: challenge.description.clone(),
     }
-}
-
-/// The commands this viewer may use now: those the rules would accept, or refuse only
-/// for a value the form asks for.
-fn offered(challenge: &Challenge, actor: Option<&Actor>) -> Vec<&'static str> {
-    let domain = domain_of(challenge);
-    let facts = ChallengeFacts {
-        now: Utc::now(),
-        arena: None,
-    };
-    let candidates = [
-        ChallengeCommand::Submit,
-        ChallengeCommand::RequestChanges {
-            feedback: "-".to_owned(),
-        },
-        ChallengeCommand::Publish {
-            arena_id: None,
-            ideas_close_at: None,
-            blind_assessment: false,
-        },
-        ChallengeCommand::Close,
-        ChallengeCommand::Archive,
-        ChallengeCommand::Withdraw {
-            reason: Some("-".to_owned()),
-        },
-    ];
-    candidates
-        .iter()
-        .filter(|command| {
-            matches!(
-                rules::decide(&domain, command, actor, &facts),
-                Ok(_) | Err(Refusal::Invalid(_))
-            )
-        })
-        .map(ChallengeCommand::name)
-        .collect()
 }
 
 /// `GET /challenges`: the public list with search, goal and arena filters.
@@ -270,8 +234,9 @@ pub async fn show(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uuid>) -> Res
 fn detail(ctx: &Ctx, challenge: &Challenge, extras: &Extras, errors: &FormErrors, failed: Option<&str>) -> Markup {
     let tr = &ctx.tr;
     let actor = ctx.actor();
-    let commands = offered(challenge, actor);
-    let insider = rules::is_insider(&domain_of(challenge), actor);
+    let domain = domain_of(challenge);
+    let commands = rules::offered(&domain, actor);
+    let insider = rules::is_insider(&domain, actor);
     let state: ChallengeState = challenge.state.into();
     let ideas_open = state == ChallengeState::Published && challenge.ideas_close_at.is_none_or(|at| at > Utc::now());
     let is_innovator = actor.is_some_and(|a| a.has(sluss_domain::Role::Innovator));
@@ -404,34 +369,35 @@ fn answer_form(ctx: &Ctx, question: &Question, errors: &FormErrors) -> Markup {
 fn command_forms<'a>(
     ctx: &Ctx,
     challenge: &Challenge,
-    commands: &[&str],
+    commands: &[ChallengeCommandKind],
     extras: &Extras,
     errors_for: impl Fn(&str) -> &'a FormErrors,
 ) -> Markup {
     let tr = &ctx.tr;
-    let action = |command: &str| format!("/challenges/{}/{}", challenge.id, command.replace('_', "-"));
+    let action =
+        |command: ChallengeCommandKind| format!("/challenges/{}/{}", challenge.id, command.as_str().replace('_', "-"));
     let version = html! { (csrf_field(ctx)) input type="hidden" name="expected_version" value=(challenge.version); };
     html! {
         @for command in commands {
             @match *command {
-                "submit" => {
-                    form method="post" action=(action("submit")) class="sluss-inline-form" { (version) (button(&tr.t("button-submit"))) }
+                ChallengeCommandKind::Submit => {
+                    form method="post" action=(action(ChallengeCommandKind::Submit)) class="sluss-inline-form" { (version) (button(&tr.t("button-submit"))) }
                 }
-                "close" => {
-                    form method="post" action=(action("close")) class="sluss-inline-form" { (version) (secondary_button(&tr.t("button-close"))) }
+                ChallengeCommandKind::Close => {
+                    form method="post" action=(action(ChallengeCommandKind::Close)) class="sluss-inline-form" { (version) (secondary_button(&tr.t("button-close"))) }
                 }
-                "archive" => {
-                    form method="post" action=(action("archive")) class="sluss-inline-form" { (version) (secondary_button(&tr.t("button-archive"))) }
+                ChallengeCommandKind::Archive => {
+                    form method="post" action=(action(ChallengeCommandKind::Archive)) class="sluss-inline-form" { (version) (secondary_button(&tr.t("button-archive"))) }
                 }
-                "request_changes" => {
-                    form method="post" action=(action("request_changes")) novalidate {
+                ChallengeCommandKind::RequestChanges => {
+                    form method="post" action=(action(ChallengeCommandKind::RequestChanges)) novalidate {
                         (version)
                         (textarea("feedback", &tr.t("field-feedback"), &ctx.text("feedback"), Some(&tr.t("feedback-hint")), errors_for("request_changes")))
                         (secondary_button(&tr.t("button-request-changes")))
                     }
                 }
-                "publish" => {
-                    form method="post" action=(action("publish")) novalidate {
+                ChallengeCommandKind::Publish => {
+                    form method="post" action=(action(ChallengeCommandKind::Publish)) novalidate {
                         (version)
                         @let errors = errors_for("publish");
                         div class="govuk-form-group" {
@@ -456,14 +422,13 @@ fn command_forms<'a>(
                         (button(&tr.t("button-publish")))
                     }
                 }
-                "withdraw" => {
-                    form method="post" action=(action("withdraw")) novalidate {
+                ChallengeCommandKind::Withdraw => {
+                    form method="post" action=(action(ChallengeCommandKind::Withdraw)) novalidate {
                         (version)
                         (textarea("reason", &tr.t("field-reason"), &ctx.text("reason"), Some(&tr.t("withdraw-hint")), errors_for("withdraw")))
                         button type="submit" class="govuk-button govuk-button--warning" { (tr.t("button-withdraw")) }
                     }
                 }
-                _ => {}
             }
         }
     }

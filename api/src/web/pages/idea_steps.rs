@@ -1,11 +1,10 @@
-//! The innovation team's commands on an idea (steps 3–5): start the assessment, decide,
-//! start incubation, start testing, complete, discontinue. Which ones a viewer sees is asked of the
-//! domain's `decide`, as for every other command button.
+//! The forms of the commands on an idea: the innovator's (submit, withdraw) and the
+//! innovation team's (steps 3–5: start the assessment, decide, start testing, complete,
+//! discontinue). Which ones a viewer sees is asked of the domain's `offered`, and
+//! [`Section`] says on which page each one is shown.
 
-use chrono::Utc;
 use maud::{Markup, html};
-use sluss_domain::idea::{self as rules, DecisionOutcome, IdeaCommand, IdeaFacts, TestOutcome};
-use sluss_domain::{Actor, Refusal};
+use sluss_domain::idea::{DecisionOutcome, IdeaCommand, IdeaCommandKind, TestOutcome};
 use uuid::Uuid;
 
 use super::labels::{DECISION_OUTCOMES, TEST_OUTCOMES, label};
@@ -15,49 +14,38 @@ use crate::web::forms::FormErrors;
 use crate::web::layout::{Input, button, choice_select, csrf_field, field_id, textarea};
 use crate::web::time::parse_date;
 
-/// The commands of the team, with sample values the rules accept, in the order the page
-/// shows them.
-fn candidates() -> Vec<IdeaCommand> {
-    let day = Utc::now().date_naive();
-    vec![
-        IdeaCommand::StartAssessment { rubric_id: Uuid::nil() },
-        IdeaCommand::Decide {
-            outcome: DecisionOutcome::Qualified,
-            feedback: "-".to_owned(),
-        },
-        IdeaCommand::StartIncubation {
-            support_organisation_id: Uuid::nil(),
-            plan: "-".to_owned(),
-        },
-        IdeaCommand::StartTesting {
-            site: "-".to_owned(),
-            host: "-".to_owned(),
-            host_organisation_id: None,
-            starts_on: day,
-            ends_on: day,
-            success_criteria: "-".to_owned(),
-        },
-        IdeaCommand::Complete {
-            outcome: TestOutcome::Adopted,
-            results: "-".to_owned(),
-            lessons_learned: "-".to_owned(),
-        },
-        IdeaCommand::Discontinue { reason: "-".to_owned() },
-    ]
+/// Where the pages of an idea show a command's form with [`forms`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    /// The idea page, under the innovator's actions.
+    Innovator,
+    /// The idea page, under the team's actions (step 3).
+    Assessment,
+    /// The test page (step 5).
+    Test,
 }
 
-/// The team's commands `actor` may use on `idea` now.
-pub fn offered(idea: &rules::Idea, facts: &IdeaFacts, actor: &Actor) -> Vec<&'static str> {
-    candidates()
-        .iter()
-        .filter(|command| {
-            matches!(
-                rules::decide(idea, command, Some(actor), false, facts),
-                Ok(_) | Err(Refusal::Invalid(_))
-            )
-        })
-        .map(IdeaCommand::name)
-        .collect()
+impl Section {
+    /// Whether this section shows the form of `kind`. Every kind is placed here, so a new
+    /// command does not compile until its form has a place.
+    pub fn shows(self, kind: IdeaCommandKind) -> bool {
+        let sections: &[Section] = match kind {
+            IdeaCommandKind::Submit | IdeaCommandKind::Withdraw => &[Section::Innovator],
+            IdeaCommandKind::StartAssessment | IdeaCommandKind::Decide => &[Section::Assessment],
+            // The incubation page shows its own form, with the support organisations to
+            // choose from.
+            IdeaCommandKind::StartIncubation => &[],
+            IdeaCommandKind::StartTesting | IdeaCommandKind::Complete => &[Section::Test],
+            // The incubation page also shows its own form while the idea is in incubation.
+            IdeaCommandKind::Discontinue => &[Section::Test],
+        };
+        sections.contains(&self)
+    }
+
+    /// The kinds of `offered` this section shows, in the domain's order.
+    pub fn pick(self, offered: &[IdeaCommandKind]) -> Vec<IdeaCommandKind> {
+        offered.iter().copied().filter(|&kind| self.shows(kind)).collect()
+    }
 }
 
 fn radios(ctx: &Ctx, name: &str, legend: &str, group: &str, values: &[&str], errors: &FormErrors) -> Markup {
@@ -82,11 +70,6 @@ fn radios(ctx: &Ctx, name: &str, legend: &str, group: &str, values: &[&str], err
     }
 }
 
-/// The commands of step 3, shown on the idea page.
-pub const ASSESSMENT_COMMANDS: [&str; 2] = ["start_assessment", "decide"];
-/// The commands of step 5, shown on the test page.
-pub const TEST_COMMANDS: [&str; 3] = ["start_testing", "complete", "discontinue"];
-
 /// Where the forms of [`forms`] post, and what they offer to choose from.
 pub struct Target<'a> {
     /// The idea.
@@ -99,22 +82,32 @@ pub struct Target<'a> {
     pub rubrics: &'a [(Uuid, String)],
 }
 
-/// The forms of the team's commands on the idea of `target`; `errors_for` gives the
-/// refusal of the form that was just sent.
+/// The forms of `commands` on the idea of `target`; `errors_for` gives the refusal of the
+/// form that was just sent.
 pub fn forms<'a>(
     ctx: &Ctx,
     target: &Target<'_>,
-    commands: &[&str],
+    commands: &[IdeaCommandKind],
     errors_for: impl Fn(&str) -> &'a FormErrors,
 ) -> Markup {
     let tr = &ctx.tr;
     let head = html! { (csrf_field(ctx)) input type="hidden" name="expected_version" value=(target.version); };
-    let action = |command: &str| format!("{}/{}", target.base, command.replace('_', "-"));
+    let action = |command: IdeaCommandKind| format!("{}/{}", target.base, command.as_str().replace('_', "-"));
     html! {
-        @for command in commands {
-            @let errors = errors_for(command);
-            @match *command {
-                "start_assessment" => {
+        @for &command in commands {
+            @let errors = errors_for(command.as_str());
+            @match command {
+                IdeaCommandKind::Submit => {
+                    form method="post" action=(action(command)) class="sluss-inline-form" { (head) (button(&tr.t("button-submit"))) }
+                }
+                IdeaCommandKind::Withdraw => {
+                    form method="post" action=(action(command)) novalidate {
+                        (head)
+                        (textarea("reason", &tr.t("field-reason"), &ctx.text("reason"), Some(&tr.t("idea-withdraw-hint")), errors))
+                        button type="submit" class="govuk-button govuk-button--warning" { (tr.t("button-withdraw")) }
+                    }
+                }
+                IdeaCommandKind::StartAssessment => {
                     form method="post" action=(action(command)) {
                         (head)
                         p class="govuk-body" { (tr.t("start-assessment-intro")) }
@@ -124,7 +117,7 @@ pub fn forms<'a>(
                         (button(&tr.t("button-start-assessment")))
                     }
                 }
-                "decide" => {
+                IdeaCommandKind::Decide => {
                     form method="post" action=(action(command)) novalidate {
                         (head)
                         h3 class="govuk-heading-s" { (tr.t("decide-title")) }
@@ -133,7 +126,7 @@ pub fn forms<'a>(
                         (button(&tr.t("button-decide")))
                     }
                 }
-                "start_testing" => {
+                IdeaCommandKind::StartTesting => {
                     form method="post" action=(action(command)) novalidate {
                         (head)
                         h3 class="govuk-heading-s" { (tr.t("start-testing-title")) }
@@ -145,7 +138,7 @@ pub fn forms<'a>(
                         (button(&tr.t("button-start-testing")))
                     }
                 }
-                "complete" => {
+                IdeaCommandKind::Complete => {
                     form method="post" action=(action(command)) novalidate {
                         (head)
                         h3 class="govuk-heading-s" { (tr.t("complete-title")) }
@@ -155,14 +148,15 @@ pub fn forms<'a>(
                         (button(&tr.t("button-complete")))
                     }
                 }
-                "discontinue" => {
+                IdeaCommandKind::Discontinue => {
                     form method="post" action=(action(command)) novalidate {
                         (head)
                         (textarea("reason", &tr.t("field-reason"), &ctx.text("reason"), Some(&tr.t("discontinue-hint")), errors))
                         button type="submit" class="govuk-button govuk-button--warning" { (tr.t("button-discontinue")) }
                     }
                 }
-                _ => {}
+                // No section picks it: see `Section::shows`.
+                IdeaCommandKind::StartIncubation => {}
             }
         }
     }

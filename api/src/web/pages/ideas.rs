@@ -8,15 +8,16 @@ use chrono::Utc;
 use maud::{Markup, html};
 use poem::web::{Data, Path};
 use poem::{Response, handler};
-use sluss_domain::idea::{self as rules, IdeaCommand, IdeaFacts, IdeaState};
+use sluss_domain::idea::{self as rules, IdeaCommand, IdeaCommandKind, IdeaFacts, IdeaState};
 use sluss_domain::validate::is_plausible_email;
-use sluss_domain::{Actor, Refusal, UserId};
+use sluss_domain::{Actor, UserId};
 use uuid::Uuid;
 
 use super::challenges::{form_version, history_table};
+use super::idea_steps::{self, Section};
 use super::labels::{idea_state, label, name_of, sdg};
+use super::panel;
 use super::{form_refusal, redirect, refused, signed_in};
-use super::{idea_steps, panel};
 use crate::app;
 use crate::app::ideas::{IdeaPatch, NewIdea};
 use crate::error::ApiError;
@@ -328,21 +329,12 @@ pub(super) fn domain_of(idea: &Idea, challenge: &Challenge) -> Option<(rules::Id
     Some((domain, facts))
 }
 
-/// The innovator's commands this viewer may use on the idea now.
-fn offered(idea: &Idea, challenge: &Challenge, actor: &Actor) -> Vec<&'static str> {
-    let Some((domain, facts)) = domain_of(idea, challenge) else {
-        return Vec::new();
-    };
-    [IdeaCommand::Submit, IdeaCommand::Withdraw { reason: None }]
-        .iter()
-        .filter(|command| {
-            matches!(
-                rules::decide(&domain, command, Some(actor), false, &facts),
-                Ok(_) | Err(Refusal::Invalid(_))
-            )
-        })
-        .map(IdeaCommand::name)
-        .collect()
+/// The commands this viewer may use on the idea now, as the domain offers them; none when
+/// the viewer does not see who is behind the idea.
+pub(super) fn offered(idea: &Idea, challenge: &Challenge, actor: &Actor) -> Vec<IdeaCommandKind> {
+    domain_of(idea, challenge)
+        .map(|(domain, facts)| rules::offered(&domain, Some(actor), false, &facts))
+        .unwrap_or_default()
 }
 
 /// `GET /ideas/{id}`.
@@ -435,13 +427,9 @@ fn detail(ctx: &Ctx, actor: &Actor, shown: &Shown<'_>, errors: &FormErrors, fail
     } = *shown;
     let tr = &ctx.tr;
     let state: IdeaState = idea.state.into();
-    let commands = offered(idea, challenge, actor);
-    let team_commands: Vec<&str> = domain_of(idea, challenge)
-        .map(|(domain, facts)| idea_steps::offered(&domain, &facts, actor))
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|command| idea_steps::ASSESSMENT_COMMANDS.contains(command))
-        .collect();
+    let offered = offered(idea, challenge, actor);
+    let commands = Section::Innovator.pick(&offered);
+    let team_commands = Section::Assessment.pick(&offered);
     let target = idea_steps::Target {
         id: idea.id,
         version: idea.version,
@@ -459,7 +447,6 @@ fn detail(ctx: &Ctx, actor: &Actor, shown: &Shown<'_>, errors: &FormErrors, fail
     let none = FormErrors::none();
     let errors_for = |form: &str| if failed == Some(form) { errors } else { &none };
     let is_innovator = idea.innovator_id == Some(actor.id.as_uuid());
-    let version = html! { (csrf_field(ctx)) input type="hidden" name="expected_version" value=(idea.version); };
     let body = html! {
         dl class="govuk-summary-list" {
             div class="govuk-summary-list__row" {
@@ -506,21 +493,7 @@ fn detail(ctx: &Ctx, actor: &Actor, shown: &Shown<'_>, errors: &FormErrors, fail
             @if state == IdeaState::Draft {
                 p class="govuk-body" { a class="govuk-link" href={ "/ideas/" (idea.id) "/edit" } { (tr.t("edit-idea")) } }
             }
-            @for command in &commands {
-                @match *command {
-                    "submit" => {
-                        form method="post" action={ "/ideas/" (idea.id) "/submit" } class="sluss-inline-form" { (version) (button(&tr.t("button-submit"))) }
-                    }
-                    "withdraw" => {
-                        form method="post" action={ "/ideas/" (idea.id) "/withdraw" } novalidate {
-                            (version)
-                            (textarea("reason", &tr.t("field-reason"), &ctx.text("reason"), Some(&tr.t("idea-withdraw-hint")), errors_for("withdraw")))
-                            button type="submit" class="govuk-button govuk-button--warning" { (tr.t("button-withdraw")) }
-                        }
-                    }
-                    _ => {}
-                }
-            }
+            (idea_steps::forms(ctx, &target, &commands, errors_for))
         }
         @if !team_commands.is_empty() || (panel.is_some() && state == IdeaState::InAssessment) {
             h2 class="govuk-heading-m" { (tr.t("team-actions-title")) }

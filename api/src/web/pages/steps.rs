@@ -6,13 +6,14 @@
 use maud::{Markup, html};
 use poem::web::{Data, Path};
 use poem::{Response, handler};
-use sluss_domain::idea::{IdeaCommand, IdeaState};
+use sluss_domain::idea::{IdeaCommand, IdeaCommandKind, IdeaState};
 use sluss_domain::steps as step_rules;
 use sluss_domain::{Actor, UserId};
 use uuid::Uuid;
 
 use super::challenges::form_version;
-use super::ideas::domain_of;
+use super::idea_steps::Section;
+use super::ideas::offered;
 use super::labels::{label, name_of};
 use super::{form_refusal, idea_steps, redirect, refused, signed_in};
 use crate::app;
@@ -33,7 +34,7 @@ use crate::web::time::parse_date;
 struct Loaded {
     idea: Idea,
     challenge: Challenge,
-    offered: Vec<&'static str>,
+    offered: Vec<IdeaCommandKind>,
 }
 
 impl Loaded {
@@ -41,7 +42,7 @@ impl Loaded {
         self.idea.state.into()
     }
 
-    fn offers(&self, command: &str) -> bool {
+    fn offers(&self, command: IdeaCommandKind) -> bool {
         self.offered.contains(&command)
     }
 
@@ -62,9 +63,7 @@ async fn load(ctx: &Ctx, state: &AppState, actor: &Actor, id: Uuid) -> Result<Lo
     let challenge = app::challenges::get(state, Some(actor), idea.challenge_id)
         .await
         .map_err(|e| refused(ctx, &e))?;
-    let offered = domain_of(&idea, &challenge)
-        .map(|(domain, facts)| idea_steps::offered(&domain, &facts, actor))
-        .unwrap_or_default();
+    let offered = offered(&idea, &challenge, actor);
     Ok(Loaded {
         idea,
         challenge,
@@ -224,7 +223,7 @@ fn incubation_body(
                 }
             }
             None => {
-                @if loaded.offers("start_incubation") {
+                @if loaded.offers(IdeaCommandKind::StartIncubation) {
                     @if shown.organisations.is_empty() {
                         p class="govuk-body" { (tr.t("incubation-no-organisations")) }
                     } @else {
@@ -241,7 +240,7 @@ fn incubation_body(
                 }
             }
         }
-        @if loaded.offers("discontinue") && loaded.state() == IdeaState::InIncubation {
+        @if loaded.offers(IdeaCommandKind::Discontinue) && loaded.state() == IdeaState::InIncubation {
             (discontinue_form(ctx, loaded, &format!("/ideas/{id}/incubation/discontinue"), errors_for("discontinue")))
         }
     }
@@ -520,12 +519,7 @@ async fn render_test(
     let tr = &ctx.tr;
     let none = FormErrors::none();
     let errors_for = |form: &str| if failed == Some(form) { errors } else { &none };
-    let commands: Vec<&str> = loaded
-        .offered
-        .iter()
-        .copied()
-        .filter(|command| idea_steps::TEST_COMMANDS.contains(command))
-        .collect();
+    let commands = Section::Test.pick(&loaded.offered);
     let target = idea_steps::Target {
         id,
         version: loaded.idea.version,
@@ -540,7 +534,7 @@ async fn render_test(
                 (spread_section(ctx, actor, &loaded, test, errors_for("add_spread_activity")))
             }
             None => {
-                @if !loaded.offers("start_testing") { p class="govuk-body" { (tr.t("test-not-started")) } }
+                @if !loaded.offers(IdeaCommandKind::StartTesting) { p class="govuk-body" { (tr.t("test-not-started")) } }
             }
         }
         @if !commands.is_empty() {
