@@ -68,6 +68,9 @@ pub async fn ask(state: &AppState, actor: &Actor, challenge_id: Uuid, text: &str
     }
     let now = Utc::now();
     let tx = state.begin_write().await?;
+    // The challenge is held, as its own commands hold it, so that its events and their
+    // deliveries are written one transaction at a time, in order (ADR 0016).
+    challenges::find_for_update(&tx, challenge_id).await?;
     let row = repo::insert(&tx, challenge_id, text, actor.id.as_uuid(), now).await?;
     let entry = question_entry(&challenge, ChallengeEventKind::Ask, &row, actor, now)?;
     journal::record(state, &tx, entry).await?;
@@ -87,6 +90,7 @@ pub async fn answer(state: &AppState, actor: &Actor, question_id: Uuid, text: &s
     let text = check_text(text)?;
     let now = Utc::now();
     let tx = state.begin_write().await?;
+    challenges::find_for_update(&tx, question.challenge_id).await?;
     let answered = repo::answer(&tx, question_id, text, actor.id.as_uuid(), now).await?;
     let entry = question_entry(&challenge, ChallengeEventKind::Answer, &question, actor, now)?;
     journal::record(state, &tx, entry).await?;
