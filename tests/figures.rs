@@ -9,8 +9,9 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use chrono::{SecondsFormat, Utc};
-use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
+use sea_orm::{ConnectionTrait, Value};
 use serde_json::json;
+use sluss_api::persistence::statement;
 use sluss_domain::Role;
 use uuid::Uuid;
 
@@ -20,25 +21,9 @@ use crate::steps::{complete, draft_idea, idea_command, log_obstacle, qualified_i
 /// Runs one SQL statement with `?` placeholders.
 pub(crate) async fn sql(app: &TestApp, sql: &str, values: Vec<Value>) {
     let backend = app.state.db.get_database_backend();
-    let sql = match backend {
-        DbBackend::Postgres => {
-            let mut numbered = String::new();
-            let mut n = 0;
-            for c in sql.chars() {
-                if c == '?' {
-                    n += 1;
-                    numbered.push_str(&format!("${n}"));
-                } else {
-                    numbered.push(c);
-                }
-            }
-            numbered
-        }
-        _ => sql.to_owned(),
-    };
     app.state
         .db
-        .execute_raw(Statement::from_sql_and_values(backend, &sql, values))
+        .execute_raw(statement(backend, sql, values))
         .await
         .unwrap_or_else(|e| panic!("{sql}: {e}"));
 }

@@ -13,7 +13,7 @@ use sluss_api::auth::new_token;
 use sluss_api::passwords::Passwords;
 use sluss_api::persistence::{sessions, users};
 use sluss_api::startup;
-use sluss_api::state::{AppState, AuthSettings, HttpSettings};
+use sluss_api::state::{AppState, AuthSettings, HttpSettings, WebhookSettings};
 use sluss_domain::{Role, Roles};
 use uuid::Uuid;
 
@@ -227,6 +227,15 @@ pub async fn spawn_app_configured(auth: AuthSettings, http: HttpSettings) -> Tes
     init_tracing();
     let (database_url, db) = fresh_database().await;
     serve_database(database_url, db, auth, http).await
+}
+
+/// An app whose hooks may name a private address, such as a receiver on 127.0.0.1.
+pub async fn spawn_app_allowing_private_hooks() -> TestApp {
+    let http = HttpSettings {
+        webhooks: WebhookSettings { allow_private: true },
+        ..HttpSettings::default()
+    };
+    spawn_app_configured(AuthSettings::default(), http).await
 }
 
 /// The app on the database at `database_url`, migrated if need be.

@@ -5,7 +5,6 @@ use std::collections::BTreeSet;
 
 use poem::http::Method;
 use serde_json::json;
-use sluss_api::state::{AuthSettings, HttpSettings, WebhookSettings};
 use sluss_domain::event::{ChallengeEventKind, EventKind, IdeaEventKind};
 use sluss_domain::notify::parties;
 
@@ -13,16 +12,6 @@ use crate::helpers::*;
 use crate::steps::{
     assign, complete, draft_idea, idea_command, qualify, start_incubation, start_testing, submitted_idea,
 };
-
-/// An app whose hooks may name a private address: nothing is sent in this test, but
-/// every delivery is written.
-async fn app_allowing_private() -> TestApp {
-    let http = HttpSettings {
-        webhooks: WebhookSettings { allow_private: true },
-        ..HttpSettings::default()
-    };
-    spawn_app_configured(AuthSettings::default(), http).await
-}
 
 /// The `(subject, command)` pairs of a history, as the facilitator reads it.
 async fn history(app: &TestApp, facilitator: &TestUser, subject: &str, id: &str) -> Vec<(String, String)> {
@@ -54,7 +43,7 @@ async fn notified(app: &TestApp) -> BTreeSet<(String, String)> {
 #[tokio::test]
 async fn every_kind_of_event_is_in_the_history_offered_to_hooks_and_tells_its_parties() {
     // Arrange: a hook for everything, and the people of the process.
-    let app = app_allowing_private().await;
+    let app = spawn_app_allowing_private_hooks().await;
     let facilitator = app.facilitator().await;
     let hook = app
         .post(

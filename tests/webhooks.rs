@@ -11,7 +11,7 @@ use poem::listener::{Acceptor, Listener, TcpListener};
 use poem::{Request, Response};
 use serde_json::{Value, json};
 use sha2::Sha256;
-use sluss_api::state::{AuthSettings, HttpSettings, WebhookSettings};
+
 use sluss_api::webhook_worker::{Sender, deliver_due};
 use sluss_domain::Role;
 
@@ -158,15 +158,6 @@ async fn receive(request: Request, inbox: Arc<Mutex<Inbox>>) -> Response {
         .finish()
 }
 
-/// An app whose hooks may be sent to private addresses (the receiver is on 127.0.0.1).
-async fn app_allowing_private() -> TestApp {
-    let http = HttpSettings {
-        webhooks: WebhookSettings { allow_private: true },
-        ..HttpSettings::default()
-    };
-    spawn_app_configured(AuthSettings::default(), http).await
-}
-
 /// Registers a hook for `events` at the receiver, which trusts its secret; the hook's id.
 async fn register(app: &TestApp, facilitator: &TestUser, receiver: &Receiver, events: Value) -> String {
     let created = app
@@ -219,7 +210,7 @@ async fn history_types(app: &TestApp, facilitator: &TestUser, subject: &str, id:
 
 #[tokio::test]
 async fn every_event_of_a_challenge_and_an_idea_arrives_signed_in_order_with_the_facilitators_view() {
-    let app = app_allowing_private().await;
+    let app = spawn_app_allowing_private_hooks().await;
     let receiver = Receiver::start().await;
     let facilitator = app.facilitator().await;
     let hook = register(&app, &facilitator, &receiver, json!([])).await;
@@ -328,7 +319,7 @@ async fn every_event_of_a_challenge_and_an_idea_arrives_signed_in_order_with_the
 
 #[tokio::test]
 async fn a_hook_receives_only_the_events_it_names() {
-    let app = app_allowing_private().await;
+    let app = spawn_app_allowing_private_hooks().await;
     let (publishes, submits) = (Receiver::start().await, Receiver::start().await);
     let facilitator = app.facilitator().await;
     register(&app, &facilitator, &publishes, json!(["challenge.publish", "decide"])).await;
@@ -353,7 +344,7 @@ async fn a_hook_receives_only_the_events_it_names() {
 
 #[tokio::test]
 async fn a_receiver_that_fails_is_tried_again_and_later_events_of_the_subject_wait_for_it() {
-    let app = app_allowing_private().await;
+    let app = spawn_app_allowing_private_hooks().await;
     let receiver = Receiver::start().await;
     let facilitator = app.facilitator().await;
     let hook = register(&app, &facilitator, &receiver, json!([])).await;
@@ -395,7 +386,7 @@ async fn a_receiver_that_fails_is_tried_again_and_later_events_of_the_subject_wa
 
 #[tokio::test]
 async fn a_delivery_without_a_2xx_for_24_hours_fails_and_the_next_one_of_its_subject_goes_out() {
-    let app = app_allowing_private().await;
+    let app = spawn_app_allowing_private_hooks().await;
     let receiver = Receiver::start().await;
     let facilitator = app.facilitator().await;
     let hook = register(&app, &facilitator, &receiver, json!([])).await;
@@ -490,7 +481,7 @@ async fn private_addresses_are_refused_with_422_unless_the_server_allows_them() 
     }
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM webhooks").await, 0);
 
-    let allowing = app_allowing_private().await;
+    let allowing = spawn_app_allowing_private_hooks().await;
     let facilitator = allowing.facilitator().await;
     let created = allowing
         .post(
@@ -586,7 +577,7 @@ async fn the_secret_is_shown_once_and_the_list_names_the_events() {
 
 #[tokio::test]
 async fn a_refused_command_leaves_no_delivery() {
-    let app = app_allowing_private().await;
+    let app = spawn_app_allowing_private_hooks().await;
     let receiver = Receiver::start().await;
     let facilitator = app.facilitator().await;
     register(&app, &facilitator, &receiver, json!([])).await;
@@ -624,7 +615,7 @@ async fn a_refused_command_leaves_no_delivery() {
 
 #[tokio::test]
 async fn a_deleted_hook_is_sent_nothing_more() {
-    let app = app_allowing_private().await;
+    let app = spawn_app_allowing_private_hooks().await;
     let receiver = Receiver::start().await;
     let facilitator = app.facilitator().await;
     let hook = register(&app, &facilitator, &receiver, json!([])).await;
@@ -686,7 +677,7 @@ async fn only_facilitators_manage_webhooks() {
 
 #[tokio::test]
 async fn an_erased_person_is_gone_from_the_deliveries_not_yet_sent() {
-    let app = app_allowing_private().await;
+    let app = spawn_app_allowing_private_hooks().await;
     let receiver = Receiver::start().await;
     let facilitator = app.facilitator().await;
     register(&app, &facilitator, &receiver, json!([])).await;
@@ -749,7 +740,7 @@ async fn eventually(what: &str, done: impl Fn() -> bool) {
 #[tokio::test]
 async fn a_receiver_that_keeps_the_worker_waiting_does_not_hold_up_another_hook() {
     // Arrange: two hooks for every event; one receiver holds its answers
-    let app = app_allowing_private().await;
+    let app = spawn_app_allowing_private_hooks().await;
     let facilitator = app.facilitator().await;
     let slow = Receiver::start().await;
     let fast = Receiver::start().await;

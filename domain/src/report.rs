@@ -159,6 +159,16 @@ impl ChallengeSteps {
         }
     }
 
+    /// The kinds of event whose first time [`ChallengeSteps::apply`] keeps.
+    pub fn step_kinds() -> impl Iterator<Item = ChallengeEventKind> {
+        ChallengeEventKind::ALL.iter().copied().filter(|&kind| {
+            let mut steps = ChallengeSteps::new(ChallengeState::Draft, DateTime::<Utc>::MIN_UTC);
+            let before = steps.clone();
+            steps.apply(kind, ChallengeState::Draft, DateTime::<Utc>::MIN_UTC);
+            steps != before
+        })
+    }
+
     /// Created → first published, in microseconds.
     pub fn need_formulation(&self) -> Option<i64> {
         span(Some(self.created_at), self.published_at)

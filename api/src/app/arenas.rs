@@ -1,7 +1,6 @@
 //! Matching arenas: facilitators create, edit, open and close them; open arenas are public.
 
 use chrono::{DateTime, Utc};
-use sea_orm::Set;
 use sluss_domain::arena::{self as rules, ArenaCommand, ArenaState};
 use sluss_domain::event::ArenaEventKind;
 use sluss_domain::validate::{Checks, DESCRIPTION_MAX, LOCATION_MAX, TITLE_MAX};
@@ -9,8 +8,10 @@ use sluss_domain::{Actor, Refusal};
 use uuid::Uuid;
 
 use super::journal::{self, Entry, Subject};
+use super::runner::{self, Aggregate};
 use super::{Expected, check_version, page_request, to_list_page};
 use crate::error::ApiError;
+use crate::persistence::WriteTx;
 use crate::persistence::arenas as repo;
 use crate::persistence::entities::arenas as rows;
 use crate::state::AppState;
@@ -87,23 +88,16 @@ pub async fn create(state: &AppState, actor: &Actor, input: NewArena) -> Result<
     let now = Utc::now();
     let id = Uuid::now_v7();
     let tx = state.begin_write().await?;
-    let row = repo::insert(
-        &tx,
-        rows::ActiveModel {
-            id: Set(id),
-            name: Set(name),
-            kind: Set(input.kind.as_str().to_owned()),
-            description: Set(description),
-            location: Set(location),
-            starts_at: Set(input.starts_at),
-            ends_at: Set(input.ends_at),
-            state: Set(ArenaState::Planned.as_str().to_owned()),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-        },
-    )
-    .await?;
+    let new = repo::NewArena {
+        id,
+        name,
+        kind: input.kind.as_str(),
+        description,
+        location,
+        starts_at: input.starts_at,
+        ends_at: input.ends_at,
+    };
+    let row = repo::insert(&tx, new, now).await?;
     let subject = Subject::Arena(ArenaEventKind::Create, id);
     let states = (None, ArenaState::Planned.as_str());
     journal::record(
@@ -132,30 +126,29 @@ pub async fn update(
     }
     rules::authorize_create(actor)?;
     let mut checks = Checks::new();
-    let mut changes = rows::ActiveModel::default();
-    if let Some(name) = &patch.name {
-        changes.name = Set(checks.required_text("name", name, TITLE_MAX));
-    }
-    if let Some(kind) = patch.kind {
-        changes.kind = Set(kind.as_str().to_owned());
-    }
-    if let Some(description) = &patch.description {
-        changes.description = Set(checks.draft_text("description", description, DESCRIPTION_MAX));
-    }
-    if let Some(location) = &patch.location {
-        changes.location = Set(checks.optional_text("location", location.as_deref(), LOCATION_MAX));
-    }
+    let name = patch.name.map(|name| checks.required_text("name", &name, TITLE_MAX));
+    let description = patch
+        .description
+        .map(|description| checks.draft_text("description", &description, DESCRIPTION_MAX));
+    let location = patch
+        .location
+        .map(|location| checks.optional_text("location", location.as_deref(), LOCATION_MAX));
     let starts_at = patch.starts_at.unwrap_or(row.starts_at);
     let ends_at = patch.ends_at.unwrap_or(row.ends_at);
     rules::check_period(&mut checks, starts_at, ends_at);
-    changes.starts_at = Set(starts_at);
-    changes.ends_at = Set(ends_at);
     checks.finish().map_err(Refusal::Invalid)?;
     rules::authorize_edit(current, Some(actor))?;
     check_version(expected, row.version)?;
     let now = Utc::now();
-    changes.updated_at = Set(now);
-    let updated = repo::update(&tx, id, row.version, changes).await?;
+    let edit = repo::ArenaEdit {
+        name,
+        kind: patch.kind.map(ArenaKind::as_str),
+        description,
+        location,
+        starts_at,
+        ends_at,
+    };
+    let updated = repo::edit(&tx, &row, edit, now).await?;
     let subject = Subject::Arena(ArenaEventKind::Edit, id);
     let states = (Some(current.as_str()), current.as_str());
     journal::record(
@@ -176,26 +169,76 @@ pub async fn command(
     expected: Option<Expected>,
     command: ArenaCommand,
 ) -> Result<Arena, ApiError> {
-    let now = Utc::now();
-    let tx = state.begin_write().await?;
-    let row = repo::find_for_update(&tx, id).await?.ok_or_else(ApiError::not_found)?;
-    let from = repo::state_of(&row)?;
-    let to = rules::decide(from, command, Some(actor))?;
-    check_version(expected, row.version)?;
-    let changes = rows::ActiveModel {
-        state: Set(to.as_str().to_owned()),
-        updated_at: Set(now),
-        ..Default::default()
-    };
-    let updated = repo::update(&tx, id, row.version, changes).await?;
-    let subject = Subject::Arena(command.kind(), id);
-    let states = (Some(from.as_str()), to.as_str());
-    journal::record(
-        state,
-        &tx,
-        Entry::new(subject, states, actor.id, now, serde_json::json!({})),
-    )
-    .await?;
-    tx.commit().await?;
+    let (updated, ()) = runner::run::<Arenas>(state, actor, id, expected, command).await?;
     Arena::from_row(updated)
+}
+
+/// Arenas, as the [runner](runner::run) sees them. An accepted command is its own event,
+/// with the state it leads to; it carries no data.
+struct Arenas;
+
+impl Aggregate for Arenas {
+    type Row = rows::Model;
+    type State = ArenaState;
+    type Command = ArenaCommand;
+    type Event = (ArenaCommand, ArenaState);
+    type Facts = ();
+
+    async fn load_for_update(tx: &WriteTx, id: Uuid) -> Result<Option<rows::Model>, ApiError> {
+        Ok(repo::find_for_update(tx, id).await?)
+    }
+
+    fn version(row: &rows::Model) -> i64 {
+        row.version
+    }
+
+    fn state(row: &rows::Model) -> Result<ArenaState, ApiError> {
+        Ok(repo::state_of(row)?)
+    }
+
+    fn state_name(state: ArenaState) -> &'static str {
+        state.as_str()
+    }
+
+    async fn facts(
+        _tx: &WriteTx,
+        _row: &rows::Model,
+        _actor: &Actor,
+        _command: &ArenaCommand,
+        _now: DateTime<Utc>,
+    ) -> Result<(), ApiError> {
+        Ok(())
+    }
+
+    fn decide(
+        row: &rows::Model,
+        command: &ArenaCommand,
+        actor: &Actor,
+        (): &(),
+    ) -> Result<Vec<(ArenaCommand, ArenaState)>, ApiError> {
+        let to = rules::decide(repo::state_of(row)?, *command, Some(actor))?;
+        Ok(vec![(*command, to)])
+    }
+
+    fn evolve(_state: ArenaState, (_, to): &(ArenaCommand, ArenaState)) -> ArenaState {
+        *to
+    }
+
+    async fn persist(
+        tx: &WriteTx,
+        row: &rows::Model,
+        _events: &[(ArenaCommand, ArenaState)],
+        to: ArenaState,
+        now: DateTime<Utc>,
+    ) -> Result<rows::Model, ApiError> {
+        Ok(repo::apply(tx, row, to, now).await?)
+    }
+
+    fn payload(_event: &(ArenaCommand, ArenaState)) -> serde_json::Value {
+        serde_json::json!({})
+    }
+
+    fn subject<'a>(row: &'a rows::Model, (command, _): &(ArenaCommand, ArenaState)) -> Subject<'a> {
+        Subject::Arena(command.kind(), row.id)
+    }
 }

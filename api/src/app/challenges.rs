@@ -1,7 +1,6 @@
 //! Step 1, need formulation: challenges, their commands and their history.
 
-use chrono::Utc;
-use sea_orm::Set;
+use chrono::{DateTime, Utc};
 use sluss_domain::challenge::{self as rules, ChallengeCommand, ChallengeEvent, ChallengeFacts, ChallengeState};
 use sluss_domain::event::ChallengeEventKind;
 use sluss_domain::history;
@@ -9,12 +8,13 @@ use sluss_domain::validate::{Checks, DESCRIPTION_MAX, LOCATION_MAX, SUMMARY_MAX,
 use sluss_domain::{Actor, Refusal};
 use uuid::Uuid;
 
-use super::journal::{self, Entry};
+use super::journal::{self, Entry, Subject};
+use super::runner::{self, Aggregate};
 use super::{Expected, check_version, page_request, payload_of, to_list_page};
 use crate::error::ApiError;
 use crate::persistence::challenges::{self as repo, ChallengeFilter};
 use crate::persistence::entities::challenges as rows;
-use crate::persistence::{arenas, events, users};
+use crate::persistence::{WriteTx, arenas, events, users};
 use crate::state::AppState;
 use crate::views::challenges::{Challenge, ChallengePage};
 use crate::views::events::{Event, event_from_row};
@@ -154,28 +154,17 @@ pub async fn create(state: &AppState, actor: &Actor, input: NewChallenge) -> Res
             .and_then(|owner| owner.organisation_id),
     };
     let tx = state.begin_write().await?;
-    let row = repo::insert(
-        &tx,
-        rows::ActiveModel {
-            id: Set(id),
-            owner_id: Set(actor.id.as_uuid()),
-            title: Set(title.unwrap_or_default()),
-            summary: Set(summary.unwrap_or_default()),
-            description: Set(description.unwrap_or_default()),
-            location: Set(location),
-            sdgs: Set(repo::sdgs_to_stored(&sdgs)),
-            arena_id: Set(None),
-            organisation_id: Set(owner_organisation),
-            ideas_close_at: Set(None),
-            blind_assessment: Set(false),
-            feedback: Set(None),
-            state: Set(ChallengeState::Draft.as_str().to_owned()),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-        },
-    )
-    .await?;
+    let new = repo::NewChallenge {
+        id,
+        owner_id: actor.id.as_uuid(),
+        title: title.unwrap_or_default(),
+        summary: summary.unwrap_or_default(),
+        description: description.unwrap_or_default(),
+        location,
+        sdgs,
+        organisation_id: owner_organisation,
+    };
+    let row = repo::insert(&tx, new, now).await?;
     let subject = journal::Subject::Challenge {
         kind: ChallengeEventKind::Create,
         row: &row,
@@ -212,34 +201,21 @@ pub async fn update(
         patch.summary.as_deref(),
         patch.description.as_deref(),
     );
-    let mut changes = rows::ActiveModel::default();
-    let mut changed = Vec::new();
-    if let Some(title) = title {
-        changes.title = Set(title);
-        changed.push("title");
-    }
-    if let Some(summary) = summary {
-        changes.summary = Set(summary);
-        changed.push("summary");
-    }
-    if let Some(description) = description {
-        changes.description = Set(description);
-        changed.push("description");
-    }
-    if let Some(location) = &patch.location {
-        changes.location = Set(checks.optional_text("location", location.as_deref(), LOCATION_MAX));
-        changed.push("location");
-    }
-    if let Some(sdgs) = &patch.sdgs {
-        changes.sdgs = Set(repo::sdgs_to_stored(&checks.sdgs("sdgs", sdgs)));
-        changed.push("sdgs");
-    }
+    let edit = repo::ChallengeEdit {
+        title,
+        summary,
+        description,
+        location: patch
+            .location
+            .map(|location| checks.optional_text("location", location.as_deref(), LOCATION_MAX)),
+        sdgs: patch.sdgs.map(|sdgs| checks.sdgs("sdgs", &sdgs)),
+    };
     checks.finish().map_err(Refusal::Invalid)?;
     rules::authorize_edit(&challenge, Some(actor))?;
     check_version(expected, row.version)?;
     let now = Utc::now();
-    changes.updated_at = Set(now);
-    let updated = repo::update(&tx, id, row.version, changes).await?;
+    let changed = edit.fields();
+    let updated = repo::edit(&tx, &row, edit, now).await?;
     let subject = journal::Subject::Challenge {
         kind: ChallengeEventKind::Edit,
         row: &updated,
@@ -253,7 +229,7 @@ pub async fn update(
 }
 
 /// Runs one lifecycle command (submit, request changes, publish, close, archive,
-/// withdraw) in one transaction: load, decide, guarded update, append events.
+/// withdraw).
 pub async fn command(
     state: &AppState,
     actor: &Actor,
@@ -261,68 +237,90 @@ pub async fn command(
     expected: Option<Expected>,
     command: ChallengeCommand,
 ) -> Result<Challenge, ApiError> {
-    let now = Utc::now();
-    let tx = state.begin_write().await?;
-    let row = repo::find_for_update(&tx, id).await?.ok_or_else(ApiError::not_found)?;
-    let challenge = repo::to_domain(&row)?;
-    let arena = match &command {
-        ChallengeCommand::Publish {
-            arena_id: Some(arena_id),
-            ..
-        } => match arenas::find(&tx, arena_id.as_uuid()).await? {
-            Some(arena) => Some(arenas::state_of(&arena)?),
-            None => None,
-        },
-        _ => None,
-    };
-    let produced = rules::decide(&challenge, &command, Some(actor), &ChallengeFacts { now, arena })?;
-    check_version(expected, row.version)?;
-
-    let mut changes = rows::ActiveModel {
-        updated_at: Set(now),
-        ..Default::default()
-    };
-    let mut current = challenge.state;
-    for event in &produced {
-        match event {
-            ChallengeEvent::ChangesRequested { feedback } => changes.feedback = Set(Some(feedback.clone())),
-            ChallengeEvent::Published {
-                arena_id,
-                ideas_close_at,
-                blind_assessment,
-            } => {
-                changes.arena_id = Set(arena_id.map(|a| a.as_uuid()));
-                changes.ideas_close_at = Set(*ideas_close_at);
-                changes.blind_assessment = Set(*blind_assessment);
-            }
-            ChallengeEvent::Submitted
-            | ChallengeEvent::Closed
-            | ChallengeEvent::Archived
-            | ChallengeEvent::Withdrawn { .. } => {}
-        }
-        current = rules::evolve(current, event);
-    }
-    changes.state = Set(current.as_str().to_owned());
-    let updated = repo::update(&tx, id, row.version, changes).await?;
-    let mut from = challenge.state;
-    for event in &produced {
-        let to = rules::evolve(from, event);
-        let subject = journal::Subject::Challenge {
-            kind: event.kind(),
-            row: &updated,
-            asker: None,
-        };
-        let states = (Some(from.as_str()), to.as_str());
-        journal::record(
-            state,
-            &tx,
-            Entry::new(subject, states, actor.id, now, payload_of(event)),
-        )
-        .await?;
-        from = to;
-    }
-    tx.commit().await?;
+    let (updated, _) = runner::run::<Challenges>(state, actor, id, expected, command).await?;
     Challenge::from_row(updated, Some(actor))
+}
+
+/// Challenges, as the [runner](runner::run) sees them.
+struct Challenges;
+
+impl Aggregate for Challenges {
+    type Row = rows::Model;
+    type State = ChallengeState;
+    type Command = ChallengeCommand;
+    type Event = ChallengeEvent;
+    type Facts = ChallengeFacts;
+
+    async fn load_for_update(tx: &WriteTx, id: Uuid) -> Result<Option<rows::Model>, ApiError> {
+        Ok(repo::find_for_update(tx, id).await?)
+    }
+
+    fn version(row: &rows::Model) -> i64 {
+        row.version
+    }
+
+    fn state(row: &rows::Model) -> Result<ChallengeState, ApiError> {
+        Ok(repo::state_of(row)?)
+    }
+
+    fn state_name(state: ChallengeState) -> &'static str {
+        state.as_str()
+    }
+
+    async fn facts(
+        tx: &WriteTx,
+        _row: &rows::Model,
+        _actor: &Actor,
+        command: &ChallengeCommand,
+        now: DateTime<Utc>,
+    ) -> Result<ChallengeFacts, ApiError> {
+        let arena = match command {
+            ChallengeCommand::Publish {
+                arena_id: Some(arena_id),
+                ..
+            } => match arenas::find(tx, arena_id.as_uuid()).await? {
+                Some(arena) => Some(arenas::state_of(&arena)?),
+                None => None,
+            },
+            _ => None,
+        };
+        Ok(ChallengeFacts { now, arena })
+    }
+
+    fn decide(
+        row: &rows::Model,
+        command: &ChallengeCommand,
+        actor: &Actor,
+        facts: &ChallengeFacts,
+    ) -> Result<Vec<ChallengeEvent>, ApiError> {
+        Ok(rules::decide(&repo::to_domain(row)?, command, Some(actor), facts)?)
+    }
+
+    fn evolve(state: ChallengeState, event: &ChallengeEvent) -> ChallengeState {
+        rules::evolve(state, event)
+    }
+
+    async fn persist(
+        tx: &WriteTx,
+        row: &rows::Model,
+        events: &[ChallengeEvent],
+        to: ChallengeState,
+        now: DateTime<Utc>,
+    ) -> Result<rows::Model, ApiError> {
+        Ok(repo::apply(tx, row, events, to, now).await?)
+    }
+
+    fn payload(event: &ChallengeEvent) -> serde_json::Value {
+        payload_of(event)
+    }
+
+    fn subject<'a>(row: &'a rows::Model, event: &ChallengeEvent) -> Subject<'a> {
+        Subject::Challenge {
+            kind: event.kind(),
+            row,
+            asker: None,
+        }
+    }
 }
 
 /// The events of a public challenge that anyone who sees it may read.

@@ -2,7 +2,6 @@
 //! testing, and their history.
 
 use chrono::{DateTime, Utc};
-use sea_orm::Set;
 use sluss_domain::assessment::{self as assessment_rules, AssignmentState, ScoreAccess};
 use sluss_domain::challenge::{self as challenge_rules};
 use sluss_domain::event::IdeaEventKind;
@@ -12,12 +11,13 @@ use sluss_domain::validate::{Checks, DESCRIPTION_MAX, SUMMARY_MAX, TITLE_MAX};
 use sluss_domain::{Actor, Refusal, Role, UserId};
 use uuid::Uuid;
 
-use super::journal::{self, Entry};
+use super::journal::{self, Entry, Subject};
+use super::runner::{self, Aggregate};
 use super::{Expected, check_version, page_request, payload_of, to_list_page};
 use crate::error::ApiError;
 use crate::persistence::entities::{assignments, ideas as rows};
 use crate::persistence::ideas::{self as repo, IdeaFilter};
-use crate::persistence::{assessment, challenges, events, organisations, steps};
+use crate::persistence::{WriteTx, assessment, challenges, events, organisations, steps};
 use crate::state::AppState;
 use crate::views::events::{Event, event_from_row};
 use crate::views::ideas::{Idea, IdeaPage, TeamMember};
@@ -164,61 +164,8 @@ fn check_team(checks: &mut Checks, team: &[TeamMember], unregistered: &[Uuid]) -
     serde_json::to_string(&members).unwrap_or_else(|_| "[]".to_owned())
 }
 
-/// Writes the records that steps 4 and 5 keep beside the idea row.
-async fn record_step(
-    db: &impl sea_orm::ConnectionTrait,
-    idea_id: Uuid,
-    event: &IdeaEvent,
-    now: DateTime<Utc>,
-) -> Result<(), ApiError> {
-    match event {
-        IdeaEvent::IncubationStarted {
-            support_organisation_id,
-            plan,
-        } => steps::insert_incubation(db, idea_id, *support_organisation_id, plan.clone(), now).await?,
-        IdeaEvent::TestingStarted {
-            site,
-            host,
-            host_organisation_id,
-            starts_on,
-            ends_on,
-            success_criteria,
-        } => {
-            let test = steps::NewTest {
-                site: site.clone(),
-                host: host.clone(),
-                host_organisation_id: *host_organisation_id,
-                starts_on: *starts_on,
-                ends_on: *ends_on,
-                success_criteria: success_criteria.clone(),
-            };
-            steps::insert_test(db, idea_id, test, now).await?;
-        }
-        IdeaEvent::Completed {
-            outcome,
-            results,
-            lessons_learned,
-        } => {
-            steps::complete_test(
-                db,
-                idea_id,
-                outcome.as_str(),
-                results.clone(),
-                lessons_learned.clone(),
-                now,
-            )
-            .await?;
-        }
-        IdeaEvent::Submitted
-        | IdeaEvent::AssessmentStarted { .. }
-        | IdeaEvent::Decided { .. }
-        | IdeaEvent::Discontinued { .. }
-        | IdeaEvent::Withdrawn { .. } => {}
-    }
-    Ok(())
-}
-
-/// Runs one command in one transaction: load, decide, guarded update, append events.
+/// Runs one command (submit, start assessment, decide, start incubation or testing,
+/// complete, discontinue, withdraw).
 pub async fn command(
     state: &AppState,
     actor: &Actor,
@@ -226,103 +173,130 @@ pub async fn command(
     expected: Option<Expected>,
     command: IdeaCommand,
 ) -> Result<Idea, ApiError> {
-    let now = Utc::now();
-    let tx = state.begin_write().await?;
-    let row = repo::find_for_update(&tx, id).await?.ok_or_else(ApiError::not_found)?;
-    let idea = repo::to_domain(&row)?;
-    let viewer = viewer_of(&tx, &row, actor).await?;
-    let challenge = challenges::find(&tx, row.challenge_id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let mut facts = IdeaFacts::at(now, challenges::state_of(&challenge)?, challenge.ideas_close_at);
-    match &command {
-        IdeaCommand::StartAssessment { rubric_id } => {
-            if assessment::find_rubric(&tx, *rubric_id).await?.is_none() {
-                facts.missing_references.push("rubric_id");
-            }
-        }
-        IdeaCommand::Decide { .. } => {
-            if let Some(rubric_id) = row.rubric_id {
-                let rubric = assessment::find_rubric(&tx, rubric_id)
-                    .await?
-                    .ok_or_else(ApiError::not_found)?;
-                facts.scorecards_required = u32::try_from(rubric.min_scorecards).unwrap_or(u32::MAX);
-            }
-            facts.scorecards_submitted =
-                u32::try_from(assessment::scorecards_for(&tx, id).await?.len()).unwrap_or(u32::MAX);
-        }
-        IdeaCommand::StartIncubation {
-            support_organisation_id,
-            ..
-        } => {
-            if !steps::organisation_exists(&tx, *support_organisation_id).await? {
-                facts.missing_references.push("support_organisation_id");
-            }
-        }
-        IdeaCommand::StartTesting {
-            host_organisation_id: Some(host),
-            ..
-        } => {
-            if !organisations::exists(&tx, *host).await? {
-                facts.missing_references.push("host_organisation_id");
-            }
-        }
-        IdeaCommand::Submit
-        | IdeaCommand::StartTesting { .. }
-        | IdeaCommand::Complete { .. }
-        | IdeaCommand::Discontinue { .. }
-        | IdeaCommand::Withdraw { .. } => {}
-    }
-    let produced = rules::decide(&idea, &command, Some(actor), viewer.assigned(), &facts)?;
-    check_version(expected, row.version)?;
-
-    let mut changes = rows::ActiveModel {
-        updated_at: Set(now),
-        ..Default::default()
-    };
-    let mut current = idea.state;
-    for event in &produced {
-        match event {
-            IdeaEvent::Submitted if row.submitted_at.is_none() => changes.submitted_at = Set(Some(now)),
-            IdeaEvent::AssessmentStarted { rubric_id } => changes.rubric_id = Set(Some(*rubric_id)),
-            IdeaEvent::Decided { outcome, feedback } => {
-                changes.decision_outcome = Set(Some(outcome.as_str().to_owned()));
-                changes.decision_feedback = Set(Some(feedback.clone()));
-                changes.decided_at = Set(Some(now));
-            }
-            IdeaEvent::Submitted
-            | IdeaEvent::IncubationStarted { .. }
-            | IdeaEvent::TestingStarted { .. }
-            | IdeaEvent::Completed { .. }
-            | IdeaEvent::Discontinued { .. }
-            | IdeaEvent::Withdrawn { .. } => {}
-        }
-        current = rules::evolve(current, event);
-    }
-    changes.state = Set(current.as_str().to_owned());
-    let updated = repo::update(&tx, id, row.version, changes).await?;
-    for event in &produced {
-        record_step(&tx, id, event, now).await?;
-    }
-    let mut from = idea.state;
-    for event in &produced {
-        let to = rules::evolve(from, event);
-        let subject = journal::Subject::Idea {
-            kind: event.kind(),
-            row: &updated,
-            assessor: None,
-        };
-        let states = (Some(from.as_str()), to.as_str());
-        journal::record(
-            state,
-            &tx,
-            Entry::new(subject, states, actor.id, now, payload_of(event)),
-        )
-        .await?;
-        from = to;
-    }
-    tx.commit().await?;
+    let (updated, (_, viewer)) = runner::run::<Ideas>(state, actor, id, expected, command).await?;
     view(updated, &viewer)
+}
+
+/// Ideas, as the [runner](runner::run) sees them.
+struct Ideas;
+
+impl Aggregate for Ideas {
+    type Row = rows::Model;
+    type State = IdeaState;
+    type Command = IdeaCommand;
+    type Event = IdeaEvent;
+    /// The facts, and how the actor relates to the idea.
+    type Facts = (IdeaFacts, Viewer);
+
+    async fn load_for_update(tx: &WriteTx, id: Uuid) -> Result<Option<rows::Model>, ApiError> {
+        Ok(repo::find_for_update(tx, id).await?)
+    }
+
+    fn version(row: &rows::Model) -> i64 {
+        row.version
+    }
+
+    fn state(row: &rows::Model) -> Result<IdeaState, ApiError> {
+        Ok(repo::state_of(row)?)
+    }
+
+    fn state_name(state: IdeaState) -> &'static str {
+        state.as_str()
+    }
+
+    async fn facts(
+        tx: &WriteTx,
+        row: &rows::Model,
+        actor: &Actor,
+        command: &IdeaCommand,
+        now: DateTime<Utc>,
+    ) -> Result<(IdeaFacts, Viewer), ApiError> {
+        let viewer = viewer_of(tx, row, actor).await?;
+        let challenge = challenges::find(tx, row.challenge_id)
+            .await?
+            .ok_or_else(ApiError::not_found)?;
+        let mut facts = IdeaFacts::at(now, challenges::state_of(&challenge)?, challenge.ideas_close_at);
+        match command {
+            IdeaCommand::StartAssessment { rubric_id } => {
+                if assessment::find_rubric(tx, *rubric_id).await?.is_none() {
+                    facts.missing_references.push("rubric_id");
+                }
+            }
+            IdeaCommand::Decide { .. } => {
+                if let Some(rubric_id) = row.rubric_id {
+                    let rubric = assessment::find_rubric(tx, rubric_id)
+                        .await?
+                        .ok_or_else(ApiError::not_found)?;
+                    facts.scorecards_required = u32::try_from(rubric.min_scorecards).unwrap_or(u32::MAX);
+                }
+                facts.scorecards_submitted =
+                    u32::try_from(assessment::scorecards_for(tx, row.id).await?.len()).unwrap_or(u32::MAX);
+            }
+            IdeaCommand::StartIncubation {
+                support_organisation_id,
+                ..
+            } => {
+                if !steps::organisation_exists(tx, *support_organisation_id).await? {
+                    facts.missing_references.push("support_organisation_id");
+                }
+            }
+            IdeaCommand::StartTesting {
+                host_organisation_id: Some(host),
+                ..
+            } => {
+                if !organisations::exists(tx, *host).await? {
+                    facts.missing_references.push("host_organisation_id");
+                }
+            }
+            IdeaCommand::Submit
+            | IdeaCommand::StartTesting { .. }
+            | IdeaCommand::Complete { .. }
+            | IdeaCommand::Discontinue { .. }
+            | IdeaCommand::Withdraw { .. } => {}
+        }
+        Ok((facts, viewer))
+    }
+
+    fn decide(
+        row: &rows::Model,
+        command: &IdeaCommand,
+        actor: &Actor,
+        (facts, viewer): &(IdeaFacts, Viewer),
+    ) -> Result<Vec<IdeaEvent>, ApiError> {
+        Ok(rules::decide(
+            &repo::to_domain(row)?,
+            command,
+            Some(actor),
+            viewer.assigned(),
+            facts,
+        )?)
+    }
+
+    fn evolve(state: IdeaState, event: &IdeaEvent) -> IdeaState {
+        rules::evolve(state, event)
+    }
+
+    async fn persist(
+        tx: &WriteTx,
+        row: &rows::Model,
+        events: &[IdeaEvent],
+        to: IdeaState,
+        now: DateTime<Utc>,
+    ) -> Result<rows::Model, ApiError> {
+        Ok(repo::apply(tx, row, events, to, now).await?)
+    }
+
+    fn payload(event: &IdeaEvent) -> serde_json::Value {
+        payload_of(event)
+    }
+
+    fn subject<'a>(row: &'a rows::Model, event: &IdeaEvent) -> Subject<'a> {
+        Subject::Idea {
+            kind: event.kind(),
+            row,
+            assessor: None,
+        }
+    }
 }
 
 /// Runs `start-assessment` with the rubric named, or the default rubric when none is
@@ -372,31 +346,17 @@ pub async fn create(state: &AppState, actor: &Actor, challenge_id: Uuid, input: 
     let now = Utc::now();
     let idea_id = Uuid::now_v7();
     let tx = state.begin_write().await?;
-    let row = repo::insert(
-        &tx,
-        rows::ActiveModel {
-            id: Set(idea_id),
-            challenge_id: Set(challenge.id),
-            challenge_owner_id: Set(challenge.owner_id),
-            blind_assessment: Set(challenge.blind_assessment),
-            innovator_id: Set(actor.id.as_uuid()),
-            title: Set(title),
-            summary: Set(summary),
-            description: Set(description),
-            team: Set(team),
-            sdgs: Set(challenges::sdgs_to_stored(&sdgs)),
-            state: Set(IdeaState::Draft.as_str().to_owned()),
-            version: Set(1),
-            submitted_at: Set(None),
-            rubric_id: Set(None),
-            decision_outcome: Set(None),
-            decision_feedback: Set(None),
-            decided_at: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-        },
-    )
-    .await?;
+    let new = repo::NewIdea {
+        id: idea_id,
+        challenge: challenge.clone(),
+        innovator_id: actor.id.as_uuid(),
+        title,
+        summary,
+        description,
+        team,
+        sdgs,
+    };
+    let row = repo::insert(&tx, new, now).await?;
     let subject = journal::Subject::Idea {
         kind: IdeaEventKind::Create,
         row: &row,
@@ -489,35 +449,36 @@ pub async fn update(
         return Err(refusal.into());
     }
     let mut checks = Checks::new();
-    let mut changes = rows::ActiveModel::default();
-    let mut changed = Vec::new();
-    if let Some(title) = &patch.title {
-        changes.title = Set(checks.required_text("title", title, TITLE_MAX));
-        changed.push("title");
-    }
-    if let Some(summary) = &patch.summary {
-        changes.summary = Set(checks.draft_text("summary", summary, SUMMARY_MAX));
-        changed.push("summary");
-    }
-    if let Some(description) = &patch.description {
-        changes.description = Set(checks.draft_text("description", description, DESCRIPTION_MAX));
-        changed.push("description");
-    }
-    if let Some(team) = &patch.team {
-        let unknown = unregistered(&tx, team).await?;
-        changes.team = Set(check_team(&mut checks, team, &unknown));
-        changed.push("team");
-    }
-    if let Some(sdgs) = &patch.sdgs {
-        changes.sdgs = Set(challenges::sdgs_to_stored(&checks.sdgs("sdgs", sdgs)));
-        changed.push("sdgs");
-    }
+    let title = patch
+        .title
+        .map(|title| checks.required_text("title", &title, TITLE_MAX));
+    let summary = patch
+        .summary
+        .map(|summary| checks.draft_text("summary", &summary, SUMMARY_MAX));
+    let description = patch
+        .description
+        .map(|description| checks.draft_text("description", &description, DESCRIPTION_MAX));
+    let team = match &patch.team {
+        Some(team) => {
+            let unknown = unregistered(&tx, team).await?;
+            Some(check_team(&mut checks, team, &unknown))
+        }
+        None => None,
+    };
+    let sdgs = patch.sdgs.map(|sdgs| checks.sdgs("sdgs", &sdgs));
+    let edit = repo::IdeaEdit {
+        title,
+        summary,
+        description,
+        team,
+        sdgs,
+    };
     checks.finish().map_err(Refusal::Invalid)?;
     rules::authorize_edit(&idea, Some(actor), viewer.assigned())?;
     check_version(expected, row.version)?;
     let now = Utc::now();
-    changes.updated_at = Set(now);
-    let updated = repo::update(&tx, id, row.version, changes).await?;
+    let changed = edit.fields();
+    let updated = repo::edit(&tx, &row, edit, now).await?;
     let subject = journal::Subject::Idea {
         kind: IdeaEventKind::Edit,
         row: &updated,

@@ -20,6 +20,7 @@ pub mod questions;
 pub mod queues;
 pub mod reports;
 pub mod resets;
+pub mod runner;
 pub mod steps;
 pub mod users;
 pub mod webhooks;

@@ -1,7 +1,6 @@
 //! The obstacle diary: what blocked innovation, logged as it is met.
 
 use chrono::Utc;
-use sea_orm::Set;
 use sluss_domain::challenge as challenge_rules;
 use sluss_domain::steps as rules;
 use sluss_domain::validate::Checks;
@@ -12,7 +11,6 @@ use super::ideas::load_visible_idea;
 use super::{page_request, to_list_page};
 use crate::error::ApiError;
 use crate::persistence::challenges;
-use crate::persistence::entities::obstacles as rows;
 use crate::persistence::steps::{self as repo, ObstacleFilter};
 use crate::state::AppState;
 use crate::views::obstacles::{Obstacle, ObstacleCategory, ObstaclePage, SubjectType, category_name};
@@ -70,23 +68,18 @@ pub async fn create(state: &AppState, actor: &Actor, input: NewObstacle) -> Resu
     let description = checks.required_text("description", &input.description, 10_000);
     rules::check_step(&mut checks, input.step);
     checks.finish().map_err(Refusal::Invalid)?;
-    let row = repo::insert_obstacle(
-        &state.db,
-        rows::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            subject_type: Set(match input.subject_type {
-                SubjectType::Challenge => "challenge".to_owned(),
-                SubjectType::Idea => "idea".to_owned(),
-            }),
-            subject_id: Set(input.subject_id),
-            category: Set(category_name(input.category).to_owned()),
-            description: Set(description),
-            step: Set(i16::try_from(input.step).unwrap_or(0)),
-            reported_by: Set(actor.id.as_uuid()),
-            reported_at: Set(Utc::now()),
+    let obstacle = repo::NewObstacle {
+        subject_type: match input.subject_type {
+            SubjectType::Challenge => "challenge",
+            SubjectType::Idea => "idea",
         },
-    )
-    .await?;
+        subject_id: input.subject_id,
+        category: category_name(input.category),
+        description,
+        step: i16::try_from(input.step).unwrap_or(0),
+        reported_by: actor.id.as_uuid(),
+    };
+    let row = repo::insert_obstacle(&state.db, obstacle, Utc::now()).await?;
     Obstacle::from_row(row)
 }
 

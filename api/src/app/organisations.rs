@@ -2,7 +2,6 @@
 //! anyone signed in reads them.
 
 use chrono::Utc;
-use sea_orm::Set;
 use sluss_domain::Actor;
 use sluss_domain::event::OrganisationEventKind;
 use sluss_domain::organisation::{self as rules, OrganisationValues};
@@ -11,7 +10,6 @@ use uuid::Uuid;
 use super::journal::{self, Entry, Subject};
 use super::{Expected, check_version, page_request, to_list_page};
 use crate::error::ApiError;
-use crate::persistence::entities::organisations as rows;
 use crate::persistence::organisations as repo;
 use crate::state::AppState;
 use crate::views::organisations::{Organisation, OrganisationPage};
@@ -81,20 +79,7 @@ pub async fn create(state: &AppState, actor: &Actor, input: OrganisationInput) -
     let now = Utc::now();
     let id = Uuid::now_v7();
     let tx = state.begin_write().await?;
-    let row = repo::insert(
-        &tx,
-        rows::ActiveModel {
-            id: Set(id),
-            name: Set(values.name),
-            kind: Set(values.kind.as_str().to_owned()),
-            org_number: Set(values.org_number),
-            website: Set(values.website),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-        },
-    )
-    .await?;
+    let row = repo::insert(&tx, id, values, now).await?;
     let subject = Subject::Organisation(OrganisationEventKind::Register, id);
     let entry = Entry::new(subject, (None, "registered"), actor.id, now, serde_json::json!({}));
     journal::record(state, &tx, entry).await?;
@@ -125,15 +110,7 @@ pub async fn update(
     )?;
     check_version(expected, row.version)?;
     let now = Utc::now();
-    let changes = rows::ActiveModel {
-        name: Set(merged.name),
-        kind: Set(merged.kind.as_str().to_owned()),
-        org_number: Set(merged.org_number),
-        website: Set(merged.website),
-        updated_at: Set(now),
-        ..Default::default()
-    };
-    let updated = repo::update(&tx, id, row.version, changes).await?;
+    let updated = repo::update(&tx, id, row.version, merged, now).await?;
     let subject = Subject::Organisation(OrganisationEventKind::Edit, id);
     let entry = Entry::new(
         subject,

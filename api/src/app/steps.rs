@@ -4,7 +4,6 @@
 //! [`ideas`](super::ideas).
 
 use chrono::{NaiveDate, Utc};
-use sea_orm::Set;
 use sluss_domain::event::IdeaEventKind;
 use sluss_domain::idea as idea_rules;
 use sluss_domain::steps as rules;
@@ -17,9 +16,7 @@ use super::ideas::load_visible_idea;
 use super::journal::{self, Entry, Subject};
 use super::{page_request, to_list_page};
 use crate::error::ApiError;
-use crate::persistence::entities::{
-    ideas as idea_rows, spread_activities as spread_rows, support_organisations as org_rows,
-};
+use crate::persistence::entities::ideas as idea_rows;
 use crate::persistence::{ideas, steps as repo};
 use crate::state::AppState;
 use crate::views::steps::{
@@ -83,19 +80,13 @@ pub async fn create_support_organisation(
     rules::authorize_facilitator(actor)?;
     let (name, description, contact_email) =
         rules::check_support_organisation(&input.name, &input.description, input.contact_email.as_deref())?;
-    let row = repo::insert_organisation(
-        &state.db,
-        org_rows::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            name: Set(name),
-            kind: Set(support_kind_name(input.kind).to_owned()),
-            description: Set(description),
-            contact_email: Set(contact_email),
-            version: Set(1),
-            created_at: Set(Utc::now()),
-        },
-    )
-    .await?;
+    let organisation = repo::NewSupportOrganisation {
+        name,
+        kind: support_kind_name(input.kind),
+        description,
+        contact_email,
+    };
+    let row = repo::insert_organisation(&state.db, organisation, Utc::now()).await?;
     SupportOrganisation::from_row(row)
 }
 
@@ -216,19 +207,13 @@ pub async fn add_spread_activity(
     checks.finish().map_err(Refusal::Invalid)?;
     rules::authorize_spread(actor, ideas::state_of(&idea)?)?;
     let now = Utc::now();
-    let row = repo::insert_spread(
-        &tx,
-        spread_rows::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            idea_id: Set(idea.id),
-            kind: Set(spread_kind_name(input.kind).to_owned()),
-            title: Set(title),
-            held_on: Set(input.held_on),
-            notes: Set(notes),
-            created_at: Set(now),
-        },
-    )
-    .await?;
+    let activity = repo::NewSpread {
+        kind: spread_kind_name(input.kind),
+        title,
+        held_on: input.held_on,
+        notes,
+    };
+    let row = repo::insert_spread(&tx, idea.id, activity, now).await?;
     let payload = serde_json::json!({ "spread_activity_id": row.id, "kind": row.kind, "title": row.title, "held_on": row.held_on });
     let entry = step_entry(&idea, IdeaEventKind::AddSpreadActivity, actor, now, payload)?;
     journal::record(state, &tx, entry).await?;

@@ -1,8 +1,10 @@
 //! Challenges.
 
+use chrono::{DateTime, Utc};
+use sea_orm::ActiveValue::NotSet;
 use sea_orm::sea_query::{Expr, SimpleExpr};
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter};
-use sluss_domain::challenge::{Challenge, ChallengeState};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Set};
+use sluss_domain::challenge::{Challenge, ChallengeEvent, ChallengeState};
 use sluss_domain::{Actor, UserId};
 use sluss_migrations::PG_SEARCH_COLUMN;
 use uuid::Uuid;
@@ -45,12 +47,137 @@ pub fn sdgs_from_stored(value: &str) -> Result<Vec<u8>, RepoError> {
         .collect()
 }
 
-/// Stores a new challenge.
+/// A new challenge's checked values.
+#[derive(Debug, Clone)]
+pub struct NewChallenge {
+    /// Its id.
+    pub id: Uuid,
+    /// Its needs-owner.
+    pub owner_id: Uuid,
+    /// Title.
+    pub title: String,
+    /// Summary.
+    pub summary: String,
+    /// Description.
+    pub description: String,
+    /// Where the need is.
+    pub location: Option<String>,
+    /// UN goals.
+    pub sdgs: Vec<u8>,
+    /// The organisation it is owned on behalf of.
+    pub organisation_id: Option<Uuid>,
+}
+
+/// Stores a new challenge, in draft.
 pub async fn insert(
     db: &impl ConnectionTrait,
-    challenge: challenges::ActiveModel,
+    challenge: NewChallenge,
+    now: DateTime<Utc>,
 ) -> Result<challenges::Model, RepoError> {
-    Ok(challenge.insert(db).await?)
+    let row = challenges::ActiveModel {
+        id: Set(challenge.id),
+        owner_id: Set(challenge.owner_id),
+        title: Set(challenge.title),
+        summary: Set(challenge.summary),
+        description: Set(challenge.description),
+        location: Set(challenge.location),
+        sdgs: Set(sdgs_to_stored(&challenge.sdgs)),
+        arena_id: Set(None),
+        organisation_id: Set(challenge.organisation_id),
+        ideas_close_at: Set(None),
+        blind_assessment: Set(false),
+        feedback: Set(None),
+        state: Set(ChallengeState::Draft.as_str().to_owned()),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    Ok(row.insert(db).await?)
+}
+
+/// An edit of a challenge's content, checked: only the fields given change.
+#[derive(Debug, Clone, Default)]
+pub struct ChallengeEdit {
+    /// Title.
+    pub title: Option<String>,
+    /// Summary.
+    pub summary: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Location: `Some(None)` clears it.
+    pub location: Option<Option<String>>,
+    /// UN goals.
+    pub sdgs: Option<Vec<u8>>,
+}
+
+impl ChallengeEdit {
+    /// The names of the fields it changes, in the order of the form.
+    pub fn fields(&self) -> Vec<&'static str> {
+        [
+            ("title", self.title.is_some()),
+            ("summary", self.summary.is_some()),
+            ("description", self.description.is_some()),
+            ("location", self.location.is_some()),
+            ("sdgs", self.sdgs.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, changed)| changed.then_some(name))
+        .collect()
+    }
+}
+
+/// Writes `edit` to `row` if it still has its version, bumping it.
+pub async fn edit(
+    db: &impl ConnectionTrait,
+    row: &challenges::Model,
+    edit: ChallengeEdit,
+    now: DateTime<Utc>,
+) -> Result<challenges::Model, RepoError> {
+    let changes = challenges::ActiveModel {
+        title: edit.title.map_or(NotSet, Set),
+        summary: edit.summary.map_or(NotSet, Set),
+        description: edit.description.map_or(NotSet, Set),
+        location: edit.location.map_or(NotSet, Set),
+        sdgs: edit.sdgs.map_or(NotSet, |goals| Set(sdgs_to_stored(&goals))),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    update(db, row.id, row.version, changes).await
+}
+
+/// Writes the accepted `events` to `row`, which they bring to the state `to`, if it still
+/// has its version, bumping it.
+pub async fn apply(
+    db: &impl ConnectionTrait,
+    row: &challenges::Model,
+    events: &[ChallengeEvent],
+    to: ChallengeState,
+    now: DateTime<Utc>,
+) -> Result<challenges::Model, RepoError> {
+    let mut changes = challenges::ActiveModel {
+        state: Set(to.as_str().to_owned()),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    for event in events {
+        match event {
+            ChallengeEvent::ChangesRequested { feedback } => changes.feedback = Set(Some(feedback.clone())),
+            ChallengeEvent::Published {
+                arena_id,
+                ideas_close_at,
+                blind_assessment,
+            } => {
+                changes.arena_id = Set(arena_id.map(|a| a.as_uuid()));
+                changes.ideas_close_at = Set(*ideas_close_at);
+                changes.blind_assessment = Set(*blind_assessment);
+            }
+            ChallengeEvent::Submitted
+            | ChallengeEvent::Closed
+            | ChallengeEvent::Archived
+            | ChallengeEvent::Withdrawn { .. } => {}
+        }
+    }
+    update(db, row.id, row.version, changes).await
 }
 
 /// The challenge with this id, locked for the update of a write transaction ([`super::lock_row`]).
@@ -167,7 +294,7 @@ fn text_search(backend: DbBackend, words: &[String]) -> SimpleExpr {
 }
 
 /// Writes the fields set on `changes` if the row still has `version`, bumping it.
-pub async fn update(
+async fn update(
     db: &impl ConnectionTrait,
     id: Uuid,
     version: i64,

@@ -2,16 +2,19 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
+use sea_orm::ActiveValue::NotSet;
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect,
-    QueryTrait, TryIntoModel,
+    QueryTrait, Set, TryIntoModel,
 };
-use sluss_domain::idea::{Idea, IdeaState};
+use sluss_domain::idea::{Idea, IdeaEvent, IdeaState};
 use sluss_domain::{Actor, UserId};
 use uuid::Uuid;
 
-use super::entities::{assignments, ideas};
+use super::entities::{assignments, challenges, ideas};
+use super::steps;
 use super::{Deferring, Page, RepoError, keyset_page, stored, update_versioned};
 
 /// The domain state stored on a row.
@@ -32,12 +35,54 @@ pub fn to_domain(row: &ideas::Model) -> Result<Idea, RepoError> {
     })
 }
 
-/// Stores a new idea.
+/// A new idea's checked values.
+#[derive(Debug, Clone)]
+pub struct NewIdea {
+    /// Its id.
+    pub id: Uuid,
+    /// The challenge it answers.
+    pub challenge: challenges::Model,
+    /// Its innovator.
+    pub innovator_id: Uuid,
+    /// Title.
+    pub title: String,
+    /// Summary.
+    pub summary: String,
+    /// Description.
+    pub description: String,
+    /// The team, as stored.
+    pub team: String,
+    /// UN goals.
+    pub sdgs: Vec<u8>,
+}
+
+/// Stores a new idea, in draft.
 ///
 /// On SQLite the idea is given back as built (every column is set, and SQLite stores each
 /// value as given) and its insert is deferred; PostgreSQL gives back what it stored (it
 /// keeps times to the microsecond).
-pub async fn insert(db: &impl Deferring, idea: ideas::ActiveModel) -> Result<ideas::Model, RepoError> {
+pub async fn insert(db: &impl Deferring, idea: NewIdea, now: DateTime<Utc>) -> Result<ideas::Model, RepoError> {
+    let idea = ideas::ActiveModel {
+        id: Set(idea.id),
+        challenge_id: Set(idea.challenge.id),
+        challenge_owner_id: Set(idea.challenge.owner_id),
+        blind_assessment: Set(idea.challenge.blind_assessment),
+        innovator_id: Set(idea.innovator_id),
+        title: Set(idea.title),
+        summary: Set(idea.summary),
+        description: Set(idea.description),
+        team: Set(idea.team),
+        sdgs: Set(super::challenges::sdgs_to_stored(&idea.sdgs)),
+        state: Set(IdeaState::Draft.as_str().to_owned()),
+        version: Set(1),
+        submitted_at: Set(None),
+        rubric_id: Set(None),
+        decision_outcome: Set(None),
+        decision_feedback: Set(None),
+        decided_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
     let backend = db.get_database_backend();
     if backend != DbBackend::Sqlite {
         return Ok(idea.insert(db).await?);
@@ -127,8 +172,98 @@ pub async fn titles_of(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMa
         .collect())
 }
 
+/// An edit of a draft idea's content, checked: only the fields given change.
+#[derive(Debug, Clone, Default)]
+pub struct IdeaEdit {
+    /// Title.
+    pub title: Option<String>,
+    /// Summary.
+    pub summary: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// The whole team, as stored.
+    pub team: Option<String>,
+    /// UN goals.
+    pub sdgs: Option<Vec<u8>>,
+}
+
+impl IdeaEdit {
+    /// The names of the fields it changes, in the order of the form.
+    pub fn fields(&self) -> Vec<&'static str> {
+        [
+            ("title", self.title.is_some()),
+            ("summary", self.summary.is_some()),
+            ("description", self.description.is_some()),
+            ("team", self.team.is_some()),
+            ("sdgs", self.sdgs.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, changed)| changed.then_some(name))
+        .collect()
+    }
+}
+
+/// Writes `edit` to `row` if it still has its version, bumping it.
+pub async fn edit(
+    db: &impl ConnectionTrait,
+    row: &ideas::Model,
+    edit: IdeaEdit,
+    now: DateTime<Utc>,
+) -> Result<ideas::Model, RepoError> {
+    let changes = ideas::ActiveModel {
+        title: edit.title.map_or(NotSet, Set),
+        summary: edit.summary.map_or(NotSet, Set),
+        description: edit.description.map_or(NotSet, Set),
+        team: edit.team.map_or(NotSet, Set),
+        sdgs: edit
+            .sdgs
+            .map_or(NotSet, |goals| Set(super::challenges::sdgs_to_stored(&goals))),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    update(db, row.id, row.version, changes).await
+}
+
+/// Writes the accepted `events` to `row`, which they bring to the state `to`, if it still
+/// has its version (bumping it), and to the records steps 4 and 5 keep beside it.
+pub async fn apply(
+    db: &impl ConnectionTrait,
+    row: &ideas::Model,
+    events: &[IdeaEvent],
+    to: IdeaState,
+    now: DateTime<Utc>,
+) -> Result<ideas::Model, RepoError> {
+    let mut changes = ideas::ActiveModel {
+        state: Set(to.as_str().to_owned()),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    for event in events {
+        match event {
+            IdeaEvent::Submitted if row.submitted_at.is_none() => changes.submitted_at = Set(Some(now)),
+            IdeaEvent::AssessmentStarted { rubric_id } => changes.rubric_id = Set(Some(*rubric_id)),
+            IdeaEvent::Decided { outcome, feedback } => {
+                changes.decision_outcome = Set(Some(outcome.as_str().to_owned()));
+                changes.decision_feedback = Set(Some(feedback.clone()));
+                changes.decided_at = Set(Some(now));
+            }
+            IdeaEvent::Submitted
+            | IdeaEvent::IncubationStarted { .. }
+            | IdeaEvent::TestingStarted { .. }
+            | IdeaEvent::Completed { .. }
+            | IdeaEvent::Discontinued { .. }
+            | IdeaEvent::Withdrawn { .. } => {}
+        }
+    }
+    let updated = update(db, row.id, row.version, changes).await?;
+    for event in events {
+        steps::record(db, row.id, event, now).await?;
+    }
+    Ok(updated)
+}
+
 /// Writes the fields set on `changes` if the row still has `version`, bumping it.
-pub async fn update(
+async fn update(
     db: &impl ConnectionTrait,
     id: Uuid,
     version: i64,

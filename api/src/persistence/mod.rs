@@ -28,6 +28,7 @@ pub mod webhooks;
 mod writes;
 pub mod written;
 
+pub use sql::statement;
 pub use writes::{Deferring, WriteQueue, WriteTx};
 
 use std::time::Duration;

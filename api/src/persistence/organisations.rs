@@ -1,7 +1,9 @@
 //! The organisation registry (SPEC §12).
 
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sluss_domain::organisation::OrganisationValues;
 use uuid::Uuid;
 
 use super::entities::organisations;
@@ -13,12 +15,23 @@ const NUMBER_TAKEN: &str = "an organisation with that organisation number is alr
 /// Stores a new organisation; a registered organisationsnummer is a [`RepoError::Conflict`].
 pub async fn insert(
     db: &impl ConnectionTrait,
-    organisation: organisations::ActiveModel,
+    id: Uuid,
+    values: OrganisationValues,
+    now: DateTime<Utc>,
 ) -> Result<organisations::Model, RepoError> {
-    organisation
-        .insert(db)
-        .await
-        .map_err(|e| RepoError::on_unique(e, NUMBER_TAKEN))
+    organisations::ActiveModel {
+        id: Set(id),
+        name: Set(values.name),
+        kind: Set(values.kind.as_str().to_owned()),
+        org_number: Set(values.org_number),
+        website: Set(values.website),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await
+    .map_err(|e| RepoError::on_unique(e, NUMBER_TAKEN))
 }
 
 /// The organisation with this id, locked for the update of a write transaction.
@@ -90,8 +103,17 @@ pub async fn update(
     db: &impl ConnectionTrait,
     id: Uuid,
     version: i64,
-    changes: organisations::ActiveModel,
+    values: OrganisationValues,
+    now: DateTime<Utc>,
 ) -> Result<organisations::Model, RepoError> {
+    let changes = organisations::ActiveModel {
+        name: Set(values.name),
+        kind: Set(values.kind.as_str().to_owned()),
+        org_number: Set(values.org_number),
+        website: Set(values.website),
+        updated_at: Set(now),
+        ..Default::default()
+    };
     let columns = (organisations::Column::Id, organisations::Column::Version);
     update_versioned::<organisations::Entity>(db, id, version, changes, columns, |row| row.version)
         .await

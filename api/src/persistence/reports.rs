@@ -238,6 +238,10 @@ async fn follow_challenge(
             .await?;
         return add_tally(db, key, &Tally::of_challenge(&steps)).await;
     }
+    if event.from_state == Some(event.to_state) && !ChallengeSteps::step_kinds().any(|step| step == kind) {
+        // Neither its state nor a step's time changes.
+        return Ok(());
+    }
     let old = funnel_challenges::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -292,6 +296,10 @@ async fn follow_idea(db: &impl Deferring, event: &NewEvent<'_>, kind: IdeaEventK
             .await?;
         return add_tally(db, key, &Tally::of_idea(&steps)).await;
     }
+    if event.from_state == Some(event.to_state) && !IdeaSteps::step_kinds().any(|step| step == kind) {
+        // Neither its state nor a step's time changes.
+        return Ok(());
+    }
     let old = funnel_ideas::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -322,20 +330,48 @@ const CHALLENGE_STEPS: &str = "SELECT c.id, c.arena_id, c.state, c.created_at, M
      GROUP BY c.id, c.arena_id, c.state, c.created_at";
 
 /// `{page}` is the subquery selecting one page of items.
-const IDEA_STEPS: &str = "SELECT i.id, c.arena_id, i.state, i.created_at, \
-     MIN(CASE WHEN e.command = 'submit' THEN e.at END) AS submitted_at, \
-     MIN(CASE WHEN e.command = 'start_assessment' THEN e.at END) AS assessment_started_at, \
-     MIN(CASE WHEN e.command = 'decide' THEN e.at END) AS decided_at, \
-     MIN(CASE WHEN e.command = 'decide' AND e.to_state = 'qualified' THEN e.at END) AS qualified_at, \
-     MIN(CASE WHEN e.command = 'start_incubation' THEN e.at END) AS incubation_started_at, \
-     MIN(CASE WHEN e.command = 'start_testing' THEN e.at END) AS testing_started_at, \
-     MIN(CASE WHEN e.command = 'complete' THEN e.at END) AS completed_at, \
-     CAST(MAX(CASE WHEN e.command = 'complete' AND (e.payload LIKE '%\"outcome\":\"adopted\"%' \
-       OR e.payload LIKE '%\"outcome\":\"scaled\"%') THEN 1 ELSE 0 END) AS BIGINT) AS adopted \
-     FROM ({page}) i JOIN challenges c ON c.id = i.challenge_id \
-     LEFT JOIN events e ON e.subject_id = i.id AND e.subject_type = 'idea' \
-     AND e.command IN ('submit', 'start_assessment', 'decide', 'start_incubation', 'start_testing', 'complete') \
-     GROUP BY i.id, c.arena_id, i.state, i.created_at";
+const IDEA_ROWS: &str = "SELECT i.id, c.arena_id, i.state, i.created_at \
+     FROM ({page}) i JOIN challenges c ON c.id = i.challenge_id";
+
+/// The events of one page of ideas that [`IdeaSteps::apply`] keeps the first time of,
+/// named by the domain ([`IdeaSteps::step_kinds`]); `{page}` is the page's subquery.
+fn idea_step_events() -> String {
+    let kinds: Vec<String> = IdeaSteps::step_kinds()
+        .map(|kind| format!("'{}'", kind.as_str()))
+        .collect();
+    format!(
+        "SELECT e.subject_id, e.command, e.to_state, e.at, e.payload \
+         FROM ({{page}}) i JOIN events e ON e.subject_id = i.id AND e.subject_type = 'idea' \
+         AND e.command IN ({})",
+        kinds.join(", ")
+    )
+}
+
+/// Folds one page's step events into the steps of its ideas, as the domain takes them in
+/// (the order does not matter: each step keeps its first time).
+fn fold_idea_events(
+    events: &[QueryResult],
+    steps: &mut std::collections::HashMap<Uuid, IdeaSteps>,
+) -> Result<(), RepoError> {
+    for event in events {
+        let id: Uuid = event.try_get("", "subject_id")?;
+        let Some(item) = steps.get_mut(&id) else { continue };
+        let command: String = event.try_get("", "command")?;
+        let to_state: String = event.try_get("", "to_state")?;
+        let at: DateTime<Utc> = event.try_get("", "at")?;
+        let payload: String = event.try_get("", "payload")?;
+        let kind = stored(IdeaEventKind::parse(&command), "events.command", &command)?;
+        let state = item.state;
+        let outcome = serde_json::from_str::<serde_json::Value>(&payload)
+            .ok()
+            .and_then(|payload| payload.get("outcome")?.as_str().and_then(TestOutcome::parse));
+        let to = stored(IdeaState::parse(&to_state), "events.to_state", &to_state)?;
+        item.apply(kind, to, time(micros(at)), outcome);
+        // The item's state is the idea's, not that of its last step event.
+        item.state = state;
+    }
+    Ok(())
+}
 
 /// Items read and written per round of a rebuild.
 const REBUILD_PAGE: u64 = 2_000;
@@ -414,32 +450,29 @@ pub async fn rebuild(db: &impl Deferring) -> Result<(), RepoError> {
 
     let mut after = None;
     loop {
-        let rows = steps_page(db, IDEA_STEPS, ("ideas", "id, challenge_id, state, created_at"), after).await?;
-        let mut models = Vec::with_capacity(rows.len());
+        let page = ("ideas", "id, challenge_id, state, created_at");
+        let rows = steps_page(db, IDEA_ROWS, page, after).await?;
+        let mut steps = std::collections::HashMap::with_capacity(rows.len());
         for row in &rows {
             let id: Uuid = row.try_get("", "id")?;
             let state: String = row.try_get("", "state")?;
             let created_at: DateTime<Utc> = row.try_get("", "created_at")?;
-            let steps = IdeaSteps {
-                state: stored(IdeaState::parse(&state), "ideas.state", &state)?,
-                created_at: time(micros(created_at)),
-                submitted_at: at(row, "submitted_at")?,
-                assessment_started_at: at(row, "assessment_started_at")?,
-                decided_at: at(row, "decided_at")?,
-                qualified_at: at(row, "qualified_at")?,
-                incubation_started_at: at(row, "incubation_started_at")?,
-                testing_started_at: at(row, "testing_started_at")?,
-                completed_at: at(row, "completed_at")?,
-                adopted: row.try_get::<i64>("", "adopted")? > 0,
-            };
+            let state = stored(IdeaState::parse(&state), "ideas.state", &state)?;
+            steps.insert(id, IdeaSteps::new(state, time(micros(created_at))));
+        }
+        fold_idea_events(&steps_page(db, &idea_step_events(), page, after).await?, &mut steps)?;
+        let mut models = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let id: Uuid = row.try_get("", "id")?;
+            let steps = &steps[&id];
             let model = idea_row(
                 id,
                 row.try_get::<Option<Uuid>>("", "arena_id")?.unwrap_or_default(),
-                &steps,
+                steps,
             );
             *tallies
                 .entry(Key::of(backend, id, model.arena_id, model.created_us))
-                .or_default() += Tally::of_idea(&steps);
+                .or_default() += Tally::of_idea(steps);
             models.push(model.into_active_model());
             after = after.max(Some(id));
         }

@@ -4,7 +4,7 @@
 use sea_orm::{DbBackend, Statement, Value};
 
 /// `sql` with its `?` placeholders numbered for PostgreSQL.
-pub(crate) fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
+pub fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
     let sql = match backend {
         DbBackend::Postgres => {
             let mut numbered = String::with_capacity(sql.len() + 8);

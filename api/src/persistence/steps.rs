@@ -6,6 +6,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
+use sluss_domain::idea::IdeaEvent;
 use uuid::Uuid;
 
 use super::entities::{idea_tests, incubations, milestones, obstacles, spread_activities, support_organisations};
@@ -14,9 +15,32 @@ use super::{Page, RepoError, keyset_page};
 /// Stores a support organisation.
 pub async fn insert_organisation(
     db: &impl ConnectionTrait,
-    row: support_organisations::ActiveModel,
+    organisation: NewSupportOrganisation,
+    now: DateTime<Utc>,
 ) -> Result<support_organisations::Model, RepoError> {
+    let row = support_organisations::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        name: Set(organisation.name),
+        kind: Set(organisation.kind.to_owned()),
+        description: Set(organisation.description),
+        contact_email: Set(organisation.contact_email),
+        version: Set(1),
+        created_at: Set(now),
+    };
     Ok(row.insert(db).await?)
+}
+
+/// A support organisation's checked values.
+#[derive(Debug, Clone)]
+pub struct NewSupportOrganisation {
+    /// Name.
+    pub name: String,
+    /// What it offers, as stored.
+    pub kind: &'static str,
+    /// Description.
+    pub description: String,
+    /// Whom to write to.
+    pub contact_email: Option<String>,
 }
 
 /// A page of support organisations, newest first.
@@ -34,8 +58,54 @@ pub async fn organisation_exists(db: &impl ConnectionTrait, id: Uuid) -> Result<
     Ok(support_organisations::Entity::find_by_id(id).count(db).await? > 0)
 }
 
+/// Writes the records that steps 4 and 5 keep beside the idea for `event`.
+pub async fn record(
+    db: &impl ConnectionTrait,
+    idea_id: Uuid,
+    event: &IdeaEvent,
+    now: DateTime<Utc>,
+) -> Result<(), RepoError> {
+    match event {
+        IdeaEvent::IncubationStarted {
+            support_organisation_id,
+            plan,
+        } => insert_incubation(db, idea_id, *support_organisation_id, plan.clone(), now).await,
+        IdeaEvent::TestingStarted {
+            site,
+            host,
+            host_organisation_id,
+            starts_on,
+            ends_on,
+            success_criteria,
+        } => {
+            let test = NewTest {
+                site: site.clone(),
+                host: host.clone(),
+                host_organisation_id: *host_organisation_id,
+                starts_on: *starts_on,
+                ends_on: *ends_on,
+                success_criteria: success_criteria.clone(),
+            };
+            insert_test(db, idea_id, test, now).await
+        }
+        IdeaEvent::Completed {
+            outcome,
+            results,
+            lessons_learned,
+        } => {
+            let (results, lessons) = (results.clone(), lessons_learned.clone());
+            complete_test(db, idea_id, outcome.as_str(), results, lessons, now).await
+        }
+        IdeaEvent::Submitted
+        | IdeaEvent::AssessmentStarted { .. }
+        | IdeaEvent::Decided { .. }
+        | IdeaEvent::Discontinued { .. }
+        | IdeaEvent::Withdrawn { .. } => Ok(()),
+    }
+}
+
 /// Records the start of an incubation.
-pub async fn insert_incubation(
+async fn insert_incubation(
     db: &impl ConnectionTrait,
     idea_id: Uuid,
     support_organisation_id: Uuid,
@@ -133,7 +203,7 @@ pub struct NewTest {
 }
 
 /// Records the start of a test.
-pub async fn insert_test(
+async fn insert_test(
     db: &impl ConnectionTrait,
     idea_id: Uuid,
     test: NewTest,
@@ -159,7 +229,7 @@ pub async fn insert_test(
 }
 
 /// Records how a test ended.
-pub async fn complete_test(
+async fn complete_test(
     db: &impl ConnectionTrait,
     idea_id: Uuid,
     outcome: &str,
@@ -195,17 +265,69 @@ pub async fn spread_of(db: &impl ConnectionTrait, idea_id: Uuid) -> Result<Vec<s
 /// Records a spread activity.
 pub async fn insert_spread(
     db: &impl ConnectionTrait,
-    row: spread_activities::ActiveModel,
+    idea_id: Uuid,
+    activity: NewSpread,
+    now: DateTime<Utc>,
 ) -> Result<spread_activities::Model, RepoError> {
+    let row = spread_activities::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        idea_id: Set(idea_id),
+        kind: Set(activity.kind.to_owned()),
+        title: Set(activity.title),
+        held_on: Set(activity.held_on),
+        notes: Set(activity.notes),
+        created_at: Set(now),
+    };
     Ok(row.insert(db).await?)
+}
+
+/// A spread activity's checked values.
+#[derive(Debug, Clone)]
+pub struct NewSpread {
+    /// Its kind, as stored.
+    pub kind: &'static str,
+    /// Title.
+    pub title: String,
+    /// The day it was held.
+    pub held_on: NaiveDate,
+    /// Notes.
+    pub notes: Option<String>,
 }
 
 /// Logs an obstacle.
 pub async fn insert_obstacle(
     db: &impl ConnectionTrait,
-    row: obstacles::ActiveModel,
+    obstacle: NewObstacle,
+    now: DateTime<Utc>,
 ) -> Result<obstacles::Model, RepoError> {
+    let row = obstacles::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        subject_type: Set(obstacle.subject_type.to_owned()),
+        subject_id: Set(obstacle.subject_id),
+        category: Set(obstacle.category.to_owned()),
+        description: Set(obstacle.description),
+        step: Set(obstacle.step),
+        reported_by: Set(obstacle.reported_by),
+        reported_at: Set(now),
+    };
     Ok(row.insert(db).await?)
+}
+
+/// An obstacle's checked values.
+#[derive(Debug, Clone)]
+pub struct NewObstacle {
+    /// `challenge` or `idea`.
+    pub subject_type: &'static str,
+    /// What it is about.
+    pub subject_id: Uuid,
+    /// Its category, as stored.
+    pub category: &'static str,
+    /// Description.
+    pub description: String,
+    /// The step of the process (1..5).
+    pub step: i16,
+    /// Who reported it.
+    pub reported_by: Uuid,
 }
 
 /// Filters of the obstacle list.

@@ -70,6 +70,54 @@ impl Documented {
     }
 }
 
+/// A header parameter described once: how it is documented, and what it accepts.
+trait SharedHeader: Sized {
+    /// Its name and description in the document.
+    const DOCUMENTED: Documented;
+
+    /// The parameter from the header's value, or why the value is refused.
+    fn accept(value: Option<String>) -> Result<Self>;
+
+    /// The header's value.
+    fn value(&self) -> Option<&String>;
+}
+
+/// The extractor of a [`SharedHeader`]: a header read under its own name, its schema marked
+/// for [`HeaderParams`].
+macro_rules! shared_header_extractor {
+    ($header:ty) => {
+        impl<'a> ApiExtractor<'a> for $header {
+            const TYPES: &'static [ApiExtractorType] = &[ApiExtractorType::Parameter];
+
+            type ParamType = Option<String>;
+            type ParamRawType = String;
+
+            fn param_in() -> Option<MetaParamIn> {
+                Some(MetaParamIn::Header)
+            }
+
+            fn param_schema_ref() -> Option<MetaSchemaRef> {
+                Some(<$header as SharedHeader>::DOCUMENTED.marked())
+            }
+
+            fn param_raw_type(&self) -> Option<&String> {
+                self.value()
+            }
+
+            async fn from_request(
+                request: &'a Request,
+                body: &mut RequestBody,
+                opts: ExtractParamOptions<Option<String>>,
+            ) -> Result<Self> {
+                let value = <$header as SharedHeader>::DOCUMENTED
+                    .read(request, body, opts)
+                    .await?;
+                <$header as SharedHeader>::accept(value)
+            }
+        }
+    };
+}
+
 /// The `If-Match` header: the version the client read, as an ETag (`"3"`). It is parsed
 /// only when the handler asks for [`IfMatch::expected`], so that a bad value is refused
 /// after the path and body, as every operation did before.
@@ -82,32 +130,19 @@ impl IfMatch {
     }
 }
 
-impl<'a> ApiExtractor<'a> for IfMatch {
-    const TYPES: &'static [ApiExtractorType] = &[ApiExtractorType::Parameter];
+impl SharedHeader for IfMatch {
+    const DOCUMENTED: Documented = IF_MATCH;
 
-    type ParamType = Option<String>;
-    type ParamRawType = String;
-
-    fn param_in() -> Option<MetaParamIn> {
-        Some(MetaParamIn::Header)
+    fn accept(value: Option<String>) -> Result<Self> {
+        Ok(Self(value))
     }
 
-    fn param_schema_ref() -> Option<MetaSchemaRef> {
-        Some(IF_MATCH.marked())
-    }
-
-    fn param_raw_type(&self) -> Option<&String> {
+    fn value(&self) -> Option<&String> {
         self.0.as_ref()
     }
-
-    async fn from_request(
-        request: &'a Request,
-        body: &mut RequestBody,
-        opts: ExtractParamOptions<Option<String>>,
-    ) -> Result<Self> {
-        IF_MATCH.read(request, body, opts).await.map(Self)
-    }
 }
+
+shared_header_extractor!(IfMatch);
 
 /// The `Idempotency-Key` header. The `idempotent` transform acts on it before the handler
 /// runs; the handler only checks its shape, as the validators of the old parameter did.
@@ -139,30 +174,10 @@ impl IdempotencyKey {
     }
 }
 
-impl<'a> ApiExtractor<'a> for IdempotencyKey {
-    const TYPES: &'static [ApiExtractorType] = &[ApiExtractorType::Parameter];
+impl SharedHeader for IdempotencyKey {
+    const DOCUMENTED: Documented = IDEMPOTENCY_KEY;
 
-    type ParamType = Option<String>;
-    type ParamRawType = String;
-
-    fn param_in() -> Option<MetaParamIn> {
-        Some(MetaParamIn::Header)
-    }
-
-    fn param_schema_ref() -> Option<MetaSchemaRef> {
-        Some(IDEMPOTENCY_KEY.marked())
-    }
-
-    fn param_raw_type(&self) -> Option<&String> {
-        self.0.as_ref()
-    }
-
-    async fn from_request(
-        request: &'a Request,
-        body: &mut RequestBody,
-        opts: ExtractParamOptions<Option<String>>,
-    ) -> Result<Self> {
-        let key = IDEMPOTENCY_KEY.read(request, body, opts).await?;
+    fn accept(key: Option<String>) -> Result<Self> {
         if let Some(rule) = key.as_deref().and_then(Self::broken_rule) {
             return Err(ParseParamError {
                 name: IDEMPOTENCY_KEY.name,
@@ -172,7 +187,13 @@ impl<'a> ApiExtractor<'a> for IdempotencyKey {
         }
         Ok(Self(key))
     }
+
+    fn value(&self) -> Option<&String> {
+        self.0.as_ref()
+    }
 }
+
+shared_header_extractor!(IdempotencyKey);
 
 /// The service's APIs, with the shared header parameters documented.
 pub struct HeaderParams<T>(pub T);
