@@ -282,7 +282,12 @@ impl Aggregate for Challenges {
                 Some(arena) => Some(arenas::state_of(&arena)?),
                 None => None,
             },
-            _ => None,
+            ChallengeCommand::Publish { arena_id: None, .. }
+            | ChallengeCommand::Submit
+            | ChallengeCommand::RequestChanges { .. }
+            | ChallengeCommand::Close
+            | ChallengeCommand::Archive
+            | ChallengeCommand::Withdraw { .. } => None,
         };
         Ok(ChallengeFacts { now, arena })
     }
