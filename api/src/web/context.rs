@@ -1,9 +1,7 @@
 //! What every page request carries: the language, the signed-in person (from the
 //! `sluss_session` cookie), the CSRF token, and the submitted form (SPEC §10.5).
 //!
-//! [`WebLayer`] wraps every page: it reads the cookies, refuses a POST whose CSRF token
-//! does not match (403, nothing changed), and marks answers to signed-in people
-//! `Cache-Control: no-store`.
+//! [`WebLayer`](super::layer::WebLayer) makes it for every page.
 //!
 //! A signed-in person's forms carry [`session_csrf`] of their session token, so a token
 //! only works with the session it was made for. Signed-out visitors (logging in,
@@ -13,15 +11,14 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
-use poem::http::{HeaderValue, Method, StatusCode, header};
+use poem::http::StatusCode;
 use poem::web::cookie::{Cookie, SameSite};
-use poem::{Endpoint, FromRequest, IntoResponse, Middleware, Request, RequestBody, Response, Result};
-use sha2::{Digest, Sha256};
+use poem::{FromRequest, Request, RequestBody, Result};
+use sha2::Sha256;
 use sluss_domain::Actor;
 
-use super::i18n::{LANG_COOKIE, Lang, Tr};
-use crate::auth::{Authenticated, authenticate};
-use crate::state::AppState;
+use super::i18n::{Lang, Tr};
+use crate::auth::Authenticated;
 
 /// The session cookie: the same opaque token as `POST /api/v1/auth/login` gives.
 pub const SESSION_COOKIE: &str = "sluss_session";
@@ -55,7 +52,7 @@ pub fn session_csrf(session_token: &str) -> String {
 }
 
 /// A fresh random token of 43 characters.
-fn random_token() -> String {
+pub(super) fn random_token() -> String {
     URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
 }
 
@@ -134,7 +131,7 @@ impl Ctx {
     }
 }
 
-fn base_cookie(name: &str, value: &str, secure: bool) -> Cookie {
+pub(super) fn base_cookie(name: &str, value: &str, secure: bool) -> Cookie {
     let mut cookie = Cookie::new_with_str(name, value);
     cookie.set_http_only(true);
     cookie.set_same_site(SameSite::Lax);
@@ -150,144 +147,4 @@ impl<'a> FromRequest<'a> for Ctx {
             .cloned()
             .ok_or_else(|| poem::Error::from_status(StatusCode::INTERNAL_SERVER_ERROR))
     }
-}
-
-/// Makes the [`Ctx`] of every page request and checks CSRF on every POST.
-pub struct WebLayer {
-    /// Whether `--public-url` is https (cookies are then `Secure`).
-    pub secure: bool,
-}
-
-impl<E: Endpoint> Middleware<E> for WebLayer {
-    type Output = WebLayerEndpoint<E>;
-
-    fn transform(&self, inner: E) -> Self::Output {
-        WebLayerEndpoint {
-            inner,
-            secure: self.secure,
-        }
-    }
-}
-
-/// An endpoint wrapped by [`WebLayer`].
-pub struct WebLayerEndpoint<E> {
-    inner: E,
-    secure: bool,
-}
-
-impl<E> WebLayerEndpoint<E> {
-    /// The signed-out visitor's CSRF token: the cookie's, or a new one the cookie is set to.
-    fn pre_session_token(&self, req: &Request) -> String {
-        let name = csrf_cookie(self.secure);
-        let existing = req
-            .cookie()
-            .get(name)
-            .map(|c| c.value_str().to_owned())
-            .filter(|v| v.len() == 43);
-        existing.unwrap_or_else(|| {
-            let token = random_token();
-            req.cookie().add(base_cookie(name, &token, self.secure));
-            token
-        })
-    }
-}
-
-impl<E: Endpoint> Endpoint for WebLayerEndpoint<E> {
-    type Output = Response;
-
-    async fn call(&self, mut req: Request) -> Result<Response> {
-        let (lang, chosen) = Lang::negotiate(&req);
-        let tr = Tr::new(lang);
-        if chosen {
-            let mut cookie = base_cookie(LANG_COOKIE, lang.code(), self.secure);
-            cookie.set_max_age(std::time::Duration::from_secs(365 * 24 * 3600));
-            req.cookie().add(cookie);
-        }
-        let state = req.data::<AppState>().cloned();
-        let session = req
-            .cookie()
-            .get(SESSION_COOKIE)
-            .map(|c| c.value_str().to_owned())
-            .filter(|token| !token.is_empty());
-        let auth = match (&state, &session) {
-            (Some(state), Some(token)) => authenticate(state, token).await?,
-            _ => None,
-        };
-        let csrf = match (&auth, &session) {
-            (Some(_), Some(token)) => session_csrf(token),
-            _ => self.pre_session_token(&req),
-        };
-        let unread = match (&state, &auth) {
-            // The header is shown without the count rather than not at all.
-            (Some(state), Some(auth)) => crate::app::inbox::unread_count(state, &auth.actor).await.unwrap_or(0),
-            _ => 0,
-        };
-        let here = req
-            .uri()
-            .path_and_query()
-            .map_or_else(|| "/".to_owned(), |pq| super::layout::same_site(pq.as_str()));
-        let client = match req.remote_addr().as_socket_addr() {
-            Some(addr) => addr.ip().to_string(),
-            None => "unknown".to_owned(),
-        };
-        let mut form = Vec::new();
-        if req.method() == Method::POST {
-            let body = req.take_body().into_bytes().await.unwrap_or_default();
-            form = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body).unwrap_or_default();
-            let sent = form.iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.as_str());
-            let cross_site = req
-                .headers()
-                .get("sec-fetch-site")
-                .is_some_and(|v| v.as_bytes() == b"cross-site");
-            if cross_site || !sent.is_some_and(|sent| same(sent, &csrf)) {
-                let ctx = Ctx {
-                    tr,
-                    auth,
-                    csrf,
-                    here,
-                    form: Vec::new(),
-                    secure: self.secure,
-                    client,
-                    unread,
-                };
-                return Ok(super::pages::errors::forbidden(&ctx));
-            }
-            req.set_body(body);
-        }
-        let signed_in = auth.is_some();
-        let ctx = Ctx {
-            tr,
-            auth,
-            csrf,
-            here,
-            form,
-            secure: self.secure,
-            client,
-            unread,
-        };
-        req.extensions_mut().insert(ctx.clone());
-        let mut response = match self.inner.call(req).await {
-            Ok(response) => response.into_response(),
-            // An unknown page, or a path whose id is no UUID: the 404 page in the
-            // person's language.
-            Err(error) if matches!(error.status().as_u16(), 400 | 404 | 405) => super::pages::errors::not_found(&ctx),
-            Err(error) => {
-                tracing::error!(error = %error, "page failed");
-                super::pages::errors::internal(&ctx)
-            }
-        };
-        let headers = response.headers_mut();
-        headers.insert(header::VARY, HeaderValue::from_static("Cookie, Accept-Language"));
-        if signed_in {
-            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        } else if !headers.contains_key(header::CACHE_CONTROL) {
-            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-        }
-        Ok(response)
-    }
-}
-
-/// Compares two tokens in time independent of where they differ.
-fn same(a: &str, b: &str) -> bool {
-    Sha256::digest(a.as_bytes()) == Sha256::digest(b.as_bytes())
 }

@@ -7,6 +7,7 @@ pub mod chart;
 pub mod context;
 pub mod forms;
 pub mod i18n;
+pub mod layer;
 pub mod layout;
 pub mod pages;
 pub mod time;
@@ -14,7 +15,7 @@ pub mod time;
 use poem::middleware::CookieJarManager;
 use poem::{Endpoint, EndpointExt, Route, get, post};
 
-use self::context::WebLayer;
+use self::layer::WebLayer;
 use self::pages::{
     admin_arenas, admin_organisations, admin_rubrics, admin_support, admin_users, arenas, assessment, auth, challenges,
     confirm, home, ideas, me, notifications, obstacles, panel, reports, reset, settings, steps,
