@@ -321,13 +321,42 @@ async fn an_assessor_of_a_blind_assessment_is_told_the_idea_and_nothing_of_who_w
     }
     // On the page, the notice leads the assessor to the scorecard, and names no one either.
     let (_, page) = app.page("/notifications", Some(&assessor), "en").await;
+    let id = notice["id"].as_str().expect("an id");
     assert!(
-        page.contains(&format!("href=\"/ideas/{idea}/scorecard\"")),
-        "the notice does not lead to the scorecard"
+        page.contains(&format!("href=\"/notifications/{id}\"")),
+        "the notice has no link"
     );
     for identity in [innovator.email.as_str(), "Solkraft"] {
         assert!(!page.contains(identity), "the inbox page names {identity}");
     }
+    // The header counts it in the right plural of each language.
+    let (_, sv) = app.page("/notifications", Some(&assessor), "sv").await;
+    assert!(
+        sv.contains("Notiser (1 oläst)"),
+        "the Swedish header does not count one unread"
+    );
+    assert!(page.contains("Notifications (1 unread)"));
+    // Opening it marks it read and goes on to the scorecard.
+    let opened = app
+        .client
+        .get(format!("/notifications/{id}"))
+        .header("cookie", format!("sluss_session={}", assessor.token))
+        .send()
+        .await;
+    opened.assert_status(poem::http::StatusCode::SEE_OTHER);
+    opened.assert_header("location", format!("/ideas/{idea}/scorecard"));
+    let unread = app
+        .get("/notifications?unread=true", Some(&assessor.token))
+        .await
+        .expect(200);
+    assert_eq!(
+        unread.body["items"].as_array().map(Vec::len),
+        Some(0),
+        "opening did not mark it read"
+    );
+    // Someone else's notification is not theirs to open.
+    let other = app.page(&format!("/notifications/{id}"), Some(&innovator), "en").await;
+    assert_eq!(other.0, poem::http::StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
@@ -411,29 +440,56 @@ async fn the_header_counts_unread_notifications_and_the_page_lists_them() {
     assert_eq!(status, poem::http::StatusCode::OK);
     assert!(inbox.contains("Notiser (2 olästa)"));
     assert!(inbox.contains("Ny idé inskickad"), "the idea's notice is not in words");
-    assert!(
-        inbox.contains(&format!("href=\"/ideas/{idea}\"")),
-        "no link to the idea"
-    );
-    assert!(
-        inbox.contains(&format!("href=\"/challenges/{challenge}\"")),
-        "no link to the challenge"
-    );
+    let listed = app.get("/notifications", Some(&owner.token)).await.expect(200);
+    let ids: Vec<String> = listed.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|item| item["id"].as_str().expect("an id").to_owned())
+        .collect();
+    assert_eq!(ids.len(), 2);
+    for id in &ids {
+        assert!(
+            inbox.contains(&format!("href=\"/notifications/{id}\"")),
+            "no link to {id}"
+        );
+    }
     // Only the unread: the same two; once all are read, none, in words.
     let (_, unread) = app.page("/notifications?unread=true", Some(&owner), "en").await;
-    assert!(
-        unread.contains(&format!("href=\"/ideas/{idea}\"")),
-        "the unread filter hides an unread one"
-    );
+    for id in &ids {
+        assert!(
+            unread.contains(&format!("href=\"/notifications/{id}\"")),
+            "the unread filter hides an unread one"
+        );
+    }
     app.post("/notifications/read-all", Some(&owner.token), json!({}))
         .await
         .expect(200);
     let (_, none) = app.page("/notifications?unread=true", Some(&owner), "en").await;
-    assert!(
-        !none.contains(&format!("href=\"/ideas/{idea}\"")),
-        "a read one is shown as unread"
-    );
+    for id in &ids {
+        assert!(
+            !none.contains(&format!("href=\"/notifications/{id}\"")),
+            "a read one is shown as unread"
+        );
+    }
     assert!(none.contains("You have read everything."));
+    // Each notice's link leads on to its idea or challenge.
+    let mut destinations = Vec::new();
+    for id in &ids {
+        let opened = app
+            .client
+            .get(format!("/notifications/{id}"))
+            .header("cookie", format!("sluss_session={}", owner.token))
+            .send()
+            .await;
+        opened.assert_status(poem::http::StatusCode::SEE_OTHER);
+        let location = opened.0.headers().get("location").and_then(|v| v.to_str().ok());
+        destinations.push(location.unwrap_or_default().to_owned());
+    }
+    destinations.sort();
+    let mut expected = vec![format!("/challenges/{challenge}"), format!("/ideas/{idea}")];
+    expected.sort();
+    assert_eq!(destinations, expected);
     let (_, header) = app.page("/me", Some(&owner), "en").await;
     assert!(!header.contains("unread)"), "the header still counts read ones");
 }

@@ -141,6 +141,18 @@ async fn a_signed_out_visitor_is_sent_to_login_and_back() {
 }
 
 #[tokio::test]
+async fn registering_from_the_login_page_keeps_where_the_visitor_was_going() {
+    let app = spawn_app().await;
+    let (_, login) = app.page("/login?next=%2Fme", None, "en").await;
+    assert!(
+        login.contains("href=\"/register?next=%2Fme\""),
+        "the register link drops next="
+    );
+    let (_, register) = app.page("/register?next=%2Fme", None, "en").await;
+    assert!(register.contains("name=\"next\" value=\"/me\""), "the form drops next=");
+}
+
+#[tokio::test]
 async fn the_language_follows_the_query_then_the_cookie_then_the_browser() {
     let app = spawn_app().await;
     let english = app.client.get("/?lang=en").header("accept-language", "sv").send().await;

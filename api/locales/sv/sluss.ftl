@@ -410,7 +410,10 @@ spread-kind-other = Annat
 
 ## Notiser
 nav-notifications = Notiser
-nav-notifications-unread = Notiser ({ $count } olästa)
+nav-notifications-unread = { $count ->
+    [one] Notiser (1 oläst)
+   *[other] Notiser ({ $count } olästa)
+}
 notifications-title = Notiser
 notifications-caption = Det som hänt och som rör dig
 notifications-show-unread = Visa bara olästa

@@ -83,6 +83,7 @@ pub fn mount(routes: Route, secure: bool) -> Route {
         .at("/me/password", page(post(settings::change_password)))
         .at("/notifications", page(get(notifications::inbox)))
         .at("/notifications/read-all", page(post(notifications::mark_all_read)))
+        .at("/notifications/:id", page(get(notifications::open)))
         .at("/notifications/:id/read", page(post(notifications::mark_read)))
         .at("/reports", page(get(reports::reports)))
         .at("/reports/funnel.csv", page(get(reports::funnel_download)))

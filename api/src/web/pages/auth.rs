@@ -11,7 +11,7 @@ use crate::app::accounts::{self, Registered, Registration};
 use crate::state::AppState;
 use crate::web::context::Ctx;
 use crate::web::forms::{FormErrors, from_api_error};
-use crate::web::layout::{Input, button, csrf_field, notice, ok, page, page_with, respond};
+use crate::web::layout::{Input, button, csrf_field, notice, ok, page, page_with, percent, respond};
 
 fn next_of(ctx: &Ctx) -> Option<String> {
     let query = ctx.here.split_once('?').map(|(_, q)| q).unwrap_or_default();
@@ -19,6 +19,14 @@ fn next_of(ctx: &Ctx) -> Option<String> {
     ctx.field("next")
         .map(str::to_owned)
         .or_else(|| from_query.into_iter().find(|(k, _)| k == "next").map(|(_, v)| v))
+}
+
+/// The way to registration from the login page, going on to the same page afterwards.
+fn register_link(next: Option<&str>) -> String {
+    match next {
+        Some(next) => format!("/register?next={}", percent(&safe_next(Some(next)))),
+        None => "/register".to_owned(),
+    }
 }
 
 fn login_form(ctx: &Ctx, email: &str, errors: &FormErrors) -> Markup {
@@ -43,7 +51,7 @@ fn login_form(ctx: &Ctx, email: &str, errors: &FormErrors) -> Markup {
             }
             p class="govuk-body" {
                 (tr.t("login-no-account")) " "
-                a class="govuk-link" href="/register" { (tr.t("button-register")) }
+                a class="govuk-link" href=(register_link(next.as_deref())) { (tr.t("button-register")) }
             }
         },
     )

@@ -20,6 +20,11 @@ fn href_of(notification: &Notification) -> String {
     page_of(subject_name(notification), &notification.kind, notification.subject_id)
 }
 
+/// The link of a notification in the inbox: it marks the notification read on the way.
+fn open_link(notification: &Notification) -> String {
+    format!("/notifications/{}", notification.id)
+}
+
 /// The page where a person acts on a `kind` notification about `subject` `id`: the
 /// scorecard for an assignment, the assessment when the panel is complete, the incubation
 /// or the test; else the challenge's or idea's own page. E-mails link to it too.
@@ -88,7 +93,7 @@ pub async fn inbox(ctx: Ctx, state: Data<&AppState>) -> Response {
                             td class="govuk-table__cell" { (tr.datetime(notification.created_at)) }
                             td class="govuk-table__cell" {
                                 (what) ": "
-                                a class="govuk-link" href=(href_of(notification)) { (notification.title) }
+                                a class="govuk-link" href=(open_link(notification)) { (notification.title) }
                             }
                             td class="govuk-table__cell" {
                                 @if notification.read_at.is_some() {
@@ -113,6 +118,20 @@ pub async fn inbox(ctx: Ctx, state: Data<&AppState>) -> Response {
         }
     };
     ok(page(&ctx, &tr.t("notifications-title"), body))
+}
+
+/// `GET /notifications/{id}`: opening a notification marks it read and goes on to the page
+/// where the person acts on it (SPEC §14.5).
+#[handler]
+pub async fn open(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uuid>) -> Response {
+    let actor = match signed_in(&ctx) {
+        Ok(actor) => actor,
+        Err(redirect) => return redirect,
+    };
+    match app::inbox::mark_read(&state, actor, id).await {
+        Ok(notification) => redirect(&href_of(&notification)),
+        Err(error) => refused(&ctx, &error),
+    }
 }
 
 /// `POST /notifications/{id}/read`.
