@@ -3,9 +3,9 @@
 
 use chrono::Utc;
 use sea_orm::Set;
-use sluss_domain::Actor;
 use sluss_domain::event::OrganisationEventKind;
 use sluss_domain::organisation::{self as rules, OrganisationValues};
+use sluss_domain::{Actor, FieldProblem};
 use uuid::Uuid;
 
 use super::journal::{self, Entry, Subject};
@@ -150,7 +150,9 @@ pub async fn update(
 /// Checks that `id`, when given, names a registered organisation: 422 on `field` if not.
 pub async fn check_exists(state: &AppState, field: &str, id: Option<Uuid>) -> Result<(), ApiError> {
     match id {
-        Some(id) if !repo::exists(&state.db, id).await? => Err(ApiError::invalid(field, "no such organisation")),
+        Some(id) if !repo::exists(&state.db, id).await? => {
+            Err(ApiError::invalid(field, FieldProblem::NoSuchOrganisation))
+        }
         _ => Ok(()),
     }
 }

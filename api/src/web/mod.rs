@@ -9,6 +9,7 @@ pub mod forms;
 pub mod i18n;
 pub mod layout;
 pub mod pages;
+pub mod refusals;
 pub mod time;
 
 use poem::middleware::CookieJarManager;
