@@ -14,8 +14,9 @@ use sha2::{Digest, Sha256};
 use tracing::Instrument;
 
 use crate::config::AllowedOrigins;
-use crate::error::{ApiError, render_any_error};
+use crate::error::ApiError;
 use crate::idempotency::{KEY_HEADER, REPLAYED_HEADER};
+use crate::problem::render_any_error;
 use crate::state::AppState;
 
 /// Largest request body accepted.

@@ -16,9 +16,12 @@ use poem::{Endpoint, IntoResponse, Request, Response, Result};
 use sha2::{Digest, Sha256};
 use tracing::Instrument;
 
+use sluss_domain::{ConflictReason, FieldProblem};
+
 use crate::auth::{authenticate, bearer_token, client_address};
-use crate::error::{ApiError, render_any_error};
+use crate::error::ApiError;
 use crate::persistence::idempotency::{self as repo, COMPLETED, Claim, Fingerprint, StoredAnswer};
+use crate::problem::render_any_error;
 use crate::state::AppState;
 
 /// The request header carrying the key.
@@ -231,17 +234,10 @@ async fn store(state: &AppState, id: uuid::Uuid, response: Response, kept: bool)
 /// The answer when the key is already taken: a replay, or why not.
 fn answer_for_taken(row: &repo::entity::Model, request: &Fingerprint) -> Result<Response> {
     if row.method != request.method || row.path != request.path || row.request_hash != request.request_hash {
-        return Err(ApiError::invalid(
-            "Idempotency-Key",
-            "was already used for a different request; send a new key for a new request",
-        )
-        .into());
+        return Err(ApiError::invalid("Idempotency-Key", FieldProblem::KeyReused).into());
     }
     if row.state != COMPLETED {
-        return Err(ApiError::conflict(
-            "a request with this Idempotency-Key is still in progress; retry once it has been answered",
-        )
-        .into());
+        return Err(ApiError::conflict(ConflictReason::KeyInProgress).into());
     }
     replay(row)
 }

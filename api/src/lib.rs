@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod passwords;
 pub mod persistence;
+pub mod problem;
 pub mod read_cache;
 pub mod routes;
 pub mod seed;

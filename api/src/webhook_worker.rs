@@ -14,6 +14,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+use sluss_domain::FieldProblem;
 use sluss_domain::webhook::{self as rules, Retry};
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
@@ -74,7 +75,7 @@ struct GuardedResolver {
 
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
-struct Refused(String);
+struct Refused(FieldProblem);
 
 impl Resolve for GuardedResolver {
     fn resolve(&self, name: Name) -> Resolving {

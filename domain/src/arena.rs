@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::error::Refusal;
+use crate::error::{FieldProblem, ForbiddenReason, Refusal};
 use crate::event::ArenaEventKind;
 use crate::role::Actor;
 use crate::validate::Checks;
@@ -80,7 +80,7 @@ fn authorize(state: ArenaState, actor: Option<&Actor>) -> Result<(), Refusal> {
     if actor.is_some_and(Actor::is_facilitator) {
         Ok(())
     } else {
-        Err(Refusal::not_permitted("only facilitators run arenas"))
+        Err(Refusal::not_permitted(ForbiddenReason::OnlyFacilitatorsRunArenas))
     }
 }
 
@@ -89,7 +89,7 @@ pub fn authorize_create(actor: &Actor) -> Result<(), Refusal> {
     if actor.is_facilitator() {
         Ok(())
     } else {
-        Err(Refusal::not_permitted("only facilitators run arenas"))
+        Err(Refusal::not_permitted(ForbiddenReason::OnlyFacilitatorsRunArenas))
     }
 }
 
@@ -127,7 +127,7 @@ pub fn check_period(checks: &mut Checks, starts_at: Option<DateTime<Utc>>, ends_
     if let (Some(start), Some(end)) = (starts_at, ends_at)
         && end < start
     {
-        checks.fail("ends_at", "must not be before starts_at");
+        checks.fail("ends_at", FieldProblem::BeforeTheStart { start: "starts_at" });
     }
 }
 

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashSet};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::error::{FieldError, Refusal};
+use crate::error::{FieldError, FieldProblem, ForbiddenReason, Refusal};
 use crate::ids::UserId;
 use crate::role::{Actor, Role};
 use crate::validate::Checks;
@@ -52,10 +52,10 @@ pub fn check_rubric(rubric: &Rubric) -> Result<(), Refusal> {
     let mut checks = Checks::new();
     checks.required_text("name", &rubric.name, 200);
     if rubric.min_scorecards == 0 {
-        checks.fail("min_scorecards", "must be at least 1");
+        checks.fail("min_scorecards", FieldProblem::TooSmall { min: 1 });
     }
     if rubric.criteria.is_empty() || rubric.criteria.len() > CRITERIA_MAX {
-        checks.fail("criteria", format!("must hold 1 to {CRITERIA_MAX} criteria"));
+        checks.fail("criteria", FieldProblem::CriteriaCount { max: CRITERIA_MAX });
     }
     let mut keys = HashSet::new();
     for criterion in &rubric.criteria {
@@ -66,24 +66,26 @@ pub fn check_rubric(rubric: &Rubric) -> Result<(), Refusal> {
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
         if !key_ok {
-            checks.fail(
-                "criteria.key",
-                format!("'{}' must be snake_case (a-z, 0-9, _)", criterion.key),
-            );
+            let key = criterion.key.clone();
+            checks.fail("criteria.key", FieldProblem::KeyNotSnakeCase { key });
         }
         if !keys.insert(criterion.key.as_str()) {
-            checks.fail("criteria.key", format!("'{}' appears twice", criterion.key));
+            checks.fail(
+                "criteria.key",
+                FieldProblem::KeyTwice {
+                    key: criterion.key.clone(),
+                },
+            );
         }
         checks.required_text("criteria.name", &criterion.name, 200);
         checks.draft_text("criteria.description", &criterion.description, 2_000);
         if !(criterion.weight.is_finite() && criterion.weight > 0.0) {
-            checks.fail("criteria.weight", format!("'{}' must weigh more than 0", criterion.key));
+            let key = criterion.key.clone();
+            checks.fail("criteria.weight", FieldProblem::WeightNotPositive { key });
         }
         if criterion.scale_min >= criterion.scale_max {
-            checks.fail(
-                "criteria.scale_max",
-                format!("'{}' must have scale_min < scale_max", criterion.key),
-            );
+            let key = criterion.key.clone();
+            checks.fail("criteria.scale_max", FieldProblem::ScaleUpsideDown { key });
         }
     }
     checks.finish().map_err(Refusal::Invalid)
@@ -94,7 +96,7 @@ pub fn authorize_facilitator(actor: &Actor) -> Result<(), Refusal> {
     if actor.is_facilitator() {
         Ok(())
     } else {
-        Err(Refusal::not_permitted("only facilitators set up assessment"))
+        Err(Refusal::not_permitted(ForbiddenReason::OnlyFacilitatorsSetUpAssessment))
     }
 }
 
@@ -135,21 +137,21 @@ pub fn check_assignment(
     innovator_organisation: Affiliation<'_>,
     needs_owner_id: UserId,
 ) -> Result<(), Refusal> {
-    let refuse = |message: &str| Err(Refusal::invalid("assessor_id", message));
+    let refuse = |problem| Err(Refusal::invalid("assessor_id", problem));
     if !candidate.active {
-        return refuse("the user is deactivated");
+        return refuse(FieldProblem::AssessorDeactivated);
     }
     if !candidate.is_assessor {
-        return refuse("the user does not hold the assessor role");
+        return refuse(FieldProblem::NotAnAssessor);
     }
     if candidate.id == innovator_id {
-        return refuse("conflict of interest: the assessor is the idea's innovator");
+        return refuse(FieldProblem::ConflictInnovator);
     }
     if candidate.id == needs_owner_id {
-        return refuse("conflict of interest: the assessor owns the challenge");
+        return refuse(FieldProblem::ConflictOwner);
     }
     if same_organisation(candidate.organisation, innovator_organisation) {
-        return refuse("conflict of interest: the assessor belongs to the innovator's organisation");
+        return refuse(FieldProblem::ConflictOrganisation);
     }
     Ok(())
 }
@@ -259,7 +261,9 @@ pub fn decide_declare_conflict(
     reason: &str,
 ) -> Result<AssignmentState, Refusal> {
     if actor.id != assessor_id {
-        return Err(Refusal::not_permitted("only the assigned assessor declares a conflict"));
+        return Err(Refusal::not_permitted(
+            ForbiddenReason::OnlyTheAssessorDeclaresConflicts,
+        ));
     }
     let mut checks = Checks::new();
     checks.required_text("reason", reason, 2_000);
@@ -280,11 +284,17 @@ pub fn check_scorecard(rubric: &Rubric, scores: &BTreeMap<String, i64>, comment:
     let mut ordered = Vec::with_capacity(rubric.criteria.len());
     for criterion in &rubric.criteria {
         match scores.get(&criterion.key) {
-            None => errors.push(FieldError::new(format!("scores.{}", criterion.key), "must be scored")),
+            None => errors.push(FieldError::new(
+                format!("scores.{}", criterion.key),
+                FieldProblem::NotScored,
+            )),
             Some(score) if !(criterion.scale_min..=criterion.scale_max).contains(score) => {
                 errors.push(FieldError::new(
                     format!("scores.{}", criterion.key),
-                    format!("must be between {} and {}", criterion.scale_min, criterion.scale_max),
+                    FieldProblem::OutOfRange {
+                        min: criterion.scale_min,
+                        max: criterion.scale_max,
+                    },
                 ))
             }
             Some(score) => ordered.push(*score),
@@ -292,10 +302,7 @@ pub fn check_scorecard(rubric: &Rubric, scores: &BTreeMap<String, i64>, comment:
     }
     for key in scores.keys() {
         if !rubric.criteria.iter().any(|c| &c.key == key) {
-            errors.push(FieldError::new(
-                format!("scores.{key}"),
-                "is not a criterion of the rubric",
-            ));
+            errors.push(FieldError::new(format!("scores.{key}"), FieldProblem::NotACriterion));
         }
     }
     let mut checks = Checks::new();
@@ -440,9 +447,7 @@ pub fn score_access(actor: &Actor, assignment: Option<AssignmentState>) -> Resul
     match assignment {
         Some(AssignmentState::Submitted) => Ok(ScoreAccess::All),
         Some(AssignmentState::Assigned | AssignmentState::ConflictDeclared) => Ok(ScoreAccess::OwnOnly),
-        None => Err(Refusal::not_permitted(
-            "scorecards are for the panel and the innovation team",
-        )),
+        None => Err(Refusal::not_permitted(ForbiddenReason::ScorecardsAreForThePanel)),
     }
 }
 

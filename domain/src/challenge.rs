@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::arena::ArenaState;
-use crate::error::Refusal;
+use crate::error::{ConflictReason, FieldProblem, ForbiddenReason, Refusal};
 use crate::event::ChallengeEventKind;
 use crate::ids::{ArenaId, UserId};
 use crate::role::{Actor, Role};
@@ -293,9 +293,7 @@ pub fn authorize_create(actor: &Actor) -> Result<(), Refusal> {
     if actor.has(Role::NeedsOwner) || actor.is_facilitator() {
         Ok(())
     } else {
-        Err(Refusal::not_permitted(
-            "only needs-owners and facilitators write challenges",
-        ))
+        Err(Refusal::not_permitted(ForbiddenReason::OnlyNeedsOwnersWriteChallenges))
     }
 }
 
@@ -306,13 +304,11 @@ pub fn authorize_edit(challenge: &Challenge, actor: Option<&Actor>) -> Result<()
         return Err(Refusal::NotVisible);
     }
     let Some(actor) = actor else {
-        return Err(Refusal::not_permitted("sign in to edit"));
+        return Err(Refusal::not_permitted(ForbiddenReason::SignInToEdit));
     };
     let is_owner = actor.id == challenge.owner_id;
     if !is_owner && !actor.is_facilitator() {
-        return Err(Refusal::not_permitted(
-            "only the owner or a facilitator edits a challenge",
-        ));
+        return Err(Refusal::not_permitted(ForbiddenReason::OnlyTheOwnerEdits));
     }
     let editable = if actor.is_facilitator() {
         !challenge.state.is_terminal()
@@ -349,12 +345,12 @@ fn authorize_command(challenge: &Challenge, kind: ChallengeCommandKind, actor: &
         Ok(())
     } else {
         let who = match kind {
-            K::Submit => "only the owner submits a challenge",
-            K::RequestChanges => "only a facilitator requests changes",
-            K::Publish => "only a facilitator publishes a challenge",
-            K::Archive => "only a facilitator archives a challenge",
-            K::Close => "only the owner or a facilitator closes a challenge",
-            K::Withdraw => "only the owner or a facilitator withdraws a challenge",
+            K::Submit => ForbiddenReason::OnlyTheOwnerSubmits,
+            K::RequestChanges => ForbiddenReason::OnlyFacilitatorsRequestChanges,
+            K::Publish => ForbiddenReason::OnlyFacilitatorsPublish,
+            K::Archive => ForbiddenReason::OnlyFacilitatorsArchive,
+            K::Close => ForbiddenReason::OnlyTheOwnerCloses,
+            K::Withdraw => ForbiddenReason::OnlyTheOwnerWithdraws,
         };
         Err(Refusal::not_permitted(who))
     }
@@ -374,10 +370,10 @@ fn check_values(command: &ChallengeCommand, facts: &ChallengeFacts) -> Result<()
         } => {
             checks.in_years("ideas_close_at", *ideas_close_at);
             if ideas_close_at.is_some_and(|at| at <= facts.now) {
-                checks.fail("ideas_close_at", "must be in the future");
+                checks.fail("ideas_close_at", FieldProblem::NotInTheFuture);
             }
             if arena_id.is_some() && facts.arena.is_none() {
-                checks.fail("arena_id", "no such arena");
+                checks.fail("arena_id", FieldProblem::NoSuchArena);
             }
         }
         ChallengeCommand::Withdraw { reason } => {
@@ -394,7 +390,7 @@ fn acting<'a>(challenge: &Challenge, actor: Option<&'a Actor>) -> Result<&'a Act
     if !can_view(challenge, actor) {
         return Err(Refusal::NotVisible);
     }
-    actor.ok_or_else(|| Refusal::not_permitted("sign in to change a challenge"))
+    actor.ok_or(Refusal::NotPermitted(ForbiddenReason::SignInToChange))
 }
 
 /// Whether a command of `kind` leads anywhere from the challenge's state (SPEC §3): 409
@@ -476,7 +472,7 @@ pub fn decide(
             blind_assessment,
         } => {
             if facts.arena == Some(ArenaState::Closed) {
-                return Err(Refusal::GuardFailed("the arena is closed".into()));
+                return Err(Refusal::GuardFailed(ConflictReason::ArenaClosed));
             }
             ChallengeEvent::Published {
                 arena_id: *arena_id,
@@ -489,10 +485,7 @@ pub fn decide(
         ChallengeCommand::Withdraw { reason } => {
             let reason = reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
             if challenge.state == ChallengeState::Published && reason.is_none() {
-                return Err(Refusal::invalid(
-                    "reason",
-                    "required when withdrawing a published challenge",
-                ));
+                return Err(Refusal::invalid("reason", FieldProblem::WithdrawalReasonRequired));
             }
             ChallengeEvent::Withdrawn {
                 reason: reason.map(str::to_owned),

@@ -10,7 +10,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::challenge::ChallengeState;
-use crate::error::Refusal;
+use crate::error::{ConflictReason, FieldProblem, ForbiddenReason, Refusal};
 use crate::event::IdeaEventKind;
 use crate::ids::UserId;
 use crate::role::Actor;
@@ -481,7 +481,7 @@ pub fn can_view(idea: &Idea, actor: Option<&Actor>, assigned_assessor: bool) -> 
 /// Who may draft an idea: innovators, on a challenge that is published.
 pub fn authorize_create(actor: &Actor, challenge_state: ChallengeState) -> Result<(), Refusal> {
     if !actor.has(crate::role::Role::Innovator) {
-        return Err(Refusal::not_permitted("only innovators write ideas"));
+        return Err(Refusal::not_permitted(ForbiddenReason::OnlyInnovatorsWriteIdeas));
     }
     match challenge_state {
         ChallengeState::Published => Ok(()),
@@ -490,7 +490,7 @@ pub fn authorize_create(actor: &Actor, challenge_state: ChallengeState) -> Resul
         | ChallengeState::ChangesRequested
         | ChallengeState::Closed
         | ChallengeState::Archived
-        | ChallengeState::Withdrawn => Err(Refusal::GuardFailed("the challenge does not take ideas".into())),
+        | ChallengeState::Withdrawn => Err(Refusal::GuardFailed(ConflictReason::ChallengeTakesNoIdeas)),
     }
 }
 
@@ -498,7 +498,7 @@ pub fn authorize_create(actor: &Actor, challenge_state: ChallengeState) -> Resul
 /// (a draft could never be submitted).
 pub fn check_open_for_drafts(ideas_close_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<(), Refusal> {
     if ideas_close_at.is_some_and(|close| now >= close) {
-        Err(Refusal::GuardFailed("the challenge closed for ideas".into()))
+        Err(Refusal::GuardFailed(ConflictReason::IdeasClosed))
     } else {
         Ok(())
     }
@@ -510,7 +510,7 @@ pub fn authorize_edit(idea: &Idea, actor: Option<&Actor>, assigned_assessor: boo
         return Err(Refusal::NotVisible);
     }
     if actor.is_none_or(|a| a.id != idea.innovator_id) {
-        return Err(Refusal::not_permitted("only the idea's innovator edits it"));
+        return Err(Refusal::not_permitted(ForbiddenReason::OnlyTheInnovatorEdits));
     }
     match idea.state {
         IdeaState::Draft => Ok(()),
@@ -533,14 +533,14 @@ pub fn authorize_edit(idea: &Idea, actor: Option<&Actor>, assigned_assessor: boo
 fn authorize_command(idea: &Idea, kind: IdeaCommandKind, actor: &Actor) -> Result<(), Refusal> {
     let is_innovator = actor.id == idea.innovator_id;
     let (allowed, reason) = match kind {
-        IdeaCommandKind::Submit => (is_innovator, "only the idea's innovator submits it"),
-        IdeaCommandKind::Withdraw => (is_innovator, "only the idea's innovator withdraws it"),
+        IdeaCommandKind::Submit => (is_innovator, ForbiddenReason::OnlyTheInnovatorSubmits),
+        IdeaCommandKind::Withdraw => (is_innovator, ForbiddenReason::OnlyTheInnovatorWithdraws),
         IdeaCommandKind::StartAssessment
         | IdeaCommandKind::Decide
         | IdeaCommandKind::StartIncubation
         | IdeaCommandKind::StartTesting
         | IdeaCommandKind::Complete
-        | IdeaCommandKind::Discontinue => (actor.is_facilitator(), "only facilitators run this step"),
+        | IdeaCommandKind::Discontinue => (actor.is_facilitator(), ForbiddenReason::OnlyFacilitatorsRunSteps),
     };
     if allowed {
         Ok(())
@@ -572,7 +572,7 @@ fn check_values(command: &IdeaCommand, facts: &IdeaFacts) -> Result<(), Refusal>
             checks.in_years("starts_on", Some(*starts_on));
             checks.in_years("ends_on", Some(*ends_on));
             if ends_on < starts_on {
-                checks.fail("ends_on", "must not be before starts_on");
+                checks.fail("ends_on", FieldProblem::BeforeTheStart { start: "starts_on" });
             }
         }
         IdeaCommand::Complete {
@@ -592,7 +592,7 @@ fn check_values(command: &IdeaCommand, facts: &IdeaFacts) -> Result<(), Refusal>
         IdeaCommand::Submit | IdeaCommand::StartAssessment { .. } => {}
     }
     for field in &facts.missing_references {
-        checks.fail(field, "no such record");
+        checks.fail(field, FieldProblem::NoSuchRecord);
     }
     checks.finish().map_err(Refusal::Invalid)
 }
@@ -723,19 +723,19 @@ fn admit(idea: &Idea, kind: IdeaCommandKind, facts: &IdeaFacts) -> Result<(), Re
             checks.required_text("description", &idea.description, usize::MAX);
             checks.finish().map_err(Refusal::Invalid)?;
             if facts.challenge_state != ChallengeState::Published {
-                return Err(Refusal::GuardFailed("the challenge no longer takes ideas".into()));
+                return Err(Refusal::GuardFailed(ConflictReason::ChallengeNoLongerTakesIdeas));
             }
             if facts.ideas_close_at.is_some_and(|close| facts.now >= close) {
-                return Err(Refusal::GuardFailed("the challenge closed for ideas".into()));
+                return Err(Refusal::GuardFailed(ConflictReason::IdeasClosed));
             }
             Ok(())
         }
         IdeaCommandKind::Decide => {
             if facts.scorecards_submitted < facts.scorecards_required {
-                return Err(Refusal::GuardFailed(format!(
-                    "{} of {} required scorecards are in",
-                    facts.scorecards_submitted, facts.scorecards_required
-                )));
+                return Err(Refusal::GuardFailed(ConflictReason::TooFewScorecards {
+                    submitted: facts.scorecards_submitted,
+                    required: facts.scorecards_required,
+                }));
             }
             Ok(())
         }

@@ -28,6 +28,6 @@ pub mod user;
 pub mod validate;
 pub mod webhook;
 
-pub use error::{FieldError, Refusal};
+pub use error::{ConflictReason, FieldError, FieldProblem, ForbiddenReason, Refusal};
 pub use ids::{ArenaId, ChallengeId, UserId};
 pub use role::{Actor, Role, Roles};

@@ -2,6 +2,7 @@
 //! the actors of its accelerator; Swedish organisation numbers checked by their Luhn digit.
 
 use crate::Refusal;
+use crate::error::{FieldProblem, ForbiddenReason};
 use crate::role::Actor;
 use crate::validate::{Checks, TITLE_MAX};
 
@@ -157,14 +158,14 @@ pub fn check_values(
     let name = checks.required_text("name", name, TITLE_MAX);
     let kind = OrganisationKind::parse(kind.trim());
     if kind.is_none() {
-        checks.fail("kind", "must be one of the kinds of organisation");
+        checks.fail("kind", FieldProblem::NotAnOrganisationKind);
     }
     let org_number_value = match org_number_text.map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
         Some(text) => {
             let checked = org_number(text);
             if checked.is_none() {
-                checks.fail("org_number", "must be a Swedish organisation number NNNNNN-NNNN");
+                checks.fail("org_number", FieldProblem::NotAnOrganisationNumber);
             }
             checked
         }
@@ -174,7 +175,7 @@ pub fn check_values(
         Some(text) => {
             let checked = website(text);
             if checked.is_none() {
-                checks.fail("website", "must be an http:// or https:// address");
+                checks.fail("website", FieldProblem::NotAWebsite);
             }
             checked
         }
@@ -194,7 +195,7 @@ pub fn authorize_manage(actor: &Actor) -> Result<(), Refusal> {
         Ok(())
     } else {
         Err(Refusal::not_permitted(
-            "only facilitators register and change organisations",
+            ForbiddenReason::OnlyFacilitatorsManageOrganisations,
         ))
     }
 }

@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use crate::error::FieldError;
+use crate::error::{FieldError, FieldProblem};
 
 /// Fewest characters a password may have.
 pub const MIN_CHARS: usize = 15;
@@ -25,19 +25,13 @@ pub fn common_password_count() -> usize {
 pub fn check(field: &str, password: &str) -> Result<(), FieldError> {
     let chars = password.chars().count();
     if chars < MIN_CHARS {
-        return Err(FieldError::new(
-            field,
-            format!("must be at least {MIN_CHARS} characters"),
-        ));
+        return Err(FieldError::new(field, FieldProblem::TooShort { min: MIN_CHARS }));
     }
     if chars > MAX_CHARS {
-        return Err(FieldError::new(
-            field,
-            format!("must be at most {MAX_CHARS} characters"),
-        ));
+        return Err(FieldError::new(field, FieldProblem::TooLong { max: MAX_CHARS }));
     }
     if COMMON.contains(password.to_lowercase().as_str()) {
-        return Err(FieldError::new(field, "is too common; choose another"));
+        return Err(FieldError::new(field, FieldProblem::CommonPassword));
     }
     Ok(())
 }
@@ -76,6 +70,7 @@ mod tests {
             .unwrap_or("1234567890123456");
         let shouted = common.to_uppercase();
         let error = check("password", &shouted).unwrap_err();
-        assert_eq!(error.message, "is too common; choose another");
+        assert_eq!(error.problem, FieldProblem::CommonPassword);
+        assert_eq!(error.message(), "is too common; choose another");
     }
 }

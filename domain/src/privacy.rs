@@ -5,7 +5,7 @@
 //! hash) and keeps what the pipeline's history needs (ids, states, the event log), so
 //! reports count the same before and after.
 
-use crate::error::Refusal;
+use crate::error::{ConflictReason, FieldProblem, ForbiddenReason, Refusal};
 use crate::ids::UserId;
 use crate::role::Actor;
 use crate::user::can_view;
@@ -67,13 +67,10 @@ pub fn authorize_erase(user_id: UserId, actor: &Actor) -> Result<(), Refusal> {
         return Err(Refusal::NotVisible);
     }
     if !actor.is_facilitator() {
-        return Err(Refusal::not_permitted("only facilitators erase personal data"));
+        return Err(Refusal::not_permitted(ForbiddenReason::OnlyFacilitatorsErase));
     }
     if user_id == actor.id {
-        return Err(Refusal::invalid(
-            "id",
-            "facilitators cannot erase their own account; another facilitator must",
-        ));
+        return Err(Refusal::invalid("id", FieldProblem::OwnAccountErased));
     }
     Ok(())
 }
@@ -81,14 +78,10 @@ pub fn authorize_erase(user_id: UserId, actor: &Actor) -> Result<(), Refusal> {
 /// The checks of [`decide_erase`] on the stored facts (409).
 pub fn check_erasable(facts: ErasureFacts) -> Result<(), Refusal> {
     if facts.already_erased {
-        return Err(Refusal::GuardFailed(
-            "the user's personal data is already erased".into(),
-        ));
+        return Err(Refusal::GuardFailed(ConflictReason::AlreadyErased));
     }
     if facts.active_facilitator && facts.other_active_facilitators == 0 {
-        return Err(Refusal::GuardFailed(
-            "the last active facilitator cannot be erased".into(),
-        ));
+        return Err(Refusal::GuardFailed(ConflictReason::LastFacilitator));
     }
     Ok(())
 }

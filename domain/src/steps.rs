@@ -1,7 +1,7 @@
 //! Steps 4 and 5 around an idea: support organisations, incubation milestones, spread
 //! activities, and the obstacle diary.
 
-use crate::error::Refusal;
+use crate::error::{ConflictReason, FieldProblem, ForbiddenReason, Refusal};
 use crate::idea::IdeaState;
 use crate::ids::UserId;
 use crate::role::Actor;
@@ -12,7 +12,7 @@ pub fn authorize_facilitator(actor: &Actor) -> Result<(), Refusal> {
     if actor.is_facilitator() {
         Ok(())
     } else {
-        Err(Refusal::not_permitted("only facilitators record this"))
+        Err(Refusal::not_permitted(ForbiddenReason::OnlyFacilitatorsRecord))
     }
 }
 
@@ -37,9 +37,7 @@ pub fn check_support_organisation(
 /// idea is in incubation.
 pub fn authorize_milestone(actor: &Actor, innovator_id: UserId, idea_state: IdeaState) -> Result<(), Refusal> {
     if !(actor.is_facilitator() || actor.id == innovator_id) {
-        return Err(Refusal::not_permitted(
-            "only facilitators and the idea's innovator keep milestones",
-        ));
+        return Err(Refusal::not_permitted(ForbiddenReason::OnlyTheTeamKeepsMilestones));
     }
     match idea_state {
         IdeaState::InIncubation => Ok(()),
@@ -51,10 +49,9 @@ pub fn authorize_milestone(actor: &Actor, innovator_id: UserId, idea_state: Idea
         | IdeaState::InTesting
         | IdeaState::Completed
         | IdeaState::Discontinued
-        | IdeaState::Withdrawn => Err(Refusal::GuardFailed(format!(
-            "milestones are kept while the idea is in incubation, not {}",
-            idea_state.as_str()
-        ))),
+        | IdeaState::Withdrawn => Err(Refusal::GuardFailed(ConflictReason::MilestonesOutsideIncubation {
+            state: idea_state,
+        })),
     }
 }
 
@@ -70,17 +67,16 @@ pub fn authorize_spread(actor: &Actor, idea_state: IdeaState) -> Result<(), Refu
         | IdeaState::NotQualified
         | IdeaState::InIncubation
         | IdeaState::Discontinued
-        | IdeaState::Withdrawn => Err(Refusal::GuardFailed(format!(
-            "spread activities follow a test, and the idea is {}",
-            idea_state.as_str()
-        ))),
+        | IdeaState::Withdrawn => Err(Refusal::GuardFailed(ConflictReason::SpreadBeforeATest {
+            state: idea_state,
+        })),
     }
 }
 
 /// The step of the process an obstacle blocked: 1..=5.
 pub fn check_step(checks: &mut Checks, step: i64) {
     if !(1..=5).contains(&step) {
-        checks.fail("step", "must be a step of the process, 1 to 5");
+        checks.fail("step", FieldProblem::NotAStep);
     }
 }
 

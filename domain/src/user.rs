@@ -1,19 +1,16 @@
 //! Accounts: who may hold which role and who manages users.
 
-use crate::error::Refusal;
+use crate::error::{ConflictReason, FieldProblem, ForbiddenReason, Refusal};
 use crate::ids::UserId;
 use crate::role::{Actor, Role, Roles};
 
 /// Roles asked for at self-registration: at least one, and only self-service roles.
 pub fn check_registration_roles(roles: Roles) -> Result<(), Refusal> {
     if roles.is_empty() {
-        return Err(Refusal::invalid("roles", "ask for needs_owner, innovator or both"));
+        return Err(Refusal::invalid("roles", FieldProblem::NoSelfServiceRole));
     }
     if let Some(role) = roles.iter().find(|r| !r.is_self_service()) {
-        return Err(Refusal::invalid(
-            "roles",
-            &format!("{} is granted by a facilitator, not by registration", role.as_str()),
-        ));
+        return Err(Refusal::invalid("roles", FieldProblem::GrantedByAFacilitator { role }));
     }
     Ok(())
 }
@@ -28,7 +25,7 @@ pub fn authorize_manage(actor: &Actor) -> Result<(), Refusal> {
     if actor.is_facilitator() {
         Ok(())
     } else {
-        Err(Refusal::not_permitted("only facilitators manage users"))
+        Err(Refusal::not_permitted(ForbiddenReason::OnlyFacilitatorsManageUsers))
     }
 }
 
@@ -40,12 +37,10 @@ pub fn decide_set_roles(user_id: UserId, new_roles: Roles, actor: &Actor) -> Res
     }
     authorize_manage(actor)?;
     if new_roles.is_empty() {
-        return Err(Refusal::invalid("roles", "a user holds at least one role"));
+        return Err(Refusal::invalid("roles", FieldProblem::NoRole));
     }
     if user_id == actor.id && !new_roles.contains(Role::Facilitator) {
-        return Err(Refusal::GuardFailed(
-            "facilitators cannot remove their own facilitator role".into(),
-        ));
+        return Err(Refusal::GuardFailed(ConflictReason::OwnFacilitatorRole));
     }
     Ok(())
 }
@@ -57,10 +52,10 @@ pub fn decide_deactivate(user_id: UserId, active: bool, actor: &Actor) -> Result
     }
     authorize_manage(actor)?;
     if user_id == actor.id {
-        return Err(Refusal::GuardFailed("facilitators cannot deactivate themselves".into()));
+        return Err(Refusal::GuardFailed(ConflictReason::DeactivatingOneself));
     }
     if !active {
-        return Err(Refusal::GuardFailed("the user is already deactivated".into()));
+        return Err(Refusal::GuardFailed(ConflictReason::AlreadyDeactivated));
     }
     Ok(())
 }
@@ -73,7 +68,7 @@ pub fn decide_reactivate(user_id: UserId, active: bool, actor: &Actor) -> Result
     }
     authorize_manage(actor)?;
     if active {
-        return Err(Refusal::GuardFailed("the user is active".into()));
+        return Err(Refusal::GuardFailed(ConflictReason::UserActive));
     }
     Ok(())
 }
@@ -86,14 +81,10 @@ pub fn decide_send_reset(user_id: UserId, active: bool, mail_enabled: bool, acto
     }
     authorize_manage(actor)?;
     if !active {
-        return Err(Refusal::GuardFailed(
-            "the account is deactivated; reactivate it first".into(),
-        ));
+        return Err(Refusal::GuardFailed(ConflictReason::AccountDeactivated));
     }
     if !mail_enabled {
-        return Err(Refusal::GuardFailed(
-            "this server sends no e-mail (no --smtp-url)".into(),
-        ));
+        return Err(Refusal::GuardFailed(ConflictReason::NoMail));
     }
     Ok(())
 }

@@ -4,7 +4,7 @@
 
 use chrono::Datelike;
 
-use crate::error::FieldError;
+use crate::error::{FieldError, FieldProblem};
 
 /// Longest title or name (the database column holds 200).
 pub const TITLE_MAX: usize = 200;
@@ -32,15 +32,15 @@ impl Checks {
     }
 
     /// Records a field error.
-    pub fn fail(&mut self, field: &str, message: impl Into<String>) {
-        self.errors.push(FieldError::new(field, message));
+    pub fn fail(&mut self, field: &str, problem: FieldProblem) {
+        self.errors.push(FieldError::new(field, problem));
     }
 
     /// A required text: trimmed, non-empty, at most `max` characters.
     pub fn required_text(&mut self, field: &str, value: &str, max: usize) -> String {
         let trimmed = value.trim();
         if trimmed.is_empty() {
-            self.fail(field, "must not be empty");
+            self.fail(field, FieldProblem::Required);
         } else {
             self.bounded(field, trimmed, max);
         }
@@ -74,7 +74,7 @@ impl Checks {
 
     fn one_line(&mut self, field: &str, value: &str) {
         if !value.contains('\0') && value.chars().any(breaks_a_line) {
-            self.fail(field, "must be one line, without control characters");
+            self.fail(field, FieldProblem::NotOneLine);
         }
     }
 
@@ -89,7 +89,7 @@ impl Checks {
     pub fn email(&mut self, field: &str, value: &str) -> String {
         let email = value.trim().to_lowercase();
         if !is_plausible_email(&email) {
-            self.fail(field, "must be an e-mail address such as name@example.org");
+            self.fail(field, FieldProblem::NotAnEmail);
         }
         email
     }
@@ -98,9 +98,9 @@ impl Checks {
     /// person types one, so it is refused as a value rather than failing in the database.
     fn bounded(&mut self, field: &str, value: &str, max: usize) {
         if value.chars().count() > max {
-            self.fail(field, format!("must be at most {max} characters"));
+            self.fail(field, FieldProblem::TooLong { max });
         } else if value.contains('\0') {
-            self.fail(field, "must not contain the NUL character");
+            self.fail(field, FieldProblem::Nul);
         }
     }
 
@@ -110,7 +110,7 @@ impl Checks {
         for value in values {
             match u8::try_from(*value) {
                 Ok(goal @ 1..=17) => goals.push(goal),
-                _ => self.fail(field, format!("{value} is not a UN goal (1..17)")),
+                _ => self.fail(field, FieldProblem::NotAGoal { value: *value }),
             }
         }
         goals.sort_unstable();
@@ -124,7 +124,7 @@ impl Checks {
     /// and a year 0 or 10000 is a typing slip rather than a plan.
     pub fn in_years(&mut self, field: &str, value: Option<impl Datelike>) {
         if value.is_some_and(|value| !(YEAR_MIN..=YEAR_MAX).contains(&value.year())) {
-            self.fail(field, format!("must fall in the years {YEAR_MIN} to {YEAR_MAX}"));
+            self.fail(field, FieldProblem::OutsideTheYears);
         }
     }
 

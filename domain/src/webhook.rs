@@ -9,6 +9,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use chrono::Duration;
 use url::{Host, Url};
 
+use crate::error::FieldProblem;
 use crate::event::EventKind;
 
 /// The longest URL accepted.
@@ -32,28 +33,27 @@ fn names_an_event(value: &str) -> bool {
 
 /// A URL a hook may be registered with: `http` or `https`, a host, no user or password
 /// (a secret in a URL ends up in logs), at most [`URL_MAX`] characters.
-pub fn parse_url(value: &str) -> Result<Url, &'static str> {
+pub fn parse_url(value: &str) -> Result<Url, FieldProblem> {
     let value = value.trim();
     if value.is_empty() {
-        return Err("must not be empty");
+        return Err(FieldProblem::Required);
     }
     if value.chars().count() > URL_MAX {
-        return Err("must be at most 2000 characters");
+        return Err(FieldProblem::TooLong { max: URL_MAX });
     }
-    let url = Url::parse(value).map_err(|_| "must be an absolute URL such as https://example.org/hooks")?;
+    let url = Url::parse(value).map_err(|_| FieldProblem::NotAnAbsoluteUrl)?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err("must start with http:// or https://");
+        return Err(FieldProblem::NotHttp);
     }
     match url.host() {
-        None => return Err("must name a host"),
-        Some(Host::Domain("")) => return Err("must name a host"),
+        None | Some(Host::Domain("")) => return Err(FieldProblem::NoHost),
         Some(_) => {}
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err("must not carry a user name or password");
+        return Err(FieldProblem::CredentialsInUrl);
     }
     if url.fragment().is_some() {
-        return Err("must not have a #fragment");
+        return Err(FieldProblem::FragmentInUrl);
     }
     Ok(url)
 }
@@ -308,7 +308,7 @@ mod tests {
             "gopher://example.org",
             "javascript:alert(1)",
         ] {
-            assert_eq!(parse_url(bad), Err("must start with http:// or https://"), "{bad}");
+            assert_eq!(parse_url(bad), Err(FieldProblem::NotHttp), "{bad}");
         }
     }
 
@@ -317,7 +317,7 @@ mod tests {
         for bad in ["example.org/hook", "/hooks", "https://", "http://exa mple.org/"] {
             assert!(parse_url(bad).is_err(), "{bad} was accepted");
         }
-        assert_eq!(parse_url("  "), Err("must not be empty"));
+        assert_eq!(parse_url("  "), Err(FieldProblem::Required));
     }
 
     #[test]
@@ -326,7 +326,11 @@ mod tests {
         assert!(parse_url("https://user@example.org/").is_err());
         assert!(parse_url("https://example.org/#part").is_err());
         let long = format!("https://example.org/{}", "a".repeat(URL_MAX));
-        assert_eq!(parse_url(&long), Err("must be at most 2000 characters"));
+        assert_eq!(parse_url(&long), Err(FieldProblem::TooLong { max: URL_MAX }));
+        assert_eq!(
+            parse_url(&long).unwrap_err().to_string(),
+            "must be at most 2000 characters"
+        );
     }
 
     #[test]

@@ -92,12 +92,12 @@ fn kind_of<S>(refusal: &Refusal, from: &str, command: &str) -> Expect<S> {
     match refusal {
         Refusal::NotVisible => Expect::NotVisible,
         Refusal::NotPermitted(reason) => {
-            assert!(!reason.is_empty(), "a 403 without a reason");
+            assert!(!reason.to_string().is_empty(), "a 403 without a reason");
             Expect::NotPermitted
         }
         Refusal::Invalid(errors) => {
             assert!(!errors.is_empty(), "a 422 naming no field");
-            assert!(errors.iter().all(|e| !e.field.is_empty() && !e.message.is_empty()));
+            assert!(errors.iter().all(|e| !e.field.is_empty() && !e.message().is_empty()));
             Expect::Invalid
         }
         Refusal::InvalidTransition { from: f, command: c } => {
@@ -105,7 +105,7 @@ fn kind_of<S>(refusal: &Refusal, from: &str, command: &str) -> Expect<S> {
             Expect::InvalidTransition
         }
         Refusal::GuardFailed(reason) => {
-            assert!(!reason.is_empty(), "a guard refusal without a reason");
+            assert!(!reason.to_string().is_empty(), "a guard refusal without a reason");
             Expect::GuardFailed
         }
     }

@@ -91,7 +91,7 @@ fn check_password(value: &str) {
         Ok(()) => assert!((password::MIN_CHARS..=password::MAX_CHARS).contains(&chars)),
         Err(error) => {
             assert_eq!(error.field, "password");
-            assert!(!error.message.is_empty());
+            assert!(!error.message().is_empty());
         }
     }
     if !(password::MIN_CHARS..=password::MAX_CHARS).contains(&chars) {

@@ -36,8 +36,7 @@ error-rubric-key = Use only lower-case letters, digits and _
 error-rubric-key-twice = Another criterion already has this key
 error-rubric-weight = Enter a weight greater than 0
 error-rubric-scale = The highest score must be greater than the lowest
-error-rubric-criteria = Fill in at least 1 and at most 30 criteria
-error-rubric-min-scorecards = Enter a number of at least 1
+error-rubric-criteria = Fill in at least 1 and at most { $n } criteria
 
 ## Users
 admin-users-title = Users: the registry

@@ -36,8 +36,7 @@ error-rubric-key = Använd bara små bokstäver, siffror och _
 error-rubric-key-twice = Ett annat kriterium har redan den här nyckeln
 error-rubric-weight = Skriv en vikt större än 0
 error-rubric-scale = Högsta poäng måste vara större än lägsta
-error-rubric-criteria = Fyll i minst 1 och högst 30 kriterier
-error-rubric-min-scorecards = Skriv ett tal som är minst 1
+error-rubric-criteria = Fyll i minst 1 och högst { $n } kriterier
 
 ## Användare
 admin-users-title = Användare: registret

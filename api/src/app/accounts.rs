@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use sluss_domain::event::UserEventKind;
 use sluss_domain::validate::{Checks, is_plausible_email};
-use sluss_domain::{Actor, Refusal, Role, Roles, UserId, password, user as rules};
+use sluss_domain::{Actor, FieldProblem, Refusal, Role, Roles, UserId, password, user as rules};
 use uuid::Uuid;
 
 use super::journal::{self, Entry, Subject};
@@ -49,7 +49,7 @@ pub async fn prepare_account(state: &AppState, account: Registration) -> Result<
     let display_name = checks.required_name("display_name", &account.display_name, 200);
     let organisation = checks.optional_name("organisation", account.organisation.as_deref(), 200);
     if let Err(error) = password::check("password", &account.password) {
-        checks.fail(&error.field, error.message);
+        checks.fail(&error.field, error.problem);
     }
     checks.finish().map_err(Refusal::Invalid)?;
     let password_hash = state.passwords.hash(account.password).await?;
@@ -254,7 +254,7 @@ pub async fn confirm_email(
     let now = Utc::now();
     let key = format!("confirm-email:addr:{client_addr}");
     let attempt = count_attempt(state, &[(&key, state.auth.password_resets_per_address)], now).await?;
-    let refused = || ApiError::invalid("token", "is unknown, used or expired; register again");
+    let refused = || ApiError::invalid("token", FieldProblem::ConfirmationLinkUnusable);
     let token_hash = hash_token(token.trim());
     if !mail::confirmation_is_open(&state.db, &token_hash, now).await? {
         return Err(refused());
@@ -387,7 +387,7 @@ pub async fn update_settings(
         Some(code) => match LOCALES.iter().find(|known| **known == code) {
             Some(known) => Some(*known),
             None => {
-                checks.fail("locale", "must be sv or en".to_owned());
+                checks.fail("locale", FieldProblem::NotALanguage);
                 None
             }
         },
@@ -399,7 +399,7 @@ pub async fn update_settings(
         Some(Some(id)) => {
             let row = organisations::find(&state.db, id)
                 .await?
-                .ok_or_else(|| ApiError::invalid("organisation_id", "no such organisation"))?;
+                .ok_or_else(|| ApiError::invalid("organisation_id", FieldProblem::NoSuchOrganisation))?;
             Some(Some((row.id, row.name)))
         }
     };
@@ -434,7 +434,7 @@ pub async fn change_password(
     let attempt = count_attempt(state, &[(&key, limit)], now).await?;
     if !state.passwords.verify(current, Some(row.password_hash)).await? {
         refuse_if_throttled(state, &key, limit, now).await?;
-        return Err(ApiError::invalid("current_password", "is not your password"));
+        return Err(ApiError::invalid("current_password", FieldProblem::NotYourPassword));
     }
     attempt.take_back(state).await?;
     let hash = state.passwords.hash(new).await?;

@@ -14,7 +14,7 @@ use sluss_domain::challenge as challenge_rules;
 use sluss_domain::event::IdeaEventKind;
 use sluss_domain::idea::IdeaState;
 use sluss_domain::notify as notify_rules;
-use sluss_domain::{Actor, Refusal, Role, UserId};
+use sluss_domain::{Actor, ConflictReason, FieldProblem, ForbiddenReason, Role, UserId};
 use uuid::Uuid;
 
 use super::ideas::load_visible_idea;
@@ -248,7 +248,7 @@ pub async fn update_rubric(
     let rubric = input.to_rubric();
     rules::check_rubric(&rubric)?;
     if repo::rubric_in_use(&tx, id).await? {
-        return Err(ApiError::conflict("the rubric is in use and can no longer change"));
+        return Err(ApiError::conflict(ConflictReason::RubricInUse));
     }
     check_version(expected, row.version)?;
     let updated = repo::update_rubric(&tx, id, row.version, &rubric, Utc::now()).await?;
@@ -283,7 +283,7 @@ pub async fn assign_assessor(
     rules::authorize_facilitator(actor)?;
     let candidate = users::find(&tx, assessor_id)
         .await?
-        .ok_or_else(|| ApiError::invalid("assessor_id", "no such user"))?;
+        .ok_or_else(|| ApiError::invalid("assessor_id", FieldProblem::NoSuchUser))?;
     let innovator = users::find(&tx, idea.innovator_id)
         .await?
         .ok_or_else(ApiError::not_found)?;
@@ -309,10 +309,9 @@ pub async fn assign_assessor(
     )?;
     let current = idea_state(&idea)?;
     if !open_for_assessment(current) {
-        return Err(ApiError::conflict(format!(
-            "assessors are assigned while the idea is submitted or in assessment, not {}",
-            current.as_str()
-        )));
+        return Err(ApiError::conflict(ConflictReason::AssigningOutsideAssessment {
+            state: current,
+        }));
     }
     let now = Utc::now();
     let row = repo::insert_assignment(&tx, idea.id, candidate.id, now).await?;
@@ -334,7 +333,7 @@ pub async fn list_assignments(
     } else if actor.has(Role::Assessor) {
         Some(actor.id.as_uuid())
     } else {
-        return Err(Refusal::not_permitted("assignments are for assessors and facilitators").into());
+        return Err(ApiError::forbidden(ForbiddenReason::AssignmentsAreForAssessors));
     };
     let (limit, after) = page_request(limit, cursor)?;
     let page = repo::list_assignments(&state.db, assessor, idea_id, after, limit).await?;
@@ -399,7 +398,7 @@ pub async fn delete_assignment(state: &AppState, actor: &Actor, assignment_id: U
         .ok_or_else(ApiError::not_found)?;
     let idea = ideas::find(&tx, row.idea_id).await?.ok_or_else(ApiError::not_found)?;
     if !open_for_assessment(idea_state(&idea)?) {
-        return Err(ApiError::conflict("the idea is decided; its assessment is locked"));
+        return Err(ApiError::conflict(ConflictReason::AssessmentLocked));
     }
     repo::delete_assignment(&tx, row.id).await?;
     record(state, &tx, &idea, IdeaEventKind::Unassign, actor, &row).await?;
@@ -418,7 +417,7 @@ pub async fn put_scorecard(
     hold_idea(&tx, idea_id).await?;
     let (idea, viewer) = load_visible_idea(&tx, idea_id, actor).await?;
     let Some(assignment) = viewer.assignment else {
-        return Err(Refusal::not_permitted("only assessors assigned to the idea score it").into());
+        return Err(ApiError::forbidden(ForbiddenReason::OnlyAssignedAssessorsScore));
     };
     let rubric_row = match idea.rubric_id {
         Some(rubric_id) => repo::find_rubric(&tx, rubric_id).await?,
@@ -426,17 +425,14 @@ pub async fn put_scorecard(
     };
     let current = idea_state(&idea)?;
     let (Some(rubric_row), IdeaState::InAssessment) = (rubric_row, current) else {
-        return Err(ApiError::conflict(format!(
-            "scorecards are taken while the idea is in assessment, not {}",
-            current.as_str()
-        )));
+        return Err(ApiError::conflict(ConflictReason::ScoringOutsideAssessment {
+            state: current,
+        }));
     };
     let rubric = repo::rubric_of(&rubric_row)?;
     rules::check_scorecard(&rubric, &input.scores, &input.comment)?;
     if repo::assignment_state(&assignment)? == AssignmentState::ConflictDeclared {
-        return Err(ApiError::conflict(
-            "a conflict of interest was declared; this assignment cannot score",
-        ));
+        return Err(ApiError::conflict(ConflictReason::ConflictDeclared));
     }
     let now = Utc::now();
     let revision = repo::assignment_state(&assignment)? == AssignmentState::Submitted;
@@ -482,10 +478,10 @@ pub async fn list_scorecards(state: &AppState, actor: &Actor, idea_id: Uuid) -> 
 pub async fn summary(state: &AppState, actor: &Actor, idea_id: Uuid) -> Result<AssessmentSummary, ApiError> {
     let (idea, viewer) = load_visible_idea(&state.db, idea_id, actor).await?;
     if rules::score_access(actor, viewer.assignment_state()?)? != ScoreAccess::All {
-        return Err(Refusal::not_permitted("submit your own scorecard to see the panel's").into());
+        return Err(ApiError::forbidden(ForbiddenReason::OwnScorecardFirst));
     }
     let Some(rubric_id) = idea.rubric_id else {
-        return Err(ApiError::conflict("the idea's assessment has not started"));
+        return Err(ApiError::conflict(ConflictReason::AssessmentNotStarted));
     };
     let rubric_row = repo::find_rubric(&state.db, rubric_id)
         .await?
@@ -630,10 +626,10 @@ pub struct ScorecardSheet {
 pub async fn scorecard_sheet(state: &AppState, actor: &Actor, idea_id: Uuid) -> Result<ScorecardSheet, ApiError> {
     let (idea, viewer) = load_visible_idea(&state.db, idea_id, actor).await?;
     let Some(assignment) = viewer.assignment else {
-        return Err(Refusal::not_permitted("only assessors assigned to the idea score it").into());
+        return Err(ApiError::forbidden(ForbiddenReason::OnlyAssignedAssessorsScore));
     };
     let Some(rubric_id) = idea.rubric_id else {
-        return Err(ApiError::conflict("the idea's assessment has not started"));
+        return Err(ApiError::conflict(ConflictReason::AssessmentNotStarted));
     };
     let rubric = repo::find_rubric(&state.db, rubric_id)
         .await?

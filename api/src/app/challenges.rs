@@ -83,7 +83,7 @@ pub async fn list(
         .optional_text("q", filter.q.as_deref(), QUERY_MAX)
         .map(|text| repo::search_words(&text));
     if words.as_ref().is_some_and(Vec::is_empty) {
-        checks.fail("q", "must contain a word");
+        checks.fail("q", sluss_domain::FieldProblem::NoWord);
     }
     checks.finish().map_err(Refusal::Invalid)?;
     let filter = ChallengeFilter {

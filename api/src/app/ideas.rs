@@ -146,13 +146,13 @@ async fn unregistered(db: &impl sea_orm::ConnectionTrait, team: &[TeamMember]) -
 
 fn check_team(checks: &mut Checks, team: &[TeamMember], unregistered: &[Uuid]) -> String {
     if team.len() > TEAM_MAX {
-        checks.fail("team", format!("at most {TEAM_MAX} co-applicants"));
+        checks.fail("team", sluss_domain::FieldProblem::TeamTooLarge { max: TEAM_MAX });
     }
     let members: Vec<TeamMember> = team
         .iter()
         .map(|member| {
             if member.organisation_id.is_some_and(|id| unregistered.contains(&id)) {
-                checks.fail("team.organisation_id", "no such organisation");
+                checks.fail("team.organisation_id", sluss_domain::FieldProblem::NoSuchOrganisation);
             }
             TeamMember {
                 name: checks.required_name("team.name", &member.name, TITLE_MAX),
@@ -313,7 +313,7 @@ pub async fn start_assessment(
         None => {
             assessment::default_rubric(&state.db)
                 .await?
-                .ok_or_else(|| ApiError::invalid("rubric_id", "there is no default rubric; name one"))?
+                .ok_or_else(|| ApiError::invalid("rubric_id", sluss_domain::FieldProblem::NoDefaultRubric))?
                 .id
         }
     };

@@ -27,6 +27,7 @@ pub mod webhooks;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sluss_domain::FieldProblem;
 use uuid::Uuid;
 
 use crate::error::ApiError;
@@ -42,7 +43,13 @@ pub const MAX_LIMIT: u32 = 200;
 pub fn page_request(limit: Option<u32>, cursor: Option<&str>) -> Result<(u64, Option<Uuid>), ApiError> {
     let limit = limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::invalid("limit", "must be between 1 and 200"));
+        return Err(ApiError::invalid(
+            "limit",
+            FieldProblem::OutOfRange {
+                min: 1,
+                max: MAX_LIMIT.into(),
+            },
+        ));
     }
     let after = cursor.map(decode_cursor).transpose()?;
     Ok((u64::from(limit), after))

@@ -2,9 +2,9 @@
 //! anyone signed in reads them.
 
 use chrono::Utc;
-use sluss_domain::Actor;
 use sluss_domain::event::OrganisationEventKind;
 use sluss_domain::organisation::{self as rules, OrganisationValues};
+use sluss_domain::{Actor, FieldProblem};
 use uuid::Uuid;
 
 use super::journal::{self, Entry, Subject};
@@ -127,7 +127,9 @@ pub async fn update(
 /// Checks that `id`, when given, names a registered organisation: 422 on `field` if not.
 pub async fn check_exists(state: &AppState, field: &str, id: Option<Uuid>) -> Result<(), ApiError> {
     match id {
-        Some(id) if !repo::exists(&state.db, id).await? => Err(ApiError::invalid(field, "no such organisation")),
+        Some(id) if !repo::exists(&state.db, id).await? => {
+            Err(ApiError::invalid(field, FieldProblem::NoSuchOrganisation))
+        }
         _ => Ok(()),
     }
 }

@@ -6,7 +6,7 @@ use chrono::Utc;
 use sluss_domain::event::UserEventKind;
 use sluss_domain::privacy::{self as rules, ErasureFacts};
 use sluss_domain::validate::Checks;
-use sluss_domain::{Actor, Refusal, Role, UserId};
+use sluss_domain::{Actor, ConflictReason, Refusal, Role, UserId};
 use uuid::Uuid;
 
 use super::journal::{self, Entry, Subject};
@@ -72,7 +72,7 @@ pub async fn erase(
     rules::check_erasable(facts)?;
     check_version(expected, row.version)?;
     if row.email != found.email {
-        return Err(ApiError::conflict("the account changed during the erasure; try again"));
+        return Err(ApiError::conflict(ConflictReason::AccountChangedDuringErasure));
     }
     let login_key = super::accounts::login_email_key(&row.email);
     let (updated, erased) = repo::erase(&tx, &row, &listed, &login_key, now).await?;

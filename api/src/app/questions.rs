@@ -4,7 +4,7 @@ use chrono::Utc;
 use sluss_domain::challenge::{self as challenge_rules, ChallengeState};
 use sluss_domain::event::ChallengeEventKind;
 use sluss_domain::validate::Checks;
-use sluss_domain::{Actor, Refusal};
+use sluss_domain::{Actor, ConflictReason, ForbiddenReason, Refusal};
 use uuid::Uuid;
 
 use super::challenges::load_visible;
@@ -62,9 +62,7 @@ pub async fn ask(state: &AppState, actor: &Actor, challenge_id: Uuid, text: &str
     let challenge = load_visible(state, challenge_id, Some(actor)).await?;
     let text = check_text(text)?;
     if challenges::state_of(&challenge)? != ChallengeState::Published {
-        return Err(ApiError::conflict(
-            "questions are taken while the challenge is published",
-        ));
+        return Err(ApiError::conflict(ConflictReason::QuestionsClosed));
     }
     let now = Utc::now();
     let tx = state.begin_write().await?;
@@ -85,7 +83,7 @@ pub async fn answer(state: &AppState, actor: &Actor, question_id: Uuid, text: &s
         .ok_or_else(ApiError::not_found)?;
     let challenge = load_visible(state, question.challenge_id, Some(actor)).await?;
     if !challenge_rules::is_insider(&challenges::to_domain(&challenge)?, Some(actor)) {
-        return Err(Refusal::not_permitted("only the challenge's owner or a facilitator answers").into());
+        return Err(ApiError::forbidden(ForbiddenReason::OnlyTheOwnerAnswers));
     }
     let text = check_text(text)?;
     let now = Utc::now();

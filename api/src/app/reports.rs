@@ -8,7 +8,7 @@ use sluss_domain::figures::{self, Figures, Period as FiguresPeriod};
 use sluss_domain::report::Funnel;
 use sluss_domain::steps as rules;
 use sluss_domain::validate::Checks;
-use sluss_domain::{Actor, Refusal};
+use sluss_domain::{Actor, FieldProblem, Refusal};
 use uuid::Uuid;
 
 use crate::error::ApiError;
@@ -41,7 +41,7 @@ fn check_period(since: Option<DateTime<Utc>>, until: Option<DateTime<Utc>>) -> R
     if let (Some(since), Some(until)) = (since, until)
         && until < since
     {
-        checks.fail("until", "must not be before since");
+        checks.fail("until", FieldProblem::BeforeTheStart { start: "since" });
     }
     Ok(checks.finish().map_err(Refusal::Invalid)?)
 }

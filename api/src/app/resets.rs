@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, Utc};
 use sluss_domain::event::UserEventKind;
 use sluss_domain::validate::is_plausible_email;
-use sluss_domain::{Actor, Refusal, UserId, password, user as rules};
+use sluss_domain::{Actor, FieldProblem, Refusal, UserId, password, user as rules};
 use uuid::Uuid;
 
 use super::accounts::count_attempt;
@@ -36,7 +36,7 @@ pub async fn request(state: &AppState, client_addr: &str, email: &str) -> Result
     let email = email.trim().to_lowercase();
     // An empty address is a malformed request, not an account to hide.
     if email.is_empty() {
-        return Err(ApiError::invalid("email", "must not be empty"));
+        return Err(ApiError::invalid("email", FieldProblem::Required));
     }
     let email_key = email_key(&email);
     let address_key = format!("reset:addr:{client_addr}");
@@ -108,7 +108,7 @@ pub async fn confirm(state: &AppState, client_addr: &str, token: &str, new_passw
         return Err(Refusal::Invalid(vec![error]).into());
     }
     let now = Utc::now();
-    let refused = || ApiError::invalid("token", "is unknown, used or expired; ask for a new link");
+    let refused = || ApiError::invalid("token", FieldProblem::ResetLinkUnusable);
     let key = format!("reset-confirm:addr:{client_addr}");
     let attempt = count_attempt(state, &[(&key, state.auth.password_resets_per_address)], now).await?;
     let token_hash = hash_token(token.trim());

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use sluss_domain::event::UserEventKind;
-use sluss_domain::{Actor, Refusal, Role, Roles, UserId, user as rules};
+use sluss_domain::{Actor, FieldProblem, ForbiddenReason, Role, Roles, UserId, user as rules};
 use uuid::Uuid;
 
 use super::accounts::{Registration, prepare_account};
@@ -104,7 +104,7 @@ async fn assessors(state: &AppState, matching: Option<&str>, limit: u64) -> Resu
 pub async fn create(state: &AppState, actor: &Actor, input: Registration) -> Result<User, ApiError> {
     rules::authorize_manage(actor)?;
     if input.roles.is_empty() {
-        return Err(ApiError::invalid("roles", "a user holds at least one role"));
+        return Err(ApiError::invalid("roles", FieldProblem::NoRole));
     }
     let new_user = prepare_account(state, input).await?;
     let tx = state.begin_write().await?;
@@ -198,7 +198,7 @@ async fn lock_actor_and_user(tx: &WriteTx, actor: &Actor, id: Uuid) -> Result<ro
         return Err(ApiError::unauthorized("your account was deactivated"));
     };
     if !repo::roles_of(&current)?.contains(Role::Facilitator) {
-        return Err(Refusal::not_permitted("only facilitators manage users").into());
+        return Err(ApiError::forbidden(ForbiddenReason::OnlyFacilitatorsManageUsers));
     }
     find(id).ok_or_else(ApiError::not_found)
 }

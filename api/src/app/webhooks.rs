@@ -12,7 +12,7 @@ use poem_openapi::types::ToJSON;
 use sha2::Sha256;
 use sluss_domain::validate::Checks;
 use sluss_domain::webhook::{self as rules, AddressClass};
-use sluss_domain::{Actor, Refusal, Role, UserId, assessment as assessment_rules};
+use sluss_domain::{Actor, FieldProblem, ForbiddenReason, Refusal, Role, UserId, assessment as assessment_rules};
 use url::Url;
 use uuid::Uuid;
 
@@ -44,7 +44,7 @@ fn authorize(actor: &Actor) -> Result<(), ApiError> {
     if actor.is_facilitator() {
         Ok(())
     } else {
-        Err(Refusal::not_permitted("only facilitators manage webhooks").into())
+        Err(ApiError::forbidden(ForbiddenReason::OnlyFacilitatorsManageWebhooks))
     }
 }
 
@@ -55,28 +55,21 @@ pub async fn register(state: &AppState, actor: &Actor, input: NewWebhook) -> Res
     let mut checks = Checks::new();
     let url = rules::parse_url(&input.url).map_err(|why| checks.fail("url", why)).ok();
     let events = if input.events.len() > rules::EVENTS_MAX {
-        checks.fail("events", format!("at most {} entries", rules::EVENTS_MAX));
+        checks.fail("events", FieldProblem::TooManyEntries { max: rules::EVENTS_MAX });
         Vec::new()
     } else {
-        rules::parse_events(&input.events).unwrap_or_else(|unknown| {
-            let named: Vec<String> = unknown.iter().map(|name| format!("'{name}'")).collect();
-            checks.fail(
-                "events",
-                format!(
-                    "{} names no event; use challenge.<command>, idea.<command> or a command such as submit",
-                    named.join(", ")
-                ),
-            );
+        rules::parse_events(&input.events).unwrap_or_else(|names| {
+            checks.fail("events", FieldProblem::UnknownEvents { names });
             Vec::new()
         })
     };
     checks.finish().map_err(Refusal::Invalid)?;
     let Some(url) = url else {
-        return Err(ApiError::invalid("url", "must be an http or https URL"));
+        return Err(ApiError::invalid("url", FieldProblem::NotAnHttpUrl));
     };
     destination(&url, state.http.webhooks.allow_private)
         .await
-        .map_err(|why| ApiError::invalid("url", &why))?;
+        .map_err(|why| ApiError::invalid("url", why))?;
     let secret_bytes: [u8; 32] = rand::random();
     let row = rows::Model {
         id: Uuid::now_v7(),
@@ -136,7 +129,7 @@ pub async fn deliveries(
 
 /// Where a hook may be sent: the addresses `url` names, each one allowed (public, or
 /// private with `allow_private`); else why not, in words.
-pub async fn destination(url: &Url, allow_private: bool) -> Result<Vec<SocketAddr>, String> {
+pub async fn destination(url: &Url, allow_private: bool) -> Result<Vec<SocketAddr>, FieldProblem> {
     let port = url.port_or_known_default().unwrap_or(80);
     if let Some(address) = rules::literal_address(url) {
         return allowed(&[SocketAddr::new(address, port)], allow_private);
@@ -147,8 +140,8 @@ pub async fn destination(url: &Url, allow_private: bool) -> Result<Vec<SocketAdd
 }
 
 /// The addresses of `host`.
-pub async fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>, String> {
-    let cannot = || format!("the host '{host}' cannot be resolved");
+pub async fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>, FieldProblem> {
+    let cannot = || FieldProblem::HostUnresolved { host: host.to_owned() };
     let found: Vec<SocketAddr> = tokio::time::timeout(RESOLVE_TIMEOUT, tokio::net::lookup_host((host, port)))
         .await
         .map_err(|_| cannot())?
@@ -161,7 +154,7 @@ pub async fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>, String> {
 }
 
 /// `addresses`, if every one of them may be sent to.
-pub fn allowed(addresses: &[SocketAddr], allow_private: bool) -> Result<Vec<SocketAddr>, String> {
+pub fn allowed(addresses: &[SocketAddr], allow_private: bool) -> Result<Vec<SocketAddr>, FieldProblem> {
     for address in addresses {
         if let Some(class) = rules::refusal(address.ip(), allow_private) {
             return Err(refused(address.ip(), class, allow_private));
@@ -170,13 +163,12 @@ pub fn allowed(addresses: &[SocketAddr], allow_private: bool) -> Result<Vec<Sock
     Ok(addresses.to_vec())
 }
 
-fn refused(address: IpAddr, class: AddressClass, allow_private: bool) -> String {
-    let unless = if class.allowed_when_private_is() && !allow_private {
-        " (allowed only when the server runs with --webhook-allow-private)"
-    } else {
-        ""
-    };
-    format!("must not lead to {} such as {address}{unless}", class.describe())
+fn refused(address: IpAddr, class: AddressClass, allow_private: bool) -> FieldProblem {
+    FieldProblem::AddressRefused {
+        class,
+        address,
+        allowed_when_private: class.allowed_when_private_is() && !allow_private,
+    }
 }
 
 /// The `Sluss-Signature` of `body` sent at `t` (unix seconds): `t=<t>,v1=<hex HMAC-SHA256
@@ -287,7 +279,10 @@ mod tests {
     #[test]
     fn the_unspecified_and_loopback_addresses_are_refused_in_words() {
         let loopback: SocketAddr = "127.0.0.1:80".parse().unwrap_or_else(|e| panic!("{e}"));
-        let refusal = allowed(&[loopback], false).err().unwrap_or_default();
+        let refusal = allowed(&[loopback], false)
+            .err()
+            .map(|problem| problem.to_string())
+            .unwrap_or_default();
         assert!(
             refusal.contains("loopback") && refusal.contains("--webhook-allow-private"),
             "{refusal}"

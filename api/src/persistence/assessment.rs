@@ -211,7 +211,7 @@ pub async fn insert_assignment(
     }
     .insert(db)
     .await
-    .map_err(|e| RepoError::on_unique(e, "the assessor is already assigned to this idea"))
+    .map_err(|e| RepoError::on_unique(e, sluss_domain::ConflictReason::AlreadyAssigned))
 }
 
 /// The assignment with this id, locked for the update of a write transaction ([`super::lock_row`]).

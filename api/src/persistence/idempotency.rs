@@ -124,9 +124,7 @@ pub async fn claim(db: &impl ConnectionTrait, request: &Fingerprint, now: DateTi
             return Ok(Claim::Taken(Box::new(existing)));
         }
     }
-    Err(RepoError::Conflict(
-        "the Idempotency-Key is being claimed by another request; retry".to_owned(),
-    ))
+    Err(RepoError::Conflict(sluss_domain::ConflictReason::KeyBeingClaimed))
 }
 
 /// The answer to store for a claimed key.

@@ -50,7 +50,7 @@ pub enum RepoError {
     NotFound,
     /// A uniqueness rule was broken (e.g. an e-mail already registered).
     #[error("{0}")]
-    Conflict(String),
+    Conflict(sluss_domain::ConflictReason),
     /// The row changed since the caller read it.
     #[error("stale version; current is {current}")]
     StaleVersion {
@@ -63,11 +63,11 @@ pub enum RepoError {
 }
 
 impl RepoError {
-    /// Maps a unique-constraint violation to [`RepoError::Conflict`] with `detail`;
+    /// Maps a unique-constraint violation to [`RepoError::Conflict`] with `reason`;
     /// any other database error stays [`RepoError::Db`].
-    pub fn on_unique(error: DbErr, detail: &str) -> Self {
+    pub fn on_unique(error: DbErr, reason: sluss_domain::ConflictReason) -> Self {
         match error.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => RepoError::Conflict(detail.to_owned()),
+            Some(SqlErr::UniqueConstraintViolation(_)) => RepoError::Conflict(reason),
             _ => RepoError::Db(error),
         }
     }

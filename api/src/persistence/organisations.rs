@@ -10,7 +10,7 @@ use super::entities::organisations;
 use super::{Page, RepoError, keyset_page, update_versioned};
 
 /// What a second organisation with a registered organisationsnummer is told.
-const NUMBER_TAKEN: &str = "an organisation with that organisation number is already registered";
+const NUMBER_TAKEN: sluss_domain::ConflictReason = sluss_domain::ConflictReason::OrganisationNumberTaken;
 
 /// Stores a new organisation; a registered organisationsnummer is a [`RepoError::Conflict`].
 pub async fn insert(

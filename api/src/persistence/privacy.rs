@@ -277,7 +277,7 @@ async fn drop_from_team(
         .await?;
     if result.rows_affected == 0 {
         return Err(RepoError::Conflict(
-            "an idea naming the person changed during the erasure; try again".into(),
+            sluss_domain::ConflictReason::IdeaChangedDuringErasure,
         ));
     }
     Ok(Some(removed))

@@ -63,7 +63,7 @@ pub async fn answer(
         .exec(db)
         .await?;
     if result.rows_affected == 0 {
-        return Err(RepoError::Conflict("the question is already answered".into()));
+        return Err(RepoError::Conflict(sluss_domain::ConflictReason::QuestionAnswered));
     }
     find(db, id).await?.ok_or(RepoError::NotFound)
 }

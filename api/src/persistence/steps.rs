@@ -180,7 +180,7 @@ pub async fn complete_milestone(
         .exec(db)
         .await?;
     if result.rows_affected == 0 {
-        return Err(RepoError::Conflict("the milestone is already done".into()));
+        return Err(RepoError::Conflict(sluss_domain::ConflictReason::MilestoneDone));
     }
     find_milestone(db, id).await?.ok_or(RepoError::NotFound)
 }

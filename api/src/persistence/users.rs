@@ -56,7 +56,7 @@ pub async fn insert(db: &impl ConnectionTrait, user: NewUser, now: DateTime<Utc>
     }
     .insert(db)
     .await
-    .map_err(|e| RepoError::on_unique(e, "that e-mail address is already registered"))
+    .map_err(|e| RepoError::on_unique(e, sluss_domain::ConflictReason::EmailTaken))
 }
 
 /// Marks a new account as not yet confirmed: it cannot sign in until its address is.

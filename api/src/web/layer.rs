@@ -3,7 +3,7 @@
 //! a failed one with the error pages in the person's language, and marks answers to
 //! signed-in people `Cache-Control: no-store`.
 
-use poem::http::{HeaderValue, Method, header};
+use poem::http::{HeaderValue, Method, StatusCode, header};
 use poem::{Endpoint, IntoResponse, Middleware, Request, Response, Result};
 use sha2::{Digest, Sha256};
 
@@ -12,6 +12,7 @@ use super::i18n::{LANG_COOKIE, Lang, Tr};
 use super::layout::same_site;
 use super::pages::errors;
 use crate::auth::authenticate;
+use crate::error::{ApiError, ApiErrorKind};
 use crate::state::AppState;
 
 /// Makes the [`Ctx`] of every page request and checks CSRF on every POST.
@@ -132,7 +133,7 @@ impl<E: Endpoint> Endpoint for WebLayerEndpoint<E> {
             Ok(response) => response.into_response(),
             // An unknown page, or a path whose id is no UUID: the 404 page in the
             // person's language.
-            Err(error) if matches!(error.status().as_u16(), 400 | 404 | 405) => errors::not_found(&ctx),
+            Err(error) if is_no_such_page(&error) => errors::not_found(&ctx),
             Err(error) => {
                 tracing::error!(error = %error, "page failed");
                 errors::internal(&ctx)
@@ -146,6 +147,21 @@ impl<E: Endpoint> Endpoint for WebLayerEndpoint<E> {
             headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
         }
         Ok(response)
+    }
+}
+
+/// Whether an error that reached the top of the pages means there is no such page: a
+/// resource the application layer did not find or a malformed request, or poem's own
+/// refusal of an unknown path, an id that is no UUID or a method the path does not take
+/// (those carry nothing but their status).
+fn is_no_such_page(error: &poem::Error) -> bool {
+    match error.downcast_ref::<ApiError>().map(ApiError::kind) {
+        Some(ApiErrorKind::NotFound | ApiErrorKind::BadRequest(_)) => true,
+        Some(_) => false,
+        None => matches!(
+            error.status(),
+            StatusCode::BAD_REQUEST | StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED
+        ),
     }
 }
 

@@ -10,6 +10,7 @@ pub mod i18n;
 pub mod layer;
 pub mod layout;
 pub mod pages;
+pub mod refusals;
 pub mod time;
 
 use poem::middleware::CookieJarManager;

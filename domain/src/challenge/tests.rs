@@ -163,7 +163,7 @@ fn request_changes_requires_feedback() {
         Some(&facilitator),
         &facts(),
     );
-    assert_eq!(result, Err(Refusal::invalid("feedback", "must not be empty")));
+    assert_eq!(result, Err(Refusal::invalid("feedback", FieldProblem::Required)));
 }
 
 #[test]
@@ -197,7 +197,10 @@ fn publish_refuses_a_closing_time_in_the_past() {
         Some(&facilitator),
         &facts(),
     );
-    assert_eq!(result, Err(Refusal::invalid("ideas_close_at", "must be in the future")));
+    assert_eq!(
+        result,
+        Err(Refusal::invalid("ideas_close_at", FieldProblem::NotInTheFuture))
+    );
 }
 
 #[test]
@@ -268,7 +271,7 @@ fn publish_refuses_an_unknown_arena_as_invalid() {
         Some(&facilitator),
         &facts(),
     );
-    assert_eq!(result, Err(Refusal::invalid("arena_id", "no such arena")));
+    assert_eq!(result, Err(Refusal::invalid("arena_id", FieldProblem::NoSuchArena)));
 }
 
 #[test]
@@ -302,10 +305,7 @@ fn withdrawing_a_published_challenge_requires_a_reason() {
     let published = challenge(&owner, ChallengeState::Published);
     assert_eq!(
         decide(&published, &command, Some(&owner), &facts()),
-        Err(Refusal::invalid(
-            "reason",
-            "required when withdrawing a published challenge"
-        ))
+        Err(Refusal::invalid("reason", FieldProblem::WithdrawalReasonRequired))
     );
     let draft = challenge(&owner, ChallengeState::Draft);
     assert_eq!(

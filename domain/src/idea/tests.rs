@@ -425,7 +425,7 @@ fn decide_requires_feedback() {
         );
         assert_eq!(
             result,
-            Err(Refusal::invalid("feedback", "must not be empty")),
+            Err(Refusal::invalid("feedback", FieldProblem::Required)),
             "{feedback:?}"
         );
     }
@@ -502,7 +502,11 @@ fn start_incubation_requires_a_plan() {
             false,
             &facts(),
         );
-        assert_eq!(result, Err(Refusal::invalid("plan", "must not be empty")), "{plan:?}");
+        assert_eq!(
+            result,
+            Err(Refusal::invalid("plan", FieldProblem::Required)),
+            "{plan:?}"
+        );
     }
 }
 
@@ -632,7 +636,7 @@ fn discontinue_requires_a_reason() {
         );
         assert_eq!(
             result,
-            Err(Refusal::invalid("reason", "must not be empty")),
+            Err(Refusal::invalid("reason", FieldProblem::Required)),
             "{reason:?}"
         );
     }
@@ -730,7 +734,7 @@ fn missing_references_are_reported_as_invalid() {
         false,
         &facts_missing(vec!["rubric_id"]),
     );
-    assert_eq!(result, Err(Refusal::invalid("rubric_id", "no such record")));
+    assert_eq!(result, Err(Refusal::invalid("rubric_id", FieldProblem::NoSuchRecord)));
 
     let result = decide(
         &idea(&cast, IdeaState::Qualified),
@@ -755,7 +759,7 @@ fn submit_refuses_blank_content_naming_each_field() {
     let mut draft = idea(&cast, IdeaState::Draft);
     draft.summary = " ".into();
     let result = decide(&draft, &submit(), Some(&cast.innovator), false, &facts());
-    assert_eq!(result, Err(Refusal::invalid("summary", "must not be empty")));
+    assert_eq!(result, Err(Refusal::invalid("summary", FieldProblem::Required)));
 }
 
 #[test]

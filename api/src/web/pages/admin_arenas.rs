@@ -4,6 +4,7 @@
 use maud::{Markup, html};
 use poem::web::{Data, Path};
 use poem::{Response, handler};
+use sluss_domain::FieldProblem;
 use sluss_domain::arena::ArenaCommand;
 use uuid::Uuid;
 
@@ -115,7 +116,7 @@ fn moment(ctx: &Ctx, field: &str) -> Result<Option<chrono::DateTime<chrono::Utc>
         None => Ok(None),
         Some(value) => datetime_local_to_utc(value)
             .map(Some)
-            .ok_or_else(|| ApiError::invalid(field, "must be a date and time")),
+            .ok_or_else(|| ApiError::invalid(field, FieldProblem::NotADateTime)),
     }
 }
 
@@ -130,7 +131,7 @@ pub async fn create(ctx: Ctx, state: Data<&AppState>) -> Response {
     let result = async {
         let input = NewArena {
             name: ctx.text("name"),
-            kind: kind.ok_or_else(|| ApiError::invalid("kind", "must be chosen"))?,
+            kind: kind.ok_or_else(|| ApiError::invalid("kind", FieldProblem::NotChosen))?,
             description: ctx.text("description"),
             location: ctx.field("location").map(str::to_owned),
             starts_at: moment(&ctx, "starts_at")?,

@@ -6,15 +6,16 @@ use std::collections::HashSet;
 use std::str::FromStr;
 
 use maud::{Markup, html};
+use sluss_domain::Refusal;
 use sluss_domain::assessment::{Criterion, Rubric, check_rubric};
-use sluss_domain::{FieldError, Refusal};
 
 use crate::app::assessment::{NewCriterion, RubricInput};
 use crate::views::assessment::ApiRubric;
 use crate::web::context::Ctx;
-use crate::web::forms::{FormErrors, field_message};
+use crate::web::forms::FormErrors;
 use crate::web::i18n::Tr;
 use crate::web::layout::{Input, button, csrf_field};
+use crate::web::refusals::field_message;
 
 /// The criterion rows the form offers; rows left blank are ignored.
 pub const ROWS: usize = 5;
@@ -131,35 +132,16 @@ fn add_refusal(tr: &Tr, refusal: Result<(), Refusal>, row: Option<usize>, fields
         return;
     };
     for error in &errors {
-        let (field, key) = match (error.field.strip_prefix("criteria."), row) {
-            (Some(column), Some(row)) => (
-                row_field(row, column),
-                match column {
-                    "key" => Some("error-rubric-key"),
-                    "weight" => Some("error-rubric-weight"),
-                    "scale_max" => Some("error-rubric-scale"),
-                    _ => None,
-                },
-            ),
-            (None, None) => (
-                error.field.clone(),
-                match error.field.as_str() {
-                    "criteria" => Some("error-rubric-criteria"),
-                    "min_scorecards" => Some("error-rubric-min-scorecards"),
-                    _ => None,
-                },
-            ),
+        let field = match (error.field.strip_prefix("criteria."), row) {
+            (Some(column), Some(row)) => row_field(row, column),
+            (None, None) => error.field.clone(),
             _ => continue,
         };
         // A field that already failed to parse keeps that message alone.
         if fields.iter().any(|(f, _)| *f == field) {
             continue;
         }
-        let message = key.map_or_else(
-            || field_message(tr, &FieldError::new(&field, &error.message)),
-            |k| tr.t(k),
-        );
-        fields.push((field, message));
+        fields.push((field, field_message(tr, &error.problem)));
     }
 }
 

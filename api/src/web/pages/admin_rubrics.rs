@@ -6,7 +6,7 @@ use maud::{Markup, html};
 use poem::http::StatusCode;
 use poem::web::{Data, Path};
 use poem::{Response, handler};
-use sluss_domain::Actor;
+use sluss_domain::{Actor, ConflictReason};
 use uuid::Uuid;
 
 use super::admin_rubric_form::{read_form, rubric_form, values_of};
@@ -144,7 +144,7 @@ fn edit_form(
 async fn changeable(state: &AppState, actor: &Actor, id: Uuid) -> Result<ApiRubric, ApiError> {
     let rubric = app::assessment::get_rubric(state, actor, id).await?;
     if !app::assessment::rubrics_in_use(state, &[id]).await?.is_empty() {
-        return Err(ApiError::conflict("the rubric is in use and can no longer change"));
+        return Err(ApiError::conflict(ConflictReason::RubricInUse));
     }
     Ok(rubric)
 }

@@ -6,7 +6,7 @@ use poem::http::StatusCode;
 use poem::web::Data;
 use poem::{Response, handler};
 use sluss_domain::steps::check_support_organisation;
-use sluss_domain::{Actor, FieldError, Refusal};
+use sluss_domain::{Actor, FieldError, FieldProblem, Refusal};
 
 use super::labels::{label, name_of};
 use super::{facilitator_only, form_refusal, redirect, refused};
@@ -141,7 +141,7 @@ pub async fn create(ctx: Ctx, state: Data<&AppState>) -> Response {
                     _ => Vec::new(),
                 };
             let at = usize::from(fields.first().is_some_and(|f| f.field == "name"));
-            fields.insert(at, FieldError::new("kind", "must be chosen"));
+            fields.insert(at, FieldError::new("kind", FieldProblem::NotChosen));
             Err(ApiError::from(Refusal::Invalid(fields)))
         }
     };

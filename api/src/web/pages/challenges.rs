@@ -6,7 +6,7 @@ use maud::{Markup, html};
 use poem::web::{Data, Path};
 use poem::{Response, handler};
 use sluss_domain::challenge::{self as rules, ChallengeCommand, ChallengeCommandKind, ChallengeState};
-use sluss_domain::{Actor, ArenaId, UserId};
+use sluss_domain::{Actor, ArenaId, FieldProblem, UserId};
 use uuid::Uuid;
 
 use super::labels::{challenge_state, label, name_of, sdg};
@@ -94,7 +94,7 @@ async fn list_page(ctx: &Ctx, state: &AppState) -> Response {
     let arenas = arenas.map(|p| p.items).unwrap_or_default();
     let (challenges, next, errors) = match page_result {
         Ok(page) => (page.items, page.next_cursor, FormErrors::none()),
-        Err(error) if error.status().as_u16() == 422 => (Vec::new(), None, from_api_error(tr, &error, "/challenges").1),
+        Err(error) if error.is_invalid() => (Vec::new(), None, from_api_error(tr, &error, "/challenges").1),
         Err(error) => return refused(ctx, &error),
     };
     let next_href = next.map(|cursor| {
@@ -492,7 +492,7 @@ pub async fn run_command(ctx: Ctx, state: Data<&AppState>, Path((id, name)): Pat
                         &state,
                         id,
                         "publish",
-                        ApiError::invalid("ideas_close_at", "must be a date and time"),
+                        ApiError::invalid("ideas_close_at", FieldProblem::NotADateTime),
                     )
                     .await;
                 }

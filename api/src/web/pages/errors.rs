@@ -3,11 +3,13 @@
 use maud::html;
 use poem::Response;
 use poem::http::StatusCode;
+use sluss_domain::ForbiddenReason;
 
 use crate::error::ApiError;
 use crate::web::context::Ctx;
 use crate::web::forms::from_api_error;
 use crate::web::layout::{page, respond};
+use crate::web::refusals::forbidden_message;
 
 /// 404 in the person's language.
 pub fn not_found(ctx: &Ctx) -> Response {
@@ -27,6 +29,15 @@ pub fn not_found(ctx: &Ctx) -> Response {
 
 /// 403: the person may see this but not do it (or the form's CSRF token was wrong).
 pub fn forbidden(ctx: &Ctx) -> Response {
+    forbidden_page(ctx, None)
+}
+
+/// 403 for a reason the rules give, said first.
+pub fn forbidden_because(ctx: &Ctx, reason: ForbiddenReason) -> Response {
+    forbidden_page(ctx, Some(forbidden_message(&ctx.tr, reason)))
+}
+
+fn forbidden_page(ctx: &Ctx, reason: Option<String>) -> Response {
     let tr = &ctx.tr;
     respond(
         StatusCode::FORBIDDEN,
@@ -34,6 +45,7 @@ pub fn forbidden(ctx: &Ctx) -> Response {
             ctx,
             &tr.t("forbidden-title"),
             html! {
+                @if let Some(reason) = reason { p class="govuk-body" { (reason) } }
                 p class="govuk-body" { (tr.t("forbidden-body")) }
                 p class="govuk-body" { a class="govuk-link" href="/" { (tr.t("back-home")) } }
             },

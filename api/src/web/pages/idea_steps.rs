@@ -4,6 +4,7 @@
 //! [`Section`] says on which page each one is shown.
 
 use maud::{Markup, html};
+use sluss_domain::FieldProblem;
 use sluss_domain::idea::{DecisionOutcome, IdeaCommand, IdeaCommandKind, TestOutcome};
 use uuid::Uuid;
 
@@ -177,7 +178,7 @@ pub fn chosen_rubric(ctx: &Ctx) -> Result<Option<Uuid>, ApiError> {
         None => Ok(None),
         Some(value) => Uuid::parse_str(value)
             .map(Some)
-            .map_err(|_| ApiError::invalid("rubric_id", "must be chosen")),
+            .map_err(|_| ApiError::invalid("rubric_id", FieldProblem::NotChosen)),
     }
 }
 
@@ -186,11 +187,12 @@ pub fn chosen_rubric(ctx: &Ctx) -> Result<Option<Uuid>, ApiError> {
 /// [`chosen_rubric`] and the use case falls back to the default one.
 pub fn parse(ctx: &Ctx, name: &str) -> Option<Result<Option<IdeaCommand>, ApiError>> {
     let text = |field: &str| ctx.text(field);
-    let date = |field: &str| parse_date(&ctx.text(field)).ok_or_else(|| ApiError::invalid(field, "must be a date"));
+    let date =
+        |field: &str| parse_date(&ctx.text(field)).ok_or_else(|| ApiError::invalid(field, FieldProblem::NotADate));
     let command = match name {
         "start-assessment" => return Some(Ok(None)),
         "decide" => DecisionOutcome::parse(ctx.field("outcome").unwrap_or_default())
-            .ok_or_else(|| ApiError::invalid("outcome", "must be chosen"))
+            .ok_or_else(|| ApiError::invalid("outcome", FieldProblem::NotChosen))
             .map(|outcome| IdeaCommand::Decide {
                 outcome,
                 feedback: text("feedback"),
@@ -206,7 +208,7 @@ pub fn parse(ctx: &Ctx, name: &str) -> Option<Result<Option<IdeaCommand>, ApiErr
             })
         }),
         "complete" => TestOutcome::parse(ctx.field("outcome").unwrap_or_default())
-            .ok_or_else(|| ApiError::invalid("outcome", "must be chosen"))
+            .ok_or_else(|| ApiError::invalid("outcome", FieldProblem::NotChosen))
             .map(|outcome| IdeaCommand::Complete {
                 outcome,
                 results: text("results"),

@@ -33,7 +33,7 @@ use sluss_domain::Actor;
 use super::context::Ctx;
 use super::forms::{FormErrors, from_api_error};
 use super::layout::login_href;
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiErrorKind};
 
 /// 303 See Other to `to` (post-redirect-get).
 pub fn redirect(to: &str) -> Response {
@@ -64,20 +64,45 @@ pub fn facilitator_only(ctx: &Ctx) -> Result<&Actor, Response> {
 
 /// A refusal that is not about a form's values: its page in the person's language.
 pub fn refused(ctx: &Ctx, error: &ApiError) -> Response {
-    match error.status().as_u16() {
-        401 => redirect(&login_href(&ctx.here)),
-        404 => errors::not_found(ctx),
-        403 => errors::forbidden(ctx),
-        _ if error.status().is_server_error() => errors::internal(ctx),
-        _ => errors::conflict(ctx, error),
+    match error.kind() {
+        ApiErrorKind::Unauthorized(_) => redirect(&login_href(&ctx.here)),
+        ApiErrorKind::NotFound => errors::not_found(ctx),
+        ApiErrorKind::Forbidden(reason) => errors::forbidden_because(ctx, *reason),
+        ApiErrorKind::Internal => errors::internal(ctx),
+        ApiErrorKind::BadRequest(_)
+        | ApiErrorKind::InvalidTransition { .. }
+        | ApiErrorKind::Conflict(_)
+        | ApiErrorKind::Stale { .. }
+        | ApiErrorKind::PayloadTooLarge { .. }
+        | ApiErrorKind::Invalid(_)
+        | ApiErrorKind::Throttled { .. } => errors::conflict(ctx, error),
     }
 }
 
-/// Where a refused form post is answered: a 409, 412 or 422 on the form again, with the
-/// problem's status and messages (`Ok`); any other refusal on its own page (`Err`).
+/// Whether a refusal belongs on the form that was sent: values refused, or a state or
+/// version they met that stands in the way. Anything else has a page of its own.
+pub fn is_about_the_form(error: &ApiError) -> bool {
+    match error.kind() {
+        ApiErrorKind::InvalidTransition { .. }
+        | ApiErrorKind::Conflict(_)
+        | ApiErrorKind::Stale { .. }
+        | ApiErrorKind::Invalid(_) => true,
+        ApiErrorKind::BadRequest(_)
+        | ApiErrorKind::Unauthorized(_)
+        | ApiErrorKind::Forbidden(_)
+        | ApiErrorKind::NotFound
+        | ApiErrorKind::PayloadTooLarge { .. }
+        | ApiErrorKind::Throttled { .. }
+        | ApiErrorKind::Internal => false,
+    }
+}
+
+/// Where a refused form post is answered: on the form again when [the refusal is about
+/// it](is_about_the_form), with the status and messages (`Ok`); any other refusal on its
+/// own page (`Err`).
 #[allow(clippy::result_large_err)]
 pub fn form_refusal(ctx: &Ctx, error: &ApiError, reload: &str) -> Result<(StatusCode, FormErrors), Response> {
-    if matches!(error.status().as_u16(), 409 | 412 | 422) {
+    if is_about_the_form(error) {
         Ok(from_api_error(&ctx.tr, error, reload))
     } else {
         Err(refused(ctx, error))

@@ -4,8 +4,8 @@
 use maud::{Markup, html};
 use poem::web::Data;
 use poem::{Response, handler};
-use sluss_domain::Role;
 use sluss_domain::idea::IdeaState;
+use sluss_domain::{FieldProblem, Role};
 use uuid::Uuid;
 
 use super::labels::{OBSTACLE_CATEGORIES, label, name_of};
@@ -280,21 +280,22 @@ pub async fn log(ctx: Ctx, state: Data<&AppState>) -> Response {
             };
             app::obstacles::create(&state, actor, input).await.map(|_| ())
         }
-        (None, _) => Err(crate::error::ApiError::invalid("subject_id", "no such record")),
-        (_, None) => Err(crate::error::ApiError::invalid("category", "must be chosen")),
+        (None, _) => Err(crate::error::ApiError::invalid(
+            "subject_id",
+            FieldProblem::NoSuchRecord,
+        )),
+        (_, None) => Err(crate::error::ApiError::invalid("category", FieldProblem::NotChosen)),
     };
     match result {
         Ok(()) => redirect("/obstacles?logged=1"),
-        Err(error) if matches!(error.status().as_u16(), 404 | 409 | 422) => {
-            let (status, errors) = if error.status().as_u16() == 404 {
-                from_api_error(
-                    &ctx.tr,
-                    &crate::error::ApiError::invalid("subject_id", "no such record"),
-                    "/obstacles",
-                )
+        Err(error) if error.is_not_found() || super::is_about_the_form(&error) => {
+            // A subject that cannot be found is one the list never offered.
+            let error = if error.is_not_found() {
+                crate::error::ApiError::invalid("subject_id", FieldProblem::NoSuchRecord)
             } else {
-                from_api_error(&ctx.tr, &error, "/obstacles")
+                error
             };
+            let (status, errors) = from_api_error(&ctx.tr, &error, "/obstacles");
             let subjects = subjects(&ctx, &state).await;
             let body = html! {
                 p class="govuk-body" { (ctx.tr.t("obstacles-intro")) }

@@ -5,7 +5,7 @@
 use maud::{Markup, html};
 use poem::web::{Data, Path};
 use poem::{Response, handler};
-use sluss_domain::Actor;
+use sluss_domain::{Actor, FieldProblem};
 use uuid::Uuid;
 
 use super::labels::{label, name_of};
@@ -137,7 +137,7 @@ pub async fn assign(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uuid>) -> R
         Err(redirect) => return redirect,
     };
     let Some(assessor_id) = ctx.field("assessor_id").and_then(|v| v.parse::<Uuid>().ok()) else {
-        let error = crate::error::ApiError::invalid("assessor_id", "no such user");
+        let error = crate::error::ApiError::invalid("assessor_id", FieldProblem::NoSuchUser);
         return super::ideas::refused_form(&ctx, &state, actor, id, "assign", error).await;
     };
     match app::assessment::assign_assessor(&state, actor, id, assessor_id).await {

@@ -11,6 +11,7 @@ use maud::{Markup, html};
 use poem::http::{StatusCode, header};
 use poem::web::Data;
 use poem::{Response, handler};
+use sluss_domain::FieldProblem;
 use sluss_domain::challenge::ChallengeState;
 use sluss_domain::figures::Figures;
 use sluss_domain::idea::IdeaState;
@@ -92,10 +93,10 @@ impl Filters {
                         Some(d)
                     }
                 })
-                .ok_or_else(|| ApiError::invalid(field, "must be a date"))?;
+                .ok_or_else(|| ApiError::invalid(field, FieldProblem::NotADate))?;
             start_of_day(date)
                 .map(Some)
-                .ok_or_else(|| ApiError::invalid(field, "must be a date"))
+                .ok_or_else(|| ApiError::invalid(field, FieldProblem::NotADate))
         };
         Ok(FunnelQuery {
             arena_id: self.arena_id.parse::<Uuid>().ok(),
@@ -349,7 +350,7 @@ async fn render(ctx: &Ctx, state: &AppState) -> Response {
         ),
         // A refused person is told so before anything about the filters.
         (_, Err(error)) => return refused(ctx, &error),
-        (Err(error), Ok(_)) if error.status() == StatusCode::UNPROCESSABLE_ENTITY => {
+        (Err(error), Ok(_)) if error.is_invalid() => {
             let (status, errors) = from_api_error(tr, &error, "/reports");
             (status, errors, None)
         }
@@ -408,7 +409,7 @@ pub async fn funnel_download(ctx: Ctx, state: Data<&AppState>) -> Response {
     };
     match app::reports::funnel(&state, actor, query).await {
         Ok(funnel) => csv(funnel_csv(&funnel), "sluss-funnel.csv"),
-        Err(error) if error.status() == StatusCode::UNPROCESSABLE_ENTITY => render(&ctx, &state).await,
+        Err(error) if error.is_invalid() => render(&ctx, &state).await,
         Err(error) => refused(&ctx, &error),
     }
 }
@@ -440,7 +441,7 @@ pub async fn figures_download(ctx: Ctx, state: Data<&AppState>) -> Response {
     };
     match app::reports::figures(&state, actor, query.into()).await {
         Ok(figures) => csv(figures_csv(&figures), "sluss-figures.csv"),
-        Err(error) if error.status() == StatusCode::UNPROCESSABLE_ENTITY => render(&ctx, &state).await,
+        Err(error) if error.is_invalid() => render(&ctx, &state).await,
         Err(error) => refused(&ctx, &error),
     }
 }
@@ -463,6 +464,6 @@ mod tests {
             since: "yesterday".into(),
             ..filters
         };
-        assert_eq!(bad.query().unwrap_err().status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.query().unwrap_err().is_invalid());
     }
 }

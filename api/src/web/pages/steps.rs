@@ -8,7 +8,7 @@ use poem::web::{Data, Path};
 use poem::{Response, handler};
 use sluss_domain::idea::{IdeaCommand, IdeaCommandKind, IdeaState};
 use sluss_domain::steps as step_rules;
-use sluss_domain::{Actor, UserId};
+use sluss_domain::{Actor, FieldProblem, UserId};
 use uuid::Uuid;
 
 use super::challenges::form_version;
@@ -75,7 +75,7 @@ async fn load(ctx: &Ctx, state: &AppState, actor: &Actor, id: Uuid) -> Result<Lo
 fn reached<T>(result: Result<T, ApiError>) -> Result<Option<T>, ApiError> {
     match result {
         Ok(found) => Ok(Some(found)),
-        Err(error) if error.status().as_u16() == 404 => Ok(None),
+        Err(error) if error.is_not_found() => Ok(None),
         Err(error) => Err(error),
     }
 }
@@ -330,7 +330,7 @@ pub async fn incubation_command(ctx: Ctx, state: Data<&AppState>, Path((id, name
         "start" => ctx
             .field("support_organisation_id")
             .and_then(|v| Uuid::parse_str(v.trim()).ok())
-            .ok_or_else(|| ApiError::invalid("support_organisation_id", "must be chosen"))
+            .ok_or_else(|| ApiError::invalid("support_organisation_id", FieldProblem::NotChosen))
             .map(|support_organisation_id| IdeaCommand::StartIncubation {
                 support_organisation_id,
                 plan: ctx.text("plan"),
@@ -364,7 +364,7 @@ pub async fn add_milestone(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uuid
         "" => Ok(None),
         value => parse_date(value)
             .map(Some)
-            .ok_or_else(|| ApiError::invalid("due_on", "must be a date")),
+            .ok_or_else(|| ApiError::invalid("due_on", FieldProblem::NotADate)),
     };
     let result = match result {
         Ok(due_on) => {
@@ -600,8 +600,8 @@ async fn add_spread(ctx: &Ctx, state: &AppState, actor: &Actor, id: Uuid) -> Res
     let kind = ctx
         .field("kind")
         .and_then(spread_kind_of)
-        .ok_or_else(|| ApiError::invalid("kind", "must be chosen"));
-    let held_on = parse_date(&ctx.text("held_on")).ok_or_else(|| ApiError::invalid("held_on", "must be a date"));
+        .ok_or_else(|| ApiError::invalid("kind", FieldProblem::NotChosen));
+    let held_on = parse_date(&ctx.text("held_on")).ok_or_else(|| ApiError::invalid("held_on", FieldProblem::NotADate));
     let input = NewSpreadActivity {
         kind: kind?,
         title: ctx.text("title"),
