@@ -156,8 +156,25 @@ ENGLISH = {**read_language("en"), **SPEC_ENGLISH}
 TEXTS = {"sv": SWEDISH, "en": ENGLISH}
 
 
+def select(text: str, args: dict[str, object]) -> str:
+    """A message that is one select expression on a number (`{ $n -> [one] … *[other] … }`):
+    the variant of the number, by the plural rule Swedish and English share (one for 1)."""
+    match = re.fullmatch(r"\{\s*\$(\w+)\s*->\s*\n(.*?)(?:\n\})?", text, re.S)
+    if not match:
+        return text
+    value = args[match.group(1)]
+    variants, default = {}, None
+    for line in match.group(2).splitlines():
+        variant = re.match(r"^(\*?)\[(\w+)\]\s*(.*)$", line.strip())
+        if variant:
+            variants[variant.group(2)] = variant.group(3)
+            default = variant.group(3) if variant.group(1) else default
+    chosen = variants.get(str(value)) or (variants.get("one") if value == 1 else None)
+    return chosen if chosen is not None else default
+
+
 def t(lang: str, key: str, **args: object) -> str:
-    text = TEXTS[lang][key]
+    text = select(TEXTS[lang][key], args)
     return re.sub(r"\{\s*\$(\w+)\s*\}", lambda m: str(args[m.group(1)]), text)
 
 
