@@ -272,7 +272,7 @@ async fn an_allowed_origin_may_read_the_etag_retry_after_and_request_id() {
     for header in ["etag", "retry-after", "x-request-id", "idempotent-replayed"] {
         assert!(exposed.contains(&header.to_owned()), "{header} in {exposed:?}");
     }
-    assert_eq!(reply.header("vary"), Some("Origin"));
+    assert_eq!(reply.header("vary"), Some("Origin, Accept-Encoding"));
 }
 
 #[tokio::test]
@@ -331,4 +331,103 @@ async fn an_error_to_an_allowed_origin_is_still_a_problem_document() {
         .await
         .expect_problem(404);
     assert_eq!(reply.header("access-control-allow-origin"), Some(ALLOWED));
+}
+
+/// GETs `path` signed out, accepting `encoding`: the answer's status, headers and raw body.
+async fn get_encoded(app: &TestApp, path: &str, encoding: &str) -> (u16, poem::http::HeaderMap, Vec<u8>) {
+    let response = app.client.get(path).header("accept-encoding", encoding).send().await;
+    let status = response.0.status().as_u16();
+    let headers = response.0.headers().clone();
+    let body = response.0.into_body().into_vec().await.expect("a body");
+    (status, headers, body)
+}
+
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut plain = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut plain)
+        .expect("a gzip stream");
+    plain
+}
+
+#[tokio::test]
+async fn pages_answers_and_the_document_are_compressed_when_the_client_accepts_it() {
+    let app = spawn_app().await;
+    for path in [
+        "/docs",
+        "/api/v1/openapi.json",
+        "/challenges",
+        "/api/v1/challenges",
+        "/api/v1/nowhere",
+    ] {
+        let (status, plain_headers, plain) = get_encoded(&app, path, "identity").await;
+        assert_eq!(plain_headers.get("content-encoding"), None, "{path} compressed unasked");
+        let (gz_status, headers, gzipped) = get_encoded(&app, path, "gzip, deflate").await;
+        assert_eq!(gz_status, status, "{path}");
+        assert_eq!(
+            headers.get("content-encoding").map(|v| v.as_bytes()),
+            Some(&b"gzip"[..]),
+            "{path}"
+        );
+        assert!(
+            headers
+                .get("vary")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("Accept-Encoding")),
+            "{path} does not vary on the encoding"
+        );
+        let unpacked = gunzip(&gzipped);
+        if path == "/docs" || path.ends_with("openapi.json") {
+            assert_eq!(unpacked, plain, "{path} is not the same once unpacked");
+            assert!(
+                gzipped.len() * 3 < plain.len(),
+                "{path}: {} of {} bytes",
+                gzipped.len(),
+                plain.len()
+            );
+        } else {
+            // Pages and lists carry per-request tokens or ids; their shape is the same.
+            assert_eq!(unpacked.first(), plain.first(), "{path}");
+        }
+        let (_, headers, _) = get_encoded(&app, path, "gzip;q=0.5, br").await;
+        assert_eq!(
+            headers.get("content-encoding").map(|v| v.as_bytes()),
+            Some(&b"br"[..]),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn archives_and_answers_without_a_body_are_not_compressed() {
+    let app = spawn_app().await;
+    let (status, headers, _) = get_encoded(&app, "/open-data.zip", "gzip, br").await;
+    assert_eq!(status, 200);
+    assert_eq!(headers.get("content-encoding"), None, "the zip is compressed twice");
+    let etag = headers
+        .get("etag")
+        .and_then(|v| v.to_str().ok())
+        .expect("an ETag")
+        .to_owned();
+    let response = app
+        .client
+        .get("/open-data.zip")
+        .header("accept-encoding", "gzip, br")
+        .header("if-none-match", etag)
+        .send()
+        .await;
+    response.assert_status(poem::http::StatusCode::NOT_MODIFIED);
+    assert_eq!(
+        response.0.headers().get("content-encoding"),
+        None,
+        "a 304 carries an encoding"
+    );
+    let head = app
+        .client
+        .head("/api/v1/challenges")
+        .header("accept-encoding", "gzip")
+        .send()
+        .await;
+    assert_eq!(head.0.headers().get("content-encoding"), None, "HEAD is encoded");
 }

@@ -4,6 +4,7 @@ pub mod allow;
 pub mod app;
 pub mod auth;
 pub mod cached;
+pub mod compression;
 pub mod config;
 pub mod demo;
 pub mod error;

@@ -10,6 +10,7 @@ use sea_orm::DatabaseConnection;
 use sluss_migrations::{Migrator, MigratorTrait};
 
 use crate::allow::{AllowedMethods, add_allow_header, refuse_undeclared_query};
+use crate::compression::Compression;
 use crate::error::ApiError;
 use crate::http::{DOCS_PATH, SecurityHeaders, limit_body, observe, with_cors};
 use crate::openapi::CommandExamples;
@@ -99,8 +100,8 @@ pub fn hashing_concurrency() -> usize {
 }
 
 /// The whole application: the API under `/api/v1`, the docs at `/docs`, ops endpoints,
-/// and the middleware around them (outermost first): security headers, request ids and
-/// logs, CORS, the body limit.
+/// and the middleware around them (outermost first): security headers, compression,
+/// request ids and logs, CORS, the body limit.
 pub fn build_app(state: AppState) -> BoxEndpoint<'static> {
     let service = api_service(&state);
     let spec = crate::openapi::finish(&service.spec());
@@ -128,6 +129,7 @@ pub fn build_app(state: AppState) -> BoxEndpoint<'static> {
         .around(refuse_undeclared_query)
         .around(observe)
         .around(add_allow_header)
+        .with(Compression)
         .with(security)
         .data(allowed)
         .data(state)
