@@ -9,7 +9,7 @@
 //! same in both encodings, as `If-Match` needs.
 
 use poem::http::{HeaderValue, Method, StatusCode, header};
-use poem::web::{Compress, CompressionAlgo};
+use poem::web::{Compress, CompressionAlgo, CompressionLevel};
 use poem::{Endpoint, IntoResponse, Middleware, Request, Response, Result};
 
 /// The media types worth compressing: text of every kind, JSON, JavaScript, SVG.
@@ -45,6 +45,15 @@ fn negotiate<'a>(accept_encoding: impl Iterator<Item = &'a str>) -> Option<Compr
         }
     }
     best.map(|(algo, _)| algo)
+}
+
+/// How hard `algo` works: brotli at quality 4 packs the document page tighter than gzip's
+/// default in about the same time (its fastest setting packs it looser).
+fn level(algo: CompressionAlgo) -> CompressionLevel {
+    match algo {
+        CompressionAlgo::BR => CompressionLevel::Precise(4),
+        CompressionAlgo::GZIP | CompressionAlgo::DEFLATE | CompressionAlgo::ZSTD => CompressionLevel::Default,
+    }
 }
 
 /// Whether `response` to a `method` request has a body worth compressing.
@@ -106,7 +115,9 @@ impl<E: Endpoint> Endpoint for CompressionEndpoint<E> {
         let mut response = self.inner.call(req).await?.into_response();
         vary_on_encoding(&mut response);
         match algo {
-            Some(algo) if worth_compressing(&method, &response) => Ok(Compress::new(response, algo).into_response()),
+            Some(algo) if worth_compressing(&method, &response) => {
+                Ok(Compress::new(response, algo).with_quality(level(algo)).into_response())
+            }
             _ => Ok(response),
         }
     }
