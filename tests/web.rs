@@ -541,3 +541,38 @@ async fn over_https_the_csrf_cookie_is_a_host_cookie_and_signing_in_works() {
         .await;
     plain.assert_status(StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_edit_link_is_offered_only_where_the_edit_is_accepted() {
+    let app = spawn_app().await;
+    let owner = app.needs_owner().await;
+    let facilitator = app.facilitator().await;
+    let draft = app.draft_challenge(&owner).await;
+    let submitted = app.submitted_challenge(&owner).await;
+    let link = |id: &str| format!("href=\"/challenges/{id}/edit\"");
+    let (_, page) = app.page(&format!("/challenges/{draft}"), Some(&owner), "en").await;
+    assert!(page.contains(&link(&draft)), "the owner cannot edit their draft");
+    let (_, page) = app.page(&format!("/challenges/{submitted}"), Some(&owner), "en").await;
+    assert!(
+        !page.contains(&link(&submitted)),
+        "a submitted challenge offers its owner an edit"
+    );
+    let refused = app
+        .form(
+            &format!("/challenges/{submitted}/edit"),
+            &owner,
+            &[("title", "Changed")],
+        )
+        .await;
+    assert!(
+        refused.status.is_client_error(),
+        "the edit the page no longer offers is accepted"
+    );
+    let (_, page) = app
+        .page(&format!("/challenges/{submitted}"), Some(&facilitator), "en")
+        .await;
+    assert!(
+        page.contains(&link(&submitted)),
+        "the facilitator cannot edit a submitted challenge"
+    );
+}

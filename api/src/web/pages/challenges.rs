@@ -237,6 +237,7 @@ fn detail(ctx: &Ctx, challenge: &Challenge, extras: &Extras, errors: &FormErrors
     let domain = domain_of(challenge);
     let commands = rules::offered(&domain, actor);
     let insider = rules::is_insider(&domain, actor);
+    let editable = rules::authorize_edit(&domain, actor).is_ok();
     let state: ChallengeState = challenge.state.into();
     let ideas_open = state == ChallengeState::Published && challenge.ideas_close_at.is_none_or(|at| at > Utc::now());
     let is_innovator = actor.is_some_and(|a| a.has(sluss_domain::Role::Innovator));
@@ -298,7 +299,7 @@ fn detail(ctx: &Ctx, challenge: &Challenge, extras: &Extras, errors: &FormErrors
 
         @if insider || !commands.is_empty() {
             h2 class="govuk-heading-m" { (tr.t("actions-title")) }
-            @if insider && !state.is_terminal() {
+            @if editable {
                 p class="govuk-body" { a class="govuk-link" href={ "/challenges/" (challenge.id) "/edit" } { (tr.t("edit-challenge")) } }
             }
             @if actor.is_some_and(Actor::is_facilitator) && state.is_public() {
