@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use sluss_domain::Role;
 
 use crate::helpers::{PASSWORD, TestApp, TestUser, spawn_app};
-use crate::steps::{DEFAULT_CRITERIA, assign, idea_command, submitted_idea};
+use crate::steps::{DEFAULT_CRITERIA, assign, idea_command, panel_scores, submitted_idea};
 
 #[tokio::test]
 async fn an_assessor_of_a_blind_assessment_sees_no_one_behind_the_idea_on_any_page() {
@@ -231,4 +231,29 @@ async fn an_assessors_queue_shows_fifty_assignments_a_page_and_leads_on_to_the_r
         "the oldest assignment is not on the last page"
     );
     assert!(!second.contains("rel=\"next\""), "the last page leads on");
+}
+
+#[tokio::test]
+async fn decide_is_offered_only_once_the_panel_has_scored_and_until_then_the_page_counts() {
+    let app = spawn_app().await;
+    let facilitator = app.facilitator().await;
+    let owner = app.needs_owner().await;
+    let innovator = app.innovator().await;
+    let challenge = app.published_challenge(&owner, &facilitator).await;
+    let idea = submitted_idea(&app, &innovator, &challenge).await;
+    idea_command(&app, &idea, "start-assessment", &facilitator.token, json!({})).await;
+    let decide = format!("action=\"/ideas/{idea}/decide\"");
+    let (_, page) = app.page(&format!("/ideas/{idea}"), Some(&facilitator), "en").await;
+    assert!(!page.contains(&decide), "Decide is offered before any scorecard");
+    assert!(
+        page.contains("0 of the 2 scorecards the rubric requires are in"),
+        "the page does not say how many scorecards are missing"
+    );
+    panel_scores(&app, &idea, &facilitator, &[[4; 7], [3; 7]]).await;
+    let (_, page) = app.page(&format!("/ideas/{idea}"), Some(&facilitator), "en").await;
+    assert!(
+        page.contains(&decide),
+        "Decide is not offered once the panel has scored"
+    );
+    assert!(!page.contains("scorecards the rubric requires are in"));
 }

@@ -747,14 +747,15 @@ def whole_job(browser: Browser, server: Server, a11y: A11yReport, lang: str) -> 
         # -- the innovation team sees it waiting; assessment and decision by the API --
         facilitator.follow(facilitator.header_link("nav-me"), "08-me-idea-waiting")
         expect(facilitator.table_after("me-queue-assessment").get_by_role("link", name=idea_title, exact=True)).to_be_visible()
-        # The facilitator starts the assessment on the idea's page; a decision before the
-        # panel has scored is refused in words; after the scorecards it is taken.
+        # The facilitator starts the assessment on the idea's page; before the panel has
+        # scored, no "Decide" is offered and the page says how many scorecards are missing;
+        # after the scorecards the decision is taken.
         facilitator.follow(facilitator.table_after("me-queue-assessment").get_by_role("link", name=idea_title, exact=True),
                            "09-idea-to-assess")
         facilitator.post(facilitator.button("button-start-assessment"), "10-assessment-started")
         facilitator.expect_state("idea-state-in_assessment")
-        decide_qualified(facilitator, words["decision"], "11-decide-too-early", status=409)
-        expect(facilitator.main.locator(".govuk-error-summary")).to_contain_text(
+        expect(facilitator.main.get_by_role("button", name=facilitator.t("button-decide"), exact=True)).to_have_count(0)
+        expect(facilitator.main.locator("#decide-waits")).to_contain_text(
             facilitator.t("error-too-few-scorecards", submitted=0, required=2))
         # The panel: two assessors assigned by name; a third, of the innovator's own
         # organisation, is refused by the conflict-of-interest rule, in words.

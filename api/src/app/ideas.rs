@@ -6,7 +6,7 @@ use sluss_domain::assessment::{self as assessment_rules, AssignmentState, ScoreA
 use sluss_domain::challenge::{self as challenge_rules};
 use sluss_domain::event::IdeaEventKind;
 use sluss_domain::history::{IdeaAudience, idea_audience};
-use sluss_domain::idea::{self as rules, IdeaCommand, IdeaEvent, IdeaFacts, IdeaState};
+use sluss_domain::idea::{self as rules, IdeaCommand, IdeaCommandKind, IdeaEvent, IdeaFacts, IdeaState};
 use sluss_domain::validate::{Checks, DESCRIPTION_MAX, SUMMARY_MAX, TITLE_MAX};
 use sluss_domain::{Actor, Refusal, Role, UserId};
 use uuid::Uuid;
@@ -177,6 +177,44 @@ pub async fn command(
     view(updated, &viewer)
 }
 
+/// What the rules read of an idea's surroundings: its challenge's state and closing time,
+/// and with `scorecards` the scorecards its rubric requires and those in (a decision
+/// waits for them).
+async fn read_facts(
+    db: &impl sea_orm::ConnectionTrait,
+    row: &rows::Model,
+    now: DateTime<Utc>,
+    scorecards: bool,
+) -> Result<IdeaFacts, ApiError> {
+    let challenge = challenges::find(db, row.challenge_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let mut facts = IdeaFacts::at(now, challenges::state_of(&challenge)?, challenge.ideas_close_at);
+    if scorecards {
+        if let Some(rubric_id) = row.rubric_id {
+            let rubric = assessment::find_rubric(db, rubric_id)
+                .await?
+                .ok_or_else(ApiError::not_found)?;
+            facts.scorecards_required = u32::try_from(rubric.min_scorecards).unwrap_or(u32::MAX);
+        }
+        facts.scorecards_submitted =
+            u32::try_from(assessment::scorecards_for(db, row.id).await?.len()).unwrap_or(u32::MAX);
+    }
+    Ok(facts)
+}
+
+/// The commands `actor` may use on the idea now, as the domain offers them, and the facts
+/// they were judged on; none when the actor does not see who is behind the idea.
+pub async fn offered(state: &AppState, actor: &Actor, id: Uuid) -> Result<(Vec<IdeaCommandKind>, IdeaFacts), ApiError> {
+    let (row, viewer) = load_visible_idea(&state.db, id, actor).await?;
+    let facts = read_facts(&state.db, &row, Utc::now(), true).await?;
+    if !viewer.sees_identity(&row) {
+        return Ok((Vec::new(), facts));
+    }
+    let kinds = rules::offered(&repo::to_domain(&row)?, Some(actor), viewer.assigned(), &facts);
+    Ok((kinds, facts))
+}
+
 /// Ideas, as the [runner](runner::run) sees them.
 struct Ideas;
 
@@ -212,25 +250,13 @@ impl Aggregate for Ideas {
         now: DateTime<Utc>,
     ) -> Result<(IdeaFacts, Viewer), ApiError> {
         let viewer = viewer_of(tx, row, actor).await?;
-        let challenge = challenges::find(tx, row.challenge_id)
-            .await?
-            .ok_or_else(ApiError::not_found)?;
-        let mut facts = IdeaFacts::at(now, challenges::state_of(&challenge)?, challenge.ideas_close_at);
+        let decides = matches!(command, IdeaCommand::Decide { .. });
+        let mut facts = read_facts(tx, row, now, decides).await?;
         match command {
             IdeaCommand::StartAssessment { rubric_id } => {
                 if assessment::find_rubric(tx, *rubric_id).await?.is_none() {
                     facts.missing_references.push("rubric_id");
                 }
-            }
-            IdeaCommand::Decide { .. } => {
-                if let Some(rubric_id) = row.rubric_id {
-                    let rubric = assessment::find_rubric(tx, rubric_id)
-                        .await?
-                        .ok_or_else(ApiError::not_found)?;
-                    facts.scorecards_required = u32::try_from(rubric.min_scorecards).unwrap_or(u32::MAX);
-                }
-                facts.scorecards_submitted =
-                    u32::try_from(assessment::scorecards_for(tx, row.id).await?.len()).unwrap_or(u32::MAX);
             }
             IdeaCommand::StartIncubation {
                 support_organisation_id,
@@ -249,6 +275,7 @@ impl Aggregate for Ideas {
                 }
             }
             IdeaCommand::Submit
+            | IdeaCommand::Decide { .. }
             | IdeaCommand::StartTesting { .. }
             | IdeaCommand::Complete { .. }
             | IdeaCommand::Discontinue { .. }

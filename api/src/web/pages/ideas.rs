@@ -3,14 +3,12 @@
 
 use std::sync::Arc;
 
-use chrono::Utc;
-
 use maud::{Markup, html};
 use poem::web::{Data, Path};
 use poem::{Response, handler};
+use sluss_domain::Actor;
 use sluss_domain::idea::{self as rules, IdeaCommand, IdeaCommandKind, IdeaFacts, IdeaState};
 use sluss_domain::validate::is_plausible_email;
-use sluss_domain::{Actor, UserId};
 use uuid::Uuid;
 
 use super::challenges::{form_version, history_table};
@@ -312,31 +310,6 @@ pub async fn update(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uuid>) -> R
     }
 }
 
-/// The domain's view of the idea and the facts its rules need, when the viewer sees who is
-/// behind it.
-pub(super) fn domain_of(idea: &Idea, challenge: &Challenge) -> Option<(rules::Idea, IdeaFacts)> {
-    let innovator = idea.innovator_id?;
-    let domain = rules::Idea {
-        innovator_id: UserId(innovator),
-        challenge_owner_id: UserId(challenge.owner_id),
-        state: idea.state.into(),
-        ever_submitted: idea.submitted_at.is_some(),
-        title: idea.title.clone(),
-        summary: idea.summary.clone(),
-        description: idea.description.clone(),
-    };
-    let facts = IdeaFacts::at(Utc::now(), challenge.state.into(), challenge.ideas_close_at);
-    Some((domain, facts))
-}
-
-/// The commands this viewer may use on the idea now, as the domain offers them; none when
-/// the viewer does not see who is behind the idea.
-pub(super) fn offered(idea: &Idea, challenge: &Challenge, actor: &Actor) -> Vec<IdeaCommandKind> {
-    domain_of(idea, challenge)
-        .map(|(domain, facts)| rules::offered(&domain, Some(actor), false, &facts))
-        .unwrap_or_default()
-}
-
 /// `GET /ideas/{id}`.
 #[handler]
 pub async fn show(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uuid>) -> Response {
@@ -373,18 +346,25 @@ async fn render(
         Ok(challenge) => challenge,
         Err(error) => return refused(ctx, &error),
     };
-    let (history, panel, rubrics) = tokio::join!(
+    let (history, panel, rubrics, offered) = tokio::join!(
         app::ideas::history(state, actor, id),
         team_panel(ctx, state, actor, &idea),
-        rubric_choices(state, actor, &idea)
+        rubric_choices(state, actor, &idea),
+        app::ideas::offered(state, actor, id)
     );
     let history = history.unwrap_or_default();
+    let (offered, facts) = match offered {
+        Ok(offered) => offered,
+        Err(error) => return refused(ctx, &error),
+    };
     let shown = Shown {
         idea: &idea,
         challenge: &challenge,
         history: &history,
         panel: panel.as_ref(),
         rubrics: &rubrics,
+        offered: &offered,
+        facts: &facts,
     };
     answer(detail(ctx, actor, &shown, errors, failed))
 }
@@ -397,6 +377,10 @@ struct Shown<'a> {
     history: &'a [crate::views::events::Event],
     panel: Option<&'a panel::Panel>,
     rubrics: &'a [(Uuid, String)],
+    /// The commands the domain offers this viewer now.
+    offered: &'a [IdeaCommandKind],
+    /// The facts it judged them on.
+    facts: &'a IdeaFacts,
 }
 
 /// The panel of an idea in assessment, for a facilitator; none otherwise (it is shown only
@@ -424,12 +408,18 @@ fn detail(ctx: &Ctx, actor: &Actor, shown: &Shown<'_>, errors: &FormErrors, fail
         history,
         panel,
         rubrics,
+        offered,
+        facts,
     } = *shown;
     let tr = &ctx.tr;
     let state: IdeaState = idea.state.into();
-    let offered = offered(idea, challenge, actor);
-    let commands = Section::Innovator.pick(&offered);
-    let team_commands = Section::Assessment.pick(&offered);
+    let commands = Section::Innovator.pick(offered);
+    let team_commands = Section::Assessment.pick(offered);
+    // A decision waits for the panel: the page says how many scorecards are missing.
+    let awaiting_scorecards = actor.is_facilitator()
+        && state == IdeaState::InAssessment
+        && !offered.contains(&IdeaCommandKind::Decide)
+        && facts.scorecards_submitted < facts.scorecards_required;
     let target = idea_steps::Target {
         id: idea.id,
         version: idea.version,
@@ -499,6 +489,11 @@ fn detail(ctx: &Ctx, actor: &Actor, shown: &Shown<'_>, errors: &FormErrors, fail
             h2 class="govuk-heading-m" { (tr.t("team-actions-title")) }
             @if let (Some(panel), IdeaState::InAssessment) = (panel, state) {
                 (panel::render(ctx, idea.id, panel, errors_for("assign")))
+            }
+            @if awaiting_scorecards {
+                p class="govuk-body" id="decide-waits" {
+                    (tr.t_with("error-too-few-scorecards", &[("submitted", facts.scorecards_submitted.into()), ("required", facts.scorecards_required.into())]))
+                }
             }
             (idea_steps::forms(ctx, &target, &team_commands, errors_for))
         }

@@ -13,7 +13,6 @@ use uuid::Uuid;
 
 use super::challenges::form_version;
 use super::idea_steps::Section;
-use super::ideas::offered;
 use super::labels::{label, name_of};
 use super::{form_refusal, idea_steps, redirect, refused, signed_in};
 use crate::app;
@@ -63,7 +62,9 @@ async fn load(ctx: &Ctx, state: &AppState, actor: &Actor, id: Uuid) -> Result<Lo
     let challenge = app::challenges::get(state, Some(actor), idea.challenge_id)
         .await
         .map_err(|e| refused(ctx, &e))?;
-    let offered = offered(&idea, &challenge, actor);
+    let (offered, _) = app::ideas::offered(state, actor, id)
+        .await
+        .map_err(|e| refused(ctx, &e))?;
     Ok(Loaded {
         idea,
         challenge,
