@@ -113,16 +113,13 @@ pub struct ChallengeEdit {
 impl ChallengeEdit {
     /// The names of the fields it changes, in the order of the form.
     pub fn fields(&self) -> Vec<&'static str> {
-        [
+        super::changed_fields([
             ("title", self.title.is_some()),
             ("summary", self.summary.is_some()),
             ("description", self.description.is_some()),
             ("location", self.location.is_some()),
             ("sdgs", self.sdgs.is_some()),
-        ]
-        .into_iter()
-        .filter_map(|(name, changed)| changed.then_some(name))
-        .collect()
+        ])
     }
 }
 

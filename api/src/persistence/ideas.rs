@@ -190,16 +190,13 @@ pub struct IdeaEdit {
 impl IdeaEdit {
     /// The names of the fields it changes, in the order of the form.
     pub fn fields(&self) -> Vec<&'static str> {
-        [
+        super::changed_fields([
             ("title", self.title.is_some()),
             ("summary", self.summary.is_some()),
             ("description", self.description.is_some()),
             ("team", self.team.is_some()),
             ("sdgs", self.sdgs.is_some()),
-        ]
-        .into_iter()
-        .filter_map(|(name, changed)| changed.then_some(name))
-        .collect()
+        ])
     }
 }
 

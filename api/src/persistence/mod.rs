@@ -184,6 +184,14 @@ where
     }
 }
 
+/// The names of the fields an edit changes, in the order given: those marked `true`.
+pub(crate) fn changed_fields<const N: usize>(fields: [(&'static str, bool); N]) -> Vec<&'static str> {
+    fields
+        .into_iter()
+        .filter_map(|(name, changed)| changed.then_some(name))
+        .collect()
+}
+
 /// Parses a stored enum value; an unknown value is an error, never a default.
 pub fn stored<T>(value: Option<T>, column: &str, raw: &str) -> Result<T, RepoError> {
     value.ok_or_else(|| RepoError::Db(DbErr::Type(format!("unknown value '{raw}' in column {column}"))))
