@@ -13,7 +13,9 @@
 # second server process that the mixed scenarios also read from), ONLY_MIXED=1 (only the
 # two lists idle and the scenarios while people write, printed rather than written to OUT),
 # ONLY_WRITES=1 (only submitting ideas and scorecards, printed), ONLY_SEARCH=1 (one
-# challenge read while one-letter searches flood the server, printed),
+# challenge read while one-letter searches flood the server, printed), ONLY_FIGURES=1 (the
+# funder's figures idle, whole history and one arena over a period, and FIGURES_RUNS
+# (default 5) single requests each after the kept answer has expired, printed),
 # OUT (the report, default docs/benchmarks.md).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -137,6 +139,31 @@ if [ -n "${ONLY_SEARCH:-}" ]; then
   CONNECTIONS=4 run_wrk "read one challenge, during a flood of one-letter searches" "$API/challenges/$CHALLENGE"
   wait $FLOOD
   echo "the flood: $(awk '/Requests\/sec/ {print $2}' "$BENCH_DIR/flood.txt") searches/s" >&2
+  printf '%s\n' "${RESULTS[@]}"
+  exit 0
+fi
+if [ -n "${ONLY_FIGURES:-}" ]; then
+  # The funder's figures (SPEC §12): the whole history, and one arena over a period whose
+  # ends fall inside days (the usual case of a period picked in local time).
+  ARENA=$(curl -fs "$API/arenas?limit=1" -H "authorization: Bearer $FACILITATOR" | jq -r '.items[0].id')
+  SINCE=$(date -u -d '400 days ago 10:15' +%Y-%m-%dT%H:%M:%SZ)
+  UNTIL=$(date -u -d '35 days ago 16:40' +%Y-%m-%dT%H:%M:%SZ)
+  FIGURES="$API/reports/figures"
+  PERIOD="$FIGURES?arena_id=$ARENA&since=$SINCE&until=$UNTIL"
+  # Each single request comes after the kept answer (at most a second old) has expired, so
+  # it is counted again: what a request costs the first time after a write.
+  for url in "$FIGURES" "$PERIOD"; do
+    times=$(for _ in $(seq 1 "${FIGURES_RUNS:-5}"); do
+      sleep 1.1
+      curl -fs -o /dev/null -w '%{time_total}\n' "$url" -H "authorization: Bearer $FACILITATOR"
+    done | sort -n)
+    median=$(awk '{a[NR]=$1*1000} END {m=int((NR+1)/2); printf "%.0f", (NR%2 ? a[m] : (a[m]+a[m+1])/2)}' <<<"$times")
+    max=$(awk 'END {printf "%.0f", $1*1000}' <<<"$times")
+    echo "$url: counted afresh, median ${median} ms (max ${max} ms) of ${FIGURES_RUNS:-5}" >&2
+  done
+  run_wrk "the funder's figures, whole history (facilitator)" -H "authorization: Bearer $FACILITATOR" "$FIGURES"
+  run_wrk "the funder's figures, one arena, $SINCE to $UNTIL (facilitator)" \
+    -H "authorization: Bearer $FACILITATOR" "$PERIOD"
   printf '%s\n' "${RESULTS[@]}"
   exit 0
 fi
