@@ -23,6 +23,9 @@
 //! free text by); a support organisation (a registry of its own) as itself, or as the
 //! registered organisation of the same name; a person by their e-mail, lower-cased, so a
 //! team member and an account with one address are one person.
+//!
+//! What an act names is kept as its [`Participant`]s, resolved to actors against the
+//! [`Directory`] (registry and accounts) as it is when the figures are counted.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -31,6 +34,10 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::organisation::OrganisationKind;
+
+mod participant;
+
+pub use participant::{Act, Directory, Participant, TeamMember, normalised_address};
 
 /// One actor of the figures.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -254,32 +261,72 @@ pub fn figures(
         .filter(|p| period.contains(p.at))
         .map(|p| &p.actor)
         .collect();
-    let owners = actors.iter().filter(|a| registry.owns_or_builds(a)).count();
     let tested: BTreeSet<Uuid> = facts
         .testing_started
         .iter()
         .filter(|(_, at)| period.contains(*at))
         .map(|(idea, _)| *idea)
         .collect();
-    let mut learning: BTreeMap<String, u64> = spread_kinds.iter().map(|k| ((*k).to_owned(), 0)).collect();
-    for (kind, _) in facts.spread.iter().filter(|(_, on)| period.contains_day(*on)) {
-        *learning.entry(kind.clone()).or_default() += 1;
-    }
-    let mut obstacles: BTreeMap<String, u64> = obstacle_categories.iter().map(|c| ((*c).to_owned(), 0)).collect();
-    for (category, _) in facts.obstacles.iter().filter(|(_, at)| period.contains(*at)) {
-        *obstacles.entry(category.clone()).or_default() += 1;
-    }
-    Figures {
-        actors_involved: actors.len() as u64,
-        property_owners_and_builders: owners as u64,
-        innovations_tested: tested.len() as u64,
-        learning_kinds_used: learning.values().filter(|n| **n > 0).count() as u64,
-        forms_of_learning: learning,
-        obstacles,
-    }
+    Figures::of(
+        Counted {
+            actors,
+            innovations_tested: tested.len() as u64,
+            spread: facts
+                .spread
+                .iter()
+                .filter(|(_, on)| period.contains_day(*on))
+                .map(|(kind, _)| kind.as_str())
+                .collect(),
+            obstacles: facts
+                .obstacles
+                .iter()
+                .filter(|(_, at)| period.contains(*at))
+                .map(|(category, _)| category.as_str())
+                .collect(),
+        },
+        registry,
+        spread_kinds,
+        obstacle_categories,
+    )
+}
+
+/// What the figures of a period are made of, once narrowed to the period.
+#[derive(Debug, Clone, Default)]
+pub struct Counted<'a> {
+    /// The distinct actors that took part.
+    pub actors: BTreeSet<&'a ActorKey>,
+    /// The distinct ideas that started testing.
+    pub innovations_tested: u64,
+    /// The kind of each spread activity held.
+    pub spread: Vec<&'a str>,
+    /// The category of each obstacle reported.
+    pub obstacles: Vec<&'a str>,
 }
 
 impl Figures {
+    /// The figures of what was counted. Every name of `spread_kinds` and
+    /// `obstacle_categories` appears in its map, zero included; a stored name outside them
+    /// is counted under its own name.
+    pub fn of(counted: Counted<'_>, registry: &Registry, spread_kinds: &[&str], obstacle_categories: &[&str]) -> Self {
+        let owners = counted.actors.iter().filter(|a| registry.owns_or_builds(a)).count();
+        let mut learning: BTreeMap<String, u64> = spread_kinds.iter().map(|k| ((*k).to_owned(), 0)).collect();
+        for kind in counted.spread {
+            *learning.entry(kind.to_owned()).or_default() += 1;
+        }
+        let mut obstacles: BTreeMap<String, u64> = obstacle_categories.iter().map(|c| ((*c).to_owned(), 0)).collect();
+        for category in counted.obstacles {
+            *obstacles.entry(category.to_owned()).or_default() += 1;
+        }
+        Figures {
+            actors_involved: counted.actors.len() as u64,
+            property_owners_and_builders: owners as u64,
+            innovations_tested: counted.innovations_tested,
+            learning_kinds_used: learning.values().filter(|n| **n > 0).count() as u64,
+            forms_of_learning: learning,
+            obstacles,
+        }
+    }
+
     /// The figures as `(section, key, value)` rows, in a stable order: the three counts
     /// (key `all`), `forms_of_learning,kinds_used`, the count per kind
     /// (`forms_of_learning_by_kind`), then `obstacles` per category.

@@ -284,3 +284,178 @@ fn the_rows_list_every_figure_once() {
     assert_eq!(rows[0], ("actors_involved".into(), "all".into(), Some(0.0)));
     assert!(rows.iter().any(|(s, k, _)| s == "obstacles" && k == "regulation"));
 }
+
+fn directory(s: &Scene) -> (Directory, Uuid, Uuid) {
+    let mut directory = Directory::new(s.registry.clone());
+    let (of_startup, alone) = (Uuid::now_v7(), Uuid::now_v7());
+    directory.add_account(of_startup, Some("key-of-bo".into()), of(s.startup));
+    directory.add_account(alone, Some("key-of-eva".into()), person("Eva@Example.org"));
+    (directory, of_startup, alone)
+}
+
+#[test]
+fn an_account_is_its_organisation_or_the_person_and_one_no_longer_stored_is_one_person_by_id() {
+    let s = scene();
+    let (directory, of_startup, alone) = directory(&s);
+    let gone = Uuid::now_v7();
+    assert_eq!(
+        Participant::Account(of_startup).actor(&directory),
+        Some(ActorKey::Organisation(s.startup))
+    );
+    assert_eq!(
+        Participant::Account(alone).actor(&directory),
+        Some(ActorKey::Person("eva@example.org".into()))
+    );
+    assert_eq!(
+        Participant::Account(gone).actor(&directory),
+        Some(ActorKey::Person(gone.to_string()))
+    );
+}
+
+#[test]
+fn an_owner_is_the_challenges_registered_organisation_else_their_account() {
+    let s = scene();
+    let (directory, of_startup, _) = directory(&s);
+    let owner = |organisation_id| Participant::Owner {
+        organisation_id,
+        account: of_startup,
+    };
+    assert_eq!(
+        owner(s.builder).actor(&directory),
+        Some(ActorKey::Organisation(s.builder))
+    );
+    assert_eq!(
+        owner(Uuid::now_v7()).actor(&directory),
+        Some(ActorKey::Organisation(s.startup))
+    );
+}
+
+#[test]
+fn a_team_member_participant_is_their_organisation_else_the_account_of_their_address_else_the_address() {
+    let s = scene();
+    let (directory, _, _) = directory(&s);
+    let member = |organisation_id, address: Option<&str>| {
+        Participant::TeamMember(TeamMember {
+            organisation_id,
+            address: address.map(str::to_owned),
+        })
+    };
+    assert_eq!(
+        member(Some(s.housing), Some("key-of-bo")).actor(&directory),
+        Some(ActorKey::Organisation(s.housing))
+    );
+    assert_eq!(
+        member(None, Some("key-of-bo")).actor(&directory),
+        Some(ActorKey::Organisation(s.startup))
+    );
+    assert_eq!(
+        member(None, Some("key-of-eva")).actor(&directory),
+        Some(ActorKey::Person("eva@example.org".into()))
+    );
+    assert_eq!(
+        member(None, Some("key-of-nobody")).actor(&directory),
+        Some(ActorKey::Person("key-of-nobody".into()))
+    );
+    assert_eq!(member(Some(Uuid::now_v7()), None).actor(&directory), None);
+}
+
+#[test]
+fn a_support_organisation_counts_while_it_is_stored_and_as_the_registered_one_of_its_name() {
+    let s = scene();
+    let (mut directory, _, _) = directory(&s);
+    let (minc, named) = (Uuid::now_v7(), Uuid::now_v7());
+    directory.add_support_organisation(minc, "Minc".into());
+    directory.add_support_organisation(named, " binly".into());
+    assert_eq!(
+        Participant::Support(minc).actor(&directory),
+        Some(ActorKey::Support(minc))
+    );
+    assert_eq!(
+        Participant::Support(named).actor(&directory),
+        Some(ActorKey::Organisation(s.startup))
+    );
+    assert_eq!(Participant::Support(Uuid::now_v7()).actor(&directory), None);
+}
+
+#[test]
+fn a_host_is_its_registered_organisation_else_the_one_its_name_names_else_itself() {
+    let s = scene();
+    let (directory, _, _) = directory(&s);
+    let host = |organisation_id, name: &str| Participant::Host {
+        organisation_id,
+        name: Some(name.to_owned()),
+    };
+    assert_eq!(
+        host(Some(s.builder), "Someone").actor(&directory),
+        Some(ActorKey::Organisation(s.builder))
+    );
+    assert_eq!(
+        host(None, "MKB FASTIGHETS AB").actor(&directory),
+        Some(ActorKey::Organisation(s.housing))
+    );
+    assert_eq!(
+        host(None, "Hyresgästföreningen").actor(&directory),
+        Some(ActorKey::Unregistered("hyresgästföreningen".into()))
+    );
+}
+
+#[test]
+fn an_act_names_its_participants_and_leaves_out_what_names_nobody() {
+    let (innovator, idea) = (Uuid::now_v7(), Uuid::now_v7());
+    let nobody = TeamMember {
+        organisation_id: None,
+        address: None,
+    };
+    let anna = TeamMember {
+        organisation_id: None,
+        address: Some("key-of-anna".into()),
+    };
+    let submitted = Act::Submitted {
+        innovator,
+        team: vec![nobody, anna.clone(), anna.clone()],
+    };
+    assert_eq!(
+        submitted.participants(),
+        vec![
+            (Participant::Account(innovator), Involvement::Submitted),
+            (Participant::TeamMember(anna.clone()), Involvement::Team),
+            (Participant::TeamMember(anna), Involvement::Team),
+        ]
+    );
+    assert_eq!(submitted.tested(), None);
+    let owned = Act::Owned {
+        organisation_id: None,
+        owner: innovator,
+    };
+    assert_eq!(
+        owned.participants(),
+        vec![(Participant::Account(innovator), Involvement::Owned)]
+    );
+    let tested_at_no_host = Act::TestingStarted {
+        idea,
+        host_organisation_id: None,
+        host: Some("  ".into()),
+    };
+    assert!(tested_at_no_host.participants().is_empty());
+    assert_eq!(tested_at_no_host.tested(), Some(idea));
+    let unsupported = Act::Supported {
+        support_organisation_id: None,
+    };
+    assert!(unsupported.participants().is_empty());
+}
+
+#[test]
+fn who_an_act_named_is_decided_by_the_directory_of_the_moment() {
+    let s = scene();
+    let owner = Uuid::now_v7();
+    let participant = Participant::Account(owner);
+    let mut before = Directory::new(s.registry.clone());
+    before.add_account(owner, None, person("bo@example.org"));
+    let mut after = Directory::new(s.registry.clone());
+    after.add_account(owner, None, of(s.housing));
+    assert_eq!(
+        participant.actor(&before),
+        Some(ActorKey::Person("bo@example.org".into()))
+    );
+    assert_eq!(participant.actor(&after), Some(ActorKey::Organisation(s.housing)));
+}
