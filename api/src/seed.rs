@@ -475,9 +475,12 @@ pub async fn seed(state: &AppState, size: SeedSize) -> Result<SeedAccounts, Stri
     insert_chunks::<ideas::Entity>(db, rows).await?;
     batch.flush_events().await?;
     insert_chunks::<assignments::Entity>(db, assignment_rows).await?;
-    // The rows above bypass the commands, so the funnel's read model is built from them.
+    // The rows above bypass the commands, so the read models are built from them.
     let tx = crate::persistence::begin_write(db).await.map_err(|e| e.to_string())?;
     crate::persistence::reports::rebuild(&tx)
+        .await
+        .map_err(|e| e.to_string())?;
+    crate::persistence::figures_model::rebuild(&tx)
         .await
         .map_err(|e| e.to_string())?;
     tx.commit().await.map_err(|e| e.to_string())?;

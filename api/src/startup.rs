@@ -147,6 +147,12 @@ pub async fn connect_and_migrate(database_url: &str) -> Result<DatabaseConnectio
     {
         tracing::info!("rebuilt the funnel read model from the event log");
     }
+    if crate::persistence::figures_model::rebuild_if_stale(&db)
+        .await
+        .map_err(|e| sea_orm::DbErr::Custom(format!("rebuilding the figures read model: {e}")))?
+    {
+        tracing::info!("rebuilt the figures read model from the event log");
+    }
     Ok(db)
 }
 

@@ -125,6 +125,8 @@ impl<'a> Entry<'a> {
 enum Follower {
     /// The funnel's read model (SPEC §12).
     Funnel,
+    /// The funder's figures' read model (SPEC §12).
+    Figures,
     /// The notifications and e-mails of SPEC §11.1.
     Notifications,
     /// The webhook outbox (SPEC §11.3).
@@ -132,7 +134,12 @@ enum Follower {
 }
 
 /// Every follower, each once.
-const FOLLOWERS: [Follower; 3] = [Follower::Funnel, Follower::Notifications, Follower::Webhooks];
+const FOLLOWERS: [Follower; 4] = [
+    Follower::Funnel,
+    Follower::Figures,
+    Follower::Notifications,
+    Follower::Webhooks,
+];
 
 /// Appends `entry` to the event log and hands it to every follower, in `tx`.
 pub async fn record(state: &AppState, tx: &WriteTx, entry: Entry<'_>) -> Result<(), ApiError> {
@@ -149,6 +156,7 @@ pub async fn record(state: &AppState, tx: &WriteTx, entry: Entry<'_>) -> Result<
     for follower in FOLLOWERS {
         match follower {
             Follower::Funnel => reports::follow(tx, &event).await?,
+            Follower::Figures => super::figures::follow(tx, &entry).await?,
             Follower::Notifications => {
                 if entry.tells {
                     notify::tell(tx, state.http.mail_enabled, &entry).await?;

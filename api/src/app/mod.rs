@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod arenas;
 pub mod assessment;
 pub mod challenges;
+pub mod figures;
 pub mod ideas;
 pub mod inbox;
 pub mod journal;

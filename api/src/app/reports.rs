@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use sluss_domain::figures::{self, Figures, Period as FiguresPeriod};
+use sluss_domain::figures::{Figures, Period as FiguresPeriod};
 use sluss_domain::report::Funnel;
 use sluss_domain::steps as rules;
 use sluss_domain::validate::Checks;
@@ -14,6 +14,7 @@ use uuid::Uuid;
 use crate::error::ApiError;
 use crate::persistence::entities::obstacles;
 use crate::persistence::figures as figures_repo;
+use crate::persistence::figures_model;
 use crate::persistence::reports::{self as repo, Period};
 use crate::persistence::steps;
 use crate::persistence::written::Tables;
@@ -134,18 +135,12 @@ pub async fn figures(state: &AppState, actor: &Actor, query: FiguresQuery) -> Re
         },
     };
     let key = format!("figures {:?} {:?} {:?}", scope.arena_id, query.since, query.until);
-    // Read from accounts, the registry, challenges, ideas, assessment and the other tables.
+    // Read from the read model, accounts, the registry, challenges, ideas, assessment and
+    // the other tables.
     state
         .reads
         .value(key, Tables::ALL, async {
-            let (registry, facts) = figures_repo::facts(&state.db, &scope).await?;
-            Ok(figures::figures(
-                &facts,
-                &registry,
-                scope.period,
-                &spread_kind_names(),
-                &category_names(),
-            ))
+            Ok(figures_model::figures(&state.db, &scope, &spread_kind_names(), &category_names()).await?)
         })
         .await
 }

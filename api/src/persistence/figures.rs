@@ -1,19 +1,28 @@
-//! What the figures of SPEC §12 are counted from (ADR 0018): the acts of the event log
-//! with whoever they name, the registry, spread activities and obstacles — read in one
-//! snapshot, narrowed to one arena's challenges and their ideas when asked, and to a
-//! period by each act's own time. The counting itself is the domain's
-//! ([`sluss_domain::figures`]).
-
-use std::collections::HashMap;
+//! The figures of SPEC §12 counted from the event log (ADR 0018): the acts of the log with
+//! whoever they name, the registry and accounts, spread activities and obstacles — read in
+//! one snapshot, narrowed to one arena's challenges and their ideas when asked, and to a
+//! period by each act's own time. This is the figures' definition as stored; the report is
+//! served by their read model ([`super::figures_model`], ADR 0024), which reads the acts
+//! of the log here for the parts of days at a period's edges, and is rebuilt from them. The
+//! counting itself is the domain's ([`sluss_domain::figures`]).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{AccessMode, ConnectionTrait, DatabaseConnection, IsolationLevel, TransactionTrait, Value};
-use sluss_domain::figures::{ActorKey, Facts, Involvement, Participation, Party, Period, Registry};
+use sea_orm::{AccessMode, ConnectionTrait, DatabaseConnection, DbBackend, IsolationLevel, TransactionTrait, Value};
+use sha2::{Digest, Sha256};
+use sluss_domain::figures::{
+    Act, Directory, Facts, Participation, Party, Period, Registry, TeamMember, normalised_address,
+};
 use sluss_domain::organisation::OrganisationKind;
 use uuid::Uuid;
 
 use super::sql::statement;
 use super::{RepoError, stored};
+
+/// The commands of the event log that are acts of the figures. The partial index of the
+/// log by time (`idx_events_figures_acts`) holds these events only, and a query names
+/// them in these words so that SQLite, which matches an index's condition by its terms,
+/// can use it.
+const ACT_COMMANDS: &str = "e.command IN ('submit', 'score', 'start_incubation', 'start_testing')";
 
 /// Which acts are read: those about one arena's challenges and their ideas, in a period.
 #[derive(Debug, Clone, Copy, Default)]
@@ -27,10 +36,15 @@ pub struct Scope {
 impl Scope {
     /// ` AND …` conditions on the challenge `c` and the time column `at`, and their values.
     fn conditions(&self, at: &str) -> (String, Vec<Value>) {
+        self.conditions_on("c.arena_id", at)
+    }
+
+    /// The same, with the arena read from `arena` (an expression of `c.arena_id`).
+    fn conditions_on(&self, arena: &str, at: &str) -> (String, Vec<Value>) {
         let mut sql = String::new();
         let mut values = Vec::new();
         if let Some(arena_id) = self.arena_id {
-            sql.push_str(" AND c.arena_id = ?");
+            sql.push_str(&format!(" AND {arena} = ?"));
             values.push(Value::from(arena_id));
         }
         if let Some(since) = self.period.since {
@@ -45,20 +59,100 @@ impl Scope {
     }
 }
 
+/// How acts are read from the log.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Reading {
+    /// Every act in the scope, as the database sees fit.
+    All,
+    /// A run of the log in order: the acts after `after` (a `seq`), at most `limit`.
+    Page { after: i64, limit: u64 },
+    /// The acts of a few hours, along the log's index of acts by time, each compared with
+    /// the arena in turn. Without stored statistics SQLite would rather walk the arena's
+    /// challenges and every event of their ideas; `+` keeps it from using the arena's
+    /// index.
+    ByTime,
+}
+
+impl Reading {
+    /// The scope's conditions and this reading's order and limit, and their values.
+    fn sql(self, backend: DbBackend, scope: &Scope) -> (String, Vec<Value>) {
+        let arena = match (self, backend) {
+            (Reading::ByTime, DbBackend::Sqlite) => "+c.arena_id",
+            _ => "c.arena_id",
+        };
+        let (mut sql, mut values) = scope.conditions_on(arena, "e.at");
+        if let Reading::Page { after, limit } = self {
+            sql.push_str(&format!(" AND e.seq > ? ORDER BY e.seq LIMIT {limit}"));
+            values.push(after.into());
+        }
+        (sql, values)
+    }
+}
+
+/// One act of the log: what it names, its time, the arena of its challenge (the nil UUID
+/// for none) and its place in the log.
+#[derive(Debug, Clone)]
+pub(crate) struct LoggedAct {
+    pub act: Act,
+    pub at: DateTime<Utc>,
+    pub arena_id: Uuid,
+    pub seq: i64,
+}
+
 /// The registry, the facts in `scope`, in one read-only snapshot.
 pub async fn facts(db: &DatabaseConnection, scope: &Scope) -> Result<(Registry, Facts), RepoError> {
     let tx = db
         .begin_with_config(Some(IsolationLevel::RepeatableRead), Some(AccessMode::ReadOnly))
         .await?;
-    let registry = registry(&tx).await?;
-    let accounts = accounts(&tx).await?;
+    let directory = directory(&tx).await?;
     let mut facts = Facts::default();
-    owned(&tx, scope, &registry, &accounts, &mut facts).await?;
-    idea_acts(&tx, scope, &registry, &accounts, &mut facts).await?;
-    spread(&tx, scope, &mut facts).await?;
-    obstacles(&tx, scope, &mut facts).await?;
+    participations(&tx, &directory, scope, &mut facts).await?;
+    facts.spread = spread(&tx, scope).await?;
+    facts.obstacles = obstacles(&tx, scope).await?;
     tx.commit().await?;
-    Ok((registry, facts))
+    Ok((directory.registry, facts))
+}
+
+/// The acts in `scope`, each participant resolved against `directory`, added to `facts`
+/// with the ideas that started testing.
+pub(crate) async fn participations(
+    db: &impl ConnectionTrait,
+    directory: &Directory,
+    scope: &Scope,
+    facts: &mut Facts,
+) -> Result<(), RepoError> {
+    resolve(acts(db, scope, Reading::All).await?, directory, facts);
+    Ok(())
+}
+
+/// Every act in `scope`, read as `reading` says.
+pub(crate) async fn acts(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    reading: Reading,
+) -> Result<Vec<LoggedAct>, RepoError> {
+    let mut acts = owned(db, scope, reading).await?;
+    acts.extend(idea_acts(db, scope, reading).await?);
+    Ok(acts)
+}
+
+/// Adds `acts` to `facts`, each participant resolved against `directory`, with the ideas
+/// that started testing.
+pub(crate) fn resolve(acts: Vec<LoggedAct>, directory: &Directory, facts: &mut Facts) {
+    for logged in acts {
+        for (participant, involvement) in logged.act.participants() {
+            if let Some(actor) = participant.actor(directory) {
+                facts.participations.push(Participation {
+                    actor,
+                    involvement,
+                    at: logged.at,
+                });
+            }
+        }
+        if let Some(idea) = logged.act.tested() {
+            facts.testing_started.push((idea, logged.at));
+        }
+    }
 }
 
 async fn rows(
@@ -71,7 +165,14 @@ async fn rows(
         .await?)
 }
 
-async fn registry(db: &impl ConnectionTrait) -> Result<Registry, RepoError> {
+/// The key an address is compared by in the figures: a SHA-256 of it, trimmed and
+/// lower-cased, so that the read model holds no address (ADR 0024). `None` when empty.
+pub(crate) fn address_key(address: &str) -> Option<String> {
+    normalised_address(address).map(|address| hex::encode(Sha256::digest(address.as_bytes())))
+}
+
+/// The registry, every account and every support organisation, as stored now.
+pub(crate) async fn directory(db: &impl ConnectionTrait) -> Result<Directory, RepoError> {
     let mut organisations = Vec::new();
     for row in rows(db, "SELECT id, name, kind FROM organisations", vec![]).await? {
         let kind: String = row.try_get("", "kind")?;
@@ -81,22 +182,9 @@ async fn registry(db: &impl ConnectionTrait) -> Result<Registry, RepoError> {
             stored(OrganisationKind::parse(&kind), "organisations.kind", &kind)?,
         ));
     }
-    Ok(Registry::new(
+    let mut directory = Directory::new(Registry::new(
         organisations.iter().map(|(id, name, kind)| (*id, name.as_str(), *kind)),
-    ))
-}
-
-/// Every account as a party, by id and by lower-cased e-mail.
-struct Accounts {
-    by_id: HashMap<Uuid, Party>,
-    by_email: HashMap<String, Party>,
-}
-
-async fn accounts(db: &impl ConnectionTrait) -> Result<Accounts, RepoError> {
-    let mut accounts = Accounts {
-        by_id: HashMap::new(),
-        by_email: HashMap::new(),
-    };
+    ));
     for row in rows(db, "SELECT id, email, organisation, organisation_id FROM users", vec![]).await? {
         let email: String = row.try_get("", "email")?;
         let party = Party {
@@ -104,142 +192,110 @@ async fn accounts(db: &impl ConnectionTrait) -> Result<Accounts, RepoError> {
             organisation: row.try_get("", "organisation")?,
             email: Some(email.clone()),
         };
-        accounts.by_email.insert(email.trim().to_lowercase(), party.clone());
-        accounts.by_id.insert(row.try_get("", "id")?, party);
+        directory.add_account(row.try_get("", "id")?, address_key(&email), party);
     }
-    Ok(accounts)
-}
-
-impl Accounts {
-    fn actor(&self, registry: &Registry, id: Uuid) -> ActorKey {
-        self.by_id
-            .get(&id)
-            .and_then(|party| registry.actor(party))
-            // An account erased or never stored is still one person.
-            .unwrap_or_else(|| ActorKey::Person(id.to_string()))
+    for row in rows(db, "SELECT id, name FROM support_organisations", vec![]).await? {
+        directory.add_support_organisation(row.try_get("", "id")?, row.try_get("", "name")?);
     }
+    Ok(directory)
 }
 
 /// Challenges owned: each `submit`, by the organisation the challenge is owned on behalf
 /// of, else its owner.
-async fn owned(
+pub(crate) async fn owned(
     db: &impl ConnectionTrait,
     scope: &Scope,
-    registry: &Registry,
-    accounts: &Accounts,
-    facts: &mut Facts,
-) -> Result<(), RepoError> {
-    let (conditions, values) = scope.conditions("e.at");
+    reading: Reading,
+) -> Result<Vec<LoggedAct>, RepoError> {
+    let (conditions, values) = reading.sql(db.get_database_backend(), scope);
     let sql = format!(
-        "SELECT e.at, c.owner_id, c.organisation_id FROM events e JOIN challenges c ON c.id = e.subject_id \
-         WHERE e.subject_type = 'challenge' AND e.command = 'submit'{conditions}"
+        "SELECT e.seq, e.at, c.owner_id, c.organisation_id, c.arena_id FROM events e \
+         JOIN challenges c ON c.id = e.subject_id \
+         WHERE e.subject_type = 'challenge' AND e.command = 'submit' AND {ACT_COMMANDS}{conditions}"
     );
+    let mut acts = Vec::new();
     for row in rows(db, &sql, values).await? {
-        let organisation: Option<Uuid> = row.try_get("", "organisation_id")?;
-        let actor = match organisation.filter(|id| registry.kind(*id).is_some()) {
-            Some(id) => ActorKey::Organisation(id),
-            None => accounts.actor(registry, row.try_get("", "owner_id")?),
-        };
-        facts.participations.push(Participation {
-            actor,
-            involvement: Involvement::Owned,
+        acts.push(LoggedAct {
+            act: Act::Owned {
+                organisation_id: row.try_get("", "organisation_id")?,
+                owner: row.try_get("", "owner_id")?,
+            },
             at: row.try_get("", "at")?,
+            arena_id: row.try_get::<Option<Uuid>>("", "arena_id")?.unwrap_or_default(),
+            seq: row.try_get("", "seq")?,
         });
     }
-    Ok(())
+    Ok(acts)
 }
 
-/// The team members of a stored team (objects with `email` and, optionally,
-/// `organisation_id`).
-fn team(stored_team: &str) -> Vec<Party> {
+/// The members of a stored team (objects with `email` and, optionally,
+/// `organisation_id`), each by the key of their address.
+pub(crate) fn team(stored_team: &str) -> Vec<TeamMember> {
     let members: Vec<serde_json::Value> = serde_json::from_str(stored_team).unwrap_or_default();
-    members
-        .iter()
-        .map(|member| Party {
-            organisation_id: member
-                .get("organisation_id")
-                .and_then(|id| id.as_str())
-                .and_then(|id| id.parse().ok()),
-            organisation: None,
-            email: member.get("email").and_then(|e| e.as_str()).map(str::to_owned),
-        })
-        .collect()
+    members.iter().map(team_member).collect()
+}
+
+/// One member of a stored team.
+pub(crate) fn team_member(member: &serde_json::Value) -> TeamMember {
+    TeamMember {
+        organisation_id: member
+            .get("organisation_id")
+            .and_then(|id| id.as_str())
+            .and_then(|id| id.parse().ok()),
+        address: member.get("email").and_then(|e| e.as_str()).and_then(address_key),
+    }
 }
 
 /// Ideas submitted (the innovator and the team), scorecards, incubations started (the
 /// support organisation), tests started (the host, and the innovation tested).
-async fn idea_acts(
+pub(crate) async fn idea_acts(
     db: &impl ConnectionTrait,
     scope: &Scope,
-    registry: &Registry,
-    accounts: &Accounts,
-    facts: &mut Facts,
-) -> Result<(), RepoError> {
-    let (conditions, values) = scope.conditions("e.at");
+    reading: Reading,
+) -> Result<Vec<LoggedAct>, RepoError> {
+    let (conditions, values) = reading.sql(db.get_database_backend(), scope);
     let sql = format!(
-        "SELECT e.command, e.at, e.actor_id, i.id AS idea_id, i.innovator_id, i.team, \
-         s.id AS support_id, s.name AS support_name, t.host, t.host_organisation_id \
+        "SELECT e.seq, e.command, e.at, e.actor_id, i.id AS idea_id, i.innovator_id, i.team, c.arena_id, \
+         n.support_organisation_id, t.host, t.host_organisation_id \
          FROM events e JOIN ideas i ON i.id = e.subject_id JOIN challenges c ON c.id = i.challenge_id \
          LEFT JOIN incubations n ON n.idea_id = i.id AND e.command = 'start_incubation' \
-         LEFT JOIN support_organisations s ON s.id = n.support_organisation_id \
          LEFT JOIN idea_tests t ON t.idea_id = i.id AND e.command = 'start_testing' \
-         WHERE e.subject_type = 'idea' \
-         AND e.command IN ('submit', 'score', 'start_incubation', 'start_testing'){conditions}"
+         WHERE e.subject_type = 'idea' AND {ACT_COMMANDS}{conditions}"
     );
+    let mut acts = Vec::new();
     for row in rows(db, &sql, values).await? {
         let command: String = row.try_get("", "command")?;
-        let at: DateTime<Utc> = row.try_get("", "at")?;
-        let mut act = |actor: ActorKey, involvement: Involvement| {
-            facts.participations.push(Participation { actor, involvement, at });
-        };
-        match command.as_str() {
-            "submit" => {
-                act(
-                    accounts.actor(registry, row.try_get("", "innovator_id")?),
-                    Involvement::Submitted,
-                );
-                let stored_team: String = row.try_get("", "team")?;
-                for member in team(&stored_team) {
-                    if let Some(actor) = registry.team_member(&member, &accounts.by_email) {
-                        act(actor, Involvement::Team);
-                    }
-                }
-            }
+        let act = match command.as_str() {
+            "submit" => Act::Submitted {
+                innovator: row.try_get("", "innovator_id")?,
+                team: team(&row.try_get::<String>("", "team")?),
+            },
             // The scorer is the event's actor.
-            "score" => act(
-                accounts.actor(registry, row.try_get("", "actor_id")?),
-                Involvement::Assessed,
-            ),
-            "start_incubation" => {
-                let support: Option<Uuid> = row.try_get("", "support_id")?;
-                let name: Option<String> = row.try_get("", "support_name")?;
-                if let Some(id) = support {
-                    act(
-                        registry.support(id, name.as_deref().unwrap_or_default()),
-                        Involvement::Supported,
-                    );
-                }
-            }
-            "start_testing" => {
-                let idea: Uuid = row.try_get("", "idea_id")?;
-                let host = Party {
-                    organisation_id: row.try_get("", "host_organisation_id")?,
-                    organisation: row.try_get("", "host")?,
-                    email: None,
-                };
-                if let Some(actor) = registry.actor(&host) {
-                    act(actor, Involvement::Hosted);
-                }
-                facts.testing_started.push((idea, at));
-            }
-            _ => {}
-        }
+            "score" => Act::Assessed {
+                assessor: row.try_get("", "actor_id")?,
+            },
+            "start_incubation" => Act::Supported {
+                support_organisation_id: row.try_get("", "support_organisation_id")?,
+            },
+            "start_testing" => Act::TestingStarted {
+                idea: row.try_get("", "idea_id")?,
+                host_organisation_id: row.try_get("", "host_organisation_id")?,
+                host: row.try_get("", "host")?,
+            },
+            _ => continue,
+        };
+        acts.push(LoggedAct {
+            act,
+            at: row.try_get("", "at")?,
+            arena_id: row.try_get::<Option<Uuid>>("", "arena_id")?.unwrap_or_default(),
+            seq: row.try_get("", "seq")?,
+        });
     }
-    Ok(())
+    Ok(acts)
 }
 
-/// Spread activities of the ideas in scope, by the day held.
-async fn spread(db: &impl ConnectionTrait, scope: &Scope, facts: &mut Facts) -> Result<(), RepoError> {
+/// Spread activities of the ideas in scope held in its period: each one's kind and day.
+pub(crate) async fn spread(db: &impl ConnectionTrait, scope: &Scope) -> Result<Vec<(String, NaiveDate)>, RepoError> {
     // The day is compared in the domain; only the arena narrows here.
     let arena = Scope {
         arena_id: scope.arena_id,
@@ -250,17 +306,22 @@ async fn spread(db: &impl ConnectionTrait, scope: &Scope, facts: &mut Facts) -> 
         "SELECT s.kind, s.held_on FROM spread_activities s JOIN ideas i ON i.id = s.idea_id \
          JOIN challenges c ON c.id = i.challenge_id WHERE 1 = 1{conditions}"
     );
+    let mut spread = Vec::new();
     for row in rows(db, &sql, values).await? {
         let held_on: NaiveDate = row.try_get("", "held_on")?;
         if scope.period.contains_day(held_on) {
-            facts.spread.push((row.try_get("", "kind")?, held_on));
+            spread.push((row.try_get("", "kind")?, held_on));
         }
     }
-    Ok(())
+    Ok(spread)
 }
 
-/// Obstacles about the challenges in scope or their ideas, by when they were reported.
-async fn obstacles(db: &impl ConnectionTrait, scope: &Scope, facts: &mut Facts) -> Result<(), RepoError> {
+/// Obstacles about the challenges in scope or their ideas, reported in its period: each
+/// one's category and time.
+pub(crate) async fn obstacles(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+) -> Result<Vec<(String, DateTime<Utc>)>, RepoError> {
     let (conditions, values) = scope.conditions("o.reported_at");
     let sql = format!(
         "SELECT o.category, o.reported_at FROM obstacles o \
@@ -268,10 +329,9 @@ async fn obstacles(db: &impl ConnectionTrait, scope: &Scope, facts: &mut Facts) 
          JOIN challenges c ON c.id = CASE WHEN o.subject_type = 'idea' THEN i.challenge_id ELSE o.subject_id END \
          WHERE 1 = 1{conditions}"
     );
+    let mut obstacles = Vec::new();
     for row in rows(db, &sql, values).await? {
-        facts
-            .obstacles
-            .push((row.try_get("", "category")?, row.try_get("", "reported_at")?));
+        obstacles.push((row.try_get("", "category")?, row.try_get("", "reported_at")?));
     }
-    Ok(())
+    Ok(obstacles)
 }

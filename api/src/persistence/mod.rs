@@ -10,6 +10,7 @@ pub mod challenges;
 pub mod entities;
 pub mod events;
 pub mod figures;
+pub mod figures_model;
 pub mod ideas;
 pub mod idempotency;
 pub mod mail;

@@ -3,23 +3,24 @@
 //! A person is referred to by id from challenges (owner), ideas (innovator), questions
 //! (asker, answerer), assignments and scorecards (assessor), obstacles (reporter),
 //! sessions and events (actor, or subject for account events); by e-mail from idea teams
-//! and, as a hash, from the login-failure log. Milestones and spread activities record no
-//! person. Erasure keeps every id and rewrites only what identifies the person.
+//! and, as a hash, from the login-failure log and the figures' read model. Milestones and
+//! spread activities record no person. Erasure keeps every id and rewrites only what identifies the person.
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::Value;
 use sluss_domain::event::{EventKind, UserEventKind};
+use sluss_domain::figures::TeamMember;
 use sluss_domain::privacy::{ERASED_NAME, ERASED_STATE, UNUSABLE_PASSWORD_HASH, erased_email};
 use sluss_domain::{Role, UserId};
 use uuid::Uuid;
 
-use super::RepoError;
 use super::entities::{
     assignments, auth_failures, challenges, events, ideas, obstacles, questions, scorecards, sessions, users,
 };
 use super::idempotency::entity as idempotency_keys;
+use super::{Deferring, RepoError, figures, figures_model};
 
 /// Every row that refers to one person, oldest first.
 #[derive(Debug)]
@@ -201,7 +202,7 @@ async fn forget_stored_answers(db: &impl ConnectionTrait, user: &users::Model) -
 /// sessions and replaces the account's e-mail, name, organisation and password hash.
 /// Returns the account as it is afterwards.
 pub async fn erase(
-    db: &impl ConnectionTrait,
+    db: &impl Deferring,
     user: &users::Model,
     listed: &[Uuid],
     login_key: &str,
@@ -250,9 +251,10 @@ pub async fn erase(
 }
 
 /// Removes the entries with `email` from one idea's team; how many, if any. The idea's
-/// version moves on, so a client holding the old team learns of the change.
+/// version moves on, so a client holding the old team learns of the change, and the
+/// funder's figures, which read the team as it is, forget them too.
 async fn drop_from_team(
-    db: &impl ConnectionTrait,
+    db: &impl Deferring,
     idea_id: Uuid,
     email: &str,
     now: DateTime<Utc>,
@@ -262,6 +264,11 @@ async fn drop_from_team(
     };
     let mut team: Vec<Value> = serde_json::from_str(&idea.team).unwrap_or_default();
     let before = team.len();
+    let leaving: Vec<TeamMember> = team
+        .iter()
+        .filter(|member| names(member, email))
+        .map(figures::team_member)
+        .collect();
     team.retain(|member| !names(member, email));
     let removed = before - team.len();
     if removed == 0 {
@@ -280,6 +287,7 @@ async fn drop_from_team(
             sluss_domain::ConflictReason::IdeaChangedDuringErasure,
         ));
     }
+    figures_model::forget_team_members(db, &idea, &leaving).await?;
     Ok(Some(removed))
 }
 
