@@ -18,6 +18,7 @@ mod demo;
 mod errors;
 mod extreme_scores;
 mod figures;
+mod figures_read_model;
 mod funnel_read_model;
 mod hardening;
 mod headers;
