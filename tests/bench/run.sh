@@ -16,6 +16,8 @@
 # challenge read while one-letter searches flood the server, printed), ONLY_FIGURES=1 (the
 # funder's figures idle, whole history and one arena over a period, and FIGURES_RUNS
 # (default 5) single requests each after the kept answer has expired, printed),
+# WRK_TIMEOUT (wrk's per-request timeout, default its own 2s: an answer slower than that is
+# counted as a socket error, not in the latencies),
 # OUT (the report, default docs/benchmarks.md).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -117,12 +119,13 @@ run_wrk() { # name, then wrk arguments after the common ones
   local name=$1; shift
   local out
   warm_up "$@"
-  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@")
+  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" ${WRK_TIMEOUT:+--timeout "$WRK_TIMEOUT"} --latency "$@")
   local rps p50 p99 errors
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p50=$(awk '$1=="50%" {print $2}' <<<"$out")
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   errors=$(awk '/Non-2xx or 3xx responses/ {print $5}' <<<"$out")
+  grep -F 'Socket errors' <<<"$out" >&2 || true
   local rss
   rss=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$SERVER/status")
   RESULTS+=("| $name | $rps | $p50 | $p99 | ${errors:-0} | $rss |")
