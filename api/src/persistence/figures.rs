@@ -115,7 +115,7 @@ pub async fn facts(db: &DatabaseConnection, scope: &Scope) -> Result<(Registry, 
 
 /// The acts in `scope`, each participant resolved against `directory`, added to `facts`
 /// with the ideas that started testing.
-pub(crate) async fn participations(
+async fn participations(
     db: &impl ConnectionTrait,
     directory: &Directory,
     scope: &Scope,
