@@ -1,7 +1,14 @@
 //! The kinds of event sluss records, one enum per subject. Every list of names derives
 //! from them — the `command` column of the event log, the webhook event types, the
-//! history's labels, who is told — and every follower of an event matches on its kind
-//! without a catch-all arm, so a new kind cannot be forgotten by one of them silently.
+//! history's labels, who is told — and what the journal's followers do with an event of a
+//! kind is one row of its subject's table of rules ([`IdeaEventKind::rules`],
+//! [`ChallengeEventKind::rules`]), so a new kind is placed for all of them at once, here,
+//! and the compiler asks for its row.
+
+use crate::figures::{ChallengeActKind, IdeaActKind};
+use crate::history::{ChallengeAudience, IdeaAudience};
+use crate::notify::Party;
+use crate::report::{ChallengeMark, IdeaMark};
 
 /// Declares a fieldless kind enum with its snake_case names, `ALL` and `parse`.
 macro_rules! kinds {
@@ -152,6 +159,120 @@ kinds! {
     }
 }
 
+/// What the journal's followers do with an event of a challenge of one kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChallengeRules {
+    /// Who is told (SPEC §11.1).
+    pub tells: &'static [Party],
+    /// Who reads it in the challenge's history (§4).
+    pub audience: ChallengeAudience,
+    /// The step of the funnel whose first time it marks (§12).
+    pub marks: Option<ChallengeMark>,
+    /// The act of the funder's figures it is (ADR 0018).
+    pub counts: Option<ChallengeActKind>,
+}
+
+impl ChallengeEventKind {
+    /// The rules of this kind: one row per kind, matched without a catch-all.
+    pub const fn rules(self) -> ChallengeRules {
+        use ChallengeAudience::{Insiders, Public};
+        use ChallengeEventKind as K;
+        use Party::{Asker, ChallengeOwner, Facilitators};
+        // Drafts and edits are the owner's own work, and review is the owner's and the
+        // team's; a question names who asked. Archiving files away what is already closed.
+        // Each row: (who is told, who reads it, the step it marks, the act it counts).
+        let (tells, audience, marks, counts): (&'static [Party], _, _, _) = match self {
+            K::Create => (&[], Insiders, None, None),
+            K::Edit => (&[], Insiders, None, None),
+            K::Submit => (&[Facilitators], Insiders, None, Some(ChallengeActKind::Owned)),
+            K::RequestChanges => (&[ChallengeOwner], Insiders, None, None),
+            K::Publish => (
+                &[ChallengeOwner],
+                Public,
+                Some(ChallengeMark::Published),
+                Some(ChallengeActKind::Placed),
+            ),
+            K::Close => (&[ChallengeOwner], Public, None, None),
+            K::Archive => (&[], Public, None, None),
+            K::Withdraw => (&[ChallengeOwner], Insiders, None, None),
+            K::Ask => (&[ChallengeOwner], Insiders, None, None),
+            K::Answer => (&[Asker], Insiders, None, None),
+        };
+        ChallengeRules {
+            tells,
+            audience,
+            marks,
+            counts,
+        }
+    }
+}
+
+/// What the journal's followers do with an event of an idea of one kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IdeaRules {
+    /// Who is told (SPEC §11.1).
+    pub tells: &'static [Party],
+    /// Who reads it in the idea's history (§4, §6).
+    pub audience: IdeaAudience,
+    /// The step of the funnel whose first time it marks (§12).
+    pub marks: Option<IdeaMark>,
+    /// The act of the funder's figures it is (ADR 0018).
+    pub counts: Option<IdeaActKind>,
+}
+
+impl IdeaEventKind {
+    /// The rules of this kind: one row per kind, matched without a catch-all.
+    pub const fn rules(self) -> IdeaRules {
+        use IdeaAudience::{All, Authors, Panel, Steps};
+        use IdeaEventKind as K;
+        use Party::{Assessor, ChallengeOwner, Facilitators, Innovator};
+        // A draft, its edits and a withdrawal are the innovator's own; the panel's
+        // housekeeping (conflicts, removed assignments, the start of assessment) and a
+        // spread activity concern nobody who must act. A scorecard tells the team only when
+        // it is the last one the decision needs (`notify::completes_panel`).
+        const DECISION: &[Party] = &[Innovator, ChallengeOwner];
+        const PROGRESS: &[Party] = &[Innovator, Facilitators];
+        // Each row: (who is told, who reads it, the step it marks, the act it counts).
+        let (tells, audience, marks, counts): (&'static [Party], _, _, _) = match self {
+            K::Create | K::Edit => (&[], Authors, None, None),
+            K::Submit => (
+                &[ChallengeOwner, Facilitators],
+                All,
+                Some(IdeaMark::Submitted),
+                Some(IdeaActKind::Submitted),
+            ),
+            K::Withdraw => (&[], All, None, None),
+            K::StartAssessment => (&[], All, Some(IdeaMark::AssessmentStarted), None),
+            K::Assign => (&[Assessor], Panel, None, None),
+            K::DeclareConflict | K::Unassign => (&[], Panel, None, None),
+            K::Score => (&[Facilitators], Panel, None, Some(IdeaActKind::Assessed)),
+            K::Decide => (DECISION, All, Some(IdeaMark::Decided), None),
+            K::StartIncubation => (
+                DECISION,
+                Steps,
+                Some(IdeaMark::IncubationStarted),
+                Some(IdeaActKind::Supported),
+            ),
+            K::AddMilestone | K::CompleteMilestone => (PROGRESS, Steps, None, None),
+            K::StartTesting => (
+                DECISION,
+                Steps,
+                Some(IdeaMark::TestingStarted),
+                Some(IdeaActKind::TestingStarted),
+            ),
+            K::Complete => (DECISION, Steps, Some(IdeaMark::Completed), None),
+            K::AddSpreadActivity => (&[], Steps, None, None),
+            K::Discontinue => (DECISION, All, None, None),
+        };
+        IdeaRules {
+            tells,
+            audience,
+            marks,
+            counts,
+        }
+    }
+}
+
 /// One kind of event of any subject.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EventKind {
@@ -258,6 +379,7 @@ mod tests {
     use std::collections::HashSet;
 
     use super::*;
+    use crate::report::ChallengeSteps;
 
     #[test]
     fn every_kind_reads_back_from_its_subject_and_name() {
@@ -282,6 +404,60 @@ mod tests {
     fn an_unknown_subject_or_name_is_no_kind() {
         assert_eq!(EventKind::parse("idea", "fly"), None);
         assert_eq!(EventKind::parse("planet", "create"), None);
+    }
+
+    /// ADR 0018: a challenge is counted when submitted and placed in its arena when
+    /// published; an idea when submitted, scored, incubated and tested; nothing else.
+    #[test]
+    fn the_acts_of_the_figures_are_the_kinds_adr_0018_names() {
+        let challenge: Vec<_> = ChallengeEventKind::ALL
+            .iter()
+            .filter_map(|kind| Some((kind.as_str(), kind.rules().counts?)))
+            .collect();
+        assert_eq!(
+            challenge,
+            [
+                ("submit", ChallengeActKind::Owned),
+                ("publish", ChallengeActKind::Placed)
+            ]
+        );
+        let idea: Vec<_> = IdeaEventKind::ALL
+            .iter()
+            .filter_map(|kind| Some((kind.as_str(), kind.rules().counts?)))
+            .collect();
+        assert_eq!(
+            idea,
+            [
+                ("submit", IdeaActKind::Submitted),
+                ("score", IdeaActKind::Assessed),
+                ("start_incubation", IdeaActKind::Supported),
+                ("start_testing", IdeaActKind::TestingStarted),
+            ]
+        );
+    }
+
+    /// SPEC §12: the funnel's steps start and end with these kinds, each marking one step.
+    #[test]
+    fn each_step_of_the_funnel_is_marked_by_one_kind() {
+        let marked: Vec<_> = IdeaEventKind::ALL
+            .iter()
+            .filter_map(|kind| Some((kind.as_str(), kind.rules().marks?)))
+            .collect();
+        assert_eq!(
+            marked,
+            [
+                ("submit", IdeaMark::Submitted),
+                ("start_assessment", IdeaMark::AssessmentStarted),
+                ("decide", IdeaMark::Decided),
+                ("start_incubation", IdeaMark::IncubationStarted),
+                ("start_testing", IdeaMark::TestingStarted),
+                ("complete", IdeaMark::Completed),
+            ]
+        );
+        assert_eq!(
+            ChallengeSteps::step_kinds().collect::<Vec<_>>(),
+            [ChallengeEventKind::Publish]
+        );
     }
 
     #[test]

@@ -37,6 +37,28 @@ use crate::organisation::OrganisationKind;
 
 mod participant;
 
+/// Which act of the figures (ADR 0018) an event of a challenge is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChallengeActKind {
+    /// A submission: the challenge owned, on behalf of its organisation or by its owner.
+    Owned,
+    /// The publication: the challenge's submissions counted in the arena it is published in.
+    Placed,
+}
+
+/// Which act of the figures an event of an idea is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdeaActKind {
+    /// Its submission, by its innovator and team.
+    Submitted,
+    /// A scorecard handed in, by its assessor.
+    Assessed,
+    /// Its incubation started, with its support organisation.
+    Supported,
+    /// Its test started, at its host.
+    TestingStarted,
+}
+
 pub use participant::{Act, Directory, Participant, TeamMember, normalised_address};
 
 /// One actor of the figures.

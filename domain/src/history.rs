@@ -1,5 +1,6 @@
 //! Who reads which entries of a history (SPEC §4, §6): each kind of event has one
-//! audience, chosen here without a catch-all, so a new kind is placed by a decision.
+//! audience, chosen in its row of the kind's rules (`event.rs`), so a new kind is placed
+//! by a decision.
 
 use crate::event::{ChallengeEventKind, IdeaEventKind};
 
@@ -12,21 +13,9 @@ pub enum ChallengeAudience {
     Insiders,
 }
 
-/// The audience of a challenge event.
+/// The audience of a challenge event (its row of [`ChallengeEventKind::rules`]).
 pub fn challenge_audience(kind: ChallengeEventKind) -> ChallengeAudience {
-    match kind {
-        ChallengeEventKind::Publish | ChallengeEventKind::Close | ChallengeEventKind::Archive => {
-            ChallengeAudience::Public
-        }
-        // Drafting and review are the owner's and the team's; a question names who asked.
-        ChallengeEventKind::Create
-        | ChallengeEventKind::Edit
-        | ChallengeEventKind::Submit
-        | ChallengeEventKind::RequestChanges
-        | ChallengeEventKind::Withdraw
-        | ChallengeEventKind::Ask
-        | ChallengeEventKind::Answer => ChallengeAudience::Insiders,
-    }
+    kind.rules().audience
 }
 
 /// Who reads an entry of an idea's history, among those who see the idea.
@@ -45,25 +34,9 @@ pub enum IdeaAudience {
     Steps,
 }
 
-/// The audience of an idea event.
+/// The audience of an idea event (its row of [`IdeaEventKind::rules`]).
 pub fn idea_audience(kind: IdeaEventKind) -> IdeaAudience {
-    match kind {
-        IdeaEventKind::Create | IdeaEventKind::Edit => IdeaAudience::Authors,
-        IdeaEventKind::Assign | IdeaEventKind::DeclareConflict | IdeaEventKind::Unassign | IdeaEventKind::Score => {
-            IdeaAudience::Panel
-        }
-        IdeaEventKind::StartIncubation
-        | IdeaEventKind::AddMilestone
-        | IdeaEventKind::CompleteMilestone
-        | IdeaEventKind::StartTesting
-        | IdeaEventKind::Complete
-        | IdeaEventKind::AddSpreadActivity => IdeaAudience::Steps,
-        IdeaEventKind::Submit
-        | IdeaEventKind::Withdraw
-        | IdeaEventKind::StartAssessment
-        | IdeaEventKind::Decide
-        | IdeaEventKind::Discontinue => IdeaAudience::All,
-    }
+    kind.rules().audience
 }
 
 #[cfg(test)]

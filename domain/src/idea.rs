@@ -254,10 +254,46 @@ pub enum IdeaCommand {
     },
 }
 
+/// A record a command names by id: it must exist for the command to be accepted, and the
+/// application looks it up before `decide` (a missing one is `facts.missing_references`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reference {
+    /// A rubric.
+    Rubric(Uuid),
+    /// A support organisation.
+    SupportOrganisation(Uuid),
+    /// An organisation of the registry.
+    Organisation(Uuid),
+}
+
 impl IdeaCommand {
     /// The snake_case command name.
     pub fn name(&self) -> &'static str {
         self.kind().as_str()
+    }
+
+    /// The records the command names, each with the field that names it.
+    pub fn references(&self) -> Option<(&'static str, Reference)> {
+        match self {
+            IdeaCommand::StartAssessment { rubric_id } => Some(("rubric_id", Reference::Rubric(*rubric_id))),
+            IdeaCommand::StartIncubation {
+                support_organisation_id,
+                ..
+            } => Some((
+                "support_organisation_id",
+                Reference::SupportOrganisation(*support_organisation_id),
+            )),
+            IdeaCommand::StartTesting {
+                host_organisation_id: Some(host),
+                ..
+            } => Some(("host_organisation_id", Reference::Organisation(*host))),
+            IdeaCommand::Submit
+            | IdeaCommand::Decide { .. }
+            | IdeaCommand::StartTesting { .. }
+            | IdeaCommand::Complete { .. }
+            | IdeaCommand::Discontinue { .. }
+            | IdeaCommand::Withdraw { .. } => None,
+        }
     }
 
     /// Which command this is, without its values.

@@ -3,7 +3,7 @@
 //! see what it is about, never the same person twice.
 
 use crate::UserId;
-use crate::event::{ChallengeEventKind, EventKind, IdeaEventKind};
+use crate::event::EventKind;
 
 /// Someone a command may concern.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,45 +20,14 @@ pub enum Party {
     Assessor,
 }
 
-/// The parties told of an accepted event of `kind`; none for a kind nobody is told of. A
-/// scorecard (`score`) tells anyone only when it is the last one the decision needs: see
-/// [`completes_panel`].
+/// The parties told of an accepted event of `kind` (its row of
+/// [`crate::event::IdeaEventKind::rules`] or [`crate::event::ChallengeEventKind::rules`]); none for a kind nobody is
+/// told of. A scorecard (`score`) tells anyone only when it is the last one the decision
+/// needs: see [`completes_panel`].
 pub fn parties(kind: EventKind) -> &'static [Party] {
-    use Party::{Asker, Assessor, ChallengeOwner, Facilitators, Innovator};
     match kind {
-        EventKind::Challenge(kind) => match kind {
-            ChallengeEventKind::Submit => &[Facilitators],
-            ChallengeEventKind::RequestChanges
-            | ChallengeEventKind::Publish
-            | ChallengeEventKind::Close
-            | ChallengeEventKind::Withdraw
-            | ChallengeEventKind::Ask => &[ChallengeOwner],
-            ChallengeEventKind::Answer => &[Asker],
-            // Drafts and edits are the owner's own work; archiving files away what is
-            // already closed.
-            ChallengeEventKind::Create | ChallengeEventKind::Edit | ChallengeEventKind::Archive => &[],
-        },
-        EventKind::Idea(kind) => match kind {
-            IdeaEventKind::Submit => &[ChallengeOwner, Facilitators],
-            IdeaEventKind::Assign => &[Assessor],
-            IdeaEventKind::Score => &[Facilitators],
-            IdeaEventKind::Decide
-            | IdeaEventKind::StartIncubation
-            | IdeaEventKind::StartTesting
-            | IdeaEventKind::Complete
-            | IdeaEventKind::Discontinue => &[Innovator, ChallengeOwner],
-            IdeaEventKind::AddMilestone | IdeaEventKind::CompleteMilestone => &[Innovator, Facilitators],
-            // A draft, its edits and a withdrawal are the innovator's own; the panel's
-            // housekeeping (conflicts, removed assignments, the start of assessment) and
-            // a spread activity concern nobody who must act.
-            IdeaEventKind::Create
-            | IdeaEventKind::Edit
-            | IdeaEventKind::Withdraw
-            | IdeaEventKind::StartAssessment
-            | IdeaEventKind::DeclareConflict
-            | IdeaEventKind::Unassign
-            | IdeaEventKind::AddSpreadActivity => &[],
-        },
+        EventKind::Challenge(kind) => kind.rules().tells,
+        EventKind::Idea(kind) => kind.rules().tells,
         // Accounts, arenas and the registry are the team's own records.
         EventKind::Arena(_) | EventKind::User(_) | EventKind::Organisation(_) => &[],
     }
@@ -115,6 +84,7 @@ mod tests {
     use uuid::Uuid;
 
     use super::*;
+    use crate::event::{ChallengeEventKind, IdeaEventKind};
 
     fn someone() -> UserId {
         UserId(Uuid::now_v7())

@@ -120,6 +120,30 @@ fn earliest(slot: &mut Option<DateTime<Utc>>, at: DateTime<Utc>) {
     }
 }
 
+/// The step of the funnel whose first time an event of a challenge marks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChallengeMark {
+    /// Published: need formulation ends, matching begins.
+    Published,
+}
+
+/// The step of the funnel whose first time an event of an idea marks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdeaMark {
+    /// Submitted: matching ends.
+    Submitted,
+    /// Assessment started.
+    AssessmentStarted,
+    /// Decided (and qualified, when the decision qualified it).
+    Decided,
+    /// Incubation started.
+    IncubationStarted,
+    /// Test started.
+    TestingStarted,
+    /// Test completed (adopted, when the outcome counts as adoption).
+    Completed,
+}
+
 /// What the funnel needs of one challenge: its state, and when it was created and first
 /// published (from its `publish` event).
 #[derive(Debug, Clone, PartialEq)]
@@ -145,28 +169,18 @@ impl ChallengeSteps {
     /// Takes in one of its events: the state it led to, and the first `publish`.
     pub fn apply(&mut self, kind: ChallengeEventKind, to_state: ChallengeState, at: DateTime<Utc>) {
         self.state = to_state;
-        match kind {
-            ChallengeEventKind::Publish => earliest(&mut self.published_at, at),
-            ChallengeEventKind::Create
-            | ChallengeEventKind::Edit
-            | ChallengeEventKind::Submit
-            | ChallengeEventKind::RequestChanges
-            | ChallengeEventKind::Close
-            | ChallengeEventKind::Archive
-            | ChallengeEventKind::Withdraw
-            | ChallengeEventKind::Ask
-            | ChallengeEventKind::Answer => {}
+        match kind.rules().marks {
+            Some(ChallengeMark::Published) => earliest(&mut self.published_at, at),
+            None => {}
         }
     }
 
     /// The kinds of event whose first time [`ChallengeSteps::apply`] keeps.
     pub fn step_kinds() -> impl Iterator<Item = ChallengeEventKind> {
-        ChallengeEventKind::ALL.iter().copied().filter(|&kind| {
-            let mut steps = ChallengeSteps::new(ChallengeState::Draft, DateTime::<Utc>::MIN_UTC);
-            let before = steps.clone();
-            steps.apply(kind, ChallengeState::Draft, DateTime::<Utc>::MIN_UTC);
-            steps != before
-        })
+        ChallengeEventKind::ALL
+            .iter()
+            .copied()
+            .filter(|kind| kind.rules().marks.is_some())
     }
 
     /// Created → first published, in microseconds.
@@ -252,37 +266,28 @@ impl IdeaSteps {
         }
     }
 
-    /// Takes in one of its events: the state it led to, the first time of its step, and
-    /// for `complete` whether the outcome counts as adoption.
+    /// Takes in one of its events: the state it led to, the first time of the step it marks,
+    /// and for `complete` whether the outcome counts as adoption.
     pub fn apply(&mut self, kind: IdeaEventKind, to_state: IdeaState, at: DateTime<Utc>, outcome: Option<TestOutcome>) {
         self.state = to_state;
-        let slot = match kind {
-            IdeaEventKind::Submit => &mut self.submitted_at,
-            IdeaEventKind::StartAssessment => &mut self.assessment_started_at,
-            IdeaEventKind::Decide => {
+        let Some(mark) = kind.rules().marks else {
+            return;
+        };
+        let slot = match mark {
+            IdeaMark::Submitted => &mut self.submitted_at,
+            IdeaMark::AssessmentStarted => &mut self.assessment_started_at,
+            IdeaMark::Decided => {
                 if to_state == IdeaState::Qualified {
                     earliest(&mut self.qualified_at, at);
                 }
                 &mut self.decided_at
             }
-            IdeaEventKind::StartIncubation => &mut self.incubation_started_at,
-            IdeaEventKind::StartTesting => &mut self.testing_started_at,
-            IdeaEventKind::Complete => {
+            IdeaMark::IncubationStarted => &mut self.incubation_started_at,
+            IdeaMark::TestingStarted => &mut self.testing_started_at,
+            IdeaMark::Completed => {
                 self.adopted |= outcome.is_some_and(TestOutcome::is_adoption);
                 &mut self.completed_at
             }
-            // No step starts or ends with these.
-            IdeaEventKind::Create
-            | IdeaEventKind::Edit
-            | IdeaEventKind::Withdraw
-            | IdeaEventKind::Assign
-            | IdeaEventKind::DeclareConflict
-            | IdeaEventKind::Unassign
-            | IdeaEventKind::Score
-            | IdeaEventKind::AddMilestone
-            | IdeaEventKind::CompleteMilestone
-            | IdeaEventKind::AddSpreadActivity
-            | IdeaEventKind::Discontinue => return,
         };
         earliest(slot, at);
     }
@@ -290,12 +295,10 @@ impl IdeaSteps {
     /// The kinds of event whose first time [`IdeaSteps::apply`] keeps: the ones a rebuild
     /// of the funnel reads from the event log.
     pub fn step_kinds() -> impl Iterator<Item = IdeaEventKind> {
-        IdeaEventKind::ALL.iter().copied().filter(|&kind| {
-            let mut steps = IdeaSteps::new(IdeaState::Draft, DateTime::<Utc>::MIN_UTC);
-            let before = steps.clone();
-            steps.apply(kind, IdeaState::Draft, DateTime::<Utc>::MIN_UTC, None);
-            steps != before
-        })
+        IdeaEventKind::ALL
+            .iter()
+            .copied()
+            .filter(|kind| kind.rules().marks.is_some())
     }
 
     /// The time it took over each finished step.

@@ -1,11 +1,10 @@
 //! The funder's figures follow the journal (ADR 0024): each event that is an act of the
 //! figures (ADR 0018) is counted in their read model in the transaction that records it,
 //! by the participants it names as stored; who those are is decided when the figures are
-//! counted. Its kinds are matched without a catch-all arm, so a new kind is placed here or
-//! the build fails.
+//! counted. Which kinds are acts is their row of the kinds' rules (`event.rs`); each act
+//! is matched here without a catch-all arm.
 
-use sluss_domain::event::{ChallengeEventKind, IdeaEventKind};
-use sluss_domain::figures::Act;
+use sluss_domain::figures::{Act, ChallengeActKind, IdeaActKind};
 
 use super::journal::{Entry, Subject};
 use crate::error::ApiError;
@@ -14,42 +13,35 @@ use crate::persistence::{WriteTx, figures, figures_model, steps};
 /// Counts `entry` in the figures' read model when it is an act of the figures.
 pub async fn follow(tx: &WriteTx, entry: &Entry<'_>) -> Result<(), ApiError> {
     match entry.subject {
-        Subject::Challenge { kind, row, .. } => match kind {
+        Subject::Challenge { kind, row, .. } => match kind.rules().counts {
             // Owned: each submission, in the challenge's arena (none until it is published).
-            ChallengeEventKind::Submit => {
+            Some(ChallengeActKind::Owned) => {
                 let act = Act::Owned {
                     organisation_id: row.organisation_id,
                     owner: row.owner_id,
                 };
                 figures_model::record(tx, &act, row.arena_id.unwrap_or_default(), entry.at).await?;
             }
-            ChallengeEventKind::Publish => figures_model::place_published(tx, row).await?,
-            ChallengeEventKind::Create
-            | ChallengeEventKind::Edit
-            | ChallengeEventKind::RequestChanges
-            | ChallengeEventKind::Close
-            | ChallengeEventKind::Archive
-            | ChallengeEventKind::Withdraw
-            | ChallengeEventKind::Ask
-            | ChallengeEventKind::Answer => {}
+            Some(ChallengeActKind::Placed) => figures_model::place_published(tx, row).await?,
+            None => {}
         },
         Subject::Idea { kind, row, .. } => {
-            let act = match kind {
-                IdeaEventKind::Submit => Act::Submitted {
+            let act = match kind.rules().counts {
+                Some(IdeaActKind::Submitted) => Act::Submitted {
                     innovator: row.innovator_id,
                     team: figures::team(&row.team),
                 },
                 // The scorer is the event's actor.
-                IdeaEventKind::Score => Act::Assessed {
+                Some(IdeaActKind::Assessed) => Act::Assessed {
                     assessor: entry.actor.as_uuid(),
                 },
                 // The step's record is written before its event.
-                IdeaEventKind::StartIncubation => Act::Supported {
+                Some(IdeaActKind::Supported) => Act::Supported {
                     support_organisation_id: steps::incubation(tx, row.id)
                         .await?
                         .map(|incubation| incubation.support_organisation_id),
                 },
-                IdeaEventKind::StartTesting => {
+                Some(IdeaActKind::TestingStarted) => {
                     let test = steps::test_of(tx, row.id).await?;
                     Act::TestingStarted {
                         idea: row.id,
@@ -57,19 +49,7 @@ pub async fn follow(tx: &WriteTx, entry: &Entry<'_>) -> Result<(), ApiError> {
                         host: test.map(|t| t.host),
                     }
                 }
-                IdeaEventKind::Create
-                | IdeaEventKind::Edit
-                | IdeaEventKind::Withdraw
-                | IdeaEventKind::StartAssessment
-                | IdeaEventKind::Assign
-                | IdeaEventKind::DeclareConflict
-                | IdeaEventKind::Unassign
-                | IdeaEventKind::Decide
-                | IdeaEventKind::AddMilestone
-                | IdeaEventKind::CompleteMilestone
-                | IdeaEventKind::Complete
-                | IdeaEventKind::AddSpreadActivity
-                | IdeaEventKind::Discontinue => return Ok(()),
+                None => return Ok(()),
             };
             let arena_id = figures_model::arena_of(tx, row.challenge_id).await?;
             figures_model::record(tx, &act, arena_id, entry.at).await?;

@@ -6,7 +6,7 @@ use sluss_domain::assessment::{self as assessment_rules, AssignmentState, ScoreA
 use sluss_domain::challenge::{self as challenge_rules};
 use sluss_domain::event::IdeaEventKind;
 use sluss_domain::history::{IdeaAudience, idea_audience};
-use sluss_domain::idea::{self as rules, IdeaCommand, IdeaCommandKind, IdeaEvent, IdeaFacts, IdeaState};
+use sluss_domain::idea::{self as rules, IdeaCommand, IdeaCommandKind, IdeaEvent, IdeaFacts, IdeaState, Reference};
 use sluss_domain::validate::{Checks, DESCRIPTION_MAX, SUMMARY_MAX, TITLE_MAX};
 use sluss_domain::{Actor, Refusal, Role, UserId};
 use uuid::Uuid;
@@ -252,34 +252,15 @@ impl Aggregate for Ideas {
         let viewer = viewer_of(tx, row, actor).await?;
         let decides = matches!(command, IdeaCommand::Decide { .. });
         let mut facts = read_facts(tx, row, now, decides).await?;
-        match command {
-            IdeaCommand::StartAssessment { rubric_id } => {
-                if assessment::find_rubric(tx, *rubric_id).await?.is_none() {
-                    facts.missing_references.push("rubric_id");
-                }
+        if let Some((field, reference)) = command.references() {
+            let exists = match reference {
+                Reference::Rubric(id) => assessment::find_rubric(tx, id).await?.is_some(),
+                Reference::SupportOrganisation(id) => steps::organisation_exists(tx, id).await?,
+                Reference::Organisation(id) => organisations::exists(tx, id).await?,
+            };
+            if !exists {
+                facts.missing_references.push(field);
             }
-            IdeaCommand::StartIncubation {
-                support_organisation_id,
-                ..
-            } => {
-                if !steps::organisation_exists(tx, *support_organisation_id).await? {
-                    facts.missing_references.push("support_organisation_id");
-                }
-            }
-            IdeaCommand::StartTesting {
-                host_organisation_id: Some(host),
-                ..
-            } => {
-                if !organisations::exists(tx, *host).await? {
-                    facts.missing_references.push("host_organisation_id");
-                }
-            }
-            IdeaCommand::Submit
-            | IdeaCommand::Decide { .. }
-            | IdeaCommand::StartTesting { .. }
-            | IdeaCommand::Complete { .. }
-            | IdeaCommand::Discontinue { .. }
-            | IdeaCommand::Withdraw { .. } => {}
         }
         Ok((facts, viewer))
     }

@@ -1,9 +1,11 @@
 //! The journal: every accepted event of sluss is written by [`record`], which appends it to
 //! the event log and hands it, in the same transaction, to each follower of [`FOLLOWERS`]
-//! — the funnel's read model, the people told (and their e-mail), the webhook outbox. A
-//! follower decides by the event's kind, matched without a catch-all arm, so a new kind
-//! is placed by each follower or the build fails; and a command cannot reach one follower
-//! and miss another, since none of them is called anywhere else.
+//! — the funnel's read model, the funder's figures, the people told (and their e-mail),
+//! the webhook outbox. What each does with an event is its kind's row of rules
+//! (`sluss_domain::event`: who is told, who reads it, the step it marks, the act it
+//! counts), so a new kind is placed for every follower at once or the build fails; and a
+//! command cannot reach one follower and miss another, since none of them is called
+//! anywhere else.
 //!
 //! The read cache is not a follower: it counts the tables each transaction writes
 //! (ADR 0013), which also covers writes that are not events.

@@ -14,7 +14,7 @@ use sluss_domain::{Actor, UserId};
 use uuid::Uuid;
 
 use super::entities::{assignments, challenges, ideas};
-use super::steps;
+use super::steps::{self, NewTest, StepRecord};
 use super::{Deferring, Page, RepoError, keyset_page, stored, update_versioned};
 
 /// The domain state stored on a row.
@@ -235,26 +235,58 @@ pub async fn apply(
         updated_at: Set(now),
         ..Default::default()
     };
+    // Each event's columns of the idea, and the record of steps 4 and 5 it starts or ends.
+    let mut records = Vec::new();
     for event in events {
         match event {
-            IdeaEvent::Submitted if row.submitted_at.is_none() => changes.submitted_at = Set(Some(now)),
+            IdeaEvent::Submitted => {
+                if row.submitted_at.is_none() {
+                    changes.submitted_at = Set(Some(now));
+                }
+            }
             IdeaEvent::AssessmentStarted { rubric_id } => changes.rubric_id = Set(Some(*rubric_id)),
             IdeaEvent::Decided { outcome, feedback } => {
                 changes.decision_outcome = Set(Some(outcome.as_str().to_owned()));
                 changes.decision_feedback = Set(Some(feedback.clone()));
                 changes.decided_at = Set(Some(now));
             }
-            IdeaEvent::Submitted
-            | IdeaEvent::IncubationStarted { .. }
-            | IdeaEvent::TestingStarted { .. }
-            | IdeaEvent::Completed { .. }
-            | IdeaEvent::Discontinued { .. }
-            | IdeaEvent::Withdrawn { .. } => {}
+            IdeaEvent::IncubationStarted {
+                support_organisation_id,
+                plan,
+            } => records.push(StepRecord::Incubation {
+                support_organisation_id: *support_organisation_id,
+                plan: plan.clone(),
+            }),
+            IdeaEvent::TestingStarted {
+                site,
+                host,
+                host_organisation_id,
+                starts_on,
+                ends_on,
+                success_criteria,
+            } => records.push(StepRecord::Test(NewTest {
+                site: site.clone(),
+                host: host.clone(),
+                host_organisation_id: *host_organisation_id,
+                starts_on: *starts_on,
+                ends_on: *ends_on,
+                success_criteria: success_criteria.clone(),
+            })),
+            IdeaEvent::Completed {
+                outcome,
+                results,
+                lessons_learned,
+            } => records.push(StepRecord::Completion {
+                outcome: outcome.as_str(),
+                results: results.clone(),
+                lessons_learned: lessons_learned.clone(),
+            }),
+            IdeaEvent::Discontinued { .. } | IdeaEvent::Withdrawn { .. } => {}
         }
     }
     let updated = update(db, row.id, row.version, changes).await?;
-    for event in events {
-        steps::record(db, row.id, event, now).await?;
+    for record in records {
+        steps::write(db, row.id, record, now).await?;
     }
     Ok(updated)
 }

@@ -6,7 +6,6 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
-use sluss_domain::idea::IdeaEvent;
 use uuid::Uuid;
 
 use super::entities::{idea_tests, incubations, milestones, obstacles, spread_activities, support_organisations};
@@ -58,49 +57,48 @@ pub async fn organisation_exists(db: &impl ConnectionTrait, id: Uuid) -> Result<
     Ok(support_organisations::Entity::find_by_id(id).count(db).await? > 0)
 }
 
-/// Writes the records that steps 4 and 5 keep beside the idea for `event`.
-pub async fn record(
+/// A record that steps 4 and 5 keep beside an idea, written with the event that starts or
+/// ends the step (`ideas::apply` names which).
+#[derive(Debug, Clone)]
+pub enum StepRecord {
+    /// An incubation started.
+    Incubation {
+        /// Its support organisation.
+        support_organisation_id: Uuid,
+        /// The plan.
+        plan: String,
+    },
+    /// A test started.
+    Test(NewTest),
+    /// The test ended.
+    Completion {
+        /// The outcome, as stored.
+        outcome: &'static str,
+        /// What was measured.
+        results: String,
+        /// What was learned.
+        lessons_learned: String,
+    },
+}
+
+/// Writes `record` for the idea `idea_id`.
+pub async fn write(
     db: &impl ConnectionTrait,
     idea_id: Uuid,
-    event: &IdeaEvent,
+    record: StepRecord,
     now: DateTime<Utc>,
 ) -> Result<(), RepoError> {
-    match event {
-        IdeaEvent::IncubationStarted {
+    match record {
+        StepRecord::Incubation {
             support_organisation_id,
             plan,
-        } => insert_incubation(db, idea_id, *support_organisation_id, plan.clone(), now).await,
-        IdeaEvent::TestingStarted {
-            site,
-            host,
-            host_organisation_id,
-            starts_on,
-            ends_on,
-            success_criteria,
-        } => {
-            let test = NewTest {
-                site: site.clone(),
-                host: host.clone(),
-                host_organisation_id: *host_organisation_id,
-                starts_on: *starts_on,
-                ends_on: *ends_on,
-                success_criteria: success_criteria.clone(),
-            };
-            insert_test(db, idea_id, test, now).await
-        }
-        IdeaEvent::Completed {
+        } => insert_incubation(db, idea_id, support_organisation_id, plan, now).await,
+        StepRecord::Test(test) => insert_test(db, idea_id, test, now).await,
+        StepRecord::Completion {
             outcome,
             results,
             lessons_learned,
-        } => {
-            let (results, lessons) = (results.clone(), lessons_learned.clone());
-            complete_test(db, idea_id, outcome.as_str(), results, lessons, now).await
-        }
-        IdeaEvent::Submitted
-        | IdeaEvent::AssessmentStarted { .. }
-        | IdeaEvent::Decided { .. }
-        | IdeaEvent::Discontinued { .. }
-        | IdeaEvent::Withdrawn { .. } => Ok(()),
+        } => complete_test(db, idea_id, outcome, results, lessons_learned, now).await,
     }
 }
 
