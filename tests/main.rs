@@ -38,6 +38,7 @@ mod questions;
 mod races;
 mod read_cache;
 mod reports;
+mod results;
 mod seed;
 mod steps;
 mod timeouts;

@@ -218,6 +218,14 @@ const REPORTS: &[Row] = &[
     ("GET /reports/figures?format=csv",             [401,  403,  403,  403,  200,  __ ]),
 ];
 
+/// The outcome in public is everyone's, signed in or not.
+#[rustfmt::skip]
+const RESULTS: &[Row] = &[
+    //                                               anon  other innov asses facil owner
+    ("GET /results",                                [200,  200,  200,  200,  200,  __ ]),
+    ("GET /results?outcome=adopted&year=2026",      [200,  200,  200,  200,  200,  __ ]),
+];
+
 /// The inbox is each person's own; `{notice}` is the owner's, told of an idea submitted
 /// to their challenge.
 #[rustfmt::skip]
@@ -820,6 +828,11 @@ async fn every_caller_gets_the_tabled_status_from_the_report_endpoints() {
 }
 
 #[tokio::test]
+async fn every_caller_gets_the_tabled_status_from_the_results_endpoints() {
+    walk(RESULTS).await;
+}
+
+#[tokio::test]
 async fn every_caller_gets_the_tabled_status_from_the_notification_endpoints() {
     walk(NOTIFICATIONS).await;
 }
@@ -852,6 +865,7 @@ fn tabled_endpoints() -> Vec<&'static str> {
         names(STEPS),
         names(OBSTACLES),
         names(REPORTS),
+        names(RESULTS),
         names(NOTIFICATIONS),
         names(ORGANISATIONS),
         names(WEBHOOKS),

@@ -52,6 +52,8 @@ async fn every_page_answers_each_role_as_the_rules_say() {
         (format!("/ideas/{idea}/test"), [303, 404, 200, 404, 200]),
         ("/arenas".into(), [200, 200, 200, 200, 200]),
         (format!("/arenas/{arena}"), [200, 200, 200, 200, 200]),
+        ("/results".into(), [200, 200, 200, 200, 200]),
+        ("/results?sdg=18".into(), [200, 200, 200, 200, 200]),
         ("/login".into(), [200, 200, 200, 200, 200]),
         ("/register".into(), [200, 200, 200, 200, 200]),
         ("/me".into(), [303, 200, 200, 200, 200]),

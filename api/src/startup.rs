@@ -27,6 +27,7 @@ use crate::routes::organisations::OrganisationsApi;
 use crate::routes::params::HeaderParams;
 use crate::routes::questions::QuestionsApi;
 use crate::routes::reports::ReportsApi;
+use crate::routes::results::ResultsApi;
 use crate::routes::steps::StepsApi;
 use crate::routes::users::UsersApi;
 use crate::routes::webhooks::WebhooksApi;
@@ -48,6 +49,7 @@ type Apis = (
     StepsApi,
     ObstaclesApi,
     ReportsApi,
+    ResultsApi,
     NotificationsApi,
     OrganisationsApi,
     WebhooksApi,
@@ -66,6 +68,7 @@ fn api_service(state: &AppState) -> OpenApiService<HeaderParams<Apis>, ()> {
         StepsApi { state: state.clone() },
         ObstaclesApi { state: state.clone() },
         ReportsApi { state: state.clone() },
+        ResultsApi { state: state.clone() },
         NotificationsApi { state: state.clone() },
         OrganisationsApi { state: state.clone() },
         WebhooksApi { state: state.clone() },

@@ -850,6 +850,13 @@ def whole_job(browser: Browser, server: Server, a11y: A11yReport, lang: str) -> 
         innovator.goto(f"/ideas/{idea_id}/test", "18-test-completed")
         expect(innovator.main).to_contain_text(words["lessons"])
         expect(innovator.main.get_by_role("button")).to_have_count(0)
+        # -- the outcome in public: the footer's link leads to the result -------------
+        innovator.follow(innovator.page.locator("footer").get_by_role(
+            "link", name=innovator.t("footer-results"), exact=True), "18b-results")
+        card = innovator.main.locator(".sluss-card").filter(has_text=idea_title)
+        expect(card).to_contain_text(words["lessons"])
+        expect(card).to_contain_text(innovator.t("test-outcome-adopted"))
+        innovator.narrow("18b-results")
 
         # -- the innovator reads the decision and its feedback ------------------------
         innovator.goto(f"/ideas/{idea_id}", "19-idea-decided")
@@ -1097,6 +1104,8 @@ def test_public_pages_pass_axe_signed_out(browser, server, a11y, lang):
         visitor.goto("/challenges", "challenges")
         visitor.goto("/challenges?q=kx-none-such", "challenges-none")
         visitor.goto("/arenas", "arenas")
+        visitor.goto("/results", "results")
+        visitor.goto("/results?outcome=scaled&year=2020", "results-none")
         visitor.goto("/login", "login")
         visitor.goto("/register", "register")
         # A forgotten password: the same answer for any address, and a dead link said so.

@@ -21,6 +21,7 @@ pub mod questions;
 pub mod queues;
 pub mod reports;
 pub mod resets;
+pub mod results;
 pub mod runner;
 pub mod steps;
 pub mod users;

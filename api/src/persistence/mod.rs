@@ -20,6 +20,7 @@ pub mod organisations;
 pub mod privacy;
 pub mod questions;
 pub mod reports;
+pub mod results;
 pub mod sessions;
 mod sql;
 pub mod steps;

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::TryStreamExt;
 use sea_orm::{
-    AccessMode, ConnectionTrait, DatabaseConnection, DatabaseTransaction, IsolationLevel, QueryResult, Statement,
-    StreamTrait, TransactionTrait,
+    AccessMode, ConnectionTrait, DatabaseConnection, IsolationLevel, QueryResult, Statement, StreamTrait,
+    TransactionTrait,
 };
 
 use sluss_domain::figures::Registry;
@@ -195,7 +195,7 @@ fn arena(row: &QueryResult) -> Result<ArenaRow, RepoError> {
 }
 
 /// The registered organisations, to name a test's host by.
-struct Hosts {
+pub(super) struct Hosts {
     /// Name and kind by id.
     registered: HashMap<uuid::Uuid, (String, String)>,
     /// Who bears each name.
@@ -203,14 +203,15 @@ struct Hosts {
 }
 
 impl Hosts {
-    async fn read(tx: &DatabaseTransaction) -> Result<Self, RepoError> {
+    /// The registry as `db` holds it.
+    pub(super) async fn read(db: &impl ConnectionTrait) -> Result<Self, RepoError> {
         let statement = Statement::from_string(
-            ConnectionTrait::get_database_backend(tx),
+            ConnectionTrait::get_database_backend(db),
             "SELECT id, name, kind FROM organisations",
         );
         let mut registered = HashMap::new();
         let mut kinds = Vec::new();
-        for row in tx.query_all_raw(statement).await? {
+        for row in db.query_all_raw(statement).await? {
             let (id, name, kind): (uuid::Uuid, String, String) = (
                 row.try_get("", "id")?,
                 row.try_get("", "name")?,
@@ -228,7 +229,7 @@ impl Hosts {
     /// A test, its host named. A host named only in free text is the registered
     /// organisation of that name when exactly one bears it (the figures' rule); otherwise
     /// it is left out, since free text may name a person.
-    fn test(&self, row: &QueryResult) -> Result<TestRow, RepoError> {
+    pub(super) fn test(&self, row: &QueryResult) -> Result<TestRow, RepoError> {
         let mut host_name: Option<String> = row.try_get("", "host_name")?;
         let mut host_kind: Option<String> = row.try_get("", "host_kind")?;
         let host: String = row.try_get("", "host")?;

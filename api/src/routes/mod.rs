@@ -15,6 +15,7 @@ pub mod organisations;
 pub mod params;
 pub mod questions;
 pub mod reports;
+pub mod results;
 pub mod steps;
 pub mod text;
 pub mod users;
@@ -49,6 +50,8 @@ pub enum ApiTags {
     Obstacles,
     /// Reports for the innovation team.
     Reports,
+    /// The outcome in public: completed tests, for anyone.
+    Results,
     /// The caller's notifications.
     Notifications,
     /// The organisations that take part.

@@ -14,6 +14,7 @@ pub mod organisations;
 pub mod privacy;
 pub mod questions;
 pub mod reports;
+pub mod results;
 pub mod steps;
 pub mod users;
 pub mod webhooks;

@@ -91,6 +91,12 @@ pub fn page_with(ctx: &Ctx, title: &str, errors: Option<&FormErrors>, body: Mark
                                 p class="govuk-body-s" { (tr.t("footer-about")) }
                                 ul class="govuk-footer__inline-list" {
                                     li class="govuk-footer__inline-list-item" {
+                                        a class="govuk-footer__link" href="/results" { (tr.t("footer-results")) }
+                                    }
+                                    li class="govuk-footer__inline-list-item" {
+                                        a class="govuk-footer__link" href="/open-data.zip" { (tr.t("footer-open-data")) }
+                                    }
+                                    li class="govuk-footer__inline-list-item" {
                                         a class="govuk-footer__link" href="/docs" { (tr.t("footer-api-docs")) }
                                     }
                                 }

@@ -19,7 +19,7 @@ use poem::{Endpoint, EndpointExt, Route, get, post};
 use self::layer::WebLayer;
 use self::pages::{
     admin_arenas, admin_organisations, admin_rubrics, admin_support, admin_users, arenas, assessment, auth, challenges,
-    confirm, home, ideas, me, notifications, obstacles, panel, reports, reset, settings, steps,
+    confirm, home, ideas, me, notifications, obstacles, panel, reports, reset, results, settings, steps,
 };
 
 /// Adds the pages to `routes`, each wrapped in the cookie jar and [`WebLayer`], and a
@@ -119,6 +119,7 @@ pub fn mount(routes: Route, secure: bool) -> Route {
         )
         .at("/arenas", page(get(arenas::list)))
         .at("/arenas/:id", page(get(arenas::show)))
+        .at("/results", page(get(results::list)))
         // poem's router gives "/" to a wildcard registered beside it, so the start page
         // is the wildcard's answer for "/" and the 404 page for any other path.
         .at("/*path", page(get(home::home_or_unknown).post(pages::errors::unknown)))

@@ -183,6 +183,8 @@ struct Extras {
     history: Vec<Event>,
     arena_name: Option<String>,
     arenas: Vec<crate::views::arenas::Arena>,
+    /// Its completed tests, when it is public (SPEC §14.3).
+    results: Vec<crate::views::results::TestResult>,
 }
 
 async fn extras(state: &AppState, ctx: &Ctx, challenge: &Challenge) -> Extras {
@@ -210,11 +212,24 @@ async fn extras(state: &AppState, ctx: &Ctx, challenge: &Challenge) -> Extras {
     } else {
         Vec::new()
     };
+    let results = if ChallengeState::from(challenge.state).is_public() {
+        let query = crate::app::results::ResultQuery {
+            challenge_id: Some(challenge.id),
+            ..Default::default()
+        };
+        app::results::list(state, query, Some(200), None)
+            .await
+            .map(|p| p.items)
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     Extras {
         questions,
         history,
         arena_name,
         arenas,
+        results,
     }
 }
 
@@ -295,6 +310,11 @@ fn detail(ctx: &Ctx, challenge: &Challenge, extras: &Extras, errors: &FormErrors
             p class="govuk-body" {
                 a class="govuk-link" href=(crate::web::layout::login_href(&format!("/challenges/{}/ideas/new", challenge.id))) { (tr.t("login-to-submit-idea")) }
             }
+        }
+
+        @if !extras.results.is_empty() {
+            h2 class="govuk-heading-m" id="results" { (tr.t("results-of-challenge")) }
+            @for result in &extras.results { (super::results::result_card(ctx, result, false)) }
         }
 
         @if insider || !commands.is_empty() {

@@ -51,6 +51,11 @@ pub async fn home_or_unknown(ctx: Ctx, state: Data<&AppState>, req: &poem::Reque
         @if challenges.is_empty() { p class="govuk-body" { (tr.t("challenges-none")) } }
         @for challenge in &challenges { (summary_card(&ctx, challenge)) }
         p class="govuk-body" { a class="govuk-link" href="/challenges" { (tr.t("home-all-challenges")) } }
+        h2 class="govuk-heading-m" { (tr.t("home-results-title")) }
+        p class="govuk-body" {
+            (tr.t("home-results-lead")) " "
+            a class="govuk-link" href="/results" { (tr.t("home-results-link")) }
+        }
         h2 class="govuk-heading-m" { (tr.t("nav-arenas")) }
         @if arenas.is_empty() { p class="govuk-body" { (tr.t("arenas-none")) } }
         ul class="govuk-list" {

@@ -23,6 +23,7 @@ pub mod obstacles;
 pub mod panel;
 pub mod reports;
 pub mod reset;
+pub mod results;
 pub mod settings;
 pub mod steps;
 
