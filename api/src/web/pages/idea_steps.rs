@@ -182,22 +182,27 @@ pub fn chosen_rubric(ctx: &Ctx) -> Result<Option<Uuid>, ApiError> {
     }
 }
 
-/// The team's command a form posted to `/ideas/{id}/{name}`, or `None` when `name` is none
-/// of them. `start-assessment` is `Ok(None)` inside: the rubric is read by
-/// [`chosen_rubric`] and the use case falls back to the default one.
+/// The command a form posted to `/ideas/{id}/{name}`, or `None` when `name` is none of
+/// them. `start-assessment` is `Ok(None)` inside: the rubric is read by
+/// [`chosen_rubric`] and the use case falls back to the default one. The kind is matched
+/// without a catch-all, so a new command is either read here or said to be posted
+/// elsewhere.
 pub fn parse(ctx: &Ctx, name: &str) -> Option<Result<Option<IdeaCommand>, ApiError>> {
     let text = |field: &str| ctx.text(field);
     let date =
         |field: &str| parse_date(&ctx.text(field)).ok_or_else(|| ApiError::invalid(field, FieldProblem::NotADate));
-    let command = match name {
-        "start-assessment" => return Some(Ok(None)),
-        "decide" => DecisionOutcome::parse(ctx.field("outcome").unwrap_or_default())
+    let kind = IdeaCommandKind::ALL
+        .into_iter()
+        .find(|kind| kind.as_str().replace('_', "-") == name)?;
+    let command = match kind {
+        IdeaCommandKind::StartAssessment => return Some(Ok(None)),
+        IdeaCommandKind::Decide => DecisionOutcome::parse(ctx.field("outcome").unwrap_or_default())
             .ok_or_else(|| ApiError::invalid("outcome", FieldProblem::NotChosen))
             .map(|outcome| IdeaCommand::Decide {
                 outcome,
                 feedback: text("feedback"),
             }),
-        "start-testing" => date("starts_on").and_then(|starts_on| {
+        IdeaCommandKind::StartTesting => date("starts_on").and_then(|starts_on| {
             Ok(IdeaCommand::StartTesting {
                 site: text("site"),
                 host: text("host"),
@@ -207,15 +212,20 @@ pub fn parse(ctx: &Ctx, name: &str) -> Option<Result<Option<IdeaCommand>, ApiErr
                 success_criteria: text("success_criteria"),
             })
         }),
-        "complete" => TestOutcome::parse(ctx.field("outcome").unwrap_or_default())
+        IdeaCommandKind::Complete => TestOutcome::parse(ctx.field("outcome").unwrap_or_default())
             .ok_or_else(|| ApiError::invalid("outcome", FieldProblem::NotChosen))
             .map(|outcome| IdeaCommand::Complete {
                 outcome,
                 results: text("results"),
                 lessons_learned: text("lessons_learned"),
             }),
-        "discontinue" => Ok(IdeaCommand::Discontinue { reason: text("reason") }),
-        _ => return None,
+        IdeaCommandKind::Discontinue => Ok(IdeaCommand::Discontinue { reason: text("reason") }),
+        IdeaCommandKind::Submit => Ok(IdeaCommand::Submit),
+        IdeaCommandKind::Withdraw => Ok(IdeaCommand::Withdraw {
+            reason: Some(text("reason").trim().to_owned()).filter(|reason| !reason.is_empty()),
+        }),
+        // Incubation starts from its own page, with its support organisation.
+        IdeaCommandKind::StartIncubation => return None,
     };
     Some(command.map(Some))
 }

@@ -7,7 +7,7 @@ use maud::{Markup, html};
 use poem::web::{Data, Path};
 use poem::{Response, handler};
 use sluss_domain::Actor;
-use sluss_domain::idea::{self as rules, IdeaCommand, IdeaCommandKind, IdeaFacts, IdeaState};
+use sluss_domain::idea::{self as rules, IdeaCommandKind, IdeaFacts, IdeaState};
 use sluss_domain::validate::is_plausible_email;
 use uuid::Uuid;
 
@@ -528,32 +528,20 @@ pub async fn run_command(ctx: Ctx, state: Data<&AppState>, Path((id, name)): Pat
         Ok(actor) => actor,
         Err(redirect) => return redirect,
     };
-    let command = match name.as_str() {
-        "submit" => IdeaCommand::Submit,
-        "withdraw" => IdeaCommand::Withdraw {
-            reason: ctx
-                .field("reason")
-                .map(str::trim)
-                .filter(|r| !r.is_empty())
-                .map(str::to_owned),
-        },
-        other => match idea_steps::parse(&ctx, other) {
-            Some(Ok(Some(command))) => command,
-            Some(Ok(None)) => {
-                let result = match (form_version(&ctx), idea_steps::chosen_rubric(&ctx)) {
-                    (Ok(expected), Ok(rubric)) => {
-                        app::ideas::start_assessment(&state, actor, id, expected, rubric).await
-                    }
-                    (Err(error), _) | (_, Err(error)) => Err(error),
-                };
-                return answered(&ctx, &state, actor, id, "start_assessment", result).await;
-            }
-            Some(Err(error)) => {
-                let form = other.replace('-', "_");
-                return answered(&ctx, &state, actor, id, &form, Err(error)).await;
-            }
-            None => return super::errors::not_found(&ctx),
-        },
+    let command = match idea_steps::parse(&ctx, &name) {
+        Some(Ok(Some(command))) => command,
+        Some(Ok(None)) => {
+            let result = match (form_version(&ctx), idea_steps::chosen_rubric(&ctx)) {
+                (Ok(expected), Ok(rubric)) => app::ideas::start_assessment(&state, actor, id, expected, rubric).await,
+                (Err(error), _) | (_, Err(error)) => Err(error),
+            };
+            return answered(&ctx, &state, actor, id, "start_assessment", result).await;
+        }
+        Some(Err(error)) => {
+            let form = name.replace('-', "_");
+            return answered(&ctx, &state, actor, id, &form, Err(error)).await;
+        }
+        None => return super::errors::not_found(&ctx),
     };
     let form = command.name();
     let result: Result<Idea, ApiError> = match form_version(&ctx) {
