@@ -199,6 +199,35 @@ pub fn stored<T>(value: Option<T>, column: &str, raw: &str) -> Result<T, RepoErr
     value.ok_or_else(|| RepoError::Db(DbErr::Type(format!("unknown value '{raw}' in column {column}"))))
 }
 
+/// Whether the read model `name` is marked stale by a migration, holding its mark for the
+/// rest of `tx` on PostgreSQL (on SQLite the write transaction already excludes others),
+/// so that one process rebuilds it while the others wait.
+pub async fn read_model_stale(tx: &impl sea_orm::ConnectionTrait, name: &str) -> Result<bool, RepoError> {
+    let backend = tx.get_database_backend();
+    let lock = if backend == DbBackend::Postgres {
+        " FOR UPDATE"
+    } else {
+        ""
+    };
+    let sql = format!("SELECT rebuilt_at FROM read_models WHERE name = ?{lock}");
+    let row = tx.query_one_raw(statement(backend, &sql, vec![name.into()])).await?;
+    Ok(match &row {
+        Some(row) => row.try_get::<Option<DateTime<Utc>>>("", "rebuilt_at")?.is_none(),
+        None => false,
+    })
+}
+
+/// Marks the read model `name` rebuilt now.
+pub async fn mark_rebuilt(tx: &impl sea_orm::ConnectionTrait, name: &str) -> Result<(), RepoError> {
+    tx.execute_raw(statement(
+        tx.get_database_backend(),
+        "UPDATE read_models SET rebuilt_at = ? WHERE name = ?",
+        vec![Utc::now().into(), name.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
 /// One page of a keyset-paginated list.
 #[derive(Debug)]
 pub struct Page<T> {

@@ -203,6 +203,14 @@ pub(super) struct Hosts {
 }
 
 impl Hosts {
+    /// No registry: for rows whose hosts are all named by their registered organisation.
+    pub(super) fn none() -> Self {
+        Self {
+            registered: HashMap::new(),
+            registry: Registry::default(),
+        }
+    }
+
     /// The registry as `db` holds it.
     pub(super) async fn read(db: &impl ConnectionTrait) -> Result<Self, RepoError> {
         let statement = Statement::from_string(

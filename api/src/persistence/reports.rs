@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use super::entities::{challenges, funnel_challenges, funnel_ideas, ideas};
 use super::sql::statement;
-use super::{Deferring, NewEvent, RepoError, begin_write, stored};
+use super::{Deferring, NewEvent, RepoError, begin_write, mark_rebuilt, read_model_stale, stored};
 
 /// Which items a report covers.
 #[derive(Debug, Clone, Default)]
@@ -493,27 +493,11 @@ pub async fn rebuild(db: &impl Deferring) -> Result<(), RepoError> {
 /// Rebuilds the read model when a migration has marked it stale; one process does it while
 /// others wait for its transaction. Returns whether it rebuilt.
 pub async fn rebuild_if_stale(db: &DatabaseConnection) -> Result<bool, RepoError> {
-    let backend = db.get_database_backend();
     let tx = begin_write(db).await?;
-    let lock = if backend == DbBackend::Postgres {
-        " FOR UPDATE"
-    } else {
-        ""
-    };
-    let sql = format!("SELECT rebuilt_at FROM read_models WHERE name = 'funnel'{lock}");
-    let row = tx.query_one_raw(statement(backend, &sql, Vec::new())).await?;
-    let stale = match &row {
-        Some(row) => row.try_get::<Option<DateTime<Utc>>>("", "rebuilt_at")?.is_none(),
-        None => false,
-    };
+    let stale = read_model_stale(&tx, "funnel").await?;
     if stale {
         rebuild(&tx).await?;
-        tx.execute_raw(statement(
-            backend,
-            "UPDATE read_models SET rebuilt_at = ? WHERE name = 'funnel'",
-            vec![Utc::now().into()],
-        ))
-        .await?;
+        mark_rebuilt(&tx, "funnel").await?;
     }
     tx.commit().await?;
     Ok(stale)

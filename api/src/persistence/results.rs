@@ -116,7 +116,15 @@ pub async fn page(
             next_after,
         });
     }
-    let hosts = Hosts::read(db).await?;
+    // The registry names the hosts given only in free text; read it only for them.
+    let free_text_host = kept
+        .iter()
+        .any(|row| matches!(row.try_get::<Option<String>>("", "host_name"), Ok(None)));
+    let hosts = if free_text_host {
+        Hosts::read(db).await?
+    } else {
+        Hosts::none()
+    };
     let mut items = Vec::with_capacity(kept.len());
     for row in kept {
         let sdgs: String = row.try_get("", "sdgs")?;

@@ -102,6 +102,25 @@ impl Ctx {
             .map(|(_, v)| v)
     }
 
+    /// A query parameter as a list's filter: trimmed, `None` when absent or blank.
+    pub fn filter(&self, name: &str) -> Option<String> {
+        self.query(name)
+            .map(|value| value.trim().to_owned())
+            .filter(|value| !value.is_empty())
+    }
+
+    /// This page's address with its query kept and the list's `cursor` set: the link to
+    /// the next page.
+    pub fn with_cursor(&self, cursor: &str) -> String {
+        let path = self.here.split_once('?').map_or(self.here.as_str(), |(path, _)| path);
+        let mut pairs: Vec<(String, String)> = crate::web::time::query_pairs(&self.here)
+            .into_iter()
+            .filter(|(k, _)| k != "cursor")
+            .collect();
+        pairs.push(("cursor".to_owned(), cursor.to_owned()));
+        format!("{path}?{}", serde_urlencoded::to_string(&pairs).unwrap_or_default())
+    }
+
     /// The value of a form field, or empty.
     pub fn text(&self, name: &str) -> String {
         self.field(name).unwrap_or_default().to_owned()

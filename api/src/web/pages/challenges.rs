@@ -25,7 +25,7 @@ use crate::web::layout::{
     Input, button, csrf_field, field_id, next_page, ok, page, page_with, prose, respond, sdg_checkboxes,
     secondary_button, tag, textarea,
 };
-use crate::web::time::{datetime_local_to_utc, query_pairs};
+use crate::web::time::datetime_local_to_utc;
 
 /// The domain's view of a challenge, for asking which commands the viewer may use.
 fn domain_of(challenge: &Challenge) -> rules::Challenge {
@@ -63,14 +63,7 @@ pub async fn list(ctx: Ctx, state: Data<&AppState>) -> Response {
 
 async fn list_page(ctx: &Ctx, state: &AppState) -> Response {
     let tr = &ctx.tr;
-    let query = query_pairs(&ctx.here);
-    let get = |name: &str| {
-        query
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-    };
+    let get = |name: &str| ctx.filter(name);
     let q = get("q");
     let sdg_filter = get("sdg").and_then(|s| s.parse::<i64>().ok());
     let arena_filter = get("arena_id").and_then(|s| s.parse::<Uuid>().ok());
@@ -97,14 +90,7 @@ async fn list_page(ctx: &Ctx, state: &AppState) -> Response {
         Err(error) if error.is_invalid() => (Vec::new(), None, from_api_error(tr, &error, "/challenges").1),
         Err(error) => return refused(ctx, &error),
     };
-    let next_href = next.map(|cursor| {
-        let mut pairs: Vec<(String, String)> = query.iter().filter(|(k, _)| k != "cursor").cloned().collect();
-        pairs.push(("cursor".to_owned(), cursor));
-        format!(
-            "/challenges?{}",
-            serde_urlencoded::to_string(&pairs).unwrap_or_default()
-        )
-    });
+    let next_href = next.map(|cursor| ctx.with_cursor(&cursor));
     let body = html! {
         form method="get" action="/challenges" class="govuk-!-margin-bottom-6" {
             div class="govuk-grid-row" {

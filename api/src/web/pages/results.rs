@@ -17,7 +17,6 @@ use crate::views::results::TestResult;
 use crate::web::context::Ctx;
 use crate::web::forms::{FormErrors, from_api_error};
 use crate::web::layout::{next_page, ok, page_with, prose, secondary_button, tag};
-use crate::web::time::query_pairs;
 
 /// The first year the filter offers; the API takes any of [`YEARS`].
 const FIRST_YEAR_OFFERED: i32 = 2020;
@@ -26,14 +25,7 @@ const FIRST_YEAR_OFFERED: i32 = 2020;
 #[handler]
 pub async fn list(ctx: Ctx, state: Data<&AppState>) -> Response {
     let tr = &ctx.tr;
-    let pairs = query_pairs(&ctx.here);
-    let get = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-    };
+    let get = |name: &str| ctx.filter(name);
     let query = ResultQuery {
         outcome: get("outcome").and_then(|o| TestOutcome::parse(&o)),
         sdg: get("sdg").and_then(|s| s.parse().ok()),
@@ -52,11 +44,7 @@ pub async fn list(ctx: Ctx, state: Data<&AppState>) -> Response {
         Err(error) if error.is_invalid() => (Vec::new(), None, from_api_error(tr, &error, "/results").1),
         Err(error) => return refused(&ctx, &error),
     };
-    let next_href = next.map(|cursor| {
-        let mut kept: Vec<(String, String)> = pairs.iter().filter(|(k, _)| k != "cursor").cloned().collect();
-        kept.push(("cursor".to_owned(), cursor));
-        format!("/results?{}", serde_urlencoded::to_string(&kept).unwrap_or_default())
-    });
+    let next_href = next.map(|cursor| ctx.with_cursor(&cursor));
     let this_year = Utc::now().year().min(*YEARS.end());
     let body = html! {
         p class="govuk-body-l" { (tr.t("results-lead")) }
