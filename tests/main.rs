@@ -32,6 +32,7 @@ mod open_data;
 mod openapi;
 mod ops;
 mod organisations;
+mod people;
 mod privacy;
 mod processes;
 mod questions;

@@ -57,6 +57,8 @@ async fn every_page_answers_each_role_as_the_rules_say() {
         ("/login".into(), [200, 200, 200, 200, 200]),
         ("/register".into(), [200, 200, 200, 200, 200]),
         ("/me".into(), [303, 200, 200, 200, 200]),
+        ("/ideas".into(), [303, 200, 200, 200, 200]),
+        ("/ideas?q=avfall".into(), [303, 200, 200, 200, 200]),
         ("/assignments".into(), [303, 403, 403, 200, 200]),
         ("/obstacles".into(), [303, 200, 200, 200, 200]),
         ("/admin/arenas".into(), [303, 404, 404, 404, 200]),

@@ -15,17 +15,24 @@ use crate::persistence::written::Tables;
 use crate::state::AppState;
 
 /// Serves the successful answers of a read of challenges from the cache
-/// (`transform = "crate::cached::challenges"`): they are read from `challenges` and the
-/// caller's account alone.
+/// (`transform = "crate::cached::challenges"`): they are read from `challenges`, the
+/// accounts (the owners' names) and the registry of organisations.
 pub fn challenges<E: Endpoint + 'static>(ep: E) -> Cached<E> {
-    Cached::new(ep, Tables::CHALLENGES)
+    Cached::new(ep, Tables::CHALLENGES.with(Tables::ORGANISATIONS))
 }
 
 /// Serves the successful answers of a read of ideas from the cache
 /// (`transform = "crate::cached::ideas"`): they are read from `ideas`, from `assignments`
-/// (which ideas an assessor may see) and the caller's account.
+/// (which ideas an assessor may see), from `challenges` (the arena filter), the accounts
+/// (the innovators' names) and the registry of organisations.
 pub fn ideas<E: Endpoint + 'static>(ep: E) -> Cached<E> {
-    Cached::new(ep, Tables::IDEAS.with(Tables::ASSIGNMENTS))
+    Cached::new(
+        ep,
+        Tables::IDEAS
+            .with(Tables::ASSIGNMENTS)
+            .with(Tables::CHALLENGES)
+            .with(Tables::ORGANISATIONS),
+    )
 }
 
 /// A read operation whose successful answers the cache serves. Only for operations whose

@@ -744,6 +744,12 @@ def whole_job(browser: Browser, server: Server, a11y: A11yReport, lang: str) -> 
         innovator.expect_state("idea-state-submitted")
         expect(innovator.main.get_by_role("link", name=innovator.t("edit-idea"), exact=True)).to_have_count(0)
 
+        # -- the needs-owner finds it on the challenge's page, with who is behind it ----
+        owner.goto(f"/challenges/{challenge_id}", "14-challenge-with-idea")
+        owner.narrow("14-challenge-with-idea")
+        expect(owner.section_after("ideas-on-challenge").get_by_role("link", name=idea_title, exact=True)).to_be_visible()
+        expect(owner.summary_value("field-owner")).to_be_visible()
+
         # -- the innovation team sees it waiting; assessment and decision by the API --
         facilitator.follow(facilitator.header_link("nav-me"), "08-me-idea-waiting")
         expect(facilitator.table_after("me-queue-assessment").get_by_role("link", name=idea_title, exact=True)).to_be_visible()
@@ -1002,6 +1008,14 @@ def test_demo_idea_from_submitted_to_completed_test(browser, demo_server, a11y, 
         submitted_before = ideas_in_state(facilitator, "idea-state-submitted")
         completed_before = ideas_in_state(facilitator, "idea-state-completed")
         assert submitted_before >= 1, f"the demo's reports count {submitted_before} submitted ideas"
+
+        # -- every idea, found by a word of its title -----------------------------------
+        facilitator.follow(facilitator.header_link("nav-ideas"), "05b-ideas")
+        facilitator.narrow("05b-ideas")
+        facilitator.field("field-search").fill(DEMO_IDEA.split()[0].lower())
+        facilitator.follow(facilitator.main.get_by_role("button", name=facilitator.t("button-filter"), exact=True),
+                           "05c-ideas-found")
+        expect(facilitator.main.get_by_role("link", name=DEMO_IDEA, exact=True)).to_be_visible()
 
         # -- the panel: the demo's assessors, found in the users' registry --------------
         facilitator.follow(facilitator.header_link("nav-me"), "06-me")

@@ -578,8 +578,7 @@ pub async fn ready_to_decide(state: &AppState, actor: &Actor, limit: u64) -> Res
     rules::authorize_facilitator(actor)?;
     let filter = ideas::IdeaFilter {
         state: Some(IdeaState::InAssessment),
-        challenge_id: None,
-        mine: false,
+        ..ideas::IdeaFilter::default()
     };
     let in_assessment = ideas::list(&state.db, actor, &filter, None, limit).await?.items;
     let ids: Vec<Uuid> = in_assessment.iter().map(|i| i.id).collect();

@@ -79,12 +79,7 @@ pub async fn list(
     let (limit, after) = page_request(limit, cursor)?;
     let mut checks = Checks::new();
     let sdg = filter.sdg.and_then(|goal| checks.sdgs("sdg", &[goal]).first().copied());
-    let words = checks
-        .optional_text("q", filter.q.as_deref(), QUERY_MAX)
-        .map(|text| repo::search_words(&text));
-    if words.as_ref().is_some_and(Vec::is_empty) {
-        checks.fail("q", sluss_domain::FieldProblem::NoWord);
-    }
+    let words = search_words(&mut checks, filter.q.as_deref());
     checks.finish().map_err(Refusal::Invalid)?;
     let filter = ChallengeFilter {
         state: filter.state,
@@ -93,13 +88,34 @@ pub async fn list(
         sdg,
         words,
     };
-    // A text search waits for its turn (`AppState::searches`); other lists do not.
-    let _turn = match filter.words {
-        Some(_) => Some(state.searches.acquire().await.map_err(|e| ApiError::internal(&e))?),
-        None => None,
-    };
+    let _turn = search_turn(state, filter.words.as_ref()).await?;
     let page = repo::list(&state.db, viewer, &filter, after, limit).await?;
-    Ok(to_list_page(page, |row| Challenge::from_row(row, viewer))?.into())
+    let names = Challenge::names(&state.db, &page.items).await?;
+    Ok(to_list_page(page, |row| Challenge::from_row(row, viewer, &names))?.into())
+}
+
+/// The words of a search text `q` (checked: not too long, at least one word).
+pub(crate) fn search_words(checks: &mut Checks, q: Option<&str>) -> Option<Vec<String>> {
+    let words = checks
+        .optional_text("q", q, QUERY_MAX)
+        .map(|text| repo::search_words(&text));
+    if words.as_ref().is_some_and(Vec::is_empty) {
+        checks.fail("q", sluss_domain::FieldProblem::NoWord);
+    }
+    words
+}
+
+/// A text search waits for its turn (`AppState::searches`); other lists do not.
+pub(crate) async fn search_turn<'a>(
+    state: &'a AppState,
+    words: Option<&Vec<String>>,
+) -> Result<Option<tokio::sync::SemaphorePermit<'a>>, ApiError> {
+    match words {
+        Some(_) => Ok(Some(
+            state.searches.acquire().await.map_err(|e| ApiError::internal(&e))?,
+        )),
+        None => Ok(None),
+    }
 }
 
 /// Loads a challenge `viewer` may see (404 otherwise).
@@ -114,7 +130,13 @@ pub(crate) async fn load_visible(state: &AppState, id: Uuid, viewer: Option<&Act
 /// One challenge, as `viewer` may see it.
 pub async fn get(state: &AppState, viewer: Option<&Actor>, id: Uuid) -> Result<Challenge, ApiError> {
     let row = load_visible(state, id, viewer).await?;
-    Challenge::from_row(row, viewer)
+    view(state, row, viewer).await
+}
+
+/// The view of `row` for `viewer`, with the names it shows.
+async fn view(state: &AppState, row: rows::Model, viewer: Option<&Actor>) -> Result<Challenge, ApiError> {
+    let names = Challenge::names(&state.db, std::slice::from_ref(&row)).await?;
+    Challenge::from_row(row, viewer, &names)
 }
 
 fn check_content(
@@ -174,7 +196,7 @@ pub async fn create(state: &AppState, actor: &Actor, input: NewChallenge) -> Res
     let payload = serde_json::json!({ "arena_id": null });
     journal::record(state, &tx, Entry::new(subject, states, actor.id, now, payload)).await?;
     tx.commit().await?;
-    Challenge::from_row(row, Some(actor))
+    view(state, row, Some(actor)).await
 }
 
 /// Edits a challenge: its owner in draft or changes_requested, a facilitator until it is
@@ -225,7 +247,7 @@ pub async fn update(
     let payload = serde_json::json!({ "fields": changed });
     journal::record(state, &tx, Entry::new(subject, states, actor.id, now, payload)).await?;
     tx.commit().await?;
-    Challenge::from_row(updated, Some(actor))
+    view(state, updated, Some(actor)).await
 }
 
 /// Runs one lifecycle command (submit, request changes, publish, close, archive,
@@ -238,7 +260,7 @@ pub async fn command(
     command: ChallengeCommand,
 ) -> Result<Challenge, ApiError> {
     let (updated, _) = runner::run::<Challenges>(state, actor, id, expected, command).await?;
-    Challenge::from_row(updated, Some(actor))
+    view(state, updated, Some(actor)).await
 }
 
 /// Challenges, as the [runner](runner::run) sees them.
@@ -339,10 +361,11 @@ fn is_public_event(command: &str) -> bool {
 pub async fn history(state: &AppState, actor: &Actor, id: Uuid) -> Result<Vec<Event>, ApiError> {
     let row = load_visible(state, id, Some(actor)).await?;
     let insider = rules::is_insider(&repo::to_domain(&row)?, Some(actor));
-    Ok(events::for_subject(&state.db, id)
+    let rows: Vec<_> = events::for_subject(&state.db, id)
         .await?
         .into_iter()
         .filter(|event| insider || is_public_event(&event.command))
-        .map(event_from_row)
-        .collect())
+        .collect();
+    let names = crate::views::events::names(&state.db, &rows).await?;
+    Ok(rows.into_iter().map(|row| event_from_row(row, &names)).collect())
 }

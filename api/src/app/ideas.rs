@@ -1,6 +1,8 @@
 //! Step 2 on: innovators' ideas, their commands through assessment, incubation and
 //! testing, and their history.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sluss_domain::assessment::{self as assessment_rules, AssignmentState, ScoreAccess};
 use sluss_domain::challenge::{self as challenge_rules};
@@ -21,6 +23,7 @@ use crate::persistence::{WriteTx, assessment, challenges, events, organisations,
 use crate::state::AppState;
 use crate::views::events::{Event, event_from_row};
 use crate::views::ideas::{Idea, IdeaPage, TeamMember};
+use crate::views::people::Names;
 
 const TEAM_MAX: usize = 20;
 
@@ -33,6 +36,10 @@ pub struct IdeaQuery {
     pub challenge_id: Option<Uuid>,
     /// Only the caller's own ideas.
     pub mine: bool,
+    /// Only on challenges in this arena.
+    pub arena_id: Option<Uuid>,
+    /// Only with every word of this text (as word prefixes) in title, summary or description.
+    pub q: Option<String>,
 }
 
 /// A new idea. Summary and description may stay empty while drafting.
@@ -66,9 +73,14 @@ pub struct IdeaPatch {
 }
 
 /// The view of `row` for `viewer`: who is behind it only where they may see it.
-fn view(row: rows::Model, viewer: &Viewer) -> Result<Idea, ApiError> {
+async fn view(state: &AppState, row: rows::Model, viewer: &Viewer) -> Result<Idea, ApiError> {
+    let names = Idea::names(&state.db, std::slice::from_ref(&row)).await?;
+    view_named(row, viewer, &names)
+}
+
+fn view_named(row: rows::Model, viewer: &Viewer, names: &Names) -> Result<Idea, ApiError> {
     let hide = !viewer.sees_identity(&row);
-    Idea::from_row(row, hide)
+    Idea::from_row(row, hide, names)
 }
 
 /// How one actor relates to one idea.
@@ -174,7 +186,7 @@ pub async fn command(
     command: IdeaCommand,
 ) -> Result<Idea, ApiError> {
     let (updated, (_, viewer)) = runner::run::<Ideas>(state, actor, id, expected, command).await?;
-    view(updated, &viewer)
+    view(state, updated, &viewer).await
 }
 
 /// What the rules read of an idea's surroundings: its challenge's state and closing time,
@@ -374,7 +386,8 @@ pub async fn create(state: &AppState, actor: &Actor, challenge_id: Uuid, input: 
     let payload = serde_json::json!({ "challenge_id": challenge.id, "arena_id": challenge.arena_id });
     journal::record(state, &tx, Entry::new(subject, states, actor.id, now, payload)).await?;
     tx.commit().await?;
-    Idea::from_row(row, false)
+    let names = Idea::names(&state.db, std::slice::from_ref(&row)).await?;
+    Idea::from_row(row, false, &names)
 }
 
 async fn list_filtered(
@@ -389,7 +402,8 @@ async fn list_filtered(
         actor: actor.clone(),
         assignment: None,
     };
-    Ok(to_list_page(page, |row| view(row, &viewer))?.into())
+    let names = Idea::names(&state.db, &page.items).await?;
+    Ok(to_list_page(page, |row| view_named(row, &viewer, &names))?.into())
 }
 
 /// The ideas on a challenge that `actor` may see, newest first.
@@ -411,7 +425,7 @@ pub async fn list_for_challenge(
     let filter = IdeaFilter {
         state: idea_state,
         challenge_id: Some(challenge_id),
-        mine: false,
+        ..IdeaFilter::default()
     };
     list_filtered(state, actor, filter, after, limit).await
 }
@@ -425,18 +439,51 @@ pub async fn list(
     cursor: Option<&str>,
 ) -> Result<IdeaPage, ApiError> {
     let (limit, after) = page_request(limit, cursor)?;
+    let mut checks = Checks::new();
+    let words = super::challenges::search_words(&mut checks, query.q.as_deref());
+    checks.finish().map_err(Refusal::Invalid)?;
     let filter = IdeaFilter {
         state: query.state,
         challenge_id: query.challenge_id,
         mine: query.mine,
+        arena_id: query.arena_id,
+        words,
     };
+    let _turn = super::challenges::search_turn(state, filter.words.as_ref()).await?;
     list_filtered(state, actor, filter, after, limit).await
+}
+
+/// The titles of the challenges `ideas` answer (the viewer sees the ideas, so may read
+/// what they answer).
+pub async fn challenge_titles(state: &AppState, ideas: &[Idea]) -> Result<HashMap<Uuid, String>, ApiError> {
+    let mut ids: Vec<Uuid> = ideas.iter().map(|idea| idea.challenge_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(challenges::titles_of(&state.db, &ids).await?)
+}
+
+/// How many ideas each of `actor`'s own challenges has in each state, drafts left out
+/// (SPEC §14.1: the owner's `/me`).
+pub async fn counts_on_own_challenges(
+    state: &AppState,
+    actor: &Actor,
+) -> Result<HashMap<Uuid, Vec<(IdeaState, u64)>>, ApiError> {
+    let mut counts: HashMap<Uuid, Vec<(IdeaState, u64)>> = HashMap::new();
+    for (challenge_id, stored_state, count) in repo::counts_by_challenge_of_owner(&state.db, actor.id.as_uuid()).await?
+    {
+        let idea_state = crate::persistence::stored(IdeaState::parse(&stored_state), "ideas.state", &stored_state)?;
+        counts.entry(challenge_id).or_default().push((idea_state, count));
+    }
+    for states in counts.values_mut() {
+        states.sort_by_key(|(idea_state, _)| IdeaState::ALL.iter().position(|s| s == idea_state));
+    }
+    Ok(counts)
 }
 
 /// One idea, as `actor` may see it.
 pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> Result<Idea, ApiError> {
     let (row, viewer) = load_visible_idea(&state.db, id, actor).await?;
-    view(row, &viewer)
+    view(state, row, &viewer).await
 }
 
 /// Edits an idea while it is a draft (its innovator).
@@ -496,7 +543,7 @@ pub async fn update(
     let payload = serde_json::json!({ "fields": changed });
     journal::record(state, &tx, Entry::new(subject, states, actor.id, now, payload)).await?;
     tx.commit().await?;
-    view(updated, &viewer)
+    view(state, updated, &viewer).await
 }
 
 /// The idea's history, oldest first, filtered by what `actor` may see: the needs-owner
@@ -515,8 +562,9 @@ pub async fn history(state: &AppState, actor: &Actor, id: Uuid) -> Result<Vec<Ev
     };
     let hide_identity = !viewer.sees_identity(&row);
     let hide_steps = !super::steps::sees_steps(&row, actor)?;
-    Ok(events::for_subject(&state.db, id)
-        .await?
+    let rows = events::for_subject(&state.db, id).await?;
+    let names = crate::views::events::names(&state.db, &rows).await?;
+    Ok(rows
         .into_iter()
         .filter_map(|event| Some((idea_audience(IdeaEventKind::parse(&event.command)?), event)))
         .filter(|(audience, event)| match audience {
@@ -530,9 +578,9 @@ pub async fn history(state: &AppState, actor: &Actor, id: Uuid) -> Result<Vec<Ev
         })
         .map(|(audience, event)| {
             let by_innovator = event.actor_id == row.innovator_id;
-            let mut event = event_from_row(event);
+            let mut event = event_from_row(event, &names);
             if hide_identity && by_innovator {
-                event.actor_id = None;
+                event.hide_actor();
             }
             if hide_steps && audience == IdeaAudience::Steps {
                 event.payload = serde_json::json!({});

@@ -16,6 +16,7 @@ use crate::persistence::entities::users as user_rows;
 use crate::persistence::privacy::{self as repo, account_state};
 use crate::persistence::{mail, notifications, users};
 use crate::state::AppState;
+use crate::views::ideas::Idea;
 use crate::views::privacy::PersonalData;
 use crate::views::users::User;
 
@@ -36,7 +37,8 @@ pub async fn export(state: &AppState, actor: &Actor, user_id: Uuid) -> Result<Pe
         tx.commit().await?;
     }
     let footprint = repo::footprint(&state.db, row).await?;
-    PersonalData::from_footprint(footprint, now)
+    let names = Idea::names(&state.db, &footprint.ideas).await?;
+    PersonalData::from_footprint(footprint, &names, now)
 }
 
 /// Erases the personal data of `user_id` (facilitators, never their own) in one

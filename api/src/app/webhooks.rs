@@ -200,14 +200,16 @@ pub async fn send(tx: &impl Deferring, entry: &Entry<'_>) -> Result<(), ApiError
         return Ok(());
     }
     let (subject, data) = match entry.subject {
-        Subject::Challenge { row, .. } => (
-            ("challenge", row.id),
-            Challenge::from_row(row.clone(), Some(&facilitator()))?.to_json(),
-        ),
+        Subject::Challenge { row, .. } => {
+            let names = Challenge::names(tx, std::slice::from_ref(row)).await?;
+            let challenge = Challenge::from_row(row.clone(), Some(&facilitator()), &names)?;
+            (("challenge", row.id), challenge.to_json())
+        }
         Subject::Idea { row, .. } => {
             let hide =
                 !assessment_rules::sees_identity(&facilitator(), UserId(row.innovator_id), row.blind_assessment, false);
-            (("idea", row.id), Idea::from_row(row.clone(), hide)?.to_json())
+            let names = Idea::names(tx, std::slice::from_ref(row)).await?;
+            (("idea", row.id), Idea::from_row(row.clone(), hide, &names)?.to_json())
         }
         // No hook is sent of these (`EventKind::webhook_type`).
         Subject::Arena(..) | Subject::User(..) | Subject::Organisation(..) => return Ok(()),

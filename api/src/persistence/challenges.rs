@@ -1,12 +1,16 @@
 //! Challenges.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::NotSet;
 use sea_orm::sea_query::{Expr, SimpleExpr};
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect, Set,
+};
 use sluss_domain::challenge::{Challenge, ChallengeEvent, ChallengeState};
 use sluss_domain::{Actor, UserId};
-use sluss_migrations::PG_SEARCH_COLUMN;
+use sluss_migrations::{PG_IDEA_SEARCH_COLUMN, PG_SEARCH_COLUMN};
 use uuid::Uuid;
 
 use super::entities::challenges;
@@ -240,6 +244,23 @@ pub async fn list(
     keyset_page(db, select, challenges::Column::Id, |c| c.id, after, limit).await
 }
 
+/// The titles of the challenges `ids` (those that exist).
+pub async fn titles_of(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMap<Uuid, String>, RepoError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(challenges::Entity::find()
+        .select_only()
+        .column(challenges::Column::Id)
+        .column(challenges::Column::Title)
+        .filter(challenges::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple::<(Uuid, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
 /// Splits a search text into at most eight lower-cased words of letters and digits.
 pub fn search_words(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric())
@@ -258,9 +279,29 @@ fn is_prefix(word: &str) -> bool {
     word.chars().count() >= PREFIX_MIN
 }
 
-/// Full-text match of every word (as a prefix from [`PREFIX_MIN`] letters on): FTS5 on
-/// SQLite, the stored `tsvector` column (GIN-indexed) on PostgreSQL.
-fn text_search(backend: DbBackend, words: &[String]) -> SimpleExpr {
+/// Where a text search looks: the stored `tsvector` column (GIN-indexed) on PostgreSQL,
+/// the FTS5 table on SQLite.
+pub struct SearchIndex {
+    /// The column matched with `@@` on PostgreSQL.
+    pg_column: &'static str,
+    /// The condition, with one `?` for the FTS5 query, on SQLite.
+    sqlite_condition: &'static str,
+}
+
+/// The challenges' search index.
+const CHALLENGE_INDEX: SearchIndex = SearchIndex {
+    pg_column: PG_SEARCH_COLUMN,
+    sqlite_condition: "\"challenges\".\"id\" IN (SELECT challenge_id FROM challenges_fts WHERE challenges_fts MATCH ?)",
+};
+
+/// The ideas' search index.
+pub const IDEA_INDEX: SearchIndex = SearchIndex {
+    pg_column: PG_IDEA_SEARCH_COLUMN,
+    sqlite_condition: "\"ideas\".\"id\" IN (SELECT idea_id FROM ideas_fts WHERE ideas_fts MATCH ?)",
+};
+
+/// Full-text match of every word (as a prefix from [`PREFIX_MIN`] letters on) in `index`.
+pub fn text_search_in(backend: DbBackend, index: &SearchIndex, words: &[String]) -> SimpleExpr {
     match backend {
         DbBackend::Postgres => {
             let query = words
@@ -268,7 +309,7 @@ fn text_search(backend: DbBackend, words: &[String]) -> SimpleExpr {
                 .map(|w| if is_prefix(w) { format!("{w}:*") } else { w.clone() })
                 .collect::<Vec<_>>()
                 .join(" & ");
-            Expr::cust_with_values(format!("{PG_SEARCH_COLUMN} @@ to_tsquery('simple', $1)"), [query])
+            Expr::cust_with_values(format!("{} @@ to_tsquery('simple', $1)", index.pg_column), [query])
         }
         _ => {
             let query = words
@@ -282,12 +323,13 @@ fn text_search(backend: DbBackend, words: &[String]) -> SimpleExpr {
                 })
                 .collect::<Vec<_>>()
                 .join(" ");
-            Expr::cust_with_values(
-                "\"challenges\".\"id\" IN (SELECT challenge_id FROM challenges_fts WHERE challenges_fts MATCH ?)",
-                [query],
-            )
+            Expr::cust_with_values(index.sqlite_condition, [query])
         }
     }
+}
+
+fn text_search(backend: DbBackend, words: &[String]) -> SimpleExpr {
+    text_search_in(backend, &CHALLENGE_INDEX, words)
 }
 
 /// Writes the fields set on `changes` if the row still has `version`, bumping it.

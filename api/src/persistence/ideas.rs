@@ -111,6 +111,10 @@ pub struct IdeaFilter {
     pub challenge_id: Option<Uuid>,
     /// Only the viewer's own.
     pub mine: bool,
+    /// Only on challenges in this arena.
+    pub arena_id: Option<Uuid>,
+    /// Only with every one of these words (as prefixes) in title, summary or description.
+    pub words: Option<Vec<String>>,
 }
 
 /// A page of the ideas `viewer` may see, newest first: all for facilitators; otherwise
@@ -152,7 +156,48 @@ pub async fn list(
     if let Some(challenge_id) = filter.challenge_id {
         select = select.filter(ideas::Column::ChallengeId.eq(challenge_id));
     }
+    if let Some(arena_id) = filter.arena_id {
+        select = select.filter(
+            ideas::Column::ChallengeId.in_subquery(
+                Query::select()
+                    .column(challenges::Column::Id)
+                    .from(challenges::Entity)
+                    .and_where(challenges::Column::ArenaId.eq(arena_id))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(words) = filter.words.as_deref() {
+        select = select.filter(super::challenges::text_search_in(
+            db.get_database_backend(),
+            &super::challenges::IDEA_INDEX,
+            words,
+        ));
+    }
     keyset_page(db, select, ideas::Column::Id, |i| i.id, after, limit).await
+}
+
+/// How many submitted (not draft) ideas each challenge of `owner_id` has in each state.
+pub async fn counts_by_challenge_of_owner(
+    db: &impl ConnectionTrait,
+    owner_id: Uuid,
+) -> Result<Vec<(Uuid, String, u64)>, RepoError> {
+    let rows: Vec<(Uuid, String, i64)> = ideas::Entity::find()
+        .select_only()
+        .column(ideas::Column::ChallengeId)
+        .column(ideas::Column::State)
+        .column_as(ideas::Column::Id.count(), "count")
+        .filter(ideas::Column::ChallengeOwnerId.eq(owner_id))
+        .filter(ideas::Column::SubmittedAt.is_not_null())
+        .group_by(ideas::Column::ChallengeId)
+        .group_by(ideas::Column::State)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(challenge, state, count)| (challenge, state, u64::try_from(count).unwrap_or(0)))
+        .collect())
 }
 
 /// The titles of the ideas `ids` (those that exist).

@@ -1,5 +1,7 @@
 //! The organisation registry (SPEC §12).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set};
@@ -51,15 +53,20 @@ pub async fn exists(db: &impl ConnectionTrait, id: Uuid) -> Result<bool, RepoErr
 
 /// Which of `ids` are registered, in one query.
 pub async fn registered(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<Uuid>, RepoError> {
+    Ok(names(db, ids).await?.into_keys().collect())
+}
+
+/// The names of those of `ids` that are registered, in one query.
+pub async fn names(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMap<Uuid, String>, RepoError> {
     if ids.is_empty() {
-        return Ok(Vec::new());
+        return Ok(HashMap::new());
     }
     Ok(organisations::Entity::find()
         .filter(organisations::Column::Id.is_in(ids.iter().copied()))
         .all(db)
         .await?
         .into_iter()
-        .map(|row| row.id)
+        .map(|row| (row.id, row.name))
         .collect())
 }
 

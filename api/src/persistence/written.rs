@@ -21,10 +21,12 @@ impl Tables {
     pub const OTHER: Self = Self(1 << 4);
     /// `arenas`: named by the public list of challenges, which is kept while people write.
     pub const ARENAS: Self = Self(1 << 5);
+    /// `organisations`: the registry names the owners and innovators of challenges and ideas.
+    pub const ORGANISATIONS: Self = Self(1 << 6);
     /// Every group.
     pub const ALL: Self = Self((1 << Self::GROUPS) - 1);
     /// How many groups there are.
-    pub const GROUPS: usize = 6;
+    pub const GROUPS: usize = 7;
 
     /// The set as bits, one per group.
     pub const fn bits(self) -> u32 {
@@ -113,7 +115,8 @@ impl Tables {
             // attempt, leave every kept answer in place.
             "webhooks" | "webhook_deliveries" | "webhook_attempts" => Self::NONE,
             "challenges" | "challenges_fts" => Self::CHALLENGES,
-            "ideas" => Self::IDEAS,
+            "ideas" | "ideas_fts" => Self::IDEAS,
+            "organisations" => Self::ORGANISATIONS,
             "assignments" => Self::ASSIGNMENTS,
             "arenas" => Self::ARENAS,
             _ => Self::OTHER,

@@ -240,13 +240,16 @@ impl IdeasApi {
         Ok(Json(page))
     }
 
-    /// The ideas the caller may see, newest first.
+    /// The ideas the caller may see, newest first: facilitators every idea, drafts
+    /// included; an innovator their own; a needs-owner the submitted ideas on their
+    /// challenges; an assessor the ideas assigned to them.
     #[oai(
         path = "/ideas",
         method = "get",
         operation_id = "list_ideas",
         transform = "cached_ideas"
     )]
+    #[allow(clippy::too_many_arguments)] // one per query parameter, as poem-openapi wants
     async fn list_ideas(
         &self,
         caller: Caller,
@@ -254,6 +257,11 @@ impl IdeasApi {
         state: Query<Option<ApiIdeaState>>,
         /// Only on this challenge.
         challenge_id: Query<Option<Uuid>>,
+        /// Only on challenges in this arena.
+        arena_id: Query<Option<Uuid>>,
+        /// Only with every word of this text (up to 200 characters, as word prefixes from
+        /// three letters) in title, summary or description.
+        q: Query<Option<String>>,
         /// Only the caller's own ideas.
         mine: Query<Option<bool>>,
         /// Page size, 1..200 (default 50).
@@ -265,6 +273,8 @@ impl IdeasApi {
             state: state.0.map(Into::into),
             challenge_id: challenge_id.0,
             mine: mine.0.unwrap_or(false),
+            arena_id: arena_id.0,
+            q: q.0,
         };
         Ok(Json(
             app::list(&self.state, caller.actor(), query, limit.0, cursor.0.as_deref()).await?,

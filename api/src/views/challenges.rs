@@ -9,6 +9,7 @@ use uuid::Uuid;
 use crate::error::ApiError;
 use crate::persistence::challenges as repo;
 use crate::persistence::entities::challenges as rows;
+use crate::views::people::{Names, OrganisationRef, PersonRef};
 
 /// Where a challenge is in its lifecycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
@@ -65,6 +66,8 @@ pub struct Challenge {
     pub id: Uuid,
     /// The needs-owner.
     pub owner_id: Uuid,
+    /// The needs-owner by name, for signed-in viewers (absent for anonymous ones).
+    pub owner: Option<PersonRef>,
     /// Title.
     pub title: String,
     /// One-paragraph summary.
@@ -79,6 +82,8 @@ pub struct Challenge {
     pub arena_id: Option<Uuid>,
     /// The registered organisation it is owned on behalf of (by default its owner's).
     pub organisation_id: Option<Uuid>,
+    /// … and its name.
+    pub organisation: Option<OrganisationRef>,
     /// When idea submission closes.
     pub ideas_close_at: Option<DateTime<Utc>>,
     /// Whether assessors are kept from seeing who is behind an idea.
@@ -98,13 +103,17 @@ pub struct Challenge {
 super::list_page!(ChallengePage, Challenge);
 
 impl Challenge {
-    /// The view of a stored challenge for `viewer`: feedback only for insiders.
-    pub fn from_row(row: rows::Model, viewer: Option<&Actor>) -> Result<Self, ApiError> {
+    /// The view of a stored challenge for `viewer`: feedback only for insiders, the owner's
+    /// name only for signed-in viewers (SPEC §14.1). `names` holds the owner and the
+    /// organisation ([`Self::names`]).
+    pub fn from_row(row: rows::Model, viewer: Option<&Actor>, names: &Names) -> Result<Self, ApiError> {
         let domain = repo::to_domain(&row)?;
         let insider = rules::is_insider(&domain, viewer);
         Ok(Self {
             id: row.id,
             owner_id: row.owner_id,
+            owner: viewer.map(|_| names.person(row.owner_id)),
+            organisation: names.organisation(row.organisation_id),
             title: row.title,
             summary: row.summary,
             description: row.description,
@@ -120,5 +129,15 @@ impl Challenge {
             created_at: row.created_at,
             updated_at: row.updated_at,
         })
+    }
+
+    /// The names the views of `rows` show: their owners and organisations.
+    pub async fn names(db: &impl sea_orm::ConnectionTrait, rows: &[rows::Model]) -> Result<Names, ApiError> {
+        Names::read(
+            db,
+            rows.iter().map(|row| row.owner_id),
+            rows.iter().map(|row| row.organisation_id),
+        )
+        .await
     }
 }

@@ -4,6 +4,10 @@ use chrono::{DateTime, Utc};
 use poem_openapi::Object;
 use uuid::Uuid;
 
+use crate::error::ApiError;
+use crate::persistence::entities::events;
+use crate::views::people::{HIDDEN_INNOVATOR, Names, PersonRef};
+
 /// One entry of a history: an accepted command.
 #[derive(Debug, Clone, Object)]
 pub struct Event {
@@ -17,14 +21,33 @@ pub struct Event {
     pub to_state: String,
     /// Who acted (absent where blind assessment hides the innovator).
     pub actor_id: Option<Uuid>,
+    /// … by name; where blind assessment hides them, `id` is absent and `display_name` is
+    /// "the innovator" (SPEC §14.1, §19).
+    pub actor: PersonRef,
     /// When.
     pub at: DateTime<Utc>,
     /// The command's data.
     pub payload: serde_json::Value,
 }
 
-/// Converts a stored event row.
-pub fn event_from_row(row: crate::persistence::entities::events::Model) -> Event {
+impl Event {
+    /// Hides who acted, naming them by their part in the idea instead.
+    pub fn hide_actor(&mut self) {
+        self.actor_id = None;
+        self.actor = PersonRef {
+            id: None,
+            display_name: HIDDEN_INNOVATOR.to_owned(),
+        };
+    }
+}
+
+/// The names a history of `rows` shows: the actors.
+pub async fn names(db: &impl sea_orm::ConnectionTrait, rows: &[events::Model]) -> Result<Names, ApiError> {
+    Names::read(db, rows.iter().map(|row| row.actor_id), []).await
+}
+
+/// Converts a stored event row; `names` holds its actor ([`names`]).
+pub fn event_from_row(row: events::Model, names: &Names) -> Event {
     let payload = serde_json::from_str(&row.payload).unwrap_or(serde_json::Value::Null);
     Event {
         seq: row.seq,
@@ -32,6 +55,7 @@ pub fn event_from_row(row: crate::persistence::entities::events::Model) -> Event
         from_state: row.from_state,
         to_state: row.to_state,
         actor_id: Some(row.actor_id),
+        actor: names.person(row.actor_id),
         at: row.at,
         payload,
     }

@@ -9,6 +9,7 @@ use crate::error::ApiError;
 use crate::persistence::entities::ideas as rows;
 use crate::persistence::ideas as repo;
 use crate::persistence::{challenges, stored};
+use crate::views::people::{Innovator, Names};
 
 /// Where an idea is in its lifecycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
@@ -131,6 +132,8 @@ pub struct Idea {
     pub challenge_id: Uuid,
     /// Its innovator (absent for assessors when the challenge's assessment is blind).
     pub innovator_id: Option<Uuid>,
+    /// … by name, with their organisation (absent where `innovator_id` is).
+    pub innovator: Option<Innovator>,
     /// Title.
     pub title: String,
     /// Summary.
@@ -160,8 +163,14 @@ pub struct Idea {
 super::list_page!(IdeaPage, Idea);
 
 impl Idea {
-    /// The API form of a stored idea; `hide_identity` drops who is behind it.
-    pub fn from_row(row: rows::Model, hide_identity: bool) -> Result<Self, ApiError> {
+    /// The names the views of `rows` show: their innovators.
+    pub async fn names(db: &impl sea_orm::ConnectionTrait, rows: &[rows::Model]) -> Result<Names, ApiError> {
+        Names::read(db, rows.iter().map(|row| row.innovator_id), []).await
+    }
+
+    /// The API form of a stored idea; `hide_identity` drops who is behind it. `names` holds
+    /// the innovator ([`Self::names`]).
+    pub fn from_row(row: rows::Model, hide_identity: bool, names: &Names) -> Result<Self, ApiError> {
         let state = repo::state_of(&row)?;
         let team: Vec<TeamMember> = stored(serde_json::from_str(&row.team).ok(), "ideas.team", &row.team)?;
         let decision = match (row.decision_outcome.as_deref(), row.decision_feedback, row.decided_at) {
@@ -176,6 +185,7 @@ impl Idea {
             id: row.id,
             challenge_id: row.challenge_id,
             innovator_id: (!hide_identity).then_some(row.innovator_id),
+            innovator: (!hide_identity).then(|| names.innovator(row.innovator_id)),
             title: row.title,
             summary: row.summary,
             description: row.description,

@@ -11,6 +11,7 @@ pub mod notifications;
 pub mod obstacles;
 pub mod open_data;
 pub mod organisations;
+pub mod people;
 pub mod privacy;
 pub mod questions;
 pub mod reports;

@@ -5,6 +5,7 @@ use poem_openapi::Object;
 use uuid::Uuid;
 
 use super::ideas::{Idea, TeamMember};
+use super::people::Names;
 use super::users::User;
 use crate::error::ApiError;
 use crate::persistence::entities::events as event_rows;
@@ -183,8 +184,9 @@ pub struct PersonalData {
 }
 
 impl PersonalData {
-    /// The copy of what `footprint` holds, made at `now`.
-    pub fn from_footprint(footprint: Footprint, now: DateTime<Utc>) -> Result<Self, ApiError> {
+    /// The copy of what `footprint` holds, made at `now`; `names` holds the person's own
+    /// name and organisation, named on their ideas.
+    pub fn from_footprint(footprint: Footprint, names: &Names, now: DateTime<Utc>) -> Result<Self, ApiError> {
         let email = footprint.user.email.clone();
         let team_listings = footprint
             .listed_on
@@ -224,7 +226,7 @@ impl PersonalData {
             ideas: footprint
                 .ideas
                 .into_iter()
-                .map(|idea| Idea::from_row(idea, false))
+                .map(|idea| Idea::from_row(idea, false, names))
                 .collect::<Result<_, _>>()?,
             team_listings,
             questions: footprint

@@ -46,6 +46,9 @@ pub fn page_with(ctx: &Ctx, title: &str, errors: Option<&FormErrors>, body: Mark
                             ul class="sluss-nav" {
                                 li { a href="/challenges" { (tr.t("nav-challenges")) } }
                                 li { a href="/arenas" { (tr.t("nav-arenas")) } }
+                                @if ctx.actor().is_some_and(sluss_domain::Actor::is_facilitator) {
+                                    li { a href="/ideas" { (tr.t("nav-ideas")) } }
+                                }
                                 @if ctx.auth.is_some() {
                                     li { a href="/me" { (tr.t("nav-me")) } }
                                     li {

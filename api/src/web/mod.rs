@@ -19,7 +19,7 @@ use poem::{Endpoint, EndpointExt, Route, get, post};
 use self::layer::WebLayer;
 use self::pages::{
     admin_arenas, admin_organisations, admin_rubrics, admin_support, admin_users, arenas, assessment, auth, challenges,
-    confirm, home, ideas, me, notifications, obstacles, panel, reports, reset, results, settings, steps,
+    confirm, home, idea_list, ideas, me, notifications, obstacles, panel, reports, reset, results, settings, steps,
 };
 
 /// Adds the pages to `routes`, each wrapped in the cookie jar and [`WebLayer`], and a
@@ -56,6 +56,7 @@ pub fn mount(routes: Route, secure: bool) -> Route {
         )
         .at("/challenges/:id/:command", page(post(challenges::run_command)))
         .at("/questions/:id/answer", page(post(challenges::answer_question)))
+        .at("/ideas", page(get(idea_list::list)))
         .at("/ideas/:id", page(get(ideas::show)))
         .at("/ideas/:id/edit", page(get(ideas::edit_page).post(ideas::update)))
         .at(

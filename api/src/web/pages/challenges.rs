@@ -9,7 +9,7 @@ use sluss_domain::challenge::{self as rules, ChallengeCommand, ChallengeCommandK
 use sluss_domain::{Actor, ArenaId, FieldProblem, UserId};
 use uuid::Uuid;
 
-use super::labels::{challenge_state, label, name_of, sdg};
+use super::labels::{challenge_state, idea_state, label, name_of, sdg};
 use super::{form_refusal, redirect, refused, signed_in};
 use crate::app;
 use crate::app::challenges::{ChallengePatch, ChallengeQuery, NewChallenge};
@@ -18,6 +18,7 @@ use crate::persistence::written::Tables;
 use crate::state::AppState;
 use crate::views::challenges::Challenge;
 use crate::views::events::Event;
+use crate::views::people::{OrganisationRef, PersonRef};
 use crate::views::questions::Question;
 use crate::web::context::Ctx;
 use crate::web::forms::{FormErrors, from_api_error};
@@ -50,7 +51,7 @@ pub async fn list(ctx: Ctx, state: Data<&AppState>) -> Response {
         return list_page(&ctx, &state).await;
     }
     let key = format!("page {} {}", ctx.lang().code(), ctx.here);
-    let reads = Tables::CHALLENGES.with(Tables::ARENAS);
+    let reads = Tables::CHALLENGES.with(Tables::ARENAS).with(Tables::ORGANISATIONS);
     let made = state
         .reads
         .answer(None, key, reads, async { Ok(list_page(&ctx, &state).await) })
@@ -154,8 +155,9 @@ pub fn summary_card(ctx: &Ctx, challenge: &Challenge) -> Markup {
             }
             p class="govuk-body-s govuk-!-margin-bottom-1" {
                 (tag(&challenge_state(tr, challenge.state.into())))
+                @if let Some(organisation) = &challenge.organisation { " " (organisation.name) }
                 @if let Some(close) = challenge.ideas_close_at {
-                    " " (tr.t("ideas-close-at")) " " (tr.datetime(close))
+                    " · " (tr.t("ideas-close-at")) " " (tr.datetime(close))
                 }
             }
             p class="govuk-body" { (challenge.summary) }
@@ -171,6 +173,9 @@ struct Extras {
     arenas: Vec<crate::views::arenas::Arena>,
     /// Its completed tests, when it is public (SPEC §14.3).
     results: Vec<crate::views::results::TestResult>,
+    /// The ideas on it, for its owner and facilitators (SPEC §14.1): the owner's list holds
+    /// no drafts.
+    ideas: Option<Vec<crate::views::ideas::Idea>>,
 }
 
 async fn extras(state: &AppState, ctx: &Ctx, challenge: &Challenge) -> Extras {
@@ -210,12 +215,20 @@ async fn extras(state: &AppState, ctx: &Ctx, challenge: &Challenge) -> Extras {
     } else {
         Vec::new()
     };
+    let ideas = match actor {
+        Some(actor) if insider => app::ideas::list_for_challenge(state, actor, challenge.id, None, Some(200), None)
+            .await
+            .ok()
+            .map(|page| page.items),
+        _ => None,
+    };
     Extras {
         questions,
         history,
         arena_name,
         arenas,
         results,
+        ideas,
     }
 }
 
@@ -249,6 +262,17 @@ fn detail(ctx: &Ctx, challenge: &Challenge, extras: &Extras, errors: &FormErrors
             div class="govuk-summary-list__row" {
                 dt class="govuk-summary-list__key" { (tr.t("field-state")) }
                 dd class="govuk-summary-list__value" { (tag(&challenge_state(tr, state))) }
+            }
+            @if challenge.owner.is_some() || challenge.organisation.is_some() {
+                div class="govuk-summary-list__row" {
+                    dt class="govuk-summary-list__key" { (tr.t("field-owner")) }
+                    dd class="govuk-summary-list__value" id="owner" {
+                        @match &challenge.owner {
+                            Some(owner) => (person_with_organisation(&owner.display_name, challenge.organisation.as_ref())),
+                            None => @if let Some(organisation) = &challenge.organisation { (organisation.name) },
+                        }
+                    }
+                }
             }
             @if let Some(arena) = &extras.arena_name {
                 div class="govuk-summary-list__row" {
@@ -295,6 +319,26 @@ fn detail(ctx: &Ctx, challenge: &Challenge, extras: &Extras, errors: &FormErrors
         } @else if ideas_open && actor.is_none() {
             p class="govuk-body" {
                 a class="govuk-link" href=(crate::web::layout::login_href(&format!("/challenges/{}/ideas/new", challenge.id))) { (tr.t("login-to-submit-idea")) }
+            }
+        }
+
+        @if let Some(ideas) = &extras.ideas {
+            h2 class="govuk-heading-m" id="ideas" { (tr.t("ideas-on-challenge")) }
+            @if ideas.is_empty() {
+                p class="govuk-body" { (tr.t("ideas-on-challenge-none")) }
+            } @else {
+                ul class="govuk-list govuk-list--spaced" {
+                    @for idea in ideas {
+                        li {
+                            a class="govuk-link" href={ "/ideas/" (idea.id) } { (idea.title) }
+                            " " (tag(&idea_state(tr, idea.state.into())))
+                            @if let Some(innovator) = &idea.innovator {
+                                br;
+                                span class="govuk-body-s sluss-muted" { (person_with_organisation(&innovator.display_name, innovator.organisation.as_ref())) }
+                            }
+                        }
+                    }
+                }
             }
         }
 
@@ -441,6 +485,23 @@ fn command_forms<'a>(
     }
 }
 
+/// A person's name, with their organisation after it where one is known.
+pub fn person_with_organisation(name: &str, organisation: Option<&OrganisationRef>) -> Markup {
+    html! {
+        (name)
+        @if let Some(organisation) = organisation { ", " (organisation.name) }
+    }
+}
+
+/// Who acted in a history entry: their name, or their part in the idea where blind
+/// assessment hides them.
+fn actor_name(tr: &crate::web::i18n::Tr, actor: &PersonRef) -> String {
+    match actor.id {
+        Some(_) => actor.display_name.clone(),
+        None => tr.t("history-actor-innovator"),
+    }
+}
+
 /// A history as a table: when, what, and the state after; `states` names the group of
 /// state names (`challenge-state` or `idea-state`).
 pub fn history_table(ctx: &Ctx, events: &[Event], states: &str) -> Markup {
@@ -459,7 +520,11 @@ pub fn history_table(ctx: &Ctx, events: &[Event], states: &str) -> Markup {
                 @for event in events {
                     tr class="govuk-table__row" {
                         td class="govuk-table__cell" { (tr.datetime(event.at)) }
-                        td class="govuk-table__cell" { (label(tr, "command", &event.command)) }
+                        td class="govuk-table__cell" {
+                            (label(tr, "command", &event.command))
+                            br;
+                            span class="govuk-body-s sluss-muted" { (tr.t_with("history-by", &[("name", actor_name(tr, &event.actor).into())])) }
+                        }
                         td class="govuk-table__cell" { (label(tr, states, &event.to_state)) }
                     }
                 }

@@ -11,7 +11,7 @@ use sluss_domain::idea::{self as rules, IdeaCommandKind, IdeaFacts, IdeaState};
 use sluss_domain::validate::is_plausible_email;
 use uuid::Uuid;
 
-use super::challenges::{form_version, history_table};
+use super::challenges::{form_version, history_table, person_with_organisation};
 use super::idea_steps::{self, Section};
 use super::labels::{idea_state, label, name_of, sdg};
 use super::panel;
@@ -442,6 +442,12 @@ fn detail(ctx: &Ctx, actor: &Actor, shown: &Shown<'_>, errors: &FormErrors, fail
             div class="govuk-summary-list__row" {
                 dt class="govuk-summary-list__key" { (tr.t("field-challenge")) }
                 dd class="govuk-summary-list__value" { a class="govuk-link" href={ "/challenges/" (challenge.id) } { (challenge.title) } }
+            }
+            @if let Some(innovator) = &idea.innovator {
+                div class="govuk-summary-list__row" {
+                    dt class="govuk-summary-list__key" { (tr.t("field-innovator")) }
+                    dd class="govuk-summary-list__value" id="innovator" { (person_with_organisation(&innovator.display_name, innovator.organisation.as_ref())) }
+                }
             }
             div class="govuk-summary-list__row" {
                 dt class="govuk-summary-list__key" { (tr.t("field-state")) }

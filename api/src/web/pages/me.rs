@@ -1,6 +1,8 @@
 //! `/me`: one section per role held — my challenges with the latest feedback, my ideas
 //! with decision and feedback, and the innovation team's work queues.
 
+use std::collections::HashMap;
+
 use maud::{Markup, html};
 use poem::web::Data;
 use poem::{Response, handler};
@@ -21,6 +23,9 @@ use crate::web::layout::{ok, page, tag};
 /// How many items each of the team's work queues shows, newest first: a page a person
 /// works down, not an archive (the lists of `/challenges` and the API page further).
 const QUEUE_LENGTH: u32 = 50;
+
+/// How many ideas an own challenge has in each state.
+type IdeaCounts = HashMap<uuid::Uuid, Vec<(sluss_domain::idea::IdeaState, u64)>>;
 
 /// `GET /me`.
 #[handler]
@@ -45,6 +50,13 @@ pub async fn me(ctx: Ctx, state: Data<&AppState>) -> Response {
             .unwrap_or_default()
     } else {
         Vec::new()
+    };
+    let counts = if actor.has(Role::NeedsOwner) {
+        app::ideas::counts_on_own_challenges(&state, actor)
+            .await
+            .unwrap_or_default()
+    } else {
+        HashMap::new()
     };
     let my_ideas = if actor.has(Role::Innovator) {
         let query = IdeaQuery {
@@ -79,7 +91,7 @@ pub async fn me(ctx: Ctx, state: Data<&AppState>) -> Response {
         @if actor.has(Role::NeedsOwner) {
             h2 class="govuk-heading-m" { (tr.t("me-my-challenges")) }
             p class="govuk-body" { a class="govuk-button" href="/challenges/new" { (tr.t("new-challenge-title")) } }
-            (challenge_table(&ctx, &my_challenges, true))
+            (challenge_table(&ctx, &my_challenges, Some(&counts)))
         }
         @if actor.has(Role::Innovator) {
             h2 class="govuk-heading-m" { (tr.t("me-my-ideas")) }
@@ -103,7 +115,7 @@ pub async fn me(ctx: Ctx, state: Data<&AppState>) -> Response {
                 li { a class="govuk-link" href="/admin/support-organisations" { (tr.t("admin-support-title")) } }
             }
             h2 class="govuk-heading-m" { (tr.t("me-queue-review")) }
-            (challenge_table(&ctx, &queues.review, false))
+            (challenge_table(&ctx, &queues.review, None))
             h2 class="govuk-heading-m" { (tr.t("me-queue-assessment")) }
             (idea_table(&ctx, &queues.waiting, false))
             h2 class="govuk-heading-m" { (tr.t("me-queue-decide")) }
@@ -115,8 +127,11 @@ pub async fn me(ctx: Ctx, state: Data<&AppState>) -> Response {
     ok(page(&ctx, &tr.t("me-title"), body))
 }
 
-fn challenge_table(ctx: &Ctx, challenges: &[Challenge], with_feedback: bool) -> Markup {
+/// Challenges with their state; with `own` (the owner's list), also the latest feedback
+/// and how many ideas each has in each state.
+fn challenge_table(ctx: &Ctx, challenges: &[Challenge], own: Option<&IdeaCounts>) -> Markup {
     let tr = &ctx.tr;
+    let with_feedback = own.is_some();
     if challenges.is_empty() {
         return html! { p class="govuk-body" { (tr.t("list-empty")) } };
     }
@@ -132,7 +147,18 @@ fn challenge_table(ctx: &Ctx, challenges: &[Challenge], with_feedback: bool) -> 
             tbody class="govuk-table__body" {
                 @for challenge in challenges {
                     tr class="govuk-table__row" {
-                        td class="govuk-table__cell" { a class="govuk-link" href={ "/challenges/" (challenge.id) } { (challenge.title) } }
+                        td class="govuk-table__cell" {
+                            a class="govuk-link" href={ "/challenges/" (challenge.id) } { (challenge.title) }
+                            @if let Some(states) = own.and_then(|counts| counts.get(&challenge.id)) {
+                                br;
+                                a class="govuk-link govuk-body-s" href={ "/challenges/" (challenge.id) "#ideas" } {
+                                    @for (i, (idea_state_now, count)) in states.iter().enumerate() {
+                                        @if i > 0 { ", " }
+                                        (tr.t_with("me-ideas-in-state", &[("count", (*count).into()), ("state", idea_state(tr, *idea_state_now).into())]))
+                                    }
+                                }
+                            }
+                        }
                         td class="govuk-table__cell" { (tag(&challenge_state(tr, challenge.state.into()))) }
                         @if with_feedback { td class="govuk-table__cell" { (challenge.feedback.as_deref().unwrap_or("–")) } }
                     }

@@ -14,6 +14,7 @@ pub mod challenges;
 pub mod confirm;
 pub mod errors;
 pub mod home;
+pub mod idea_list;
 pub mod idea_steps;
 pub mod ideas;
 pub mod labels;
