@@ -416,3 +416,41 @@ async fn facilitators_find_ideas_on_their_own_page_in_both_languages() {
         "a bad search is named, not a failure"
     );
 }
+
+#[tokio::test]
+async fn an_assessor_of_the_organisation_behind_the_challenge_is_not_assigned() {
+    // Arrange: the challenge is owned on behalf of the residents' association (its owner's)
+    let app = spawn_app().await;
+    let p = people(&app).await;
+    let challenge = published(&app, &p, false).await;
+    let read = app.get(&format!("/challenges/{challenge}"), None).await.expect(200);
+    assert_eq!(read.body["organisation"]["id"], p.association);
+    let idea = submitted_idea(&app, &p.innovator, &challenge).await;
+    app.post(
+        &format!("/ideas/{idea}/start-assessment"),
+        Some(&p.facilitator.token),
+        json!({}),
+    )
+    .await
+    .expect(200);
+    let member = app.assessor().await;
+    name(&app, &member, "Maja Member", Some(&p.association)).await;
+    let outsider = app.assessor().await;
+    let assignments = app.count("SELECT COUNT(*) AS n FROM assignments").await;
+
+    // Act
+    let refused = app
+        .post(
+            &format!("/ideas/{idea}/assignments"),
+            Some(&p.facilitator.token),
+            json!({ "assessor_id": member.id }),
+        )
+        .await
+        .expect_problem(422);
+
+    // Assert
+    assert_eq!(refused.body["errors"][0]["field"], "assessor_id", "{}", refused.text);
+    assert!(refused.text.contains("challenge's organisation"), "{}", refused.text);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM assignments").await, assignments);
+    assign(&app, &idea, &p.facilitator, &outsider.id).await;
+}

@@ -130,12 +130,14 @@ impl<'a> Affiliation<'a> {
 }
 
 /// Checks that `candidate` may assess an idea by `innovator_id` (of `innovator_organisation`)
-/// on a challenge owned by `needs_owner_id` (422 otherwise, with the reason).
+/// on a challenge owned by `needs_owner_id` on behalf of `challenge_organisation` (422
+/// otherwise, with the reason; SPEC §4, §14.4).
 pub fn check_assignment(
     candidate: &Candidate<'_>,
     innovator_id: UserId,
     innovator_organisation: Affiliation<'_>,
     needs_owner_id: UserId,
+    challenge_organisation: Affiliation<'_>,
 ) -> Result<(), Refusal> {
     let refuse = |problem| Err(Refusal::invalid("assessor_id", problem));
     if !candidate.active {
@@ -152,6 +154,9 @@ pub fn check_assignment(
     }
     if same_organisation(candidate.organisation, innovator_organisation) {
         return refuse(FieldProblem::ConflictOrganisation);
+    }
+    if same_organisation(candidate.organisation, challenge_organisation) {
+        return refuse(FieldProblem::ConflictChallengeOrganisation);
     }
     Ok(())
 }

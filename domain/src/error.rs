@@ -225,6 +225,9 @@ pub enum FieldProblem {
     /// An assessor of the innovator's organisation.
     #[error("conflict of interest: the assessor belongs to the innovator's organisation")]
     ConflictOrganisation,
+    /// An assessor of the organisation the challenge is owned on behalf of.
+    #[error("conflict of interest: the assessor belongs to the challenge's organisation")]
+    ConflictChallengeOrganisation,
     /// A text that is no absolute URL.
     #[error("must be an absolute URL such as https://example.org/hooks")]
     NotAnAbsoluteUrl,

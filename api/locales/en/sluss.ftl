@@ -383,6 +383,7 @@ error-not-assessor = The user does not hold the assessor role.
 error-conflict-innovator = Conflict of interest: the assessor is the idea's innovator.
 error-conflict-owner = Conflict of interest: the assessor owns the challenge.
 error-conflict-organisation = Conflict of interest: the assessor belongs to the innovator's organisation.
+error-conflict-challenge-organisation = Conflict of interest: the assessor belongs to the organisation behind the challenge.
 error-must-be-scored = Score this criterion
 obstacles-counts = Counts ({ $total } in all)
 ranking-title = Ranking: { $title }

@@ -383,6 +383,7 @@ error-not-assessor = Användaren har inte rollen bedömare.
 error-conflict-innovator = Jäv: bedömaren är idéns innovatör.
 error-conflict-owner = Jäv: bedömaren äger utmaningen.
 error-conflict-organisation = Jäv: bedömaren tillhör innovatörens organisation.
+error-conflict-challenge-organisation = Jäv: bedömaren tillhör organisationen bakom utmaningen.
 error-must-be-scored = Poängsätt kriteriet
 obstacles-counts = Antal ({ $total } totalt)
 ranking-title = Rangordning: { $title }

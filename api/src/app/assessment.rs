@@ -270,7 +270,8 @@ async fn organisation_name(tx: &WriteTx, user: &user_rows::Model) -> Result<Opti
 
 /// Assigns an assessor to a submitted or in-assessment idea (facilitators). Refused (422)
 /// for the idea's innovator, the challenge's needs-owner, a colleague of the innovator's
-/// organisation, or a user without the assessor role.
+/// organisation or of the organisation behind the challenge, or a user without the
+/// assessor role.
 pub async fn assign_assessor(
     state: &AppState,
     actor: &Actor,
@@ -290,6 +291,15 @@ pub async fn assign_assessor(
     let candidate_roles = users::roles_of(&candidate)?;
     let candidate_organisation = organisation_name(&tx, &candidate).await?;
     let innovator_organisation = organisation_name(&tx, &innovator).await?;
+    let challenge_organisation = match challenges::find(&tx, idea.challenge_id)
+        .await?
+        .and_then(|c| c.organisation_id)
+    {
+        Some(id) => organisations::find(&tx, id)
+            .await?
+            .map(|registered| (id, registered.name)),
+        None => None,
+    };
     rules::check_assignment(
         &Candidate {
             id: UserId(candidate.id),
@@ -306,6 +316,10 @@ pub async fn assign_assessor(
             name: innovator_organisation.as_deref(),
         },
         UserId(idea.challenge_owner_id),
+        Affiliation {
+            id: challenge_organisation.as_ref().map(|(id, _)| *id),
+            name: challenge_organisation.as_ref().map(|(_, name)| name.as_str()),
+        },
     )?;
     let current = idea_state(&idea)?;
     if !open_for_assessment(current) {

@@ -64,6 +64,7 @@ pub fn field_message(tr: &Tr, problem: &FieldProblem) -> String {
         P::ConflictInnovator => tr.t("error-conflict-innovator"),
         P::ConflictOwner => tr.t("error-conflict-owner"),
         P::ConflictOrganisation => tr.t("error-conflict-organisation"),
+        P::ConflictChallengeOrganisation => tr.t("error-conflict-challenge-organisation"),
         P::NotAnAbsoluteUrl => tr.t("error-url-absolute"),
         P::NoHost => tr.t("error-url-host"),
         P::CredentialsInUrl => tr.t("error-url-credentials"),
@@ -240,6 +241,10 @@ mod tests {
             (
                 P::ConflictOrganisation,
                 "conflict of interest: the assessor belongs to the innovator's organisation",
+            ),
+            (
+                P::ConflictChallengeOrganisation,
+                "conflict of interest: the assessor belongs to the challenge's organisation",
             ),
             (
                 P::NotAnAbsoluteUrl,

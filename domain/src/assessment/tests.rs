@@ -319,6 +319,7 @@ fn an_independent_assessor_may_be_assigned() {
         innovator.id,
         Affiliation::named(Some("Sege Builders")),
         owner.id,
+        Affiliation::named(Some("Brf Sege Park")),
     );
     assert!(result.is_ok());
 }
@@ -338,6 +339,7 @@ fn the_innovator_the_needs_owner_and_colleagues_of_the_innovator_are_refused() {
             innovator.id,
             Affiliation::named(Some("Sege Builders")),
             owner.id,
+            Affiliation::default(),
         );
         let Err(Refusal::Invalid(errors)) = result else {
             panic!("expected 422");
@@ -406,9 +408,24 @@ fn registered_organisations_are_compared_by_id_where_both_are_set() {
         organisation: at(one, "MKB"),
         ..candidate(actor(&[Role::Assessor]).id, None)
     };
-    let refused = check_assignment(&colleague, innovator.id, at(one, "MKB Fastighets AB"), owner.id);
+    let refused = check_assignment(
+        &colleague,
+        innovator.id,
+        at(one, "MKB Fastighets AB"),
+        owner.id,
+        Affiliation::default(),
+    );
     assert!(matches!(refused, Err(Refusal::Invalid(_))));
-    assert!(check_assignment(&colleague, innovator.id, at(other, "Brf Sege"), owner.id).is_ok());
+    assert!(
+        check_assignment(
+            &colleague,
+            innovator.id,
+            at(other, "Brf Sege"),
+            owner.id,
+            Affiliation::default()
+        )
+        .is_ok()
+    );
 }
 
 #[test]
@@ -417,10 +434,28 @@ fn a_user_without_the_assessor_role_or_deactivated_is_refused() {
     let owner = actor(&[Role::NeedsOwner]);
     let mut not_assessor = candidate(actor(&[Role::Innovator]).id, None);
     not_assessor.is_assessor = false;
-    assert!(check_assignment(&not_assessor, innovator.id, Affiliation::default(), owner.id).is_err());
+    assert!(
+        check_assignment(
+            &not_assessor,
+            innovator.id,
+            Affiliation::default(),
+            owner.id,
+            Affiliation::default()
+        )
+        .is_err()
+    );
     let mut inactive = candidate(actor(&[Role::Assessor]).id, None);
     inactive.active = false;
-    assert!(check_assignment(&inactive, innovator.id, Affiliation::default(), owner.id).is_err());
+    assert!(
+        check_assignment(
+            &inactive,
+            innovator.id,
+            Affiliation::default(),
+            owner.id,
+            Affiliation::default()
+        )
+        .is_err()
+    );
 }
 
 #[test]
@@ -488,4 +523,35 @@ fn assignment_states_round_trip() {
 fn only_facilitators_set_up_assessment() {
     assert!(authorize_facilitator(&actor(&[Role::Facilitator])).is_ok());
     assert!(authorize_facilitator(&actor(&[Role::Assessor])).is_err());
+}
+
+#[test]
+fn an_assessor_of_the_organisation_behind_the_challenge_is_refused() {
+    // SPEC §14.4: the challenge's organisation counts as the innovator's does, by
+    // registration or by name.
+    let innovator = actor(&[Role::Innovator]);
+    let owner = actor(&[Role::NeedsOwner]);
+    let association = Uuid::now_v7();
+    let member = Candidate {
+        organisation: Affiliation {
+            id: Some(association),
+            name: Some("Brf Sege Park"),
+        },
+        ..candidate(actor(&[Role::Assessor]).id, None)
+    };
+    let by_name = candidate(actor(&[Role::Assessor]).id, Some("brf sege park"));
+    let behind = Affiliation {
+        id: Some(association),
+        name: Some("Brf Sege Park"),
+    };
+    for assessor in [&member, &by_name] {
+        let Err(Refusal::Invalid(errors)) =
+            check_assignment(assessor, innovator.id, Affiliation::default(), owner.id, behind)
+        else {
+            panic!("expected 422");
+        };
+        assert_eq!(errors[0].problem, FieldProblem::ConflictChallengeOrganisation);
+    }
+    let outsider = candidate(actor(&[Role::Assessor]).id, Some("Malmö University"));
+    assert!(check_assignment(&outsider, innovator.id, Affiliation::default(), owner.id, behind).is_ok());
 }
