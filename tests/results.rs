@@ -75,8 +75,12 @@ async fn anyone_reads_each_completed_test_of_a_public_challenge_with_its_host_an
     assert_eq!(adopted["outcome"], "adopted");
     assert_eq!(adopted["site"], "Recycling station, Sege Park");
     assert_eq!(
-        adopted["host_organisation"], "MKB Fastighets AB",
+        adopted["host_organisation"]["name"], "MKB Fastighets AB",
         "the free text names a registered organisation"
+    );
+    assert!(
+        adopted["host_organisation"]["id"].as_str().is_some(),
+        "the host is {{id, name}} (SPEC §19)"
     );
     assert_eq!(adopted["arena_id"], h.arena);
     assert_eq!(adopted["arena_name"], "Sege Park housing competition");

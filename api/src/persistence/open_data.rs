@@ -78,7 +78,9 @@ pub struct TestRow {
     pub challenge_id: uuid::Uuid,
     /// The site.
     pub site: String,
-    /// The registered host organisation: name.
+    /// The registered host organisation: id.
+    pub host_id: Option<uuid::Uuid>,
+    /// … name.
     pub host_name: Option<String>,
     /// … and kind.
     pub host_kind: Option<String>,
@@ -120,7 +122,7 @@ const CHALLENGES: &str = "SELECT c.id, c.title, c.summary, c.description, c.loca
 const ARENAS: &str = "SELECT id, name, kind, description, location, starts_at, ends_at, state FROM arenas \
      WHERE state IN ('open', 'closed') ORDER BY created_at, id";
 
-const TESTS: &str = "SELECT i.id, i.title, i.challenge_id, t.site, t.host, o.name AS host_name, o.kind AS host_kind, \
+const TESTS: &str = "SELECT i.id, i.title, i.challenge_id, t.site, t.host, o.id AS host_id, o.name AS host_name, o.kind AS host_kind, \
      t.starts_on, t.ends_on, t.outcome, t.results, t.lessons_learned, t.completed_at \
      FROM idea_tests t JOIN ideas i ON i.id = t.idea_id JOIN challenges c ON c.id = i.challenge_id \
      LEFT JOIN organisations o ON o.id = t.host_organisation_id \
@@ -238,16 +240,20 @@ impl Hosts {
     /// organisation of that name when exactly one bears it (the figures' rule); otherwise
     /// it is left out, since free text may name a person.
     pub(super) fn test(&self, row: &QueryResult) -> Result<TestRow, RepoError> {
+        let mut host_id: Option<uuid::Uuid> = row.try_get("", "host_id")?;
         let mut host_name: Option<String> = row.try_get("", "host_name")?;
         let mut host_kind: Option<String> = row.try_get("", "host_kind")?;
         let host: String = row.try_get("", "host")?;
         if host_name.is_none()
-            && let Some((name, kind)) = self.registry.named(&host).and_then(|id| self.registered.get(&id))
+            && let Some(id) = self.registry.named(&host)
+            && let Some((name, kind)) = self.registered.get(&id)
         {
+            host_id = Some(id);
             host_name = Some(name.clone());
             host_kind = Some(kind.clone());
         }
         Ok(TestRow {
+            host_id,
             host_name,
             host_kind,
             idea_id: row.try_get("", "id")?,

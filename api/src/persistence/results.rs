@@ -55,7 +55,7 @@ pub struct SpreadRow {
 }
 
 const RESULTS: &str = "SELECT i.id, i.title, i.challenge_id, c.title AS challenge_title, c.sdgs, c.arena_id, \
-     a.name AS arena_name, t.site, t.host, o.name AS host_name, o.kind AS host_kind, t.starts_on, t.ends_on, \
+     a.name AS arena_name, t.site, t.host, o.id AS host_id, o.name AS host_name, o.kind AS host_kind, t.starts_on, t.ends_on, \
      t.outcome, t.results, t.lessons_learned, t.completed_at \
      FROM idea_tests t JOIN ideas i ON i.id = t.idea_id JOIN challenges c ON c.id = i.challenge_id \
      LEFT JOIN arenas a ON a.id = c.arena_id \

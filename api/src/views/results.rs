@@ -5,6 +5,8 @@ use poem_openapi::Object;
 use sluss_domain::idea::TestOutcome;
 use uuid::Uuid;
 
+use super::people::OrganisationRef;
+
 use super::ideas::ApiTestOutcome;
 use super::steps::{SpreadKind, spread_kind_of};
 use crate::error::ApiError;
@@ -30,9 +32,9 @@ pub struct TestResult {
     pub arena_name: Option<String>,
     /// Where it was tested.
     pub site: String,
-    /// The host, by its registered organisation's name; absent when the host is not a
-    /// registered organisation (a free-text host may name a person).
-    pub host_organisation: Option<String>,
+    /// The host, as a registered organisation; absent when the host is not one (a
+    /// free-text host may name a person).
+    pub host_organisation: Option<OrganisationRef>,
     /// First day.
     pub starts_on: NaiveDate,
     /// Last day.
@@ -89,7 +91,10 @@ impl TestResult {
             arena_id: row.arena_id,
             arena_name: row.arena_name,
             site: test.site,
-            host_organisation: test.host_name,
+            host_organisation: test
+                .host_id
+                .zip(test.host_name)
+                .map(|(id, name)| OrganisationRef { id, name }),
             starts_on: test.starts_on,
             ends_on: test.ends_on,
             outcome: outcome.into(),

@@ -144,7 +144,7 @@ pub fn result_card(ctx: &Ctx, result: &TestResult, with_challenge: bool) -> Mark
                 @if let Some(host) = &result.host_organisation {
                     div class="govuk-summary-list__row" {
                         dt class="govuk-summary-list__key" { (tr.t("field-host")) }
-                        dd class="govuk-summary-list__value" { (host) }
+                        dd class="govuk-summary-list__value" { (host.name) }
                     }
                 }
                 div class="govuk-summary-list__row" {
