@@ -1465,3 +1465,82 @@ async fn a_colleague_whose_organisation_differs_by_invisible_characters_or_punct
         .await
         .expect(201);
 }
+
+// --- Swedish out of the box, and what the scores mean (SPEC §14.5) ---------------------
+
+#[tokio::test]
+async fn the_default_rubric_is_swedish_and_says_what_each_score_means() {
+    let app = spawn_app().await;
+    let facilitator = app.facilitator().await;
+    let rubrics = app.get("/rubrics", Some(&facilitator.token)).await.expect(200);
+    let default = rubrics.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["is_default"] == true)
+        .expect("a default rubric")
+        .clone();
+    assert_eq!(default["name"], "Hållbar stad – bedömningsmall");
+    let criteria = default["criteria"].as_array().unwrap();
+    let keys: Vec<(&str, f64)> = criteria
+        .iter()
+        .map(|c| (c["key"].as_str().unwrap(), c["weight"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(
+        keys, DEFAULT_CRITERIA,
+        "keys and weights as before: old scorecards stay valid"
+    );
+    assert_eq!(criteria[0]["name"], "Svar på behovet");
+    for criterion in criteria {
+        assert!(!criterion["description"].as_str().unwrap().is_empty());
+        let labels = criterion["scale_labels"].as_object().unwrap();
+        assert_eq!(labels.len(), 5, "{criterion}");
+        assert!(labels.keys().all(|k| ["1", "2", "3", "4", "5"].contains(&k.as_str())));
+    }
+    assert_eq!(criteria[0]["scale_labels"]["1"], "Svarar inte mot behovet");
+}
+
+#[tokio::test]
+async fn a_rubric_keeps_the_meanings_of_its_scores_and_refuses_one_off_the_scale() {
+    let app = spawn_app().await;
+    let facilitator = app.facilitator().await;
+    let body = |labels: Value| {
+        json!({
+            "name": "Grannskap",
+            "criteria": [{ "key": "fit", "name": "Passform", "weight": 1.0, "scale_min": 1, "scale_max": 3, "scale_labels": labels }]
+        })
+    };
+    let created = app
+        .post(
+            "/rubrics",
+            Some(&facilitator.token),
+            body(json!({ "1": " Svag ", "3": "Stark" })),
+        )
+        .await
+        .expect(201);
+    assert_eq!(
+        created.body["criteria"][0]["scale_labels"],
+        json!({ "1": "Svag", "3": "Stark" })
+    );
+    let read = app
+        .get(&format!("/rubrics/{}", created.id()), Some(&facilitator.token))
+        .await
+        .expect(200);
+    assert_eq!(
+        read.body["criteria"][0]["scale_labels"],
+        json!({ "1": "Svag", "3": "Stark" })
+    );
+    let before = app.count("SELECT COUNT(*) AS n FROM rubrics").await;
+    for labels in [json!({ "4": "Utanför" }), json!({ "ett": "Svag" }), json!({ "2": "" })] {
+        let refused = app
+            .post("/rubrics", Some(&facilitator.token), body(labels.clone()))
+            .await
+            .expect_problem(422);
+        assert_eq!(
+            refused.body["errors"][0]["field"], "criteria.scale_labels",
+            "{labels}: {}",
+            refused.text
+        );
+    }
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM rubrics").await, before);
+}

@@ -120,6 +120,7 @@ fn rubric_fields(name: &'static str, second_key: &'static str) -> Vec<(&'static 
         ("criteria.0.weight", "2"),
         ("criteria.0.scale_min", ""),
         ("criteria.0.scale_max", ""),
+        ("criteria.0.scale_labels", "1 = Does not meet it\r\n\r\n5: Meets it fully"),
         ("criteria.1.key", second_key),
         ("criteria.1.name", "Feasibility"),
         ("criteria.1.description", ""),
@@ -175,6 +176,11 @@ async fn web_admin_rubrics_are_created_by_form_and_refusals_name_the_row() {
     assert_eq!(criteria.len(), 2, "blank rows are ignored: {rubric}");
     assert_eq!(criteria[0]["scale_min"], 1);
     assert_eq!(criteria[0]["scale_max"], 5);
+    assert_eq!(
+        criteria[0]["scale_labels"],
+        serde_json::json!({ "1": "Does not meet it", "5": "Meets it fully" }),
+        "one meaning a line, blank lines skipped"
+    );
     assert_eq!(criteria[1]["weight"], 1.5);
     assert_eq!(criteria[1]["scale_max"], 10);
 }

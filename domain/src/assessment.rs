@@ -16,6 +16,9 @@ pub const COMMENT_MAX: usize = 10_000;
 /// Most criteria in a rubric.
 pub const CRITERIA_MAX: usize = 30;
 
+/// The longest meaning of a score.
+pub const SCALE_LABEL_MAX: usize = 200;
+
 /// One criterion of a rubric.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
@@ -32,6 +35,22 @@ pub struct Criterion {
     pub scale_min: i64,
     /// Highest score.
     pub scale_max: i64,
+    /// What some or all of the scores mean, by score (`"1"` → "Does not answer the
+    /// need"); each score within the scale (SPEC §14.5).
+    pub scale_labels: BTreeMap<String, String>,
+}
+
+impl Criterion {
+    /// The meanings of the scores, lowest score first.
+    pub fn scale_meanings(&self) -> Vec<(i64, &str)> {
+        let mut meanings: Vec<(i64, &str)> = self
+            .scale_labels
+            .iter()
+            .filter_map(|(score, text)| Some((score.parse().ok()?, text.as_str())))
+            .collect();
+        meanings.sort_by_key(|(score, _)| *score);
+        meanings
+    }
 }
 
 /// A scoring rubric.
@@ -86,6 +105,17 @@ pub fn check_rubric(rubric: &Rubric) -> Result<(), Refusal> {
         if criterion.scale_min >= criterion.scale_max {
             let key = criterion.key.clone();
             checks.fail("criteria.scale_max", FieldProblem::ScaleUpsideDown { key });
+        }
+        for (score, text) in &criterion.scale_labels {
+            let on_scale = score
+                .trim()
+                .parse::<i64>()
+                .is_ok_and(|score| (criterion.scale_min..=criterion.scale_max).contains(&score));
+            if !on_scale {
+                let (key, score) = (criterion.key.clone(), score.clone());
+                checks.fail("criteria.scale_labels", FieldProblem::ScoreNotOnScale { key, score });
+            }
+            checks.required_text("criteria.scale_labels", text, SCALE_LABEL_MAX);
         }
     }
     checks.finish().map_err(Refusal::Invalid)

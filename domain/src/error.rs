@@ -204,6 +204,14 @@ pub enum FieldProblem {
         /// The criterion's key.
         key: String,
     },
+    /// A meaning given to a score outside the criterion's scale (or to no number).
+    #[error("'{key}' has no score '{score}' on its scale")]
+    ScoreNotOnScale {
+        /// The criterion's key.
+        key: String,
+        /// The score as given.
+        score: String,
+    },
     /// A criterion left without a score.
     #[error("must be scored")]
     NotScored,

@@ -186,6 +186,7 @@ fn check_assessment(input: AssessmentInput) {
                 weight: c.weight,
                 scale_min: c.scale_min,
                 scale_max: c.scale_max,
+                scale_labels: Default::default(),
             })
             .collect(),
     };

@@ -933,7 +933,7 @@ def test_needs_owner_and_innovator_whole_job_in_english(browser, server, a11y):
 
 # The demo's cases as `api/src/demo.rs` loads them, and the rubric every database starts with.
 DEMO_IDEA = "Hazardous-waste lockers"
-DEMO_RUBRIC = "Sustainable City Accelerator"
+DEMO_RUBRIC = "Hållbar stad – bedömningsmall"
 DEMO_SUPPORT_ORGANISATION = "Minc"
 DEMO_ASSESSORS = [
     ("Panel – university", "panel.university@example.org"),

@@ -36,6 +36,9 @@ error-rubric-key = Use only lower-case letters, digits and _
 error-rubric-key-twice = Another criterion already has this key
 error-rubric-weight = Enter a weight greater than 0
 error-rubric-scale = The highest score must be greater than the lowest
+field-scale-labels = What the scores mean
+scale-labels-hint = Optional. One line per score, for example "1 = Does not answer the need".
+error-rubric-score-not-on-scale = “{ $score }” is no score on the scale: start each line with a score from the lowest to the highest
 error-rubric-criteria = Fill in at least 1 and at most { $n } criteria
 
 ## Users

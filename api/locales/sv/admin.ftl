@@ -36,6 +36,9 @@ error-rubric-key = Använd bara små bokstäver, siffror och _
 error-rubric-key-twice = Ett annat kriterium har redan den här nyckeln
 error-rubric-weight = Skriv en vikt större än 0
 error-rubric-scale = Högsta poäng måste vara större än lägsta
+field-scale-labels = Vad poängen betyder
+scale-labels-hint = Frivilligt. En rad per poäng, till exempel ”1 = Svarar inte mot behovet”.
+error-rubric-score-not-on-scale = ”{ $score }” är ingen poäng på skalan: börja varje rad med en poäng från lägsta till högsta
 error-rubric-criteria = Fyll i minst 1 och högst { $n } kriterier
 
 ## Användare

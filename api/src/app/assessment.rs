@@ -47,6 +47,8 @@ pub struct NewCriterion {
     pub scale_min: Option<i64>,
     /// Highest score (default 5).
     pub scale_max: Option<i64>,
+    /// What the scores mean, by score.
+    pub scale_labels: BTreeMap<String, String>,
 }
 
 /// A new rubric, or the new content of one.
@@ -77,6 +79,11 @@ impl RubricInput {
                     weight: c.weight,
                     scale_min: c.scale_min.unwrap_or(1),
                     scale_max: c.scale_max.unwrap_or(5),
+                    scale_labels: c
+                        .scale_labels
+                        .iter()
+                        .map(|(score, text)| (score.trim().to_owned(), text.trim().to_owned()))
+                        .collect(),
                 })
                 .collect(),
         }

@@ -26,6 +26,9 @@ pub struct StoredCriterion {
     pub scale_min: i64,
     /// Highest score.
     pub scale_max: i64,
+    /// What the scores mean, by score (absent in rubrics stored before there were any).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub scale_labels: BTreeMap<String, String>,
 }
 
 /// The domain rubric of a row.
@@ -47,6 +50,7 @@ pub fn rubric_of(row: &rubrics::Model) -> Result<Rubric, RepoError> {
                 weight: c.weight,
                 scale_min: c.scale_min,
                 scale_max: c.scale_max,
+                scale_labels: c.scale_labels,
             })
             .collect(),
     })
@@ -63,6 +67,7 @@ pub fn criteria_to_stored(criteria: &[Criterion]) -> String {
             weight: c.weight,
             scale_min: c.scale_min,
             scale_max: c.scale_max,
+            scale_labels: c.scale_labels.clone(),
         })
         .collect();
     serde_json::to_string(&stored).unwrap_or_else(|_| "[]".to_owned())

@@ -35,6 +35,10 @@ pub struct NewCriterion {
     pub scale_min: Option<i64>,
     /// Highest score (default 5).
     pub scale_max: Option<i64>,
+    /// What some or all of the scores mean, by score within the scale (each up to 200
+    /// characters), shown beside the scores.
+    #[oai(default)]
+    pub scale_labels: BTreeMap<String, String>,
 }
 
 /// The body of `POST /rubrics` and `PUT /rubrics/{id}`.
@@ -69,6 +73,7 @@ impl From<RubricBody> for app::RubricInput {
                     weight: c.weight,
                     scale_min: c.scale_min,
                     scale_max: c.scale_max,
+                    scale_labels: c.scale_labels,
                 })
                 .collect(),
         }

@@ -29,6 +29,9 @@ pub struct ApiCriterion {
     pub scale_min: i64,
     /// Highest score.
     pub scale_max: i64,
+    /// What the scores mean, by score (`{"1": "Does not answer the need", …}`); empty
+    /// when none is given.
+    pub scale_labels: BTreeMap<String, String>,
 }
 
 /// A scoring rubric.
@@ -71,6 +74,7 @@ impl ApiRubric {
                     weight: c.weight,
                     scale_min: c.scale_min,
                     scale_max: c.scale_max,
+                    scale_labels: c.scale_labels,
                 })
                 .collect(),
             version: row.version,

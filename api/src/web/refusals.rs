@@ -57,6 +57,9 @@ pub fn field_message(tr: &Tr, problem: &FieldProblem) -> String {
         P::KeyTwice { .. } => tr.t("error-rubric-key-twice"),
         P::WeightNotPositive { .. } => tr.t("error-rubric-weight"),
         P::ScaleUpsideDown { .. } => tr.t("error-rubric-scale"),
+        P::ScoreNotOnScale { score, .. } => {
+            tr.t_with("error-rubric-score-not-on-scale", &[("score", score.clone().into())])
+        }
         P::NotScored => tr.t("error-must-be-scored"),
         P::NotACriterion => tr.t("error-not-a-criterion"),
         P::AssessorDeactivated => tr.t("error-assessor-deactivated"),
@@ -225,6 +228,13 @@ mod tests {
             (
                 P::ScaleUpsideDown { key: key() },
                 "'impact' must have scale_min < scale_max",
+            ),
+            (
+                P::ScoreNotOnScale {
+                    key: key(),
+                    score: "6".to_owned(),
+                },
+                "'impact' has no score '6' on its scale",
             ),
             (P::NotScored, "must be scored"),
             (P::NotACriterion, "is not a criterion of the rubric"),

@@ -14,6 +14,7 @@ fn default_rubric() -> Rubric {
         weight,
         scale_min: 1,
         scale_max: 5,
+        scale_labels: BTreeMap::new(),
     };
     Rubric {
         name: "Sustainable City Accelerator".to_owned(),
@@ -129,6 +130,7 @@ fn standard_deviation_is_the_population_one() {
             weight: 1.0,
             scale_min: 1,
             scale_max: 5,
+            scale_labels: BTreeMap::new(),
         }],
     };
     let summary = summarise(&rubric, &[vec![1], vec![2], vec![3]]);
@@ -159,6 +161,7 @@ fn rubric_of(weights: &[f64], min: i64, max: i64) -> Rubric {
                 weight: *weight,
                 scale_min: min,
                 scale_max: max,
+                scale_labels: BTreeMap::new(),
             })
             .collect(),
     }
@@ -554,4 +557,38 @@ fn an_assessor_of_the_organisation_behind_the_challenge_is_refused() {
     }
     let outsider = candidate(actor(&[Role::Assessor]).id, Some("Malmö University"));
     assert!(check_assignment(&outsider, innovator.id, Affiliation::default(), owner.id, behind).is_ok());
+}
+
+#[test]
+fn scores_on_the_scale_may_carry_a_meaning_and_others_are_refused() {
+    let mut rubric = default_rubric();
+    rubric.criteria[0].scale_labels = BTreeMap::from([
+        ("1".to_owned(), "Does not answer the need".to_owned()),
+        ("5".to_owned(), "Answers the whole need".to_owned()),
+    ]);
+    assert!(check_rubric(&rubric).is_ok());
+    assert_eq!(
+        rubric.criteria[0].scale_meanings(),
+        [(1, "Does not answer the need"), (5, "Answers the whole need")]
+    );
+
+    for (score, text, problem) in [
+        ("6", "Beyond", "not on scale"),
+        ("0", "Below", "not on scale"),
+        ("three", "Some", "not on scale"),
+        ("3", "  ", "blank"),
+    ] {
+        let mut refused = default_rubric();
+        refused.criteria[0].scale_labels = BTreeMap::from([(score.to_owned(), text.to_owned())]);
+        let Err(Refusal::Invalid(errors)) = check_rubric(&refused) else {
+            panic!("a meaning of '{score}' ({problem}) was accepted");
+        };
+        assert_eq!(errors[0].field, "criteria.scale_labels", "{errors:?}");
+        if problem == "not on scale" {
+            assert!(
+                matches!(errors[0].problem, FieldProblem::ScoreNotOnScale { .. }),
+                "{errors:?}"
+            );
+        }
+    }
 }

@@ -2,7 +2,7 @@
 //! rows — as a browser posts it, read into a [`RubricInput`] or into messages tied to the
 //! fields of each row.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::str::FromStr;
 
 use maud::{Markup, html};
@@ -14,13 +14,21 @@ use crate::views::assessment::ApiRubric;
 use crate::web::context::Ctx;
 use crate::web::forms::FormErrors;
 use crate::web::i18n::Tr;
-use crate::web::layout::{Input, button, csrf_field};
+use crate::web::layout::{Input, button, csrf_field, textarea};
 use crate::web::refusals::field_message;
 
 /// The criterion rows the form offers; rows left blank are ignored.
 pub const ROWS: usize = 5;
 /// The fields of a criterion row, as the form names them after `criteria.{row}.`.
-const COLUMNS: [&str; 6] = ["key", "name", "description", "weight", "scale_min", "scale_max"];
+const COLUMNS: [&str; 7] = [
+    "key",
+    "name",
+    "description",
+    "weight",
+    "scale_min",
+    "scale_max",
+    "scale_labels",
+];
 
 pub fn row_field(row: usize, column: &str) -> String {
     format!("criteria.{row}.{column}")
@@ -55,6 +63,7 @@ pub fn values_of(rubric: &ApiRubric) -> Vec<(String, String)> {
             c.weight.to_string(),
             c.scale_min.to_string(),
             c.scale_max.to_string(),
+            labels_text(&c.scale_labels),
         ]) {
             values.push((row_field(row, column), value));
         }
@@ -94,8 +103,8 @@ pub fn rubric_form(
                     p class="govuk-error-message" id="f-criteria-error" { span class="govuk-visually-hidden" { "! " } (message) }
                 }
                 @for row in 0..rows_in(values) {
-                    @let [key, name, description, weight, scale_min, scale_max] = COLUMNS.map(|c| row_field(row, c));
-                    @let [key_v, name_v, description_v, weight_v, scale_min_v, scale_max_v] = [&key, &name, &description, &weight, &scale_min, &scale_max].map(|f| value(f));
+                    @let [key, name, description, weight, scale_min, scale_max, scale_labels] = COLUMNS.map(|c| row_field(row, c));
+                    @let [key_v, name_v, description_v, weight_v, scale_min_v, scale_max_v, scale_labels_v] = [&key, &name, &description, &weight, &scale_min, &scale_max, &scale_labels].map(|f| value(f));
                     fieldset class="govuk-fieldset govuk-!-margin-bottom-6" {
                         legend class="govuk-fieldset__legend govuk-fieldset__legend--s" {
                             (tr.t_with("criterion-n", &[("n", (row + 1).into())]))
@@ -106,6 +115,7 @@ pub fn rubric_form(
                         (Input::text(&weight, tr.t("field-weight"), &weight_v).render(errors))
                         (Input::text(&scale_min, tr.t("field-scale-min"), &scale_min_v).kind("number").hint(tr.t("scale-hint")).render(errors))
                         (Input::text(&scale_max, tr.t("field-scale-max"), &scale_max_v).kind("number").render(errors))
+                        (textarea(&scale_labels, &tr.t("field-scale-labels"), &scale_labels_v, Some(&tr.t("scale-labels-hint")), errors))
                     }
                 }
             }
@@ -169,6 +179,7 @@ pub fn read_form(ctx: &Ctx) -> Result<RubricInput, FormErrors> {
             weight: number(ctx, &row_field(row, "weight"), &mut row_errors).unwrap_or(1.0),
             scale_min: number(ctx, &row_field(row, "scale_min"), &mut row_errors),
             scale_max: number(ctx, &row_field(row, "scale_max"), &mut row_errors),
+            scale_labels: labels_of(&ctx.text(&row_field(row, "scale_labels"))),
         };
         let alone = Rubric {
             name: "-".to_owned(),
@@ -214,5 +225,30 @@ fn domain_criterion(criterion: &NewCriterion) -> Criterion {
         weight: criterion.weight,
         scale_min: criterion.scale_min.unwrap_or(1),
         scale_max: criterion.scale_max.unwrap_or(5),
+        scale_labels: criterion.scale_labels.clone(),
     }
+}
+
+/// The meanings of the scores as the form writes them: a line per score, `3 = Answers
+/// the need in part`, lowest score first.
+fn labels_text(labels: &BTreeMap<String, String>) -> String {
+    let mut lines: Vec<(Option<i64>, String)> = labels
+        .iter()
+        .map(|(score, text)| (score.parse().ok(), format!("{score} = {text}")))
+        .collect();
+    lines.sort();
+    lines.into_iter().map(|(_, line)| line).collect::<Vec<_>>().join("\n")
+}
+
+/// The meanings typed in the form: each non-blank line is `score = text` (or `score:
+/// text`); a line without either is kept whole as its score, for the domain to refuse.
+fn labels_of(text: &str) -> BTreeMap<String, String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(|line| match line.split_once(['=', ':']) {
+            Some((score, meaning)) => (score.trim().to_owned(), meaning.trim().to_owned()),
+            None => (line.to_owned(), String::new()),
+        })
+        .collect()
 }

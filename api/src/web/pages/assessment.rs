@@ -130,12 +130,16 @@ fn scorecard_page(ctx: &Ctx, idea: &Idea, sheet: &ScorecardSheet, errors: &FormE
                                 ]))
                             }
                             @if let Some(message) = error { p class="govuk-error-message" id={ (id) "-error" } { (message) } }
-                            div class="govuk-radios govuk-radios--small govuk-radios--inline" data-module="govuk-radios" id=(id) {
+                            // With the meanings of the scores beside them, one score a line.
+                            div class={ "govuk-radios govuk-radios--small" @if criterion.scale_labels.is_empty() { " govuk-radios--inline" } } data-module="govuk-radios" id=(id) {
                                 @for value in criterion.scale_min..=criterion.scale_max {
                                     div class="govuk-radios__item" {
                                         input class="govuk-radios__input" id={ (id) "-" (value) } name=(name) type="radio"
                                             value=(value) checked[chosen(&criterion.key) == Some(value)];
-                                        label class="govuk-label govuk-radios__label" for={ (id) "-" (value) } { (value) }
+                                        label class="govuk-label govuk-radios__label" for={ (id) "-" (value) } {
+                                            (value)
+                                            @if let Some(meaning) = criterion.scale_labels.get(&value.to_string()) { " – " (meaning) }
+                                        }
                                     }
                                 }
                             }
