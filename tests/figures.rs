@@ -450,7 +450,7 @@ async fn figures_with_a_bad_timestamp_arena_or_format_answer_400() {
         "since=yesterday",
         "until=2025-13-01T00:00:00Z",
         "arena_id=sege-park",
-        "format=xlsx",
+        "format=xls",
     ] {
         app.get(&format!("/reports/figures?{query}"), token)
             .await

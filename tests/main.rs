@@ -52,3 +52,4 @@ mod web_reports;
 mod web_steps;
 mod webhooks;
 mod writes;
+mod xlsx;

@@ -206,16 +206,19 @@ const OBSTACLES: &[PanelRow] = &[
     ("GET /obstacles",                                   [401,  403,  403,  403,  200,  __,   __,    __ ]),
 ];
 
-/// Reports are the facilitators', as JSON and as CSV.
+/// Reports are the facilitators', as JSON, as CSV and as XLSX.
 #[rustfmt::skip]
 const REPORTS: &[Row] = &[
     //                                               anon  other innov asses facil owner
     ("GET /reports/funnel",                         [401,  403,  403,  403,  200,  __ ]),
     ("GET /reports/funnel?format=csv",              [401,  403,  403,  403,  200,  __ ]),
+    ("GET /reports/funnel?format=xlsx",             [401,  403,  403,  403,  200,  __ ]),
     ("GET /reports/obstacles",                      [401,  403,  403,  403,  200,  __ ]),
     ("GET /reports/obstacles?format=csv",           [401,  403,  403,  403,  200,  __ ]),
+    ("GET /reports/obstacles?format=xlsx",          [401,  403,  403,  403,  200,  __ ]),
     ("GET /reports/figures",                        [401,  403,  403,  403,  200,  __ ]),
     ("GET /reports/figures?format=csv",             [401,  403,  403,  403,  200,  __ ]),
+    ("GET /reports/figures?format=xlsx",            [401,  403,  403,  403,  200,  __ ]),
 ];
 
 /// The outcome in public is everyone's, signed in or not.

@@ -1,6 +1,7 @@
 //! The facilitator's reports page (SPEC §10.4 `/reports`): who may see it, the figures
 //! of a known history in its tables, the CSV downloads the session authenticates (the
-//! same bytes as the JSON API's `?format=csv`), and a refused filter.
+//! same bytes as the JSON API's `?format=csv`) and their XLSX workbooks (read back in
+//! `xlsx.rs`), and a refused filter.
 
 use poem::http::StatusCode;
 
@@ -55,7 +56,15 @@ async fn only_facilitators_see_the_reports_and_their_downloads() {
     let innovator = app.innovator().await;
     let assessor = app.assessor().await;
 
-    for path in ["/reports", "/reports/funnel.csv", "/reports/obstacles.csv"] {
+    for path in [
+        "/reports",
+        "/reports/funnel.csv",
+        "/reports/obstacles.csv",
+        "/reports/funnel.xlsx",
+        "/reports/obstacles.xlsx",
+        "/reports/figures.xlsx",
+        "/reports/figures.csv?format=xlsx",
+    ] {
         let anonymous = web(&app, path, None, "sv").await;
         assert_eq!(anonymous.status, StatusCode::SEE_OTHER, "{path} anonymous");
         let next = anonymous.header("location").unwrap_or_default().to_owned();
@@ -69,7 +78,7 @@ async fn only_facilitators_see_the_reports_and_their_downloads() {
             assert_eq!(refused.status, StatusCode::FORBIDDEN, "{path} as {name}");
             let content_type = refused.header("content-type").unwrap_or_default();
             assert!(
-                !content_type.starts_with("text/csv"),
+                !content_type.starts_with("text/csv") && !content_type.contains("spreadsheetml"),
                 "{path} as {name}: {content_type}"
             );
             assert!(

@@ -4,9 +4,9 @@
 //! Only answers are compressed; a request body with a `Content-Encoding` is not unpacked
 //! (so the 1 MiB body limit bounds what a request may hold). An answer is left as it is
 //! when it has no body to speak of (HEAD, 204, 304, 1xx), already has an encoding, or is
-//! of a kind that compresses badly (a zip archive). Every answer says `Vary:
-//! Accept-Encoding`. The `ETag` of a resource names its version, not its bytes: it is the
-//! same in both encodings, as `If-Match` needs.
+//! of a kind that compresses badly (a zip archive, such as the open data or an XLSX
+//! workbook). Every answer says `Vary: Accept-Encoding`. The `ETag` of a resource names
+//! its version, not its bytes: it is the same in both encodings, as `If-Match` needs.
 
 use poem::http::{HeaderValue, Method, StatusCode, header};
 use poem::web::{Compress, CompressionAlgo, CompressionLevel};
@@ -160,7 +160,14 @@ mod tests {
         ] {
             assert!(compressible(kind), "{kind}");
         }
-        for kind in ["application/zip", "image/png", "font/woff2", "application/octet-stream"] {
+        for kind in [
+            "application/zip",
+            // An XLSX workbook is a zip archive too.
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "image/png",
+            "font/woff2",
+            "application/octet-stream",
+        ] {
             assert!(!compressible(kind), "{kind}");
         }
     }

@@ -19,6 +19,7 @@ pub mod results;
 pub mod steps;
 pub mod users;
 pub mod webhooks;
+pub mod workbook;
 
 /// Declares the page type of a list: `items` and the opaque `next_cursor`.
 macro_rules! list_page {

@@ -91,6 +91,9 @@ pub fn mount(routes: Route, secure: bool) -> Route {
         .at("/reports/funnel.csv", page(get(reports::funnel_download)))
         .at("/reports/obstacles.csv", page(get(reports::obstacles_download)))
         .at("/reports/figures.csv", page(get(reports::figures_download)))
+        .at("/reports/funnel.xlsx", page(get(reports::funnel_workbook)))
+        .at("/reports/obstacles.xlsx", page(get(reports::obstacles_workbook)))
+        .at("/reports/figures.xlsx", page(get(reports::figures_workbook)))
         .at(
             "/admin/arenas",
             page(get(admin_arenas::list).post(admin_arenas::create)),

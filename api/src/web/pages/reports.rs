@@ -3,7 +3,9 @@
 //! §12 as a table, with arena and period filters and CSV downloads
 //! (`/reports/funnel.csv`, `/reports/obstacles.csv`, `/reports/figures.csv`) that the
 //! session authenticates and that answer exactly what the JSON API answers for
-//! `?format=csv`.
+//! `?format=csv`; beside each, the same rows as an XLSX workbook in the page's language
+//! (`/reports/funnel.xlsx`, …, SPEC §14.5; the `.csv` addresses with `?format=xlsx` answer
+//! it too).
 
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Stockholm;
@@ -26,6 +28,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::views::arenas::Arena;
 use crate::views::reports::{ObstacleReport, figures_csv, funnel_csv};
+use crate::views::workbook::{ReportKind, Selection, XLSX_CONTENT_TYPE, report_workbook};
 use crate::web::chart::{Bar, bar_chart, figures_table};
 use crate::web::context::Ctx;
 use crate::web::forms::{FormErrors, from_api_error};
@@ -363,9 +366,13 @@ async fn render(ctx: &Ctx, state: &AppState) -> Response {
         @if let Some(figures) = figures {
             h2 class="govuk-heading-m" { (tr.t("reports-downloads")) }
             ul class="govuk-list" {
-                li { a class="govuk-link" href={ "/reports/funnel.csv" (downloads) } download { (tr.t("reports-download-funnel")) } }
-                li { a class="govuk-link" href={ "/reports/obstacles.csv" (downloads) } download { (tr.t("reports-download-obstacles")) } }
-                li { a class="govuk-link" href={ "/reports/figures.csv" (downloads) } download { (tr.t("reports-download-figures")) } }
+                @for (name, key) in [("funnel", "reports-download-funnel"), ("obstacles", "reports-download-obstacles"), ("figures", "reports-download-figures")] {
+                    li {
+                        a class="govuk-link" href={ "/reports/" (name) ".csv" (downloads) } download { (tr.t(key)) }
+                        " · "
+                        a class="govuk-link" href={ "/reports/" (name) ".xlsx" (downloads) } download { (tr.t(&format!("{key}-xlsx"))) }
+                    }
+                }
             }
             (figures)
         }
@@ -384,10 +391,30 @@ pub async fn reports(ctx: Ctx, state: Data<&AppState>) -> Response {
     render(&ctx, &state).await
 }
 
-/// A CSV download named `filename`.
-fn csv(body: String, filename: &str) -> Response {
+/// The two forms of a download: the API's CSV, or a workbook of its rows in the page's
+/// language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Download {
+    Csv,
+    Xlsx,
+}
+
+impl Download {
+    /// What a `.csv` address answers: the workbook when `?format=xlsx` asks for it, as the
+    /// API's parameter does.
+    fn of_csv_address(ctx: &Ctx) -> Self {
+        if ctx.query("format").as_deref() == Some("xlsx") {
+            Download::Xlsx
+        } else {
+            Download::Csv
+        }
+    }
+}
+
+/// A download named `filename`.
+fn file(content_type: &str, body: impl Into<poem::Body>, filename: &str) -> Response {
     Response::builder()
-        .header(header::CONTENT_TYPE, "text/csv; charset=utf-8")
+        .header(header::CONTENT_TYPE, content_type)
         .header(
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"{filename}\""),
@@ -395,55 +422,131 @@ fn csv(body: String, filename: &str) -> Response {
         .body(body)
 }
 
-/// `GET /reports/funnel.csv`: the funnel for the page's filters, as the API's CSV. Filters
-/// that cannot be read show the page with its error summary.
-#[handler]
-pub async fn funnel_download(ctx: Ctx, state: Data<&AppState>) -> Response {
+/// A CSV download named `filename`.
+fn csv(body: String, filename: &str) -> Response {
+    file("text/csv; charset=utf-8", body, filename)
+}
+
+/// The workbook of `rows` in the page's language, or the refusal of a failure to write it.
+fn workbook(
+    ctx: &Ctx,
+    kind: ReportKind,
+    rows: &[(String, String, Option<f64>)],
+    selection: Option<&Selection>,
+) -> Response {
+    match report_workbook(&ctx.tr, kind, rows, selection, Utc::now()) {
+        Ok(bytes) => file(XLSX_CONTENT_TYPE, bytes, kind.filename()),
+        Err(error) => refused(ctx, &error),
+    }
+}
+
+/// What the filters select, for a workbook's sheet about it.
+fn selection(query: &FunnelQuery) -> Selection {
+    Selection {
+        arena_id: query.arena_id,
+        since: query.since,
+        until: query.until,
+    }
+}
+
+/// The funnel for the page's filters, as the API's CSV or as a workbook. Filters that
+/// cannot be read show the page with its error summary.
+async fn funnel_file(ctx: Ctx, state: &AppState, download: Download) -> Response {
     let actor = match signed_in(&ctx) {
         Ok(actor) => actor,
         Err(redirect) => return redirect,
     };
     let query = match Filters::of(&ctx).query() {
         Ok(query) => query,
-        Err(_) => return render(&ctx, &state).await,
+        Err(_) => return render(&ctx, state).await,
     };
-    match app::reports::funnel(&state, actor, query).await {
-        Ok(funnel) => csv(funnel_csv(&funnel), "sluss-funnel.csv"),
-        Err(error) if error.is_invalid() => render(&ctx, &state).await,
+    let selected = selection(&query);
+    match app::reports::funnel(state, actor, query).await {
+        Ok(funnel) => match download {
+            Download::Csv => csv(funnel_csv(&funnel), "sluss-funnel.csv"),
+            Download::Xlsx => workbook(&ctx, ReportKind::Funnel, &funnel.rows(), Some(&selected)),
+        },
+        Err(error) if error.is_invalid() => render(&ctx, state).await,
         Err(error) => refused(&ctx, &error),
     }
+}
+
+/// The obstacle counts, as the API's CSV or as a workbook.
+async fn obstacles_file(ctx: Ctx, state: &AppState, download: Download) -> Response {
+    let actor = match signed_in(&ctx) {
+        Ok(actor) => actor,
+        Err(redirect) => return redirect,
+    };
+    match app::reports::obstacles(state, actor).await {
+        Ok(report) => match download {
+            Download::Csv => csv(report.to_csv(), "sluss-obstacles.csv"),
+            Download::Xlsx => workbook(&ctx, ReportKind::Obstacles, &report.rows(), None),
+        },
+        Err(error) => refused(&ctx, &error),
+    }
+}
+
+/// The funder's figures for the page's filters, as the API's CSV or as a workbook.
+/// Filters that cannot be read show the page with its error summary.
+async fn figures_file(ctx: Ctx, state: &AppState, download: Download) -> Response {
+    let actor = match signed_in(&ctx) {
+        Ok(actor) => actor,
+        Err(redirect) => return redirect,
+    };
+    let query = match Filters::of(&ctx).query() {
+        Ok(query) => query,
+        Err(_) => return render(&ctx, state).await,
+    };
+    let selected = selection(&query);
+    match app::reports::figures(state, actor, query.into()).await {
+        Ok(figures) => match download {
+            Download::Csv => csv(figures_csv(&figures), "sluss-figures.csv"),
+            Download::Xlsx => workbook(&ctx, ReportKind::Figures, &figures.rows(), Some(&selected)),
+        },
+        Err(error) if error.is_invalid() => render(&ctx, state).await,
+        Err(error) => refused(&ctx, &error),
+    }
+}
+
+/// `GET /reports/funnel.csv`: the funnel for the page's filters, as the API's CSV.
+#[handler]
+pub async fn funnel_download(ctx: Ctx, state: Data<&AppState>) -> Response {
+    let download = Download::of_csv_address(&ctx);
+    funnel_file(ctx, &state, download).await
+}
+
+/// `GET /reports/funnel.xlsx`: the funnel for the page's filters, as a workbook.
+#[handler]
+pub async fn funnel_workbook(ctx: Ctx, state: Data<&AppState>) -> Response {
+    funnel_file(ctx, &state, Download::Xlsx).await
 }
 
 /// `GET /reports/obstacles.csv`: the obstacle counts, as the API's CSV.
 #[handler]
 pub async fn obstacles_download(ctx: Ctx, state: Data<&AppState>) -> Response {
-    let actor = match signed_in(&ctx) {
-        Ok(actor) => actor,
-        Err(redirect) => return redirect,
-    };
-    match app::reports::obstacles(&state, actor).await {
-        Ok(report) => csv(report.to_csv(), "sluss-obstacles.csv"),
-        Err(error) => refused(&ctx, &error),
-    }
+    let download = Download::of_csv_address(&ctx);
+    obstacles_file(ctx, &state, download).await
+}
+
+/// `GET /reports/obstacles.xlsx`: the obstacle counts, as a workbook.
+#[handler]
+pub async fn obstacles_workbook(ctx: Ctx, state: Data<&AppState>) -> Response {
+    obstacles_file(ctx, &state, Download::Xlsx).await
 }
 
 /// `GET /reports/figures.csv`: the funder's figures for the page's filters, as the API's
-/// CSV. Filters that cannot be read show the page with its error summary.
+/// CSV.
 #[handler]
 pub async fn figures_download(ctx: Ctx, state: Data<&AppState>) -> Response {
-    let actor = match signed_in(&ctx) {
-        Ok(actor) => actor,
-        Err(redirect) => return redirect,
-    };
-    let query = match Filters::of(&ctx).query() {
-        Ok(query) => query,
-        Err(_) => return render(&ctx, &state).await,
-    };
-    match app::reports::figures(&state, actor, query.into()).await {
-        Ok(figures) => csv(figures_csv(&figures), "sluss-figures.csv"),
-        Err(error) if error.is_invalid() => render(&ctx, &state).await,
-        Err(error) => refused(&ctx, &error),
-    }
+    let download = Download::of_csv_address(&ctx);
+    figures_file(ctx, &state, download).await
+}
+
+/// `GET /reports/figures.xlsx`: the funder's figures for the page's filters, as a
+/// workbook.
+#[handler]
+pub async fn figures_workbook(ctx: Ctx, state: Data<&AppState>) -> Response {
+    figures_file(ctx, &state, Download::Xlsx).await
 }
 
 #[cfg(test)]
