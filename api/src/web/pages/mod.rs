@@ -16,6 +16,7 @@ pub mod errors;
 pub mod home;
 pub mod idea_steps;
 pub mod ideas;
+pub mod irreversible;
 pub mod labels;
 pub mod me;
 pub mod notifications;
