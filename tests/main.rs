@@ -48,6 +48,7 @@ mod versions;
 mod web;
 mod web_admin;
 mod web_assessment;
+mod web_confirm;
 mod web_reports;
 mod web_steps;
 mod webhooks;

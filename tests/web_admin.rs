@@ -398,7 +398,7 @@ async fn web_admin_roles_are_changed_and_users_deactivated_by_form() {
         .form(
             &format!("/admin/users/{}/deactivate", innovator.id),
             &facilitator,
-            &[("expected_version", &version(user.body))],
+            &[("expected_version", &version(user.body)), ("confirmed", "1")],
         )
         .await;
     assert_eq!(gone.status, StatusCode::SEE_OTHER, "{}", gone.body);

@@ -127,6 +127,7 @@ async fn the_team_and_the_innovator_carry_an_idea_through_incubation_and_test_by
                 ("outcome", "adopted"),
                 ("results", "74 bookings a month"),
                 ("lessons_learned", "Residents book in the evening."),
+                ("confirmed", "1"),
             ],
         )
         .await;

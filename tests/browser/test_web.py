@@ -295,6 +295,14 @@ class Person:
     def header_link_named(self, name: str) -> Locator:
         return self.header.get_by_role("link", name=name, exact=True)
 
+    def confirm(self, key: str, step: str) -> None:
+        """On a command's confirmation page (SPEC §14.5), reached by pressing its button: one
+        <h1> naming the action, a warning of what cannot be undone, a "Cancel" link, and the
+        command's button again, which runs it."""
+        expect(self.main.locator(".govuk-warning-text")).to_have_count(1)
+        expect(self.main.get_by_role("link", name=self.t("confirm-cancel"), exact=True)).to_have_count(1)
+        self.post(self.button(key), step)
+
     def button(self, key: str, **args: object) -> Locator:
         return self.main.get_by_role("button", name=self.t(key, **args), exact=True)
 
@@ -502,6 +510,7 @@ def save_scorecard(assessor: Person, n: int, comment: str) -> None:
         scale.nth(scale.count() - 1 - (i + n) % 2).check()
     assessor.field("field-comment").fill(comment)
     assessor.post(assessor.button("button-save-scorecard"), "06-scorecard-saved")
+    expect(assessor.page.locator("#what-happens-next")).to_contain_text(assessor.t("done-scorecard-saved"))
     expect(assessor.field("field-comment")).to_have_value(comment)
     assessor.follow(assessor.main.get_by_role("link", name=assessor.t("assessment-title"), exact=True),
                     "07-assessment")
@@ -513,9 +522,13 @@ def decide_qualified(facilitator: Person, feedback: str, step: str, status: int 
     taken leaves the idea qualified, one refused shows the form again."""
     facilitator.main.get_by_label(facilitator.t("decision-qualified"), exact=True).check()
     facilitator.field("field-feedback").fill(feedback)
-    facilitator.post(facilitator.button("button-decide"), step, status=status, redirected=status == 200)
     if status == 200:
+        facilitator.post(facilitator.button("button-decide"), f"{step}-confirm", redirected=False)
+        expect(facilitator.page.locator("h1")).to_contain_text(facilitator.t("button-decide"))
+        facilitator.confirm("button-decide", step)
         facilitator.expect_state("idea-state-qualified")
+    else:
+        facilitator.post(facilitator.button("button-decide"), step, status=status, redirected=False)
 
 
 def start_incubation(facilitator: Person, organisation: str, plan: str, step: str) -> None:
@@ -581,7 +594,8 @@ def complete_test(facilitator: Person, words: dict[str, str], step: str) -> None
     facilitator.main.get_by_label(facilitator.t("test-outcome-adopted"), exact=True).check()
     facilitator.field("field-results").fill(words["results"])
     facilitator.field("field-lessons-learned").fill(words["lessons"])
-    facilitator.post(facilitator.button("button-complete"), step)
+    facilitator.post(facilitator.button("button-complete"), f"{step}-confirm", redirected=False)
+    facilitator.confirm("button-complete", step)
     expect(facilitator.summary_value("field-outcome")).to_have_text(exact(facilitator.t("test-outcome-adopted")))
     expect(facilitator.main).to_contain_text(words["results"])
     expect(facilitator.main).to_contain_text(words["lessons"])
@@ -628,6 +642,7 @@ def whole_job(browser: Browser, server: Server, a11y: A11yReport, lang: str) -> 
         expect(owner.main).to_contain_text(sdg_label(lang, 11))
         expect(owner.main).to_contain_text(sdg_label(lang, 12))
         owner.post(owner.button("button-submit"), "06-challenge-submitted")
+        expect(owner.page.locator("#what-happens-next")).to_contain_text(owner.t("done-challenge-submitted"))
         owner.expect_state("challenge-state-submitted")
         expect(owner.main.get_by_role("heading", name=owner.t("history-title"), exact=True)).to_be_visible()
 
@@ -741,6 +756,7 @@ def whole_job(browser: Browser, server: Server, a11y: A11yReport, lang: str) -> 
         expect(innovator.main).to_contain_text("mei.chen@example.org")
         expect(innovator.main.get_by_role("link", name=innovator.t("edit-idea"), exact=True)).to_be_visible()
         innovator.post(innovator.button("button-submit"), "15-idea-submitted")
+        expect(innovator.page.locator("#what-happens-next")).to_contain_text(innovator.t("done-idea-submitted"))
         innovator.expect_state("idea-state-submitted")
         expect(innovator.main.get_by_role("link", name=innovator.t("edit-idea"), exact=True)).to_have_count(0)
 
@@ -788,8 +804,9 @@ def whole_job(browser: Browser, server: Server, a11y: A11yReport, lang: str) -> 
         for name, _, _ in assessors[:2]:
             assign_assessor(facilitator, name, "13-assigned")
         assign_assessor(facilitator, assessors[2][0], "13-assign-refused", status=422)
+        # The summary names the field first (SPEC §14.5): "Assessor: conflict of interest: …".
         expect(facilitator.main.locator(".govuk-error-summary")).to_contain_text(
-            facilitator.t("error-conflict-organisation"))
+            f'{facilitator.t("field-assessor")}: {facilitator.t("error-conflict-organisation")}', ignore_case=True)
         # Each assessor scores the idea on the scorecard page built from the rubric.
         for n, (name, email, password) in enumerate(assessors[:2], start=1):
             assessor = person(f"assessor{n}")

@@ -17,6 +17,9 @@ pub struct FormErrors {
     pub general: Option<String>,
     /// For a stale version: the page to reload.
     pub reload: Option<String>,
+    /// Labels a page gives its fields where the field's name has no label of its own
+    /// (a scorecard's criteria, a question's text): (field name, label).
+    pub labels: Vec<(String, String)>,
 }
 
 impl FormErrors {
@@ -35,12 +38,80 @@ impl FormErrors {
         self.fields.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
     }
 
+    /// Names the field `field` `label` in the error summary.
+    pub fn label(&mut self, field: &str, label: String) {
+        self.labels.push((field.to_owned(), label));
+    }
+
+    /// The message of `field` as the error summary lists it: the field's label, then the
+    /// message ("Description: enter a value", SPEC §14.5). The label is the one the page
+    /// gave, else the field's own (`field-<name>`, a team member's "Team member 2, Email").
+    pub fn summary_entry(&self, tr: &Tr, field: &str, message: &str) -> String {
+        match self.label_of(tr, field) {
+            Some(label) => tr.t_with(
+                "error-summary-entry",
+                &[("label", label.into()), ("message", lower_first(message).into())],
+            ),
+            None => message.to_owned(),
+        }
+    }
+
+    fn label_of(&self, tr: &Tr, field: &str) -> Option<String> {
+        if let Some((_, label)) = self.labels.iter().find(|(f, _)| f == field) {
+            return Some(label.clone());
+        }
+        let own = |name: &str| tr.try_t(&format!("field-{}", name.replace('_', "-")));
+        match field.split('.').collect::<Vec<_>>().as_slice() {
+            ["team", n, part] => {
+                let n = n.parse::<i64>().ok()?;
+                Some(format!(
+                    "{}, {}",
+                    tr.t_with("team-member-n", &[("n", (n + 1).into())]),
+                    own(part)?
+                ))
+            }
+            ["team", part] => own(part),
+            ["criteria", n, part] => {
+                let n = n.parse::<i64>().ok()?;
+                Some(format!(
+                    "{}, {}",
+                    tr.t_with("criterion-n", &[("n", (n + 1).into())]),
+                    own(part)?
+                ))
+            }
+            // A team member's row as the idea form names it: `team_email_1`.
+            [name] if name.starts_with("team_") => {
+                let (part, n) = name.strip_prefix("team_")?.rsplit_once('_')?;
+                let n = n.parse::<i64>().ok()?;
+                Some(format!(
+                    "{}, {}",
+                    tr.t_with("team-member-n", &[("n", (n + 1).into())]),
+                    own(part)?
+                ))
+            }
+            [name] => own(name).or_else(|| name.strip_suffix("_id").and_then(own)),
+            _ => None,
+        }
+    }
+
     /// One general message.
     pub fn general(message: String) -> Self {
         Self {
             general: Some(message),
             ..Self::default()
         }
+    }
+}
+
+/// `message` with its first letter small, as it reads after a label and a colon; a
+/// message that starts with a name in capitals ("URL", "SDG") is kept as it is.
+fn lower_first(message: &str) -> String {
+    let mut chars = message.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => {
+            first.to_lowercase().chain(message.chars().skip(1)).collect()
+        }
+        _ => message.to_owned(),
     }
 }
 
@@ -141,6 +212,39 @@ mod tests {
         assert_eq!(status, StatusCode::CONFLICT);
         let message = errors.general.unwrap_or_default();
         assert!(message.starts_with("1 av de 2"), "{message}");
+    }
+
+    #[test]
+    fn the_summary_names_the_field_of_each_message_in_both_languages() {
+        let (sv, en) = (Tr::new(Lang::Sv), Tr::new(Lang::En));
+        let errors = FormErrors::default();
+        assert_eq!(
+            errors.summary_entry(&en, "description", "Enter a value"),
+            "Description: enter a value"
+        );
+        assert!(
+            errors
+                .summary_entry(&sv, "description", "Fyll i ett värde")
+                .starts_with("Beskrivning: fyll i"),
+        );
+        assert_eq!(
+            errors.summary_entry(&en, "team.1.email", "Enter an email address"),
+            "Team member 2, Email: enter an email address"
+        );
+        assert_eq!(
+            errors.summary_entry(&en, "rubric_id", "Choose one"),
+            "Rubric: choose one"
+        );
+        assert_eq!(
+            errors.summary_entry(&en, "team_name_0", "Enter a value"),
+            "Team member 1, Name: enter a value"
+        );
+        let mut labelled = FormErrors::default();
+        labelled.label("scores.impact", "Impact".to_owned());
+        assert_eq!(
+            labelled.summary_entry(&en, "scores.impact", "Too high"),
+            "Impact: too high"
+        );
     }
 
     #[test]

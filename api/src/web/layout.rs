@@ -83,6 +83,7 @@ pub fn page_with(ctx: &Ctx, title: &str, errors: Option<&FormErrors>, body: Mark
                 div class="govuk-width-container" {
                     main class="govuk-main-wrapper" id="main" {
                         @if let Some(errors) = errors { (error_summary(ctx, errors)) }
+                        (what_happens_next(ctx))
                         h1 class="govuk-heading-l" { (title) }
                         (body)
                     }
@@ -182,7 +183,7 @@ pub fn error_summary(ctx: &Ctx, errors: &FormErrors) -> Markup {
                     }
                     ul class="govuk-list govuk-error-summary__list" {
                         @for (field, message) in &errors.fields {
-                            li { a href={ "#" (field_id(field)) } { (message) } }
+                            li { a href={ "#" (field_id(field)) } { (errors.summary_entry(&ctx.tr, field, message)) } }
                         }
                     }
                 }
@@ -406,6 +407,33 @@ pub fn notice(text: &str) -> Markup {
         div class="govuk-notification-banner govuk-notification-banner--success" role="status" {
             div class="govuk-notification-banner__content" {
                 p class="govuk-notification-banner__heading" { (text) }
+            }
+        }
+    }
+}
+
+/// What a form just did and what happens next (SPEC §14.5), after the redirect of a
+/// submit: `?done=` names one of these, and anything else shows nothing.
+pub const DONE: [&str; 4] = [
+    "challenge-submitted",
+    "idea-submitted",
+    "scorecard-saved",
+    "question-asked",
+];
+
+/// The banner of `?done=`: what was done, then what happens next in a sentence or two.
+fn what_happens_next(ctx: &Ctx) -> Markup {
+    let Some(done) = ctx
+        .query("done")
+        .and_then(|done| DONE.into_iter().find(|known| *known == done))
+    else {
+        return html! {};
+    };
+    html! {
+        div class="govuk-notification-banner govuk-notification-banner--success" role="status" id="what-happens-next" {
+            div class="govuk-notification-banner__content" {
+                p class="govuk-notification-banner__heading" { (ctx.tr.t(&format!("done-{done}-title"))) }
+                p class="govuk-body" { (ctx.tr.t(&format!("done-{done}"))) }
             }
         }
     }

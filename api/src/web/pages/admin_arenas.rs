@@ -161,6 +161,11 @@ pub async fn run_command(ctx: Ctx, state: Data<&AppState>, Path((id, name)): Pat
         "close" => ArenaCommand::Close,
         _ => return super::errors::not_found(&ctx),
     };
+    if matches!(command, ArenaCommand::Close)
+        && let Some(page) = super::irreversible::close_arena(&ctx, &state, actor, id).await
+    {
+        return page;
+    }
     let result = match form_version(&ctx) {
         Ok(expected) => app::arenas::command(&state, actor, id, expected, command).await,
         Err(error) => Err(error),

@@ -223,7 +223,10 @@ pub async fn run_command(ctx: Ctx, state: Data<&AppState>, Path((id, name)): Pat
         },
         (_, Err(error)) => Err(error),
         ("roles", Ok(expected)) => app::users::set_roles(&state, actor, id, chosen_roles(&ctx), expected).await,
-        ("deactivate", Ok(expected)) => app::users::deactivate(&state, actor, id, expected).await,
+        ("deactivate", Ok(expected)) => match super::irreversible::deactivate_user(&ctx, &state, actor, id).await {
+            Some(page) => return page,
+            None => app::users::deactivate(&state, actor, id, expected).await,
+        },
         ("reactivate", Ok(expected)) => app::users::reactivate(&state, actor, id, expected).await,
         _ => return super::errors::not_found(&ctx),
     };

@@ -165,13 +165,8 @@ fn scorecard_page(ctx: &Ctx, idea: &Idea, sheet: &ScorecardSheet, errors: &FormE
     };
     // The summary names the criterion each message is about.
     let mut listed = errors.clone();
-    for (field, message) in &mut listed.fields {
-        if let Some(criterion) = field
-            .strip_prefix("scores.")
-            .and_then(|key| sheet.rubric.criteria.iter().find(|c| c.key == key))
-        {
-            *message = format!("{}: {message}", criterion.name);
-        }
+    for criterion in &sheet.rubric.criteria {
+        listed.label(&format!("scores.{}", criterion.key), criterion.name.clone());
     }
     page_with(
         ctx,
@@ -230,7 +225,7 @@ pub async fn save_scorecard(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uui
         comment: ctx.text("comment"),
     };
     match app::assessment::put_scorecard(&state, actor, id, input).await {
-        Ok(_) => redirect(&format!("/ideas/{id}/scorecard")),
+        Ok(_) => redirect(&format!("/ideas/{id}/scorecard?done=scorecard-saved")),
         Err(error) => match form_refusal(&ctx, &error, &format!("/ideas/{id}/scorecard")) {
             Ok((_, errors)) => show_scorecard(&ctx, &state, id, &errors, Some("score")).await,
             Err(page) => page,

@@ -29,7 +29,7 @@ use crate::web::layout::{
 use crate::web::time::datetime_local_to_utc;
 
 /// The domain's view of a challenge, for asking which commands the viewer may use.
-fn domain_of(challenge: &Challenge) -> rules::Challenge {
+pub(super) fn domain_of(challenge: &Challenge) -> rules::Challenge {
     rules::Challenge {
         owner_id: UserId(challenge.owner_id),
         state: challenge.state.into(),
@@ -578,12 +578,16 @@ pub async fn run_command(ctx: Ctx, state: Data<&AppState>, Path((id, name)): Pat
         }
         _ => return super::errors::not_found(&ctx),
     };
+    if let Some(page) = super::irreversible::challenge(&ctx, &state, actor, id, command.kind()).await {
+        return page;
+    }
     let form = command.name();
     let expected = match form_version(&ctx) {
         Ok(expected) => expected,
         Err(error) => return refuse_command(&ctx, &state, id, form, error).await,
     };
     match app::challenges::command(&state, actor, id, expected, command).await {
+        Ok(_) if form == "submit" => redirect(&format!("/challenges/{id}?done=challenge-submitted")),
         Ok(_) => redirect(&format!("/challenges/{id}")),
         Err(error) => refuse_command(&ctx, &state, id, form, error).await,
     }
@@ -595,11 +599,28 @@ pub fn form_version(ctx: &Ctx) -> Result<Option<app::Expected>, ApiError> {
 }
 
 async fn refuse_command(ctx: &Ctx, state: &AppState, id: Uuid, form: &str, error: ApiError) -> Response {
-    let (status, errors) = match form_refusal(ctx, &error, &format!("/challenges/{id}")) {
+    let (status, mut errors) = match form_refusal(ctx, &error, &format!("/challenges/{id}")) {
         Ok(refusal) => refusal,
         Err(page) => return page,
     };
+    let text = if form == "answer" {
+        "field-answer"
+    } else {
+        "field-question"
+    };
+    errors.label("text", ctx.tr.t(text));
     match app::challenges::get(state, ctx.actor(), id).await {
+        // What a submit lacks is filled in on the challenge form: its fields are there.
+        Ok(challenge) if form == "submit" && !errors.fields.is_empty() => {
+            let action = format!("/challenges/{id}/edit");
+            let values = ChallengeValues::from_challenge(&challenge);
+            let form = challenge_form(ctx, &action, &values, Some(challenge.version), &errors);
+            let title = ctx
+                .tr
+                .t_with("edit-challenge-title", &[("title", challenge.title.into())]);
+            let body = html! { p class="govuk-body" { (ctx.tr.t("submit-missing-intro")) } (form) };
+            respond(status, page_with(ctx, &title, Some(&errors), body))
+        }
         Ok(challenge) => {
             let extras = extras(state, ctx, &challenge).await;
             respond(status, detail(ctx, &challenge, &extras, &errors, Some(form)))
@@ -616,7 +637,7 @@ pub async fn ask(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uuid>) -> Resp
         Err(redirect) => return redirect,
     };
     match app::questions::ask(&state, actor, id, &ctx.text("text")).await {
-        Ok(question) => redirect(&format!("/challenges/{id}#q-{}", question.id)),
+        Ok(question) => redirect(&format!("/challenges/{id}?done=question-asked#q-{}", question.id)),
         Err(error) => refuse_command(&ctx, &state, id, "ask", error).await,
     }
 }

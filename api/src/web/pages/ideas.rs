@@ -549,6 +549,10 @@ pub async fn run_command(ctx: Ctx, state: Data<&AppState>, Path((id, name)): Pat
         }
         None => return super::errors::not_found(&ctx),
     };
+    let here = format!("/ideas/{id}");
+    if let Some(page) = super::irreversible::idea(&ctx, &state, actor, id, command.kind(), &here).await {
+        return page;
+    }
     let form = command.name();
     let result: Result<Idea, ApiError> = match form_version(&ctx) {
         Ok(expected) => app::ideas::command(&state, actor, id, expected, command).await,
@@ -569,6 +573,27 @@ pub async fn refused_form(
     answered(ctx, state, actor, id, form, Err(error)).await
 }
 
+/// A submit refused for what the idea lacks: the idea form, where those fields are, with
+/// the refusal.
+async fn missing_for_submit(
+    ctx: &Ctx,
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    status: poem::http::StatusCode,
+    errors: &FormErrors,
+) -> Response {
+    let idea = match app::ideas::get(state, actor, id).await {
+        Ok(idea) => idea,
+        Err(error) => return refused(ctx, &error),
+    };
+    let action = format!("/ideas/{id}/edit");
+    let form = idea_form(ctx, &action, &IdeaValues::from_idea(&idea), Some(idea.version), errors);
+    let title = ctx.tr.t_with("edit-idea-title", &[("title", idea.title.into())]);
+    let body = html! { p class="govuk-body" { (ctx.tr.t("submit-missing-intro")) } (form) };
+    respond(status, form_page(ctx, &title, body, errors))
+}
+
 /// The answer to a command form: back to the idea, or the page again with the refusal
 /// at the form `form`.
 async fn answered(
@@ -580,8 +605,12 @@ async fn answered(
     result: Result<Idea, ApiError>,
 ) -> Response {
     match result {
+        Ok(_) if form == "submit" => redirect(&format!("/ideas/{id}?done=idea-submitted")),
         Ok(_) => redirect(&format!("/ideas/{id}")),
         Err(error) => match form_refusal(ctx, &error, &format!("/ideas/{id}")) {
+            Ok((status, errors)) if form == "submit" && !errors.fields.is_empty() => {
+                missing_for_submit(ctx, state, actor, id, status, &errors).await
+            }
             Ok((status, errors)) => {
                 render(ctx, state, actor, id, &errors, Some(form), |markup| {
                     respond(status, markup)

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::challenges::form_version;
 use super::idea_steps::Section;
 use super::labels::{label, name_of};
-use super::{form_refusal, idea_steps, redirect, refused, signed_in};
+use super::{form_refusal, idea_steps, irreversible, redirect, refused, signed_in};
 use crate::app;
 use crate::app::steps::{NewMilestone, NewSpreadActivity};
 use crate::error::ApiError;
@@ -346,6 +346,12 @@ pub async fn incubation_command(ctx: Ctx, state: Data<&AppState>, Path((id, name
     } else {
         "discontinue"
     };
+    if let Ok(command) = &command {
+        let here = format!("/ideas/{id}/incubation");
+        if let Some(page) = irreversible::idea(&ctx, &state, actor, id, command.kind(), &here).await {
+            return page;
+        }
+    }
     let result = match (form_version(&ctx), command) {
         (Ok(expected), Ok(command)) => app::ideas::command(&state, actor, id, expected, command).await,
         (Err(error), _) | (_, Err(error)) => Err(error),
@@ -573,7 +579,14 @@ pub async fn test_command(ctx: Ctx, state: Data<&AppState>, Path((id, name)): Pa
         return super::errors::not_found(&ctx);
     } else {
         let form = name.replace('-', "_");
-        let result = match (form_version(&ctx), idea_steps::parse(&ctx, &name)) {
+        let parsed = idea_steps::parse(&ctx, &name);
+        if let Some(Ok(Some(command))) = &parsed {
+            let here = format!("/ideas/{id}/test");
+            if let Some(page) = irreversible::idea(&ctx, &state, actor, id, command.kind(), &here).await {
+                return page;
+            }
+        }
+        let result = match (form_version(&ctx), parsed) {
             (Ok(expected), Some(Ok(Some(command)))) => app::ideas::command(&state, actor, id, expected, command)
                 .await
                 .map(drop),
