@@ -120,7 +120,10 @@ fn rubric_fields(name: &'static str, second_key: &'static str) -> Vec<(&'static 
         ("criteria.0.weight", "2"),
         ("criteria.0.scale_min", ""),
         ("criteria.0.scale_max", ""),
-        ("criteria.0.scale_labels", "1 = Does not meet it\r\n\r\n5: Meets it fully"),
+        (
+            "criteria.0.scale_labels",
+            "1 = Does not meet it\r\n\r\n5: Meets it fully",
+        ),
         ("criteria.1.key", second_key),
         ("criteria.1.name", "Feasibility"),
         ("criteria.1.description", ""),

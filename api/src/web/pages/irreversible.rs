@@ -1,6 +1,6 @@
 //! Commands that cannot be undone (SPEC §14.5): withdraw, decide, complete, discontinue,
 //! close, archive, deactivate. On the web such a command runs only from its confirmation
-//! page (ADR 0026): the command's form posts once without `confirmed` and is answered with
+//! page (ADR 0027): the command's form posts once without `confirmed` and is answered with
 //! a page that names what cannot be undone and carries the form's fields over as hidden
 //! inputs; its button posts them again with `confirmed=1`, and only that post runs the
 //! command. The API is unchanged.
