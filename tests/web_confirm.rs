@@ -363,3 +363,39 @@ async fn after_submitting_a_challenge_or_an_idea_the_page_says_what_happens_next
         .await;
     assert!(!page.contains("what-happens-next"), "an unknown done= shows a banner");
 }
+
+#[tokio::test]
+async fn an_empty_answer_is_named_and_its_summary_link_leads_to_that_questions_answer_field() {
+    let app = spawn_app().await;
+    let facilitator = app.facilitator().await;
+    let owner = app.needs_owner().await;
+    let innovator = app.innovator().await;
+    let challenge = app.published_challenge(&owner, &facilitator).await;
+    let question = app
+        .post(
+            &format!("/challenges/{challenge}/questions"),
+            Some(&innovator.token),
+            serde_json::json!({ "text": "Who empties the bins?" }),
+        )
+        .await
+        .expect(201)
+        .id();
+
+    let refused = app
+        .form(
+            &format!("/questions/{question}/answer"),
+            &owner,
+            &[("question_id", &question), ("challenge_id", &challenge), ("text", "  ")],
+        )
+        .await;
+
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    let target = format!("f-answer-{question}");
+    assert!(
+        refused.body.contains(&format!("<a href=\"#{target}\"")),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains(&format!("id=\"{target}\"")));
+    assert!(refused.body.contains(">Answer: "), "the summary names the field");
+}

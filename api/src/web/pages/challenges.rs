@@ -396,10 +396,16 @@ fn detail(ctx: &Ctx, challenge: &Challenge, extras: &Extras, errors: &FormErrors
     page_with(ctx, &challenge.title, Some(errors), body)
 }
 
+/// The name the errors of the answer to question `question_id` go by.
+fn answer_field(question_id: &str) -> String {
+    format!("answer-{question_id}")
+}
+
 fn answer_form(ctx: &Ctx, question: &Question, errors: &FormErrors) -> Markup {
     let tr = &ctx.tr;
-    let id = format!("f-answer-{}", question.id);
-    let error = errors.message_for("text");
+    let field = answer_field(&question.id.to_string());
+    let id = field_id(&field);
+    let error = errors.message_for(&field);
     html! {
         form method="post" action={ "/questions/" (question.id) "/answer" } novalidate {
             (csrf_field(ctx))
@@ -603,12 +609,18 @@ async fn refuse_command(ctx: &Ctx, state: &AppState, id: Uuid, form: &str, error
         Ok(refusal) => refusal,
         Err(page) => return page,
     };
-    let text = if form == "answer" {
-        "field-answer"
+    if form == "answer" {
+        // Each question has its own answer field: the summary links to the one refused.
+        let field = answer_field(ctx.field("question_id").unwrap_or_default());
+        for (name, _) in &mut errors.fields {
+            if name == "text" {
+                name.clone_from(&field);
+            }
+        }
+        errors.label(&field, ctx.tr.t("field-answer"));
     } else {
-        "field-question"
-    };
-    errors.label("text", ctx.tr.t(text));
+        errors.label("text", ctx.tr.t("field-question"));
+    }
     match app::challenges::get(state, ctx.actor(), id).await {
         // What a submit lacks is filled in on the challenge form: its fields are there.
         Ok(challenge) if form == "submit" && !errors.fields.is_empty() => {
