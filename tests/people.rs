@@ -454,3 +454,59 @@ async fn an_assessor_of_the_organisation_behind_the_challenge_is_not_assigned() 
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM assignments").await, assignments);
     assign(&app, &idea, &p.facilitator, &outsider.id).await;
 }
+
+#[tokio::test]
+async fn a_renamed_organisation_or_person_is_named_anew_in_answers_read_before() {
+    // Arrange: read (and so keep) the challenge and the idea
+    let app = spawn_app().await;
+    let p = people(&app).await;
+    let challenge = published(&app, &p, false).await;
+    let idea = submitted_idea(&app, &p.innovator, &challenge).await;
+    let paths = [format!("/challenges/{challenge}"), format!("/ideas/{idea}")];
+    for path in &paths {
+        app.get(path, Some(&p.facilitator.token)).await.expect(200);
+    }
+
+    // Act
+    app.patch(
+        &format!("/organisations/{}", p.association),
+        Some(&p.facilitator.token),
+        json!({ "name": "Brf Sege Park" }),
+    )
+    .await
+    .expect(200);
+    let read = app.get(&paths[0], Some(&p.facilitator.token)).await.expect(200);
+    name(&app, &p.innovator, "Ines Andersson", Some(&p.startup)).await;
+    let read_idea = app.get(&paths[1], Some(&p.facilitator.token)).await.expect(200);
+
+    // Assert
+    assert_eq!(read.body["organisation"]["name"], "Brf Sege Park");
+    assert_eq!(read_idea.body["innovator"]["display_name"], "Ines Andersson");
+}
+
+#[tokio::test]
+async fn an_assessors_me_lists_their_assignments_as_the_other_sections_list_theirs() {
+    let app = spawn_app().await;
+    let p = people(&app).await;
+    let challenge = published(&app, &p, false).await;
+    let idea = app
+        .submitted_idea(&p.innovator, &challenge, "Sensors in the bins")
+        .await;
+    app.post(
+        &format!("/ideas/{idea}/start-assessment"),
+        Some(&p.facilitator.token),
+        json!({}),
+    )
+    .await
+    .expect(200);
+    let assessor = app.assessor().await;
+    let (_, before) = app.page("/me", Some(&assessor), "en").await;
+    assign(&app, &idea, &p.facilitator, &assessor.id).await;
+
+    let (_, me) = app.page("/me", Some(&assessor), "en").await;
+
+    assert!(!before.contains("Sensors in the bins"));
+    assert!(me.contains(&format!("href=\"/ideas/{idea}/scorecard\"")), "{me}");
+    assert!(me.contains("Sensors in the bins"));
+    assert!(me.contains("href=\"/assignments\""), "the whole queue is a link away");
+}

@@ -54,8 +54,8 @@ field-kind = Kind
 field-challenge = Challenge
 field-ideas-close-at = Ideas close at
 field-blind-assessment = Blind assessment: assessors do not see who is behind an idea
-field-starts-at = Starts
-field-ends-at = Ends
+field-starts-at = Starts at
+field-ends-at = Ends at
 filter-any = Any
 
 ## Hints

@@ -54,8 +54,8 @@ field-kind = Slag
 field-challenge = Utmaning
 field-ideas-close-at = Sista dag för idéer
 field-blind-assessment = Blind bedömning: bedömarna ser inte vem som står bakom en idé
-field-starts-at = Börjar
-field-ends-at = Slutar
+field-starts-at = Börjar den
+field-ends-at = Slutar den
 filter-any = Alla
 
 ## Hjälptexter

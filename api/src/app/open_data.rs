@@ -42,11 +42,12 @@ pub struct Archive {
     year: i32,
 }
 
-/// What the archive is read from: challenges, ideas, arenas, and the other tables
-/// (organisations, tests, the event log, the spread activities and obstacles).
+/// What the archive is read from: challenges, ideas, arenas, organisations and the other
+/// tables (tests, the event log, the spread activities and obstacles).
 const READS: Tables = Tables::CHALLENGES
     .with(Tables::IDEAS)
     .with(Tables::ARENAS)
+    .with(Tables::ORGANISATIONS)
     .with(Tables::OTHER);
 
 /// The archive, kept until a write changes what it was read from (ADR 0018): a flood of

@@ -37,7 +37,8 @@ pub async fn team(state: &AppState, actor: &Actor, length: u32) -> Result<TeamQu
         .with(Tables::IDEAS)
         .with(Tables::ASSIGNMENTS)
         .with(Tables::OTHER)
-        .with(Tables::ARENAS);
+        .with(Tables::ARENAS)
+        .with(Tables::ORGANISATIONS);
     // By viewer: a facilitator who also holds other roles may be shown more of an idea.
     let key = format!("team queues {} {length}", actor.id.as_uuid());
     state.reads.value(key, reads, read_team(state, actor, length)).await

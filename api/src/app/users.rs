@@ -68,7 +68,7 @@ pub async fn panel_people(
         None => {
             // A new account is an insert among the other tables; a changed role or a
             // deactivation is a write to accounts.
-            let reads = Tables::ACCOUNTS.with(Tables::OTHER);
+            let reads = Tables::ACCOUNTS.with(Tables::OTHER).with(Tables::ORGANISATIONS);
             let read = async { Ok(Arc::new(assessors(state, None, PANEL_CHOICES).await?)) };
             state.reads.value("panel choices".to_owned(), reads, read).await?
         }

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use maud::{Markup, html};
 use poem::web::{Data, Path};
 use poem::{Response, handler};
+use sluss_domain::Actor;
 use sluss_domain::idea::IdeaState;
 use uuid::Uuid;
 
@@ -16,6 +17,7 @@ use super::{form_refusal, redirect, refused, signed_in};
 use crate::app;
 use crate::app::assessment::{ScorecardInput, ScorecardSheet};
 use crate::state::AppState;
+use crate::views::assessment::Assignment;
 use crate::views::ideas::Idea;
 use crate::web::context::Ctx;
 use crate::web::forms::FormErrors;
@@ -43,36 +45,45 @@ pub async fn queue(ctx: Ctx, state: Data<&AppState>) -> Response {
         };
     let body = html! {
         p class="govuk-body" { (tr.t("assignments-intro")) }
-        @if assignments.is_empty() { p class="govuk-body" { (tr.t("list-empty")) } } @else {
-            table class="govuk-table" {
-                thead class="govuk-table__head" {
-                    tr class="govuk-table__row" {
-                        th scope="col" class="govuk-table__header" { (tr.t("field-idea")) }
-                        th scope="col" class="govuk-table__header" { (tr.t("field-state")) }
-                        th scope="col" class="govuk-table__header" { (tr.t("assigned-at")) }
-                    }
+        (assignment_table(&ctx, actor, &assignments))
+        @if let Some(next) = &next { (next_page(tr, &format!("/assignments?cursor={}", percent(next)))) }
+    };
+    ok(page(&ctx, &tr.t("assignments-title"), body))
+}
+
+/// Assignments as a table: the idea (leading an assessor to their scorecard), the state,
+/// when assigned.
+pub fn assignment_table(ctx: &Ctx, actor: &Actor, assignments: &[(Assignment, String)]) -> Markup {
+    let tr = &ctx.tr;
+    html! {
+    @if assignments.is_empty() { p class="govuk-body" { (tr.t("list-empty")) } } @else {
+        table class="govuk-table" {
+            thead class="govuk-table__head" {
+                tr class="govuk-table__row" {
+                    th scope="col" class="govuk-table__header" { (tr.t("field-idea")) }
+                    th scope="col" class="govuk-table__header" { (tr.t("field-state")) }
+                    th scope="col" class="govuk-table__header" { (tr.t("assigned-at")) }
                 }
-                tbody class="govuk-table__body" {
-                    @for (assignment, title) in &assignments {
-                        @let title = if title.is_empty() { tr.t("idea-untitled") } else { title.clone() };
-                        tr class="govuk-table__row" {
-                            td class="govuk-table__cell" {
-                                @if assignment.assessor_id == actor.id.as_uuid() {
-                                    a class="govuk-link" href={ "/ideas/" (assignment.idea_id) "/scorecard" } { (title) }
-                                } @else {
-                                    a class="govuk-link" href={ "/ideas/" (assignment.idea_id) } { (title) }
-                                }
+            }
+            tbody class="govuk-table__body" {
+                @for (assignment, title) in assignments {
+                    @let title = if title.is_empty() { tr.t("idea-untitled") } else { title.clone() };
+                    tr class="govuk-table__row" {
+                        td class="govuk-table__cell" {
+                            @if assignment.assessor_id == actor.id.as_uuid() {
+                                a class="govuk-link" href={ "/ideas/" (assignment.idea_id) "/scorecard" } { (title) }
+                            } @else {
+                                a class="govuk-link" href={ "/ideas/" (assignment.idea_id) } { (title) }
                             }
-                            td class="govuk-table__cell" { (tag(&label(tr, "assignment-state", &name_of(&assignment.state)))) }
-                            td class="govuk-table__cell" { (tr.datetime(assignment.created_at)) }
                         }
+                        td class="govuk-table__cell" { (tag(&label(tr, "assignment-state", &name_of(&assignment.state)))) }
+                        td class="govuk-table__cell" { (tr.datetime(assignment.created_at)) }
                     }
                 }
             }
         }
-        @if let Some(next) = &next { (next_page(tr, &format!("/assignments?cursor={}", percent(next)))) }
-    };
-    ok(page(&ctx, &tr.t("assignments-title"), body))
+    }
+    }
 }
 
 /// The scorecard form: each criterion of the rubric with its description, weight and

@@ -24,6 +24,9 @@ use crate::web::layout::{ok, page, tag};
 /// works down, not an archive (the lists of `/challenges` and the API page further).
 const QUEUE_LENGTH: u32 = 50;
 
+/// How many of an assessor's assignments `/me` lists; `/assignments` has them all.
+const ASSIGNMENTS_SHOWN: u32 = 10;
+
 /// How many ideas an own challenge has in each state.
 type IdeaCounts = HashMap<uuid::Uuid, Vec<(sluss_domain::idea::IdeaState, u64)>>;
 
@@ -70,6 +73,15 @@ pub async fn me(ctx: Ctx, state: Data<&AppState>) -> Response {
     } else {
         Vec::new()
     };
+    // An assessor's newest assignments, as the other sections list their items.
+    let assignments = if actor.has(Role::Assessor) {
+        app::assessment::assignment_queue(&state, actor, ASSIGNMENTS_SHOWN, None)
+            .await
+            .map(|(items, _)| items)
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     let queues = if actor.is_facilitator() {
         match app::queues::team(&state, actor, QUEUE_LENGTH).await {
             Ok(queues) => Some(queues),
@@ -101,6 +113,7 @@ pub async fn me(ctx: Ctx, state: Data<&AppState>) -> Response {
         }
         @if actor.has(Role::Assessor) {
             h2 class="govuk-heading-m" { (tr.t("me-my-assignments")) }
+            (super::assessment::assignment_table(&ctx, actor, &assignments))
             p class="govuk-body" { a class="govuk-link" href="/assignments" { (tr.t("me-assignments-link")) } }
         }
         @if let Some(queues) = &queues {
