@@ -150,12 +150,12 @@ async fn web_admin_rubrics_are_created_by_form_and_refusals_name_the_row() {
     assert!(refused.body.contains("value=\"Quick scan\""), "the name is kept");
     assert!(refused.body.contains("value=\"Bad Key\""), "the row is kept");
     assert!(
-        refused.body.contains("href=\"#f-criteria-1-key\""),
-        "the summary names the row's key"
+        refused.body.contains("href=\"#f-criteria-1-name\""),
+        "the summary names the row's name, which the key is made from"
     );
     assert!(
-        refused.body.contains("id=\"f-criteria-1-key-error\""),
-        "the key has its message"
+        refused.body.contains("id=\"f-criteria-1-name-error\""),
+        "the name has its message"
     );
     assert_eq!(count().await, before);
 
@@ -455,4 +455,55 @@ async fn web_admin_users_run_on_to_a_next_page() {
         "the oldest user is on the next page"
     );
     assert!(!second.contains(&last.email));
+}
+
+#[tokio::test]
+async fn web_admin_a_rubric_form_makes_the_keys_from_the_names() {
+    let app = spawn_app().await;
+    let facilitator = app.facilitator().await;
+    let (_, form) = app.page("/admin/rubrics", Some(&facilitator), "sv").await;
+    assert!(
+        !form.contains("id=\"f-criteria-0-key\"") && !form.contains("name=\"criteria.0.key\""),
+        "the form asks for no key"
+    );
+
+    let made = app
+        .form(
+            "/admin/rubrics",
+            &facilitator,
+            &[
+                ("name", "Grannskapsmall"),
+                ("criteria.0.name", "Svar på behovet"),
+                ("criteria.0.weight", "2"),
+                ("criteria.1.name", "Svar på behovet!"),
+                ("criteria.1.weight", "1"),
+                ("criteria.2.name", "Genomförbarhet i år"),
+            ],
+        )
+        .await;
+
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let list = app.get("/rubrics", Some(&facilitator.token)).await.expect(200);
+    let rubric = items(&list.body)
+        .into_iter()
+        .find(|r| r["name"] == "Grannskapsmall")
+        .unwrap_or_else(|| panic!("no new rubric: {}", list.text));
+    let keys: Vec<&str> = rubric["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["svar_pa_behovet", "svar_pa_behovet_2", "genomforbarhet_i_ar"]);
+    let (_, edit) = app
+        .page(
+            &format!("/admin/rubrics/{}/edit", rubric["id"].as_str().unwrap()),
+            Some(&facilitator),
+            "sv",
+        )
+        .await;
+    assert!(
+        edit.contains("type=\"hidden\" name=\"criteria.0.key\" value=\"svar_pa_behovet\""),
+        "an edit keeps the keys"
+    );
 }

@@ -25,7 +25,6 @@ field-min-scorecards = Scorecards needed before a decision
 min-scorecards-hint = At least 1. Left blank, 2.
 criterion-n = Criterion { $n }
 field-key = Key
-key-hint = Lower-case letters, digits and _, for example problem_fit.
 field-weight = Weight
 field-scale-min = Lowest score
 field-scale-max = Highest score

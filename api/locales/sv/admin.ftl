@@ -25,7 +25,6 @@ field-min-scorecards = Bedömningar som behövs före beslut
 min-scorecards-hint = Minst 1. Lämnas fältet tomt blir det 2.
 criterion-n = Kriterium { $n }
 field-key = Nyckel
-key-hint = Små bokstäver, siffror och _, till exempel problem_fit.
 field-weight = Vikt
 field-scale-min = Lägsta poäng
 field-scale-max = Högsta poäng

@@ -109,7 +109,9 @@ pub fn rubric_form(
                         legend class="govuk-fieldset__legend govuk-fieldset__legend--s" {
                             (tr.t_with("criterion-n", &[("n", (row + 1).into())]))
                         }
-                        (Input::text(&key, tr.t("field-key"), &key_v).hint(tr.t("key-hint")).render(errors))
+                        // The key scorecards use is made from the name (`derived_key`) and
+                        // kept as it is once made.
+                        @if !key_v.trim().is_empty() { input type="hidden" name=(key) value=(key_v); }
                         (Input::text(&name, tr.t("field-name"), &name_v).render(errors))
                         (Input::text(&description, tr.t("field-description"), &description_v).render(errors))
                         (Input::text(&weight, tr.t("field-weight"), &weight_v).render(errors))
@@ -143,6 +145,8 @@ fn add_refusal(tr: &Tr, refusal: Result<(), Refusal>, row: Option<usize>, fields
     };
     for error in &errors {
         let field = match (error.field.strip_prefix("criteria."), row) {
+            // The key is made from the name: what is wrong with it is said at the name.
+            (Some("key"), Some(row)) => row_field(row, "name"),
             (Some(column), Some(row)) => row_field(row, column),
             (None, None) => error.field.clone(),
             _ => continue,
@@ -172,8 +176,14 @@ pub fn read_form(ctx: &Ctx) -> Result<RubricInput, FormErrors> {
         if blank {
             continue;
         }
+        let given = ctx.text(&row_field(row, "key")).trim().to_owned();
+        let key = if given.is_empty() {
+            derived_key(&ctx.text(&row_field(row, "name")), &keys)
+        } else {
+            given
+        };
         let criterion = NewCriterion {
-            key: ctx.text(&row_field(row, "key")).trim().to_owned(),
+            key,
             name: ctx.text(&row_field(row, "name")),
             description: ctx.text(&row_field(row, "description")),
             weight: number(ctx, &row_field(row, "weight"), &mut row_errors).unwrap_or(1.0),
@@ -188,7 +198,7 @@ pub fn read_form(ctx: &Ctx) -> Result<RubricInput, FormErrors> {
         };
         add_refusal(tr, check_rubric(&alone), Some(row), &mut row_errors);
         if !criterion.key.is_empty() && !keys.insert(criterion.key.clone()) {
-            let field = row_field(row, "key");
+            let field = row_field(row, "name");
             if !row_errors.iter().any(|(f, _)| *f == field) {
                 row_errors.push((field, tr.t("error-rubric-key-twice")));
             }
@@ -228,6 +238,31 @@ fn domain_criterion(criterion: &NewCriterion) -> Criterion {
         scale_labels: criterion.scale_labels.clone(),
     }
 }
+
+/// The key a criterion named `name` is stored under: its words in lower-case ASCII joined
+/// by `_` ("Svar på behovet" → `svar_pa_behovet`), at most 50 characters, with `_2`, `_3`,
+/// … after it when an earlier criterion of the form has it.
+fn derived_key(name: &str, taken: &HashSet<String>) -> String {
+    let mut base: String = slug::slugify(name)
+        .replace('-', "_")
+        .chars()
+        .take(KEY_MAX - 3)
+        .collect();
+    base = base.trim_end_matches('_').to_owned();
+    if base.is_empty() {
+        base = "criterion".to_owned();
+    }
+    let mut key = base.clone();
+    let mut n = 2;
+    while taken.contains(&key) {
+        key = format!("{base}_{n}");
+        n += 1;
+    }
+    key
+}
+
+/// The longest key the domain takes.
+const KEY_MAX: usize = 50;
 
 /// The meanings of the scores as the form writes them: a line per score, `3 = Answers
 /// the need in part`, lowest score first.
