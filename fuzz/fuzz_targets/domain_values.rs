@@ -289,6 +289,7 @@ struct AssignmentInput {
     active: bool,
     organisation: Option<String>,
     innovator_organisation: Option<String>,
+    challenge_organisation: Option<String>,
 }
 
 fn check_assignment(input: &AssignmentInput) {
@@ -304,8 +305,11 @@ fn check_assignment(input: &AssignmentInput) {
     let b = assessment::Affiliation::named(input.innovator_organisation.as_deref());
     let same = assessment::same_organisation(a, b);
     assert_eq!(same, assessment::same_organisation(b, a), "not symmetric");
-    let result = assessment::check_assignment(&candidate, innovator, b, owner);
-    let allowed = input.active && input.is_assessor && candidate.id != innovator && candidate.id != owner && !same;
+    let c = assessment::Affiliation::named(input.challenge_organisation.as_deref());
+    let behind = assessment::same_organisation(a, c);
+    let result = assessment::check_assignment(&candidate, innovator, b, owner, c);
+    let allowed =
+        input.active && input.is_assessor && candidate.id != innovator && candidate.id != owner && !same && !behind;
     assert_eq!(result.is_ok(), allowed, "{result:?}");
 }
 
