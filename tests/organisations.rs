@@ -514,3 +514,31 @@ async fn the_team_keeps_the_registry_on_its_pages_and_a_person_chooses_theirs() 
     let (status, _) = app.page("/admin/organisations", Some(&person), "en").await;
     assert_eq!(status.as_u16(), 404);
 }
+
+#[tokio::test]
+async fn settings_name_the_organisation_written_at_registration_and_choose_its_registered_match() {
+    let app = spawn_app().await;
+    let facilitator = app.facilitator().await;
+    let binly = app
+        .post(
+            "/organisations",
+            Some(&facilitator.token),
+            json!({ "name": "Binly AB", "kind": "startup" }),
+        )
+        .await
+        .expect(201)
+        .id();
+    let wrote_it = app.user_in(&[Role::Innovator], Some("binly ab")).await;
+    let wrote_other = app.user_in(&[Role::Innovator], Some("Okänd AB")).await;
+
+    let (_, page) = app.page("/me/settings", Some(&wrote_it), "en").await;
+    assert!(page.contains("At registration you wrote “binly ab”."), "{page}");
+    assert!(page.contains(&format!("<option value=\"{binly}\" selected>")), "{page}");
+
+    let (_, page) = app.page("/me/settings", Some(&wrote_other), "sv").await;
+    assert!(page.contains("Vid registreringen skrev du ”Okänd AB”."));
+    assert!(
+        !page.contains(" selected>Binly AB"),
+        "no match is chosen for another name"
+    );
+}

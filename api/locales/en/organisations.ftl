@@ -23,4 +23,5 @@ error-website = Enter an address that starts with https:// or http://
 error-no-organisation = There is no such organisation in the registry
 error-org-number-taken = An organisation with this organisation number is already registered
 organisation-choice-hint = The organisation you take part for, from the city's registry. Ask the innovation team if yours is missing.
+organisation-written = At registration you wrote “{ $name }”.
 organisation-none-chosen = None

@@ -23,4 +23,5 @@ error-website = Skriv en adress som börjar med https:// eller http://
 error-no-organisation = Det finns ingen sådan organisation i registret
 error-org-number-taken = En organisation med det här organisationsnumret finns redan
 organisation-choice-hint = Organisationen du deltar för, ur stadens register. Fråga innovationsteamet om din saknas.
+organisation-written = Vid registreringen skrev du ”{ $name }”.
 organisation-none-chosen = Ingen

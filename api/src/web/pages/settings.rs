@@ -16,6 +16,7 @@ use crate::views::users::User;
 use crate::web::context::Ctx;
 use crate::web::forms::FormErrors;
 use crate::web::layout::{Input, button, csrf_field, field_id, notice, page_with, respond};
+use sluss_domain::assessment::organisation_key;
 
 const HERE: &str = "/me/settings";
 
@@ -34,6 +35,17 @@ enum Form {
     Password,
 }
 
+/// The one organisation of the registry named `name` (compared as the conflict rule
+/// compares names), if there is exactly one.
+fn registered_as(organisations: &[Organisation], name: &str) -> Option<uuid::Uuid> {
+    let key = organisation_key(name);
+    let mut named = organisations.iter().filter(|o| organisation_key(&o.name) == key);
+    match (named.next(), named.next()) {
+        (Some(one), None) if !key.is_empty() => Some(one.id),
+        _ => None,
+    }
+}
+
 fn settings_form(
     ctx: &Ctx,
     user: &User,
@@ -49,9 +61,15 @@ fn settings_form(
         None => user.email_notifications,
     };
     let locale_id = field_id("locale");
+    // Someone who wrote their organisation's name at registration finds it chosen when
+    // exactly one organisation of the registry has that name.
+    let written = user.organisation.as_deref().filter(|name| !name.trim().is_empty());
     let chosen_organisation = match ctx.field("settings") {
         Some(_) => ctx.field("organisation_id").map(str::to_owned),
-        None => user.organisation_id.map(|id| id.to_string()),
+        None => user
+            .organisation_id
+            .or_else(|| written.and_then(|name| registered_as(organisations, name)))
+            .map(|id| id.to_string()),
     };
     let organisation_error = errors.message_for("organisation_id");
     html! {
@@ -78,7 +96,12 @@ fn settings_form(
             @if !organisations.is_empty() {
                 div class={ "govuk-form-group" @if organisation_error.is_some() { " govuk-form-group--error" } } {
                     label class="govuk-label govuk-label--s" for="f-organisation_id" { (tr.t("field-organisation")) }
-                    div class="govuk-hint" id="f-organisation_id-hint" { (tr.t("organisation-choice-hint")) }
+                    div class="govuk-hint" id="f-organisation_id-hint" {
+                        (tr.t("organisation-choice-hint"))
+                        @if let (None, Some(name)) = (user.organisation_id, written) {
+                            " " (tr.t_with("organisation-written", &[("name", name.to_owned().into())]))
+                        }
+                    }
                     @if let Some(message) = organisation_error { p class="govuk-error-message" id="f-organisation_id-error" { (message) } }
                     select class="govuk-select" id="f-organisation_id" name="organisation_id" aria-describedby="f-organisation_id-hint" {
                         option value="" { (tr.t("organisation-none-chosen")) }
