@@ -510,3 +510,30 @@ async fn an_assessors_me_lists_their_assignments_as_the_other_sections_list_thei
     assert!(me.contains("Sensors in the bins"));
     assert!(me.contains("href=\"/assignments\""), "the whole queue is a link away");
 }
+
+#[tokio::test]
+async fn an_idea_in_assessment_stays_in_a_facilitators_queue_while_the_panel_scores() {
+    let app = spawn_app().await;
+    let p = people(&app).await;
+    let challenge = published(&app, &p, false).await;
+    let idea = app
+        .submitted_idea(&p.innovator, &challenge, "Sensors in the bins")
+        .await;
+    app.post(
+        &format!("/ideas/{idea}/start-assessment"),
+        Some(&p.facilitator.token),
+        json!({}),
+    )
+    .await
+    .expect(200);
+
+    let (_, me) = app.page("/me", Some(&p.facilitator), "en").await;
+
+    let scoring = me
+        .split("Ideas the panel is scoring")
+        .nth(1)
+        .and_then(|rest| rest.split("<h2").next())
+        .unwrap_or_else(|| panic!("no scoring queue: {me}"));
+    assert!(scoring.contains(&format!("href=\"/ideas/{idea}\"")), "{scoring}");
+    assert!(scoring.contains("0 of 2 required"), "{scoring}");
+}

@@ -190,6 +190,7 @@ me-my-assignments = My assignments
 me-assignments-link = Ideas assigned to you for assessment
 me-queue-review = Challenges waiting for review
 me-queue-assessment = Ideas waiting for assessment
+me-queue-scoring = Ideas the panel is scoring
 me-queue-decide = Ideas with enough scorecards to decide
 me-queue-testing = Running tests
 list-empty = Nothing here right now.

@@ -190,6 +190,7 @@ me-my-assignments = Mina bedömningsuppdrag
 me-assignments-link = Idéer som du ska bedöma
 me-queue-review = Utmaningar som väntar på granskning
 me-queue-assessment = Idéer som väntar på bedömning
+me-queue-scoring = Idéer som panelen bedömer
 me-queue-decide = Idéer med tillräckligt många bedömningar för beslut
 me-queue-testing = Pågående tester
 list-empty = Inget här just nu.

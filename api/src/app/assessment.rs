@@ -592,10 +592,15 @@ async fn rubric_once<'a>(
     })
 }
 
-/// The ideas in assessment whose panel has handed in every scorecard their rubric
-/// requires, so the team can decide them (facilitators' work queue). Looks at the newest
-/// `limit` ideas in assessment; each comes with its weighted score.
-pub async fn ready_to_decide(state: &AppState, actor: &Actor, limit: u64) -> Result<Vec<RankingItem>, ApiError> {
+/// The newest `limit` ideas in assessment, in two queues of the facilitators' work: those
+/// whose panel has handed in every scorecard their rubric requires, so the team can decide
+/// them, each with its weighted score; and those still waiting for scorecards, each with
+/// how many its rubric requires.
+pub async fn assessment_queues(
+    state: &AppState,
+    actor: &Actor,
+    limit: u64,
+) -> Result<(Vec<RankingItem>, Vec<(RankingItem, u32)>), ApiError> {
     rules::authorize_facilitator(actor)?;
     let filter = ideas::IdeaFilter {
         state: Some(IdeaState::InAssessment),
@@ -608,25 +613,28 @@ pub async fn ready_to_decide(state: &AppState, actor: &Actor, limit: u64) -> Res
         cards_by_idea.entry(card.idea_id).or_default().push(card);
     }
     let mut rubrics: HashMap<Uuid, Rubric> = HashMap::new();
-    let mut items = Vec::new();
+    let (mut ready, mut scoring) = (Vec::new(), Vec::new());
     for idea in in_assessment {
-        let (Some(rubric_id), Some(cards)) = (idea.rubric_id, cards_by_idea.remove(&idea.id)) else {
+        let Some(rubric_id) = idea.rubric_id else {
             continue;
         };
+        let cards = cards_by_idea.remove(&idea.id).unwrap_or_default();
         let rubric = rubric_once(state, &mut rubrics, rubric_id).await?;
         let submitted = u32::try_from(cards.len()).unwrap_or(u32::MAX);
-        if submitted < rubric.min_scorecards {
-            continue;
-        }
-        items.push(RankingItem {
+        let item = RankingItem {
             idea_id: idea.id,
             state: idea_state(&idea)?.into(),
             weighted_score: rules::summarise(rubric, &ordered_scores(rubric, &cards)?).weighted_score,
             title: idea.title,
             scorecards_submitted: submitted,
-        });
+        };
+        if submitted < rubric.min_scorecards {
+            scoring.push((item, rubric.min_scorecards));
+        } else {
+            ready.push(item);
+        }
     }
-    Ok(items)
+    Ok((ready, scoring))
 }
 
 /// What an assessor's scorecard page shows: the rubric the idea is assessed against, the

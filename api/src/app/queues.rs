@@ -24,6 +24,8 @@ pub struct TeamQueues {
     pub waiting: Vec<Idea>,
     /// Ideas in assessment whose panel has handed in enough scorecards.
     pub decidable: Vec<RankingItem>,
+    /// Ideas in assessment still waiting for scorecards, each with how many are required.
+    pub scoring: Vec<(RankingItem, u32)>,
     /// Ideas being tested.
     pub testing: Vec<Idea>,
 }
@@ -56,13 +58,15 @@ async fn read_team(state: &AppState, actor: &Actor, length: u32) -> Result<TeamQ
     let (review, waiting, decidable, testing) = tokio::join!(
         challenges::list(state, Some(actor), review, Some(length), None),
         ideas::list(state, actor, ideas_in(IdeaState::Submitted), Some(length), None),
-        super::assessment::ready_to_decide(state, actor, u64::from(length)),
+        super::assessment::assessment_queues(state, actor, u64::from(length)),
         ideas::list(state, actor, ideas_in(IdeaState::InTesting), Some(length), None),
     );
+    let decidable = decidable?;
     Ok(TeamQueues {
         review: review?.items,
         waiting: waiting?.items,
-        decidable: decidable?,
+        decidable: decidable.0,
+        scoring: decidable.1,
         testing: testing?.items,
     })
 }

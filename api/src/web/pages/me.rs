@@ -131,6 +131,8 @@ pub async fn me(ctx: Ctx, state: Data<&AppState>) -> Response {
             (challenge_table(&ctx, &queues.review, None))
             h2 class="govuk-heading-m" { (tr.t("me-queue-assessment")) }
             (idea_table(&ctx, &queues.waiting, false))
+            h2 class="govuk-heading-m" { (tr.t("me-queue-scoring")) }
+            (scoring_table(&ctx, &queues.scoring))
             h2 class="govuk-heading-m" { (tr.t("me-queue-decide")) }
             (decide_table(&ctx, &queues.decidable))
             h2 class="govuk-heading-m" { (tr.t("me-queue-testing")) }
@@ -204,6 +206,35 @@ fn decide_table(ctx: &Ctx, ideas: &[RankingItem]) -> Markup {
                             (idea.weighted_score.map_or_else(|| "–".to_owned(), |score| tr.number(score, 2)))
                         }
                         td class="govuk-table__cell govuk-table__cell--numeric" { (idea.scorecards_submitted) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The ideas whose panel is still scoring them, with how many scorecards are in of those
+/// required.
+fn scoring_table(ctx: &Ctx, ideas: &[(RankingItem, u32)]) -> Markup {
+    let tr = &ctx.tr;
+    if ideas.is_empty() {
+        return html! { p class="govuk-body" { (tr.t("list-empty")) } };
+    }
+    html! {
+        table class="govuk-table" {
+            thead class="govuk-table__head" {
+                tr class="govuk-table__row" {
+                    th scope="col" class="govuk-table__header" { (tr.t("field-title")) }
+                    th scope="col" class="govuk-table__header" { (tr.t("scorecards-in")) }
+                }
+            }
+            tbody class="govuk-table__body" {
+                @for (idea, required) in ideas {
+                    tr class="govuk-table__row" {
+                        td class="govuk-table__cell" { a class="govuk-link" href={ "/ideas/" (idea.idea_id) } { (idea.title) } }
+                        td class="govuk-table__cell" {
+                            (tr.t_with("scorecards-of", &[("submitted", idea.scorecards_submitted.into()), ("required", (*required).into())]))
+                        }
                     }
                 }
             }
