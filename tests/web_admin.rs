@@ -369,12 +369,20 @@ async fn web_admin_roles_are_changed_and_users_deactivated_by_form() {
             &facilitator,
             &[
                 ("expected_version", &version(user.body)),
+                ("q", "lind berg"),
                 ("roles", "innovator"),
                 ("roles", "assessor"),
             ],
         )
         .await;
     assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
+    assert_eq!(
+        changed.location, "/admin/users?q=lind+berg&saved=1",
+        "back to the same search"
+    );
+    let (_, saved) = app.page(&changed.location, Some(&facilitator), "en").await;
+    assert!(saved.contains("The change is saved."), "the page says the save worked");
+    assert!(saved.contains("value=\"lind berg\""), "the search is kept");
     let user = app
         .get(&format!("/users/{}", innovator.id), Some(&facilitator.token))
         .await

@@ -56,3 +56,4 @@ error-roles-one = Choose at least one role
 criterion-scale-title = Scale
 change-rubric = Change
 edit-rubric-title = Change the rubric { $name }
+users-saved = The change is saved.

@@ -56,3 +56,4 @@ error-roles-one = Välj minst en roll
 criterion-scale-title = Skala
 change-rubric = Ändra
 edit-rubric-title = Ändra bedömningsmallen { $name }
+users-saved = Ändringen är sparad.

@@ -50,7 +50,7 @@ fn role_checkboxes(tr: &Tr, id: &str, legend: &str, held: &[Role], error: Option
     }
 }
 
-fn user_row(ctx: &Ctx, user: &User, mail: bool) -> Markup {
+fn user_row(ctx: &Ctx, user: &User, mail: bool, q: &str) -> Markup {
     let tr = &ctx.tr;
     let held: Vec<Role> = user.roles.iter().map(|r| Role::from(*r)).collect();
     let viewer = ctx.actor().map(|a| a.id.as_uuid());
@@ -62,6 +62,7 @@ fn user_row(ctx: &Ctx, user: &User, mail: bool) -> Markup {
             td class="govuk-table__cell" {
                 form method="post" action={ (HERE) "/" (user.id) "/roles" } class="govuk-!-margin-bottom-0" {
                     (csrf_field(ctx))
+                    input type="hidden" name="q" value=(q);
                     input type="hidden" name="expected_version" value=(user.version);
                     (role_checkboxes(tr, &format!("f-roles-{}", user.id), &tr.t_with("roles-of", &[("name", user.display_name.clone().into())]), &held, None))
                     button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
@@ -73,6 +74,7 @@ fn user_row(ctx: &Ctx, user: &User, mail: bool) -> Markup {
                 @if !user.active {
                     form method="post" action={ (HERE) "/" (user.id) "/reactivate" } class="govuk-!-margin-top-2 govuk-!-margin-bottom-0" {
                         (csrf_field(ctx))
+                    input type="hidden" name="q" value=(q);
                         input type="hidden" name="expected_version" value=(user.version);
                         button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
                             aria-label={ (tr.t("button-reactivate")) ": " (user.display_name) } { (tr.t("button-reactivate")) }
@@ -81,6 +83,7 @@ fn user_row(ctx: &Ctx, user: &User, mail: bool) -> Markup {
                 @if user.active && mail {
                     form method="post" action={ (HERE) "/" (user.id) "/password-reset" } class="govuk-!-margin-top-2 govuk-!-margin-bottom-0" {
                         (csrf_field(ctx))
+                    input type="hidden" name="q" value=(q);
                         button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
                             aria-label={ (tr.t("button-send-link")) ": " (user.display_name) } { (tr.t("button-send-link")) }
                     }
@@ -88,6 +91,7 @@ fn user_row(ctx: &Ctx, user: &User, mail: bool) -> Markup {
                 @if user.active && viewer != Some(user.id) {
                     form method="post" action={ (HERE) "/" (user.id) "/deactivate" } class="govuk-!-margin-top-2 govuk-!-margin-bottom-0" {
                         (csrf_field(ctx))
+                    input type="hidden" name="q" value=(q);
                         input type="hidden" name="expected_version" value=(user.version);
                         button type="submit" class="govuk-button govuk-button--warning govuk-!-margin-bottom-0"
                             aria-label={ (tr.t("button-deactivate")) ": " (user.display_name) } { (tr.t("button-deactivate")) }
@@ -104,6 +108,7 @@ fn registry(ctx: &Ctx, q: &str, page: &UserPage, errors: &FormErrors, mail: bool
     let none = FormErrors::none();
     html! {
         @if ctx.query("sent").is_some() { (notice(&tr.t("reset-link-sent"))) }
+        @if ctx.query("saved").is_some() { (notice(&tr.t("users-saved"))) }
         form method="get" action=(HERE) class="govuk-!-margin-bottom-6" {
             (Input::text("q", tr.t("field-search"), q).kind("search").hint(tr.t("users-search-hint")).render(&none))
             (secondary_button(&tr.t("button-filter")))
@@ -121,7 +126,7 @@ fn registry(ctx: &Ctx, q: &str, page: &UserPage, errors: &FormErrors, mail: bool
                     }
                 }
                 tbody class="govuk-table__body" {
-                    @for user in &page.items { (user_row(ctx, user, mail)) }
+                    @for user in &page.items { (user_row(ctx, user, mail, q)) }
                 }
             }
         }
@@ -231,7 +236,11 @@ pub async fn run_command(ctx: Ctx, state: Data<&AppState>, Path((id, name)): Pat
         _ => return super::errors::not_found(&ctx),
     };
     match result {
-        Ok(_) => redirect(HERE),
+        // Back to the same search, saying the change is saved.
+        Ok(_) => redirect(&format!(
+            "{HERE}?q={}&saved=1",
+            percent(ctx.field("q").unwrap_or_default())
+        )),
         Err(error) => match form_refusal(&ctx, &error, HERE) {
             Ok((status, mut errors)) => {
                 // The row's form has no field of its own in the summary; its messages are general.
