@@ -246,3 +246,45 @@ async fn a_factory_user_can_log_in_with_the_shared_password() {
         .expect(200);
     assert_eq!(session.body["user"]["roles"], json!(["assessor"]));
 }
+
+#[tokio::test]
+async fn a_registration_with_bad_values_and_no_role_is_refused_in_one_round() {
+    let app = spawn_app().await;
+
+    let refused = app
+        .post(
+            "/auth/register",
+            None,
+            json!({ "email": "not an address", "password": "short", "display_name": " ", "roles": [] }),
+        )
+        .await
+        .expect_problem(422);
+
+    let fields: Vec<&str> = refused.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    for field in ["email", "display_name", "password", "roles"] {
+        assert!(fields.contains(&field), "{field} is not named: {}", refused.text);
+    }
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM users").await, 0);
+}
+
+#[tokio::test]
+async fn the_register_page_refused_for_a_role_alone_asks_for_the_password_again() {
+    let app = spawn_app().await;
+    let (status, _, page) = crate::mail::anonymous_form(
+        &app,
+        "/register",
+        &[
+            ("email", "anna@example.org"),
+            ("password", "correct horse battery staple"),
+            ("display_name", "Anna"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(page.contains("type it again"), "{page}");
+}

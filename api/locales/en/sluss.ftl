@@ -60,6 +60,7 @@ filter-any = Any
 
 ## Hints
 password-hint = At least 15 characters. A few unrelated words make a strong password that is easy to remember.
+password-again = For your safety it is not kept: type it again.
 organisation-hint = The association, company or organisation you act for, if any.
 title-hint = A short name for the need, as a resident would say it.
 summary-hint = One paragraph: what the need is and whom it concerns.

@@ -60,6 +60,7 @@ filter-any = Alla
 
 ## Hjälptexter
 password-hint = Minst 15 tecken. Några ord utan samband blir ett starkt lösenord som är lätt att minnas.
+password-again = Av säkerhetsskäl sparas det inte: skriv det igen.
 organisation-hint = Föreningen, företaget eller organisationen du företräder, om någon.
 title-hint = Ett kort namn på behovet, så som en boende skulle säga det.
 summary-hint = Ett stycke: vad behovet är och vilka det gäller.

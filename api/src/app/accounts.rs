@@ -44,12 +44,31 @@ pub const DEFAULT_LOCALE: &str = "sv";
 
 /// Checks a new account's values and hashes its password.
 pub async fn prepare_account(state: &AppState, account: Registration) -> Result<NewUser, ApiError> {
+    prepare_checked(state, account, Ok(())).await
+}
+
+/// [`prepare_account`], refusing with the values' problems and the roles' (`roles`) at
+/// once, so that a form is refused in one round.
+async fn prepare_checked(
+    state: &AppState,
+    account: Registration,
+    roles: Result<(), Refusal>,
+) -> Result<NewUser, ApiError> {
     let mut checks = Checks::new();
     let email = checks.email("email", &account.email);
     let display_name = checks.required_name("display_name", &account.display_name, 200);
     let organisation = checks.optional_name("organisation", account.organisation.as_deref(), 200);
     if let Err(error) = password::check("password", &account.password) {
         checks.fail(&error.field, error.problem);
+    }
+    match roles {
+        Ok(()) => {}
+        Err(Refusal::Invalid(errors)) => {
+            for error in errors {
+                checks.fail(&error.field, error.problem);
+            }
+        }
+        Err(refusal) => return Err(refusal.into()),
     }
     checks.finish().map_err(Refusal::Invalid)?;
     let password_hash = state.passwords.hash(account.password).await?;
@@ -180,8 +199,8 @@ pub async fn register(
     // Counted in one step before the hash; the attempt counts even when it is refused (an
     // e-mail already taken, a bad value).
     let _counted = count_attempt(state, &keys, now).await?;
-    rules::check_registration_roles(input.roles)?;
-    let new_user = prepare_account(state, input).await?;
+    let roles = rules::check_registration_roles(input.roles);
+    let new_user = prepare_checked(state, input, roles).await?;
     if state.http.mail_enabled {
         return register_by_email(state, new_user, next, now).await;
     }

@@ -113,8 +113,13 @@ fn register_form(ctx: &Ctx, errors: &FormErrors) -> Markup {
             (csrf_field(ctx))
             @if let Some(next) = next_of(ctx) { input type="hidden" name="next" value=(next); }
             (Input::text("email", tr.t("field-email"), &ctx.text("email")).kind("email").autocomplete("email").render(errors))
+            // A refused form never sends the password back: the hint says to type it again.
             (Input::text("password", tr.t("field-password"), "").kind("password").autocomplete("new-password")
-                .hint(tr.t("password-hint")).render(errors))
+                .hint(if ctx.field("password").is_some_and(|p| !p.is_empty()) && errors.message_for("password").is_none() {
+                    format!("{} {}", tr.t("password-hint"), tr.t("password-again"))
+                } else {
+                    tr.t("password-hint")
+                }).render(errors))
             (Input::text("display_name", tr.t("field-display-name"), &ctx.text("display_name")).autocomplete("name").render(errors))
             (Input::text("organisation", tr.t("field-organisation"), &ctx.text("organisation")).autocomplete("organization")
                 .hint(tr.t("organisation-hint")).render(errors))
