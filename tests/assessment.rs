@@ -54,7 +54,7 @@ async fn submitted_idea(app: &TestApp, innovator: &TestUser, challenge: &str, ti
 }
 
 /// Starts the assessment of `idea` with the default rubric.
-async fn start_assessment(app: &TestApp, idea: &str, facilitator: &TestUser) -> Reply {
+pub(crate) async fn start_assessment(app: &TestApp, idea: &str, facilitator: &TestUser) -> Reply {
     app.post(
         &format!("/ideas/{idea}/start-assessment"),
         Some(&facilitator.token),

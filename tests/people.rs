@@ -6,6 +6,7 @@
 
 use serde_json::{Value, json};
 
+use crate::assessment::start_assessment;
 use crate::helpers::*;
 use crate::steps::{assign, submitted_idea};
 
@@ -125,13 +126,7 @@ async fn an_idea_names_its_innovator_and_organisation_and_its_history_who_acted(
     let p = people(&app).await;
     let challenge = published(&app, &p, false).await;
     let idea = submitted_idea(&app, &p.innovator, &challenge).await;
-    app.post(
-        &format!("/ideas/{idea}/start-assessment"),
-        Some(&p.facilitator.token),
-        json!({}),
-    )
-    .await
-    .expect(200);
+    start_assessment(&app, &idea, &p.facilitator).await.expect(200);
     let assessor = app.assessor().await;
     assign(&app, &idea, &p.facilitator, &assessor.id).await;
     let innovator = json!({
@@ -203,13 +198,7 @@ async fn an_assessor_of_a_blind_challenge_meets_no_name_organisation_or_team_any
     app.post(&format!("/ideas/{idea}/submit"), Some(&p.innovator.token), json!({}))
         .await
         .expect(200);
-    app.post(
-        &format!("/ideas/{idea}/start-assessment"),
-        Some(&p.facilitator.token),
-        json!({}),
-    )
-    .await
-    .expect(200);
+    start_assessment(&app, &idea, &p.facilitator).await.expect(200);
     let assessor = app.assessor().await;
     assign(&app, &idea, &p.facilitator, &assessor.id).await;
 
@@ -278,13 +267,7 @@ async fn get_ideas_searches_and_filters_within_what_each_role_may_see() {
     app.submitted_idea(&other, &elsewhere, "Delningsfrys på gården").await;
     app.draft_idea(&other, &in_arena, "Avfallsapp, utkast").await;
     let assessor = app.assessor().await;
-    app.post(
-        &format!("/ideas/{sensor}/start-assessment"),
-        Some(&p.facilitator.token),
-        json!({}),
-    )
-    .await
-    .expect(200);
+    start_assessment(&app, &sensor, &p.facilitator).await.expect(200);
     assign(&app, &sensor, &p.facilitator, &assessor.id).await;
     let list = |query: &str, who: &TestUser| {
         let path = format!("/ideas{query}");
@@ -352,13 +335,7 @@ async fn the_owners_challenge_page_lists_its_submitted_ideas_and_me_counts_them(
         .await;
     app.draft_idea(&p.innovator, &challenge, "A draft nobody sees").await;
     let second = app.submitted_idea(&p.innovator, &challenge, "A second idea").await;
-    app.post(
-        &format!("/ideas/{second}/start-assessment"),
-        Some(&p.facilitator.token),
-        json!({}),
-    )
-    .await
-    .expect(200);
+    start_assessment(&app, &second, &p.facilitator).await.expect(200);
 
     // Act
     let (_, challenge_page) = app
@@ -426,13 +403,7 @@ async fn an_assessor_of_the_organisation_behind_the_challenge_is_not_assigned() 
     let read = app.get(&format!("/challenges/{challenge}"), None).await.expect(200);
     assert_eq!(read.body["organisation"]["id"], p.association);
     let idea = submitted_idea(&app, &p.innovator, &challenge).await;
-    app.post(
-        &format!("/ideas/{idea}/start-assessment"),
-        Some(&p.facilitator.token),
-        json!({}),
-    )
-    .await
-    .expect(200);
+    start_assessment(&app, &idea, &p.facilitator).await.expect(200);
     let member = app.assessor().await;
     name(&app, &member, "Maja Member", Some(&p.association)).await;
     let outsider = app.assessor().await;
@@ -492,13 +463,7 @@ async fn an_assessors_me_lists_their_assignments_as_the_other_sections_list_thei
     let idea = app
         .submitted_idea(&p.innovator, &challenge, "Sensors in the bins")
         .await;
-    app.post(
-        &format!("/ideas/{idea}/start-assessment"),
-        Some(&p.facilitator.token),
-        json!({}),
-    )
-    .await
-    .expect(200);
+    start_assessment(&app, &idea, &p.facilitator).await.expect(200);
     let assessor = app.assessor().await;
     let (_, before) = app.page("/me", Some(&assessor), "en").await;
     assign(&app, &idea, &p.facilitator, &assessor.id).await;
@@ -519,13 +484,7 @@ async fn an_idea_in_assessment_stays_in_a_facilitators_queue_while_the_panel_sco
     let idea = app
         .submitted_idea(&p.innovator, &challenge, "Sensors in the bins")
         .await;
-    app.post(
-        &format!("/ideas/{idea}/start-assessment"),
-        Some(&p.facilitator.token),
-        json!({}),
-    )
-    .await
-    .expect(200);
+    start_assessment(&app, &idea, &p.facilitator).await.expect(200);
 
     let (_, me) = app.page("/me", Some(&p.facilitator), "en").await;
 

@@ -90,7 +90,7 @@ pub async fn list(
     };
     let _turn = search_turn(state, filter.words.as_ref()).await?;
     let page = repo::list(&state.db, viewer, &filter, after, limit).await?;
-    let names = Challenge::names(&state.db, &page.items).await?;
+    let names = Challenge::names(&state.db, &page.items, viewer).await?;
     Ok(to_list_page(page, |row| Challenge::from_row(row, viewer, &names))?.into())
 }
 
@@ -135,7 +135,7 @@ pub async fn get(state: &AppState, viewer: Option<&Actor>, id: Uuid) -> Result<C
 
 /// The view of `row` for `viewer`, with the names it shows.
 async fn view(state: &AppState, row: rows::Model, viewer: Option<&Actor>) -> Result<Challenge, ApiError> {
-    let names = Challenge::names(&state.db, std::slice::from_ref(&row)).await?;
+    let names = Challenge::names(&state.db, std::slice::from_ref(&row), viewer).await?;
     Challenge::from_row(row, viewer, &names)
 }
 

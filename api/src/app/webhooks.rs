@@ -201,8 +201,9 @@ pub async fn send(tx: &impl Deferring, entry: &Entry<'_>) -> Result<(), ApiError
     }
     let (subject, data) = match entry.subject {
         Subject::Challenge { row, .. } => {
-            let names = Challenge::names(tx, std::slice::from_ref(row)).await?;
-            let challenge = Challenge::from_row(row.clone(), Some(&facilitator()), &names)?;
+            let viewer = facilitator();
+            let names = Challenge::names(tx, std::slice::from_ref(row), Some(&viewer)).await?;
+            let challenge = Challenge::from_row(row.clone(), Some(&viewer), &names)?;
             (("challenge", row.id), challenge.to_json())
         }
         Subject::Idea { row, .. } => {

@@ -131,13 +131,14 @@ impl Challenge {
         })
     }
 
-    /// The names the views of `rows` show: their owners and organisations.
-    pub async fn names(db: &impl sea_orm::ConnectionTrait, rows: &[rows::Model]) -> Result<Names, ApiError> {
-        Names::read(
-            db,
-            rows.iter().map(|row| row.owner_id),
-            rows.iter().map(|row| row.organisation_id),
-        )
-        .await
+    /// The names the views of `rows` for `viewer` show: their organisations, and their
+    /// owners for a signed-in viewer (an anonymous one reads no account).
+    pub async fn names(
+        db: &impl sea_orm::ConnectionTrait,
+        rows: &[rows::Model],
+        viewer: Option<&Actor>,
+    ) -> Result<Names, ApiError> {
+        let owners = rows.iter().filter(|_| viewer.is_some()).map(|row| row.owner_id);
+        Names::read(db, owners, rows.iter().map(|row| row.organisation_id)).await
     }
 }

@@ -1,6 +1,6 @@
 //! `/arenas` and `/arenas/{id}`: the matching arenas and the challenges shown in them.
 
-use maud::html;
+use maud::{Markup, html};
 use poem::web::{Data, Path};
 use poem::{Response, handler};
 use uuid::Uuid;
@@ -11,7 +11,9 @@ use super::refused;
 use crate::app;
 use crate::app::challenges::ChallengeQuery;
 use crate::state::AppState;
+use crate::views::arenas::Arena;
 use crate::web::context::Ctx;
+use crate::web::i18n::Tr;
 use crate::web::layout::{ok, page, prose, tag};
 
 /// `GET /arenas`: open arenas for everyone, every arena for facilitators.
@@ -92,4 +94,19 @@ pub async fn show(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uuid>) -> Res
         @for challenge in &challenges { (summary_card(&ctx, challenge)) }
     };
     ok(page(&ctx, &arena.name, body))
+}
+
+/// The arena filter of a list's form: any arena, or one of `arenas`, `chosen` selected.
+pub fn arena_filter(tr: &Tr, arenas: &[Arena], chosen: Option<Uuid>) -> Markup {
+    html! {
+        div class="govuk-form-group" {
+            label class="govuk-label" for="f-arena_id" { (tr.t("field-arena")) }
+            select class="govuk-select" id="f-arena_id" name="arena_id" {
+                option value="" { (tr.t("filter-any")) }
+                @for arena in arenas {
+                    option value=(arena.id) selected[chosen == Some(arena.id)] { (arena.name) }
+                }
+            }
+        }
+    }
 }

@@ -120,17 +120,7 @@ async fn list_page(ctx: &Ctx, state: &AppState) -> Response {
                     }
                 }
             }
-            @if !arenas.is_empty() {
-                div class="govuk-form-group" {
-                    label class="govuk-label" for="f-arena_id" { (tr.t("field-arena")) }
-                    select class="govuk-select" id="f-arena_id" name="arena_id" {
-                        option value="" { (tr.t("filter-any")) }
-                        @for arena in &arenas {
-                            option value=(arena.id) selected[arena_filter == Some(arena.id)] { (arena.name) }
-                        }
-                    }
-                }
-            }
+            @if !arenas.is_empty() { (super::arenas::arena_filter(tr, &arenas, arena_filter)) }
             (secondary_button(&tr.t("button-filter")))
         }
         @if challenges.is_empty() {

@@ -135,18 +135,7 @@ fn filter_form(ctx: &Ctx, filters: &Filters, arenas: &[Arena], errors: &FormErro
     html! {
         form method="get" action="/reports" novalidate {
             div class="govuk-grid-row" {
-                div class="govuk-grid-column-one-third" {
-                    div class="govuk-form-group" {
-                        label class="govuk-label" for="f-arena_id" { (tr.t("field-arena")) }
-                        select class="govuk-select" id="f-arena_id" name="arena_id" {
-                            option value="" { (tr.t("filter-any")) }
-                            @for arena in arenas {
-                                @let id = arena.id.to_string();
-                                option value=(id) selected[filters.arena_id == id] { (arena.name) }
-                            }
-                        }
-                    }
-                }
+                div class="govuk-grid-column-one-third" { (super::arenas::arena_filter(tr, arenas, filters.arena_id.parse().ok())) }
                 div class="govuk-grid-column-one-third" {
                     (Input::text("since", tr.t("reports-since"), &filters.since).kind("date").hint(hint.clone()).render(errors))
                 }

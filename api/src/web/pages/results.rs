@@ -74,17 +74,7 @@ pub async fn list(ctx: Ctx, state: Data<&AppState>) -> Response {
                         }
                     }
                 }
-                div class="govuk-grid-column-one-quarter" {
-                    div class="govuk-form-group" {
-                        label class="govuk-label" for="f-arena_id" { (tr.t("field-arena")) }
-                        select class="govuk-select" id="f-arena_id" name="arena_id" {
-                            option value="" { (tr.t("filter-any")) }
-                            @for arena in &arenas {
-                                option value=(arena.id) selected[query.arena_id == Some(arena.id)] { (arena.name) }
-                            }
-                        }
-                    }
-                }
+                div class="govuk-grid-column-one-quarter" { (super::arenas::arena_filter(tr, &arenas, query.arena_id)) }
                 div class="govuk-grid-column-one-quarter" {
                     div class="govuk-form-group" {
                         label class="govuk-label" for="f-year" { (tr.t("field-year")) }
