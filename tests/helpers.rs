@@ -538,6 +538,22 @@ impl TestApp {
             .to_string()
     }
 
+    /// The token of the team invitation of `idea` to `address`.
+    pub async fn token_of_invitation(&self, idea: &str, address: &str) -> String {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        use sluss_api::persistence::entities::team_invitations;
+        let idea: Uuid = idea.parse().unwrap_or_else(|e| panic!("{idea}: {e}"));
+        team_invitations::Entity::find()
+            .filter(team_invitations::Column::IdeaId.eq(idea))
+            .filter(team_invitations::Column::EmailKey.eq(address.to_lowercase()))
+            .one(&self.state.db)
+            .await
+            .unwrap_or_else(|e| panic!("invitation of {idea}: {e}"))
+            .unwrap_or_else(|| panic!("no invitation of {idea} to {address}"))
+            .id
+            .to_string()
+    }
+
     /// The e-mails queued or sent to the user `id`, oldest first.
     pub async fn mail_to(&self, id: &str) -> Vec<sluss_api::persistence::entities::mail_outbox::Model> {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};

@@ -42,6 +42,7 @@ mod reports;
 mod results;
 mod seed;
 mod steps;
+mod teams;
 mod timeouts;
 mod users;
 mod versions;

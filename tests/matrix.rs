@@ -240,6 +240,20 @@ const NOTIFICATIONS: &[Row] = &[
     ("POST /notifications/{notice}/read",           [401,  404,  404,  404,  404,  200]),
 ];
 
+/// Team invitations are their addressee's: `{invitation}` is sent to the caller's own
+/// address, `{others_invitation}` to someone else's.
+#[rustfmt::skip]
+const INVITATIONS: &[Row] = &[
+    //                                               anon  other innov asses facil owner
+    ("GET /invitations",                            [401,  200,  200,  200,  200,  __ ]),
+    ("GET /invitations/{invitation}",               [401,  200,  200,  200,  200,  __ ]),
+    ("POST /invitations/{invitation}/accept",       [401,  200,  200,  200,  200,  __ ]),
+    ("POST /invitations/{invitation}/decline",      [401,  200,  200,  200,  200,  __ ]),
+    ("GET /invitations/{others_invitation}",        [401,  403,  403,  403,  403,  __ ]),
+    ("POST /invitations/{others_invitation}/accept",  [401,  403,  403,  403,  403,  __ ]),
+    ("POST /invitations/{others_invitation}/decline", [401,  403,  403,  403,  403,  __ ]),
+];
+
 /// The registry: facilitators register and edit, anyone signed in reads.
 #[rustfmt::skip]
 const ORGANISATIONS: &[Row] = &[
@@ -569,6 +583,19 @@ async fn draft_idea(app: &TestApp, owner: &TestUser, author: &TestUser) -> Strin
     .id()
 }
 
+/// The token of the invitation `author` sends to `address` by naming it on a draft's team.
+async fn invitation_to(app: &TestApp, owner: &TestUser, author: &TestUser, address: &str) -> String {
+    let idea = draft_idea(app, owner, author).await;
+    app.patch(
+        &format!("/ideas/{idea}"),
+        Some(&author.token),
+        json!({ "team": [{ "name": "Tea Teammate", "email": address.to_uppercase() }] }),
+    )
+    .await
+    .expect(200);
+    app.token_of_invitation(&idea, address).await
+}
+
 /// Builds the resource a placeholder names and puts its id into the path.
 async fn resolve(
     app: &TestApp,
@@ -634,6 +661,13 @@ async fn resolve(
                 .as_str()
                 .expect("the owner is told")
                 .to_owned()
+        }
+        "invitation" | "others_invitation" => {
+            let addressee = match caller {
+                Some(caller) if name == "invitation" => caller.email.clone(),
+                _ => app.innovator().await.email,
+            };
+            invitation_to(app, owner, author, &addressee).await
         }
         "organisation" => {
             let facilitator = app.facilitator().await;
@@ -841,6 +875,11 @@ async fn every_caller_gets_the_tabled_status_from_the_notification_endpoints() {
 }
 
 #[tokio::test]
+async fn every_caller_gets_the_tabled_status_from_the_invitation_endpoints() {
+    walk(INVITATIONS).await;
+}
+
+#[tokio::test]
 async fn every_caller_gets_the_tabled_status_from_the_organisation_endpoints() {
     walk(ORGANISATIONS).await;
 }
@@ -870,6 +909,7 @@ fn tabled_endpoints() -> Vec<&'static str> {
         names(REPORTS),
         names(RESULTS),
         names(NOTIFICATIONS),
+        names(INVITATIONS),
         names(ORGANISATIONS),
         names(WEBHOOKS),
     ]

@@ -17,12 +17,13 @@ use lettre::message::{Mailbox, Message};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use sluss_domain::notify::{mail_retry_after, mail_still_due};
 use sluss_domain::validate::breaks_a_line;
+use uuid::Uuid;
 
 use crate::app::accounts::CONFIRMATION_VALID_FOR;
 use crate::app::resets::LINK_VALID_FOR;
 use crate::persistence::entities::{mail_outbox, notifications as notification_rows, users as user_rows};
-use crate::persistence::mail::{self as outbox, ALREADY_REGISTERED, CONFIRM_EMAIL, Outcome};
-use crate::persistence::{RepoError, notifications, users};
+use crate::persistence::mail::{self as outbox, ALREADY_REGISTERED, CONFIRM_EMAIL, INVITATION, Outcome};
+use crate::persistence::{RepoError, ideas, invitations, notifications, users};
 use crate::state::AppState;
 use crate::tasks::panic_message;
 use crate::web::i18n::{Lang, Tr};
@@ -159,6 +160,31 @@ async fn attempt(state: &AppState, mailer: &Mailer, row: &mail_outbox::Model) ->
             return Ok(Outcome::GivenUp("the notification is gone".to_owned()));
         };
         notification_letter(&tr, &person, &notification, &mailer.public_url)
+    } else if row.letter.as_deref() == Some(INVITATION) {
+        // The recipient is the account that invited; the letter goes to the invited address.
+        let token = row.reset_token.as_deref().and_then(|token| token.parse::<Uuid>().ok());
+        let Some(invitation) = (match token {
+            Some(token) => invitations::find(&state.db, token).await?,
+            None => None,
+        }) else {
+            return Ok(Outcome::GivenUp("the invitation is withdrawn".to_owned()));
+        };
+        if invitation.status != invitations::Status::Invited.as_str() {
+            return Ok(Outcome::GivenUp("the invitation is answered".to_owned()));
+        }
+        let Some(idea) = ideas::find(&state.db, invitation.idea_id).await? else {
+            return Ok(Outcome::GivenUp("the idea is gone".to_owned()));
+        };
+        let letter = invitation_letter(&tr, &person, &idea.title, invitation.id, &mailer.public_url);
+        let to = match invitation.email.parse() {
+            Ok(address) => Mailbox::new(None, address),
+            Err(error) => {
+                return Ok(Outcome::GivenUp(format!(
+                    "the invited address cannot be written to: {error}"
+                )));
+            }
+        };
+        return send(mailer, row, to, letter, now).await;
     } else if row.letter.as_deref() == Some(ALREADY_REGISTERED) {
         taken_letter(&tr, &person, &mailer.public_url)
     } else if let Some(token) = &row.reset_token {
@@ -179,7 +205,27 @@ async fn attempt(state: &AppState, mailer: &Mailer, row: &mail_outbox::Model) ->
     } else {
         return Ok(Outcome::GivenUp("nothing to send".to_owned()));
     };
-    let message = match message(mailer, row, &person, letter) {
+    let name = one_line(&person.display_name);
+    let to = match person.email.parse() {
+        Ok(address) => Mailbox::new(Some(name), address),
+        Err(error) => {
+            return Ok(Outcome::GivenUp(format!(
+                "the account's address cannot be written to: {error}"
+            )));
+        }
+    };
+    send(mailer, row, to, letter, now).await
+}
+
+/// Sends `letter` to `to` now, and says what became of it.
+async fn send(
+    mailer: &Mailer,
+    row: &mail_outbox::Model,
+    to: Mailbox,
+    letter: Letter,
+    now: chrono::DateTime<Utc>,
+) -> Result<Outcome, RepoError> {
+    let message = match message(mailer, row, to, letter) {
         Ok(message) => message,
         Err(error) => return Ok(Outcome::GivenUp(error)),
     };
@@ -197,18 +243,7 @@ async fn attempt(state: &AppState, mailer: &Mailer, row: &mail_outbox::Model) ->
     })
 }
 
-fn message(
-    mailer: &Mailer,
-    row: &mail_outbox::Model,
-    person: &user_rows::Model,
-    letter: Letter,
-) -> Result<Message, String> {
-    let name = one_line(&person.display_name);
-    let to = person
-        .email
-        .parse()
-        .map(|address| Mailbox::new(Some(name), address))
-        .map_err(|e| format!("the account's address cannot be written to: {e}"))?;
+fn message(mailer: &Mailer, row: &mail_outbox::Model, to: Mailbox, letter: Letter) -> Result<Message, String> {
     // The outbox row's id names the e-mail, so a resend after a crash carries the same
     // Message-ID and a mail system can tell it is one e-mail.
     let domain = mailer.from.email.domain().to_owned();
@@ -288,6 +323,30 @@ pub fn confirm_letter(tr: &Tr, person: &user_rows::Model, token: &str, public_ur
     .join("\n\n");
     Letter {
         subject: tr.t("mail-confirm-subject"),
+        body: body + "\n",
+    }
+}
+
+/// The e-mail inviting an address without an account to the team of the idea `title`,
+/// sent on behalf of `inviter`, with the link to accept or decline.
+pub fn invitation_letter(tr: &Tr, inviter: &user_rows::Model, title: &str, token: Uuid, public_url: &str) -> Letter {
+    let link = format!("{public_url}/invitations/{token}");
+    let body = [
+        tr.t("mail-invitation-greeting"),
+        tr.t_with(
+            "mail-invitation-body",
+            &[
+                ("name", inviter.display_name.clone().into()),
+                ("title", title.to_owned().into()),
+            ],
+        ),
+        link,
+        tr.t("mail-invitation-account"),
+        tr.t("mail-invitation-ignore"),
+    ]
+    .join("\n\n");
+    Letter {
+        subject: tr.t_with("mail-invitation-subject", &[("title", one_line(title).into())]),
         body: body + "\n",
     }
 }

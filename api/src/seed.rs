@@ -466,6 +466,7 @@ pub async fn seed(state: &AppState, size: SeedSize) -> Result<SeedAccounts, Stri
             created_at: Set(created),
             updated_at: Set(at),
             blind_assessment: Set(false),
+            member_ids: Set("[]".to_owned()),
         });
         if rows.len() >= ROWS_PER_TRANSACTION {
             insert_chunks::<ideas::Entity>(db, std::mem::take(&mut rows)).await?;

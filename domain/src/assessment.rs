@@ -191,6 +191,19 @@ pub fn check_assignment(
     Ok(())
 }
 
+/// Checks that `candidate` belongs to none of the organisations of the idea's accepted team
+/// members (`members`, SPEC §14.4): 422 `ConflictOrganisation` otherwise, as for the
+/// innovator's own organisation.
+pub fn check_team_conflict(candidate: &Candidate<'_>, members: &[Affiliation<'_>]) -> Result<(), Refusal> {
+    if members
+        .iter()
+        .any(|member| same_organisation(candidate.organisation, *member))
+    {
+        return Err(Refusal::invalid("assessor_id", FieldProblem::ConflictOrganisation));
+    }
+    Ok(())
+}
+
 /// Two people belong to the same organisation: where both name the same registered
 /// organisation (SPEC §12), or where their organisations' names are the same once
 /// [normalised](organisation_key) — also for two registered organisations of one name,
@@ -487,9 +500,13 @@ pub fn score_access(actor: &Actor, assignment: Option<AssignmentState>) -> Resul
 }
 
 /// Whether an actor sees the innovator's identity on an idea of a challenge with
-/// `blind_assessment`: everyone but assessors who are not also facilitators or the innovator.
-pub fn sees_identity(actor: &Actor, innovator_id: UserId, blind_assessment: bool, assigned: bool) -> bool {
-    !blind_assessment || actor.is_facilitator() || actor.id == innovator_id || !(assigned || actor.has(Role::Assessor))
+/// `blind_assessment`: everyone but assessors who are not also facilitators or one of the
+/// idea's `authors` (its innovator and accepted team members).
+pub fn sees_identity(actor: &Actor, authors: &[UserId], blind_assessment: bool, assigned: bool) -> bool {
+    !blind_assessment
+        || actor.is_facilitator()
+        || authors.contains(&actor.id)
+        || !(assigned || actor.has(Role::Assessor))
 }
 
 #[cfg(test)]

@@ -401,6 +401,9 @@ pub enum ForbiddenReason {
     /// Answering a question on someone else's challenge.
     #[error("only the challenge's owner or a facilitator answers")]
     OnlyTheOwnerAnswers,
+    /// Answering a team invitation sent to another address.
+    #[error("the invitation was sent to another e-mail address")]
+    NotYourInvitation,
 }
 
 /// A guard of the current state that is not met (409).
@@ -415,6 +418,9 @@ pub enum ConflictReason {
     /// The challenge's `ideas_close_at` has passed.
     #[error("the challenge closed for ideas")]
     IdeasClosed,
+    /// Answering a team invitation that was answered.
+    #[error("the invitation has been answered")]
+    InvitationAnswered,
     /// Deciding an idea before the panel has scored it.
     #[error("{submitted} of {required} required scorecards are in")]
     TooFewScorecards {

@@ -181,6 +181,9 @@ pub struct Idea {
     pub innovator_id: UserId,
     /// The needs-owner of its challenge.
     pub challenge_owner_id: UserId,
+    /// The team members who accepted their invitation (SPEC §14.2): they see and edit the
+    /// idea as its innovator does, but only the innovator submits and withdraws.
+    pub members: Vec<UserId>,
     /// The current state.
     pub state: IdeaState,
     /// Whether it was ever submitted (the needs-owner sees it from then on).
@@ -502,14 +505,28 @@ pub fn evolve(_state: IdeaState, event: &IdeaEvent) -> IdeaState {
     event.to_state()
 }
 
-/// Who may see an idea: the innovation team; its innovator; the challenge's needs-owner
-/// once it has been submitted; an assessor assigned to it.
+impl Idea {
+    /// Whether `id` writes the idea: its innovator or an accepted team member.
+    pub fn is_author(&self, id: UserId) -> bool {
+        id == self.innovator_id || self.members.contains(&id)
+    }
+
+    /// Its innovator and accepted team members.
+    pub fn authors(&self) -> Vec<UserId> {
+        std::iter::once(self.innovator_id)
+            .chain(self.members.iter().copied())
+            .collect()
+    }
+}
+
+/// Who may see an idea: the innovation team; its innovator and accepted team members; the
+/// challenge's needs-owner once it has been submitted; an assessor assigned to it.
 pub fn can_view(idea: &Idea, actor: Option<&Actor>, assigned_assessor: bool) -> bool {
     let Some(actor) = actor else {
         return false;
     };
     actor.is_facilitator()
-        || actor.id == idea.innovator_id
+        || idea.is_author(actor.id)
         || (actor.id == idea.challenge_owner_id && idea.ever_submitted)
         || assigned_assessor
 }
@@ -540,12 +557,13 @@ pub fn check_open_for_drafts(ideas_close_at: Option<DateTime<Utc>>, now: DateTim
     }
 }
 
-/// Who may edit an idea's content: its innovator, while it is a draft.
+/// Who may edit an idea's content: its innovator and accepted team members, while it is a
+/// draft.
 pub fn authorize_edit(idea: &Idea, actor: Option<&Actor>, assigned_assessor: bool) -> Result<(), Refusal> {
     if !can_view(idea, actor, assigned_assessor) {
         return Err(Refusal::NotVisible);
     }
-    if actor.is_none_or(|a| a.id != idea.innovator_id) {
+    if actor.is_none_or(|a| !idea.is_author(a.id)) {
         return Err(Refusal::not_permitted(ForbiddenReason::OnlyTheInnovatorEdits));
     }
     match idea.state {

@@ -33,10 +33,10 @@ pub fn check_support_organisation(
     Ok((name, description, email))
 }
 
-/// Milestones are added and completed by facilitators and the idea's innovator, while the
-/// idea is in incubation.
-pub fn authorize_milestone(actor: &Actor, innovator_id: UserId, idea_state: IdeaState) -> Result<(), Refusal> {
-    if !(actor.is_facilitator() || actor.id == innovator_id) {
+/// Milestones are added and completed by facilitators and the idea's `authors` (its
+/// innovator and accepted team members), while the idea is in incubation.
+pub fn authorize_milestone(actor: &Actor, authors: &[UserId], idea_state: IdeaState) -> Result<(), Refusal> {
+    if !(actor.is_facilitator() || authors.contains(&actor.id)) {
         return Err(Refusal::not_permitted(ForbiddenReason::OnlyTheTeamKeepsMilestones));
     }
     match idea_state {
@@ -110,15 +110,15 @@ mod tests {
     #[test]
     fn milestones_belong_to_facilitators_and_the_innovator_during_incubation() {
         let innovator = actor(&[Role::Innovator]);
-        assert!(authorize_milestone(&innovator, innovator.id, IdeaState::InIncubation).is_ok());
-        assert!(authorize_milestone(&actor(&[Role::Facilitator]), innovator.id, IdeaState::InIncubation).is_ok());
+        assert!(authorize_milestone(&innovator, &[innovator.id], IdeaState::InIncubation).is_ok());
+        assert!(authorize_milestone(&actor(&[Role::Facilitator]), &[innovator.id], IdeaState::InIncubation).is_ok());
         assert!(matches!(
-            authorize_milestone(&actor(&[Role::NeedsOwner]), innovator.id, IdeaState::InIncubation),
+            authorize_milestone(&actor(&[Role::NeedsOwner]), &[innovator.id], IdeaState::InIncubation),
             Err(Refusal::NotPermitted(_))
         ));
         for state in IdeaState::ALL.into_iter().filter(|s| *s != IdeaState::InIncubation) {
             assert!(matches!(
-                authorize_milestone(&innovator, innovator.id, state),
+                authorize_milestone(&innovator, &[innovator.id], state),
                 Err(Refusal::GuardFailed(_))
             ));
         }

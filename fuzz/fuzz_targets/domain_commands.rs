@@ -518,6 +518,7 @@ fn run_idea(run: IdeaRun) {
         challenge_owner_id: OWNER,
         state: IdeaState::Draft,
         ever_submitted: false,
+        members: Vec::new(),
         title: run.title,
         summary: run.summary,
         description: run.description,

@@ -63,3 +63,5 @@ error-questions-closed = Questions are taken while the challenge is open for ide
 error-question-answered = The question is already answered.
 error-milestone-done = The milestone is already done.
 error-request-in-progress = The same request is still being handled. Wait a moment and reload the page.
+error-not-your-invitation = This invitation was sent to another e-mail address. Sign in with the address it was sent to.
+error-invitation-answered = This invitation has already been answered.

@@ -63,3 +63,5 @@ error-questions-closed = Frågor tas emot medan utmaningen är öppen för idée
 error-question-answered = Frågan är redan besvarad.
 error-milestone-done = Delmålet är redan klart.
 error-request-in-progress = Samma förfrågan behandlas fortfarande. Vänta en stund och ladda om sidan.
+error-not-your-invitation = Inbjudan skickades till en annan e-postadress. Logga in med adressen den skickades till.
+error-invitation-answered = Inbjudan är redan besvarad.

@@ -275,6 +275,29 @@ async fn organisation_name(tx: &WriteTx, user: &user_rows::Model) -> Result<Opti
     Ok(user.organisation.clone())
 }
 
+/// The organisations of the accepted team members of `idea` (SPEC §19: the account's
+/// organisation, else the one its team entry names).
+async fn member_organisations(
+    tx: &WriteTx,
+    idea: &crate::persistence::entities::ideas::Model,
+) -> Result<Vec<(Option<Uuid>, Option<String>)>, ApiError> {
+    let team: Vec<crate::views::ideas::TeamMember> = serde_json::from_str(&idea.team).unwrap_or_default();
+    let ids: Vec<Uuid> = crate::persistence::invitations::member_ids(idea)?
+        .iter()
+        .map(UserId::as_uuid)
+        .collect();
+    let mut organisations = Vec::new();
+    for member in users::find_many(tx, &ids).await? {
+        let entry = team
+            .iter()
+            .find(|entry| crate::persistence::invitations::email_key(&entry.email) == member.email)
+            .and_then(|entry| entry.organisation_id);
+        let name = organisation_name(tx, &member).await?;
+        organisations.push((member.organisation_id.or(entry), name));
+    }
+    Ok(organisations)
+}
+
 /// Assigns an assessor to a submitted or in-assessment idea (facilitators). Refused (422)
 /// for the idea's innovator, the challenge's needs-owner, a colleague of the innovator's
 /// organisation or of the organisation behind the challenge, or a user without the
@@ -327,6 +350,26 @@ pub async fn assign_assessor(
             id: challenge_organisation.as_ref().map(|(id, _)| *id),
             name: challenge_organisation.as_ref().map(|(_, name)| name.as_str()),
         },
+    )?;
+    let members = member_organisations(&tx, &idea).await?;
+    let member_affiliations: Vec<Affiliation<'_>> = members
+        .iter()
+        .map(|(id, name)| Affiliation {
+            id: *id,
+            name: name.as_deref(),
+        })
+        .collect();
+    rules::check_team_conflict(
+        &Candidate {
+            id: UserId(candidate.id),
+            is_assessor: candidate_roles.contains(Role::Assessor),
+            active: candidate.active,
+            organisation: Affiliation {
+                id: candidate.organisation_id,
+                name: candidate_organisation.as_deref(),
+            },
+        },
+        &member_affiliations,
     )?;
     let current = idea_state(&idea)?;
     if !open_for_assessment(current) {

@@ -10,7 +10,7 @@ use sluss_domain::event::IdeaEventKind;
 use sluss_domain::history::{IdeaAudience, idea_audience};
 use sluss_domain::idea::{self as rules, IdeaCommand, IdeaCommandKind, IdeaEvent, IdeaFacts, IdeaState, Reference};
 use sluss_domain::validate::{Checks, DESCRIPTION_MAX, SUMMARY_MAX, TITLE_MAX};
-use sluss_domain::{Actor, Refusal, Role, UserId};
+use sluss_domain::{Actor, Refusal, Role};
 use uuid::Uuid;
 
 use super::journal::{self, Entry, Subject};
@@ -22,8 +22,7 @@ use crate::persistence::ideas::{self as repo, IdeaFilter};
 use crate::persistence::{WriteTx, assessment, challenges, events, organisations, steps};
 use crate::state::AppState;
 use crate::views::events::{Event, event_from_row};
-use crate::views::ideas::{Idea, IdeaPage, TeamMember};
-use crate::views::people::Names;
+use crate::views::ideas::{Idea, IdeaNames, IdeaPage, TeamMember};
 
 const TEAM_MAX: usize = 20;
 
@@ -78,7 +77,7 @@ async fn view(state: &AppState, row: rows::Model, viewer: &Viewer) -> Result<Ide
     view_named(row, viewer, &names)
 }
 
-fn view_named(row: rows::Model, viewer: &Viewer, names: &Names) -> Result<Idea, ApiError> {
+fn view_named(row: rows::Model, viewer: &Viewer, names: &IdeaNames) -> Result<Idea, ApiError> {
     let hide = !viewer.sees_identity(&row);
     Idea::from_row(row, hide, names)
 }
@@ -105,12 +104,8 @@ impl Viewer {
 
     /// Whether they see who is behind the idea.
     pub fn sees_identity(&self, row: &rows::Model) -> bool {
-        assessment_rules::sees_identity(
-            &self.actor,
-            UserId(row.innovator_id),
-            row.blind_assessment,
-            self.assigned(),
-        )
+        let authors = repo::to_domain(row).map(|idea| idea.authors()).unwrap_or_default();
+        assessment_rules::sees_identity(&self.actor, &authors, row.blind_assessment, self.assigned())
     }
 }
 
@@ -166,11 +161,11 @@ fn check_team(checks: &mut Checks, team: &[TeamMember], unregistered: &[Uuid]) -
             if member.organisation_id.is_some_and(|id| unregistered.contains(&id)) {
                 checks.fail("team.organisation_id", sluss_domain::FieldProblem::NoSuchOrganisation);
             }
-            TeamMember {
-                name: checks.required_name("team.name", &member.name, TITLE_MAX),
-                email: checks.email("team.email", &member.email),
-                organisation_id: member.organisation_id,
-            }
+            TeamMember::new(
+                checks.required_name("team.name", &member.name, TITLE_MAX),
+                checks.email("team.email", &member.email),
+                member.organisation_id,
+            )
         })
         .collect();
     serde_json::to_string(&members).unwrap_or_else(|_| "[]".to_owned())
@@ -377,6 +372,7 @@ pub async fn create(state: &AppState, actor: &Actor, challenge_id: Uuid, input: 
         sdgs,
     };
     let row = repo::insert(&tx, new, now).await?;
+    let row = super::invitations::follow_team(state, &tx, row, actor, now).await?;
     let subject = journal::Subject::Idea {
         kind: IdeaEventKind::Create,
         row: &row,
@@ -534,6 +530,7 @@ pub async fn update(
     let now = Utc::now();
     let changed = edit.fields();
     let updated = repo::edit(&tx, &row, edit, now).await?;
+    let updated = super::invitations::follow_team(state, &tx, updated, actor, now).await?;
     let subject = journal::Subject::Idea {
         kind: IdeaEventKind::Edit,
         row: &updated,
@@ -554,7 +551,7 @@ pub async fn update(
 pub async fn history(state: &AppState, actor: &Actor, id: Uuid) -> Result<Vec<Event>, ApiError> {
     let (row, viewer) = load_visible_idea(&state.db, id, actor).await?;
     let me = actor.id.as_uuid();
-    let is_innovator = me == row.innovator_id;
+    let is_innovator = repo::to_domain(&row)?.is_author(actor.id);
     let panel_access = if actor.is_facilitator() {
         Some(ScoreAccess::All)
     } else {
@@ -564,6 +561,10 @@ pub async fn history(state: &AppState, actor: &Actor, id: Uuid) -> Result<Vec<Ev
     let hide_steps = !super::steps::sees_steps(&row, actor)?;
     let rows = events::for_subject(&state.db, id).await?;
     let names = crate::views::events::names(&state.db, &rows).await?;
+    // The accepted members: an assessor of a blind challenge sees none of them by name. (A
+    // member removed from the team left it while the idea was a draft, and the edits of a
+    // draft are the authors' history alone.)
+    let members: Vec<Uuid> = repo::to_domain(&row)?.members.iter().map(|id| id.as_uuid()).collect();
     Ok(rows
         .into_iter()
         .filter_map(|event| Some((idea_audience(IdeaEventKind::parse(&event.command)?), event)))
@@ -578,9 +579,10 @@ pub async fn history(state: &AppState, actor: &Actor, id: Uuid) -> Result<Vec<Ev
         })
         .map(|(audience, event)| {
             let by_innovator = event.actor_id == row.innovator_id;
+            let by_member = members.contains(&event.actor_id);
             let mut event = event_from_row(event, &names);
-            if hide_identity && by_innovator {
-                event.hide_actor();
+            if hide_identity && (by_innovator || by_member) {
+                event.hide_actor(!by_innovator);
             }
             if hide_steps && audience == IdeaAudience::Steps {
                 event.payload = serde_json::json!({});

@@ -11,6 +11,7 @@ pub mod challenges;
 pub mod figures;
 pub mod ideas;
 pub mod inbox;
+pub mod invitations;
 pub mod journal;
 pub mod notify;
 pub mod obstacles;

@@ -14,7 +14,7 @@ use crate::error::ApiError;
 use crate::persistence::entities::users as user_rows;
 use crate::persistence::mail::{self as mail_repo, Letter};
 use crate::persistence::notifications::{self as repo, NewNotification};
-use crate::persistence::{WriteTx, challenges, ideas, users};
+use crate::persistence::{WriteTx, challenges, ideas, invitations, users};
 
 /// The most facilitators told of one thing.
 const FACILITATORS_TOLD: u64 = 1_000;
@@ -52,7 +52,11 @@ pub async fn tell(tx: &WriteTx, mail: bool, entry: &Entry<'_>) -> Result<(), Api
             }
             (Party::ChallengeOwner, Subject::Challenge { row, .. }) => named.push(row.owner_id),
             (Party::ChallengeOwner, Subject::Idea { row, .. }) => named.push(row.challenge_owner_id),
-            (Party::Innovator, Subject::Idea { row, .. }) => named.push(row.innovator_id),
+            (Party::Innovator, Subject::Idea { row, .. }) => {
+                // The accepted team members are told as the innovator is (SPEC §14.2).
+                named.push(row.innovator_id);
+                named.extend(invitations::member_ids(row)?.iter().map(UserId::as_uuid));
+            }
             (Party::Asker, Subject::Challenge { asker, .. }) => named.extend(asker),
             (Party::Assessor, Subject::Idea { assessor, .. }) => named.extend(assessor),
             (Party::Innovator | Party::Asker | Party::Assessor | Party::ChallengeOwner, _) => {}

@@ -8,7 +8,7 @@ use sluss_domain::event::IdeaEventKind;
 use sluss_domain::idea as idea_rules;
 use sluss_domain::steps as rules;
 use sluss_domain::validate::Checks;
-use sluss_domain::{Actor, Refusal, UserId};
+use sluss_domain::{Actor, Refusal};
 use uuid::Uuid;
 
 use super::assessment::hold_idea;
@@ -134,7 +134,7 @@ pub async fn add_milestone(
     let idea = load_steps_idea(&tx, idea_id, actor).await?;
     let idea_state = ideas::state_of(&idea)?;
     if let Err(refusal @ Refusal::NotPermitted(_)) =
-        rules::authorize_milestone(actor, UserId(idea.innovator_id), idea_state)
+        rules::authorize_milestone(actor, &ideas::to_domain(&idea)?.authors(), idea_state)
     {
         return Err(refusal.into());
     }
@@ -142,7 +142,7 @@ pub async fn add_milestone(
     let title = checks.required_text("title", &input.title, 200);
     checks.in_years("due_on", input.due_on);
     checks.finish().map_err(Refusal::Invalid)?;
-    rules::authorize_milestone(actor, UserId(idea.innovator_id), idea_state)?;
+    rules::authorize_milestone(actor, &ideas::to_domain(&idea)?.authors(), idea_state)?;
     let now = Utc::now();
     let row = repo::insert_milestone(&tx, idea.id, title, input.due_on, now).await?;
     let payload = serde_json::json!({ "milestone_id": row.id, "title": row.title, "due_on": row.due_on });
@@ -168,7 +168,7 @@ pub async fn complete_milestone(state: &AppState, actor: &Actor, milestone_id: U
         .await?
         .ok_or_else(ApiError::not_found)?;
     let idea = load_steps_idea(&tx, milestone.idea_id, actor).await?;
-    rules::authorize_milestone(actor, UserId(idea.innovator_id), ideas::state_of(&idea)?)?;
+    rules::authorize_milestone(actor, &ideas::to_domain(&idea)?.authors(), ideas::state_of(&idea)?)?;
     let now = Utc::now();
     let done = repo::complete_milestone(&tx, milestone_id, now).await?;
     let payload = serde_json::json!({ "milestone_id": done.id, "title": done.title });

@@ -207,8 +207,12 @@ pub async fn send(tx: &impl Deferring, entry: &Entry<'_>) -> Result<(), ApiError
             (("challenge", row.id), challenge.to_json())
         }
         Subject::Idea { row, .. } => {
-            let hide =
-                !assessment_rules::sees_identity(&facilitator(), UserId(row.innovator_id), row.blind_assessment, false);
+            let hide = !assessment_rules::sees_identity(
+                &facilitator(),
+                &[UserId(row.innovator_id)],
+                row.blind_assessment,
+                false,
+            );
             let names = Idea::names(tx, std::slice::from_ref(row)).await?;
             (("idea", row.id), Idea::from_row(row.clone(), hide, &names)?.to_json())
         }

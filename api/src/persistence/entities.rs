@@ -207,6 +207,41 @@ pub mod ideas {
         pub updated_at: DateTimeUtc,
         /// Copied from the challenge when drafted (it never changes once published).
         pub blind_assessment: bool,
+        /// The accepted team members' accounts as a JSON array of ids, copied from
+        /// `team_invitations` in the same transaction as each answer or team edit.
+        pub member_ids: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Invitations of team members (SPEC §14.2).
+pub mod team_invitations {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `team_invitations`: one invited address on one idea, and its answer.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "team_invitations")]
+    pub struct Model {
+        /// Also the token of the invitation's link.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub idea_id: Uuid,
+        /// The address as the team entry gives it.
+        pub email: String,
+        /// The address trimmed and in lower case: what accounts are matched by.
+        pub email_key: String,
+        /// `invited`, `accepted` or `declined`.
+        pub status: String,
+        /// The account that accepted.
+        pub user_id: Option<Uuid>,
+        /// The account that saved the team with this address.
+        pub invited_by: Uuid,
+        pub created_at: DateTimeUtc,
+        pub responded_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -13,7 +13,7 @@ use sluss_domain::idea::{Idea, IdeaEvent, IdeaState};
 use sluss_domain::{Actor, UserId};
 use uuid::Uuid;
 
-use super::entities::{assignments, challenges, ideas};
+use super::entities::{assignments, challenges, ideas, team_invitations};
 use super::steps::{self, NewTest, StepRecord};
 use super::{Deferring, Page, RepoError, keyset_page, stored, update_versioned};
 
@@ -27,6 +27,7 @@ pub fn to_domain(row: &ideas::Model) -> Result<Idea, RepoError> {
     Ok(Idea {
         innovator_id: UserId(row.innovator_id),
         challenge_owner_id: UserId(row.challenge_owner_id),
+        members: super::invitations::member_ids(row)?,
         state: state_of(row)?,
         ever_submitted: row.submitted_at.is_some(),
         title: row.title.clone(),
@@ -82,6 +83,7 @@ pub async fn insert(db: &impl Deferring, idea: NewIdea, now: DateTime<Utc>) -> R
         decided_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        member_ids: Set("[]".to_owned()),
     };
     let backend = db.get_database_backend();
     if backend != DbBackend::Sqlite {
@@ -128,12 +130,25 @@ pub async fn list(
 ) -> Result<Page<ideas::Model>, RepoError> {
     let me = viewer.id.as_uuid();
     let mut select = ideas::Entity::find();
+    // The ideas `me` writes: as innovator or as an accepted team member.
+    let authored = || {
+        Condition::any().add(ideas::Column::InnovatorId.eq(me)).add(
+            ideas::Column::Id.in_subquery(
+                Query::select()
+                    .column(team_invitations::Column::IdeaId)
+                    .from(team_invitations::Entity)
+                    .and_where(team_invitations::Column::UserId.eq(me))
+                    .and_where(team_invitations::Column::Status.eq(super::invitations::Status::Accepted.as_str()))
+                    .to_owned(),
+            ),
+        )
+    };
     if filter.mine {
-        select = select.filter(ideas::Column::InnovatorId.eq(me));
+        select = select.filter(authored());
     } else if !viewer.is_facilitator() {
         select = select.filter(
             Condition::any()
-                .add(ideas::Column::InnovatorId.eq(me))
+                .add(authored())
                 .add(
                     Condition::all()
                         .add(ideas::Column::ChallengeOwnerId.eq(me))
@@ -261,6 +276,20 @@ pub async fn edit(
             .sdgs
             .map_or(NotSet, |goals| Set(super::challenges::sdgs_to_stored(&goals))),
         updated_at: Set(now),
+        ..Default::default()
+    };
+    update(db, row.id, row.version, changes).await
+}
+
+/// Writes the accepted team members `member_ids` (stored form) to `row`, bumping its
+/// version: the idea's team answers changed.
+pub async fn set_members(
+    db: &impl ConnectionTrait,
+    row: &ideas::Model,
+    member_ids: String,
+) -> Result<ideas::Model, RepoError> {
+    let changes = ideas::ActiveModel {
+        member_ids: Set(member_ids),
         ..Default::default()
     };
     update(db, row.id, row.version, changes).await

@@ -24,10 +24,15 @@ pub enum Letter<'a> {
     ConfirmEmail(&'a str),
     /// A note to an account's owner that someone tried to register with its address.
     AlreadyRegistered,
+    /// An invitation to an idea's team, with its token, to an address without an account;
+    /// the recipient is the account that invited.
+    Invitation(&'a str),
 }
 
 /// The `letter` column of a confirmation link.
 pub const CONFIRM_EMAIL: &str = "confirm_email";
+/// The `letter` column of a team invitation.
+pub const INVITATION: &str = "invitation";
 /// The `letter` column of the note about a registration with a taken address.
 pub const ALREADY_REGISTERED: &str = "already_registered";
 
@@ -45,6 +50,7 @@ pub async fn enqueue(
         Letter::PasswordReset(token) => (None, Some(token.to_owned()), None),
         Letter::ConfirmEmail(token) => (None, Some(token.to_owned()), Some(CONFIRM_EMAIL)),
         Letter::AlreadyRegistered => (None, None, Some(ALREADY_REGISTERED)),
+        Letter::Invitation(token) => (None, Some(token.to_owned()), Some(INVITATION)),
     };
     let row = mail_outbox::ActiveModel {
         id: Set(Uuid::now_v7()),

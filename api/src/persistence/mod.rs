@@ -13,6 +13,7 @@ pub mod figures;
 pub mod figures_model;
 pub mod ideas;
 pub mod idempotency;
+pub mod invitations;
 pub mod mail;
 pub mod notifications;
 pub mod open_data;

@@ -13,12 +13,14 @@ use super::params::{IdempotencyKey, IfMatch};
 use super::text::Text;
 use super::{ApiResult, ApiTags, Created, Expected, VersionOnly, Versioned, etag};
 use crate::app::ideas as app;
+use crate::app::invitations;
 use crate::auth::Caller;
 use crate::cached::ideas as cached_ideas;
 use crate::idempotency::idempotent;
 use crate::state::AppState;
 use crate::views::events::Event;
 use crate::views::ideas::{ApiDecisionOutcome, ApiIdeaState, ApiTestOutcome, Idea, IdeaPage, TeamMember};
+use crate::views::invitations::Invitation;
 
 /// A co-applicant as sent by a client.
 #[derive(Debug, Clone, Object)]
@@ -174,10 +176,12 @@ fn versioned(idea: Idea) -> ApiResult<Versioned<Idea>> {
 
 fn team_of(team: Vec<NewTeamMember>) -> Vec<TeamMember> {
     team.into_iter()
-        .map(|member| TeamMember {
-            name: member.name.into_inner(),
-            email: member.email.into_inner(),
-            organisation_id: member.organisation_id,
+        .map(|member| {
+            TeamMember::new(
+                member.name.into_inner(),
+                member.email.into_inner(),
+                member.organisation_id,
+            )
         })
         .collect()
 }
@@ -471,5 +475,45 @@ impl IdeasApi {
     #[oai(path = "/ideas/:id/history", method = "get", operation_id = "idea_history")]
     async fn idea_history(&self, caller: Caller, id: Path<Uuid>) -> ApiResult<Json<Vec<Event>>> {
         Ok(Json(app::history(&self.state, caller.actor(), id.0).await?))
+    }
+
+    /// The team invitations sent to the caller's address and not yet answered, newest
+    /// first (SPEC §14.2).
+    #[oai(path = "/invitations", method = "get", operation_id = "list_invitations")]
+    async fn list_invitations(&self, caller: Caller) -> ApiResult<Json<Vec<Invitation>>> {
+        Ok(Json(invitations::open_for(&self.state, caller.actor()).await?))
+    }
+
+    /// A team invitation, for the account with the invited address (403 for any other).
+    #[oai(path = "/invitations/:id", method = "get", operation_id = "get_invitation")]
+    async fn get_invitation(&self, caller: Caller, id: Path<Uuid>) -> ApiResult<Json<Invitation>> {
+        Ok(Json(invitations::get(&self.state, caller.actor(), id.0).await?))
+    }
+
+    /// Accept a team invitation: the caller then sees the idea as its innovator does, may
+    /// edit it while it is a draft and keeps its milestones; only the innovator submits and
+    /// withdraws. Signed in as the account with the invited address (case-insensitive);
+    /// any other account: 403; an answered invitation: 409.
+    #[oai(
+        path = "/invitations/:id/accept",
+        method = "post",
+        operation_id = "accept_invitation"
+    )]
+    async fn accept_invitation(&self, caller: Caller, id: Path<Uuid>) -> ApiResult<Json<Invitation>> {
+        Ok(Json(
+            invitations::answer(&self.state, caller.actor(), id.0, true).await?,
+        ))
+    }
+
+    /// Decline a team invitation (as for accepting).
+    #[oai(
+        path = "/invitations/:id/decline",
+        method = "post",
+        operation_id = "decline_invitation"
+    )]
+    async fn decline_invitation(&self, caller: Caller, id: Path<Uuid>) -> ApiResult<Json<Invitation>> {
+        Ok(Json(
+            invitations::answer(&self.state, caller.actor(), id.0, false).await?,
+        ))
     }
 }

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::persistence::entities::events;
-use crate::views::people::{HIDDEN_INNOVATOR, Names, PersonRef};
+use crate::views::people::{HIDDEN_INNOVATOR, HIDDEN_MEMBER, Names, PersonRef};
 
 /// One entry of a history: an accepted command.
 #[derive(Debug, Clone, Object)]
@@ -31,12 +31,13 @@ pub struct Event {
 }
 
 impl Event {
-    /// Hides who acted, naming them by their part in the idea instead.
-    pub fn hide_actor(&mut self) {
+    /// Hides who acted, naming them by their part in the idea instead: the innovator, or
+    /// (`member`) a team member.
+    pub fn hide_actor(&mut self, member: bool) {
         self.actor_id = None;
         self.actor = PersonRef {
             id: None,
-            display_name: HIDDEN_INNOVATOR.to_owned(),
+            display_name: if member { HIDDEN_MEMBER } else { HIDDEN_INNOVATOR }.to_owned(),
         };
     }
 }

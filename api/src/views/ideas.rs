@@ -1,13 +1,17 @@
 //! Step 2 on: innovators' ideas.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use poem_openapi::{Enum, Object};
+use sluss_domain::UserId;
 use sluss_domain::idea::{DecisionOutcome, IdeaState, TestOutcome};
 use uuid::Uuid;
 
 use crate::error::ApiError;
-use crate::persistence::entities::ideas as rows;
+use crate::persistence::entities::{ideas as rows, team_invitations};
 use crate::persistence::ideas as repo;
+use crate::persistence::invitations::{self, Status};
 use crate::persistence::{challenges, stored};
 use crate::views::people::{Innovator, Names};
 
@@ -110,6 +114,59 @@ pub struct TeamMember {
     #[oai(skip_serializing_if_is_none)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisation_id: Option<Uuid>,
+    /// The answer to the invitation the address was sent when the team was saved (SPEC
+    /// §14.2); absent for an entry saved before invitations were sent.
+    #[oai(read_only, skip_serializing_if_is_none)]
+    #[serde(skip)]
+    pub status: Option<ApiInvitationStatus>,
+    /// The account that accepted.
+    #[oai(read_only, skip_serializing_if_is_none)]
+    #[serde(skip)]
+    pub user_id: Option<Uuid>,
+}
+
+impl TeamMember {
+    /// A member as typed: name, address and organisation, no answer yet.
+    pub fn new(name: String, email: String, organisation_id: Option<Uuid>) -> Self {
+        Self {
+            name,
+            email,
+            organisation_id,
+            status: None,
+            user_id: None,
+        }
+    }
+}
+
+/// The answer to a team invitation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum ApiInvitationStatus {
+    /// Told, not yet answered.
+    Invited,
+    /// Accepted: the member acts with the innovator.
+    Accepted,
+    /// Declined.
+    Declined,
+}
+
+impl From<Status> for ApiInvitationStatus {
+    fn from(status: Status) -> Self {
+        match status {
+            Status::Invited => Self::Invited,
+            Status::Accepted => Self::Accepted,
+            Status::Declined => Self::Declined,
+        }
+    }
+}
+
+/// What the views of some ideas name: the people behind them and the answers of their
+/// teams' invitations.
+#[derive(Debug)]
+pub struct IdeaNames {
+    /// The innovators, with their organisations.
+    pub people: Names,
+    invitations: HashMap<Uuid, Vec<team_invitations::Model>>,
 }
 
 /// The team's decision and why.
@@ -163,16 +220,43 @@ pub struct Idea {
 super::list_page!(IdeaPage, Idea);
 
 impl Idea {
-    /// The names the views of `rows` show: their innovators.
-    pub async fn names(db: &impl sea_orm::ConnectionTrait, rows: &[rows::Model]) -> Result<Names, ApiError> {
-        Names::read(db, rows.iter().map(|row| row.innovator_id), []).await
+    /// The accounts that write it, as far as this view shows them: its innovator and the
+    /// team members who accepted.
+    pub fn authors(&self) -> Vec<UserId> {
+        self.innovator_id
+            .into_iter()
+            .chain(
+                self.team
+                    .iter()
+                    .filter(|member| member.status == Some(ApiInvitationStatus::Accepted))
+                    .filter_map(|member| member.user_id),
+            )
+            .map(UserId)
+            .collect()
+    }
+
+    /// The names the views of `rows` show: their innovators, and their teams' answers.
+    pub async fn names(db: &impl sea_orm::ConnectionTrait, rows: &[rows::Model]) -> Result<IdeaNames, ApiError> {
+        let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
+        Ok(IdeaNames {
+            people: Names::read(db, rows.iter().map(|row| row.innovator_id), []).await?,
+            invitations: invitations::of_ideas(db, &ids).await?,
+        })
     }
 
     /// The API form of a stored idea; `hide_identity` drops who is behind it. `names` holds
     /// the innovator ([`Self::names`]).
-    pub fn from_row(row: rows::Model, hide_identity: bool, names: &Names) -> Result<Self, ApiError> {
+    pub fn from_row(row: rows::Model, hide_identity: bool, names: &IdeaNames) -> Result<Self, ApiError> {
         let state = repo::state_of(&row)?;
-        let team: Vec<TeamMember> = stored(serde_json::from_str(&row.team).ok(), "ideas.team", &row.team)?;
+        let mut team: Vec<TeamMember> = stored(serde_json::from_str(&row.team).ok(), "ideas.team", &row.team)?;
+        let answers = names.invitations.get(&row.id).map(Vec::as_slice).unwrap_or_default();
+        for member in &mut team {
+            let key = invitations::email_key(&member.email);
+            if let Some(answer) = answers.iter().find(|answer| answer.email_key == key) {
+                member.status = Some(invitations::status_of(answer)?.into());
+                member.user_id = answer.user_id;
+            }
+        }
         let decision = match (row.decision_outcome.as_deref(), row.decision_feedback, row.decided_at) {
             (Some(outcome), Some(feedback), Some(decided_at)) => Some(Decision {
                 outcome: stored(DecisionOutcome::parse(outcome), "ideas.decision_outcome", outcome)?.into(),
@@ -185,7 +269,7 @@ impl Idea {
             id: row.id,
             challenge_id: row.challenge_id,
             innovator_id: (!hide_identity).then_some(row.innovator_id),
-            innovator: (!hide_identity).then(|| names.innovator(row.innovator_id)),
+            innovator: (!hide_identity).then(|| names.people.innovator(row.innovator_id)),
             title: row.title,
             summary: row.summary,
             description: row.description,

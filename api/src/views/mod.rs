@@ -7,6 +7,7 @@ pub mod assessment;
 pub mod challenges;
 pub mod events;
 pub mod ideas;
+pub mod invitations;
 pub mod notifications;
 pub mod obstacles;
 pub mod open_data;

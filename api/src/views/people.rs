@@ -42,6 +42,8 @@ pub struct Innovator {
 
 /// How a hidden history actor is named in the API (pages translate it).
 pub const HIDDEN_INNOVATOR: &str = "the innovator";
+/// How a hidden team member is named in the API (SPEC §19).
+pub const HIDDEN_MEMBER: &str = "a team member";
 
 /// One account as the views need it.
 #[derive(Debug, Clone)]

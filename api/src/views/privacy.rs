@@ -4,8 +4,7 @@ use chrono::{DateTime, Utc};
 use poem_openapi::Object;
 use uuid::Uuid;
 
-use super::ideas::{Idea, TeamMember};
-use super::people::Names;
+use super::ideas::{Idea, IdeaNames, TeamMember};
 use super::users::User;
 use crate::error::ApiError;
 use crate::persistence::entities::events as event_rows;
@@ -186,7 +185,7 @@ pub struct PersonalData {
 impl PersonalData {
     /// The copy of what `footprint` holds, made at `now`; `names` holds the person's own
     /// name and organisation, named on their ideas.
-    pub fn from_footprint(footprint: Footprint, names: &Names, now: DateTime<Utc>) -> Result<Self, ApiError> {
+    pub fn from_footprint(footprint: Footprint, names: &IdeaNames, now: DateTime<Utc>) -> Result<Self, ApiError> {
         let email = footprint.user.email.clone();
         let team_listings = footprint
             .listed_on

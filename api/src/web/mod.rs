@@ -19,7 +19,8 @@ use poem::{Endpoint, EndpointExt, Route, get, post};
 use self::layer::WebLayer;
 use self::pages::{
     admin_arenas, admin_organisations, admin_rubrics, admin_support, admin_users, arenas, assessment, auth, challenges,
-    confirm, home, idea_list, ideas, me, notifications, obstacles, panel, reports, reset, results, settings, steps,
+    confirm, home, idea_list, ideas, invitations, me, notifications, obstacles, panel, reports, reset, results,
+    settings, steps,
 };
 
 /// Adds the pages to `routes`, each wrapped in the cookie jar and [`WebLayer`], and a
@@ -83,6 +84,9 @@ pub fn mount(routes: Route, secure: bool) -> Route {
         .at("/obstacles", page(get(obstacles::diary_page).post(obstacles::log)))
         .at("/me/settings", page(get(settings::page).post(settings::save)))
         .at("/me/password", page(post(settings::change_password)))
+        .at("/invitations", page(get(invitations::list)))
+        .at("/invitations/:token", page(get(invitations::show)))
+        .at("/invitations/:token/:answer", page(post(invitations::answer)))
         .at("/notifications", page(get(notifications::inbox)))
         .at("/notifications/read-all", page(post(notifications::mark_all_read)))
         .at("/notifications/:id", page(get(notifications::open)))

@@ -110,6 +110,7 @@ pub fn forbidden_message(tr: &Tr, reason: ForbiddenReason) -> String {
         F::OnlyAssignedAssessorsScore => tr.t("error-only-assigned-assessors-score"),
         F::OwnScorecardFirst => tr.t("error-own-scorecard-first"),
         F::OnlyTheOwnerAnswers => tr.t("error-only-the-owner-answers"),
+        F::NotYourInvitation => tr.t("error-not-your-invitation"),
     }
 }
 
@@ -123,6 +124,7 @@ pub fn conflict_message(tr: &Tr, reason: ConflictReason) -> String {
             &[("submitted", submitted.into()), ("required", required.into())],
         ),
         C::ArenaClosed => tr.t("error-arena-closed"),
+        C::InvitationAnswered => tr.t("error-invitation-answered"),
         C::OwnFacilitatorRole => tr.t("error-own-facilitator-role"),
         C::DeactivatingOneself => tr.t("error-deactivating-oneself"),
         C::AlreadyDeactivated => tr.t("error-already-deactivated"),
@@ -311,6 +313,10 @@ mod tests {
             (F::OnlyTheInnovatorEdits, "only the idea's innovator edits it"),
             (F::OnlyTheInnovatorSubmits, "only the idea's innovator submits it"),
             (F::OnlyTheInnovatorWithdraws, "only the idea's innovator withdraws it"),
+            (
+                F::NotYourInvitation,
+                "the invitation was sent to another e-mail address",
+            ),
             (F::OnlyFacilitatorsRunSteps, "only facilitators run this step"),
             (F::OnlyFacilitatorsRunArenas, "only facilitators run arenas"),
             (F::OnlyFacilitatorsManageUsers, "only facilitators manage users"),
@@ -383,6 +389,7 @@ mod tests {
             (C::ChallengeTakesNoIdeas, "the challenge does not take ideas"),
             (C::ChallengeNoLongerTakesIdeas, "the challenge no longer takes ideas"),
             (C::IdeasClosed, "the challenge closed for ideas"),
+            (C::InvitationAnswered, "the invitation has been answered"),
             (
                 C::TooFewScorecards {
                     submitted: 1,

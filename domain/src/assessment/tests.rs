@@ -508,11 +508,11 @@ fn blind_assessment_hides_identity_from_assessors_only() {
     let assessor = actor(&[Role::Assessor]);
     let facilitator = actor(&[Role::Facilitator, Role::Assessor]);
     let owner = actor(&[Role::NeedsOwner]);
-    assert!(!sees_identity(&assessor, innovator.id, true, true));
-    assert!(sees_identity(&assessor, innovator.id, false, true));
-    assert!(sees_identity(&facilitator, innovator.id, true, true));
-    assert!(sees_identity(&innovator, innovator.id, true, false));
-    assert!(sees_identity(&owner, innovator.id, true, false));
+    assert!(!sees_identity(&assessor, &[innovator.id], true, true));
+    assert!(sees_identity(&assessor, &[innovator.id], false, true));
+    assert!(sees_identity(&facilitator, &[innovator.id], true, true));
+    assert!(sees_identity(&innovator, &[innovator.id], true, false));
+    assert!(sees_identity(&owner, &[innovator.id], true, false));
 }
 
 #[test]
@@ -591,4 +591,39 @@ fn scores_on_the_scale_may_carry_a_meaning_and_others_are_refused() {
             );
         }
     }
+}
+
+#[test]
+fn an_assessor_from_an_accepted_team_members_organisation_is_refused() {
+    let org = Uuid::now_v7();
+    let candidate = Candidate {
+        id: UserId(Uuid::now_v7()),
+        is_assessor: true,
+        active: true,
+        organisation: Affiliation {
+            id: Some(org),
+            name: Some("Binly AB"),
+        },
+    };
+    let colleague = Affiliation {
+        id: Some(org),
+        name: None,
+    };
+    let elsewhere = Affiliation {
+        id: Some(Uuid::now_v7()),
+        name: Some("Other AB"),
+    };
+    assert_eq!(
+        check_team_conflict(&candidate, &[elsewhere, colleague]),
+        Err(Refusal::invalid("assessor_id", FieldProblem::ConflictOrganisation))
+    );
+    assert_eq!(check_team_conflict(&candidate, &[elsewhere]), Ok(()));
+    assert_eq!(check_team_conflict(&candidate, &[]), Ok(()));
+    // Matched by name where neither names a registered organisation.
+    let by_name = Affiliation::named(Some("binly ab"));
+    let typed = Candidate {
+        organisation: Affiliation::named(Some("Binly AB")),
+        ..candidate
+    };
+    assert!(check_team_conflict(&typed, &[by_name]).is_err());
 }

@@ -37,6 +37,8 @@ fn actor(roles: &[Role]) -> Actor {
 /// The cast of one idea: its innovator, the challenge's needs-owner, and a facilitator.
 struct Cast {
     innovator: Actor,
+    /// A team member who accepted the invitation.
+    member: Actor,
     owner: Actor,
     facilitator: Actor,
 }
@@ -44,6 +46,7 @@ struct Cast {
 fn cast() -> Cast {
     Cast {
         innovator: actor(&[Role::Innovator]),
+        member: actor(&[Role::Innovator]),
         owner: actor(&[Role::NeedsOwner]),
         facilitator: actor(&[Role::Facilitator]),
     }
@@ -56,6 +59,7 @@ fn idea(cast: &Cast, state: IdeaState) -> Idea {
         challenge_owner_id: cast.owner.id,
         state,
         ever_submitted: state != IdeaState::Draft,
+        members: vec![cast.member.id],
         title: "Waste pick-up for people without a car".into(),
         summary: "A cargo-bike round collects bulky waste on request".into(),
         description: "Residents book a pick-up by QR code at the recycling station.".into(),
@@ -1250,4 +1254,38 @@ proptest! {
         }
         prop_assert_eq!(offered, super::offered(&idea, who.as_ref(), assigned, &valid));
     }
+}
+
+#[test]
+fn an_accepted_member_sees_and_edits_a_draft_but_only_the_innovator_submits_and_withdraws() {
+    let cast = cast();
+    let draft = idea(&cast, IdeaState::Draft);
+    let stranger = actor(&[Role::Innovator]);
+    assert!(can_view(&draft, Some(&cast.member), false));
+    assert!(!can_view(&draft, Some(&stranger), false));
+    assert!(authorize_edit(&draft, Some(&cast.member), false).is_ok());
+    assert_eq!(authorize_edit(&draft, Some(&stranger), false), Err(Refusal::NotVisible));
+    let facts = facts();
+    assert_eq!(
+        decide(&draft, &submit(), Some(&cast.member), false, &facts),
+        Err(Refusal::not_permitted(ForbiddenReason::OnlyTheInnovatorSubmits))
+    );
+    assert_eq!(
+        decide(
+            &draft,
+            &IdeaCommand::Withdraw { reason: None },
+            Some(&cast.member),
+            false,
+            &facts
+        ),
+        Err(Refusal::not_permitted(ForbiddenReason::OnlyTheInnovatorWithdraws))
+    );
+    let submitted = idea(&cast, IdeaState::Submitted);
+    assert_eq!(
+        authorize_edit(&submitted, Some(&cast.member), false),
+        Err(Refusal::InvalidTransition {
+            from: "submitted",
+            command: "edit"
+        })
+    );
 }

@@ -21,7 +21,7 @@ use crate::app::ideas::{IdeaPatch, NewIdea};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::views::challenges::Challenge;
-use crate::views::ideas::{Idea, TeamMember};
+use crate::views::ideas::{ApiInvitationStatus, Idea, TeamMember};
 use crate::web::context::Ctx;
 use crate::web::forms::FormErrors;
 use crate::web::layout::{Input, button, csrf_field, ok, page_with, prose, respond, sdg_checkboxes, tag, textarea};
@@ -44,11 +44,7 @@ impl IdeaValues {
             .iter()
             .zip(emails.iter())
             .filter(|(name, email)| !name.trim().is_empty() || !email.trim().is_empty())
-            .map(|(name, email)| TeamMember {
-                name: (*name).to_owned(),
-                email: (*email).to_owned(),
-                organisation_id: None,
-            })
+            .map(|(name, email)| TeamMember::new((*name).to_owned(), (*email).to_owned(), None))
             .collect();
         Self {
             title: ctx.text("title"),
@@ -94,11 +90,7 @@ fn idea_form(ctx: &Ctx, action: &str, values: &IdeaValues, version: Option<i64>,
     let mut rows = values.team.clone();
     let adding = ctx.field("add_member").is_some();
     if adding || rows.is_empty() {
-        rows.push(TeamMember {
-            name: String::new(),
-            email: String::new(),
-            organisation_id: None,
-        });
+        rows.push(TeamMember::new(String::new(), String::new(), None));
     }
     let row_errors = team_errors(errors, &rows);
     html! {
@@ -436,7 +428,8 @@ fn detail(ctx: &Ctx, actor: &Actor, shown: &Shown<'_>, errors: &FormErrors, fail
     );
     let none = FormErrors::none();
     let errors_for = |form: &str| if failed == Some(form) { errors } else { &none };
-    let is_innovator = idea.innovator_id == Some(actor.id.as_uuid());
+    // The innovator and accepted team members (SPEC §14.2).
+    let is_innovator = idea.authors().contains(&actor.id);
     let body = html! {
         dl class="govuk-summary-list" {
             div class="govuk-summary-list__row" {
@@ -481,7 +474,23 @@ fn detail(ctx: &Ctx, actor: &Actor, shown: &Shown<'_>, errors: &FormErrors, fail
         @if !idea.team.is_empty() {
             h2 class="govuk-heading-m" { (tr.t("team-title")) }
             ul class="govuk-list govuk-list--bullet" {
-                @for member in &idea.team { li { (member.name) " (" (member.email) ")" } }
+                @for member in &idea.team {
+                    li {
+                        (member.name) " (" (member.email) ")"
+                        @if let Some(status) = member.status {
+                            " "
+                            strong class=(match status {
+                                ApiInvitationStatus::Accepted => "govuk-tag govuk-tag--green",
+                                ApiInvitationStatus::Invited => "govuk-tag govuk-tag--blue",
+                                ApiInvitationStatus::Declined => "govuk-tag govuk-tag--grey",
+                            }) { (tr.t(match status {
+                                ApiInvitationStatus::Accepted => "team-status-accepted",
+                                ApiInvitationStatus::Invited => "team-status-invited",
+                                ApiInvitationStatus::Declined => "team-status-declined",
+                            })) }
+                        }
+                    }
+                }
             }
         }
         @if is_innovator && (state == IdeaState::Draft || !commands.is_empty()) {

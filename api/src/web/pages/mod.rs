@@ -17,6 +17,7 @@ pub mod home;
 pub mod idea_list;
 pub mod idea_steps;
 pub mod ideas;
+pub mod invitations;
 pub mod irreversible;
 pub mod labels;
 pub mod me;

@@ -30,6 +30,7 @@ fn open_link(notification: &Notification) -> String {
 /// or the test; else the challenge's or idea's own page. E-mails link to it too.
 pub fn page_of(subject: &str, kind: &str, id: Uuid) -> String {
     match (subject, kind) {
+        ("idea", crate::app::invitations::INVITE) => "/invitations".to_owned(),
         ("idea", "assign") => format!("/ideas/{id}/scorecard"),
         ("idea", "score") => format!("/ideas/{id}/assessment"),
         ("idea", "start_incubation" | "add_milestone" | "complete_milestone") => format!("/ideas/{id}/incubation"),

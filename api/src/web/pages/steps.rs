@@ -8,7 +8,7 @@ use poem::web::{Data, Path};
 use poem::{Response, handler};
 use sluss_domain::idea::{IdeaCommand, IdeaCommandKind, IdeaState};
 use sluss_domain::steps as step_rules;
-use sluss_domain::{Actor, FieldProblem, UserId};
+use sluss_domain::{Actor, FieldProblem};
 use uuid::Uuid;
 
 use super::challenges::form_version;
@@ -45,11 +45,10 @@ impl Loaded {
         self.offered.contains(&command)
     }
 
-    /// Whether `actor` keeps the milestones now (facilitators and the idea's innovator,
-    /// while the idea is in incubation).
+    /// Whether `actor` keeps the milestones now (facilitators, the idea's innovator and
+    /// accepted team members, while the idea is in incubation).
     fn keeps_milestones(&self, actor: &Actor) -> bool {
-        let innovator = self.idea.innovator_id.map_or(UserId(Uuid::nil()), UserId);
-        step_rules::authorize_milestone(actor, innovator, self.state()).is_ok()
+        step_rules::authorize_milestone(actor, &self.idea.authors(), self.state()).is_ok()
     }
 }
 
