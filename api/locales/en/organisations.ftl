@@ -37,3 +37,4 @@ field-host-organisation = Host organisation
 host-organisation-hint = The registered organisation that owns or runs the site, such as the housing company. Type its name, or part of it, and choose Search.
 host-hint = The host as shown on the test; left empty, the host organisation's name.
 team-organisation-hint = Optional. Type the name of their registered organisation, or part of it, and choose Search.
+challenge-organisation-edit-hint = The registered organisation the challenge is owned on behalf of. To change it, type its name, or part of it, and choose Search.

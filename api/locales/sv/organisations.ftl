@@ -37,3 +37,4 @@ field-host-organisation = Värdorganisation
 host-organisation-hint = Den registrerade organisation som äger eller driver platsen, till exempel bostadsbolaget. Skriv namnet, eller en del av det, och välj Sök.
 host-hint = Värden som den visas på testet; lämnas fältet tomt används värdorganisationens namn.
 team-organisation-hint = Frivilligt. Skriv namnet på personens registrerade organisation, eller en del av det, och välj Sök.
+challenge-organisation-edit-hint = Den registrerade organisation som utmaningen ägs för. Skriv namnet, eller en del av det, och välj Sök för att byta.

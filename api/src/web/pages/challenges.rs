@@ -679,7 +679,8 @@ fn challenge_form(
             (textarea("summary", &tr.t("field-summary"), &values.summary, Some(&tr.t("summary-hint")), errors))
             (textarea("description", &tr.t("field-description"), &values.description, Some(&tr.t("description-hint")), errors))
             (Input::text("location", tr.t("field-location"), &values.location).render(errors))
-            (organisation.render(ctx, &tr.t("field-organisation"), &tr.t("challenge-organisation-hint"), errors))
+            @let hint = if version.is_some() { "challenge-organisation-edit-hint" } else { "challenge-organisation-hint" };
+            (organisation.render(ctx, &tr.t("field-organisation"), &tr.t(hint), errors))
             (sdg_checkboxes(tr, &values.sdgs, Some(&tr.t("sdgs-hint")), errors))
             (button(&tr.t("button-save")))
         }
@@ -865,7 +866,8 @@ pub async fn update(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uuid>) -> R
                 description: Some(values.description.clone()),
                 location: Some(Some(values.location.clone()).filter(|l| !l.trim().is_empty())),
                 sdgs: Some(values.sdgs.clone()),
-                organisation_id: Some(organisation_id),
+                // Left empty, the organisation stays as it is.
+                organisation_id: organisation_id.map(Some),
             };
             app::challenges::update(&state, actor, id, patch, expected).await
         }
