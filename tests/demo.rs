@@ -81,3 +81,20 @@ async fn the_demo_loads_only_once_and_only_into_an_empty_database() {
     assert!(demo::load(&other.state).await.unwrap().is_none());
     assert_eq!(other.count("SELECT COUNT(*) AS n FROM challenges").await, 1);
 }
+
+#[tokio::test]
+async fn the_demo_is_written_in_swedish_so_a_search_for_avfall_finds_a_challenge() {
+    let app = spawn_app().await;
+    demo::load(&app.state).await.unwrap().unwrap();
+    let found = app.get("/challenges?q=avfall", None).await.expect(200);
+    let titles: Vec<&str> = found.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["title"].as_str())
+        .collect();
+    assert!(
+        titles.contains(&"Avfallstjänster för hushåll utan bil"),
+        "a search for avfall found {titles:?}"
+    );
+}

@@ -50,6 +50,7 @@ mod web;
 mod web_admin;
 mod web_assessment;
 mod web_confirm;
+mod web_pickers;
 mod web_reports;
 mod web_steps;
 mod webhooks;

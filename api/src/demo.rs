@@ -107,25 +107,25 @@ pub async fn load(state: &AppState) -> Result<Option<DemoData>, String> {
     let specs = vec![
         persona(
             "innovation@malmo.example",
-            "Malmö innovation team",
+            "Malmö stads innovationsteam",
             "Malmö stad",
             &[Role::Facilitator],
         ),
         persona(
             "segepark@malmo.example",
-            "Sege Park project office",
+            "Sege Parks projektkontor",
             "Malmö stad – Sege Park",
             &[Role::NeedsOwner],
         ),
         persona(
             "botildenborg@example.org",
-            "Botildenborg association",
+            "Föreningen Botildenborg",
             "Botildenborg",
             &[Role::NeedsOwner],
         ),
         persona(
             "hyresgaster@example.org",
-            "Tenants' association Rosengård",
+            "Hyresgästföreningen Rosengård",
             "Hyresgästföreningen",
             &[Role::NeedsOwner],
         ),
@@ -163,19 +163,19 @@ pub async fn load(state: &AppState) -> Result<Option<DemoData>, String> {
         ),
         persona(
             "panel.university@example.org",
-            "Panel – university",
+            "Panel – universitetet",
             "Malmö universitet",
             &[Role::Assessor],
         ),
         persona(
             "panel.sciencepark@example.org",
-            "Panel – science park",
+            "Panel – forskningsparken",
             "Medeon",
             &[Role::Assessor],
         ),
         persona(
             "panel.region@example.org",
-            "Panel – region",
+            "Panel – regionen",
             "Region Skåne",
             &[Role::Assessor],
         ),
@@ -284,7 +284,7 @@ async fn cases(c: &Client, p: &[Persona]) -> Result<(), String> {
         .post(
             "/organisations",
             team,
-            organisation("Sege Park builder consortium", "builder", None),
+            organisation("Byggkonsortiet Sege Park", "builder", None),
         )
         .await?;
     // The site owner of Sege Park block 5, where the timber houses are tested.
@@ -383,20 +383,20 @@ async fn cases(c: &Client, p: &[Persona]) -> Result<(), String> {
 
     // Support organisations.
     let minc = c
-        .post("/support-organisations", team, json!({ "name": "Minc", "kind": "incubator", "description": "Start-up incubator in Malmö.", "contact_email": "hello@minc.example" }))
+        .post("/support-organisations", team, json!({ "name": "Minc", "kind": "incubator", "description": "Inkubator för nystartade företag i Malmö.", "contact_email": "hello@minc.example" }))
         .await?;
-    c.post("/support-organisations", team, json!({ "name": "Medeon Science Park", "kind": "science_park", "description": "Science park for life science and health." })).await?;
+    c.post("/support-organisations", team, json!({ "name": "Medeon Science Park", "kind": "science_park", "description": "Forskningspark för life science och hälsa." })).await?;
     let almi = c
-        .post("/support-organisations", team, json!({ "name": "Almi Företagspartner Syd", "kind": "business_support", "description": "Loans and business advice." }))
+        .post("/support-organisations", team, json!({ "name": "Almi Företagspartner Syd", "kind": "business_support", "description": "Lån och affärsrådgivning." }))
         .await?;
 
     // Arenas.
     let competition = c
-        .post("/arenas", team, json!({ "name": "Sege Park housing competition", "kind": "physical", "description": "28 builders applied; four innovation teams reached the final and each partnered with a builder who was allocated land.", "location": "Sege Park, Malmö" }))
+        .post("/arenas", team, json!({ "name": "Bostadstävlingen i Sege Park", "kind": "physical", "description": "28 byggaktörer ansökte; fyra innovationsteam gick till final och fick var sin byggaktör som tilldelades mark.", "location": "Sege Park, Malmö" }))
         .await?;
     c.post(&format!("/arenas/{competition}/open"), team, json!({})).await?;
     let open_call = c
-        .post("/arenas", team, json!({ "name": "Waste and recycling open call", "kind": "digital", "description": "An open call for services that make sorting and collection easier." }))
+        .post("/arenas", team, json!({ "name": "Öppen utlysning: avfall och återvinning", "kind": "digital", "description": "En öppen utlysning för tjänster som gör det lättare att sortera avfall och att hämta det." }))
         .await?;
     c.post(&format!("/arenas/{open_call}/open"), team, json!({})).await?;
 
@@ -406,21 +406,21 @@ async fn cases(c: &Client, p: &[Persona]) -> Result<(), String> {
         (id, body)
     };
     let sege_park = c
-        .post("/challenges", sege, json!({ "title": "Sustainable housing with innovation partners in Sege Park", "summary": "Land allocation for builders who bring an innovation partner for sustainable, social housing.", "description": "Malmö allocates land in Sege Park to builders who team up with innovators. The city looks for housing that lowers climate impact and strengthens community.", "location": "Sege Park, Malmö", "sdgs": [7, 11, 13] }))
+        .post("/challenges", sege, json!({ "title": "Hållbara bostäder med innovationspartner i Sege Park", "summary": "Markanvisning för byggaktörer som tar med sig en innovationspartner för hållbara bostäder med sociala värden.", "description": "Malmö stad anvisar mark i Sege Park till byggaktörer som går samman med innovatörer. Staden söker bostäder som minskar klimatpåverkan, tar hand om dagvatten och avfall nära hemmet och stärker gemenskapen i kvarteren.", "location": "Sege Park, Malmö", "sdgs": [7, 11, 13] }))
         .await?;
     let terraced = c
-        .post("/challenges", botildenborg, json!({ "title": "Terraced housing with social added value in Botildenborg", "summary": "Terraced houses that create jobs and meeting places in the neighbourhood.", "description": "Botildenborg wants housing that combines urban farming, local jobs and low rents.", "location": "Botildenborg, Malmö", "sdgs": [1, 8, 11] }))
+        .post("/challenges", botildenborg, json!({ "title": "Radhus med socialt mervärde i Botildenborg", "summary": "Radhus som skapar arbetstillfällen och mötesplatser i området.", "description": "Botildenborg vill ha bostäder som förenar stadsodling, lokala jobb och låga hyror.", "location": "Botildenborg, Malmö", "sdgs": [1, 8, 11] }))
         .await?;
     let recycling = c
-        .post("/challenges", tenants, json!({ "title": "Residents report full bins at the recycling station", "summary": "Bins overflow before the emptying round comes; residents have no way to say so.", "description": "A recycling station serves 400 households. Residents should be able to report full bins with a QR code so that emptying follows need.", "location": "Rosengård, Malmö", "sdgs": [11, 12] }))
+        .post("/challenges", tenants, json!({ "title": "Boende anmäler fulla kärl på återvinningsstationen", "summary": "Kärlen blir överfulla innan tömningsrundan kommer, och de boende har inget sätt att säga till.", "description": "En återvinningsstation tar emot avfall från 400 hushåll. De boende ska kunna anmäla fulla kärl med en QR-kod på kärlet, så att tömningen följer behovet och inget avfall hamnar bredvid.", "location": "Rosengård, Malmö", "sdgs": [11, 12] }))
         .await?;
     let carless = c
-        .post("/challenges", tenants, json!({ "title": "Waste services for people without a car", "summary": "Bulky and hazardous waste is hard to bring to a recycling centre without a car.", "description": "Many tenants have no car. How can bulky and hazardous waste be collected near home?", "location": "Malmö", "sdgs": [11, 12] }))
+        .post("/challenges", tenants, json!({ "title": "Avfallstjänster för hushåll utan bil", "summary": "Grovavfall och farligt avfall är svårt att få till en återvinningscentral utan bil.", "description": "Många hyresgäster har ingen bil. Hur kan grovavfall och farligt avfall hämtas nära hemmet?", "location": "Malmö", "sdgs": [11, 12] }))
         .await?;
     c.post(
         "/challenges",
         botildenborg,
-        json!({ "title": "Shared tool library for the allotments", "summary": "", "description": "" }),
+        json!({ "title": "Gemensamt verktygsförråd för odlingslotterna", "summary": "", "description": "" }),
     )
     .await?;
     for (owner, id) in [
@@ -434,14 +434,14 @@ async fn cases(c: &Client, p: &[Persona]) -> Result<(), String> {
     c.post(
         &format!("/challenges/{terraced}/request-changes"),
         team,
-        json!({ "feedback": "Say how many households the houses are for, and who manages the farm." }),
+        json!({ "feedback": "Skriv hur många hushåll radhusen är till för och vem som sköter odlingen." }),
     )
     .await?;
     c.send(
         Method::PATCH,
         &format!("/challenges/{terraced}"),
         botildenborg,
-        json!({ "summary": "Twelve terraced houses that create jobs and meeting places around the urban farm." }),
+        json!({ "summary": "Tolv radhus som skapar arbetstillfällen och mötesplatser runt stadsodlingen." }),
     )
     .await?;
     c.post(&format!("/challenges/{terraced}/submit"), botildenborg, json!({}))
@@ -458,44 +458,44 @@ async fn cases(c: &Client, p: &[Persona]) -> Result<(), String> {
         .post(
             &format!("/challenges/{sege_park}/questions"),
             wood,
-            json!({ "text": "May a team partner with more than one builder?" }),
+            json!({ "text": "Får ett team samarbeta med mer än en byggaktör?" }),
         )
         .await?;
     c.post(
         &format!("/questions/{question}/answer"),
         sege,
-        json!({ "text": "No: each finalist team partners with one builder, who is allocated the land." }),
+        json!({ "text": "Nej, varje finalteam samarbetar med en byggaktör, som tilldelas marken." }),
     )
     .await?;
 
     // Step 2: ideas.
-    let idea = |title: &str, summary: &str, team_members: Value| json!({ "title": title, "summary": summary, "description": format!("{summary} The team describes method, partners and a test plan."), "team": team_members, "sdgs": [11] });
+    let idea = |title: &str, summary: &str, team_members: Value| json!({ "title": title, "summary": summary, "description": format!("{summary} Teamet beskriver metod, partner och en plan för testet."), "team": team_members, "sdgs": [11] });
     let mut sege_ideas = Vec::new();
     for (who, title, summary) in [
         (
             sun,
-            "Solar co-housing block",
-            "Shared solar roofs and a battery for the whole block.",
+            "Kollektivhus med solkraft",
+            "Gemensamma solcellstak och ett batteri för hela kvarteret.",
         ),
         (
             wood,
-            "Cross-laminated timber homes",
-            "Low-carbon timber frames built in a local factory.",
+            "Bostäder i korslimmat trä",
+            "Stommar i trä med låg klimatpåverkan, byggda i en lokal fabrik.",
         ),
         (
             share,
-            "Sharing hub in every entrance",
-            "Shared cars, cargo bikes and tools managed by the residents.",
+            "Delningsnav i varje trapphus",
+            "Bilpool, lastcyklar och verktyg som de boende sköter tillsammans.",
         ),
         (
             green,
-            "Green roofs with storm-water gardens",
-            "Roofs and courtyards that hold rain and grow food.",
+            "Gröna tak med regnträdgårdar",
+            "Tak och gårdar som tar hand om regnvatten och där det odlas mat.",
         ),
         (
             nordbygg,
-            "Standard apartment block",
-            "A conventional block built quickly.",
+            "Vanligt flerbostadshus",
+            "Ett konventionellt flerbostadshus som byggs snabbt.",
         ),
     ] {
         let id = c
@@ -505,7 +505,7 @@ async fn cases(c: &Client, p: &[Persona]) -> Result<(), String> {
                 idea(
                     title,
                     summary,
-                    json!([{ "name": "Co-applicant", "email": "co-applicant@example.org" }]),
+                    json!([{ "name": "Medsökande", "email": "medsokande@example.org" }]),
                 ),
             )
             .await?;
@@ -517,8 +517,8 @@ async fn cases(c: &Client, p: &[Persona]) -> Result<(), String> {
             &format!("/challenges/{recycling}/ideas"),
             binly,
             idea(
-                "QR codes on every bin",
-                "Residents scan a code to report a full bin; the hauler sees a live map.",
+                "QR-kod på varje kärl",
+                "De boende skannar en kod för att anmäla ett fullt kärl; renhållaren ser en karta i realtid.",
                 json!([]),
             ),
         )
@@ -529,8 +529,8 @@ async fn cases(c: &Client, p: &[Persona]) -> Result<(), String> {
             &format!("/challenges/{terraced}/ideas"),
             green,
             idea(
-                "Farm-front terraced houses",
-                "Houses that face the urban farm, with work spaces on the ground floor.",
+                "Radhus mot odlingen",
+                "Hus som vetter mot stadsodlingen, med arbetslokaler i bottenvåningen.",
                 json!([]),
             ),
         )
@@ -542,8 +542,8 @@ async fn cases(c: &Client, p: &[Persona]) -> Result<(), String> {
             &format!("/challenges/{carless}/ideas"),
             cargo,
             idea(
-                "Bulky-waste pick-up by cargo bike",
-                "Book a pick-up; an electric cargo bike collects bulky waste from the door.",
+                "Hämtning av grovavfall med lastcykel",
+                "Boka en hämtning; en ellastcykel hämtar grovavfallet vid dörren.",
                 json!([]),
             ),
         )
@@ -554,8 +554,8 @@ async fn cases(c: &Client, p: &[Persona]) -> Result<(), String> {
             &format!("/challenges/{carless}/ideas"),
             binly,
             idea(
-                "Hazardous-waste lockers",
-                "Lockers in the laundry room for batteries and paint.",
+                "Skåp för farligt avfall i tvättstugan",
+                "Låsbara skåp i tvättstugan där de boende lämnar batterier och färgrester.",
                 json!([]),
             ),
         )
@@ -565,8 +565,8 @@ async fn cases(c: &Client, p: &[Persona]) -> Result<(), String> {
         &format!("/challenges/{carless}/ideas"),
         cargo,
         idea(
-            "Repair café pick-up",
-            "Broken things picked up with the bulky waste and repaired.",
+            "Hämtning till reparationskafé",
+            "Trasiga saker hämtas med grovavfallet och lagas i stället för att slängas.",
             json!([]),
         ),
     )
@@ -587,7 +587,7 @@ async fn cases(c: &Client, p: &[Persona]) -> Result<(), String> {
             c.put(
                 &format!("/ideas/{id}/scorecard"),
                 assessor,
-                json!({ "scores": scores(card), "comment": "Scored against the default rubric." }),
+                json!({ "scores": scores(card), "comment": "Bedömd enligt standardmallen." }),
             )
             .await?;
         }
@@ -605,12 +605,12 @@ async fn cases(c: &Client, p: &[Persona]) -> Result<(), String> {
         let (outcome, feedback) = if strong {
             (
                 "qualified",
-                "A finalist: strong need fit and a credible builder partnership.",
+                "En finalist: svarar väl mot behovet och har ett trovärdigt samarbete med en byggaktör.",
             )
         } else {
             (
                 "not_qualified",
-                "Solid, but it brings no innovation the competition asks for.",
+                "Gediget, men utan den innovation som tävlingen efterfrågar.",
             )
         };
         c.post(
@@ -627,11 +627,16 @@ async fn cases(c: &Client, p: &[Persona]) -> Result<(), String> {
     c.post(
         &format!("/ideas/{qr}/decide"),
         team,
-        json!({ "outcome": "qualified", "feedback": "Simple, cheap and wanted by residents." }),
+        json!({ "outcome": "qualified", "feedback": "Enkelt, billigt och efterfrågat av de boende." }),
     )
     .await?;
     let terraced_idea = assess(terraced_idea, vec![[5, 5, 4, 3, 3, 4, 3], [4, 5, 3, 3, 4, 4, 2]]).await?;
-    c.post(&format!("/ideas/{terraced_idea}/decide"), team, json!({ "outcome": "qualified", "feedback": "Strong social value; incubation will sharpen the business model." })).await?;
+    c.post(
+        &format!("/ideas/{terraced_idea}/decide"),
+        team,
+        json!({ "outcome": "qualified", "feedback": "Starkt socialt värde; inkubationen får skärpa affärsmodellen." }),
+    )
+    .await?;
     // The cargo-bike idea waits for its second scorecard.
     c.post(&format!("/ideas/{cargo_idea}/start-assessment"), team, json!({}))
         .await?;
@@ -644,7 +649,7 @@ async fn cases(c: &Client, p: &[Persona]) -> Result<(), String> {
     c.put(
         &format!("/ideas/{cargo_idea}/scorecard"),
         uni,
-        json!({ "scores": scores([4, 5, 4, 3, 3, 4, 4]), "comment": "Promising; check the winter." }),
+        json!({ "scores": scores([4, 5, 4, 3, 3, 4, 4]), "comment": "Lovande; pröva hur det fungerar på vintern." }),
     )
     .await?;
     c.post(
@@ -655,12 +660,12 @@ async fn cases(c: &Client, p: &[Persona]) -> Result<(), String> {
     .await?;
 
     // Step 4: incubation.
-    c.post(&format!("/ideas/{terraced_idea}/start-incubation"), team, json!({ "support_organisation_id": almi, "plan": "Business model for farm-front work spaces; financing with the housing company." })).await?;
+    c.post(&format!("/ideas/{terraced_idea}/start-incubation"), team, json!({ "support_organisation_id": almi, "plan": "Affärsmodell för arbetslokalerna mot odlingen; finansiering tillsammans med bostadsbolaget." })).await?;
     let milestone = c
         .post(
             &format!("/ideas/{terraced_idea}/incubation/milestones"),
             green,
-            json!({ "title": "Letter of intent with the housing company", "due_on": today + Duration::days(30) }),
+            json!({ "title": "Avsiktsförklaring med bostadsbolaget", "due_on": today + Duration::days(30) }),
         )
         .await?;
     c.post(&format!("/milestones/{milestone}/complete"), green, json!({}))
@@ -668,43 +673,43 @@ async fn cases(c: &Client, p: &[Persona]) -> Result<(), String> {
     c.post(
         &format!("/ideas/{terraced_idea}/incubation/milestones"),
         green,
-        json!({ "title": "Costed building permit application", "due_on": today + Duration::days(90) }),
+        json!({ "title": "Kostnadsberäknad bygglovsansökan", "due_on": today + Duration::days(90) }),
     )
     .await?;
     c.post(
         &format!("/ideas/{}/start-incubation", qualified[2]),
         team,
-        json!({ "support_organisation_id": minc, "plan": "Operator model for the sharing hub." }),
+        json!({ "support_organisation_id": minc, "plan": "Driftsmodell för delningsnavet." }),
     )
     .await?;
 
     // Step 5: testing.
-    let site = |name: &str, host: &str, host_organisation_id: &str| json!({ "site": name, "host": host, "host_organisation_id": host_organisation_id, "starts_on": today - Duration::days(120), "ends_on": today - Duration::days(10), "success_criteria": "Residents use it weekly; costs within budget." });
+    let site = |name: &str, host: &str, host_organisation_id: &str| json!({ "site": name, "host": host, "host_organisation_id": host_organisation_id, "starts_on": today - Duration::days(120), "ends_on": today - Duration::days(10), "success_criteria": "De boende använder det varje vecka; kostnaderna håller budget." });
     c.post(
         &format!("/ideas/{qr}/start-testing"),
         team,
-        site("Recycling station, Rosengård", "MKB Fastighets AB", &mkb),
+        site("Återvinningsstationen i Rosengård", "MKB Fastighets AB", &mkb),
     )
     .await?;
-    c.post(&format!("/ideas/{qr}/test/spread-activities"), team, json!({ "kind": "learning_workshop", "title": "What 400 households taught us about full bins", "held_on": today - Duration::days(5) })).await?;
-    c.post(&format!("/ideas/{qr}/test/spread-activities"), team, json!({ "kind": "property_owner_dialogue", "title": "Property-owner breakfast on need-based emptying", "held_on": today - Duration::days(2) })).await?;
-    c.post(&format!("/ideas/{qr}/complete"), team, json!({ "outcome": "adopted", "results": "Overflowing bins fell from 11 to 2 a month; 63% of households scanned at least once.", "lessons_learned": "Put the code at eye height; tell residents what happened after they reported." })).await?;
+    c.post(&format!("/ideas/{qr}/test/spread-activities"), team, json!({ "kind": "learning_workshop", "title": "Vad 400 hushåll lärde oss om fulla kärl", "held_on": today - Duration::days(5) })).await?;
+    c.post(&format!("/ideas/{qr}/test/spread-activities"), team, json!({ "kind": "property_owner_dialogue", "title": "Fastighetsägarfrukost om behovsstyrd tömning", "held_on": today - Duration::days(2) })).await?;
+    c.post(&format!("/ideas/{qr}/complete"), team, json!({ "outcome": "adopted", "results": "Överfulla kärl minskade från 11 till 2 i månaden; 63 % av hushållen skannade minst en gång.", "lessons_learned": "Sätt koden i ögonhöjd och berätta för de boende vad som hände efter deras anmälan." })).await?;
     c.post(
         &format!("/ideas/{}/start-testing", qualified[0]),
         team,
-        site("Sege Park block 3", "Sege Park builder consortium", &consortium),
+        site("Sege Park, kvarter 3", "Byggkonsortiet Sege Park", &consortium),
     )
     .await?;
     c.post(
         &format!("/ideas/{}/start-testing", qualified[1]),
         team,
-        site("Sege Park block 5", "Sege Park Fastigheter AB", &site_owner),
+        site("Sege Park, kvarter 5", "Sege Park Fastigheter AB", &site_owner),
     )
     .await?;
     c.post(
         &format!("/ideas/{}/discontinue", qualified[3]),
         team,
-        json!({ "reason": "The builder partner withdrew from the land allocation." }),
+        json!({ "reason": "Byggaktören drog sig ur markanvisningen." }),
     )
     .await?;
 
@@ -715,28 +720,28 @@ async fn cases(c: &Client, p: &[Persona]) -> Result<(), String> {
             &sege_park,
             "regulation",
             5,
-            "The detailed development plan does not allow shared parking garages in the blocks.",
+            "Detaljplanen tillåter inte gemensamma parkeringshus i kvarteren.",
         ),
         (
             "idea",
             &qr,
             "data",
             5,
-            "The hauler's emptying data could not be shared without a new agreement.",
+            "Renhållarens tömningsdata kunde inte delas utan ett nytt avtal.",
         ),
         (
             "challenge",
             &carless,
             "procurement",
             2,
-            "The waste contract leaves no room to test a new collection service.",
+            "Avfallsavtalet ger inget utrymme att testa en ny insamlingstjänst.",
         ),
         (
             "idea",
             &terraced_idea,
             "financing",
             4,
-            "Banks would not lend against work spaces in residential buildings.",
+            "Bankerna ville inte låna ut mot arbetslokaler i bostadshus.",
         ),
     ] {
         c.post("/obstacles", team, json!({ "subject_type": subject_type, "subject_id": subject, "category": category, "description": description, "step": step })).await?;

@@ -57,11 +57,30 @@ pub enum ApiErrorKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
     kind: ApiErrorKind,
+    /// The current version, when the version the caller read was stale as well (the kind
+    /// says what refused it first; the JSON face answers the kind alone).
+    stale_as_well: Option<i64>,
 }
 
 impl ApiError {
     fn of(kind: ApiErrorKind) -> Self {
-        Self { kind }
+        Self {
+            kind,
+            stale_as_well: None,
+        }
+    }
+
+    /// Notes that the version the caller read was stale as well; `current` is the
+    /// resource's version now.
+    pub fn also_stale(mut self, current: i64) -> Self {
+        self.stale_as_well = Some(current);
+        self
+    }
+
+    /// Whether the version the caller read is not the current one: a stale-version
+    /// refusal, or another refusal [noted](Self::also_stale) as stale as well.
+    pub fn read_a_stale_version(&self) -> bool {
+        matches!(self.kind, ApiErrorKind::Stale { .. }) || self.stale_as_well.is_some()
     }
 
     /// The request is malformed (400).

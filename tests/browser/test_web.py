@@ -735,13 +735,19 @@ def whole_job(browser: Browser, server: Server, a11y: A11yReport, lang: str) -> 
         innovator.main.get_by_role("group", name=innovator.t("field-sdgs")).get_by_label(sdg_label(lang, 11), exact=True).check()
         team = innovator.main.get_by_role("group", name=innovator.t("team-title"), exact=True)
         expect(team.get_by_role("group", name=innovator.t("team-member-n", n=1), exact=True)).to_be_visible()
+        # "Add team member" with the first row still empty adds a second row, and the
+        # heading keeps naming the challenge.
+        innovator.post(team.get_by_role("button", name=innovator.t("button-add-team-member"), exact=True),
+                       "12b-idea-form-empty-row-added", redirected=False)
+        expect(innovator.main.locator('input[name="team_name"]')).to_have_count(2)
+        innovator.expect_h1(innovator.t("new-idea-title", challenge=title))
         innovator.main.locator('input[name="team_name"]').nth(0).fill("Johan Lind")
         innovator.main.locator('input[name="team_email"]').nth(0).fill("johan.lind@example.org")
         innovator.post(team.get_by_role("button", name=innovator.t("button-add-team-member"), exact=True),
                        "13-idea-form-two-members", redirected=False)
         team = innovator.main.get_by_role("group", name=innovator.t("team-title"), exact=True)
         expect(team.get_by_role("group", name=innovator.t("team-member-n", n=2), exact=True)).to_be_visible()
-        expect(innovator.main.locator('input[name="team_name"]')).to_have_count(2)
+        expect(innovator.main.locator('input[name="team_name"]')).to_have_count(3)
         expect(innovator.field("field-title")).to_have_value(idea_title)
         expect(innovator.main.locator('input[name="team_name"]').nth(0)).to_have_value("Johan Lind")
         expect(innovator.main.get_by_role("group", name=innovator.t("field-sdgs"))
@@ -949,12 +955,12 @@ def test_needs_owner_and_innovator_whole_job_in_english(browser, server, a11y):
 
 
 # The demo's cases as `api/src/demo.rs` loads them, and the rubric every database starts with.
-DEMO_IDEA = "Hazardous-waste lockers"
+DEMO_IDEA = "Skåp för farligt avfall i tvättstugan"
 DEMO_RUBRIC = "Hållbar stad – bedömningsmall"
 DEMO_SUPPORT_ORGANISATION = "Minc"
 DEMO_ASSESSORS = [
-    ("Panel – university", "panel.university@example.org"),
-    ("Panel – science park", "panel.sciencepark@example.org"),
+    ("Panel – universitetet", "panel.university@example.org"),
+    ("Panel – forskningsparken", "panel.sciencepark@example.org"),
 ]
 DEMO_WORDS = {
     "sv": {
@@ -1001,7 +1007,7 @@ def ideas_in_state(facilitator: Person, state_key: str) -> int:
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_demo_idea_from_submitted_to_completed_test(browser, demo_server, a11y, lang):
     """From `sluss serve --demo`, in the browser only: the demo's innovation team and two of
-    its assessors carry the submitted "Hazardous-waste lockers" through assessment, the
+    its assessors carry the submitted "Skåp för farligt avfall i tvättstugan" through assessment, the
     decision, incubation and a completed test, and the reports count one more completed
     idea and one fewer submitted one than when the team first read them."""
     server = demo_server
@@ -1094,6 +1100,15 @@ def test_demo_idea_from_submitted_to_completed_test(browser, demo_server, a11y, 
                            "22-idea-in-incubation")
         facilitator.expect_state("idea-state-in_incubation")
         facilitator.follow(facilitator.main.get_by_role("link", name=facilitator.t("test-link"), exact=True), "23-test")
+        # The host organisation is found in the registry by part of its name.
+        fill_test(facilitator, words, day(-60), day(-1))
+        facilitator.field("field-host-organisation").fill("mkb")
+        search = f'{facilitator.t("button-search")} {facilitator.t("field-host-organisation")}'
+        facilitator.post(facilitator.main.get_by_role("button", name=search, exact=True), "23b-host-found",
+                         redirected=False)
+        expect(facilitator.field("field-site")).to_have_value(words["site"])
+        facilitator.main.get_by_role("radio", name=re.compile(r"^MKB Fastighets AB")).check()
+        facilitator.narrow("23b-host-found")
         start_test(facilitator, words, day(-60), day(-1), "24-test-started")
         facilitator.follow(facilitator.header_link("nav-me"), "25-me-testing")
         running = facilitator.table_after("me-queue-testing").get_by_role("link", name=DEMO_IDEA, exact=True)

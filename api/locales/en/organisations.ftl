@@ -25,3 +25,16 @@ error-org-number-taken = An organisation with this organisation number is alread
 organisation-choice-hint = The organisation you take part for, from the city's registry. Ask the innovation team if yours is missing.
 organisation-written = At registration you wrote “{ $name }”.
 organisation-none-chosen = None
+
+# Choosing a registered organisation on a form by searching (ADR 0030).
+button-search = Search
+organisation-search-matches = Registered organisations matching “{ $name }”
+organisation-search-none = No registered organisation matches “{ $name }”. Check the spelling, leave the field empty, or ask the innovation team to register it.
+error-organisation-choose = No registered organisation is called exactly “{ $name }”: choose one of those found below, or search again
+error-organisation-unknown = No registered organisation matches “{ $name }”: check the spelling or leave the field empty
+challenge-organisation-hint = The registered organisation the challenge is owned on behalf of. Type its name, or part of it, and choose Search. Left empty, your own organisation is used.
+field-host-organisation = Host organisation
+host-organisation-hint = The registered organisation that owns or runs the site, such as the housing company. Type its name, or part of it, and choose Search.
+host-hint = The host as shown on the test; left empty, the host organisation's name.
+team-organisation-hint = Optional. Type the name of their registered organisation, or part of it, and choose Search.
+challenge-organisation-edit-hint = The registered organisation the challenge is owned on behalf of. To change it, type its name, or part of it, and choose Search.

@@ -25,3 +25,16 @@ error-org-number-taken = En organisation med det här organisationsnumret finns 
 organisation-choice-hint = Organisationen du deltar för, ur stadens register. Fråga innovationsteamet om din saknas.
 organisation-written = Vid registreringen skrev du ”{ $name }”.
 organisation-none-chosen = Ingen
+
+# Att välja en registrerad organisation i ett formulär genom att söka (ADR 0030).
+button-search = Sök
+organisation-search-matches = Registrerade organisationer som matchar ”{ $name }”
+organisation-search-none = Ingen registrerad organisation matchar ”{ $name }”. Kontrollera stavningen, lämna fältet tomt eller be innovationsteamet registrera den.
+error-organisation-choose = Ingen registrerad organisation heter exakt ”{ $name }”: välj en av dem som hittades nedan eller sök igen
+error-organisation-unknown = Ingen registrerad organisation matchar ”{ $name }”: kontrollera stavningen eller lämna fältet tomt
+challenge-organisation-hint = Den registrerade organisation som utmaningen ägs för. Skriv namnet, eller en del av det, och välj Sök. Lämnas fältet tomt används din egen organisation.
+field-host-organisation = Värdorganisation
+host-organisation-hint = Den registrerade organisation som äger eller driver platsen, till exempel bostadsbolaget. Skriv namnet, eller en del av det, och välj Sök.
+host-hint = Värden som den visas på testet; lämnas fältet tomt används värdorganisationens namn.
+team-organisation-hint = Frivilligt. Skriv namnet på personens registrerade organisation, eller en del av det, och välj Sök.
+challenge-organisation-edit-hint = Den registrerade organisation som utmaningen ägs för. Skriv namnet, eller en del av det, och välj Sök för att byta.

@@ -5,7 +5,7 @@ use sluss_domain::challenge::{self as rules, ChallengeCommand, ChallengeEvent, C
 use sluss_domain::event::ChallengeEventKind;
 use sluss_domain::history;
 use sluss_domain::validate::{Checks, DESCRIPTION_MAX, LOCATION_MAX, SUMMARY_MAX, TITLE_MAX};
-use sluss_domain::{Actor, Refusal};
+use sluss_domain::{Actor, FieldProblem, Refusal};
 use uuid::Uuid;
 
 use super::journal::{self, Entry, Subject};
@@ -66,6 +66,8 @@ pub struct ChallengePatch {
     pub location: Option<Option<String>>,
     /// UN goals.
     pub sdgs: Option<Vec<i64>>,
+    /// The registered organisation it is owned on behalf of: `Some(None)` clears it.
+    pub organisation_id: Option<Option<Uuid>>,
 }
 
 /// The challenges `viewer` may see, newest first.
@@ -231,10 +233,17 @@ pub async fn update(
             .location
             .map(|location| checks.optional_text("location", location.as_deref(), LOCATION_MAX)),
         sdgs: patch.sdgs.map(|sdgs| checks.sdgs("sdgs", &sdgs)),
+        organisation_id: patch.organisation_id,
     };
     checks.finish().map_err(Refusal::Invalid)?;
-    rules::authorize_edit(&challenge, Some(actor))?;
+    rules::authorize_edit(&challenge, Some(actor))
+        .map_err(|refusal| super::stale_too(refusal, expected, row.version))?;
     check_version(expected, row.version)?;
+    if let Some(Some(organisation)) = edit.organisation_id
+        && !crate::persistence::organisations::exists(&tx, organisation).await?
+    {
+        return Err(ApiError::invalid("organisation_id", FieldProblem::NoSuchOrganisation));
+    }
     let now = Utc::now();
     let changed = edit.fields();
     let updated = repo::edit(&tx, &row, edit, now).await?;

@@ -525,7 +525,8 @@ pub async fn update(
         sdgs,
     };
     checks.finish().map_err(Refusal::Invalid)?;
-    rules::authorize_edit(&idea, Some(actor), viewer.assigned())?;
+    rules::authorize_edit(&idea, Some(actor), viewer.assigned())
+        .map_err(|refusal| super::stale_too(refusal, expected, row.version))?;
     check_version(expected, row.version)?;
     let now = Utc::now();
     let changed = edit.fields();

@@ -130,6 +130,17 @@ pub fn check_version(expected: Option<Expected>, current: i64) -> Result<(), Api
     }
 }
 
+/// A refusal of the rules, noting when the client's version was stale as well: the API
+/// answers the refusal as before, while a page can say that someone else changed it
+/// meanwhile (SPEC §10.5) instead of naming only the state that now stands in the way.
+pub(crate) fn stale_too(refusal: impl Into<ApiError>, expected: Option<Expected>, current: i64) -> ApiError {
+    let error = refusal.into();
+    match expected {
+        Some(expected) if expected.version != current => error.also_stale(current),
+        _ => error,
+    }
+}
+
 /// The data of a domain event, without its type tag.
 pub(crate) fn payload_of(event: &impl serde::Serialize) -> serde_json::Value {
     let mut value = serde_json::to_value(event).unwrap_or_default();

@@ -94,7 +94,8 @@ pub(crate) async fn run<A: Aggregate>(
     let tx = state.begin_write().await?;
     let row = A::load_for_update(&tx, id).await?.ok_or_else(ApiError::not_found)?;
     let facts = A::facts(&tx, &row, actor, &command, now).await?;
-    let events = A::decide(&row, &command, actor, &facts)?;
+    let events = A::decide(&row, &command, actor, &facts)
+        .map_err(|refusal| super::stale_too(refusal, expected, A::version(&row)))?;
     check_version(expected, A::version(&row))?;
     let before = A::state(&row)?;
     let after = events.iter().fold(before, A::evolve);

@@ -112,6 +112,8 @@ pub struct ChallengeEdit {
     pub location: Option<Option<String>>,
     /// UN goals.
     pub sdgs: Option<Vec<u8>>,
+    /// The organisation it is owned on behalf of: `Some(None)` clears it.
+    pub organisation_id: Option<Option<Uuid>>,
 }
 
 impl ChallengeEdit {
@@ -123,6 +125,7 @@ impl ChallengeEdit {
             ("description", self.description.is_some()),
             ("location", self.location.is_some()),
             ("sdgs", self.sdgs.is_some()),
+            ("organisation_id", self.organisation_id.is_some()),
         ])
     }
 }
@@ -140,6 +143,7 @@ pub async fn edit(
         description: edit.description.map_or(NotSet, Set),
         location: edit.location.map_or(NotSet, Set),
         sdgs: edit.sdgs.map_or(NotSet, |goals| Set(sdgs_to_stored(&goals))),
+        organisation_id: edit.organisation_id.map_or(NotSet, Set),
         updated_at: Set(now),
         ..Default::default()
     };

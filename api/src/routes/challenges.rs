@@ -56,6 +56,8 @@ pub struct ChallengePatch {
     pub location: MaybeUndefined<Text>,
     /// UN goals.
     pub sdgs: Option<Vec<i64>>,
+    /// The registered organisation it is owned on behalf of; `null` clears it.
+    pub organisation_id: MaybeUndefined<Uuid>,
     /// The version read; stale answers 409.
     pub expected_version: Option<i64>,
 }
@@ -209,6 +211,11 @@ impl ChallengesApi {
             description: patch.description.map(Text::into_inner),
             location: maybe(patch.location),
             sdgs: patch.sdgs,
+            organisation_id: match patch.organisation_id {
+                MaybeUndefined::Undefined => None,
+                MaybeUndefined::Null => Some(None),
+                MaybeUndefined::Value(id) => Some(Some(id)),
+            },
         };
         versioned(app::update(&self.state, caller.actor(), id.0, input, expected).await?)
     }

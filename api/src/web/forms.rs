@@ -118,6 +118,18 @@ fn lower_first(message: &str) -> String {
 /// A refusal as a form shows it, with the status the page answers with.
 pub fn from_api_error(tr: &Tr, error: &ApiError, reload: &str) -> (StatusCode, FormErrors) {
     let mut errors = FormErrors::default();
+    // A form read before someone else changed the resource: that is what the person needs
+    // to know, whatever in the new state refused it (SPEC §10.5).
+    if error.read_a_stale_version()
+        && matches!(
+            error.kind(),
+            ApiErrorKind::InvalidTransition { .. } | ApiErrorKind::Conflict(_) | ApiErrorKind::Stale { .. }
+        )
+    {
+        errors.general = Some(tr.t("error-stale"));
+        errors.reload = Some(reload.to_owned());
+        return (StatusCode::CONFLICT, errors);
+    }
     let status = match error.kind() {
         ApiErrorKind::Invalid(fields) => {
             errors.fields = fields
@@ -245,6 +257,22 @@ mod tests {
             labelled.summary_entry(&en, "scores.impact", "Too high"),
             "Impact: too high"
         );
+    }
+
+    #[test]
+    fn a_state_refusal_of_a_stale_form_says_someone_else_changed_it() {
+        let tr = Tr::new(Lang::En);
+        let refusal = ApiError::from(sluss_domain::Refusal::InvalidTransition {
+            from: "submitted",
+            command: "edit",
+        });
+        let (_, fresh) = from_api_error(&tr, &refusal, "/challenges/x/edit");
+        assert_eq!(fresh.general.as_deref(), Some(tr.t("error-conflict").as_str()));
+        assert!(fresh.reload.is_none());
+        let (status, stale) = from_api_error(&tr, &refusal.also_stale(3), "/challenges/x/edit");
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert_eq!(stale.general.as_deref(), Some(tr.t("error-stale").as_str()));
+        assert_eq!(stale.reload.as_deref(), Some("/challenges/x/edit"));
     }
 
     #[test]

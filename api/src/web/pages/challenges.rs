@@ -10,6 +10,7 @@ use sluss_domain::{Actor, ArenaId, FieldProblem, UserId};
 use uuid::Uuid;
 
 use super::labels::{challenge_state, idea_state, label, name_of, sdg};
+use super::org_picker::{self, Names, Picker};
 use super::{form_refusal, redirect, refused, signed_in};
 use crate::app;
 use crate::app::challenges::{ChallengePatch, ChallengeQuery, NewChallenge};
@@ -616,7 +617,8 @@ async fn refuse_command(ctx: &Ctx, state: &AppState, id: Uuid, form: &str, error
         Ok(challenge) if form == "submit" && !errors.fields.is_empty() => {
             let action = format!("/challenges/{id}/edit");
             let values = ChallengeValues::from_challenge(&challenge);
-            let form = challenge_form(ctx, &action, &values, Some(challenge.version), &errors);
+            let picker = organisation_of(&challenge);
+            let form = challenge_form(ctx, &action, &values, &picker, Some(challenge.version), &errors);
             let title = ctx
                 .tr
                 .t_with("edit-challenge-title", &[("title", challenge.title.into())]);
@@ -664,6 +666,7 @@ fn challenge_form(
     ctx: &Ctx,
     action: &str,
     values: &ChallengeValues,
+    organisation: &Picker,
     version: Option<i64>,
     errors: &FormErrors,
 ) -> Markup {
@@ -676,6 +679,8 @@ fn challenge_form(
             (textarea("summary", &tr.t("field-summary"), &values.summary, Some(&tr.t("summary-hint")), errors))
             (textarea("description", &tr.t("field-description"), &values.description, Some(&tr.t("description-hint")), errors))
             (Input::text("location", tr.t("field-location"), &values.location).render(errors))
+            @let hint = if version.is_some() { "challenge-organisation-edit-hint" } else { "challenge-organisation-hint" };
+            (organisation.render(ctx, &tr.t("field-organisation"), &tr.t(hint), errors))
             (sdg_checkboxes(tr, &values.sdgs, Some(&tr.t("sdgs-hint")), errors))
             (button(&tr.t("button-save")))
         }
@@ -714,9 +719,14 @@ impl ChallengeValues {
     }
 }
 
-/// `GET /challenges/new`.
+/// The organisation picker of the challenge form, showing the challenge's organisation.
+fn organisation_of(challenge: &Challenge) -> Picker {
+    Picker::with(Names::single("organisation_id"), challenge.organisation.clone())
+}
+
+/// `GET /challenges/new`: the organisation is the owner's own to begin with.
 #[handler]
-pub fn new_page(ctx: Ctx) -> Response {
+pub async fn new_page(ctx: Ctx, state: Data<&AppState>) -> Response {
     let actor = match signed_in(&ctx) {
         Ok(actor) => actor,
         Err(redirect) => return redirect,
@@ -724,8 +734,27 @@ pub fn new_page(ctx: Ctx) -> Response {
     if rules::authorize_create(actor).is_err() {
         return super::errors::forbidden(&ctx);
     }
+    let own = match crate::persistence::users::find(&state.db, actor.id.as_uuid()).await {
+        Ok(user) => user.and_then(|user| user.organisation_id),
+        Err(_) => None,
+    };
+    let own = match own {
+        Some(id) => app::organisations::get(&state, id)
+            .await
+            .ok()
+            .map(|o| OrganisationRef { id: o.id, name: o.name }),
+        None => None,
+    };
+    let picker = Picker::with(Names::single("organisation_id"), own);
     let errors = FormErrors::none();
-    let form = challenge_form(&ctx, "/challenges/new", &ChallengeValues::default(), None, &errors);
+    let form = challenge_form(
+        &ctx,
+        "/challenges/new",
+        &ChallengeValues::default(),
+        &picker,
+        None,
+        &errors,
+    );
     ok(page(
         &ctx,
         &ctx.tr.t("new-challenge-title"),
@@ -744,19 +773,32 @@ pub async fn create(ctx: Ctx, state: Data<&AppState>) -> Response {
         Err(redirect) => return redirect,
     };
     let values = ChallengeValues::from_form(&ctx);
-    let input = NewChallenge {
-        title: values.title.clone(),
-        summary: values.summary.clone(),
-        description: values.description.clone(),
-        location: Some(values.location.clone()),
-        sdgs: values.sdgs.clone(),
-        organisation_id: None,
+    let picker = Picker::read(&ctx, &state, Names::single("organisation_id")).await;
+    if org_picker::searching(&ctx) {
+        let errors = FormErrors::none();
+        let form = challenge_form(&ctx, "/challenges/new", &values, &picker, None, &errors);
+        return ok(page(&ctx, &ctx.tr.t("new-challenge-title"), form));
+    }
+    let result = match picker.resolved() {
+        Ok(organisation_id) => {
+            let input = NewChallenge {
+                title: values.title.clone(),
+                summary: values.summary.clone(),
+                description: values.description.clone(),
+                location: Some(values.location.clone()),
+                sdgs: values.sdgs.clone(),
+                organisation_id,
+            };
+            app::challenges::create(&state, actor, input).await
+        }
+        Err(error) => Err(error),
     };
-    match app::challenges::create(&state, actor, input).await {
+    match result {
         Ok(challenge) => redirect(&format!("/challenges/{}", challenge.id)),
         Err(error) => match form_refusal(&ctx, &error, "/challenges/new") {
-            Ok((status, errors)) => {
-                let form = challenge_form(&ctx, "/challenges/new", &values, None, &errors);
+            Ok((status, mut errors)) => {
+                picker.explain(&ctx, &mut errors);
+                let form = challenge_form(&ctx, "/challenges/new", &values, &picker, None, &errors);
                 respond(
                     status,
                     page_with(&ctx, &ctx.tr.t("new-challenge-title"), Some(&errors), form),
@@ -787,6 +829,7 @@ pub async fn edit_page(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uuid>) -
         &ctx,
         &action,
         &ChallengeValues::from_challenge(&challenge),
+        &organisation_of(&challenge),
         Some(challenge.version),
         &errors,
     );
@@ -807,27 +850,38 @@ pub async fn update(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uuid>) -> R
         Err(redirect) => return redirect,
     };
     let values = ChallengeValues::from_form(&ctx);
-    let patch = ChallengePatch {
-        title: Some(values.title.clone()),
-        summary: Some(values.summary.clone()),
-        description: Some(values.description.clone()),
-        location: Some(Some(values.location.clone()).filter(|l| !l.trim().is_empty())),
-        sdgs: Some(values.sdgs.clone()),
-    };
-    let result = match form_version(&ctx) {
-        Ok(expected) => app::challenges::update(&state, actor, id, patch, expected).await,
-        Err(error) => Err(error),
+    let picker = Picker::read(&ctx, &state, Names::single("organisation_id")).await;
+    let action = format!("/challenges/{id}/edit");
+    let version = ctx.field("expected_version").and_then(|v| v.parse().ok());
+    if org_picker::searching(&ctx) {
+        let errors = FormErrors::none();
+        let form = challenge_form(&ctx, &action, &values, &picker, version, &errors);
+        return ok(page(&ctx, &ctx.tr.t("edit-challenge-generic"), form));
+    }
+    let result = match (form_version(&ctx), picker.resolved()) {
+        (Ok(expected), Ok(organisation_id)) => {
+            let patch = ChallengePatch {
+                title: Some(values.title.clone()),
+                summary: Some(values.summary.clone()),
+                description: Some(values.description.clone()),
+                location: Some(Some(values.location.clone()).filter(|l| !l.trim().is_empty())),
+                sdgs: Some(values.sdgs.clone()),
+                // Left empty, the organisation stays as it is.
+                organisation_id: organisation_id.map(Some),
+            };
+            app::challenges::update(&state, actor, id, patch, expected).await
+        }
+        (Err(error), _) | (_, Err(error)) => Err(error),
     };
     match result {
         Ok(_) => redirect(&format!("/challenges/{id}")),
         Err(error) => {
-            let action = format!("/challenges/{id}/edit");
-            let (status, errors) = match form_refusal(&ctx, &error, &action) {
+            let (status, mut errors) = match form_refusal(&ctx, &error, &action) {
                 Ok(refusal) => refusal,
                 Err(page) => return page,
             };
-            let version = ctx.field("expected_version").and_then(|v| v.parse().ok());
-            let form = challenge_form(&ctx, &action, &values, version, &errors);
+            picker.explain(&ctx, &mut errors);
+            let form = challenge_form(&ctx, &action, &values, &picker, version, &errors);
             respond(
                 status,
                 page_with(&ctx, &ctx.tr.t("edit-challenge-generic"), Some(&errors), form),

@@ -9,6 +9,7 @@ use sluss_domain::idea::{DecisionOutcome, IdeaCommand, IdeaCommandKind, TestOutc
 use uuid::Uuid;
 
 use super::labels::{DECISION_OUTCOMES, TEST_OUTCOMES, label};
+use super::org_picker::Picker;
 use crate::error::ApiError;
 use crate::web::context::Ctx;
 use crate::web::forms::FormErrors;
@@ -91,6 +92,17 @@ pub fn forms<'a>(
     commands: &[IdeaCommandKind],
     errors_for: impl Fn(&str) -> &'a FormErrors,
 ) -> Markup {
+    forms_with_host(ctx, target, commands, errors_for, None)
+}
+
+/// [`forms`], the start-testing form with `host` to choose the host organisation.
+pub fn forms_with_host<'a>(
+    ctx: &Ctx,
+    target: &Target<'_>,
+    commands: &[IdeaCommandKind],
+    errors_for: impl Fn(&str) -> &'a FormErrors,
+    host: Option<&Picker>,
+) -> Markup {
     let tr = &ctx.tr;
     let head = html! { (csrf_field(ctx)) input type="hidden" name="expected_version" value=(target.version); };
     let action = |command: IdeaCommandKind| format!("{}/{}", target.base, command.as_str().replace('_', "-"));
@@ -132,7 +144,10 @@ pub fn forms<'a>(
                         (head)
                         h3 class="govuk-heading-s" { (tr.t("start-testing-title")) }
                         (Input::text("site", tr.t("field-site"), &ctx.text("site")).render(errors))
-                        (Input::text("host", tr.t("field-host"), &ctx.text("host")).render(errors))
+                        (Input::text("host", tr.t("field-host"), &ctx.text("host")).hint(tr.t("host-hint")).render(errors))
+                        @if let Some(host) = host {
+                            (host.render(ctx, &tr.t("field-host-organisation"), &tr.t("host-organisation-hint"), errors))
+                        }
                         (Input::text("starts_on", tr.t("field-starts-on"), &ctx.text("starts_on")).kind("date").render(errors))
                         (Input::text("ends_on", tr.t("field-ends-on"), &ctx.text("ends_on")).kind("date").render(errors))
                         (textarea("success_criteria", &tr.t("field-success-criteria"), &ctx.text("success_criteria"), None, errors))

@@ -14,6 +14,7 @@ use uuid::Uuid;
 use super::challenges::{form_version, history_table, person_with_organisation};
 use super::idea_steps::{self, Section};
 use super::labels::{idea_state, label, name_of, sdg};
+use super::org_picker::{self, Names, Picker};
 use super::panel;
 use super::{form_refusal, redirect, refused, signed_in};
 use crate::app;
@@ -33,7 +34,10 @@ struct IdeaValues {
     summary: String,
     description: String,
     sdgs: Vec<i64>,
+    /// The rows as shown, empty ones included (a row added and not yet filled in).
     team: Vec<TeamMember>,
+    /// Each row's organisation, once [resolved](Self::with_organisations).
+    organisations: Vec<Picker>,
 }
 
 impl IdeaValues {
@@ -43,7 +47,6 @@ impl IdeaValues {
         let team = names
             .iter()
             .zip(emails.iter())
-            .filter(|(name, email)| !name.trim().is_empty() || !email.trim().is_empty())
             .map(|(name, email)| TeamMember::new((*name).to_owned(), (*email).to_owned(), None))
             .collect();
         Self {
@@ -52,18 +55,73 @@ impl IdeaValues {
             description: ctx.text("description"),
             sdgs: ctx.all("sdgs").into_iter().filter_map(|v| v.parse().ok()).collect(),
             team,
+            organisations: Vec::new(),
         }
     }
 
-    fn from_idea(idea: &Idea) -> Self {
+    /// The form's values with each team row's organisation read from what was posted.
+    async fn with_organisations(mut self, ctx: &Ctx, state: &AppState) -> Self {
+        let texts = ctx.all("team_organisation");
+        let ids = ctx.all("team_organisation_id");
+        for (i, member) in self.team.iter_mut().enumerate() {
+            let names = Names::team_row(i);
+            let searched = ctx.field(org_picker::FIND) == Some(names.field.as_str());
+            let pick = ctx.field(&names.pick).map(str::to_owned);
+            let text = texts.get(i).copied().unwrap_or_default();
+            let picker = Picker::resolve(state, names, text, ids.get(i).copied(), pick.as_deref(), searched).await;
+            member.organisation_id = picker.chosen.as_ref().map(|o| o.id);
+            self.organisations.push(picker);
+        }
+        self
+    }
+
+    /// The team to save: the rows with a name or an e-mail; a row's organisation that is
+    /// no single registered one is refused on its field.
+    fn team_to_save(&self) -> Result<Vec<TeamMember>, ApiError> {
+        if let Some(unresolved) = self.organisations.iter().find(|p| p.unresolved) {
+            return unresolved.resolved().map(|_| Vec::new());
+        }
+        Ok(self
+            .team
+            .iter()
+            .filter(|m| !m.name.trim().is_empty() || !m.email.trim().is_empty())
+            .cloned()
+            .collect())
+    }
+
+    /// Words the refusal of a row's organisation with the name typed.
+    fn explain(&self, ctx: &Ctx, errors: &mut FormErrors) {
+        for picker in &self.organisations {
+            picker.explain(ctx, errors);
+        }
+    }
+
+    async fn from_idea(state: &AppState, idea: &Idea) -> Self {
+        let mut organisations = Vec::new();
+        for (i, member) in idea.team.iter().enumerate() {
+            let chosen = match member.organisation_id {
+                Some(id) => app::organisations::get(state, id)
+                    .await
+                    .ok()
+                    .map(|o| crate::views::people::OrganisationRef { id: o.id, name: o.name }),
+                None => None,
+            };
+            organisations.push(Picker::with(Names::team_row(i), chosen));
+        }
         Self {
             title: idea.title.clone(),
             summary: idea.summary.clone(),
             description: idea.description.clone(),
             sdgs: idea.sdgs.iter().map(|g| i64::from(*g)).collect(),
             team: idea.team.clone(),
+            organisations,
         }
     }
+}
+
+/// A row nobody has filled in.
+fn blank(member: &TeamMember) -> bool {
+    member.name.trim().is_empty() && member.email.trim().is_empty()
 }
 
 /// The API names a team member's fields `team.name` and `team.email`; the form shows the
@@ -71,10 +129,10 @@ impl IdeaValues {
 fn team_errors(errors: &FormErrors, team: &[TeamMember]) -> Vec<(Option<String>, Option<String>)> {
     let name_error = errors.message_for("team.name").map(str::to_owned);
     let email_error = errors.message_for("team.email").map(str::to_owned);
-    let first_bad_name = team.iter().position(|m| m.name.trim().is_empty());
+    let first_bad_name = team.iter().position(|m| !blank(m) && m.name.trim().is_empty());
     let first_bad_email = team
         .iter()
-        .position(|m| !is_plausible_email(&m.email.trim().to_lowercase()));
+        .position(|m| !blank(m) && !is_plausible_email(&m.email.trim().to_lowercase()));
     (0..team.len())
         .map(|i| {
             (
@@ -112,6 +170,8 @@ fn idea_form(ctx: &Ctx, action: &str, values: &IdeaValues, version: Option<i64>,
                         }
                         (member_input("name", i, &tr.t("field-name"), &member.name, name_error.as_deref(), "name"))
                         (member_input("email", i, &tr.t("field-email"), &member.email, email_error.as_deref(), "email"))
+                        @let picker = values.organisations.get(i).cloned().unwrap_or_else(|| Picker::with(Names::team_row(i), None));
+                        (picker.render(ctx, &tr.t("field-organisation"), &tr.t("team-organisation-hint"), errors))
                     }
                 }
                 button type="submit" name="add_member" value="1" formnovalidate class="govuk-button govuk-button--secondary" {
@@ -192,10 +252,16 @@ pub async fn create(ctx: Ctx, state: Data<&AppState>, Path(challenge_id): Path<U
         Ok(actor) => actor,
         Err(redirect) => return redirect,
     };
-    let values = IdeaValues::from_form(&ctx);
+    let values = IdeaValues::from_form(&ctx).with_organisations(&ctx, &state).await;
     let action = format!("/challenges/{challenge_id}/ideas/new");
-    let title = ctx.tr.t("new-idea-generic");
-    if ctx.field("add_member").is_some() {
+    // The heading keeps naming the challenge when the form comes back.
+    let title = match app::challenges::get(&state, Some(actor), challenge_id).await {
+        Ok(challenge) => ctx
+            .tr
+            .t_with("new-idea-title", &[("challenge", challenge.title.into())]),
+        Err(_) => ctx.tr.t("new-idea-generic"),
+    };
+    if ctx.field("add_member").is_some() || org_picker::searching(&ctx) {
         let errors = FormErrors::none();
         return ok(form_page(
             &ctx,
@@ -204,20 +270,29 @@ pub async fn create(ctx: Ctx, state: Data<&AppState>, Path(challenge_id): Path<U
             &errors,
         ));
     }
-    let input = NewIdea {
-        title: values.title.clone(),
-        summary: values.summary.clone(),
-        description: values.description.clone(),
-        sdgs: values.sdgs.clone(),
-        team: values.team.clone(),
+    let result = match values.team_to_save() {
+        Ok(team) => {
+            let input = NewIdea {
+                title: values.title.clone(),
+                summary: values.summary.clone(),
+                description: values.description.clone(),
+                sdgs: values.sdgs.clone(),
+                team,
+            };
+            app::ideas::create(&state, actor, challenge_id, input).await
+        }
+        Err(error) => Err(error),
     };
-    match app::ideas::create(&state, actor, challenge_id, input).await {
+    match result {
         Ok(idea) => redirect(&format!("/ideas/{}", idea.id)),
         Err(error) => match form_refusal(&ctx, &error, &action) {
-            Ok((status, errors)) => respond(
-                status,
-                form_page(&ctx, &title, idea_form(&ctx, &action, &values, None, &errors), &errors),
-            ),
+            Ok((status, mut errors)) => {
+                values.explain(&ctx, &mut errors);
+                respond(
+                    status,
+                    form_page(&ctx, &title, idea_form(&ctx, &action, &values, None, &errors), &errors),
+                )
+            }
             Err(page) => page,
         },
     }
@@ -242,7 +317,7 @@ pub async fn edit_page(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uuid>) -
     let form = idea_form(
         &ctx,
         &action,
-        &IdeaValues::from_idea(&idea),
+        &IdeaValues::from_idea(&state, &idea).await,
         Some(idea.version),
         &errors,
     );
@@ -261,11 +336,11 @@ pub async fn update(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uuid>) -> R
         Ok(actor) => actor,
         Err(redirect) => return redirect,
     };
-    let values = IdeaValues::from_form(&ctx);
+    let values = IdeaValues::from_form(&ctx).with_organisations(&ctx, &state).await;
     let action = format!("/ideas/{id}/edit");
     let title = ctx.tr.t("edit-idea-generic");
     let version = ctx.field("expected_version").and_then(|v| v.parse().ok());
-    if ctx.field("add_member").is_some() {
+    if ctx.field("add_member").is_some() || org_picker::searching(&ctx) {
         let errors = FormErrors::none();
         return ok(form_page(
             &ctx,
@@ -274,29 +349,34 @@ pub async fn update(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uuid>) -> R
             &errors,
         ));
     }
-    let patch = IdeaPatch {
-        title: Some(values.title.clone()),
-        summary: Some(values.summary.clone()),
-        description: Some(values.description.clone()),
-        sdgs: Some(values.sdgs.clone()),
-        team: Some(values.team.clone()),
-    };
-    let result = match form_version(&ctx) {
-        Ok(expected) => app::ideas::update(&state, actor, id, patch, expected).await,
-        Err(error) => Err(error),
+    let result = match (form_version(&ctx), values.team_to_save()) {
+        (Ok(expected), Ok(team)) => {
+            let patch = IdeaPatch {
+                title: Some(values.title.clone()),
+                summary: Some(values.summary.clone()),
+                description: Some(values.description.clone()),
+                sdgs: Some(values.sdgs.clone()),
+                team: Some(team),
+            };
+            app::ideas::update(&state, actor, id, patch, expected).await
+        }
+        (Err(error), _) | (_, Err(error)) => Err(error),
     };
     match result {
         Ok(_) => redirect(&format!("/ideas/{id}")),
         Err(error) => match form_refusal(&ctx, &error, &action) {
-            Ok((status, errors)) => respond(
-                status,
-                form_page(
-                    &ctx,
-                    &title,
-                    idea_form(&ctx, &action, &values, version, &errors),
-                    &errors,
-                ),
-            ),
+            Ok((status, mut errors)) => {
+                values.explain(&ctx, &mut errors);
+                respond(
+                    status,
+                    form_page(
+                        &ctx,
+                        &title,
+                        idea_form(&ctx, &action, &values, version, &errors),
+                        &errors,
+                    ),
+                )
+            }
             Err(page) => page,
         },
     }
@@ -597,7 +677,8 @@ async fn missing_for_submit(
         Err(error) => return refused(ctx, &error),
     };
     let action = format!("/ideas/{id}/edit");
-    let form = idea_form(ctx, &action, &IdeaValues::from_idea(&idea), Some(idea.version), errors);
+    let values = IdeaValues::from_idea(state, &idea).await;
+    let form = idea_form(ctx, &action, &values, Some(idea.version), errors);
     let title = ctx.tr.t_with("edit-idea-title", &[("title", idea.title.into())]);
     let body = html! { p class="govuk-body" { (ctx.tr.t("submit-missing-intro")) } (form) };
     respond(status, form_page(ctx, &title, body, errors))

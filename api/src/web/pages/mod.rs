@@ -23,6 +23,7 @@ pub mod labels;
 pub mod me;
 pub mod notifications;
 pub mod obstacles;
+pub mod org_picker;
 pub mod panel;
 pub mod reports;
 pub mod reset;

@@ -14,6 +14,7 @@ use uuid::Uuid;
 use super::challenges::form_version;
 use super::idea_steps::Section;
 use super::labels::{label, name_of};
+use super::org_picker::{self, Names, Picker};
 use super::{form_refusal, idea_steps, irreversible, redirect, refused, signed_in};
 use crate::app;
 use crate::app::steps::{NewMilestone, NewSpreadActivity};
@@ -526,6 +527,16 @@ async fn render_test(
     let none = FormErrors::none();
     let errors_for = |form: &str| if failed == Some(form) { errors } else { &none };
     let commands = Section::Test.pick(&loaded.offered);
+    // The host organisation as the start-testing form was posted (empty on a fresh page).
+    let host = if commands.contains(&IdeaCommandKind::StartTesting) {
+        let mut host = Picker::read(ctx, state, Names::single("host_organisation_id")).await;
+        if failed != Some(IdeaCommandKind::StartTesting.as_str()) {
+            host = Picker::with(host.names, None);
+        }
+        Some(host)
+    } else {
+        None
+    };
     let target = idea_steps::Target {
         id,
         version: loaded.idea.version,
@@ -545,7 +556,7 @@ async fn render_test(
         }
         @if !commands.is_empty() {
             h2 class="govuk-heading-m" { (tr.t("team-actions-title")) }
-            (idea_steps::forms(ctx, &target, &commands, errors_for))
+            (idea_steps::forms_with_host(ctx, &target, &commands, errors_for, host.as_ref()))
         }
     };
     let title = tr.t_with("test-page-title", &[("idea", loaded.idea.title.clone().into())]);
@@ -578,7 +589,28 @@ pub async fn test_command(ctx: Ctx, state: Data<&AppState>, Path((id, name)): Pa
         return super::errors::not_found(&ctx);
     } else {
         let form = name.replace('-', "_");
-        let parsed = idea_steps::parse(&ctx, &name);
+        if name == "start-testing" && org_picker::searching(&ctx) {
+            return render_test(&ctx, &state, actor, id, &FormErrors::none(), Some(&form), ok).await;
+        }
+        let mut parsed = idea_steps::parse(&ctx, &name);
+        if let Some(Ok(Some(IdeaCommand::StartTesting {
+            host,
+            host_organisation_id,
+            ..
+        }))) = &mut parsed
+        {
+            let picker = Picker::read(&ctx, &state, Names::single("host_organisation_id")).await;
+            match picker.resolved() {
+                Ok(chosen) => {
+                    *host_organisation_id = chosen;
+                    // The host is the organisation's name unless another is written.
+                    if let (true, Some(organisation)) = (host.trim().is_empty(), &picker.chosen) {
+                        host.clone_from(&organisation.name);
+                    }
+                }
+                Err(error) => parsed = Some(Err(error)),
+            }
+        }
         if let Some(Ok(Some(command))) = &parsed {
             let here = format!("/ideas/{id}/test");
             if let Some(page) = irreversible::idea(&ctx, &state, actor, id, command.kind(), &here).await {
@@ -598,7 +630,12 @@ pub async fn test_command(ctx: Ctx, state: Data<&AppState>, Path((id, name)): Pa
     match result {
         Ok(()) => redirect(&here),
         Err(error) => match form_refusal(&ctx, &error, &here) {
-            Ok((status, errors)) => {
+            Ok((status, mut errors)) => {
+                if form == IdeaCommandKind::StartTesting.as_str() {
+                    Picker::read(&ctx, &state, Names::single("host_organisation_id"))
+                        .await
+                        .explain(&ctx, &mut errors);
+                }
                 render_test(&ctx, &state, actor, id, &errors, Some(&form), |markup| {
                     respond(status, markup)
                 })
