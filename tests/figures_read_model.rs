@@ -466,3 +466,45 @@ async fn seeded_data_rebuilt_from_the_log_gives_the_defined_figures_for_any_peri
     rebuild_now(&app).await;
     assert_eq!(read_model(&app).await, written);
 }
+
+#[tokio::test]
+async fn a_challenge_handed_on_counts_for_its_new_owner_in_the_read_model_and_the_rebuild() {
+    let app = spawn_app().await;
+    let mkb = organisation(&app, "MKB Fastighetsbolag AB", "housing_company").await;
+    let association = organisation(&app, "Brf Sege Park", "residents_association").await;
+    let facilitator = app.facilitator().await;
+    let owner = app.user_in(&[Role::NeedsOwner], None).await;
+    let heir = app.user_in(&[Role::NeedsOwner], None).await;
+    let before = moment().await;
+    let challenge = app.draft_challenge(&owner).await;
+    app.patch(
+        &format!("/challenges/{challenge}"),
+        Some(&owner.token),
+        json!({ "organisation_id": mkb }),
+    )
+    .await
+    .expect(200);
+    app.challenge_command(&challenge, "submit", &owner.token, json!({}))
+        .await;
+    app.challenge_command(&challenge, "publish", &facilitator.token, json!({}))
+        .await;
+    app.challenge_command(
+        &challenge,
+        "transfer",
+        &facilitator.token,
+        json!({ "owner_id": heir.id, "organisation_id": association }),
+    )
+    .await;
+    let after = moment().await;
+
+    assert_defined(&app, &[None], &periods_around(&[before, after])).await;
+    let followed = read_model(&app).await;
+    rebuild_now(&app).await;
+    assert_eq!(
+        read_model(&app).await,
+        followed,
+        "the rebuild agrees with the read model"
+    );
+    assert!(followed.iter().any(|line| line.contains(&heir.id)), "{followed:?}");
+    assert!(!followed.iter().any(|line| line.contains(&owner.id)), "{followed:?}");
+}

@@ -102,7 +102,8 @@ async fn an_idea_is_drafted_edited_submitted_and_then_seen_by_the_needs_owner() 
     assert_eq!(drafted.str("innovator_id"), innovator.id);
     assert_eq!(
         drafted.body["team"],
-        json!([{ "name": "Anna Svensson", "email": "anna@example.org" }])
+        // Saved with the idea, the address is invited (SPEC §14.2).
+        json!([{ "name": "Anna Svensson", "email": "anna@example.org", "status": "invited" }])
     );
     assert_eq!(drafted.body["sdgs"], json!([11, 12]));
     assert!(drafted.body["submitted_at"].is_null());

@@ -164,6 +164,14 @@ async fn every_kind_of_event_is_in_the_history_offered_to_hooks_and_tells_its_pa
     )
     .await;
 
+    let heir = app.needs_owner().await;
+    app.challenge_command(
+        &challenge,
+        "transfer",
+        &token(&facilitator),
+        json!({ "owner_id": heir.id }),
+    )
+    .await;
     app.challenge_command(&challenge, "close", &token(&facilitator), json!({}))
         .await;
     app.challenge_command(&challenge, "archive", &token(&facilitator), json!({}))

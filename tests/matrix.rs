@@ -98,6 +98,8 @@ const CHALLENGES: &[Row] = &[
     ("POST /challenges/{published}/close",          [401,  403,  403,  403,  200,  200]),
     ("POST /challenges/{closed}/archive",           [401,  403,  403,  403,  200,  403]),
     ("POST /challenges/{published}/withdraw",       [401,  403,  403,  403,  200,  200]),
+    ("POST /challenges/{draft}/transfer",           [401,  404,  404,  404,  200,  403]),
+    ("POST /challenges/{published}/transfer",       [401,  403,  403,  403,  200,  403]),
     ("GET /challenges/{published}/history",         [401,  200,  200,  200,  200,  200]),
     ("GET /challenges/{draft}/history",             [401,  404,  404,  404,  200,  200]),
 ];
@@ -398,6 +400,9 @@ async fn cell_body(app: &TestApp, endpoint: &str, owner: &TestUser, subject: Opt
     }
     if endpoint.starts_with("POST /ideas/") && endpoint.ends_with("/assignments") {
         return Some(json!({ "assessor_id": app.assessor().await.id }));
+    }
+    if endpoint.ends_with("/transfer") {
+        return Some(json!({ "owner_id": app.needs_owner().await.id }));
     }
     if endpoint == "POST /auth/confirm-email" {
         return Some(json!({ "token": confirmation_token(app).await }));

@@ -330,3 +330,228 @@ async fn a_blind_panel_sees_no_member_and_no_assessor_comes_from_a_members_organ
     let text = history.body.to_string();
     assert!(!text.contains(&member.id) && !text.contains(&innovator.id), "{text}");
 }
+
+#[tokio::test]
+async fn erasing_an_accepted_member_ends_their_membership() {
+    let app = spawn_app().await;
+    let facilitator = app.facilitator().await;
+    let innovator = app.innovator().await;
+    let member = app.innovator().await;
+    let idea = idea_with_member(&app, &innovator, &member, false).await;
+    accept(&app, &idea, &member).await.expect(200);
+    app.post(
+        &format!("/users/{}/erase", member.id),
+        Some(&facilitator.token),
+        json!({}),
+    )
+    .await
+    .expect(200);
+    let seen = app
+        .get(&format!("/ideas/{idea}"), Some(&innovator.token))
+        .await
+        .expect(200);
+    assert_eq!(seen.body["team"], json!([]));
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    use sluss_api::persistence::entities::{ideas, team_invitations};
+    let id: uuid::Uuid = idea.parse().unwrap();
+    let invitations = team_invitations::Entity::find()
+        .filter(team_invitations::Column::IdeaId.eq(id))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(invitations, 0);
+    let row = ideas::Entity::find_by_id(id).one(&app.state.db).await.unwrap().unwrap();
+    assert_eq!(row.member_ids, "[]");
+}
+
+/// A draft challenge of `owner` with a submitted idea on it, once published.
+async fn challenge_with_an_idea(app: &TestApp, owner: &TestUser, facilitator: &TestUser) -> (String, String) {
+    let challenge = app.published_challenge(owner, facilitator).await;
+    let innovator = app.innovator().await;
+    let idea = app.submitted_idea(&innovator, &challenge, "Shared cargo bikes").await;
+    (challenge, idea)
+}
+
+#[tokio::test]
+async fn a_facilitator_transfers_a_challenge_and_its_ideas_follow_the_new_owner() {
+    let app = spawn_app().await;
+    let facilitator = app.facilitator().await;
+    let owner = app.needs_owner().await;
+    let heir = app.needs_owner().await;
+    let (challenge, idea) = challenge_with_an_idea(&app, &owner, &facilitator).await;
+    let association = app
+        .post(
+            "/organisations",
+            Some(&facilitator.token),
+            json!({ "name": "Brf Sege Park", "kind": "residents_association" }),
+        )
+        .await
+        .expect(201)
+        .id();
+
+    let moved = app
+        .post(
+            &format!("/challenges/{challenge}/transfer"),
+            Some(&facilitator.token),
+            json!({ "owner_id": heir.id, "organisation_id": association }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(moved.body["owner_id"], heir.id.as_str());
+    assert_eq!(moved.body["organisation"]["id"], association.as_str());
+    assert_eq!(moved.body["state"], "published");
+
+    // The ideas on it are the new owner's to see, and no longer the old owner's.
+    app.get(&format!("/ideas/{idea}"), Some(&heir.token)).await.expect(200);
+    app.get(&format!("/ideas/{idea}"), Some(&owner.token))
+        .await
+        .expect_problem(404);
+    let listed = app.get("/ideas", Some(&heir.token)).await.expect(200);
+    assert_eq!(listed.body["items"][0]["id"], idea.as_str());
+    // The new owner is told; the history records it.
+    let inbox = app.get("/notifications", Some(&heir.token)).await.expect(200);
+    assert_eq!(inbox.body["items"][0]["kind"], "transfer");
+    let history = app
+        .get(&format!("/challenges/{challenge}/history"), Some(&heir.token))
+        .await
+        .expect(200);
+    let last = history
+        .body
+        .as_array()
+        .and_then(|h| h.last())
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(last["command"], "transfer");
+    // The new owner closes it; the old one may not.
+    app.post(&format!("/challenges/{challenge}/close"), Some(&owner.token), json!({}))
+        .await
+        .expect_problem(403);
+    app.challenge_command(&challenge, "close", &heir.token, json!({})).await;
+}
+
+#[tokio::test]
+async fn a_transfer_is_refused_to_anyone_but_an_active_needs_owner_and_by_anyone_but_a_facilitator() {
+    let app = spawn_app().await;
+    let facilitator = app.facilitator().await;
+    let owner = app.needs_owner().await;
+    let challenge = app.draft_challenge(&owner).await;
+    let before = app
+        .get(&format!("/challenges/{challenge}"), Some(&owner.token))
+        .await
+        .expect(200);
+
+    let innovator = app.innovator().await;
+    let refused = app
+        .post(
+            &format!("/challenges/{challenge}/transfer"),
+            Some(&facilitator.token),
+            json!({ "owner_id": innovator.id }),
+        )
+        .await
+        .expect_problem(422);
+    assert!(refused.text.contains("owner_id"), "{}", refused.text);
+    app.post(
+        &format!("/challenges/{challenge}/transfer"),
+        Some(&facilitator.token),
+        json!({ "owner_id": uuid::Uuid::now_v7() }),
+    )
+    .await
+    .expect_problem(422);
+    let heir = app.needs_owner().await;
+    app.post(
+        &format!("/challenges/{challenge}/transfer"),
+        Some(&facilitator.token),
+        json!({ "owner_id": heir.id, "organisation_id": uuid::Uuid::now_v7() }),
+    )
+    .await
+    .expect_problem(422);
+    app.post(
+        &format!("/challenges/{challenge}/transfer"),
+        Some(&owner.token),
+        json!({ "owner_id": heir.id }),
+    )
+    .await
+    .expect_problem(403);
+    let after = app
+        .get(&format!("/challenges/{challenge}"), Some(&owner.token))
+        .await
+        .expect(200);
+    assert_eq!(after.body["version"], before.body["version"]);
+    assert_eq!(after.body["owner_id"], owner.id.as_str());
+
+    // A withdrawn challenge stays where it is.
+    app.challenge_command(&challenge, "withdraw", &owner.token, json!({}))
+        .await;
+    app.post(
+        &format!("/challenges/{challenge}/transfer"),
+        Some(&facilitator.token),
+        json!({ "owner_id": heir.id }),
+    )
+    .await
+    .expect_problem(409);
+}
+
+#[tokio::test]
+async fn on_the_web_a_member_accepts_on_the_invitation_page_and_a_facilitator_transfers_by_e_mail() {
+    let app = spawn_app().await;
+    let innovator = app.innovator().await;
+    let member = app.innovator().await;
+    let idea = idea_with_member(&app, &innovator, &member, false).await;
+    let token = app.token_of_invitation(&idea, &member.email).await;
+
+    // Signed out, the link leads to logging in and back.
+    let (status, _) = app.page(&format!("/invitations/{token}"), None, "en").await;
+    assert_eq!(status.as_u16(), 303);
+    let (status, page) = app.page("/invitations", Some(&member), "en").await;
+    assert_eq!(status.as_u16(), 200);
+    assert!(page.contains("Accept") && page.contains("Decline"), "{page}");
+    let (status, page) = app.page(&format!("/invitations/{token}"), Some(&innovator), "sv").await;
+    assert_eq!(status.as_u16(), 403, "{page}");
+    let answer = app.form(&format!("/invitations/{token}/accept"), &member, &[]).await;
+    assert_eq!(answer.location, format!("/ideas/{idea}"));
+    let (_, page) = app.page(&format!("/ideas/{idea}"), Some(&member), "en").await;
+    assert!(page.contains("Accepted"), "the team shows the answer");
+    // A member of a draft is offered the edit; the innovator's commands are not theirs.
+    assert!(page.contains(&format!("/ideas/{idea}/edit")));
+    assert!(!page.contains(&format!("/ideas/{idea}/submit")));
+
+    let facilitator = app.facilitator().await;
+    let owner = app.needs_owner().await;
+    let heir = app.needs_owner().await;
+    let challenge = app.published_challenge(&owner, &facilitator).await;
+    let (_, page) = app
+        .page(&format!("/challenges/{challenge}"), Some(&facilitator), "en")
+        .await;
+    assert!(page.contains(&format!("/challenges/{challenge}/transfer")));
+    let (_, page) = app.page(&format!("/challenges/{challenge}"), Some(&owner), "en").await;
+    assert!(
+        !page.contains(&format!("/challenges/{challenge}/transfer")),
+        "only facilitators transfer"
+    );
+    let unknown = app
+        .form(
+            &format!("/challenges/{challenge}/transfer"),
+            &facilitator,
+            &[("owner_email", "nobody@example.org")],
+        )
+        .await;
+    assert_eq!(unknown.status.as_u16(), 422);
+    assert!(
+        unknown.body.contains("New owner&#39;s e-mail address") || unknown.body.contains("New owner's e-mail address"),
+        "{}",
+        unknown.body
+    );
+    let moved = app
+        .form(
+            &format!("/challenges/{challenge}/transfer"),
+            &facilitator,
+            &[("owner_email", &heir.email.to_uppercase())],
+        )
+        .await;
+    assert_eq!(moved.location, format!("/challenges/{challenge}"));
+    let now = app
+        .get(&format!("/challenges/{challenge}"), Some(&heir.token))
+        .await
+        .expect(200);
+    assert_eq!(now.body["owner_id"], heir.id.as_str());
+}

@@ -25,6 +25,7 @@ const GUARDED: &[(&str, &str)] = &[
     ("POST /challenges/{published}/close",            "facilitator"),
     ("POST /challenges/{closed}/archive",             "facilitator"),
     ("POST /challenges/{published}/withdraw",         "facilitator"),
+    ("POST /challenges/{published}/transfer",         "facilitator"),
     ("PATCH /ideas/{draft_idea}",                     "author"),
     ("POST /ideas/{draft_idea}/submit",               "author"),
     ("POST /ideas/{submitted_idea}/withdraw",         "author"),

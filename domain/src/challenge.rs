@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use uuid::Uuid;
 
 use crate::arena::ArenaState;
 use crate::error::{ConflictReason, FieldProblem, ForbiddenReason, Refusal};
@@ -135,6 +136,14 @@ pub enum ChallengeCommand {
         /// Why; required once published.
         reason: Option<String>,
     },
+    /// The facilitator hands it to another needs-owner (SPEC §14.2), optionally on behalf
+    /// of another organisation.
+    Transfer {
+        /// The new owner.
+        owner_id: UserId,
+        /// The organisation it is owned on behalf of from now on (the old one if `None`).
+        organisation_id: Option<Uuid>,
+    },
 }
 
 impl ChallengeCommand {
@@ -152,6 +161,7 @@ impl ChallengeCommand {
             ChallengeCommand::Close => ChallengeCommandKind::Close,
             ChallengeCommand::Archive => ChallengeCommandKind::Archive,
             ChallengeCommand::Withdraw { .. } => ChallengeCommandKind::Withdraw,
+            ChallengeCommand::Transfer { .. } => ChallengeCommandKind::Transfer,
         }
     }
 }
@@ -175,17 +185,20 @@ pub enum ChallengeCommandKind {
     Archive,
     /// See [`ChallengeCommand::Withdraw`].
     Withdraw,
+    /// See [`ChallengeCommand::Transfer`].
+    Transfer,
 }
 
 impl ChallengeCommandKind {
     /// Every kind, in lifecycle order (the order the page shows their forms in).
-    pub const ALL: [ChallengeCommandKind; 6] = [
+    pub const ALL: [ChallengeCommandKind; 7] = [
         ChallengeCommandKind::Submit,
         ChallengeCommandKind::RequestChanges,
         ChallengeCommandKind::Publish,
         ChallengeCommandKind::Close,
         ChallengeCommandKind::Archive,
         ChallengeCommandKind::Withdraw,
+        ChallengeCommandKind::Transfer,
     ];
 
     /// The snake_case name, as recorded in the event log.
@@ -197,6 +210,7 @@ impl ChallengeCommandKind {
             ChallengeCommandKind::Close => "close",
             ChallengeCommandKind::Archive => "archive",
             ChallengeCommandKind::Withdraw => "withdraw",
+            ChallengeCommandKind::Transfer => "transfer",
         }
     }
 }
@@ -208,6 +222,20 @@ pub struct ChallengeFacts {
     pub now: DateTime<Utc>,
     /// For `publish` with an arena: the arena's state, or `None` when no such arena exists.
     pub arena: Option<ArenaState>,
+    /// For `transfer`: the new owner's account, or `None` when no such account exists.
+    pub new_owner: Option<NewOwner>,
+    /// For `transfer` naming an organisation: whether it is in the registry.
+    pub organisation_registered: bool,
+}
+
+/// What `transfer` reads of the account it hands a challenge to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub struct NewOwner {
+    /// Whether it holds the needs_owner role.
+    pub needs_owner: bool,
+    /// Whether it is active.
+    pub active: bool,
 }
 
 /// What happened, with the data that belongs to it.
@@ -239,6 +267,13 @@ pub enum ChallengeEvent {
         /// Why.
         reason: Option<String>,
     },
+    /// Handed to another owner; the state stays.
+    Transferred {
+        /// The new owner.
+        owner_id: UserId,
+        /// The organisation it is owned on behalf of, if changed.
+        organisation_id: Option<Uuid>,
+    },
 }
 
 impl ChallengeEvent {
@@ -251,6 +286,7 @@ impl ChallengeEvent {
             ChallengeEvent::Closed => ChallengeEventKind::Close,
             ChallengeEvent::Archived => ChallengeEventKind::Archive,
             ChallengeEvent::Withdrawn { .. } => ChallengeEventKind::Withdraw,
+            ChallengeEvent::Transferred { .. } => ChallengeEventKind::Transfer,
         }
     }
 
@@ -260,21 +296,23 @@ impl ChallengeEvent {
     }
 
     /// The state the event leads to.
-    pub fn to_state(&self) -> ChallengeState {
+    pub fn to_state(&self) -> Option<ChallengeState> {
         match self {
-            ChallengeEvent::Submitted => ChallengeState::Submitted,
-            ChallengeEvent::ChangesRequested { .. } => ChallengeState::ChangesRequested,
-            ChallengeEvent::Published { .. } => ChallengeState::Published,
-            ChallengeEvent::Closed => ChallengeState::Closed,
-            ChallengeEvent::Archived => ChallengeState::Archived,
-            ChallengeEvent::Withdrawn { .. } => ChallengeState::Withdrawn,
+            ChallengeEvent::Submitted => Some(ChallengeState::Submitted),
+            ChallengeEvent::ChangesRequested { .. } => Some(ChallengeState::ChangesRequested),
+            ChallengeEvent::Published { .. } => Some(ChallengeState::Published),
+            ChallengeEvent::Closed => Some(ChallengeState::Closed),
+            ChallengeEvent::Archived => Some(ChallengeState::Archived),
+            ChallengeEvent::Withdrawn { .. } => Some(ChallengeState::Withdrawn),
+            ChallengeEvent::Transferred { .. } => None,
         }
     }
 }
 
-/// Folds an event into a state. Total: every event names the state it leads to.
-pub fn evolve(_state: ChallengeState, event: &ChallengeEvent) -> ChallengeState {
-    event.to_state()
+/// Folds an event into a state: the state it leads to, or the same state for an event
+/// that keeps it (a transfer).
+pub fn evolve(state: ChallengeState, event: &ChallengeEvent) -> ChallengeState {
+    event.to_state().unwrap_or(state)
 }
 
 /// Who may see a challenge: everyone once it is public; before that (and once withdrawn)
@@ -340,6 +378,7 @@ fn authorize_command(challenge: &Challenge, kind: ChallengeCommandKind, actor: &
         K::Submit => is_owner,
         K::RequestChanges | K::Publish | K::Archive => actor.is_facilitator(),
         K::Close | K::Withdraw => is_owner || actor.is_facilitator(),
+        K::Transfer => actor.is_facilitator(),
     };
     if allowed {
         Ok(())
@@ -351,6 +390,7 @@ fn authorize_command(challenge: &Challenge, kind: ChallengeCommandKind, actor: &
             K::Archive => ForbiddenReason::OnlyFacilitatorsArchive,
             K::Close => ForbiddenReason::OnlyTheOwnerCloses,
             K::Withdraw => ForbiddenReason::OnlyTheOwnerWithdraws,
+            K::Transfer => ForbiddenReason::OnlyFacilitatorsTransfer,
         };
         Err(Refusal::not_permitted(who))
     }
@@ -379,6 +419,19 @@ fn check_values(command: &ChallengeCommand, facts: &ChallengeFacts) -> Result<()
         ChallengeCommand::Withdraw { reason } => {
             checks.optional_text("reason", reason.as_deref(), REASON_MAX);
         }
+        ChallengeCommand::Transfer { organisation_id, .. } => {
+            match facts.new_owner {
+                None => checks.fail("owner_id", FieldProblem::NoSuchUser),
+                Some(NewOwner {
+                    needs_owner: true,
+                    active: true,
+                }) => {}
+                Some(_) => checks.fail("owner_id", FieldProblem::NotAnActiveNeedsOwner),
+            }
+            if organisation_id.is_some() && !facts.organisation_registered {
+                checks.fail("organisation_id", FieldProblem::NoSuchOrganisation);
+            }
+        }
         ChallengeCommand::Submit | ChallengeCommand::Close | ChallengeCommand::Archive => {}
     }
     checks.finish().map_err(Refusal::Invalid)
@@ -403,7 +456,8 @@ fn admit(challenge: &Challenge, kind: ChallengeCommandKind) -> Result<(), Refusa
         | (S::Submitted, K::RequestChanges | K::Publish)
         | (S::Published, K::Close)
         | (S::Closed, K::Archive)
-        | (S::Draft | S::Submitted | S::ChangesRequested | S::Published, K::Withdraw) => true,
+        | (S::Draft | S::Submitted | S::ChangesRequested | S::Published, K::Withdraw)
+        | (S::Draft | S::Submitted | S::ChangesRequested | S::Published | S::Closed, K::Transfer) => true,
         (S::Submitted | S::Published | S::Closed | S::Archived | S::Withdrawn, K::Submit)
         | (
             S::Draft | S::ChangesRequested | S::Published | S::Closed | S::Archived | S::Withdrawn,
@@ -411,7 +465,8 @@ fn admit(challenge: &Challenge, kind: ChallengeCommandKind) -> Result<(), Refusa
         )
         | (S::Draft | S::Submitted | S::ChangesRequested | S::Closed | S::Archived | S::Withdrawn, K::Close)
         | (S::Draft | S::Submitted | S::ChangesRequested | S::Published | S::Archived | S::Withdrawn, K::Archive)
-        | (S::Closed | S::Archived | S::Withdrawn, K::Withdraw) => false,
+        | (S::Closed | S::Archived | S::Withdrawn, K::Withdraw)
+        | (S::Archived | S::Withdrawn, K::Transfer) => false,
     };
     if leaves {
         Ok(())
@@ -491,6 +546,13 @@ pub fn decide(
                 reason: reason.map(str::to_owned),
             }
         }
+        ChallengeCommand::Transfer {
+            owner_id,
+            organisation_id,
+        } => ChallengeEvent::Transferred {
+            owner_id: *owner_id,
+            organisation_id: *organisation_id,
+        },
     };
     Ok(vec![event])
 }

@@ -123,6 +123,9 @@ pub enum FieldProblem {
     /// An organisation that is not in the registry.
     #[error("no such organisation")]
     NoSuchOrganisation,
+    /// Handing a challenge to an account that is not an active needs-owner.
+    #[error("must be an active user with the needs_owner role")]
+    NotAnActiveNeedsOwner,
     /// No rubric named, and none is the default.
     #[error("there is no default rubric; name one")]
     NoDefaultRubric,
@@ -401,6 +404,9 @@ pub enum ForbiddenReason {
     /// Answering a question on someone else's challenge.
     #[error("only the challenge's owner or a facilitator answers")]
     OnlyTheOwnerAnswers,
+    /// Handing a challenge to another owner.
+    #[error("only facilitators transfer a challenge")]
+    OnlyFacilitatorsTransfer,
     /// Answering a team invitation sent to another address.
     #[error("the invitation was sent to another e-mail address")]
     NotYourInvitation,

@@ -60,6 +60,8 @@ kinds! {
         Archive => "archive",
         /// Taken back.
         Withdraw => "withdraw",
+        /// Handed to another owner.
+        Transfer => "transfer",
         /// Someone asked a question on it.
         Ask => "ask",
         /// A question on it was answered.
@@ -195,6 +197,9 @@ impl ChallengeEventKind {
             K::Close => (&[ChallengeOwner], Public, None, None),
             K::Archive => (&[], Public, None, None),
             K::Withdraw => (&[ChallengeOwner], Insiders, None, None),
+            // The new owner is told; the figures keep counting the owner of the time of
+            // each act (ADR 0032).
+            K::Transfer => (&[ChallengeOwner], Insiders, None, None),
             K::Ask => (&[ChallengeOwner], Insiders, None, None),
             K::Answer => (&[Asker], Insiders, None, None),
         };

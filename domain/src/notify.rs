@@ -104,12 +104,13 @@ mod tests {
         use ChallengeEventKind as C;
         use IdeaEventKind as I;
         use Party::*;
-        let table: [(EventKind, &[Party]); 17] = [
+        let table: [(EventKind, &[Party]); 18] = [
             (C::Submit.into(), &[Facilitators]),
             (C::RequestChanges.into(), &[ChallengeOwner]),
             (C::Publish.into(), &[ChallengeOwner]),
             (C::Close.into(), &[ChallengeOwner]),
             (C::Withdraw.into(), &[ChallengeOwner]),
+            (C::Transfer.into(), &[ChallengeOwner]),
             (C::Ask.into(), &[ChallengeOwner]),
             (C::Answer.into(), &[Asker]),
             (I::Submit.into(), &[ChallengeOwner, Facilitators]),

@@ -14,7 +14,9 @@ use arbitrary::Arbitrary;
 use chrono::{DateTime, Datelike, Utc};
 use libfuzzer_sys::fuzz_target;
 use sluss_domain::arena::{self, ArenaCommand, ArenaState};
-use sluss_domain::challenge::{self, Challenge, ChallengeCommand, ChallengeEvent, ChallengeFacts, ChallengeState};
+use sluss_domain::challenge::{
+    self, Challenge, ChallengeCommand, ChallengeEvent, ChallengeFacts, ChallengeState, NewOwner,
+};
 use sluss_domain::idea::{self, DecisionOutcome, Idea, IdeaCommand, IdeaEvent, IdeaFacts, IdeaState};
 use sluss_domain::{Actor, Refusal, Role, Roles, UserId, validate};
 use uuid::Uuid;
@@ -137,6 +139,10 @@ enum ChallengeStep {
         now: DateTime<Utc>,
         /// The arena's state when the command names one (`None`: no such arena).
         arena: Option<ArenaState>,
+        /// The new owner's account when the command hands the challenge on.
+        new_owner: Option<NewOwner>,
+        /// Whether the organisation a transfer names is registered.
+        organisation_registered: bool,
     },
     Edit {
         who: Who,
@@ -165,6 +171,7 @@ fn challenge_table(from: ChallengeState, command: &ChallengeCommand) -> Option<C
         (S::Published, C::Close) => Some(S::Closed),
         (S::Closed, C::Archive) => Some(S::Archived),
         (S::Draft | S::Submitted | S::ChangesRequested | S::Published, C::Withdraw { .. }) => Some(S::Withdrawn),
+        (S::Draft | S::Submitted | S::ChangesRequested | S::Published | S::Closed, C::Transfer { .. }) => Some(from),
         _ => None,
     }
 }
@@ -191,7 +198,7 @@ fn challenge_expect(
     let (owner, facilitator) = (actor.id == c.owner_id, actor.is_facilitator());
     let permitted = match command {
         C::Submit => owner,
-        C::RequestChanges { .. } | C::Publish { .. } | C::Archive => facilitator,
+        C::RequestChanges { .. } | C::Publish { .. } | C::Archive | C::Transfer { .. } => facilitator,
         C::Close | C::Withdraw { .. } => owner || facilitator,
     };
     if !permitted {
@@ -208,6 +215,10 @@ fn challenge_expect(
                 && (arena_id.is_none() || facts.arena.is_some())
         }
         C::Withdraw { reason } => optional(reason.as_deref(), challenge::REASON_MAX),
+        C::Transfer { organisation_id, .. } => {
+            facts.new_owner.is_some_and(|o| o.needs_owner && o.active)
+                && (organisation_id.is_none() || facts.organisation_registered)
+        }
         C::Submit | C::Close | C::Archive => true,
     };
     if !values_ok {
@@ -255,6 +266,16 @@ fn check_challenge_event(command: &ChallengeCommand, event: &ChallengeEvent) {
         (ChallengeCommand::Withdraw { reason }, ChallengeEvent::Withdrawn { reason: kept }) => {
             assert_eq!(kept, &trimmed_reason(reason.as_deref()));
         }
+        (
+            ChallengeCommand::Transfer {
+                owner_id,
+                organisation_id,
+            },
+            ChallengeEvent::Transferred {
+                owner_id: o,
+                organisation_id: g,
+            },
+        ) => assert_eq!((owner_id, organisation_id), (o, g)),
         _ => {}
     }
     let json = serde_json::to_value(event).unwrap_or_else(|e| panic!("event does not serialise: {e}"));
@@ -276,13 +297,18 @@ fn run_challenge(run: ChallengeRun) {
                 who,
                 now,
                 arena,
+                new_owner,
+                organisation_registered,
             } => {
                 let actor = who.actor();
                 let names_arena = matches!(command, ChallengeCommand::Publish { arena_id: Some(_), .. });
                 // The API reads an arena only when the command names one.
+                let transfers = matches!(command, ChallengeCommand::Transfer { .. });
                 let facts = ChallengeFacts {
                     now,
                     arena: if names_arena { arena } else { None },
+                    new_owner: if transfers { new_owner } else { None },
+                    organisation_registered: organisation_registered || !transfers,
                 };
                 let expected = challenge_expect(&c, &command, actor.as_ref(), &facts);
                 let result = challenge::decide(&c, &command, actor.as_ref(), &facts);

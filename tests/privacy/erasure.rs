@@ -125,12 +125,18 @@ async fn erasure_removes_the_person_from_every_idea_team_and_keeps_the_others() 
         .get(&format!("/ideas/{}", s.annas_idea), Some(&s.facilitator.token))
         .await
         .expect(200);
-    assert_eq!(annas.body["team"], json!([{ "name": "Bo", "email": "bo@example.org" }]));
+    assert_eq!(
+        annas.body["team"],
+        json!([{ "name": "Bo", "email": "bo@example.org", "status": "invited" }])
+    );
     let cys = app
         .get(&format!("/ideas/{}", s.cys_idea), Some(&s.facilitator.token))
         .await
         .expect(200);
-    assert_eq!(cys.body["team"], json!([{ "name": "Dee", "email": "dee@example.org" }]));
+    assert_eq!(
+        cys.body["team"],
+        json!([{ "name": "Dee", "email": "dee@example.org", "status": "invited" }])
+    );
     assert_eq!(cys.body["state"], "in_assessment");
     assert_eq!(cys.body["version"], json!(version_before.as_i64().unwrap() + 1));
 }

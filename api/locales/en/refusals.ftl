@@ -65,3 +65,5 @@ error-milestone-done = The milestone is already done.
 error-request-in-progress = The same request is still being handled. Wait a moment and reload the page.
 error-not-your-invitation = This invitation was sent to another e-mail address. Sign in with the address it was sent to.
 error-invitation-answered = This invitation has already been answered.
+error-not-an-active-needs-owner = Choose an active account with the needs-owner role.
+error-only-facilitators-transfer = Only the innovation team hands a challenge to another owner.

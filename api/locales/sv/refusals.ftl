@@ -65,3 +65,5 @@ error-milestone-done = Delmålet är redan klart.
 error-request-in-progress = Samma förfrågan behandlas fortfarande. Vänta en stund och ladda om sidan.
 error-not-your-invitation = Inbjudan skickades till en annan e-postadress. Logga in med adressen den skickades till.
 error-invitation-answered = Inbjudan är redan besvarad.
+error-not-an-active-needs-owner = Välj ett aktivt konto med rollen behovsägare.
+error-only-facilitators-transfer = Bara innovationsteamet överlåter en utmaning till en annan ägare.

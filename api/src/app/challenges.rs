@@ -1,11 +1,13 @@
 //! Step 1, need formulation: challenges, their commands and their history.
 
 use chrono::{DateTime, Utc};
-use sluss_domain::challenge::{self as rules, ChallengeCommand, ChallengeEvent, ChallengeFacts, ChallengeState};
+use sluss_domain::challenge::{
+    self as rules, ChallengeCommand, ChallengeEvent, ChallengeFacts, ChallengeState, NewOwner,
+};
 use sluss_domain::event::ChallengeEventKind;
 use sluss_domain::history;
 use sluss_domain::validate::{Checks, DESCRIPTION_MAX, LOCATION_MAX, SUMMARY_MAX, TITLE_MAX};
-use sluss_domain::{Actor, FieldProblem, Refusal};
+use sluss_domain::{Actor, FieldProblem, Refusal, Role};
 use uuid::Uuid;
 
 use super::journal::{self, Entry, Subject};
@@ -14,7 +16,7 @@ use super::{Expected, check_version, page_request, payload_of, to_list_page};
 use crate::error::ApiError;
 use crate::persistence::challenges::{self as repo, ChallengeFilter};
 use crate::persistence::entities::challenges as rows;
-use crate::persistence::{WriteTx, arenas, events, users};
+use crate::persistence::{WriteTx, arenas, events, organisations, users};
 use crate::state::AppState;
 use crate::views::challenges::{Challenge, ChallengePage};
 use crate::views::events::{Event, event_from_row};
@@ -318,9 +320,40 @@ impl Aggregate for Challenges {
             | ChallengeCommand::RequestChanges { .. }
             | ChallengeCommand::Close
             | ChallengeCommand::Archive
-            | ChallengeCommand::Withdraw { .. } => None,
+            | ChallengeCommand::Withdraw { .. }
+            | ChallengeCommand::Transfer { .. } => None,
         };
-        Ok(ChallengeFacts { now, arena })
+        let (new_owner, organisation_registered) = match command {
+            ChallengeCommand::Transfer {
+                owner_id,
+                organisation_id,
+            } => {
+                let new_owner = match users::find(tx, owner_id.as_uuid()).await? {
+                    Some(account) => Some(NewOwner {
+                        needs_owner: users::roles_of(&account)?.contains(Role::NeedsOwner),
+                        active: account.active,
+                    }),
+                    None => None,
+                };
+                let registered = match organisation_id {
+                    Some(id) => !organisations::registered(tx, &[*id]).await?.is_empty(),
+                    None => true,
+                };
+                (new_owner, registered)
+            }
+            ChallengeCommand::Submit
+            | ChallengeCommand::RequestChanges { .. }
+            | ChallengeCommand::Publish { .. }
+            | ChallengeCommand::Close
+            | ChallengeCommand::Archive
+            | ChallengeCommand::Withdraw { .. } => (None, true),
+        };
+        Ok(ChallengeFacts {
+            now,
+            arena,
+            new_owner,
+            organisation_registered,
+        })
     }
 
     fn decide(

@@ -13,7 +13,7 @@ use sluss_domain::{Actor, UserId};
 use sluss_migrations::{PG_IDEA_SEARCH_COLUMN, PG_SEARCH_COLUMN};
 use uuid::Uuid;
 
-use super::entities::challenges;
+use super::entities::{challenges, ideas};
 use super::{Page, RepoError, keyset_page, stored, update_versioned};
 
 /// The domain state stored on a row.
@@ -153,7 +153,7 @@ pub async fn edit(
 /// Writes the accepted `events` to `row`, which they bring to the state `to`, if it still
 /// has its version, bumping it.
 pub async fn apply(
-    db: &impl ConnectionTrait,
+    db: &impl super::Deferring,
     row: &challenges::Model,
     events: &[ChallengeEvent],
     to: ChallengeState,
@@ -175,6 +175,24 @@ pub async fn apply(
                 changes.arena_id = Set(arena_id.map(|a| a.as_uuid()));
                 changes.ideas_close_at = Set(*ideas_close_at);
                 changes.blind_assessment = Set(*blind_assessment);
+            }
+            ChallengeEvent::Transferred {
+                owner_id,
+                organisation_id,
+            } => {
+                changes.owner_id = Set(owner_id.as_uuid());
+                if organisation_id.is_some() {
+                    changes.organisation_id = Set(*organisation_id);
+                }
+                // The figures count the owner as it is now (ADR 0032).
+                let organisation = organisation_id.or(row.organisation_id);
+                super::figures_model::reown(db, row, owner_id.as_uuid(), organisation).await?;
+                // The ideas carry their challenge's owner for the visibility filters.
+                ideas::Entity::update_many()
+                    .col_expr(ideas::Column::ChallengeOwnerId, Expr::value(owner_id.as_uuid()))
+                    .filter(ideas::Column::ChallengeId.eq(row.id))
+                    .exec(db)
+                    .await?;
             }
             ChallengeEvent::Submitted
             | ChallengeEvent::Closed

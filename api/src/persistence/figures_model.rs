@@ -267,6 +267,31 @@ pub async fn place_published(db: &impl Deferring, challenge: &challenges::Model)
     Ok(())
 }
 
+/// Moves the submissions of a challenge handed on (ADR 0032) from its owner before to the
+/// owner (and organisation) after: the figures count the owner as it is now, as their
+/// rebuild does.
+pub async fn reown(
+    db: &impl Deferring,
+    before: &challenges::Model,
+    owner: Uuid,
+    organisation_id: Option<Uuid>,
+) -> Result<(), RepoError> {
+    let old = participants(&Act::Owned {
+        organisation_id: before.organisation_id,
+        owner: before.owner_id,
+    });
+    let new = participants(&Act::Owned { organisation_id, owner });
+    if old == new {
+        return Ok(());
+    }
+    let arena_id = before.arena_id.unwrap_or_default();
+    for at in times_of(db, ("challenge", before.id), "submit").await? {
+        count(db, &old, false, (arena_id, at), -1).await?;
+        count(db, &new, false, (arena_id, at), 1).await?;
+    }
+    Ok(())
+}
+
 /// Forgets the team members `removed` from a submitted idea's team (an erasure, ADR 0005):
 /// the figures read the team as it is now.
 pub async fn forget_team_members(

@@ -6,7 +6,7 @@ use poem_openapi::payload::Json;
 use poem_openapi::types::MaybeUndefined;
 use poem_openapi::{Object, OpenApi};
 use sluss_domain::challenge::ChallengeCommand;
-use sluss_domain::{Actor, ArenaId};
+use sluss_domain::{Actor, ArenaId, UserId};
 use uuid::Uuid;
 
 use super::optional_body::OptionalJson;
@@ -90,6 +90,18 @@ pub struct PublishBody {
 pub struct WithdrawBody {
     /// Why; required once published.
     pub reason: Option<Text>,
+    /// The version read; stale answers 409.
+    pub expected_version: Option<i64>,
+}
+
+/// Body of `POST /challenges/{id}/transfer`.
+#[derive(Debug, Object)]
+pub struct TransferBody {
+    /// The new owner: an active user with the needs_owner role (422 otherwise).
+    pub owner_id: Uuid,
+    /// The registered organisation it is owned on behalf of from now on; the old one is
+    /// kept when absent.
+    pub organisation_id: Option<Uuid>,
     /// The version read; stale answers 409.
     pub expected_version: Option<i64>,
 }
@@ -321,6 +333,25 @@ impl ChallengesApi {
         let expected = if_match.expected(body_version)?;
         self.command(id.0, caller.actor(), expected, ChallengeCommand::Withdraw { reason })
             .await
+    }
+
+    /// Hand the challenge to another needs-owner (facilitators; SPEC §14.2), optionally on
+    /// behalf of another organisation. The state stays; the new owner is told, and the
+    /// ideas on it are theirs to see from now on.
+    #[oai(path = "/:id/transfer", method = "post", operation_id = "transfer_challenge")]
+    async fn transfer_challenge(
+        &self,
+        caller: Caller,
+        id: Path<Uuid>,
+        if_match: IfMatch,
+        body: Json<TransferBody>,
+    ) -> ApiResult<Versioned<Challenge>> {
+        let expected = if_match.expected(body.expected_version)?;
+        let command = ChallengeCommand::Transfer {
+            owner_id: UserId(body.owner_id),
+            organisation_id: body.organisation_id,
+        };
+        self.command(id.0, caller.actor(), expected, command).await
     }
 
     /// The challenge's history, oldest first. Owners and facilitators see every event;

@@ -39,6 +39,7 @@ pub fn field_message(tr: &Tr, problem: &FieldProblem) -> String {
         P::NoWord => tr.t("error-search-word"),
         P::NoSuchRecord | P::NoSuchArena | P::NoSuchUser => tr.t("error-no-such"),
         P::NoSuchOrganisation => tr.t("error-no-organisation"),
+        P::NotAnActiveNeedsOwner => tr.t("error-not-an-active-needs-owner"),
         P::NoDefaultRubric => tr.t("error-no-default-rubric"),
         P::NoSelfServiceRole | P::GrantedByAFacilitator { .. } => tr.t("error-roles-self-service"),
         P::NoRole => tr.t("error-roles-one"),
@@ -111,6 +112,7 @@ pub fn forbidden_message(tr: &Tr, reason: ForbiddenReason) -> String {
         F::OwnScorecardFirst => tr.t("error-own-scorecard-first"),
         F::OnlyTheOwnerAnswers => tr.t("error-only-the-owner-answers"),
         F::NotYourInvitation => tr.t("error-not-your-invitation"),
+        F::OnlyFacilitatorsTransfer => tr.t("error-only-facilitators-transfer"),
     }
 }
 
@@ -190,6 +192,14 @@ mod tests {
             (P::NoSuchArena, "no such arena"),
             (P::NoSuchUser, "no such user"),
             (P::NoSuchOrganisation, "no such organisation"),
+            (
+                P::NotAnActiveNeedsOwner,
+                "must be an active user with the needs_owner role",
+            ),
+            (
+                P::NotAnActiveNeedsOwner,
+                "must be an active user with the needs_owner role",
+            ),
             (P::NoDefaultRubric, "there is no default rubric; name one"),
             (P::NoSelfServiceRole, "ask for needs_owner, innovator or both"),
             (
@@ -317,6 +327,7 @@ mod tests {
                 F::NotYourInvitation,
                 "the invitation was sent to another e-mail address",
             ),
+            (F::OnlyFacilitatorsTransfer, "only facilitators transfer a challenge"),
             (F::OnlyFacilitatorsRunSteps, "only facilitators run this step"),
             (F::OnlyFacilitatorsRunArenas, "only facilitators run arenas"),
             (F::OnlyFacilitatorsManageUsers, "only facilitators manage users"),

@@ -15,6 +15,11 @@ fn facts() -> ChallengeFacts {
     ChallengeFacts {
         now: now(),
         arena: None,
+        new_owner: Some(NewOwner {
+            needs_owner: true,
+            active: true,
+        }),
+        organisation_registered: true,
     }
 }
 
@@ -51,6 +56,10 @@ fn all_commands() -> Vec<ChallengeCommand> {
         ChallengeCommand::Withdraw {
             reason: Some("Solved another way".into()),
         },
+        ChallengeCommand::Transfer {
+            owner_id: UserId(Uuid::now_v7()),
+            organisation_id: None,
+        },
     ]
 }
 
@@ -66,6 +75,10 @@ fn expected(from: ChallengeState, command: &ChallengeCommand) -> Option<Challeng
         (S::Draft | S::Submitted | S::ChangesRequested | S::Published, ChallengeCommand::Withdraw { .. }) => {
             Some(S::Withdrawn)
         }
+        (
+            S::Draft | S::Submitted | S::ChangesRequested | S::Published | S::Closed,
+            ChallengeCommand::Transfer { .. },
+        ) => Some(from),
         _ => None,
     }
 }
@@ -85,7 +98,7 @@ fn every_state_and_command_follows_the_table() {
                 Some(to) => {
                     let events = result.unwrap_or_else(|r| panic!("{state:?} {command:?} refused: {r:?}"));
                     assert_eq!(events.len(), 1);
-                    assert_eq!(events[0].to_state(), to);
+                    assert_eq!(evolve(state, &events[0]), to);
                     assert_eq!(events[0].command(), command.name());
                 }
                 None => assert_eq!(
@@ -215,8 +228,8 @@ fn publish_into_an_open_arena_records_arena_deadline_and_blindness() {
         blind_assessment: true,
     };
     let facts = ChallengeFacts {
-        now: now(),
         arena: Some(ArenaState::Open),
+        ..facts()
     };
     let result = decide(
         &challenge(&owner, ChallengeState::Submitted),
@@ -244,8 +257,8 @@ fn publish_refuses_a_closed_arena_as_a_guard() {
         blind_assessment: false,
     };
     let facts = ChallengeFacts {
-        now: now(),
         arena: Some(ArenaState::Closed),
+        ..facts()
     };
     let result = decide(
         &challenge(&owner, ChallengeState::Submitted),
@@ -411,7 +424,7 @@ fn states_round_trip_through_their_names() {
 }
 
 fn command_strategy() -> impl Strategy<Value = (usize, bool)> {
-    (0..6usize, any::<bool>())
+    (0..7usize, any::<bool>())
 }
 
 proptest! {
@@ -429,7 +442,7 @@ proptest! {
             let before = current.state;
             if let Ok(events) = decide(&current, &command, Some(who), &facts()) {
                 for event in events {
-                    prop_assert_eq!(Some(event.to_state()), expected(before, &command));
+                    prop_assert_eq!(Some(evolve(before, &event)), expected(before, &command));
                     current.state = evolve(current.state, &event);
                     log.push(event);
                 }
@@ -466,6 +479,10 @@ fn sample(kind: ChallengeCommandKind) -> ChallengeCommand {
         ChallengeCommandKind::Archive => ChallengeCommand::Archive,
         ChallengeCommandKind::Withdraw => ChallengeCommand::Withdraw {
             reason: Some("Solved another way".into()),
+        },
+        ChallengeCommandKind::Transfer => ChallengeCommand::Transfer {
+            owner_id: UserId(Uuid::now_v7()),
+            organisation_id: None,
         },
     }
 }
@@ -531,7 +548,8 @@ fn the_owner_is_offered_submit_and_withdraw_on_a_draft_and_a_facilitator_the_rev
         vec![
             ChallengeCommandKind::RequestChanges,
             ChallengeCommandKind::Publish,
-            ChallengeCommandKind::Withdraw
+            ChallengeCommandKind::Withdraw,
+            ChallengeCommandKind::Transfer
         ]
     );
     assert_eq!(offered(&challenge(&owner, ChallengeState::Published), None), vec![]);
@@ -564,4 +582,103 @@ fn offered_agrees_with_decide_for_every_state_and_viewer() {
             }
         }
     }
+}
+
+#[test]
+fn a_facilitator_transfers_a_challenge_to_an_active_needs_owner_and_the_state_stays() {
+    let owner = actor(&[Role::NeedsOwner]);
+    let facilitator = actor(&[Role::Facilitator]);
+    let heir = actor(&[Role::NeedsOwner]);
+    let organisation = Uuid::now_v7();
+    let command = ChallengeCommand::Transfer {
+        owner_id: heir.id,
+        organisation_id: Some(organisation),
+    };
+    for state in [
+        ChallengeState::Draft,
+        ChallengeState::Submitted,
+        ChallengeState::ChangesRequested,
+        ChallengeState::Published,
+        ChallengeState::Closed,
+    ] {
+        let events = decide(&challenge(&owner, state), &command, Some(&facilitator), &facts());
+        assert_eq!(
+            events,
+            Ok(vec![ChallengeEvent::Transferred {
+                owner_id: heir.id,
+                organisation_id: Some(organisation),
+            }])
+        );
+        assert_eq!(evolve(state, &events.unwrap_or_default()[0]), state);
+    }
+    for state in [ChallengeState::Archived, ChallengeState::Withdrawn] {
+        assert!(matches!(
+            decide(&challenge(&owner, state), &command, Some(&facilitator), &facts()),
+            Err(Refusal::InvalidTransition {
+                command: "transfer",
+                ..
+            })
+        ));
+    }
+    // Only facilitators; the owner may not hand it on.
+    assert_eq!(
+        decide(
+            &challenge(&owner, ChallengeState::Draft),
+            &command,
+            Some(&owner),
+            &facts()
+        ),
+        Err(Refusal::not_permitted(ForbiddenReason::OnlyFacilitatorsTransfer))
+    );
+    // The new owner must exist and be an active needs-owner; the organisation registered.
+    let no_one = ChallengeFacts {
+        new_owner: None,
+        ..facts()
+    };
+    assert_eq!(
+        decide(
+            &challenge(&owner, ChallengeState::Draft),
+            &command,
+            Some(&facilitator),
+            &no_one
+        ),
+        Err(Refusal::invalid("owner_id", FieldProblem::NoSuchUser))
+    );
+    for new_owner in [
+        NewOwner {
+            needs_owner: false,
+            active: true,
+        },
+        NewOwner {
+            needs_owner: true,
+            active: false,
+        },
+    ] {
+        let facts = ChallengeFacts {
+            new_owner: Some(new_owner),
+            ..facts()
+        };
+        assert_eq!(
+            decide(
+                &challenge(&owner, ChallengeState::Draft),
+                &command,
+                Some(&facilitator),
+                &facts
+            ),
+            Err(Refusal::invalid("owner_id", FieldProblem::NotAnActiveNeedsOwner))
+        );
+    }
+    let unregistered = ChallengeFacts {
+        organisation_registered: false,
+        ..facts()
+    };
+    assert_eq!(
+        decide(
+            &challenge(&owner, ChallengeState::Draft),
+            &command,
+            Some(&facilitator),
+            &unregistered
+        ),
+        Err(Refusal::invalid("organisation_id", FieldProblem::NoSuchOrganisation))
+    );
 }

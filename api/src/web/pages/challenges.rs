@@ -470,6 +470,14 @@ fn command_forms<'a>(
                         (button(&tr.t("button-publish")))
                     }
                 }
+                ChallengeCommandKind::Transfer => {
+                    form method="post" action=(action(ChallengeCommandKind::Transfer)) novalidate {
+                        (version)
+                        (Input::text("owner_email", tr.t("field-new-owner-email"), &ctx.text("owner_email"))
+                            .kind("email").hint(tr.t("transfer-hint")).render(errors_for("transfer")))
+                        (secondary_button(&tr.t("button-transfer")))
+                    }
+                }
                 ChallengeCommandKind::Withdraw => {
                     form method="post" action=(action(ChallengeCommandKind::Withdraw)) novalidate {
                         (version)
@@ -552,6 +560,27 @@ pub async fn run_command(ctx: Ctx, state: Data<&AppState>, Path((id, name)): Pat
             feedback: ctx.text("feedback"),
         },
         "withdraw" => ChallengeCommand::Withdraw { reason: text("reason") },
+        "transfer" => {
+            // The form names the new owner by e-mail; the command by account.
+            let address = text("owner_email").unwrap_or_default().to_lowercase();
+            let owner = match crate::persistence::users::find_by_email(&state.db, &address).await {
+                Ok(Some(account)) => account.id,
+                Ok(None) => {
+                    let problem = if address.is_empty() {
+                        FieldProblem::Required
+                    } else {
+                        FieldProblem::NoSuchUser
+                    };
+                    return refuse_command(&ctx, &state, id, "transfer", ApiError::invalid("owner_email", problem))
+                        .await;
+                }
+                Err(error) => return refused(&ctx, &ApiError::from(error)),
+            };
+            ChallengeCommand::Transfer {
+                owner_id: UserId(owner),
+                organisation_id: None,
+            }
+        }
         "publish" => {
             let ideas_close_at = match text("ideas_close_at").map(|v| datetime_local_to_utc(&v)) {
                 Some(Some(at)) => Some(at),
@@ -600,6 +629,14 @@ async fn refuse_command(ctx: &Ctx, state: &AppState, id: Uuid, form: &str, error
         Ok(refusal) => refusal,
         Err(page) => return page,
     };
+    if form == "transfer" {
+        for (name, _) in &mut errors.fields {
+            if name == "owner_id" {
+                "owner_email".clone_into(name);
+            }
+        }
+        errors.label("owner_email", ctx.tr.t("field-new-owner-email"));
+    }
     if form == "answer" {
         // Each question has its own answer field: the summary links to the one refused.
         let field = answer_field(ctx.field("question_id").unwrap_or_default());

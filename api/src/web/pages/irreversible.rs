@@ -115,7 +115,10 @@ pub async fn challenge(
         ChallengeCommandKind::Close => "close-challenge",
         ChallengeCommandKind::Archive => "archive-challenge",
         ChallengeCommandKind::Withdraw => "withdraw-challenge",
-        ChallengeCommandKind::Submit | ChallengeCommandKind::RequestChanges | ChallengeCommandKind::Publish => {
+        ChallengeCommandKind::Submit
+        | ChallengeCommandKind::RequestChanges
+        | ChallengeCommandKind::Publish
+        | ChallengeCommandKind::Transfer => {
             return None;
         }
     };
