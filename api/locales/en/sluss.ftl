@@ -517,3 +517,7 @@ done-scorecard-saved = You can change it while the assessment is open. The innov
 done-question-asked-title = Question sent
 done-question-asked = The challenge's owner or the innovation team answers it here, under the challenge. You will be told when it is answered.
 submit-missing-intro = Fill in what is missing and save; then submit again.
+
+## A list's filters other than its search, folded away on narrow screens (ADR 0029).
+filters-more = More filters
+filters-more-chosen = More filters ({ $count } chosen)

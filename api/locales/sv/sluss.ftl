@@ -520,3 +520,10 @@ done-scorecard-saved = Du kan ändra den så länge bedömningen pågår. Innova
 done-question-asked-title = Frågan är skickad
 done-question-asked = Utmaningens ägare eller innovationsteamet svarar här, under utmaningen. Du får veta när den är besvarad.
 submit-missing-intro = Fyll i det som saknas och spara; skicka sedan in igen.
+
+## En listas filter utöver sökningen, hopfällda på smala skärmar (ADR 0029).
+filters-more = Fler filter
+filters-more-chosen = Fler filter ({ $count ->
+    [one] ett valt
+   *[other] { $count } valda
+})
