@@ -98,7 +98,11 @@ async fn list_page(ctx: &Ctx, state: &AppState) -> Response {
         .count();
     let body = html! {
         form method="get" action="/challenges" class="govuk-!-margin-bottom-6" {
-            (Input::text("q", tr.t("field-search"), q.as_deref().unwrap_or_default()).kind("search").render(&errors))
+            div class="govuk-grid-row" {
+                div class="govuk-grid-column-two-thirds" {
+                    (Input::text("q", tr.t("field-search"), q.as_deref().unwrap_or_default()).kind("search").render(&errors))
+                }
+            }
             (more_filters(tr, chosen, html! {
                 div class="govuk-grid-row" {
                     div class="govuk-grid-column-one-third" {
