@@ -444,7 +444,9 @@ async fn the_registry_offers_a_reset_link_only_when_e_mail_is_on() {
     let with_mail = spawn_app_with_mail().await;
     let facilitator = with_mail.facilitator().await;
     let me = with_mail.innovator().await;
-    let (_, registry) = with_mail.page("/admin/users", Some(&facilitator), "en").await;
+    let (_, registry) = with_mail
+        .page(&format!("/admin/users/{}", me.id), Some(&facilitator), "en")
+        .await;
     assert!(registry.contains("/password-reset"), "{registry}");
     let sent = with_mail
         .form(&format!("/admin/users/{}/password-reset", me.id), &facilitator, &[])
@@ -454,8 +456,10 @@ async fn the_registry_offers_a_reset_link_only_when_e_mail_is_on() {
     assert_eq!(with_mail.mail_to(&me.id).await.len(), 1);
     let without = spawn_app().await;
     let facilitator = without.facilitator().await;
-    without.innovator().await;
-    let (_, registry) = without.page("/admin/users", Some(&facilitator), "en").await;
+    let someone = without.innovator().await;
+    let (_, registry) = without
+        .page(&format!("/admin/users/{}", someone.id), Some(&facilitator), "en")
+        .await;
     assert!(registry.contains("/deactivate"), "{registry}");
     assert!(!registry.contains("/password-reset"));
 }

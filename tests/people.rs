@@ -489,7 +489,7 @@ async fn an_idea_in_assessment_stays_in_a_facilitators_queue_while_the_panel_sco
     let (_, me) = app.page("/me", Some(&p.facilitator), "en").await;
 
     let scoring = me
-        .split("Ideas the panel is scoring")
+        .split("Ideas the panel is scoring</h2>")
         .nth(1)
         .and_then(|rest| rest.split("<h2").next())
         .unwrap_or_else(|| panic!("no scoring queue: {me}"));

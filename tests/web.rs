@@ -580,3 +580,23 @@ async fn the_edit_link_is_offered_only_where_the_edit_is_accepted() {
         "the facilitator cannot edit a submitted challenge"
     );
 }
+
+#[tokio::test]
+async fn the_lists_filters_other_than_the_search_fold_away_unless_one_is_chosen() {
+    let app = spawn_app().await;
+    let facilitator = app.facilitator().await;
+    let folded = "<details class=\"govuk-details govuk-!-margin-bottom-4\">";
+    let open = "<details class=\"govuk-details govuk-!-margin-bottom-4\" open>";
+
+    let (_, plain) = app.page("/challenges?q=bins", None, "en").await;
+    assert!(plain.contains(folded) && plain.contains(">More filters<"), "{plain}");
+    assert!(plain.contains("name=\"q\""), "the search stays in view");
+    let (_, chosen) = app.page("/challenges?sdg=11&state=published", None, "en").await;
+    assert!(chosen.contains(open), "{chosen}");
+    assert!(chosen.contains("More filters (2 chosen)"), "{chosen}");
+
+    let (_, ideas) = app.page("/ideas", Some(&facilitator), "sv").await;
+    assert!(ideas.contains(folded) && ideas.contains(">Fler filter<"), "{ideas}");
+    let (_, one) = app.page("/ideas?state=submitted", Some(&facilitator), "sv").await;
+    assert!(one.contains(open) && one.contains("Fler filter (ett valt)"), "{one}");
+}

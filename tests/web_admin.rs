@@ -25,7 +25,22 @@ async fn web_admin_registries_answer_facilitators_only() {
         ("assessor", Some(app.assessor().await), 404),
         ("facilitator", Some(app.facilitator().await), 200),
     ];
-    for path in ["/admin/users", "/admin/rubrics", "/admin/support-organisations"] {
+    // The registries and the page of one entry in each (ADR 0029).
+    let facilitator = who[4].1.clone().unwrap();
+    let rubrics = app.get("/rubrics", Some(&facilitator.token)).await.expect(200);
+    let rubric = items(&rubrics.body)[0]["id"].as_str().unwrap().to_owned();
+    let arena = app.open_arena(&facilitator).await;
+    let user = &who[2].1.as_ref().unwrap().id;
+    let paths = [
+        "/admin/users".to_owned(),
+        format!("/admin/users/{user}"),
+        "/admin/rubrics".to_owned(),
+        format!("/admin/rubrics/{rubric}"),
+        "/admin/arenas".to_owned(),
+        format!("/admin/arenas/{arena}"),
+        "/admin/support-organisations".to_owned(),
+    ];
+    for path in &paths {
         for (name, user, want) in &who {
             let (status, body) = app.page(path, user.as_ref(), "sv").await;
             assert_eq!(status.as_u16(), *want, "{path} as {name}");
@@ -198,8 +213,15 @@ async fn web_admin_a_rubric_in_use_is_shown_read_only() {
     let default = items(&list.body).into_iter().find(|r| r["is_default"] == true).unwrap();
     let id = default["id"].as_str().unwrap().to_owned();
     let edit = format!("/admin/rubrics/{id}/edit");
-    let (_, before) = app.page("/admin/rubrics", Some(&facilitator), "sv").await;
-    assert!(!before.contains("Används"), "no rubric is in use yet");
+    let page = format!("/admin/rubrics/{id}");
+    let (_, list) = app.page("/admin/rubrics", Some(&facilitator), "sv").await;
+    assert!(!list.contains("Används"), "no rubric is in use yet");
+    assert!(
+        list.contains(&format!("href=\"{page}\"")),
+        "the list links to the rubric's page"
+    );
+    let (status, before) = app.page(&page, Some(&facilitator), "sv").await;
+    assert_eq!(status, StatusCode::OK);
     assert!(
         before.contains(&format!("href=\"{edit}\"")),
         "an unused rubric may change"
@@ -209,13 +231,13 @@ async fn web_admin_a_rubric_in_use_is_shown_read_only() {
     let idea = submitted_idea(&app, &innovator, &challenge).await;
     idea_command(&app, &idea, "start-assessment", &facilitator.token, json!({})).await;
 
-    let (status, body) = app.page("/admin/rubrics", Some(&facilitator), "sv").await;
+    let (status, list) = app.page("/admin/rubrics", Some(&facilitator), "sv").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(list.contains("Används: kan inte längre ändras"), "{list}");
+    let (status, body) = app.page(&page, Some(&facilitator), "sv").await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("Används: kan inte längre ändras"), "{body}");
-    assert!(
-        !body.contains(&format!("/admin/rubrics/{id}")),
-        "an in-use rubric has no edit link"
-    );
+    assert!(!body.contains(&edit), "an in-use rubric has no edit link");
     let (status, _) = app.page(&edit, Some(&facilitator), "sv").await;
     assert_eq!(status, StatusCode::CONFLICT, "nor an edit form");
     let fields = [
@@ -399,10 +421,33 @@ async fn web_admin_roles_are_changed_and_users_deactivated_by_form() {
     assert_eq!(no_roles.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", no_roles.body);
     assert!(no_roles.body.contains("role=\"alert\""));
 
-    // The viewer's own row offers no "Deactivate"; the innovator's does.
-    let (_, body) = app.page("/admin/users", Some(&facilitator), "sv").await;
+    // A refused change is shown again on the user's page, the roles named in the summary.
+    assert!(no_roles.body.contains("href=\"#f-roles\""), "{}", no_roles.body);
+    assert!(
+        no_roles
+            .body
+            .contains(&format!("action=\"/admin/users/{}/roles\"", innovator.id)),
+        "the user's own page again"
+    );
+
+    // The list links each user to their own page; the viewer's own page offers no
+    // "Deactivate", the innovator's does.
+    let (_, list) = app.page("/admin/users", Some(&facilitator), "sv").await;
+    assert!(
+        list.contains(&format!("href=\"/admin/users/{}\"", innovator.id)),
+        "{list}"
+    );
+    assert!(!list.contains("/deactivate\""), "no command on the list");
+    let (status, body) = app
+        .page(&format!("/admin/users/{}", innovator.id), Some(&facilitator), "sv")
+        .await;
+    assert_eq!(status, StatusCode::OK);
     assert!(body.contains(&format!("action=\"/admin/users/{}/deactivate\"", innovator.id)));
-    assert!(!body.contains(&format!("action=\"/admin/users/{}/deactivate\"", facilitator.id)));
+    assert!(body.contains(&format!("action=\"/admin/users/{}/roles\"", innovator.id)));
+    let (_, own) = app
+        .page(&format!("/admin/users/{}", facilitator.id), Some(&facilitator), "sv")
+        .await;
+    assert!(!own.contains(&format!("action=\"/admin/users/{}/deactivate\"", facilitator.id)));
 
     app.get("/me", Some(&innovator.token)).await.expect(200);
     let gone = app
@@ -421,7 +466,9 @@ async fn web_admin_roles_are_changed_and_users_deactivated_by_form() {
     assert_eq!(user.body["active"], false);
 
     // A deactivated account is offered "Reactivate", and it lets the person in again.
-    let (_, body) = app.page("/admin/users", Some(&facilitator), "en").await;
+    let (_, body) = app
+        .page(&format!("/admin/users/{}", innovator.id), Some(&facilitator), "en")
+        .await;
     assert!(body.contains(&format!("action=\"/admin/users/{}/reactivate\"", innovator.id)));
     let back = app
         .form(

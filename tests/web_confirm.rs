@@ -199,7 +199,12 @@ async fn closing_an_arena_and_deactivating_an_account_by_form_ask_first() {
         )
         .await;
     assert_eq!(asked.status, StatusCode::OK, "{}", asked.location);
-    asks(&asked.body, "Close the arena", "Close", "/admin/arenas");
+    asks(
+        &asked.body,
+        "Close the arena",
+        "Close",
+        &format!("/admin/arenas/{arena}"),
+    );
     assert_eq!(state_and_version(&app, &arena_path, &facilitator).await.0, "open");
     let done = app
         .form(
@@ -221,7 +226,12 @@ async fn closing_an_arena_and_deactivating_an_account_by_form_ask_first() {
         )
         .await;
     assert_eq!(asked.status, StatusCode::OK, "{}", asked.location);
-    asks(&asked.body, "Deactivate the account of", "Deactivate", "/admin/users");
+    asks(
+        &asked.body,
+        "Deactivate the account of",
+        "Deactivate",
+        &format!("/admin/users/{}", innovator.id),
+    );
     let user = app.get(&user_path, Some(&facilitator.token)).await.expect(200);
     assert_eq!(user.body["active"], true, "deactivated before confirming");
 }

@@ -79,7 +79,7 @@ class A11yReport:
 
     pages: list[str] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
-    wider: int = 0  # pages wider than the 320 px viewport
+    wider: list[str] = field(default_factory=list)  # pages wider than a 320 px viewport
 
     def __repr__(self) -> str:
         return f"A11yReport({len(self.pages)} pages, {len(self.violations)} violations)"
@@ -89,6 +89,7 @@ class A11yReport:
         text = [f"{len(self.pages)} pages checked by axe-core, {len(self.violations)} WCAG A/AA violations", ""]
         text += [f"checked: {p}" for p in self.pages]
         text += [""] + [f"VIOLATION {v}" for v in self.violations]
+        text += [""] + [f"WIDER THAN 320 PX {w}" for w in self.wider]
         (SCREENSHOTS / "axe-report.txt").write_text("\n".join(text) + "\n", encoding="utf-8")
 
 
@@ -226,7 +227,8 @@ def pytest_terminal_summary(terminalreporter) -> None:
     terminalreporter.write_line(
         f"axe-core: {len(REPORT.pages)} pages checked, {len(REPORT.violations)} WCAG A/AA violations "
         f"(list in {SCREENSHOTS / 'axe-report.txt'}); screenshots in {SCREENSHOTS}")
-    if REPORT.wider:
-        terminalreporter.write_line(f"{REPORT.wider} pages were wider than a 320 px viewport")
+    terminalreporter.write_line(f"{len(REPORT.wider)} pages wider than a 320 px viewport")
+    for w in REPORT.wider[:40]:
+        terminalreporter.write_line("  " + w)
     for v in REPORT.violations[:40]:
         terminalreporter.write_line("  " + v)

@@ -46,14 +46,20 @@ users-none = No users found.
 users-caption = Users
 users-search-hint = Part of a name or an email address.
 field-roles = Roles
-field-active = Active
 user-active = Active
 user-deactivated = Deactivated
-roles-of = Roles of { $name }
 button-deactivate = Deactivate
 new-user-title = New user
 error-roles-one = Choose at least one role
 criterion-scale-title = Scale
 change-rubric = Change
 edit-rubric-title = Change the rubric { $name }
-users-saved = The change is saved.
+
+## Registries as compact lists with a page per entry (ADR 0029).
+registry-saved = The change is saved.
+roles-none = No roles
+user-account-title = The account
+users-back = Back to the users
+arena-public-page = The arena's public page
+rubrics-caption = Rubrics
+rubric-criteria-named = Criteria: { $names }

@@ -536,3 +536,7 @@ transfer-hint = The new owner needs an account with the needs-owner role. The ch
 button-transfer = Transfer
 command-transfer = Transferred to a new owner
 notice-challenge-transfer = A challenge is handed to you
+
+## A list's filters other than its search, folded away on narrow screens (ADR 0029).
+filters-more = More filters
+filters-more-chosen = More filters ({ $count } chosen)

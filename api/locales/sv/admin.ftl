@@ -46,14 +46,20 @@ users-none = Inga användare hittades.
 users-caption = Användare
 users-search-hint = En del av ett namn eller en e-postadress.
 field-roles = Roller
-field-active = Aktiv
 user-active = Aktiv
 user-deactivated = Avaktiverad
-roles-of = Roller för { $name }
 button-deactivate = Avaktivera
 new-user-title = Ny användare
 error-roles-one = Välj minst en roll
 criterion-scale-title = Skala
 change-rubric = Ändra
 edit-rubric-title = Ändra bedömningsmallen { $name }
-users-saved = Ändringen är sparad.
+
+## Registren som korta listor med en sida per post (ADR 0029).
+registry-saved = Ändringen är sparad.
+roles-none = Inga roller
+user-account-title = Kontot
+users-back = Tillbaka till användarna
+arena-public-page = Arenans publika sida
+rubrics-caption = Bedömningsmallar
+rubric-criteria-named = Kriterier: { $names }

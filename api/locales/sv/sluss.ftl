@@ -539,3 +539,10 @@ transfer-hint = Den nya ägaren behöver ett konto med rollen behovsägare. Utma
 button-transfer = Överlåt
 command-transfer = Överlåten till en ny ägare
 notice-challenge-transfer = En utmaning har överlåtits till dig
+
+## En listas filter utöver sökningen, hopfällda på smala skärmar (ADR 0029).
+filters-more = Fler filter
+filters-more-chosen = Fler filter ({ $count ->
+    [one] ett valt
+   *[other] { $count } valda
+})

@@ -6,6 +6,8 @@
 
 use maud::{Markup, html};
 
+use crate::web::layout::table_region;
+
 /// One bar: what it counts, how long it is, and the figure written beside it.
 #[derive(Debug, Clone)]
 pub struct Bar {
@@ -60,23 +62,25 @@ pub fn bar_chart(id: &str, title: &str, bars: &[Bar], max: Option<f64>) -> Marku
 /// The table that follows a chart: its caption is the chart's title, one row per bar.
 pub fn figures_table(caption: &str, what: &str, figure: &str, bars: &[Bar]) -> Markup {
     html! {
-        table class="govuk-table" {
-            caption class="govuk-table__caption govuk-table__caption--s" { (caption) }
-            thead class="govuk-table__head" {
-                tr class="govuk-table__row" {
-                    th scope="col" class="govuk-table__header" { (what) }
-                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { (figure) }
-                }
-            }
-            tbody class="govuk-table__body" {
-                @for bar in bars {
+        (table_region(caption, html! {
+            table class="govuk-table" {
+                caption class="govuk-table__caption govuk-table__caption--s" { (caption) }
+                thead class="govuk-table__head" {
                     tr class="govuk-table__row" {
-                        th scope="row" class="govuk-table__header" { (bar.label) }
-                        td class="govuk-table__cell govuk-table__cell--numeric" { (bar.shown) }
+                        th scope="col" class="govuk-table__header" { (what) }
+                        th scope="col" class="govuk-table__header govuk-table__header--numeric" { (figure) }
+                    }
+                }
+                tbody class="govuk-table__body" {
+                    @for bar in bars {
+                        tr class="govuk-table__row" {
+                            th scope="row" class="govuk-table__header" { (bar.label) }
+                            td class="govuk-table__cell govuk-table__cell--numeric" { (bar.shown) }
+                        }
                     }
                 }
             }
-        }
+        }))
     }
 }
 

@@ -382,6 +382,64 @@ pub fn next_page(tr: &Tr, href: &str) -> Markup {
     }
 }
 
+/// A table in a region of its own that scrolls sideways when the table is wider than the
+/// screen, so that the page never does (SPEC §10.6, 320 px). The region is focusable, so
+/// that a keyboard can scroll it, and named by `label`, so that it is announced as the table.
+pub fn table_region(label: &str, table: Markup) -> Markup {
+    html! { div class="sluss-table-region" role="region" tabindex="0" aria-label=(label) { (table) } }
+}
+
+/// A registry's compact list, named by the `<h2>` `heading`: one item per entry, each its
+/// name (a link to its own page) and a line of key facts. It reflows at any width.
+pub fn registry_list(heading: &str, items: Markup) -> Markup {
+    html! {
+        h2 class="govuk-heading-m" { (heading) }
+        ul class="sluss-registry" { (items) }
+    }
+}
+
+/// One entry of a [`registry_list`]: `name`, linked to `href` when it has a page, its tags
+/// beside it and `facts` below (empty ones left out), wrapping to a line each on a phone.
+pub fn registry_item(name: &str, href: Option<&str>, tags: Markup, facts: &[Markup]) -> Markup {
+    html! {
+        li class="sluss-registry__item" {
+            p class="govuk-body govuk-!-margin-bottom-1" {
+                @if let Some(href) = href {
+                    a class="govuk-link govuk-!-font-weight-bold" href=(href) { (name) }
+                } @else {
+                    span class="govuk-!-font-weight-bold" { (name) }
+                }
+                " " (tags)
+            }
+            @if facts.iter().any(|fact| !fact.0.is_empty()) {
+                ul class="govuk-body-s sluss-registry__facts" {
+                    @for fact in facts.iter().filter(|fact| !fact.0.is_empty()) { li { (fact) } }
+                }
+            }
+        }
+    }
+}
+
+/// A list's filters other than its search, folded away under "More filters" so that the
+/// list starts on a phone's first screen; open, and saying how many, when `chosen` of them
+/// are in use.
+pub fn more_filters(tr: &Tr, chosen: usize, filters: Markup) -> Markup {
+    html! {
+        details class="govuk-details govuk-!-margin-bottom-4" open[chosen > 0] {
+            summary class="govuk-details__summary" {
+                span class="govuk-details__summary-text" {
+                    @if chosen > 0 {
+                        (tr.t_with("filters-more-chosen", &[("count", chosen.into())]))
+                    } @else {
+                        (tr.t("filters-more"))
+                    }
+                }
+            }
+            div class="govuk-details__text" { (filters) }
+        }
+    }
+}
+
 /// A state shown as a tag.
 pub fn tag(text: &str) -> Markup {
     html! { strong class="govuk-tag" { (text) } }

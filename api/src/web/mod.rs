@@ -102,13 +102,16 @@ pub fn mount(routes: Route, secure: bool) -> Route {
             "/admin/arenas",
             page(get(admin_arenas::list).post(admin_arenas::create)),
         )
+        .at("/admin/arenas/:id", page(get(admin_arenas::show_one)))
         .at("/admin/arenas/:id/:command", page(post(admin_arenas::run_command)))
         .at("/admin/users", page(get(admin_users::list).post(admin_users::create)))
+        .at("/admin/users/:id", page(get(admin_users::show_one)))
         .at("/admin/users/:id/:command", page(post(admin_users::run_command)))
         .at(
             "/admin/rubrics",
             page(get(admin_rubrics::list).post(admin_rubrics::create)),
         )
+        .at("/admin/rubrics/:id", page(get(admin_rubrics::show_one)))
         .at(
             "/admin/rubrics/:id/edit",
             page(get(admin_rubrics::edit_page).post(admin_rubrics::update)),

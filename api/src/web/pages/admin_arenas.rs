@@ -1,5 +1,6 @@
-//! `/admin/arenas`: the facilitators' registry of arenas — every arena with its state,
-//! "Open" and "Close", and the form for a new one.
+//! `/admin/arenas`: the facilitators' registry of arenas — a compact list of every arena
+//! with its state and the form for a new one; `/admin/arenas/{id}`: one arena with its
+//! "Open" or "Close" (ADR 0029).
 
 use maud::{Markup, html};
 use poem::web::{Data, Path};
@@ -18,50 +19,42 @@ use crate::state::AppState;
 use crate::views::arenas::{Arena, ArenaKind};
 use crate::web::context::Ctx;
 use crate::web::forms::FormErrors;
-use crate::web::layout::{Input, button, csrf_field, page_with, respond, tag, textarea};
+use crate::web::layout::{
+    Input, button, csrf_field, notice, page_with, registry_item, registry_list, respond, tag, textarea,
+};
 use crate::web::time::datetime_local_to_utc;
+
+const HERE: &str = "/admin/arenas";
+
+/// The command a facilitator may run on an arena in `state` now, and its button's key.
+fn command_of(state: &str) -> Option<(&'static str, &'static str)> {
+    match state {
+        "planned" => Some(("open", "button-open")),
+        "open" => Some(("close", "button-close")),
+        _ => None,
+    }
+}
 
 fn registry(ctx: &Ctx, arenas: &[Arena], errors: &FormErrors) -> Markup {
     let tr = &ctx.tr;
     let kind = ctx.field("kind").unwrap_or("physical");
     let kind_error = errors.message_for("kind");
     html! {
+        @if ctx.query("saved").is_some() { (notice(&tr.t("registry-saved"))) }
         @if arenas.is_empty() { p class="govuk-body" { (tr.t("arenas-none")) } } @else {
-            table class="govuk-table" {
-                caption class="govuk-table__caption govuk-table__caption--m" { (tr.t("arenas-title")) }
-                thead class="govuk-table__head" {
-                    tr class="govuk-table__row" {
-                        th scope="col" class="govuk-table__header" { (tr.t("field-name")) }
-                        th scope="col" class="govuk-table__header" { (tr.t("field-kind")) }
-                        th scope="col" class="govuk-table__header" { (tr.t("field-state")) }
-                        th scope="col" class="govuk-table__header" { (tr.t("actions-title")) }
-                    }
+            (registry_list(&tr.t("arenas-title"), html! {
+                @for arena in arenas {
+                    (registry_item(&arena.name, Some(&format!("{HERE}/{}", arena.id)),
+                        tag(&label(tr, "arena-state", &name_of(&arena.state))), &[
+                        html! { (label(tr, "arena-kind", &name_of(&arena.kind))) },
+                        html! { @if let Some(location) = &arena.location { (location) } },
+                        html! { @if let Some(at) = arena.starts_at { (tr.datetime(at)) } },
+                    ]))
                 }
-                tbody class="govuk-table__body" {
-                    @for arena in arenas {
-                        @let state = name_of(&arena.state);
-                        tr class="govuk-table__row" {
-                            td class="govuk-table__cell" { a class="govuk-link" href={ "/arenas/" (arena.id) } { (arena.name) } }
-                            td class="govuk-table__cell" { (label(tr, "arena-kind", &name_of(&arena.kind))) }
-                            td class="govuk-table__cell" { (tag(&label(tr, "arena-state", &state))) }
-                            td class="govuk-table__cell" {
-                                @let command = match state.as_str() { "planned" => Some(("open", "button-open")), "open" => Some(("close", "button-close")), _ => None };
-                                @if let Some((command, key)) = command {
-                                    form method="post" action={ "/admin/arenas/" (arena.id) "/" (command) } class="govuk-!-margin-bottom-0" {
-                                        (csrf_field(ctx))
-                                        input type="hidden" name="expected_version" value=(arena.version);
-                                        button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
-                                            aria-label={ (tr.t(key)) ": " (arena.name) } { (tr.t(key)) }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            }))
         }
         h2 class="govuk-heading-m" id="new" { (tr.t("new-arena-title")) }
-        form method="post" action="/admin/arenas" novalidate {
+        form method="post" action=(HERE) novalidate {
             (csrf_field(ctx))
             (Input::text("name", tr.t("field-name"), &ctx.text("name")).render(errors))
             div class={ "govuk-form-group" @if kind_error.is_some() { " govuk-form-group--error" } } {
@@ -84,6 +77,76 @@ fn registry(ctx: &Ctx, arenas: &[Arena], errors: &FormErrors) -> Markup {
             (button(&tr.t("button-save")))
         }
     }
+}
+
+/// `/admin/arenas/{id}`: the arena in short, its "Open" or "Close", and its public page.
+fn arena_page(ctx: &Ctx, arena: &Arena) -> Markup {
+    let tr = &ctx.tr;
+    let state = name_of(&arena.state);
+    html! {
+        dl class="govuk-summary-list" {
+            div class="govuk-summary-list__row" {
+                dt class="govuk-summary-list__key" { (tr.t("field-state")) }
+                dd class="govuk-summary-list__value" { (tag(&label(tr, "arena-state", &state))) }
+            }
+            div class="govuk-summary-list__row" {
+                dt class="govuk-summary-list__key" { (tr.t("field-kind")) }
+                dd class="govuk-summary-list__value" { (label(tr, "arena-kind", &name_of(&arena.kind))) }
+            }
+            @if let Some(location) = &arena.location {
+                div class="govuk-summary-list__row" {
+                    dt class="govuk-summary-list__key" { (tr.t("field-location")) }
+                    dd class="govuk-summary-list__value" { (location) }
+                }
+            }
+            @if let Some(at) = arena.starts_at {
+                div class="govuk-summary-list__row" {
+                    dt class="govuk-summary-list__key" { (tr.t("field-starts-at")) }
+                    dd class="govuk-summary-list__value" { (tr.datetime(at)) }
+                }
+            }
+            @if let Some(at) = arena.ends_at {
+                div class="govuk-summary-list__row" {
+                    dt class="govuk-summary-list__key" { (tr.t("field-ends-at")) }
+                    dd class="govuk-summary-list__value" { (tr.datetime(at)) }
+                }
+            }
+        }
+        @if let Some((command, key)) = command_of(&state) {
+            form method="post" action={ (HERE) "/" (arena.id) "/" (command) } {
+                (csrf_field(ctx))
+                input type="hidden" name="expected_version" value=(arena.version);
+                button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { (tr.t(key)) }
+            }
+        }
+        p class="govuk-body" { a class="govuk-link" href={ "/arenas/" (arena.id) } { (tr.t("arena-public-page")) } }
+        p class="govuk-body" { a class="govuk-link" href=(HERE) { (tr.t("admin-arenas-title")) } }
+    }
+}
+
+async fn show_arena(
+    ctx: &Ctx,
+    state: &AppState,
+    id: Uuid,
+    status: poem::http::StatusCode,
+    errors: &FormErrors,
+) -> Response {
+    match app::arenas::get(state, ctx.actor(), id).await {
+        Ok(arena) => respond(
+            status,
+            page_with(ctx, &arena.name, Some(errors), arena_page(ctx, &arena)),
+        ),
+        Err(error) => refused(ctx, &error),
+    }
+}
+
+/// `GET /admin/arenas/{id}` (facilitators).
+#[handler]
+pub async fn show_one(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uuid>) -> Response {
+    if let Err(response) = facilitator_only(&ctx) {
+        return response;
+    }
+    show_arena(&ctx, &state, id, poem::http::StatusCode::OK, &FormErrors::none()).await
 }
 
 async fn show(ctx: &Ctx, state: &AppState, status: poem::http::StatusCode, errors: &FormErrors) -> Response {
@@ -141,8 +204,8 @@ pub async fn create(ctx: Ctx, state: Data<&AppState>) -> Response {
     }
     .await;
     match result {
-        Ok(_) => redirect("/admin/arenas"),
-        Err(error) => match form_refusal(&ctx, &error, "/admin/arenas") {
+        Ok(_) => redirect(HERE),
+        Err(error) => match form_refusal(&ctx, &error, HERE) {
             Ok((status, errors)) => show(&ctx, &state, status, &errors).await,
             Err(page) => page,
         },
@@ -171,9 +234,9 @@ pub async fn run_command(ctx: Ctx, state: Data<&AppState>, Path((id, name)): Pat
         Err(error) => Err(error),
     };
     match result {
-        Ok(_) => redirect("/admin/arenas"),
-        Err(error) => match form_refusal(&ctx, &error, "/admin/arenas") {
-            Ok((status, errors)) => show(&ctx, &state, status, &errors).await,
+        Ok(_) => redirect(&format!("{HERE}?saved=1")),
+        Err(error) => match form_refusal(&ctx, &error, &format!("{HERE}/{id}")) {
+            Ok((status, errors)) => show_arena(&ctx, &state, id, status, &errors).await,
             Err(page) => page,
         },
     }

@@ -19,7 +19,8 @@ use crate::views::organisations::{Organisation, OrganisationPage};
 use crate::web::context::Ctx;
 use crate::web::forms::FormErrors;
 use crate::web::layout::{
-    Input, button, csrf_field, field_id, next_page, page_with, percent, respond, secondary_button,
+    Input, button, csrf_field, field_id, next_page, page_with, percent, registry_item, registry_list, respond,
+    secondary_button,
 };
 
 const HERE: &str = "/admin/organisations";
@@ -69,33 +70,15 @@ fn registry(ctx: &Ctx, q: &str, page: &OrganisationPage, errors: &FormErrors) ->
             (secondary_button(&tr.t("button-filter")))
         }
         @if page.items.is_empty() { p class="govuk-body" { (tr.t("organisations-none")) } } @else {
-            table class="govuk-table" {
-                caption class="govuk-table__caption govuk-table__caption--m" { (tr.t("organisations-caption")) }
-                thead class="govuk-table__head" {
-                    tr class="govuk-table__row" {
-                        th scope="col" class="govuk-table__header" { (tr.t("field-name")) }
-                        th scope="col" class="govuk-table__header" { (tr.t("field-kind")) }
-                        th scope="col" class="govuk-table__header" { (tr.t("field-org-number")) }
-                        th scope="col" class="govuk-table__header" { (tr.t("field-website")) }
-                    }
+            (registry_list(&tr.t("organisations-caption"), html! {
+                @for organisation in &page.items {
+                    (registry_item(&organisation.name, Some(&format!("{HERE}/{}", organisation.id)), html! {}, &[
+                        html! { (label(tr, "organisation-kind", kind_name(organisation))) },
+                        html! { @if let Some(number) = &organisation.org_number { (number) } },
+                        html! { @if let Some(website) = &organisation.website { (website) } },
+                    ]))
                 }
-                tbody class="govuk-table__body" {
-                    @for organisation in &page.items {
-                        tr class="govuk-table__row" {
-                            td class="govuk-table__cell" {
-                                a class="govuk-link" href={ (HERE) "/" (organisation.id) } { (organisation.name) }
-                            }
-                            td class="govuk-table__cell" { (label(tr, "organisation-kind", kind_name(organisation))) }
-                            td class="govuk-table__cell" { (organisation.org_number.as_deref().unwrap_or_default()) }
-                            td class="govuk-table__cell" {
-                                @if let Some(website) = &organisation.website {
-                                    a class="govuk-link" href=(website) rel="noopener noreferrer" { (website) }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            }))
         }
         @if let Some(cursor) = &page.next_cursor {
             (next_page(tr, &format!("{HERE}?q={}&cursor={}", percent(q), percent(cursor))))

@@ -1,6 +1,7 @@
-//! `/admin/rubrics`: the facilitators' registry of scoring rubrics (SPEC §4) — every rubric
-//! with its criteria, the default one marked, those in use shown as what they are (their
-//! content can no longer change) and the others to change, and the form for a new one.
+//! `/admin/rubrics`: the facilitators' registry of scoring rubrics (SPEC §4) — a compact
+//! list of every rubric with its criteria by name, the default one marked and those in use
+//! shown as what they are (their content can no longer change), and the form for a new
+//! one; `/admin/rubrics/{id}`: one rubric's criteria, and "Change" while no idea uses it.
 
 use maud::{Markup, html};
 use poem::http::StatusCode;
@@ -19,17 +20,37 @@ use crate::views::assessment::ApiRubric;
 use crate::web::context::Ctx;
 use crate::web::forms::FormErrors;
 use crate::web::i18n::Tr;
-use crate::web::layout::{page_with, respond, tag};
+use crate::web::layout::{page_with, registry_item, registry_list, respond, tag};
 
 const HERE: &str = "/admin/rubrics";
 
-fn rubric_card(tr: &Tr, rubric: &ApiRubric, in_use: bool) -> Markup {
+/// The rubric's tags: the default one, and one in use.
+fn rubric_tags(tr: &Tr, rubric: &ApiRubric, in_use: bool) -> Markup {
     html! {
-        h2 class="govuk-heading-m" {
-            (rubric.name)
-            @if rubric.is_default { " " (tag(&tr.t("rubric-default"))) }
-            @if in_use { " " strong class="govuk-tag govuk-tag--grey" { (tr.t("rubric-in-use")) } }
-        }
+        @if rubric.is_default { (tag(&tr.t("rubric-default"))) " " }
+        @if in_use { strong class="govuk-tag govuk-tag--grey" { (tr.t("rubric-in-use")) } }
+    }
+}
+
+/// The rubric's entry in the registry's list: its name, tags, how many scorecards a
+/// decision needs and its criteria by name.
+fn rubric_item(tr: &Tr, rubric: &ApiRubric, in_use: bool) -> Markup {
+    let criteria: Vec<&str> = rubric.criteria.iter().map(|c| c.name.as_str()).collect();
+    registry_item(
+        &rubric.name,
+        Some(&format!("{HERE}/{}", rubric.id)),
+        rubric_tags(tr, rubric, in_use),
+        &[
+            html! { (tr.t_with("rubric-min-scorecards-n", &[("n", rubric.min_scorecards.into())])) },
+            html! { (tr.t_with("rubric-criteria-named", &[("names", criteria.join(", ").into())])) },
+        ],
+    )
+}
+
+/// `/admin/rubrics/{id}`: the rubric with each criterion, and "Change" while no idea uses it.
+fn rubric_page(tr: &Tr, rubric: &ApiRubric, in_use: bool) -> Markup {
+    html! {
+        p class="govuk-body" { (rubric_tags(tr, rubric, in_use)) }
         p class="govuk-body" { (tr.t_with("rubric-min-scorecards-n", &[("n", rubric.min_scorecards.into())])) }
         @if !in_use {
             p class="govuk-body" {
@@ -38,34 +59,55 @@ fn rubric_card(tr: &Tr, rubric: &ApiRubric, in_use: bool) -> Markup {
                 }
             }
         }
-        table class="govuk-table" {
-            caption class="govuk-table__caption govuk-table__caption--s" {
-                (tr.t_with("rubric-criteria-of", &[("name", rubric.name.clone().into())]))
-            }
-            thead class="govuk-table__head" {
-                tr class="govuk-table__row" {
-                    th scope="col" class="govuk-table__header" { (tr.t("field-key")) }
-                    th scope="col" class="govuk-table__header" { (tr.t("field-name")) }
-                    th scope="col" class="govuk-table__header" { (tr.t("field-description")) }
-                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { (tr.t("field-weight")) }
-                    th scope="col" class="govuk-table__header" { (tr.t("criterion-scale-title")) }
+        h2 class="govuk-heading-m" { (tr.t_with("rubric-criteria-of", &[("name", rubric.name.clone().into())])) }
+        @for criterion in &rubric.criteria {
+            h3 class="govuk-heading-s govuk-!-margin-bottom-2" { (criterion.name) }
+            @if !criterion.description.is_empty() { p class="govuk-body" { (criterion.description) } }
+            dl class="govuk-summary-list govuk-!-margin-bottom-6" {
+                div class="govuk-summary-list__row" {
+                    dt class="govuk-summary-list__key" { (tr.t("field-weight")) }
+                    dd class="govuk-summary-list__value" { (criterion.weight) }
                 }
-            }
-            tbody class="govuk-table__body" {
-                @for criterion in &rubric.criteria {
-                    tr class="govuk-table__row" {
-                        td class="govuk-table__cell" { code { (criterion.key) } }
-                        td class="govuk-table__cell" { (criterion.name) }
-                        td class="govuk-table__cell" { (criterion.description) }
-                        td class="govuk-table__cell govuk-table__cell--numeric" { (criterion.weight) }
-                        td class="govuk-table__cell" {
-                            (tr.t_with("criterion-scale", &[("min", criterion.scale_min.into()), ("max", criterion.scale_max.into())]))
+                div class="govuk-summary-list__row" {
+                    dt class="govuk-summary-list__key" { (tr.t("criterion-scale-title")) }
+                    dd class="govuk-summary-list__value" {
+                        (tr.t_with("criterion-scale", &[("min", criterion.scale_min.into()), ("max", criterion.scale_max.into())]))
+                        @if !criterion.scale_labels.is_empty() {
+                            ul class="govuk-list govuk-!-margin-top-2 govuk-!-margin-bottom-0" {
+                                @for (score, meaning) in &criterion.scale_labels { li { (score) ": " (meaning) } }
+                            }
                         }
                     }
                 }
+                div class="govuk-summary-list__row" {
+                    dt class="govuk-summary-list__key" { (tr.t("field-key")) }
+                    dd class="govuk-summary-list__value" { code { (criterion.key) } }
+                }
             }
         }
+        p class="govuk-body" { a class="govuk-link" href=(HERE) { (tr.t("admin-rubrics-title")) } }
     }
+}
+
+/// `GET /admin/rubrics/{id}` (facilitators).
+#[handler]
+pub async fn show_one(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uuid>) -> Response {
+    let actor = match facilitator_only(&ctx) {
+        Ok(actor) => actor,
+        Err(response) => return response,
+    };
+    let rubric = match app::assessment::get_rubric(&state, actor, id).await {
+        Ok(rubric) => rubric,
+        Err(error) => return refused(&ctx, &error),
+    };
+    let in_use = match app::assessment::rubrics_in_use(&state, &[id]).await {
+        Ok(in_use) => !in_use.is_empty(),
+        Err(error) => return refused(&ctx, &error),
+    };
+    respond(
+        StatusCode::OK,
+        page_with(&ctx, &rubric.name, None, rubric_page(&ctx.tr, &rubric, in_use)),
+    )
 }
 
 async fn show(ctx: &Ctx, state: &AppState, actor: &Actor, status: StatusCode, errors: &FormErrors) -> Response {
@@ -80,8 +122,11 @@ async fn show(ctx: &Ctx, state: &AppState, actor: &Actor, status: StatusCode, er
     };
     let tr = &ctx.tr;
     let body = html! {
-        @if rubrics.is_empty() { p class="govuk-body" { (tr.t("rubrics-none")) } }
-        @for rubric in &rubrics { (rubric_card(tr, rubric, in_use.contains(&rubric.id))) }
+        @if rubrics.is_empty() { p class="govuk-body" { (tr.t("rubrics-none")) } } @else {
+            (registry_list(&tr.t("rubrics-caption"), html! {
+                @for rubric in &rubrics { (rubric_item(tr, rubric, in_use.contains(&rubric.id))) }
+            }))
+        }
         h2 class="govuk-heading-m" id="new" { (tr.t("new-rubric-title")) }
         (rubric_form(ctx, HERE, &ctx.form, None, errors))
     };

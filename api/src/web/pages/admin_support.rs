@@ -17,7 +17,7 @@ use crate::state::AppState;
 use crate::views::steps::{SUPPORT_KINDS, SupportOrganisation, support_kind_of};
 use crate::web::context::Ctx;
 use crate::web::forms::FormErrors;
-use crate::web::layout::{Input, button, csrf_field, page_with, respond, textarea};
+use crate::web::layout::{Input, button, csrf_field, page_with, registry_item, registry_list, respond, textarea};
 
 const HERE: &str = "/admin/support-organisations";
 
@@ -27,31 +27,19 @@ fn registry(ctx: &Ctx, organisations: &[SupportOrganisation], errors: &FormError
     let kind_error = errors.message_for("kind");
     html! {
         @if organisations.is_empty() { p class="govuk-body" { (tr.t("support-none")) } } @else {
-            table class="govuk-table" {
-                caption class="govuk-table__caption govuk-table__caption--m" { (tr.t("support-registered")) }
-                thead class="govuk-table__head" {
-                    tr class="govuk-table__row" {
-                        th scope="col" class="govuk-table__header" { (tr.t("field-name")) }
-                        th scope="col" class="govuk-table__header" { (tr.t("field-kind")) }
-                        th scope="col" class="govuk-table__header" { (tr.t("field-description")) }
-                        th scope="col" class="govuk-table__header" { (tr.t("field-contact-email")) }
-                    }
-                }
-                tbody class="govuk-table__body" {
-                    @for organisation in organisations {
-                        tr class="govuk-table__row" {
-                            td class="govuk-table__cell" { (organisation.name) }
-                            td class="govuk-table__cell" { (label(tr, "support-kind", &name_of(&organisation.kind))) }
-                            td class="govuk-table__cell" { (organisation.description) }
-                            td class="govuk-table__cell" {
-                                @if let Some(email) = &organisation.contact_email {
-                                    a class="govuk-link" href={ "mailto:" (email) } { (email) }
-                                }
+            (registry_list(&tr.t("support-registered"), html! {
+                @for organisation in organisations {
+                    (registry_item(&organisation.name, None, html! {}, &[
+                        html! { (label(tr, "support-kind", &name_of(&organisation.kind))) },
+                        html! {
+                            @if let Some(email) = &organisation.contact_email {
+                                a class="govuk-link" href={ "mailto:" (email) } { (email) }
                             }
-                        }
-                    }
+                        },
+                        html! { (organisation.description) },
+                    ]))
                 }
-            }
+            }))
         }
         h2 class="govuk-heading-m" id="new" { (tr.t("new-support-title")) }
         form method="post" action=(HERE) novalidate {

@@ -1,6 +1,7 @@
 //! `/admin/users`: the facilitators' registry of users (SPEC §2) — a search by name or
-//! e-mail, each user's roles to change and the account to deactivate, and the form for a
-//! new user with any roles.
+//! e-mail, a compact list of the users found and the form for a new user with any roles;
+//! `/admin/users/{id}`: one user's roles to change and the account to deactivate,
+//! reactivate or send a reset link for (ADR 0029).
 
 use maud::{Markup, html};
 use poem::http::StatusCode;
@@ -21,7 +22,8 @@ use crate::web::context::Ctx;
 use crate::web::forms::FormErrors;
 use crate::web::i18n::Tr;
 use crate::web::layout::{
-    Input, button, csrf_field, next_page, notice, page_with, percent, respond, secondary_button, tag,
+    Input, button, csrf_field, next_page, notice, page_with, percent, registry_item, registry_list, respond,
+    secondary_button, tag,
 };
 use crate::web::time::query_pairs;
 
@@ -50,85 +52,52 @@ fn role_checkboxes(tr: &Tr, id: &str, legend: &str, held: &[Role], error: Option
     }
 }
 
-fn user_row(ctx: &Ctx, user: &User, mail: bool, q: &str) -> Markup {
-    let tr = &ctx.tr;
-    let held: Vec<Role> = user.roles.iter().map(|r| Role::from(*r)).collect();
-    let viewer = ctx.actor().map(|a| a.id.as_uuid());
+/// The roles held, in words, or "none".
+fn roles_in_words(tr: &Tr, user: &User) -> String {
+    if user.roles.is_empty() {
+        return tr.t("roles-none");
+    }
+    let names: Vec<String> = user.roles.iter().map(|r| role(tr, Role::from(*r))).collect();
+    names.join(", ")
+}
+
+/// The account's state as a tag.
+fn state_tag(tr: &Tr, user: &User) -> Markup {
     html! {
-        tr class="govuk-table__row" {
-            td class="govuk-table__cell" { (user.display_name) }
-            td class="govuk-table__cell" { (user.email) }
-            td class="govuk-table__cell" { (user.organisation.as_deref().unwrap_or_default()) }
-            td class="govuk-table__cell" {
-                form method="post" action={ (HERE) "/" (user.id) "/roles" } class="govuk-!-margin-bottom-0" {
-                    (csrf_field(ctx))
-                    input type="hidden" name="q" value=(q);
-                    input type="hidden" name="expected_version" value=(user.version);
-                    (role_checkboxes(tr, &format!("f-roles-{}", user.id), &tr.t_with("roles-of", &[("name", user.display_name.clone().into())]), &held, None))
-                    button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
-                        aria-label={ (tr.t("button-save")) ": " (tr.t_with("roles-of", &[("name", user.display_name.clone().into())])) } { (tr.t("button-save")) }
-                }
-            }
-            td class="govuk-table__cell" {
-                @if user.active { (tag(&tr.t("user-active"))) } @else { strong class="govuk-tag govuk-tag--grey" { (tr.t("user-deactivated")) } }
-                @if !user.active {
-                    form method="post" action={ (HERE) "/" (user.id) "/reactivate" } class="govuk-!-margin-top-2 govuk-!-margin-bottom-0" {
-                        (csrf_field(ctx))
-                    input type="hidden" name="q" value=(q);
-                        input type="hidden" name="expected_version" value=(user.version);
-                        button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
-                            aria-label={ (tr.t("button-reactivate")) ": " (user.display_name) } { (tr.t("button-reactivate")) }
-                    }
-                }
-                @if user.active && mail {
-                    form method="post" action={ (HERE) "/" (user.id) "/password-reset" } class="govuk-!-margin-top-2 govuk-!-margin-bottom-0" {
-                        (csrf_field(ctx))
-                    input type="hidden" name="q" value=(q);
-                        button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
-                            aria-label={ (tr.t("button-send-link")) ": " (user.display_name) } { (tr.t("button-send-link")) }
-                    }
-                }
-                @if user.active && viewer != Some(user.id) {
-                    form method="post" action={ (HERE) "/" (user.id) "/deactivate" } class="govuk-!-margin-top-2 govuk-!-margin-bottom-0" {
-                        (csrf_field(ctx))
-                    input type="hidden" name="q" value=(q);
-                        input type="hidden" name="expected_version" value=(user.version);
-                        button type="submit" class="govuk-button govuk-button--warning govuk-!-margin-bottom-0"
-                            aria-label={ (tr.t("button-deactivate")) ": " (user.display_name) } { (tr.t("button-deactivate")) }
-                    }
-                }
-            }
-        }
+        @if user.active { (tag(&tr.t("user-active"))) } @else { strong class="govuk-tag govuk-tag--grey" { (tr.t("user-deactivated")) } }
     }
 }
 
-fn registry(ctx: &Ctx, q: &str, page: &UserPage, errors: &FormErrors, mail: bool) -> Markup {
+/// The user's own page, keeping the registry's search `q` for the way back.
+fn user_href(user: &User, q: &str) -> String {
+    if q.is_empty() {
+        format!("{HERE}/{}", user.id)
+    } else {
+        format!("{HERE}/{}?q={}", user.id, percent(q))
+    }
+}
+
+fn registry(ctx: &Ctx, q: &str, page: &UserPage, errors: &FormErrors) -> Markup {
     let tr = &ctx.tr;
     let chosen: Vec<Role> = ctx.all("roles").into_iter().filter_map(Role::parse).collect();
     let none = FormErrors::none();
     html! {
         @if ctx.query("sent").is_some() { (notice(&tr.t("reset-link-sent"))) }
-        @if ctx.query("saved").is_some() { (notice(&tr.t("users-saved"))) }
+        @if ctx.query("saved").is_some() { (notice(&tr.t("registry-saved"))) }
         form method="get" action=(HERE) class="govuk-!-margin-bottom-6" {
             (Input::text("q", tr.t("field-search"), q).kind("search").hint(tr.t("users-search-hint")).render(&none))
             (secondary_button(&tr.t("button-filter")))
         }
         @if page.items.is_empty() { p class="govuk-body" { (tr.t("users-none")) } } @else {
-            table class="govuk-table" {
-                caption class="govuk-table__caption govuk-table__caption--m" { (tr.t("users-caption")) }
-                thead class="govuk-table__head" {
-                    tr class="govuk-table__row" {
-                        th scope="col" class="govuk-table__header" { (tr.t("field-display-name")) }
-                        th scope="col" class="govuk-table__header" { (tr.t("field-email")) }
-                        th scope="col" class="govuk-table__header" { (tr.t("field-organisation")) }
-                        th scope="col" class="govuk-table__header" { (tr.t("field-roles")) }
-                        th scope="col" class="govuk-table__header" { (tr.t("field-active")) }
-                    }
+            (registry_list(&tr.t("users-caption"), html! {
+                @for user in &page.items {
+                    (registry_item(&user.display_name, Some(&user_href(user, q)), state_tag(tr, user), &[
+                        html! { (user.email) },
+                        html! { (roles_in_words(tr, user)) },
+                        html! { @if let Some(organisation) = &user.organisation { (organisation) } },
+                    ]))
                 }
-                tbody class="govuk-table__body" {
-                    @for user in &page.items { (user_row(ctx, user, mail, q)) }
-                }
-            }
+            }))
         }
         @if let Some(cursor) = &page.next_cursor {
             (next_page(tr, &format!("{HERE}?q={}&cursor={}", percent(q), percent(cursor))))
@@ -146,6 +115,108 @@ fn registry(ctx: &Ctx, q: &str, page: &UserPage, errors: &FormErrors, mail: bool
     }
 }
 
+/// One command's form on the user's page: its hidden fields and its button.
+fn command_form(ctx: &Ctx, user: &User, q: &str, command: &str, key: &str, warning: bool) -> Markup {
+    let class = if warning {
+        "govuk-button govuk-button--warning"
+    } else {
+        "govuk-button govuk-button--secondary"
+    };
+    html! {
+        form method="post" action={ (HERE) "/" (user.id) "/" (command) } class="sluss-inline-form" {
+            (csrf_field(ctx))
+            input type="hidden" name="q" value=(q);
+            input type="hidden" name="expected_version" value=(user.version);
+            button type="submit" class=(class) data-module="govuk-button" { (ctx.tr.t(key)) }
+        }
+    }
+}
+
+/// `/admin/users/{id}`: the account, its roles to change, and its commands.
+fn user_page(ctx: &Ctx, user: &User, q: &str, errors: &FormErrors, mail: bool) -> Markup {
+    let tr = &ctx.tr;
+    let viewer = ctx.actor().map(|a| a.id.as_uuid());
+    let held: Vec<Role> = if errors.is_empty() {
+        user.roles.iter().map(|r| Role::from(*r)).collect()
+    } else {
+        ctx.all("roles").into_iter().filter_map(Role::parse).collect()
+    };
+    let back = if q.is_empty() {
+        HERE.to_owned()
+    } else {
+        format!("{HERE}?q={}", percent(q))
+    };
+    html! {
+        dl class="govuk-summary-list" {
+            div class="govuk-summary-list__row" {
+                dt class="govuk-summary-list__key" { (tr.t("field-email")) }
+                dd class="govuk-summary-list__value" { (user.email) }
+            }
+            div class="govuk-summary-list__row" {
+                dt class="govuk-summary-list__key" { (tr.t("field-organisation")) }
+                dd class="govuk-summary-list__value" { (user.organisation.as_deref().unwrap_or_default()) }
+            }
+            div class="govuk-summary-list__row" {
+                dt class="govuk-summary-list__key" { (tr.t("field-state")) }
+                dd class="govuk-summary-list__value" { (state_tag(tr, user)) }
+            }
+        }
+        form method="post" action={ (HERE) "/" (user.id) "/roles" } novalidate {
+            (csrf_field(ctx))
+            input type="hidden" name="q" value=(q);
+            input type="hidden" name="expected_version" value=(user.version);
+            (role_checkboxes(tr, "f-roles", &tr.t("field-roles"), &held, errors.message_for("roles")))
+            (button(&tr.t("button-save")))
+        }
+        @if !user.active || mail || viewer != Some(user.id) {
+            h2 class="govuk-heading-m" { (tr.t("user-account-title")) }
+            div {
+                @if !user.active { (command_form(ctx, user, q, "reactivate", "button-reactivate", false)) }
+                @if user.active && mail { (command_form(ctx, user, q, "password-reset", "button-send-link", false)) }
+                @if user.active && viewer != Some(user.id) { (command_form(ctx, user, q, "deactivate", "button-deactivate", true)) }
+            }
+        }
+        p class="govuk-body" { a class="govuk-link" href=(back) { (tr.t("users-back")) } }
+    }
+}
+
+async fn show_user(
+    ctx: &Ctx,
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    status: StatusCode,
+    errors: &FormErrors,
+) -> Response {
+    let q = ctx
+        .field("q")
+        .map(str::to_owned)
+        .or_else(|| ctx.query("q"))
+        .unwrap_or_default();
+    match app::users::get(state, actor, id).await {
+        Ok(user) => respond(
+            status,
+            page_with(
+                ctx,
+                &user.display_name,
+                Some(errors),
+                user_page(ctx, &user, q.trim(), errors, state.http.mail_enabled),
+            ),
+        ),
+        Err(error) => refused(ctx, &error),
+    }
+}
+
+/// `GET /admin/users/{id}` (facilitators).
+#[handler]
+pub async fn show_one(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uuid>) -> Response {
+    let actor = match facilitator_only(&ctx) {
+        Ok(actor) => actor,
+        Err(response) => return response,
+    };
+    show_user(&ctx, &state, actor, id, StatusCode::OK, &FormErrors::none()).await
+}
+
 async fn show(ctx: &Ctx, state: &AppState, actor: &Actor, status: StatusCode, errors: &FormErrors) -> Response {
     let query = query_pairs(&ctx.here);
     let get = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_owned());
@@ -158,7 +229,7 @@ async fn show(ctx: &Ctx, state: &AppState, actor: &Actor, status: StatusCode, er
                 ctx,
                 &ctx.tr.t("admin-users-title"),
                 Some(errors),
-                registry(ctx, &q, &page, errors, state.http.mail_enabled),
+                registry(ctx, &q, &page, errors),
             ),
         ),
         Err(error) => refused(ctx, &error),
@@ -241,24 +312,14 @@ pub async fn run_command(ctx: Ctx, state: Data<&AppState>, Path((id, name)): Pat
             "{HERE}?q={}&saved=1",
             percent(ctx.field("q").unwrap_or_default())
         )),
-        Err(error) => match form_refusal(&ctx, &error, HERE) {
+        Err(error) => match form_refusal(&ctx, &error, &format!("{HERE}/{id}")) {
             Ok((status, mut errors)) => {
-                // The row's form has no field of its own in the summary; its messages are general.
-                if !errors.fields.is_empty() {
-                    let messages: Vec<String> = errors
-                        .fields
-                        .drain(..)
-                        .map(|(field, message)| {
-                            if field == "roles" {
-                                ctx.tr.t("error-roles-one")
-                            } else {
-                                message
-                            }
-                        })
-                        .collect();
-                    errors.general = Some(messages.join(" "));
+                for (field, message) in &mut errors.fields {
+                    if field == "roles" {
+                        *message = ctx.tr.t("error-roles-one");
+                    }
                 }
-                show(&ctx, &state, actor, status, &errors).await
+                show_user(&ctx, &state, actor, id, status, &errors).await
             }
             Err(page) => page,
         },

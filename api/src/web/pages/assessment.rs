@@ -22,7 +22,7 @@ use crate::views::ideas::Idea;
 use crate::web::context::Ctx;
 use crate::web::forms::FormErrors;
 use crate::web::layout::{
-    button, csrf_field, field_id, next_page, ok, page, page_with, percent, prose, respond, tag, textarea,
+    button, csrf_field, field_id, next_page, ok, page, page_with, percent, prose, respond, table_region, tag, textarea,
 };
 
 /// How many assignments a page of the queue shows, as many as the other lists of the
@@ -57,31 +57,33 @@ pub fn assignment_table(ctx: &Ctx, actor: &Actor, assignments: &[(Assignment, St
     let tr = &ctx.tr;
     html! {
     @if assignments.is_empty() { p class="govuk-body" { (tr.t("list-empty")) } } @else {
-        table class="govuk-table" {
-            thead class="govuk-table__head" {
-                tr class="govuk-table__row" {
-                    th scope="col" class="govuk-table__header" { (tr.t("field-idea")) }
-                    th scope="col" class="govuk-table__header" { (tr.t("field-state")) }
-                    th scope="col" class="govuk-table__header" { (tr.t("assigned-at")) }
-                }
-            }
-            tbody class="govuk-table__body" {
-                @for (assignment, title) in assignments {
-                    @let title = if title.is_empty() { tr.t("idea-untitled") } else { title.clone() };
+        (table_region(&tr.t("me-my-assignments"), html! {
+            table class="govuk-table" {
+                thead class="govuk-table__head" {
                     tr class="govuk-table__row" {
-                        td class="govuk-table__cell" {
-                            @if assignment.assessor_id == actor.id.as_uuid() {
-                                a class="govuk-link" href={ "/ideas/" (assignment.idea_id) "/scorecard" } { (title) }
-                            } @else {
-                                a class="govuk-link" href={ "/ideas/" (assignment.idea_id) } { (title) }
+                        th scope="col" class="govuk-table__header" { (tr.t("field-idea")) }
+                        th scope="col" class="govuk-table__header" { (tr.t("field-state")) }
+                        th scope="col" class="govuk-table__header" { (tr.t("assigned-at")) }
+                    }
+                }
+                tbody class="govuk-table__body" {
+                    @for (assignment, title) in assignments {
+                        @let title = if title.is_empty() { tr.t("idea-untitled") } else { title.clone() };
+                        tr class="govuk-table__row" {
+                            td class="govuk-table__cell" {
+                                @if assignment.assessor_id == actor.id.as_uuid() {
+                                    a class="govuk-link" href={ "/ideas/" (assignment.idea_id) "/scorecard" } { (title) }
+                                } @else {
+                                    a class="govuk-link" href={ "/ideas/" (assignment.idea_id) } { (title) }
+                                }
                             }
+                            td class="govuk-table__cell" { (tag(&label(tr, "assignment-state", &name_of(&assignment.state)))) }
+                            td class="govuk-table__cell" { (tr.datetime(assignment.created_at)) }
                         }
-                        td class="govuk-table__cell" { (tag(&label(tr, "assignment-state", &name_of(&assignment.state)))) }
-                        td class="govuk-table__cell" { (tr.datetime(assignment.created_at)) }
                     }
                 }
             }
-        }
+        }))
     }
     }
 }
@@ -316,32 +318,34 @@ pub async fn summary(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uuid>) -> 
                 }
             }
         }
-        table class="govuk-table" {
-            caption class="govuk-table__caption govuk-table__caption--m" { (tr.t("criteria-title")) }
-            thead class="govuk-table__head" {
-                tr class="govuk-table__row" {
-                    th scope="col" class="govuk-table__header" { (tr.t("criterion")) }
-                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { (tr.t("stat-mean")) }
-                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { (tr.t("stat-min")) }
-                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { (tr.t("stat-max")) }
-                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { (tr.t("stat-std-dev")) }
-                }
-            }
-            tbody class="govuk-table__body" {
-                @for stats in &summary.criteria {
+        (table_region(&tr.t("criteria-title"), html! {
+            table class="govuk-table" {
+                caption class="govuk-table__caption govuk-table__caption--m" { (tr.t("criteria-title")) }
+                thead class="govuk-table__head" {
                     tr class="govuk-table__row" {
-                        th scope="row" class="govuk-table__header" {
-                            (name_of_criterion(&stats.key))
-                            @if stats.std_dev > 1.0 { " " strong class="govuk-tag govuk-tag--orange" { (tr.t("disagreement-tag")) } }
+                        th scope="col" class="govuk-table__header" { (tr.t("criterion")) }
+                        th scope="col" class="govuk-table__header govuk-table__header--numeric" { (tr.t("stat-mean")) }
+                        th scope="col" class="govuk-table__header govuk-table__header--numeric" { (tr.t("stat-min")) }
+                        th scope="col" class="govuk-table__header govuk-table__header--numeric" { (tr.t("stat-max")) }
+                        th scope="col" class="govuk-table__header govuk-table__header--numeric" { (tr.t("stat-std-dev")) }
+                    }
+                }
+                tbody class="govuk-table__body" {
+                    @for stats in &summary.criteria {
+                        tr class="govuk-table__row" {
+                            th scope="row" class="govuk-table__header" {
+                                (name_of_criterion(&stats.key))
+                                @if stats.std_dev > 1.0 { " " strong class="govuk-tag govuk-tag--orange" { (tr.t("disagreement-tag")) } }
+                            }
+                            td class="govuk-table__cell govuk-table__cell--numeric" { (one(stats.mean)) }
+                            td class="govuk-table__cell govuk-table__cell--numeric" { (stats.min) }
+                            td class="govuk-table__cell govuk-table__cell--numeric" { (stats.max) }
+                            td class="govuk-table__cell govuk-table__cell--numeric" { (one(stats.std_dev)) }
                         }
-                        td class="govuk-table__cell govuk-table__cell--numeric" { (one(stats.mean)) }
-                        td class="govuk-table__cell govuk-table__cell--numeric" { (stats.min) }
-                        td class="govuk-table__cell govuk-table__cell--numeric" { (stats.max) }
-                        td class="govuk-table__cell govuk-table__cell--numeric" { (one(stats.std_dev)) }
                     }
                 }
             }
-        }
+        }))
         h2 class="govuk-heading-m" { (tr.t("comments-title")) }
         @for card in &cards {
             div class="sluss-card" { (prose(&card.comment)) p class="govuk-body-s sluss-muted" { (tr.datetime(card.updated_at)) } }
@@ -374,30 +378,32 @@ pub async fn ranking(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uuid>) -> 
     let body = html! {
         p class="govuk-body" { a class="govuk-link" href={ "/challenges/" (challenge.id) } { (challenge.title) } }
         @if ranking.items.is_empty() { p class="govuk-body" { (tr.t("list-empty")) } } @else {
-            table class="govuk-table" {
-                thead class="govuk-table__head" {
-                    tr class="govuk-table__row" {
-                        th scope="col" class="govuk-table__header govuk-table__header--numeric" { (tr.t("rank")) }
-                        th scope="col" class="govuk-table__header" { (tr.t("field-idea")) }
-                        th scope="col" class="govuk-table__header" { (tr.t("field-state")) }
-                        th scope="col" class="govuk-table__header govuk-table__header--numeric" { (tr.t("weighted-score")) }
-                        th scope="col" class="govuk-table__header govuk-table__header--numeric" { (tr.t("scorecards-in")) }
-                    }
-                }
-                tbody class="govuk-table__body" {
-                    @for (i, item) in ranking.items.iter().enumerate() {
+            (table_region(&tr.t_with("ranking-title", &[("title", challenge.title.clone().into())]), html! {
+                table class="govuk-table" {
+                    thead class="govuk-table__head" {
                         tr class="govuk-table__row" {
-                            td class="govuk-table__cell govuk-table__cell--numeric" { (i + 1) }
-                            td class="govuk-table__cell" { a class="govuk-link" href={ "/ideas/" (item.idea_id) "/assessment" } { (item.title) } }
-                            td class="govuk-table__cell" { (tag(&label(tr, "idea-state", &name_of(&item.state)))) }
-                            td class="govuk-table__cell govuk-table__cell--numeric" {
-                                (item.weighted_score.map_or_else(|| "–".to_owned(), |s| tr.number(s, 2)))
+                            th scope="col" class="govuk-table__header govuk-table__header--numeric" { (tr.t("rank")) }
+                            th scope="col" class="govuk-table__header" { (tr.t("field-idea")) }
+                            th scope="col" class="govuk-table__header" { (tr.t("field-state")) }
+                            th scope="col" class="govuk-table__header govuk-table__header--numeric" { (tr.t("weighted-score")) }
+                            th scope="col" class="govuk-table__header govuk-table__header--numeric" { (tr.t("scorecards-in")) }
+                        }
+                    }
+                    tbody class="govuk-table__body" {
+                        @for (i, item) in ranking.items.iter().enumerate() {
+                            tr class="govuk-table__row" {
+                                td class="govuk-table__cell govuk-table__cell--numeric" { (i + 1) }
+                                td class="govuk-table__cell" { a class="govuk-link" href={ "/ideas/" (item.idea_id) "/assessment" } { (item.title) } }
+                                td class="govuk-table__cell" { (tag(&label(tr, "idea-state", &name_of(&item.state)))) }
+                                td class="govuk-table__cell govuk-table__cell--numeric" {
+                                    (item.weighted_score.map_or_else(|| "–".to_owned(), |s| tr.number(s, 2)))
+                                }
+                                td class="govuk-table__cell govuk-table__cell--numeric" { (item.scorecards_submitted) }
                             }
-                            td class="govuk-table__cell govuk-table__cell--numeric" { (item.scorecards_submitted) }
                         }
                     }
                 }
-            }
+            }))
         }
     };
     ok(page(

@@ -24,8 +24,8 @@ use crate::views::questions::Question;
 use crate::web::context::Ctx;
 use crate::web::forms::{FormErrors, from_api_error};
 use crate::web::layout::{
-    Input, button, csrf_field, field_id, next_page, ok, page, page_with, prose, respond, sdg_checkboxes,
-    secondary_button, tag, textarea,
+    Input, button, csrf_field, field_id, more_filters, next_page, ok, page, page_with, prose, respond, sdg_checkboxes,
+    secondary_button, table_region, tag, textarea,
 };
 use crate::web::time::datetime_local_to_utc;
 
@@ -93,35 +93,45 @@ async fn list_page(ctx: &Ctx, state: &AppState) -> Response {
         Err(error) => return refused(ctx, &error),
     };
     let next_href = next.map(|cursor| ctx.with_cursor(&cursor));
+    let chosen = [sdg_filter.is_some(), state_filter.is_some(), arena_filter.is_some()]
+        .into_iter()
+        .filter(|c| *c)
+        .count();
     let body = html! {
         form method="get" action="/challenges" class="govuk-!-margin-bottom-6" {
             div class="govuk-grid-row" {
-                div class="govuk-grid-column-one-half" {
+                div class="govuk-grid-column-two-thirds" {
                     (Input::text("q", tr.t("field-search"), q.as_deref().unwrap_or_default()).kind("search").render(&errors))
                 }
-                div class="govuk-grid-column-one-quarter" {
-                    div class="govuk-form-group" {
-                        label class="govuk-label" for="f-sdg" { (tr.t("field-sdg")) }
-                        select class="govuk-select" id="f-sdg" name="sdg" {
-                            option value="" { (tr.t("filter-any")) }
-                            @for goal in 1..=17u8 {
-                                option value=(goal) selected[sdg_filter == Some(i64::from(goal))] { (sdg(tr, goal)) }
+            }
+            (more_filters(tr, chosen, html! {
+                div class="govuk-grid-row" {
+                    div class="govuk-grid-column-one-third" {
+                        div class="govuk-form-group" {
+                            label class="govuk-label" for="f-sdg" { (tr.t("field-sdg")) }
+                            select class="govuk-select" id="f-sdg" name="sdg" {
+                                option value="" { (tr.t("filter-any")) }
+                                @for goal in 1..=17u8 {
+                                    option value=(goal) selected[sdg_filter == Some(i64::from(goal))] { (sdg(tr, goal)) }
+                                }
                             }
                         }
                     }
-                }
-                div class="govuk-grid-column-one-quarter" {
-                    div class="govuk-form-group" {
-                        label class="govuk-label" for="f-state" { (tr.t("field-state")) }
-                        select class="govuk-select" id="f-state" name="state" {
-                            option value="" { (tr.t("filter-any")) }
-                            option value="published" selected[state_filter == Some(ChallengeState::Published)] { (challenge_state(tr, ChallengeState::Published)) }
-                            option value="closed" selected[state_filter == Some(ChallengeState::Closed)] { (challenge_state(tr, ChallengeState::Closed)) }
+                    div class="govuk-grid-column-one-third" {
+                        div class="govuk-form-group" {
+                            label class="govuk-label" for="f-state" { (tr.t("field-state")) }
+                            select class="govuk-select" id="f-state" name="state" {
+                                option value="" { (tr.t("filter-any")) }
+                                option value="published" selected[state_filter == Some(ChallengeState::Published)] { (challenge_state(tr, ChallengeState::Published)) }
+                                option value="closed" selected[state_filter == Some(ChallengeState::Closed)] { (challenge_state(tr, ChallengeState::Closed)) }
+                            }
                         }
                     }
+                    @if !arenas.is_empty() {
+                        div class="govuk-grid-column-one-third" { (super::arenas::arena_filter(tr, &arenas, arena_filter)) }
+                    }
                 }
-            }
-            @if !arenas.is_empty() { (super::arenas::arena_filter(tr, &arenas, arena_filter)) }
+            }))
             (secondary_button(&tr.t("button-filter")))
         }
         @if challenges.is_empty() {
@@ -512,29 +522,31 @@ fn actor_name(tr: &crate::web::i18n::Tr, actor: &PersonRef) -> String {
 pub fn history_table(ctx: &Ctx, events: &[Event], states: &str) -> Markup {
     let tr = &ctx.tr;
     html! {
-        table class="govuk-table" {
-            caption class="govuk-table__caption govuk-visually-hidden" { (tr.t("history-title")) }
-            thead class="govuk-table__head" {
-                tr class="govuk-table__row" {
-                    th scope="col" class="govuk-table__header" { (tr.t("history-when")) }
-                    th scope="col" class="govuk-table__header" { (tr.t("history-what")) }
-                    th scope="col" class="govuk-table__header" { (tr.t("history-state")) }
-                }
-            }
-            tbody class="govuk-table__body" {
-                @for event in events {
+        (table_region(&tr.t("history-title"), html! {
+            table class="govuk-table" {
+                caption class="govuk-table__caption govuk-visually-hidden" { (tr.t("history-title")) }
+                thead class="govuk-table__head" {
                     tr class="govuk-table__row" {
-                        td class="govuk-table__cell" { (tr.datetime(event.at)) }
-                        td class="govuk-table__cell" {
-                            (label(tr, "command", &event.command))
-                            br;
-                            span class="govuk-body-s sluss-muted" { (tr.t_with("history-by", &[("name", actor_name(tr, &event.actor).into())])) }
+                        th scope="col" class="govuk-table__header" { (tr.t("history-when")) }
+                        th scope="col" class="govuk-table__header" { (tr.t("history-what")) }
+                        th scope="col" class="govuk-table__header" { (tr.t("history-state")) }
+                    }
+                }
+                tbody class="govuk-table__body" {
+                    @for event in events {
+                        tr class="govuk-table__row" {
+                            td class="govuk-table__cell" { (tr.datetime(event.at)) }
+                            td class="govuk-table__cell" {
+                                (label(tr, "command", &event.command))
+                                br;
+                                span class="govuk-body-s sluss-muted" { (tr.t_with("history-by", &[("name", actor_name(tr, &event.actor).into())])) }
+                            }
+                            td class="govuk-table__cell" { (label(tr, states, &event.to_state)) }
                         }
-                        td class="govuk-table__cell" { (label(tr, states, &event.to_state)) }
                     }
                 }
             }
-        }
+        }))
     }
 }
 

@@ -18,7 +18,7 @@ use crate::state::AppState;
 use crate::views::ideas::Idea;
 use crate::web::context::Ctx;
 use crate::web::forms::{FormErrors, from_api_error};
-use crate::web::layout::{Input, next_page, ok, page_with, secondary_button, tag};
+use crate::web::layout::{Input, more_filters, next_page, ok, page_with, secondary_button, tag};
 
 /// How many ideas a page lists.
 const PAGE_SIZE: u32 = 20;
@@ -64,34 +64,44 @@ pub async fn list(ctx: Ctx, state: Data<&AppState>) -> Response {
     };
     let titles = app::ideas::challenge_titles(&state, &ideas).await.unwrap_or_default();
     let next_href = next.map(|cursor| ctx.with_cursor(&cursor));
+    let chosen = [
+        query.state.is_some(),
+        query.challenge_id.is_some(),
+        query.arena_id.is_some(),
+    ]
+    .into_iter()
+    .filter(|c| *c)
+    .count();
     let body = html! {
         form method="get" action="/ideas" class="sluss-filters govuk-!-margin-bottom-6" {
             (Input::text("q", tr.t("field-search"), q.as_deref().unwrap_or_default()).kind("search").hint(tr.t("ideas-search-hint")).render(&errors))
-            div class="govuk-grid-row" {
-                div class="govuk-grid-column-one-third" {
-                    div class="govuk-form-group" {
-                        label class="govuk-label" for="f-state" { (tr.t("field-state")) }
-                        select class="govuk-select" id="f-state" name="state" {
-                            option value="" { (tr.t("filter-any")) }
-                            @for state in IdeaState::ALL {
-                                option value=(state.as_str()) selected[query.state == Some(state)] { (idea_state(tr, state)) }
+            (more_filters(tr, chosen, html! {
+                div class="govuk-grid-row" {
+                    div class="govuk-grid-column-one-third" {
+                        div class="govuk-form-group" {
+                            label class="govuk-label" for="f-state" { (tr.t("field-state")) }
+                            select class="govuk-select" id="f-state" name="state" {
+                                option value="" { (tr.t("filter-any")) }
+                                @for state in IdeaState::ALL {
+                                    option value=(state.as_str()) selected[query.state == Some(state)] { (idea_state(tr, state)) }
+                                }
                             }
                         }
                     }
-                }
-                div class="govuk-grid-column-one-third" {
-                    div class="govuk-form-group" {
-                        label class="govuk-label" for="f-challenge_id" { (tr.t("field-challenge")) }
-                        select class="govuk-select" id="f-challenge_id" name="challenge_id" {
-                            option value="" { (tr.t("filter-any")) }
-                            @for challenge in &challenges {
-                                option value=(challenge.id) selected[query.challenge_id == Some(challenge.id)] { (challenge.title) }
+                    div class="govuk-grid-column-one-third" {
+                        div class="govuk-form-group" {
+                            label class="govuk-label" for="f-challenge_id" { (tr.t("field-challenge")) }
+                            select class="govuk-select" id="f-challenge_id" name="challenge_id" {
+                                option value="" { (tr.t("filter-any")) }
+                                @for challenge in &challenges {
+                                    option value=(challenge.id) selected[query.challenge_id == Some(challenge.id)] { (challenge.title) }
+                                }
                             }
                         }
                     }
+                    div class="govuk-grid-column-one-third" { (super::arenas::arena_filter(tr, &arenas, query.arena_id)) }
                 }
-                div class="govuk-grid-column-one-third" { (super::arenas::arena_filter(tr, &arenas, query.arena_id)) }
-            }
+            }))
             (secondary_button(&tr.t("button-filter")))
         }
         @if ideas.is_empty() { p class="govuk-body" { (tr.t("ideas-none")) } }

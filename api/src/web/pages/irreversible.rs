@@ -229,7 +229,7 @@ pub async fn close_arena(ctx: &Ctx, state: &AppState, actor: &Actor, id: Uuid) -
             warning: tr.t("confirm-close-arena-warning"),
             button: tr.t("button-close"),
             ends: true,
-            cancel: "/admin/arenas".to_owned(),
+            cancel: format!("/admin/arenas/{id}"),
             details: Vec::new(),
         },
     ))
@@ -256,7 +256,7 @@ pub async fn deactivate_user(ctx: &Ctx, state: &AppState, actor: &Actor, id: Uui
             warning: tr.t("confirm-deactivate-warning"),
             button: tr.t("button-deactivate"),
             ends: true,
-            cancel: "/admin/users".to_owned(),
+            cancel: format!("/admin/users/{id}"),
             details: vec![(tr.t("field-email"), user.email)],
         },
     ))

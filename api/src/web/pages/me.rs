@@ -18,7 +18,7 @@ use crate::views::assessment::RankingItem;
 use crate::views::challenges::Challenge;
 use crate::views::ideas::Idea;
 use crate::web::context::Ctx;
-use crate::web::layout::{ok, page, tag};
+use crate::web::layout::{ok, page, table_region, tag};
 
 /// How many items each of the team's work queues shows, newest first: a page a person
 /// works down, not an archive (the lists of `/challenges` and the API page further).
@@ -103,13 +103,13 @@ pub async fn me(ctx: Ctx, state: Data<&AppState>) -> Response {
         @if actor.has(Role::NeedsOwner) {
             h2 class="govuk-heading-m" { (tr.t("me-my-challenges")) }
             p class="govuk-body" { a class="govuk-button" href="/challenges/new" { (tr.t("new-challenge-title")) } }
-            (challenge_table(&ctx, &my_challenges, Some(&counts)))
+            (challenge_table(&ctx, &tr.t("me-my-challenges"), &my_challenges, Some(&counts)))
         }
         @if actor.has(Role::Innovator) {
             h2 class="govuk-heading-m" { (tr.t("me-my-ideas")) }
             @if my_ideas.is_empty() {
                 p class="govuk-body" { (tr.t("me-no-ideas")) " " a class="govuk-link" href="/challenges" { (tr.t("nav-challenges")) } }
-            } @else { (idea_table(&ctx, &my_ideas, true)) }
+            } @else { (idea_table(&ctx, &tr.t("me-my-ideas"), &my_ideas, true)) }
         }
         @if actor.has(Role::Assessor) {
             h2 class="govuk-heading-m" { (tr.t("me-my-assignments")) }
@@ -128,15 +128,15 @@ pub async fn me(ctx: Ctx, state: Data<&AppState>) -> Response {
                 li { a class="govuk-link" href="/admin/support-organisations" { (tr.t("admin-support-title")) } }
             }
             h2 class="govuk-heading-m" { (tr.t("me-queue-review")) }
-            (challenge_table(&ctx, &queues.review, None))
+            (challenge_table(&ctx, &tr.t("me-queue-review"), &queues.review, None))
             h2 class="govuk-heading-m" { (tr.t("me-queue-assessment")) }
-            (idea_table(&ctx, &queues.waiting, false))
+            (idea_table(&ctx, &tr.t("me-queue-assessment"), &queues.waiting, false))
             h2 class="govuk-heading-m" { (tr.t("me-queue-scoring")) }
-            (scoring_table(&ctx, &queues.scoring))
+            (scoring_table(&ctx, &tr.t("me-queue-scoring"), &queues.scoring))
             h2 class="govuk-heading-m" { (tr.t("me-queue-decide")) }
-            (decide_table(&ctx, &queues.decidable))
+            (decide_table(&ctx, &tr.t("me-queue-decide"), &queues.decidable))
             h2 class="govuk-heading-m" { (tr.t("me-queue-testing")) }
-            (idea_table(&ctx, &queues.testing, false))
+            (idea_table(&ctx, &tr.t("me-queue-testing"), &queues.testing, false))
         }
     };
     ok(page(&ctx, &tr.t("me-title"), body))
@@ -144,135 +144,143 @@ pub async fn me(ctx: Ctx, state: Data<&AppState>) -> Response {
 
 /// Challenges with their state; with `own` (the owner's list), also the latest feedback
 /// and how many ideas each has in each state.
-fn challenge_table(ctx: &Ctx, challenges: &[Challenge], own: Option<&IdeaCounts>) -> Markup {
+fn challenge_table(ctx: &Ctx, caption: &str, challenges: &[Challenge], own: Option<&IdeaCounts>) -> Markup {
     let tr = &ctx.tr;
     let with_feedback = own.is_some();
     if challenges.is_empty() {
         return html! { p class="govuk-body" { (tr.t("list-empty")) } };
     }
     html! {
-        table class="govuk-table" {
-            thead class="govuk-table__head" {
-                tr class="govuk-table__row" {
-                    th scope="col" class="govuk-table__header" { (tr.t("field-title")) }
-                    th scope="col" class="govuk-table__header" { (tr.t("field-state")) }
-                    @if with_feedback { th scope="col" class="govuk-table__header" { (tr.t("field-feedback")) } }
-                }
-            }
-            tbody class="govuk-table__body" {
-                @for challenge in challenges {
+        (table_region(caption, html! {
+            table class="govuk-table" {
+                thead class="govuk-table__head" {
                     tr class="govuk-table__row" {
-                        td class="govuk-table__cell" {
-                            a class="govuk-link" href={ "/challenges/" (challenge.id) } { (challenge.title) }
-                            @if let Some(states) = own.and_then(|counts| counts.get(&challenge.id)) {
-                                br;
-                                a class="govuk-link govuk-body-s" href={ "/challenges/" (challenge.id) "#ideas" } {
-                                    @for (i, (idea_state_now, count)) in states.iter().enumerate() {
-                                        @if i > 0 { ", " }
-                                        (tr.t_with("me-ideas-in-state", &[("count", (*count).into()), ("state", idea_state(tr, *idea_state_now).into())]))
+                        th scope="col" class="govuk-table__header" { (tr.t("field-title")) }
+                        th scope="col" class="govuk-table__header" { (tr.t("field-state")) }
+                        @if with_feedback { th scope="col" class="govuk-table__header" { (tr.t("field-feedback")) } }
+                    }
+                }
+                tbody class="govuk-table__body" {
+                    @for challenge in challenges {
+                        tr class="govuk-table__row" {
+                            td class="govuk-table__cell" {
+                                a class="govuk-link" href={ "/challenges/" (challenge.id) } { (challenge.title) }
+                                @if let Some(states) = own.and_then(|counts| counts.get(&challenge.id)) {
+                                    br;
+                                    a class="govuk-link govuk-body-s" href={ "/challenges/" (challenge.id) "#ideas" } {
+                                        @for (i, (idea_state_now, count)) in states.iter().enumerate() {
+                                            @if i > 0 { ", " }
+                                            (tr.t_with("me-ideas-in-state", &[("count", (*count).into()), ("state", idea_state(tr, *idea_state_now).into())]))
+                                        }
                                     }
                                 }
                             }
+                            td class="govuk-table__cell" { (tag(&challenge_state(tr, challenge.state.into()))) }
+                            @if with_feedback { td class="govuk-table__cell" { (challenge.feedback.as_deref().unwrap_or("–")) } }
                         }
-                        td class="govuk-table__cell" { (tag(&challenge_state(tr, challenge.state.into()))) }
-                        @if with_feedback { td class="govuk-table__cell" { (challenge.feedback.as_deref().unwrap_or("–")) } }
                     }
                 }
             }
-        }
+        }))
     }
 }
 
 /// The ideas whose panel has scored them, with the weighted score and the scorecards in.
-fn decide_table(ctx: &Ctx, ideas: &[RankingItem]) -> Markup {
+fn decide_table(ctx: &Ctx, caption: &str, ideas: &[RankingItem]) -> Markup {
     let tr = &ctx.tr;
     if ideas.is_empty() {
         return html! { p class="govuk-body" { (tr.t("list-empty")) } };
     }
     html! {
-        table class="govuk-table" {
-            thead class="govuk-table__head" {
-                tr class="govuk-table__row" {
-                    th scope="col" class="govuk-table__header" { (tr.t("field-title")) }
-                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { (tr.t("weighted-score")) }
-                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { (tr.t("scorecards-in")) }
-                }
-            }
-            tbody class="govuk-table__body" {
-                @for idea in ideas {
+        (table_region(caption, html! {
+            table class="govuk-table" {
+                thead class="govuk-table__head" {
                     tr class="govuk-table__row" {
-                        td class="govuk-table__cell" { a class="govuk-link" href={ "/ideas/" (idea.idea_id) } { (idea.title) } }
-                        td class="govuk-table__cell govuk-table__cell--numeric" {
-                            (idea.weighted_score.map_or_else(|| "–".to_owned(), |score| tr.number(score, 2)))
+                        th scope="col" class="govuk-table__header" { (tr.t("field-title")) }
+                        th scope="col" class="govuk-table__header govuk-table__header--numeric" { (tr.t("weighted-score")) }
+                        th scope="col" class="govuk-table__header govuk-table__header--numeric" { (tr.t("scorecards-in")) }
+                    }
+                }
+                tbody class="govuk-table__body" {
+                    @for idea in ideas {
+                        tr class="govuk-table__row" {
+                            td class="govuk-table__cell" { a class="govuk-link" href={ "/ideas/" (idea.idea_id) } { (idea.title) } }
+                            td class="govuk-table__cell govuk-table__cell--numeric" {
+                                (idea.weighted_score.map_or_else(|| "–".to_owned(), |score| tr.number(score, 2)))
+                            }
+                            td class="govuk-table__cell govuk-table__cell--numeric" { (idea.scorecards_submitted) }
                         }
-                        td class="govuk-table__cell govuk-table__cell--numeric" { (idea.scorecards_submitted) }
                     }
                 }
             }
-        }
+        }))
     }
 }
 
 /// The ideas whose panel is still scoring them, with how many scorecards are in of those
 /// required.
-fn scoring_table(ctx: &Ctx, ideas: &[(RankingItem, u32)]) -> Markup {
+fn scoring_table(ctx: &Ctx, caption: &str, ideas: &[(RankingItem, u32)]) -> Markup {
     let tr = &ctx.tr;
     if ideas.is_empty() {
         return html! { p class="govuk-body" { (tr.t("list-empty")) } };
     }
     html! {
-        table class="govuk-table" {
-            thead class="govuk-table__head" {
-                tr class="govuk-table__row" {
-                    th scope="col" class="govuk-table__header" { (tr.t("field-title")) }
-                    th scope="col" class="govuk-table__header" { (tr.t("scorecards-in")) }
-                }
-            }
-            tbody class="govuk-table__body" {
-                @for (idea, required) in ideas {
+        (table_region(caption, html! {
+            table class="govuk-table" {
+                thead class="govuk-table__head" {
                     tr class="govuk-table__row" {
-                        td class="govuk-table__cell" { a class="govuk-link" href={ "/ideas/" (idea.idea_id) } { (idea.title) } }
-                        td class="govuk-table__cell" {
-                            (tr.t_with("scorecards-of", &[("submitted", idea.scorecards_submitted.into()), ("required", (*required).into())]))
+                        th scope="col" class="govuk-table__header" { (tr.t("field-title")) }
+                        th scope="col" class="govuk-table__header" { (tr.t("scorecards-in")) }
+                    }
+                }
+                tbody class="govuk-table__body" {
+                    @for (idea, required) in ideas {
+                        tr class="govuk-table__row" {
+                            td class="govuk-table__cell" { a class="govuk-link" href={ "/ideas/" (idea.idea_id) } { (idea.title) } }
+                            td class="govuk-table__cell" {
+                                (tr.t_with("scorecards-of", &[("submitted", idea.scorecards_submitted.into()), ("required", (*required).into())]))
+                            }
                         }
                     }
                 }
             }
-        }
+        }))
     }
 }
 
-fn idea_table(ctx: &Ctx, ideas: &[Idea], with_decision: bool) -> Markup {
+fn idea_table(ctx: &Ctx, caption: &str, ideas: &[Idea], with_decision: bool) -> Markup {
     let tr = &ctx.tr;
     if ideas.is_empty() {
         return html! { p class="govuk-body" { (tr.t("list-empty")) } };
     }
     html! {
-        table class="govuk-table" {
-            thead class="govuk-table__head" {
-                tr class="govuk-table__row" {
-                    th scope="col" class="govuk-table__header" { (tr.t("field-title")) }
-                    th scope="col" class="govuk-table__header" { (tr.t("field-state")) }
-                    @if with_decision {
-                        th scope="col" class="govuk-table__header" { (tr.t("decision-title")) }
-                        th scope="col" class="govuk-table__header" { (tr.t("field-feedback")) }
+        (table_region(caption, html! {
+            table class="govuk-table" {
+                thead class="govuk-table__head" {
+                    tr class="govuk-table__row" {
+                        th scope="col" class="govuk-table__header" { (tr.t("field-title")) }
+                        th scope="col" class="govuk-table__header" { (tr.t("field-state")) }
+                        @if with_decision {
+                            th scope="col" class="govuk-table__header" { (tr.t("decision-title")) }
+                            th scope="col" class="govuk-table__header" { (tr.t("field-feedback")) }
+                        }
                     }
                 }
-            }
-            tbody class="govuk-table__body" {
-                @for idea in ideas {
-                    tr class="govuk-table__row" {
-                        td class="govuk-table__cell" { a class="govuk-link" href={ "/ideas/" (idea.id) } { (idea.title) } }
-                        td class="govuk-table__cell" { (tag(&idea_state(tr, idea.state.into()))) }
-                        @if with_decision {
-                            td class="govuk-table__cell" {
-                                (idea.decision.as_ref().map_or_else(|| "–".to_owned(), |d| label(tr, "decision", &name_of(&d.outcome))))
+                tbody class="govuk-table__body" {
+                    @for idea in ideas {
+                        tr class="govuk-table__row" {
+                            td class="govuk-table__cell" { a class="govuk-link" href={ "/ideas/" (idea.id) } { (idea.title) } }
+                            td class="govuk-table__cell" { (tag(&idea_state(tr, idea.state.into()))) }
+                            @if with_decision {
+                                td class="govuk-table__cell" {
+                                    (idea.decision.as_ref().map_or_else(|| "–".to_owned(), |d| label(tr, "decision", &name_of(&d.outcome))))
+                                }
+                                td class="govuk-table__cell" { (idea.decision.as_ref().map_or("–", |d| d.feedback.as_str())) }
                             }
-                            td class="govuk-table__cell" { (idea.decision.as_ref().map_or("–", |d| d.feedback.as_str())) }
                         }
                     }
                 }
             }
-        }
+        }))
     }
 }

@@ -13,7 +13,7 @@ use crate::state::AppState;
 use crate::views::notifications::Notification;
 use crate::views::obstacles::SubjectType;
 use crate::web::context::Ctx;
-use crate::web::layout::{csrf_field, next_page, ok, page, percent, secondary_button, tag};
+use crate::web::layout::{csrf_field, next_page, ok, page, percent, secondary_button, table_region, tag};
 
 /// The page a notification leads to: where the person acts on it.
 fn href_of(notification: &Notification) -> String {
@@ -78,40 +78,42 @@ pub async fn inbox(ctx: Ctx, state: Data<&AppState>) -> Response {
                     (secondary_button(&tr.t("button-read-all")))
                 }
             }
-            table class="govuk-table" {
-                caption class="govuk-table__caption govuk-table__caption--m" { (tr.t("notifications-caption")) }
-                thead class="govuk-table__head" {
-                    tr class="govuk-table__row" {
-                        th scope="col" class="govuk-table__header" { (tr.t("history-when")) }
-                        th scope="col" class="govuk-table__header" { (tr.t("notifications-what")) }
-                        th scope="col" class="govuk-table__header" { (tr.t("field-state")) }
-                    }
-                }
-                tbody class="govuk-table__body" {
-                    @for notification in &page_of.items {
-                        @let what = label(tr, "notice", &format!("{}-{}", subject_name(notification), notification.kind));
+            (table_region(&tr.t("notifications-caption"), html! {
+                table class="govuk-table" {
+                    caption class="govuk-table__caption govuk-table__caption--m" { (tr.t("notifications-caption")) }
+                    thead class="govuk-table__head" {
                         tr class="govuk-table__row" {
-                            td class="govuk-table__cell" { (tr.datetime(notification.created_at)) }
-                            td class="govuk-table__cell" {
-                                (what) ": "
-                                a class="govuk-link" href=(open_link(notification)) { (notification.title) }
-                            }
-                            td class="govuk-table__cell" {
-                                @if notification.read_at.is_some() {
-                                    strong class="govuk-tag govuk-tag--grey" { (tr.t("notification-read")) }
-                                } @else {
-                                    (tag(&tr.t("notification-unread")))
-                                    form method="post" action={ "/notifications/" (notification.id) "/read" } class="govuk-!-margin-top-2 govuk-!-margin-bottom-0" {
-                                        (csrf_field(&ctx))
-                                        button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
-                                            aria-label={ (tr.t("button-mark-read")) ": " (notification.title) } { (tr.t("button-mark-read")) }
+                            th scope="col" class="govuk-table__header" { (tr.t("history-when")) }
+                            th scope="col" class="govuk-table__header" { (tr.t("notifications-what")) }
+                            th scope="col" class="govuk-table__header" { (tr.t("field-state")) }
+                        }
+                    }
+                    tbody class="govuk-table__body" {
+                        @for notification in &page_of.items {
+                            @let what = label(tr, "notice", &format!("{}-{}", subject_name(notification), notification.kind));
+                            tr class="govuk-table__row" {
+                                td class="govuk-table__cell" { (tr.datetime(notification.created_at)) }
+                                td class="govuk-table__cell" {
+                                    (what) ": "
+                                    a class="govuk-link" href=(open_link(notification)) { (notification.title) }
+                                }
+                                td class="govuk-table__cell" {
+                                    @if notification.read_at.is_some() {
+                                        strong class="govuk-tag govuk-tag--grey" { (tr.t("notification-read")) }
+                                    } @else {
+                                        (tag(&tr.t("notification-unread")))
+                                        form method="post" action={ "/notifications/" (notification.id) "/read" } class="govuk-!-margin-top-2 govuk-!-margin-bottom-0" {
+                                            (csrf_field(&ctx))
+                                            button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
+                                                aria-label={ (tr.t("button-mark-read")) ": " (notification.title) } { (tr.t("button-mark-read")) }
+                                        }
                                     }
                                 }
                             }
                         }
                     }
                 }
-            }
+            }))
         }
         @if let Some(next) = &page_of.next_cursor {
             @let unread = if unread_only { "unread=true&" } else { "" };

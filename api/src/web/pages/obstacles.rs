@@ -18,7 +18,9 @@ use crate::state::AppState;
 use crate::views::obstacles::{CATEGORIES, SubjectType};
 use crate::web::context::Ctx;
 use crate::web::forms::{FormErrors, from_api_error};
-use crate::web::layout::{button, csrf_field, next_page, notice, ok, page_with, percent, respond, textarea};
+use crate::web::layout::{
+    button, csrf_field, next_page, notice, ok, page_with, percent, respond, table_region, textarea,
+};
 use crate::web::time::query_pairs;
 
 /// A challenge or idea an obstacle can be logged on, as the form offers it.
@@ -191,31 +193,33 @@ async fn diary(ctx: &Ctx, state: &AppState) -> Markup {
         }
         h2 class="govuk-heading-m" { (tr.t("obstacles-diary")) }
         @if page.items.is_empty() { p class="govuk-body" { (tr.t("list-empty")) } } @else {
-            table class="govuk-table" {
-                thead class="govuk-table__head" {
-                    tr class="govuk-table__row" {
-                        th scope="col" class="govuk-table__header" { (tr.t("history-when")) }
-                        th scope="col" class="govuk-table__header" { (tr.t("field-category")) }
-                        th scope="col" class="govuk-table__header" { (tr.t("field-step")) }
-                        th scope="col" class="govuk-table__header" { (tr.t("field-description")) }
-                    }
-                }
-                tbody class="govuk-table__body" {
-                    @for obstacle in &page.items {
+            (table_region(&tr.t("obstacles-diary"), html! {
+                table class="govuk-table" {
+                    thead class="govuk-table__head" {
                         tr class="govuk-table__row" {
-                            td class="govuk-table__cell" { (tr.datetime(obstacle.reported_at)) }
-                            td class="govuk-table__cell" { (label(tr, "obstacle-category", &name_of(&obstacle.category))) }
-                            td class="govuk-table__cell" { (label(tr, "step", &obstacle.step.to_string())) }
-                            td class="govuk-table__cell" {
-                                (obstacle.description) " "
-                                a class="govuk-link" href={ "/" (if name_of(&obstacle.subject_type) == "idea" { "ideas" } else { "challenges" }) "/" (obstacle.subject_id) } {
-                                    (tr.t("obstacle-subject-link"))
+                            th scope="col" class="govuk-table__header" { (tr.t("history-when")) }
+                            th scope="col" class="govuk-table__header" { (tr.t("field-category")) }
+                            th scope="col" class="govuk-table__header" { (tr.t("field-step")) }
+                            th scope="col" class="govuk-table__header" { (tr.t("field-description")) }
+                        }
+                    }
+                    tbody class="govuk-table__body" {
+                        @for obstacle in &page.items {
+                            tr class="govuk-table__row" {
+                                td class="govuk-table__cell" { (tr.datetime(obstacle.reported_at)) }
+                                td class="govuk-table__cell" { (label(tr, "obstacle-category", &name_of(&obstacle.category))) }
+                                td class="govuk-table__cell" { (label(tr, "step", &obstacle.step.to_string())) }
+                                td class="govuk-table__cell" {
+                                    (obstacle.description) " "
+                                    a class="govuk-link" href={ "/" (if name_of(&obstacle.subject_type) == "idea" { "ideas" } else { "challenges" }) "/" (obstacle.subject_id) } {
+                                        (tr.t("obstacle-subject-link"))
+                                    }
                                 }
                             }
                         }
                     }
                 }
-            }
+            }))
             @if let Some(next) = &page.next_cursor {
                 (next_page(tr, &format!("/obstacles?cursor={}", percent(next))))
             }
@@ -226,17 +230,19 @@ async fn diary(ctx: &Ctx, state: &AppState) -> Markup {
 /// A two-column table of counts: what, and how many.
 fn count_table(caption: &str, rows: impl Iterator<Item = (String, u64)>) -> Markup {
     html! {
-        table class="govuk-table" {
-            caption class="govuk-table__caption govuk-table__caption--s" { (caption) }
-            tbody class="govuk-table__body" {
-                @for (what, n) in rows {
-                    tr class="govuk-table__row" {
-                        th scope="row" class="govuk-table__header" { (what) }
-                        td class="govuk-table__cell govuk-table__cell--numeric" { (n) }
+        (table_region(caption, html! {
+            table class="govuk-table" {
+                caption class="govuk-table__caption govuk-table__caption--s" { (caption) }
+                tbody class="govuk-table__body" {
+                    @for (what, n) in rows {
+                        tr class="govuk-table__row" {
+                            th scope="row" class="govuk-table__header" { (what) }
+                            td class="govuk-table__cell govuk-table__cell--numeric" { (n) }
+                        }
                     }
                 }
             }
-        }
+        }))
     }
 }
 

@@ -26,7 +26,8 @@ use crate::views::steps::{Incubation, SPREAD_KINDS, SupportOrganisation, Test, s
 use crate::web::context::Ctx;
 use crate::web::forms::FormErrors;
 use crate::web::layout::{
-    Input, button, choice_select, csrf_field, ok, page_with, prose, respond, secondary_button, tag, textarea,
+    Input, button, choice_select, csrf_field, ok, page_with, prose, respond, secondary_button, table_region, tag,
+    textarea,
 };
 use crate::web::time::parse_date;
 
@@ -176,34 +177,36 @@ fn incubation_body(
                 @if incubation.milestones.is_empty() {
                     p class="govuk-body" { (tr.t("milestones-none")) }
                 } @else {
-                    table class="govuk-table" {
-                        caption class="govuk-table__caption govuk-visually-hidden" { (tr.t("milestones-title")) }
-                        thead class="govuk-table__head" {
-                            tr class="govuk-table__row" {
-                                th scope="col" class="govuk-table__header" { (tr.t("field-title")) }
-                                th scope="col" class="govuk-table__header" { (tr.t("field-due-on")) }
-                                th scope="col" class="govuk-table__header" { (tr.t("field-state")) }
-                                @if keeps { th scope="col" class="govuk-table__header" { (tr.t("actions-title")) } }
-                            }
-                        }
-                        tbody class="govuk-table__body" {
-                            @for milestone in &incubation.milestones {
+                    (table_region(&tr.t("milestones-title"), html! {
+                        table class="govuk-table" {
+                            caption class="govuk-table__caption govuk-visually-hidden" { (tr.t("milestones-title")) }
+                            thead class="govuk-table__head" {
                                 tr class="govuk-table__row" {
-                                    td class="govuk-table__cell" { (milestone.title) }
-                                    td class="govuk-table__cell" { @if let Some(due) = milestone.due_on { (tr.date(due)) } @else { "–" } }
-                                    td class="govuk-table__cell" {
-                                        @match milestone.done_at {
-                                            Some(at) => { (tag(&tr.t("milestone-done"))) " " (tr.datetime(at)) }
-                                            None => { (tag(&tr.t("milestone-open"))) }
-                                        }
-                                    }
-                                    @if keeps {
+                                    th scope="col" class="govuk-table__header" { (tr.t("field-title")) }
+                                    th scope="col" class="govuk-table__header" { (tr.t("field-due-on")) }
+                                    th scope="col" class="govuk-table__header" { (tr.t("field-state")) }
+                                    @if keeps { th scope="col" class="govuk-table__header" { (tr.t("actions-title")) } }
+                                }
+                            }
+                            tbody class="govuk-table__body" {
+                                @for milestone in &incubation.milestones {
+                                    tr class="govuk-table__row" {
+                                        td class="govuk-table__cell" { (milestone.title) }
+                                        td class="govuk-table__cell" { @if let Some(due) = milestone.due_on { (tr.date(due)) } @else { "–" } }
                                         td class="govuk-table__cell" {
-                                            @if milestone.done_at.is_none() {
-                                                form method="post" action={ "/ideas/" (id) "/incubation/milestones/" (milestone.id) "/complete" } class="govuk-!-margin-bottom-0" {
-                                                    (csrf_field(ctx))
-                                                    button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
-                                                        aria-label={ (tr.t("button-complete-milestone")) ": " (milestone.title) } { (tr.t("button-complete-milestone")) }
+                                            @match milestone.done_at {
+                                                Some(at) => { (tag(&tr.t("milestone-done"))) " " (tr.datetime(at)) }
+                                                None => { (tag(&tr.t("milestone-open"))) }
+                                            }
+                                        }
+                                        @if keeps {
+                                            td class="govuk-table__cell" {
+                                                @if milestone.done_at.is_none() {
+                                                    form method="post" action={ "/ideas/" (id) "/incubation/milestones/" (milestone.id) "/complete" } class="govuk-!-margin-bottom-0" {
+                                                        (csrf_field(ctx))
+                                                        button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
+                                                            aria-label={ (tr.t("button-complete-milestone")) ": " (milestone.title) } { (tr.t("button-complete-milestone")) }
+                                                    }
                                                 }
                                             }
                                         }
@@ -211,7 +214,7 @@ fn incubation_body(
                                 }
                             }
                         }
-                    }
+                    }))
                 }
                 @if keeps {
                     form method="post" action={ "/ideas/" (id) "/incubation/milestones" } novalidate {
@@ -470,27 +473,29 @@ fn spread_section(ctx: &Ctx, actor: &Actor, loaded: &Loaded, test: &Test, errors
         @if test.spread_activities.is_empty() {
             p class="govuk-body" { (tr.t("spread-none")) }
         } @else {
-            table class="govuk-table" {
-                caption class="govuk-table__caption govuk-visually-hidden" { (tr.t("spread-title")) }
-                thead class="govuk-table__head" {
-                    tr class="govuk-table__row" {
-                        th scope="col" class="govuk-table__header" { (tr.t("field-held-on")) }
-                        th scope="col" class="govuk-table__header" { (tr.t("field-kind")) }
-                        th scope="col" class="govuk-table__header" { (tr.t("field-title")) }
-                        th scope="col" class="govuk-table__header" { (tr.t("field-notes")) }
-                    }
-                }
-                tbody class="govuk-table__body" {
-                    @for activity in &test.spread_activities {
+            (table_region(&tr.t("spread-title"), html! {
+                table class="govuk-table" {
+                    caption class="govuk-table__caption govuk-visually-hidden" { (tr.t("spread-title")) }
+                    thead class="govuk-table__head" {
                         tr class="govuk-table__row" {
-                            td class="govuk-table__cell" { (tr.date(activity.held_on)) }
-                            td class="govuk-table__cell" { (label(tr, "spread-kind", &name_of(&activity.kind))) }
-                            td class="govuk-table__cell" { (activity.title) }
-                            td class="govuk-table__cell" { (activity.notes.as_deref().unwrap_or("")) }
+                            th scope="col" class="govuk-table__header" { (tr.t("field-held-on")) }
+                            th scope="col" class="govuk-table__header" { (tr.t("field-kind")) }
+                            th scope="col" class="govuk-table__header" { (tr.t("field-title")) }
+                            th scope="col" class="govuk-table__header" { (tr.t("field-notes")) }
+                        }
+                    }
+                    tbody class="govuk-table__body" {
+                        @for activity in &test.spread_activities {
+                            tr class="govuk-table__row" {
+                                td class="govuk-table__cell" { (tr.date(activity.held_on)) }
+                                td class="govuk-table__cell" { (label(tr, "spread-kind", &name_of(&activity.kind))) }
+                                td class="govuk-table__cell" { (activity.title) }
+                                td class="govuk-table__cell" { (activity.notes.as_deref().unwrap_or("")) }
+                            }
                         }
                     }
                 }
-            }
+            }))
         }
         @if records {
             form method="post" action={ "/ideas/" (loaded.idea.id) "/test/spread-activities" } novalidate {
