@@ -168,6 +168,16 @@ def check_letters(tmp: str, failures: list[str]) -> None:
         if sink.to(innovator_email):
             failures.append("the asker was e-mailed about their own question")
 
+        # A team member without an account is invited by e-mail (in the inviter's language),
+        # with the link where they answer.
+        invited = f"nora-{uuid.uuid4().hex[:8]}@reliability.example"
+        client.ok("POST", f"/challenges/{challenge}/ideas", innovator,
+                  {"title": "Delade lastcyklar", "team": [{"name": "Nora", "email": invited}]}, expect=(201,))
+        invitation = sink.wait_for(invited, 1)[0]
+        answer_link = re.search(re.escape(PUBLIC_URL) + r"/invitations/[0-9a-f-]{36}", body_of(invitation))
+        if not answer_link or "Delade lastcyklar" not in invitation["Subject"] or "Hej!" not in body_of(invitation):
+            failures.append(f"the invitation e-mail is {invitation['Subject']!r}: {body_of(invitation)!r}")
+
         # A forgotten password, reset through the e-mailed link.
         client.ok("POST", "/auth/password-reset", body={"email": innovator_email}, expect=(202,))
         client.ok("POST", "/auth/password-reset", body={"email": "nobody@reliability.example"}, expect=(202,))
@@ -197,7 +207,7 @@ def check_letters(tmp: str, failures: list[str]) -> None:
         attempts = db.rows("SELECT MAX(attempts) FROM mail_outbox")
         if int(attempts[0][0]) < 2:
             failures.append(f"the e-mail was not tried again: attempts {attempts}")
-        print(f"mail: letters in Swedish and English with links, a reset by link, and a retry after "
+        print(f"mail: letters in Swedish and English with links, a team invitation, a reset by link, and a retry after "
               f"the mail server came back; {len(sink.messages)} e-mails")
     finally:
         server.stop()
