@@ -1402,3 +1402,154 @@ def test_a_person_keeps_their_own_account(browser, server, a11y, lang):
     finally:
         person.close()
     assert not findings(person), "\n".join(findings(person))
+
+
+TEAM_WORDS = {
+    "sv": {
+        "challenge": "Hämtning av grovavfall utan bil",
+        "summary": "Boende utan bil ska kunna bli av med grovavfall.",
+        "description": "Grovavfallet står i trapphusen i veckor.\n\nVi vill ha en hämtning som bokas enkelt.",
+        "idea_title": "Lastcykel som hämtar grovavfall på beställning",
+        "idea_summary": "Boende bokar en lastcykel som hämtar grovavfallet vid porten.",
+        "idea_summary2": "Boende bokar en lastcykel, på webben eller per telefon, som hämtar vid porten.",
+        "idea_description": "Vi kör två lastcyklar i Sege Park i tre månader.",
+    },
+    "en": {
+        "challenge": "Collecting bulky waste without a car",
+        "summary": "Residents without a car should be able to get rid of bulky waste.",
+        "description": "Bulky waste stands in the stairwells for weeks.\n\nWe want a collection that is easy to book.",
+        "idea_title": "A cargo bike that collects bulky waste on request",
+        "idea_summary": "Residents book a cargo bike that collects the bulky waste at the door.",
+        "idea_summary2": "Residents book a cargo bike, on the web or by phone, that collects at the door.",
+        "idea_description": "We run two cargo bikes in Sege Park for three months.",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_teams_act_together_and_a_challenge_changes_hands(browser, server, a11y, lang):
+    """SPEC §14.2 on the pages: an innovator drafts an idea on a published challenge with a
+    team member whose address is another person's account; that person reads the
+    notification, opens the invitation, accepts it, lands on the idea and sees themselves
+    as accepted, and edits the draft. Then the facilitator hands the challenge to
+    another needs-owner with the "Transfer" form, and the new owner is told and finds it
+    among their own challenges. The challenge itself is written, submitted and published
+    through the JSON API; everything else is done on the pages."""
+    words = TEAM_WORDS[lang]
+    tag = secrets.token_hex(3)
+    title = f"{words['challenge']} {tag}"
+    idea_title = f"{words['idea_title']} {tag}"
+    people: list[Person] = []
+
+    def person(who: str) -> Person:
+        p = Person(browser, server, a11y, lang, who)
+        people.append(p)
+        return p
+
+    def registered(who: str, name: str, organisation: str, roles: list[str]) -> Person:
+        p = person(who)
+        p.goto("/register" if lang == "sv" else "/register?lang=en", "01-register")
+        p.register(name, organisation, roles, "02-registered")
+        return p
+
+    try:
+        owner = registered("team-owner", "Sara Lindqvist", "Sege Park samfällighet", ["needs_owner"])
+        heir = registered("team-heir", "Olle Nyberg", "Brf Sege Park", ["needs_owner"])
+        innovator = registered("team-innovator", "Amira Haddad", "Solkraft Innovation AB", ["innovator"])
+        member = registered("team-member", "Johan Lind", "Lastcykel Malmö", ["innovator"])
+
+        facilitator_token = api_login(server, server.admin_email, server.admin_password)
+        owner_token = api_login(server, owner.email, PASSWORD)
+        challenge_id = api_ok(server, "POST", "/challenges", owner_token, {
+            "title": title, "summary": words["summary"], "description": words["description"],
+            "location": "Sege Park, Malmö", "sdgs": [11, 12]})["id"]
+        api_ok(server, "POST", f"/challenges/{challenge_id}/submit", owner_token, {})
+        api_ok(server, "POST", f"/challenges/{challenge_id}/publish", facilitator_token, {})
+
+        # -- the innovator drafts an idea with the member on its team ------------------
+        innovator.goto(f"/challenges/{challenge_id}", "03-challenge")
+        innovator.expect_state("challenge-state-published")
+        innovator.follow(innovator.main.get_by_role("link", name=innovator.t("submit-an-idea"), exact=True),
+                         "04-idea-form")
+        innovator.field("field-title").fill(idea_title)
+        innovator.field("field-summary").fill(words["idea_summary"])
+        innovator.field("field-description").fill(words["idea_description"])
+        innovator.main.get_by_role("group", name=innovator.t("field-sdgs")).get_by_label(
+            sdg_label(lang, 11), exact=True).check()
+        team = innovator.main.get_by_role("group", name=innovator.t("team-title"), exact=True)
+        first = team.get_by_role("group", name=innovator.t("team-member-n", n=1), exact=True)
+        first.locator('input[name="team_name"]').fill("Johan Lind")
+        first.locator('input[name="team_email"]').fill(member.email)
+        innovator.post(innovator.button("button-save"), "05-idea-draft")
+        idea_id = id_in(innovator.page.url, "ideas")
+        innovator.expect_h1(idea_title)
+        innovator.expect_state("idea-state-draft")
+        listed = innovator.main.get_by_role("listitem").filter(has_text=member.email)
+        expect(listed).to_contain_text(innovator.t("team-status-invited"))
+
+        # -- the member is told, opens the invitation and accepts ----------------------
+        member.goto("/me", "03-me")
+        member.follow(member.header_link_named(member.t("nav-notifications-unread", count=1)), "04-inbox")
+        row = member.main.get_by_role("row").filter(
+            has=member.page.get_by_role("link", name=idea_title, exact=True))
+        expect(row).to_contain_text(member.t("notice-idea-invite"))
+        member.follow(row.get_by_role("link", name=idea_title, exact=True), "05-invitations")
+        assert urlparse(member.page.url).path == "/invitations", member.page.url
+        member.expect_h1(member.t("invitations-title"))
+        card = member.main.locator(".govuk-summary-card").filter(
+            has=member.page.get_by_role("heading", level=2, name=idea_title, exact=True))
+        expect(card).to_have_count(1)
+        expect(card).to_contain_text(member.t("invitation-from", name="Amira Haddad", challenge=title))
+        expect(card.get_by_role("button", name=member.t("button-decline"), exact=True)).to_be_visible()
+        accept_action = card.locator("form").filter(
+            has=member.page.get_by_role("button", name=member.t("button-accept"), exact=True)).get_attribute("action")
+        token = re.fullmatch(r"/invitations/([0-9a-f-]{36})/accept", accept_action or "")
+        assert token, accept_action
+        member.goto(f"/invitations/{token.group(1)}", "06-invitation")
+        member.expect_h1(member.t("invitation-title"))
+        member.narrow("06-invitation")
+        expect(member.main).to_contain_text(member.t("invitation-what-accepting-means"))
+        member.post(member.button("button-accept"), "07-accepted")
+        assert urlparse(member.page.url).path == f"/ideas/{idea_id}", member.page.url
+        member.expect_h1(idea_title)
+        member.expect_state("idea-state-draft")
+        listed = member.main.get_by_role("listitem").filter(has_text=member.email)
+        expect(listed).to_contain_text(member.t("team-status-accepted"))
+        member.follow(member.main.get_by_role("link", name=member.t("edit-idea"), exact=True), "08-edit-idea")
+        expect(member.field("field-title")).to_have_value(idea_title)
+        member.field("field-summary").fill(words["idea_summary2"])
+        member.post(member.button("button-save"), "09-idea-edited")
+        assert urlparse(member.page.url).path == f"/ideas/{idea_id}", member.page.url
+        expect(member.main).to_contain_text(words["idea_summary2"])
+        member.goto("/invitations", "10-invitations-answered")
+        expect(member.main.get_by_role("heading", level=2, name=idea_title, exact=True)).to_have_count(0)
+        innovator.goto(f"/ideas/{idea_id}", "06-idea-accepted")
+        expect(innovator.main.get_by_role("listitem").filter(has_text=member.email)).to_contain_text(
+            innovator.t("team-status-accepted"))
+
+        # -- the facilitator hands the challenge to another needs-owner ----------------
+        facilitator = person("team-facilitator")
+        facilitator.goto(log_in_page(lang), "01-login")
+        facilitator.log_in(server.admin_email, server.admin_password, "02-me")
+        facilitator.goto(f"/challenges/{challenge_id}", "03-challenge")
+        facilitator.narrow("03-challenge")
+        facilitator.field("field-new-owner-email").fill(heir.email)
+        facilitator.post(facilitator.button("button-transfer"), "04-transferred")
+        assert urlparse(facilitator.page.url).path == f"/challenges/{challenge_id}", facilitator.page.url
+        facilitator.expect_state("challenge-state-published")
+        expect(facilitator.summary_value("field-owner")).to_contain_text("Olle Nyberg")
+
+        # -- the new owner is told and finds it among their own ------------------------
+        heir.goto("/me", "03-me")
+        read_notifications(heir, 1, "notice-challenge-transfer", title, "04")
+        mine = heir.table_after("me-my-challenges")
+        heir.follow(mine.get_by_role("link", name=title, exact=True), "05-challenge")
+        heir.expect_h1(title)
+        expect(heir.summary_value("field-owner")).to_contain_text("Olle Nyberg")
+        owner.goto("/me", "03-me-after-transfer")
+        expect(owner.main.get_by_role("link", name=title, exact=True)).to_have_count(0)
+    finally:
+        for p in people:
+            p.close()
+    problems = [v for p in people for v in p.problems]
+    assert not problems and not findings(*people), "\n".join(problems + findings(*people))

@@ -309,7 +309,8 @@ pub async fn edit_page(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uuid>) -
         Ok(idea) => idea,
         Err(error) => return refused(&ctx, &error),
     };
-    if idea.innovator_id != Some(actor.id.as_uuid()) || IdeaState::from(idea.state) != IdeaState::Draft {
+    // The innovator and the team members who accepted (SPEC §14.2) edit a draft.
+    if !idea.authors().contains(&actor.id) || IdeaState::from(idea.state) != IdeaState::Draft {
         return super::errors::forbidden(&ctx);
     }
     let errors = FormErrors::none();
