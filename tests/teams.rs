@@ -513,6 +513,8 @@ async fn on_the_web_a_member_accepts_on_the_invitation_page_and_a_facilitator_tr
     assert!(page.contains("Accepted"), "the team shows the answer");
     // A member of a draft is offered the edit; the innovator's commands are not theirs.
     assert!(page.contains(&format!("/ideas/{idea}/edit")));
+    let (status, _) = app.page(&format!("/ideas/{idea}/edit"), Some(&member), "en").await;
+    assert_eq!(status.as_u16(), 200, "the edit offered is the member's to use");
     assert!(!page.contains(&format!("/ideas/{idea}/submit")));
 
     let facilitator = app.facilitator().await;
