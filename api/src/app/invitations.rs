@@ -2,6 +2,8 @@
 //! idea is saved with it; the account with that address accepts or declines at
 //! `/invitations/{token}`, and once accepted sees and edits the idea as its innovator does.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sluss_domain::{Actor, ConflictReason, ForbiddenReason};
 use uuid::Uuid;
@@ -71,7 +73,7 @@ pub async fn follow_team(
 pub async fn get(state: &AppState, actor: &Actor, token: Uuid) -> Result<Invitation, ApiError> {
     let row = repo::find(&state.db, token).await?.ok_or_else(ApiError::not_found)?;
     check_addressee(&state.db, actor, &row).await?;
-    view(&state.db, row).await
+    one(&state.db, row).await
 }
 
 /// The invitations sent to `actor`'s address that are not answered, newest first.
@@ -79,11 +81,8 @@ pub async fn open_for(state: &AppState, actor: &Actor) -> Result<Vec<Invitation>
     let account = users::find(&state.db, actor.id.as_uuid())
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let mut open = Vec::new();
-    for row in repo::open_for_address(&state.db, &repo::email_key(&account.email)).await? {
-        open.push(view(&state.db, row).await?);
-    }
-    Ok(open)
+    let open = repo::open_for_address(&state.db, &repo::email_key(&account.email)).await?;
+    views(&state.db, open).await
 }
 
 /// Accepts (`accept`) or declines the invitation with `token`, as the account it was sent
@@ -106,7 +105,7 @@ pub async fn answer(state: &AppState, actor: &Actor, token: Uuid, accept: bool) 
     ideas::set_members(&tx, &idea, repo::stored_members(&members)).await?;
     tx.commit().await?;
     let answered = repo::find(&state.db, token).await?.ok_or_else(ApiError::not_found)?;
-    view(&state.db, answered).await
+    one(&state.db, answered).await
 }
 
 /// Refuses (403) an account whose address is not the invited one.
@@ -119,24 +118,40 @@ async fn check_addressee(db: &impl sea_orm::ConnectionTrait, actor: &Actor, row:
     }
 }
 
-async fn view(db: &impl sea_orm::ConnectionTrait, row: rows::Model) -> Result<Invitation, ApiError> {
-    let idea = ideas::find(db, row.idea_id).await?.ok_or_else(ApiError::not_found)?;
-    let challenge_title = challenges::titles_of(db, &[idea.challenge_id])
+async fn one(db: &impl sea_orm::ConnectionTrait, row: rows::Model) -> Result<Invitation, ApiError> {
+    views(db, vec![row]).await?.pop().ok_or_else(ApiError::not_found)
+}
+
+/// The views of `rows`, their ideas, challenges and inviters read once for all of them; an
+/// invitation whose idea is gone is left out.
+async fn views(db: &impl sea_orm::ConnectionTrait, rows: Vec<rows::Model>) -> Result<Vec<Invitation>, ApiError> {
+    let idea_ids: Vec<Uuid> = rows.iter().map(|row| row.idea_id).collect();
+    let ideas: HashMap<Uuid, idea_rows::Model> = ideas::find_many(db, &idea_ids)
         .await?
-        .remove(&idea.challenge_id)
-        .unwrap_or_default();
-    let invited_by = users::find(db, row.invited_by)
+        .into_iter()
+        .map(|idea| (idea.id, idea))
+        .collect();
+    let challenge_ids: Vec<Uuid> = ideas.values().map(|idea| idea.challenge_id).collect();
+    let challenge_titles = challenges::titles_of(db, &challenge_ids).await?;
+    let inviter_ids: Vec<Uuid> = rows.iter().map(|row| row.invited_by).collect();
+    let inviters: HashMap<Uuid, String> = users::find_many(db, &inviter_ids)
         .await?
-        .map(|account| account.display_name)
-        .unwrap_or_default();
-    Ok(Invitation {
-        id: row.id,
-        idea_id: row.idea_id,
-        idea_title: idea.title,
-        challenge_title,
-        invited_by,
-        status: ApiInvitationStatus::from(repo::status_of(&row)?),
-        created_at: row.created_at,
-        responded_at: row.responded_at,
-    })
+        .into_iter()
+        .map(|account| (account.id, account.display_name))
+        .collect();
+    let mut views = Vec::with_capacity(rows.len());
+    for row in rows {
+        let Some(idea) = ideas.get(&row.idea_id) else { continue };
+        views.push(Invitation {
+            id: row.id,
+            idea_id: row.idea_id,
+            idea_title: idea.title.clone(),
+            challenge_title: challenge_titles.get(&idea.challenge_id).cloned().unwrap_or_default(),
+            invited_by: inviters.get(&row.invited_by).cloned().unwrap_or_default(),
+            status: ApiInvitationStatus::from(repo::status_of(&row)?),
+            created_at: row.created_at,
+            responded_at: row.responded_at,
+        });
+    }
+    Ok(views)
 }

@@ -99,6 +99,17 @@ pub async fn find_for_update(tx: &super::WriteTx, id: Uuid) -> Result<Option<ide
     Ok(super::lock_row::<ideas::Entity>(tx, id).await?)
 }
 
+/// The ideas with these ids (those that exist).
+pub async fn find_many(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<ideas::Model>, RepoError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(ideas::Entity::find()
+        .filter(ideas::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?)
+}
+
 /// The idea with this id.
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<ideas::Model>, RepoError> {
     Ok(ideas::Entity::find_by_id(id).one(db).await?)

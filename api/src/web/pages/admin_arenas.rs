@@ -84,34 +84,7 @@ fn arena_page(ctx: &Ctx, arena: &Arena) -> Markup {
     let tr = &ctx.tr;
     let state = name_of(&arena.state);
     html! {
-        dl class="govuk-summary-list" {
-            div class="govuk-summary-list__row" {
-                dt class="govuk-summary-list__key" { (tr.t("field-state")) }
-                dd class="govuk-summary-list__value" { (tag(&label(tr, "arena-state", &state))) }
-            }
-            div class="govuk-summary-list__row" {
-                dt class="govuk-summary-list__key" { (tr.t("field-kind")) }
-                dd class="govuk-summary-list__value" { (label(tr, "arena-kind", &name_of(&arena.kind))) }
-            }
-            @if let Some(location) = &arena.location {
-                div class="govuk-summary-list__row" {
-                    dt class="govuk-summary-list__key" { (tr.t("field-location")) }
-                    dd class="govuk-summary-list__value" { (location) }
-                }
-            }
-            @if let Some(at) = arena.starts_at {
-                div class="govuk-summary-list__row" {
-                    dt class="govuk-summary-list__key" { (tr.t("field-starts-at")) }
-                    dd class="govuk-summary-list__value" { (tr.datetime(at)) }
-                }
-            }
-            @if let Some(at) = arena.ends_at {
-                div class="govuk-summary-list__row" {
-                    dt class="govuk-summary-list__key" { (tr.t("field-ends-at")) }
-                    dd class="govuk-summary-list__value" { (tr.datetime(at)) }
-                }
-            }
-        }
+        (super::arenas::facts(tr, arena))
         @if let Some((command, key)) = command_of(&state) {
             form method="post" action={ (HERE) "/" (arena.id) "/" (command) } {
                 (csrf_field(ctx))

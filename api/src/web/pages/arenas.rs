@@ -60,6 +60,34 @@ pub async fn show(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uuid>) -> Res
         .map(|p| p.items)
         .unwrap_or_default();
     let body = html! {
+        (facts(tr, &arena))
+        (prose(&arena.description))
+        h2 class="govuk-heading-m" { (tr.t("arena-challenges")) }
+        @if challenges.is_empty() { p class="govuk-body" { (tr.t("challenges-none")) } }
+        @for challenge in &challenges { (summary_card(&ctx, challenge)) }
+    };
+    ok(page(&ctx, &arena.name, body))
+}
+
+/// The arena filter of a list's form: any arena, or one of `arenas`, `chosen` selected.
+pub fn arena_filter(tr: &Tr, arenas: &[Arena], chosen: Option<Uuid>) -> Markup {
+    html! {
+        div class="govuk-form-group" {
+            label class="govuk-label" for="f-arena_id" { (tr.t("field-arena")) }
+            select class="govuk-select" id="f-arena_id" name="arena_id" {
+                option value="" { (tr.t("filter-any")) }
+                @for arena in arenas {
+                    option value=(arena.id) selected[chosen == Some(arena.id)] { (arena.name) }
+                }
+            }
+        }
+    }
+}
+
+/// An arena's facts: state, kind, place and times (the public page and the team's page of
+/// an arena show the same list).
+pub fn facts(tr: &Tr, arena: &Arena) -> Markup {
+    html! {
         dl class="govuk-summary-list" {
             div class="govuk-summary-list__row" {
                 dt class="govuk-summary-list__key" { (tr.t("field-state")) }
@@ -85,26 +113,6 @@ pub async fn show(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uuid>) -> Res
                 div class="govuk-summary-list__row" {
                     dt class="govuk-summary-list__key" { (tr.t("field-ends-at")) }
                     dd class="govuk-summary-list__value" { (tr.datetime(at)) }
-                }
-            }
-        }
-        (prose(&arena.description))
-        h2 class="govuk-heading-m" { (tr.t("arena-challenges")) }
-        @if challenges.is_empty() { p class="govuk-body" { (tr.t("challenges-none")) } }
-        @for challenge in &challenges { (summary_card(&ctx, challenge)) }
-    };
-    ok(page(&ctx, &arena.name, body))
-}
-
-/// The arena filter of a list's form: any arena, or one of `arenas`, `chosen` selected.
-pub fn arena_filter(tr: &Tr, arenas: &[Arena], chosen: Option<Uuid>) -> Markup {
-    html! {
-        div class="govuk-form-group" {
-            label class="govuk-label" for="f-arena_id" { (tr.t("field-arena")) }
-            select class="govuk-select" id="f-arena_id" name="arena_id" {
-                option value="" { (tr.t("filter-any")) }
-                @for arena in arenas {
-                    option value=(arena.id) selected[chosen == Some(arena.id)] { (arena.name) }
                 }
             }
         }
