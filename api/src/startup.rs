@@ -30,6 +30,7 @@ use crate::routes::reports::ReportsApi;
 use crate::routes::results::ResultsApi;
 use crate::routes::steps::StepsApi;
 use crate::routes::users::UsersApi;
+use crate::routes::attachments::AttachmentsApi;
 use crate::routes::webhooks::WebhooksApi;
 use crate::slow_clients::TimedAcceptor;
 pub use crate::slow_clients::Timeouts;
@@ -53,6 +54,7 @@ type Apis = (
     NotificationsApi,
     OrganisationsApi,
     WebhooksApi,
+    AttachmentsApi,
     CommandExamples,
 );
 
@@ -72,6 +74,7 @@ fn api_service(state: &AppState) -> OpenApiService<HeaderParams<Apis>, ()> {
         NotificationsApi { state: state.clone() },
         OrganisationsApi { state: state.clone() },
         WebhooksApi { state: state.clone() },
+        AttachmentsApi { state: state.clone() },
         CommandExamples,
     );
     OpenApiService::new(HeaderParams(apis), "sluss", env!("CARGO_PKG_VERSION"))

@@ -66,6 +66,10 @@ kinds! {
         Ask => "ask",
         /// A question on it was answered.
         Answer => "answer",
+        /// A file was added to it (SPEC §15).
+        AttachFile => "attach_file",
+        /// A file was removed from it.
+        RemoveFile => "remove_file",
     }
 }
 
@@ -106,6 +110,10 @@ kinds! {
         AddSpreadActivity => "add_spread_activity",
         /// Stopped by the team.
         Discontinue => "discontinue",
+        /// A file was added to it or to its test (SPEC §15).
+        AttachFile => "attach_file",
+        /// A file was removed from it or from its test.
+        RemoveFile => "remove_file",
     }
 }
 
@@ -202,6 +210,8 @@ impl ChallengeEventKind {
             K::Transfer => (&[ChallengeOwner], Insiders, None, None),
             K::Ask => (&[ChallengeOwner], Insiders, None, None),
             K::Answer => (&[Asker], Insiders, None, None),
+            // Files are the owner's and the team's working material; nobody must act.
+            K::AttachFile | K::RemoveFile => (&[], Insiders, None, None),
         };
         ChallengeRules {
             tells,
@@ -268,6 +278,9 @@ impl IdeaEventKind {
             K::Complete => (DECISION, Steps, Some(IdeaMark::Completed), None),
             K::AddSpreadActivity => (&[], Steps, None, None),
             K::Discontinue => (DECISION, All, None, None),
+            // A file is the authors' working material (an assessor reads the files, not who
+            // added them); nobody must act.
+            K::AttachFile | K::RemoveFile => (&[], Authors, None, None),
         };
         IdeaRules {
             tells,

@@ -9,6 +9,7 @@
 //! values (422), then state and state-dependent guards (409).
 
 pub mod arena;
+pub mod attachment;
 pub mod assessment;
 pub mod challenge;
 pub mod error;

@@ -67,3 +67,7 @@ error-not-your-invitation = This invitation was sent to another e-mail address. 
 error-invitation-answered = This invitation has already been answered.
 error-not-an-active-needs-owner = Choose an active account with the needs-owner role.
 error-only-facilitators-transfer = Only the innovation team hands a challenge to another owner.
+error-file-type-not-allowed = Choose a PDF, an image (PNG, JPEG, WebP), a text or CSV file, or an OpenDocument or Office document (odt, ods, odp, docx, xlsx, pptx).
+error-empty-file = The file is empty.
+error-only-editors-change-files = Only those who may edit it add or remove its files.
+error-too-many-files = It holds { $n } files, the most it may. Remove one first.

@@ -67,3 +67,7 @@ error-not-your-invitation = Inbjudan skickades till en annan e-postadress. Logga
 error-invitation-answered = Inbjudan är redan besvarad.
 error-not-an-active-needs-owner = Välj ett aktivt konto med rollen behovsägare.
 error-only-facilitators-transfer = Bara innovationsteamet överlåter en utmaning till en annan ägare.
+error-file-type-not-allowed = Välj en PDF, en bild (PNG, JPEG, WebP), en text- eller CSV-fil eller ett OpenDocument- eller Office-dokument (odt, ods, odp, docx, xlsx, pptx).
+error-empty-file = Filen är tom.
+error-only-editors-change-files = Bara de som får redigera den lägger till eller tar bort dess filer.
+error-too-many-files = Den har { $n } filer, så många den får ha. Ta bort en först.

@@ -5,6 +5,7 @@
 //! writers queue behind the busy timeout instead of failing.
 
 pub mod arenas;
+pub mod attachments;
 pub mod assessment;
 pub mod challenges;
 pub mod entities;

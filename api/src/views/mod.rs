@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod arenas;
+pub mod attachments;
 pub mod assessment;
 pub mod challenges;
 pub mod events;
