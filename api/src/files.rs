@@ -16,6 +16,7 @@ use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::memory::InMemory;
 use object_store::path::Path as StorePath;
+use object_store::prefix::PrefixStore;
 use object_store::{ObjectStore, PutPayload, WriteMultipart};
 use tokio::io::AsyncReadExt;
 use uuid::Uuid;
@@ -53,7 +54,8 @@ pub struct FileStore {
 
 impl FileStore {
     /// Opens the store `url` names: `file://<folder>` (created if missing; relative to the
-    /// working directory as in `file://./sluss-files`) or `s3://<bucket>[?endpoint=…&region=…]`,
+    /// working directory as in `file://./sluss-files`) or
+    /// `s3://<bucket>[/<prefix>][?endpoint=…&region=…]`,
     /// with credentials from the usual `AWS_*` environment variables. A plain `http://`
     /// endpoint is allowed (a store on the same host or network).
     pub fn open(url: &str) -> Result<Self, String> {
@@ -96,10 +98,15 @@ impl FileStore {
             }
             let store = builder.build().map_err(|e| format!("cannot use the S3 store: {e}"))?;
             let place = format!("s3://{}", rest.split('?').next().unwrap_or(bucket));
-            return Ok(Self {
-                store: Arc::new(store),
-                place,
-            });
+            // A path after the bucket keeps sluss's objects under that prefix (one bucket
+            // for several sites, or for tests).
+            let prefix = parsed.path().trim_matches('/');
+            let store: Arc<dyn ObjectStore> = if prefix.is_empty() {
+                Arc::new(store)
+            } else {
+                Arc::new(PrefixStore::new(store, prefix))
+            };
+            return Ok(Self { store, place });
         }
         Err("a storage URL starts with file:// or s3://".to_owned())
     }

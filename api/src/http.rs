@@ -217,7 +217,10 @@ impl<E: Endpoint> Endpoint for SecurityHeadersEndpoint<E> {
         } else {
             HeaderValue::from_static(API_CSP)
         };
-        headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+        // A file served as it was uploaded brings its own, stricter policy (`sandbox`).
+        if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+            headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+        }
         headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
         headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
         headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));

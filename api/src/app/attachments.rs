@@ -513,3 +513,35 @@ pub fn start_sweeps(state: &AppState) {
         }
     });
 }
+
+/// The files `user_id` uploaded to their own challenges, ideas and ideas' tests: those an
+/// erasure deletes (SPEC §15).
+pub async fn own_files(state: &AppState, user_id: Uuid) -> Result<Vec<Uuid>, ApiError> {
+    let mut own = Vec::new();
+    for row in repo::uploaded_by(&state.db, user_id).await? {
+        let theirs = match stored(ParentKind::parse(&row.parent_kind), "attachments.parent_kind", &row.parent_kind)? {
+            ParentKind::Challenge => challenges::find(&state.db, row.parent_id)
+                .await?
+                .is_some_and(|challenge| challenge.owner_id == user_id),
+            ParentKind::Idea | ParentKind::Test => match row.idea_id {
+                Some(idea_id) => ideas::find(&state.db, idea_id)
+                    .await?
+                    .is_some_and(|idea| idea.innovator_id == user_id),
+                None => false,
+            },
+        };
+        if theirs {
+            own.push(row.id);
+        }
+    }
+    Ok(own)
+}
+
+/// Removes the bytes of files whose rows are gone; what fails stays for the sweep.
+pub async fn forget_bytes(state: &AppState, ids: &[Uuid]) {
+    for id in ids {
+        if let Err(error) = state.http.files.store.delete(*id).await {
+            tracing::warn!(%error, attachment = %id, "the bytes of an erased file stay until the sweep");
+        }
+    }
+}

@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use super::ideas::{Idea, IdeaNames, TeamMember};
 use super::users::User;
+use crate::views::attachments::FileRecord;
 use crate::error::ApiError;
 use crate::persistence::entities::events as event_rows;
 use crate::persistence::privacy::{Footprint, members_with};
@@ -178,6 +179,8 @@ pub struct PersonalData {
     pub scorecards: Vec<ScorecardRecord>,
     /// Obstacles logged.
     pub obstacles: Vec<ObstacleRecord>,
+    /// Files uploaded (SPEC §15), each with the link to its bytes.
+    pub files: Vec<FileRecord>,
     /// Events the person acted in, and events about the account, oldest first.
     pub events: Vec<EventRecord>,
 }
@@ -291,6 +294,7 @@ impl PersonalData {
                     reported_at: o.reported_at,
                 })
                 .collect(),
+            files: footprint.files.into_iter().map(FileRecord::from_row).collect(),
             events: footprint.events.into_iter().map(event_record).collect(),
         })
     }
