@@ -29,8 +29,11 @@ fn zip_of(entries: &[(&str, &str)]) -> Vec<u8> {
             } else {
                 zip::CompressionMethod::Deflated
             };
-            zip.start_file(*name, zip::write::SimpleFileOptions::default().compression_method(method))
-                .unwrap();
+            zip.start_file(
+                *name,
+                zip::write::SimpleFileOptions::default().compression_method(method),
+            )
+            .unwrap();
             zip.write_all(text.as_bytes()).unwrap();
         }
         zip.finish().unwrap();
@@ -136,18 +139,29 @@ async fn an_innovator_attaches_lists_downloads_and_removes_a_file_of_their_idea(
     assert_eq!(items(&listed).len(), 1);
     assert_eq!(items(&listed)[0]["id"], json!(id));
 
-    let download = app.get(&format!("/attachments/{id}"), Some(&s.innovator.token)).await.expect(200);
+    let download = app
+        .get(&format!("/attachments/{id}"), Some(&s.innovator.token))
+        .await
+        .expect(200);
     assert_eq!(download.text.as_bytes(), PDF);
     assert_eq!(download.header("content-type"), Some("application/pdf"));
     let disposition = download.header("content-disposition").unwrap();
     assert!(disposition.starts_with("attachment;"), "{disposition}");
-    assert!(disposition.contains("filename*=UTF-8''Budget%202027.pdf"), "{disposition}");
+    assert!(
+        disposition.contains("filename*=UTF-8''Budget%202027.pdf"),
+        "{disposition}"
+    );
     assert_eq!(download.header("x-content-type-options"), Some("nosniff"));
     assert_eq!(download.header("content-security-policy"), Some("sandbox"));
 
-    app.call(Method::DELETE, &format!("/attachments/{id}"), Some(&s.innovator.token), None)
-        .await
-        .expect(204);
+    app.call(
+        Method::DELETE,
+        &format!("/attachments/{id}"),
+        Some(&s.innovator.token),
+        None,
+    )
+    .await
+    .expect(204);
     assert!(items(&app.get(&path, Some(&s.innovator.token)).await.expect(200)).is_empty());
     app.get(&format!("/attachments/{id}"), Some(&s.innovator.token))
         .await
@@ -175,11 +189,26 @@ async fn the_type_is_decided_by_the_content_never_by_the_name() {
         ("content.xml", "<office:document-content/>"),
     ]);
     let accepted: [(&str, &[u8], &str, &str); 6] = [
-        ("plan.docx", &docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "plan.docx"),
+        (
+            "plan.docx",
+            &docx,
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "plan.docx",
+        ),
         ("plan.odt", &odt, "application/vnd.oasis.opendocument.text", "plan.odt"),
         ("picture.txt", PNG, "image/png", "picture.png"),
-        ("readings.csv", b"station;full\nA;3\nB;1\n", "text/csv; charset=utf-8", "readings.csv"),
-        ("notes", "Mätningar vecka 12\n".as_bytes(), "text/plain; charset=utf-8", "notes.txt"),
+        (
+            "readings.csv",
+            b"station;full\nA;3\nB;1\n",
+            "text/csv; charset=utf-8",
+            "readings.csv",
+        ),
+        (
+            "notes",
+            "Mätningar vecka 12\n".as_bytes(),
+            "text/plain; charset=utf-8",
+            "notes.txt",
+        ),
         ("scan.pdf", PDF, "application/pdf", "scan.pdf"),
     ];
     for (name, bytes, content_type, kept) in accepted {
@@ -189,7 +218,10 @@ async fn the_type_is_decided_by_the_content_never_by_the_name() {
     }
     let refused: [(&str, &[u8]); 7] = [
         ("innocent.pdf", b"<!DOCTYPE html><html><script>alert(1)</script></html>"),
-        ("logo.png", b"<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>"),
+        (
+            "logo.png",
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>",
+        ),
         ("setup.pdf", b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xff\xff\0\0"),
         ("tool.txt", b"\x7fELF\x02\x01\x01\0\0\0\0\0"),
         ("macro.docx", &docm),
@@ -257,7 +289,9 @@ async fn the_owner_changes_a_challenges_files_until_it_is_submitted_and_the_team
     let other_owner = app.needs_owner().await;
     let challenge = app.draft_challenge(&owner).await;
     let path = format!("/challenges/{challenge}/attachments");
-    let plan = attach(&app, &path, Some(&owner.token), "floor-plan.pdf", PDF).await.expect(201);
+    let plan = attach(&app, &path, Some(&owner.token), "floor-plan.pdf", PDF)
+        .await
+        .expect(201);
     // A draft is its owner's and the team's: anyone else does not see it.
     attach(&app, &path, Some(&other_owner.token), "x.pdf", PDF)
         .await
@@ -267,13 +301,19 @@ async fn the_owner_changes_a_challenges_files_until_it_is_submitted_and_the_team
         .await
         .expect_problem(404);
 
-    app.challenge_command(&challenge, "submit", &owner.token, json!({})).await;
+    app.challenge_command(&challenge, "submit", &owner.token, json!({}))
+        .await;
     attach(&app, &path, Some(&owner.token), "late.pdf", PDF)
         .await
         .expect_problem(409);
-    app.call(Method::DELETE, &format!("/attachments/{}", plan.id()), Some(&owner.token), None)
-        .await
-        .expect_problem(409);
+    app.call(
+        Method::DELETE,
+        &format!("/attachments/{}", plan.id()),
+        Some(&owner.token),
+        None,
+    )
+    .await
+    .expect_problem(409);
     attach(&app, &path, Some(&facilitator.token), "checked.pdf", PDF)
         .await
         .expect(201);
@@ -305,17 +345,26 @@ async fn the_ideas_team_changes_its_files_until_the_decision_and_others_may_only
         .await
         .expect(201);
     // Another innovator does not see the idea; the needs-owner reads but does not add.
-    attach(&app, &path, Some(&other.token), "x.pdf", PDF).await.expect_problem(404);
+    attach(&app, &path, Some(&other.token), "x.pdf", PDF)
+        .await
+        .expect_problem(404);
     app.get(&path, Some(&other.token)).await.expect_problem(404);
     app.get(&format!("/attachments/{}", pitch.id()), Some(&other.token))
         .await
         .expect_problem(404);
     app.get(&path, None).await.expect_problem(401);
     assert_eq!(items(&app.get(&path, Some(&s.owner.token)).await.expect(200)).len(), 1);
-    attach(&app, &path, Some(&s.owner.token), "x.pdf", PDF).await.expect_problem(403);
-    app.call(Method::DELETE, &format!("/attachments/{}", pitch.id()), Some(&s.owner.token), None)
+    attach(&app, &path, Some(&s.owner.token), "x.pdf", PDF)
         .await
         .expect_problem(403);
+    app.call(
+        Method::DELETE,
+        &format!("/attachments/{}", pitch.id()),
+        Some(&s.owner.token),
+        None,
+    )
+    .await
+    .expect_problem(403);
     // An assessor not assigned does not see it.
     app.get(&path, Some(&assessor.token)).await.expect_problem(404);
 
@@ -323,15 +372,25 @@ async fn the_ideas_team_changes_its_files_until_the_decision_and_others_may_only
     attach(&app, &path, Some(&s.innovator.token), "after.pdf", PDF)
         .await
         .expect_problem(409);
-    app.call(Method::DELETE, &format!("/attachments/{}", pitch.id()), Some(&s.innovator.token), None)
-        .await
-        .expect_problem(409);
+    app.call(
+        Method::DELETE,
+        &format!("/attachments/{}", pitch.id()),
+        Some(&s.innovator.token),
+        None,
+    )
+    .await
+    .expect_problem(409);
     attach(&app, &path, Some(&s.facilitator.token), "decision-memo.pdf", PDF)
         .await
         .expect(201);
-    app.call(Method::DELETE, &format!("/attachments/{}", pitch.id()), Some(&s.facilitator.token), None)
-        .await
-        .expect(204);
+    app.call(
+        Method::DELETE,
+        &format!("/attachments/{}", pitch.id()),
+        Some(&s.facilitator.token),
+        None,
+    )
+    .await
+    .expect(204);
 }
 
 #[tokio::test]
@@ -345,12 +404,20 @@ async fn a_tests_files_are_added_by_the_ideas_team_while_it_runs() {
         .await
         .expect(200);
     let path = format!("/tests/{}/attachments", test.str("id"));
-    let report = attach(&app, &path, Some(&s.innovator.token), "week-1.csv", b"day;bookings\n1;4\n2;6\n")
-        .await
-        .expect(201);
+    let report = attach(
+        &app,
+        &path,
+        Some(&s.innovator.token),
+        "week-1.csv",
+        b"day;bookings\n1;4\n2;6\n",
+    )
+    .await
+    .expect(201);
     assert_eq!(report.str("parent_kind"), "test");
     assert_eq!(report.str("parent_id"), test.str("id"));
-    attach(&app, &path, Some(&s.owner.token), "x.pdf", PDF).await.expect_problem(403);
+    attach(&app, &path, Some(&s.owner.token), "x.pdf", PDF)
+        .await
+        .expect_problem(403);
     assert_eq!(items(&app.get(&path, Some(&s.owner.token)).await.expect(200)).len(), 1);
 
     complete(&app, &s.idea, &s.facilitator, "adopted").await.expect(200);
@@ -360,9 +427,12 @@ async fn a_tests_files_are_added_by_the_ideas_team_while_it_runs() {
     attach(&app, &path, Some(&s.facilitator.token), "final-report.pdf", PDF)
         .await
         .expect(201);
-    app.get(&format!("/tests/{}/attachments", uuid::Uuid::now_v7()), Some(&s.facilitator.token))
-        .await
-        .expect_problem(404);
+    app.get(
+        &format!("/tests/{}/attachments", uuid::Uuid::now_v7()),
+        Some(&s.facilitator.token),
+    )
+    .await
+    .expect_problem(404);
 }
 
 #[tokio::test]
@@ -373,11 +443,18 @@ async fn in_a_blind_challenge_the_panel_reads_the_files_but_not_who_uploaded_the
     let innovator = app.innovator().await;
     let assessor = app.assessor().await;
     let challenge = app.submitted_challenge(&owner).await;
-    app.challenge_command(&challenge, "publish", &facilitator.token, json!({ "blind_assessment": true }))
-        .await;
+    app.challenge_command(
+        &challenge,
+        "publish",
+        &facilitator.token,
+        json!({ "blind_assessment": true }),
+    )
+    .await;
     let idea = submitted_idea(&app, &innovator, &challenge).await;
     let path = format!("/ideas/{idea}/attachments");
-    let file = attach(&app, &path, Some(&innovator.token), "pitch.pdf", PDF).await.expect(201);
+    let file = attach(&app, &path, Some(&innovator.token), "pitch.pdf", PDF)
+        .await
+        .expect(201);
     crate::assessment::start_assessment(&app, &idea, &facilitator).await;
     crate::steps::assign(&app, &idea, &facilitator, &assessor.id).await;
 
@@ -387,7 +464,9 @@ async fn in_a_blind_challenge_the_panel_reads_the_files_but_not_who_uploaded_the
     app.get(&format!("/attachments/{}", file.id()), Some(&assessor.token))
         .await
         .expect(200);
-    attach(&app, &path, Some(&assessor.token), "x.pdf", PDF).await.expect_problem(403);
+    attach(&app, &path, Some(&assessor.token), "x.pdf", PDF)
+        .await
+        .expect_problem(403);
     let own = app.get(&path, Some(&innovator.token)).await.expect(200);
     assert_eq!(items(&own)[0]["uploaded_by"]["id"], json!(innovator.id));
     let team = app.get(&path, Some(&facilitator.token)).await.expect(200);
@@ -411,9 +490,15 @@ async fn an_upload_without_a_file_part_answers_400_and_keeps_nothing() {
 async fn the_export_lists_ones_files_and_erasure_deletes_those_on_ones_own_records() {
     let app = spawn_app().await;
     let s = scene(&app).await;
-    let own = attach(&app, &format!("/ideas/{}/attachments", s.idea), Some(&s.innovator.token), "pitch.pdf", PDF)
-        .await
-        .expect(201);
+    let own = attach(
+        &app,
+        &format!("/ideas/{}/attachments", s.idea),
+        Some(&s.innovator.token),
+        "pitch.pdf",
+        PDF,
+    )
+    .await
+    .expect(201);
     let team_file = attach(
         &app,
         &format!("/ideas/{}/attachments", s.idea),
@@ -430,9 +515,13 @@ async fn the_export_lists_ones_files_and_erasure_deletes_those_on_ones_own_recor
     assert_eq!(files[0]["filename"], json!("pitch.pdf"));
     assert_eq!(files[0]["sha256"], json!(own.str("sha256")));
 
-    app.post(&format!("/users/{}/erase", s.innovator.id), Some(&s.facilitator.token), json!({}))
-        .await
-        .expect(200);
+    app.post(
+        &format!("/users/{}/erase", s.innovator.id),
+        Some(&s.facilitator.token),
+        json!({}),
+    )
+    .await
+    .expect(200);
     app.get(&format!("/attachments/{}", own.id()), Some(&s.facilitator.token))
         .await
         .expect_problem(404);
@@ -455,16 +544,30 @@ async fn the_export_lists_ones_files_and_erasure_deletes_those_on_ones_own_recor
 async fn the_sweep_removes_bytes_without_a_row_and_keeps_the_rest() {
     let app = spawn_app().await;
     let s = scene(&app).await;
-    let kept = attach(&app, &format!("/ideas/{}/attachments", s.idea), Some(&s.innovator.token), "pitch.pdf", PDF)
-        .await
-        .expect(201);
+    let kept = attach(
+        &app,
+        &format!("/ideas/{}/attachments", s.idea),
+        Some(&s.innovator.token),
+        "pitch.pdf",
+        PDF,
+    )
+    .await
+    .expect(201);
     // Bytes an upload wrote before it was cut off: no row points at them.
     let orphan = uuid::Uuid::now_v7();
     let spooled = tempfile::tempfile().unwrap();
     let mut file = tokio::fs::File::from_std(spooled);
     tokio::io::AsyncWriteExt::write_all(&mut file, PDF).await.unwrap();
-    tokio::io::AsyncSeekExt::seek(&mut file, std::io::SeekFrom::Start(0)).await.unwrap();
-    app.state.http.files.store.put(orphan, file, PDF.len() as u64).await.unwrap();
+    tokio::io::AsyncSeekExt::seek(&mut file, std::io::SeekFrom::Start(0))
+        .await
+        .unwrap();
+    app.state
+        .http
+        .files
+        .store
+        .put(orphan, file, PDF.len() as u64)
+        .await
+        .unwrap();
 
     // Within the grace period nothing goes: an upload may still be writing its row.
     let removed = sluss_api::app::attachments::sweep(&app.state, chrono::Duration::hours(1))
@@ -486,7 +589,13 @@ async fn a_needs_owner_or_assessor_role_changes_nothing_on_someone_elses_idea() 
     let app = spawn_app().await;
     let s = scene(&app).await;
     let both = app.user(&[Role::NeedsOwner, Role::Assessor]).await;
-    attach(&app, &format!("/ideas/{}/attachments", s.idea), Some(&both.token), "x.pdf", PDF)
-        .await
-        .expect_problem(404);
+    attach(
+        &app,
+        &format!("/ideas/{}/attachments", s.idea),
+        Some(&both.token),
+        "x.pdf",
+        PDF,
+    )
+    .await
+    .expect_problem(404);
 }

@@ -64,8 +64,8 @@ impl FileStore {
                 return Err("a file:// storage URL names a folder, as in file://./sluss-files".to_owned());
             }
             std::fs::create_dir_all(folder).map_err(|e| format!("cannot create the folder {folder}: {e}"))?;
-            let store = LocalFileSystem::new_with_prefix(folder)
-                .map_err(|e| format!("cannot use the folder {folder}: {e}"))?;
+            let store =
+                LocalFileSystem::new_with_prefix(folder).map_err(|e| format!("cannot use the folder {folder}: {e}"))?;
             return Ok(Self {
                 store: Arc::new(store),
                 place: url.to_owned(),

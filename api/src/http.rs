@@ -6,12 +6,12 @@ use std::time::Instant;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use futures_util::StreamExt;
 use poem::endpoint::BoxEndpoint;
 use poem::http::{HeaderName, HeaderValue, Method, header};
 use poem::middleware::{Cors, CorsEndpoint};
 use poem::{Endpoint, EndpointExt, IntoResponse, Middleware, Request, Response, Result};
 use sha2::{Digest, Sha256};
-use futures_util::StreamExt;
 use tracing::Instrument;
 
 use crate::config::AllowedOrigins;

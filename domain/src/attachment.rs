@@ -267,8 +267,12 @@ pub fn safe_filename(given: &str, kind: FileKind) -> String {
 }
 
 fn is_known_extension(ext: &str) -> bool {
-    FileKind::ALL.iter().any(|kind| kind.extension().eq_ignore_ascii_case(ext))
-        || ["jpeg", "text", "doc", "xls", "ppt"].iter().any(|e| e.eq_ignore_ascii_case(ext))
+    FileKind::ALL
+        .iter()
+        .any(|kind| kind.extension().eq_ignore_ascii_case(ext))
+        || ["jpeg", "text", "doc", "xls", "ppt"]
+            .iter()
+            .any(|e| e.eq_ignore_ascii_case(ext))
 }
 
 /// What holds a file, with what its rules read.
@@ -327,7 +331,9 @@ pub fn authorize_change(parent: Parent<'_>, actor: &Actor, command: &'static str
 /// Whether a parent holding `held` files takes one more.
 pub fn check_room(held: usize) -> Result<(), Refusal> {
     if held >= MAX_PER_PARENT {
-        Err(Refusal::GuardFailed(ConflictReason::TooManyFiles { max: MAX_PER_PARENT }))
+        Err(Refusal::GuardFailed(ConflictReason::TooManyFiles {
+            max: MAX_PER_PARENT,
+        }))
     } else {
         Ok(())
     }

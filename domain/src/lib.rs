@@ -9,8 +9,8 @@
 //! values (422), then state and state-dependent guards (409).
 
 pub mod arena;
-pub mod attachment;
 pub mod assessment;
+pub mod attachment;
 pub mod challenge;
 pub mod error;
 pub mod event;

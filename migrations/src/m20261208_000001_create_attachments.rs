@@ -111,7 +111,12 @@ impl MigrationTrait for Migration {
             .drop_index(Index::drop().name(TEST_ID).table(IdeaTests::Table).to_owned())
             .await?;
         manager
-            .alter_table(Table::alter().table(IdeaTests::Table).drop_column(IdeaTests::Id).to_owned())
+            .alter_table(
+                Table::alter()
+                    .table(IdeaTests::Table)
+                    .drop_column(IdeaTests::Id)
+                    .to_owned(),
+            )
             .await?;
         manager
             .drop_table(Table::drop().table(Attachments::Table).to_owned())

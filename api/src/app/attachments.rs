@@ -166,7 +166,11 @@ async fn load(state: &AppState, viewer: Option<&Actor>, parent: ParentRef) -> Re
 
 /// The record that holds `row`, as a reference.
 fn parent_of(row: &rows::Model) -> Result<ParentRef, ApiError> {
-    let kind = stored(ParentKind::parse(&row.parent_kind), "attachments.parent_kind", &row.parent_kind)?;
+    let kind = stored(
+        ParentKind::parse(&row.parent_kind),
+        "attachments.parent_kind",
+        &row.parent_kind,
+    )?;
     Ok(match kind {
         ParentKind::Challenge => ParentRef::Challenge(row.parent_id),
         ParentKind::Idea => ParentRef::Idea(row.parent_id),
@@ -362,9 +366,7 @@ async fn hold(tx: &WriteTx, loaded: &Loaded) -> Result<Loaded, ApiError> {
             let row = ideas::find_for_update(tx, row.id)
                 .await?
                 .ok_or_else(ApiError::not_found)?;
-            let test = steps::test_by_id(tx, *test_id)
-                .await?
-                .ok_or_else(ApiError::not_found)?;
+            let test = steps::test_by_id(tx, *test_id).await?.ok_or_else(ApiError::not_found)?;
             Loaded::Test {
                 test_id: *test_id,
                 running: test.completed_at.is_none() && row.state == IdeaState::InTesting.as_str(),
@@ -427,7 +429,13 @@ pub async fn download(
     state: &AppState,
     viewer: Option<&Actor>,
     id: Uuid,
-) -> Result<(rows::Model, impl Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static), ApiError> {
+) -> Result<
+    (
+        rows::Model,
+        impl Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static,
+    ),
+    ApiError,
+> {
     let row = repo::find(&state.db, id).await?.ok_or_else(ApiError::not_found)?;
     load(state, viewer, parent_of(&row)?).await?;
     let bytes = state
@@ -485,10 +493,7 @@ pub async fn sweep(state: &AppState, grace: chrono::Duration) -> Result<usize, A
         .iter()
         .filter(|object| object.id.is_none_or(|id| !kept.contains(&id)))
     {
-        store
-            .remove(object)
-            .await
-            .map_err(|e| ApiError::internal(&e))?;
+        store.remove(object).await.map_err(|e| ApiError::internal(&e))?;
         removed += 1;
     }
     Ok(removed)
@@ -519,7 +524,11 @@ pub fn start_sweeps(state: &AppState) {
 pub async fn own_files(state: &AppState, user_id: Uuid) -> Result<Vec<Uuid>, ApiError> {
     let mut own = Vec::new();
     for row in repo::uploaded_by(&state.db, user_id).await? {
-        let theirs = match stored(ParentKind::parse(&row.parent_kind), "attachments.parent_kind", &row.parent_kind)? {
+        let theirs = match stored(
+            ParentKind::parse(&row.parent_kind),
+            "attachments.parent_kind",
+            &row.parent_kind,
+        )? {
             ParentKind::Challenge => challenges::find(&state.db, row.parent_id)
                 .await?
                 .is_some_and(|challenge| challenge.owner_id == user_id),

@@ -6,8 +6,8 @@
 
 pub mod accounts;
 pub mod arenas;
-pub mod attachments;
 pub mod assessment;
+pub mod attachments;
 pub mod challenges;
 pub mod figures;
 pub mod ideas;

@@ -5,8 +5,8 @@
 //! writers queue behind the busy timeout instead of failing.
 
 pub mod arenas;
-pub mod attachments;
 pub mod assessment;
+pub mod attachments;
 pub mod challenges;
 pub mod entities;
 pub mod events;

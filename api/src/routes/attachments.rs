@@ -110,7 +110,11 @@ impl AttachmentsApi {
     }
 
     /// The files of an idea, oldest first (anyone who may see the idea).
-    #[oai(path = "/ideas/:id/attachments", method = "get", operation_id = "list_idea_attachments")]
+    #[oai(
+        path = "/ideas/:id/attachments",
+        method = "get",
+        operation_id = "list_idea_attachments"
+    )]
     async fn list_idea_attachments(&self, caller: Caller, id: Path<Uuid>) -> ApiResult<Json<AttachmentList>> {
         Ok(Json(
             app::list(&self.state, Some(caller.actor()), ParentRef::Idea(id.0)).await?,
@@ -121,12 +125,21 @@ impl AttachmentsApi {
     /// decided (409 after), facilitators always. In a blind challenge assessors read the
     /// files, so they must not name the team.
     #[oai(path = "/ideas/:id/attachments", method = "post", operation_id = "attach_to_idea")]
-    async fn attach_to_idea(&self, caller: Caller, id: Path<Uuid>, body: AttachmentUpload) -> ApiResult<Created<Attachment>> {
+    async fn attach_to_idea(
+        &self,
+        caller: Caller,
+        id: Path<Uuid>,
+        body: AttachmentUpload,
+    ) -> ApiResult<Created<Attachment>> {
         self.attach(caller, ParentRef::Idea(id.0), body).await
     }
 
     /// The files of a test, oldest first (anyone who may see its idea).
-    #[oai(path = "/tests/:id/attachments", method = "get", operation_id = "list_test_attachments")]
+    #[oai(
+        path = "/tests/:id/attachments",
+        method = "get",
+        operation_id = "list_test_attachments"
+    )]
     async fn list_test_attachments(&self, caller: Caller, id: Path<Uuid>) -> ApiResult<Json<AttachmentList>> {
         Ok(Json(
             app::list(&self.state, Some(caller.actor()), ParentRef::Test(id.0)).await?,
@@ -136,7 +149,12 @@ impl AttachmentsApi {
     /// Attach a file to a test (the `id` of `GET /ideas/{id}/test`): the idea's innovator
     /// and accepted team members while the test runs, facilitators always.
     #[oai(path = "/tests/:id/attachments", method = "post", operation_id = "attach_to_test")]
-    async fn attach_to_test(&self, caller: Caller, id: Path<Uuid>, body: AttachmentUpload) -> ApiResult<Created<Attachment>> {
+    async fn attach_to_test(
+        &self,
+        caller: Caller,
+        id: Path<Uuid>,
+        body: AttachmentUpload,
+    ) -> ApiResult<Created<Attachment>> {
         self.attach(caller, ParentRef::Test(id.0), body).await
     }
 
@@ -163,7 +181,12 @@ impl AttachmentsApi {
 }
 
 impl AttachmentsApi {
-    async fn attach(&self, caller: Caller, parent: ParentRef, body: AttachmentUpload) -> ApiResult<Created<Attachment>> {
+    async fn attach(
+        &self,
+        caller: Caller,
+        parent: ParentRef,
+        body: AttachmentUpload,
+    ) -> ApiResult<Created<Attachment>> {
         let (upload, description) = body.into_parts();
         let attachment = app::upload(&self.state, caller.actor(), parent, upload, description).await?;
         Ok(Created::Created(Json(attachment), etag(1)))

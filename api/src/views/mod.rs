@@ -3,8 +3,8 @@
 
 pub mod accounts;
 pub mod arenas;
-pub mod attachments;
 pub mod assessment;
+pub mod attachments;
 pub mod challenges;
 pub mod events;
 pub mod ideas;

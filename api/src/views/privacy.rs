@@ -6,11 +6,11 @@ use uuid::Uuid;
 
 use super::ideas::{Idea, IdeaNames, TeamMember};
 use super::users::User;
-use crate::views::attachments::FileRecord;
 use crate::error::ApiError;
 use crate::persistence::entities::events as event_rows;
 use crate::persistence::privacy::{Footprint, members_with};
 use crate::persistence::stored;
+use crate::views::attachments::FileRecord;
 
 /// A signed-in session, without its token.
 #[derive(Debug, Clone, Object)]

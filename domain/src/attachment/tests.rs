@@ -53,7 +53,10 @@ fn executables_and_markup_are_not_text() {
     assert_eq!(text_kind(b"MZ\x90\0\x03\0\0\0", true), None);
     assert_eq!(text_kind(b"\x7fELF\x02\x01\x01", true), None);
     assert_eq!(text_kind(b"<!DOCTYPE html><html><script>alert(1)</script>", true), None);
-    assert_eq!(text_kind(b"  \n<svg xmlns=\"http://www.w3.org/2000/svg\"/>", true), None);
+    assert_eq!(
+        text_kind(b"  \n<svg xmlns=\"http://www.w3.org/2000/svg\"/>", true),
+        None
+    );
     assert_eq!(text_kind(b"<?xml version=\"1.0\"?><x/>", true), None);
     assert_eq!(text_kind(b"\xff\xfe not utf-8", true), None);
     assert_eq!(text_kind(b"   \n  ", true), None);
@@ -61,8 +64,14 @@ fn executables_and_markup_are_not_text() {
 
 #[test]
 fn text_and_csv_are_told_apart_by_their_lines() {
-    assert_eq!(text_kind("Mätningar vecka 12\nTömning skedde i tid.\n".as_bytes(), true), Some(FileKind::Text));
-    assert_eq!(text_kind(b"station;full;emptied\nA;3;2\nB;1;1\n", true), Some(FileKind::Csv));
+    assert_eq!(
+        text_kind("Mätningar vecka 12\nTömning skedde i tid.\n".as_bytes(), true),
+        Some(FileKind::Text)
+    );
+    assert_eq!(
+        text_kind(b"station;full;emptied\nA;3;2\nB;1;1\n", true),
+        Some(FileKind::Csv)
+    );
     assert_eq!(text_kind(b"a,b\n1,2\n3,4", true), Some(FileKind::Csv));
     assert_eq!(text_kind(b"a,b\n1,2,3\n", true), Some(FileKind::Text));
     assert_eq!(text_kind("\u{feff}ett, två\n".as_bytes(), true), Some(FileKind::Text));
@@ -79,8 +88,14 @@ fn a_character_cut_by_the_sample_is_still_text() {
 #[test]
 fn the_manifest_names_open_document_kinds() {
     assert_eq!(odf_kind("application/vnd.oasis.opendocument.text"), Some(FileKind::Odt));
-    assert_eq!(odf_kind("application/vnd.oasis.opendocument.spreadsheet"), Some(FileKind::Ods));
-    assert_eq!(odf_kind("application/vnd.oasis.opendocument.presentation"), Some(FileKind::Odp));
+    assert_eq!(
+        odf_kind("application/vnd.oasis.opendocument.spreadsheet"),
+        Some(FileKind::Ods)
+    );
+    assert_eq!(
+        odf_kind("application/vnd.oasis.opendocument.presentation"),
+        Some(FileKind::Odp)
+    );
     assert_eq!(odf_kind("application/vnd.oasis.opendocument.graphics"), None);
     assert_eq!(odf_kind("application/epub+zip"), None);
 }
@@ -116,7 +131,10 @@ fn every_kind_has_a_content_type_read_back() {
 #[test]
 fn file_names_lose_paths_quotes_and_wrong_extensions() {
     assert_eq!(safe_filename("../../etc/passwd", FileKind::Text), "passwd.txt");
-    assert_eq!(safe_filename("C:\\Users\\Ann\\Budget 2027.xlsx", FileKind::Xlsx), "Budget 2027.xlsx");
+    assert_eq!(
+        safe_filename("C:\\Users\\Ann\\Budget 2027.xlsx", FileKind::Xlsx),
+        "Budget 2027.xlsx"
+    );
     assert_eq!(safe_filename("plan \"ritning\".PDF", FileKind::Pdf), "plan ritning.pdf");
     assert_eq!(safe_filename("report.pdf", FileKind::Png), "report.png");
     assert_eq!(safe_filename("archive.tar", FileKind::Pdf), "archive.tar.pdf");
@@ -133,13 +151,19 @@ fn the_team_changes_files_of_anything_in_any_state() {
     let owner = actor(&[Role::NeedsOwner]);
     let innovator = actor(&[Role::Innovator]);
     for state in ChallengeState::ALL {
-        assert_eq!(authorize_change(Parent::Challenge(&challenge(&owner, state)), &team, "attach_file"), Ok(()));
+        assert_eq!(
+            authorize_change(Parent::Challenge(&challenge(&owner, state)), &team, "attach_file"),
+            Ok(())
+        );
     }
     for state in IdeaState::ALL {
         let idea = idea(&innovator, &[], state);
         assert_eq!(authorize_change(Parent::Idea(&idea), &team, "attach_file"), Ok(()));
         for running in [true, false] {
-            assert_eq!(authorize_change(Parent::Test { idea: &idea, running }, &team, "attach_file"), Ok(()));
+            assert_eq!(
+                authorize_change(Parent::Test { idea: &idea, running }, &team, "attach_file"),
+                Ok(())
+            );
         }
     }
 }
@@ -169,7 +193,11 @@ fn anyone_else_is_refused_a_challenges_files() {
     let innovator = actor(&[Role::Innovator]);
     for stranger in [&other_owner, &innovator] {
         assert_eq!(
-            authorize_change(Parent::Challenge(&challenge(&owner, ChallengeState::Draft)), stranger, "remove_file"),
+            authorize_change(
+                Parent::Challenge(&challenge(&owner, ChallengeState::Draft)),
+                stranger,
+                "remove_file"
+            ),
             Err(Refusal::not_permitted(ForbiddenReason::OnlyEditorsChangeFiles))
         );
     }
@@ -221,20 +249,41 @@ fn the_team_of_an_idea_changes_its_tests_files_while_the_test_runs() {
     let running = idea(&innovator, &[&member], IdeaState::InTesting);
     for author in [&innovator, &member] {
         assert_eq!(
-            authorize_change(Parent::Test { idea: &running, running: true }, author, "attach_file"),
+            authorize_change(
+                Parent::Test {
+                    idea: &running,
+                    running: true
+                },
+                author,
+                "attach_file"
+            ),
             Ok(())
         );
     }
     let completed = idea(&innovator, &[&member], IdeaState::Completed);
     assert_eq!(
-        authorize_change(Parent::Test { idea: &completed, running: false }, &member, "remove_file"),
+        authorize_change(
+            Parent::Test {
+                idea: &completed,
+                running: false
+            },
+            &member,
+            "remove_file"
+        ),
         Err(Refusal::InvalidTransition {
             from: "completed",
             command: "remove_file"
         })
     );
     assert_eq!(
-        authorize_change(Parent::Test { idea: &running, running: true }, &stranger, "attach_file"),
+        authorize_change(
+            Parent::Test {
+                idea: &running,
+                running: true
+            },
+            &stranger,
+            "attach_file"
+        ),
         Err(Refusal::not_permitted(ForbiddenReason::OnlyEditorsChangeFiles))
     );
 }
