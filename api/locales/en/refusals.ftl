@@ -71,3 +71,7 @@ error-file-type-not-allowed = Choose a PDF, an image (PNG, JPEG, WebP), a text o
 error-empty-file = The file is empty.
 error-only-editors-change-files = Only those who may edit it add or remove its files.
 error-too-many-files = It holds { $n } files, the most it may. Remove one first.
+error-file-too-large = The file is larger than { $n } MiB.
+error-files-closed = Files can no longer be added or removed here: the record has moved on.
+error-file-description-too-long = The description must be at most { $n } characters.
+error-file-failed = The file could not be attached. Try again.

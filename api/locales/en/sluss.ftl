@@ -542,3 +542,18 @@ notice-challenge-transfer = A challenge is handed to you
 ## A list's filters other than its search, folded away on narrow screens (ADR 0029).
 filters-more = More filters
 filters-more-chosen = More filters ({ $count } chosen)
+
+## Documents (SPEC §15)
+files-heading = Files
+files-none = No files yet.
+field-file = File
+field-file-description = What the file is (optional)
+file-hint = PDF, image (PNG, JPEG, WebP), text or CSV, OpenDocument or Office document; at most { $n } MiB.
+file-attach = Attach file
+file-remove = Remove
+file-attached = The file is attached.
+file-removed = The file is removed.
+file-refused-title = The file was not attached
+file-size-kib = { $n } KB
+file-size-mib = { $n } MB
+files-blind-warning = Assessors read these files without knowing who you are. Do not name your team or organisation in them.

@@ -71,3 +71,7 @@ error-file-type-not-allowed = Välj en PDF, en bild (PNG, JPEG, WebP), en text- 
 error-empty-file = Filen är tom.
 error-only-editors-change-files = Bara de som får redigera den lägger till eller tar bort dess filer.
 error-too-many-files = Den har { $n } filer, så många den får ha. Ta bort en först.
+error-file-too-large = Filen är större än { $n } MiB.
+error-files-closed = Filer kan inte längre läggas till eller tas bort här: ärendet har gått vidare.
+error-file-description-too-long = Beskrivningen får vara högst { $n } tecken.
+error-file-failed = Filen kunde inte bifogas. Försök igen.

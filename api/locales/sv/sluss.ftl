@@ -548,3 +548,18 @@ filters-more-chosen = Fler filter ({ $count ->
     [one] ett valt
    *[other] { $count } valda
 })
+
+## Dokument (SPEC §15)
+files-heading = Filer
+files-none = Inga filer än.
+field-file = Fil
+field-file-description = Vad filen är (frivilligt)
+file-hint = PDF, bild (PNG, JPEG, WebP), text eller CSV, OpenDocument- eller Office-dokument; högst { $n } MiB.
+file-attach = Bifoga fil
+file-remove = Ta bort
+file-attached = Filen är bifogad.
+file-removed = Filen är borttagen.
+file-refused-title = Filen bifogades inte
+file-size-kib = { $n } kB
+file-size-mib = { $n } MB
+files-blind-warning = Bedömarna läser filerna utan att veta vilka ni är. Nämn inte ert team eller er organisation i dem.

@@ -554,3 +554,27 @@ pub async fn forget_bytes(state: &AppState, ids: &[Uuid]) {
         }
     }
 }
+
+/// The files of a record `viewer` may see, and whether they may add or remove files now
+/// (what its page offers).
+pub async fn offered(
+    state: &AppState,
+    viewer: Option<&Actor>,
+    parent: ParentRef,
+) -> Result<(Vec<Attachment>, bool), ApiError> {
+    let loaded = load(state, viewer, parent).await?;
+    let may_change = viewer.is_some_and(|actor| loaded.authorize_change(actor, "attach_file").is_ok());
+    let rows = repo::of_parent(&state.db, loaded.kind(), loaded.parent_id()).await?;
+    let items = views(state, rows, loaded.kind(), loaded.sees_uploaders(viewer)).await?;
+    Ok((items, may_change))
+}
+
+/// The page that shows the record holding file `id` (where a removal returns to).
+pub async fn page_of(state: &AppState, id: Uuid) -> Result<String, ApiError> {
+    let row = repo::find(&state.db, id).await?.ok_or_else(ApiError::not_found)?;
+    Ok(match parent_of(&row)? {
+        ParentRef::Challenge(challenge) => format!("/challenges/{challenge}"),
+        ParentRef::Idea(idea) => format!("/ideas/{idea}"),
+        ParentRef::Test(_) => format!("/ideas/{}/test", row.idea_id.unwrap_or_default()),
+    })
+}

@@ -177,6 +177,8 @@ struct Extras {
     /// The ideas on it, for its owner and facilitators (SPEC §14.1): the owner's list holds
     /// no drafts.
     ideas: Option<Vec<crate::views::ideas::Idea>>,
+    /// Its files (SPEC §15).
+    files: super::files::FilesView,
 }
 
 async fn extras(state: &AppState, ctx: &Ctx, challenge: &Challenge) -> Extras {
@@ -223,6 +225,14 @@ async fn extras(state: &AppState, ctx: &Ctx, challenge: &Challenge) -> Extras {
             .map(|page| page.items),
         _ => None,
     };
+    let files = super::files::load(
+        ctx,
+        state,
+        crate::app::attachments::ParentRef::Challenge(challenge.id),
+        format!("/challenges/{}/files", challenge.id),
+        false,
+    )
+    .await;
     Extras {
         questions,
         history,
@@ -230,6 +240,7 @@ async fn extras(state: &AppState, ctx: &Ctx, challenge: &Challenge) -> Extras {
         arenas,
         results,
         ideas,
+        files,
     }
 }
 
@@ -314,6 +325,7 @@ fn detail(ctx: &Ctx, challenge: &Challenge, extras: &Extras, errors: &FormErrors
         (prose(&challenge.summary))
         h2 class="govuk-heading-m" { (tr.t("field-description")) }
         (prose(&challenge.description))
+        (super::files::section(ctx, &extras.files))
 
         @if ideas_open && is_innovator {
             a class="govuk-button" href={ "/challenges/" (challenge.id) "/ideas/new" } { (tr.t("submit-an-idea")) }
