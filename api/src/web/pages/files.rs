@@ -172,7 +172,8 @@ fn refusal_code(error: &ApiError) -> &'static str {
 async fn read_upload(mut multipart: Multipart) -> Result<(Upload, Option<String>), ApiError> {
     let mut upload = None;
     let mut description = None;
-    let unreadable = |e: poem::error::ParseMultipartError| ApiError::bad_request(format!("the upload could not be read: {e}"));
+    let unreadable =
+        |e: poem::error::ParseMultipartError| ApiError::bad_request(format!("the upload could not be read: {e}"));
     while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
         match field.name() {
             Some("file") if upload.is_none() => {
@@ -181,11 +182,7 @@ async fn read_upload(mut multipart: Multipart) -> Result<(Upload, Option<String>
                     .tempfile()
                     .await
                     .map_err(|e| ApiError::bad_request(format!("the upload could not be read: {e}")))?;
-                let size = file
-                    .metadata()
-                    .await
-                    .map_err(|e| ApiError::internal(&e))?
-                    .len();
+                let size = file.metadata().await.map_err(|e| ApiError::internal(&e))?.len();
                 upload = Some(Upload { filename, file, size });
             }
             Some("description") => {
@@ -221,8 +218,20 @@ async fn receive(ctx: &Ctx, state: &AppState, parent: ParentRef, back: &str, mul
 
 /// `POST /challenges/{id}/files`.
 #[handler]
-pub async fn attach_to_challenge(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uuid>, multipart: Multipart) -> Response {
-    receive(&ctx, &state, ParentRef::Challenge(id), &format!("/challenges/{id}"), multipart).await
+pub async fn attach_to_challenge(
+    ctx: Ctx,
+    state: Data<&AppState>,
+    Path(id): Path<Uuid>,
+    multipart: Multipart,
+) -> Response {
+    receive(
+        &ctx,
+        &state,
+        ParentRef::Challenge(id),
+        &format!("/challenges/{id}"),
+        multipart,
+    )
+    .await
 }
 
 /// `POST /ideas/{id}/files`.
