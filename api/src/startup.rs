@@ -28,6 +28,7 @@ use crate::routes::params::HeaderParams;
 use crate::routes::questions::QuestionsApi;
 use crate::routes::reports::ReportsApi;
 use crate::routes::results::ResultsApi;
+use crate::routes::site::SiteApi;
 use crate::routes::steps::StepsApi;
 use crate::routes::users::UsersApi;
 use crate::routes::webhooks::WebhooksApi;
@@ -53,6 +54,7 @@ type Apis = (
     NotificationsApi,
     OrganisationsApi,
     WebhooksApi,
+    SiteApi,
     CommandExamples,
 );
 
@@ -72,6 +74,7 @@ fn api_service(state: &AppState) -> OpenApiService<HeaderParams<Apis>, ()> {
         NotificationsApi { state: state.clone() },
         OrganisationsApi { state: state.clone() },
         WebhooksApi { state: state.clone() },
+        SiteApi { state: state.clone() },
         CommandExamples,
     );
     OpenApiService::new(HeaderParams(apis), "sluss", env!("CARGO_PKG_VERSION"))

@@ -82,6 +82,8 @@ pub async fn erase(
     // e-mails queued or sent to them and their reset links.
     mail::delete_for(&tx, user_id).await?;
     notifications::delete_for(&tx, user_id).await?;
+    // Which privacy notice they accepted, and when, is about them too (SPEC §16).
+    crate::persistence::site::delete_consents_for(&tx, user_id).await?;
     let payload = serde_json::json!({
         "reason": reason,
         "team_entries_removed": erased.team_entries,

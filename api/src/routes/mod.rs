@@ -16,6 +16,7 @@ pub mod params;
 pub mod questions;
 pub mod reports;
 pub mod results;
+pub mod site;
 pub mod steps;
 pub mod text;
 pub mod users;
@@ -58,6 +59,9 @@ pub enum ApiTags {
     Organisations,
     /// Webhooks: events POSTed to other systems (facilitators).
     Webhooks,
+    /// The city's own site: its name, colour, contact, privacy notice and accessibility
+    /// statement.
+    Site,
 }
 
 use crate::app::Expected;

@@ -29,6 +29,7 @@ pub mod reports;
 pub mod reset;
 pub mod results;
 pub mod settings;
+pub mod site;
 pub mod steps;
 
 use poem::Response;
