@@ -5,11 +5,13 @@ use poem_openapi::payload::Json;
 use poem_openapi::types::MaybeUndefined;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
+use super::params::IdempotencyKey;
 use super::text::Text;
 use super::{ApiResult, ApiTags, maybe};
 use crate::app::site::{self as app, SitePatch};
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::idempotency::idempotent;
 use crate::state::AppState;
 use crate::views::site::{AccessibilityStatement, PrivacyNotice, PublishedNotice, Site};
 
@@ -91,9 +93,15 @@ impl SiteApi {
     #[oai(
         path = "/site/privacy-notice",
         method = "post",
-        operation_id = "publish_privacy_notice"
+        operation_id = "publish_privacy_notice",
+        transform = "idempotent"
     )]
-    async fn publish_privacy_notice(&self, caller: Caller, body: Json<BothLanguages>) -> ApiResult<NoticePublished> {
+    async fn publish_privacy_notice(
+        &self,
+        caller: Caller,
+        _idempotency_key: IdempotencyKey,
+        body: Json<BothLanguages>,
+    ) -> ApiResult<NoticePublished> {
         let body = body.0;
         let published = app::publish_privacy_notice(&self.state, caller.actor(), &body.sv, &body.en).await?;
         Ok(NoticePublished::Created(Json(published)))
