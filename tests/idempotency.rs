@@ -26,6 +26,7 @@ const CREATING: &[(&str, &str, &str)] = &[
     ("POST /ideas/{in_testing_idea}/test/spread-activities",   "facilitator", "spread_activities"),
     ("POST /obstacles about {published}",                      "innovator",   "obstacles"),
     ("POST /webhooks",                                         "facilitator", "webhooks"),
+    ("POST /site/privacy-notice",                              "facilitator", "privacy_notices"),
 ];
 
 const KEY: &str = "idempotency-key";

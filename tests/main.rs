@@ -42,6 +42,7 @@ mod read_cache;
 mod reports;
 mod results;
 mod seed;
+mod site;
 mod steps;
 mod teams;
 mod timeouts;

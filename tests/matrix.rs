@@ -300,6 +300,19 @@ const DOCUMENTS: &[PanelRow] = &[
     ("DELETE /attachments/{idea_file}",             [401,  404,  404,  404,  204,  403,  204,  __ ]),
 ];
 
+/// The city's own site (SPEC §16): anyone reads, facilitators write. The privacy notice is
+/// read after a row has published one; accepting it names the version in force.
+#[rustfmt::skip]
+const SITE: &[Row] = &[
+    //                                               anon  other innov asses facil owner
+    ("GET /site",                                   [200,  200,  200,  200,  200,  __ ]),
+    ("PATCH /site",                                 [401,  403,  403,  403,  200,  __ ]),
+    ("POST /site/privacy-notice",                   [401,  403,  403,  403,  201,  __ ]),
+    ("GET /site/privacy-notice",                    [200,  200,  200,  200,  200,  __ ]),
+    ("PUT /site/accessibility-statement",           [401,  403,  403,  403,  200,  __ ]),
+    ("POST /me/privacy-notice/accept",              [401,  200,  200,  200,  200,  __ ]),
+];
+
 #[rustfmt::skip]
 const OPS: &[Row] = &[
     //                                               anon  other innov asses facil owner
@@ -328,7 +341,7 @@ fn valid_body(endpoint: &str, account: &str) -> Option<Value> {
     let body = match endpoint {
         e if e.starts_with("GET ") || e.starts_with("DELETE ") || e == "POST /auth/logout" => return None,
         "POST /auth/register" => {
-            json!({ "email": fresh_email, "password": PASSWORD, "display_name": "New Person", "roles": ["innovator"] })
+            json!({ "email": fresh_email, "password": PASSWORD, "display_name": "New Person", "roles": ["innovator"], "accept_privacy_notice": true })
         }
         "POST /users" => {
             json!({ "email": fresh_email, "password": PASSWORD, "display_name": "New Person", "roles": ["assessor"] })
@@ -342,6 +355,10 @@ fn valid_body(endpoint: &str, account: &str) -> Option<Value> {
         "PUT /me/password" => json!({ "current_password": PASSWORD, "new_password": "a new passphrase for the locks" }),
         "POST /arenas" => json!({ "name": "Open call: mobility", "kind": "physical" }),
         "POST /webhooks" => json!({ "url": "https://93.184.216.34/hooks", "events": ["submit"] }),
+        "PATCH /site" => {
+            json!({ "site_name": "Malmö stad", "primary_colour": "#1d70b8", "contact_email": "innovation@malmo.example" })
+        }
+        "POST /site/privacy-notice" | "PUT /site/accessibility-statement" => json!({ "sv": "Text.", "en": "Text." }),
         e if e.starts_with("PATCH /arenas/") => json!({ "name": "x" }),
         e if e.starts_with("PATCH /challenges/") => json!({ "title": "x" }),
         "POST /challenges" => json!({ "title": "Waste services for people without a car" }),
@@ -368,6 +385,25 @@ fn valid_body(endpoint: &str, account: &str) -> Option<Value> {
         _ => json!({}),
     };
     Some(body)
+}
+
+/// The version of the privacy notice in force, published by a facilitator when none is.
+async fn privacy_notice_in_force(app: &TestApp) -> i64 {
+    let current = app.get("/site/privacy-notice", None).await;
+    if current.code() == 200 {
+        return current.body["version"].as_i64().expect("a version");
+    }
+    let facilitator = app.facilitator().await;
+    app.post(
+        "/site/privacy-notice",
+        Some(&facilitator.token),
+        json!({ "sv": "Så behandlar vi dina personuppgifter.", "en": "How we handle your personal data." }),
+    )
+    .await
+    .expect(201)
+    .body["version"]
+        .as_i64()
+        .expect("a version")
 }
 
 /// A rubric with one criterion.
@@ -427,6 +463,9 @@ async fn cell_body(app: &TestApp, endpoint: &str, owner: &TestUser, subject: Opt
     }
     if endpoint.ends_with("/transfer") {
         return Some(json!({ "owner_id": app.needs_owner().await.id }));
+    }
+    if endpoint == "POST /me/privacy-notice/accept" {
+        return Some(json!({ "version": privacy_notice_in_force(app).await }));
     }
     if endpoint == "POST /auth/confirm-email" {
         return Some(json!({ "token": confirmation_token(app).await }));
@@ -951,6 +990,11 @@ async fn every_caller_gets_the_tabled_status_from_the_document_endpoints() {
     walk(DOCUMENTS).await;
 }
 
+#[tokio::test]
+async fn every_caller_gets_the_tabled_status_from_the_site_endpoints() {
+    walk(SITE).await;
+}
+
 /// Every row's endpoint, as `"METHOD /path"`; but [`OPS`], which lives outside the API base
 /// and its spec.
 fn tabled_endpoints() -> Vec<&'static str> {
@@ -975,6 +1019,7 @@ fn tabled_endpoints() -> Vec<&'static str> {
         names(ORGANISATIONS),
         names(WEBHOOKS),
         names(DOCUMENTS),
+        names(SITE),
     ]
     .concat()
 }

@@ -29,6 +29,7 @@ use crate::routes::params::HeaderParams;
 use crate::routes::questions::QuestionsApi;
 use crate::routes::reports::ReportsApi;
 use crate::routes::results::ResultsApi;
+use crate::routes::site::SiteApi;
 use crate::routes::steps::StepsApi;
 use crate::routes::users::UsersApi;
 use crate::routes::webhooks::WebhooksApi;
@@ -54,7 +55,8 @@ type Apis = (
     NotificationsApi,
     OrganisationsApi,
     WebhooksApi,
-    AttachmentsApi,
+    // poem-openapi implements its trait for tuples of up to 16: the newer groups nest.
+    (AttachmentsApi, SiteApi),
     CommandExamples,
 );
 
@@ -74,7 +76,10 @@ fn api_service(state: &AppState) -> OpenApiService<HeaderParams<Apis>, ()> {
         NotificationsApi { state: state.clone() },
         OrganisationsApi { state: state.clone() },
         WebhooksApi { state: state.clone() },
-        AttachmentsApi { state: state.clone() },
+        (
+            AttachmentsApi { state: state.clone() },
+            SiteApi { state: state.clone() },
+        ),
         CommandExamples,
     );
     OpenApiService::new(HeaderParams(apis), "sluss", env!("CARGO_PKG_VERSION"))

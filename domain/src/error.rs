@@ -303,6 +303,26 @@ pub enum FieldProblem {
     /// A file without bytes.
     #[error("is empty")]
     EmptyFile,
+    /// A colour not written `#rrggbb`.
+    #[error("must be a colour written #rrggbb, such as #1d70b8")]
+    NotAColour,
+    /// A primary colour white text cannot be read on (WCAG AA, 4.5:1).
+    #[error(
+        "has a contrast of {}:1 with white text; WCAG AA needs at least 4.5:1, so choose a darker colour",
+        hundredths_as_ratio(*.hundredths)
+    )]
+    TooLittleContrast {
+        /// The colour's contrast with white, in hundredths, rounded down.
+        hundredths: u32,
+    },
+    /// Registering without accepting the privacy notice in force.
+    #[error("must be true: read the privacy notice (/privacy) and accept it to register")]
+    PrivacyNoticeNotAccepted,
+}
+
+/// Hundredths of a contrast ratio as the ratio's number: `447` as `4.47`.
+fn hundredths_as_ratio(hundredths: u32) -> String {
+    format!("{}.{:02}", hundredths / 100, hundredths % 100)
 }
 
 /// The condition under which a refused address would be allowed, if there is one.
@@ -421,6 +441,9 @@ pub enum ForbiddenReason {
     /// Adding or removing a file of a record one may not edit (SPEC §15).
     #[error("only those who may edit it add or remove its files")]
     OnlyEditorsChangeFiles,
+    /// Changing the site's name, colour, contact, privacy notice or accessibility statement.
+    #[error("only facilitators set up the site")]
+    OnlyFacilitatorsSetUpTheSite,
 }
 
 /// A guard of the current state that is not met (409).
@@ -545,6 +568,19 @@ pub enum ConflictReason {
     /// An `Idempotency-Key` two requests claim at once.
     #[error("the Idempotency-Key is being claimed by another request; retry")]
     KeyBeingClaimed,
+    /// Accepting a privacy notice that is not the one in force (or none is published).
+    #[error("{}", not_current_notice(*.current))]
+    NotTheCurrentPrivacyNotice {
+        /// The version in force, if one is published.
+        current: Option<i64>,
+    },
+}
+
+fn not_current_notice(current: Option<i64>) -> String {
+    match current {
+        Some(version) => format!("that is not the privacy notice in force; read version {version} and accept it"),
+        None => "no privacy notice has been published".to_owned(),
+    }
 }
 
 /// Why a command or action was refused. The API maps each variant to one status.

@@ -24,6 +24,7 @@ pub mod password;
 pub mod privacy;
 pub mod report;
 pub mod role;
+pub mod site;
 pub mod steps;
 pub mod user;
 pub mod validate;

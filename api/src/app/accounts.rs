@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use sluss_domain::event::UserEventKind;
 use sluss_domain::validate::{Checks, is_plausible_email};
-use sluss_domain::{Actor, FieldProblem, Refusal, Role, Roles, UserId, password, user as rules};
+use sluss_domain::{Actor, FieldError, FieldProblem, Refusal, Role, Roles, UserId, password, user as rules};
 use uuid::Uuid;
 
 use super::journal::{self, Entry, Subject};
@@ -13,7 +13,7 @@ use super::{Expected, check_version};
 use crate::error::ApiError;
 use crate::persistence::mail::{self, Letter, Pending};
 use crate::persistence::users::{NewUser, UserChange};
-use crate::persistence::{organisations, sessions, throttle, users};
+use crate::persistence::{organisations, sessions, site, throttle, users};
 use crate::session::{hash_token, new_token};
 use crate::state::AppState;
 use crate::views::accounts::Session;
@@ -182,11 +182,15 @@ const REGISTRATIONS_PER_EMAIL: u64 = 5;
 /// the password is hashed, so a burst is held too). Without a mail server an e-mail
 /// already registered answers 409; with one, registration confirms the address (SPEC §7):
 /// see [`Registered::Confirming`]. `next` is where the person goes after confirming.
+/// Once a privacy notice is published, the person must have accepted it
+/// (`accepted_notice`; 422 on `accept_privacy_notice` otherwise), and the version in force
+/// is stored with the time (SPEC §16).
 pub async fn register(
     state: &AppState,
     client_addr: &str,
     input: Registration,
     next: Option<String>,
+    accepted_notice: bool,
 ) -> Result<Registered, ApiError> {
     let now = Utc::now();
     let address_key = format!("register:addr:{client_addr}");
@@ -200,12 +204,30 @@ pub async fn register(
     // e-mail already taken, a bad value).
     let _counted = count_attempt(state, &keys, now).await?;
     let roles = rules::check_registration_roles(input.roles);
+    let notice = super::site::notice_to_accept(state).await?;
+    let roles = match (notice, accepted_notice) {
+        (Some(_), false) => {
+            let refused = FieldError::new("accept_privacy_notice", FieldProblem::PrivacyNoticeNotAccepted);
+            match roles {
+                Ok(()) => Err(Refusal::Invalid(vec![refused])),
+                Err(Refusal::Invalid(mut errors)) => {
+                    errors.push(refused);
+                    Err(Refusal::Invalid(errors))
+                }
+                Err(other) => Err(other),
+            }
+        }
+        _ => roles,
+    };
     let new_user = prepare_checked(state, input, roles).await?;
     if state.http.mail_enabled {
-        return register_by_email(state, new_user, next, now).await;
+        return register_by_email(state, new_user, next, notice, now).await;
     }
     let tx = state.begin_write().await?;
     let row = users::insert(&tx, new_user, now).await?;
+    if let Some(version) = notice {
+        site::record_consent(&tx, row.id, version, now).await?;
+    }
     tx.commit().await?;
     Ok(Registered::Account(User::from_row(row)?))
 }
@@ -220,6 +242,7 @@ async fn register_by_email(
     state: &AppState,
     new_user: NewUser,
     next: Option<String>,
+    notice: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<Registered, ApiError> {
     let (token, token_hash) = new_token();
@@ -251,6 +274,11 @@ async fn register_by_email(
         next,
     };
     mail::insert_confirmation(&tx, token_hash, pending, now, now + CONFIRMATION_VALID_FOR).await?;
+    // The consent is the registering person's: kept with the unconfirmed account, which
+    // only the holder of the address can go on to use.
+    if let Some(version) = notice {
+        site::record_consent(&tx, user_id, version, now).await?;
+    }
     mail::enqueue(&tx, user_id, Letter::ConfirmEmail(&token), now).await?;
     tx.commit().await?;
     Ok(Registered::Confirming)

@@ -25,6 +25,7 @@ pub mod reports;
 pub mod resets;
 pub mod results;
 pub mod runner;
+pub mod site;
 pub mod steps;
 pub mod users;
 pub mod webhooks;

@@ -87,6 +87,8 @@ pub async fn erase(
     // commits); on other people's records the files stay, without their uploader.
     attachments::delete_all(&tx, &own_files).await?;
     attachments::forget_uploader(&tx, user_id).await?;
+    // Which privacy notice they accepted, and when, is about them too (SPEC §16).
+    crate::persistence::site::delete_consents_for(&tx, user_id).await?;
     let payload = serde_json::json!({
         "reason": reason,
         "files_deleted": own_files.len(),

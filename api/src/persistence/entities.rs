@@ -788,3 +788,71 @@ pub mod webhook_attempts {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// The city's own site (SPEC §16): one row, `id` = 1, made by its migration.
+pub mod site_settings {
+    use sea_orm::entity::prelude::*;
+
+    /// The row of `site_settings`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "site_settings")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: i32,
+        pub site_name: Option<String>,
+        pub primary_colour: Option<String>,
+        pub contact_email: Option<String>,
+        pub accessibility_sv: Option<String>,
+        pub accessibility_en: Option<String>,
+        pub accessibility_updated_at: Option<DateTimeUtc>,
+        pub updated_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Every version of the privacy notice ever published; the highest is in force.
+pub mod privacy_notices {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `privacy_notices`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "privacy_notices")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub version: i64,
+        pub sv: String,
+        pub en: String,
+        pub published_at: DateTimeUtc,
+        pub published_by: Option<Uuid>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Who accepted which version of the privacy notice, and when.
+pub mod privacy_consents {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `privacy_consents`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "privacy_consents")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub version: i64,
+        pub accepted_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -24,6 +24,7 @@ pub mod questions;
 pub mod reports;
 pub mod results;
 pub mod sessions;
+pub mod site;
 mod sql;
 pub mod steps;
 pub mod throttle;

@@ -11,11 +11,12 @@ use super::params::{IdempotencyKey, IfMatch};
 use super::text::Text;
 use super::{Accepted, ApiResult, ApiTags, NoContent, Versioned, etag};
 use crate::app::accounts::{self, Registered, Registration};
-use crate::app::{privacy, resets};
+use crate::app::{privacy, resets, site};
 use crate::auth::{Caller, client_address};
 use crate::idempotency::idempotent_public;
 use crate::state::AppState;
 use crate::views::accounts::Session;
+use crate::views::site::{Consent, Me};
 use crate::views::users::User;
 
 /// The body of `POST /auth/login`.
@@ -81,6 +82,25 @@ pub struct EmailConfirmation {
     pub token: Text,
 }
 
+/// The body of `POST /auth/register`.
+#[derive(Debug, Object)]
+pub struct Registering {
+    /// The account.
+    #[oai(flatten)]
+    pub account: NewAccount,
+    /// Once the team has published a privacy notice (`GET /site/privacy-notice`), it must
+    /// be `true`: the person has read it (422 otherwise). Its version is stored with the
+    /// time.
+    pub accept_privacy_notice: Option<bool>,
+}
+
+/// The body of `POST /me/privacy-notice/accept`.
+#[derive(Debug, Object)]
+pub struct NoticeAcceptance {
+    /// The version read: the one in force (`GET /site/privacy-notice`), else 409.
+    pub version: i64,
+}
+
 /// The answer to a registration.
 #[derive(ApiResponse)]
 pub enum RegisterResponse {
@@ -119,10 +139,12 @@ impl AuthApi {
         &self,
         req: &Request,
         _idempotency_key: IdempotencyKey,
-        body: Json<NewAccount>,
+        body: Json<Registering>,
     ) -> ApiResult<RegisterResponse> {
-        let registered =
-            accounts::register(&self.state, &client_address(req), Registration::from(body.0), None).await?;
+        let body = body.0;
+        let accepted = body.accept_privacy_notice.unwrap_or(false);
+        let registration = Registration::from(body.account);
+        let registered = accounts::register(&self.state, &client_address(req), registration, None, accepted).await?;
         Ok(match registered {
             Registered::Account(user) => {
                 let version = user.version;
@@ -203,12 +225,27 @@ impl AuthApi {
         Ok(NoContent::NoContent)
     }
 
-    /// The caller's own account.
+    /// The caller's own account, with the version of the privacy notice they last
+    /// accepted (`privacy_notice`, `null` when none).
     #[oai(path = "/me", method = "get", operation_id = "get_me")]
-    async fn me(&self, caller: Caller) -> ApiResult<Versioned<User>> {
+    async fn me(&self, caller: Caller) -> ApiResult<Versioned<Me>> {
         let user = accounts::me(&self.state, caller.actor()).await?;
+        let privacy_notice = site::consent_of(&self.state, user.id).await?;
         let version = user.version;
-        Ok(Versioned::Ok(Json(user), etag(version)))
+        Ok(Versioned::Ok(Json(Me { user, privacy_notice }), etag(version)))
+    }
+
+    /// Accept the privacy notice in force.
+    ///
+    /// Any other version — an older one, one not published, or any while none is — answers
+    /// 409 naming the version in force. Accepting a version again keeps the first time.
+    #[oai(
+        path = "/me/privacy-notice/accept",
+        method = "post",
+        operation_id = "accept_privacy_notice"
+    )]
+    async fn accept_privacy_notice(&self, caller: Caller, body: Json<NoticeAcceptance>) -> ApiResult<Json<Consent>> {
+        Ok(Json(site::accept(&self.state, caller.actor(), body.0.version).await?))
     }
 
     /// Change the caller's own name, language or e-mail setting.

@@ -17,6 +17,7 @@ pub mod params;
 pub mod questions;
 pub mod reports;
 pub mod results;
+pub mod site;
 pub mod steps;
 pub mod text;
 pub mod users;
@@ -61,6 +62,9 @@ pub enum ApiTags {
     Webhooks,
     /// Documents: files on challenges, ideas and tests.
     Documents,
+    /// The city's own site: its name, colour, contact, privacy notice and accessibility
+    /// statement.
+    Site,
 }
 
 use crate::app::Expected;

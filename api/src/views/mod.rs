@@ -18,6 +18,7 @@ pub mod privacy;
 pub mod questions;
 pub mod reports;
 pub mod results;
+pub mod site;
 pub mod steps;
 pub mod users;
 pub mod webhooks;

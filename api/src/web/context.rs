@@ -76,12 +76,42 @@ pub struct Ctx {
     pub client: String,
     /// How many of the signed-in person's notifications are unread.
     pub unread: u64,
+    /// The city's own name, colour and contact address (SPEC §16).
+    pub site: SiteLook,
+}
+
+/// What every page shows of the city's own site: its name, colour and contact address,
+/// each `None` for the default.
+#[derive(Debug, Clone, Default)]
+pub struct SiteLook {
+    /// The name in the header and titles, in place of "sluss".
+    pub name: Option<String>,
+    /// The header's and buttons' colour, `#rrggbb`.
+    pub colour: Option<String>,
+    /// The team's contact address.
+    pub contact_email: Option<String>,
+}
+
+impl SiteLook {
+    /// What the stored settings say.
+    pub fn from_row(row: &crate::persistence::entities::site_settings::Model) -> Self {
+        Self {
+            name: row.site_name.clone(),
+            colour: row.primary_colour.clone(),
+            contact_email: row.contact_email.clone(),
+        }
+    }
 }
 
 impl Ctx {
     /// The signed-in actor.
     pub fn actor(&self) -> Option<&Actor> {
         self.auth.as_ref().map(|a| &a.actor)
+    }
+
+    /// The site's name: the city's own, else the service's.
+    pub fn site_name(&self) -> String {
+        self.site.name.clone().unwrap_or_else(|| self.tr.t("service-name"))
     }
 
     /// The language.

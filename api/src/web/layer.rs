@@ -7,7 +7,7 @@ use poem::http::{HeaderValue, Method, StatusCode, header};
 use poem::{Endpoint, IntoResponse, Middleware, Request, Response, Result};
 use sha2::{Digest, Sha256};
 
-use super::context::{CSRF_FIELD, Ctx, SESSION_COOKIE, base_cookie, csrf_cookie, random_token, session_csrf};
+use super::context::{CSRF_FIELD, Ctx, SESSION_COOKIE, SiteLook, base_cookie, csrf_cookie, random_token, session_csrf};
 use super::i18n::{LANG_COOKIE, Lang, Tr};
 use super::layout::same_site;
 use super::pages::errors;
@@ -85,6 +85,14 @@ impl<E: Endpoint> Endpoint for WebLayerEndpoint<E> {
             (Some(state), Some(auth)) => crate::app::inbox::unread_count(state, &auth.actor).await.unwrap_or(0),
             _ => 0,
         };
+        let site = match &state {
+            // The pages are shown in the default look rather than not at all.
+            Some(state) => crate::app::site::settings(state)
+                .await
+                .map(|row| SiteLook::from_row(&row))
+                .unwrap_or_default(),
+            None => SiteLook::default(),
+        };
         let here = req
             .uri()
             .path_and_query()
@@ -129,6 +137,7 @@ impl<E: Endpoint> Endpoint for WebLayerEndpoint<E> {
                     secure: self.secure,
                     client,
                     unread,
+                    site,
                 };
                 return Ok(errors::forbidden(&ctx));
             }
@@ -146,6 +155,7 @@ impl<E: Endpoint> Endpoint for WebLayerEndpoint<E> {
             secure: self.secure,
             client,
             unread,
+            site,
         };
         req.extensions_mut().insert(ctx.clone());
         let mut response = match self.inner.call(req).await {

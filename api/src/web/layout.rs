@@ -20,7 +20,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
 /// A whole page whose `<title>` says an error is on it (a refused form).
 pub fn page_with(ctx: &Ctx, title: &str, errors: Option<&FormErrors>, body: Markup) -> Markup {
     let tr = &ctx.tr;
-    let service = tr.t("service-name");
+    let service = ctx.site_name();
     let full_title = match errors {
         Some(errors) if !errors.is_empty() => format!("{}: {title} – {service}", tr.t("error-title-prefix")),
         _ => format!("{title} – {service}"),
@@ -35,6 +35,11 @@ pub fn page_with(ctx: &Ctx, title: &str, errors: Option<&FormErrors>, body: Mark
                 title { (full_title) }
                 link rel="stylesheet" href=(assets::url("govuk-frontend.css"));
                 link rel="stylesheet" href=(assets::url("sluss.css"));
+                // The city's colour, from a stylesheet of this site: the policy admits no
+                // inline style.
+                @if let Some(colour) = &ctx.site.colour {
+                    link rel="stylesheet" href=(site_stylesheet_url(colour));
+                }
             }
             body class="govuk-template__body" {
                 a href="#main" class="govuk-skip-link" { (tr.t("skip-to-content")) }
@@ -103,6 +108,15 @@ pub fn page_with(ctx: &Ctx, title: &str, errors: Option<&FormErrors>, body: Mark
                                     li class="govuk-footer__inline-list-item" {
                                         a class="govuk-footer__link" href="/docs" { (tr.t("footer-api-docs")) }
                                     }
+                                    li class="govuk-footer__inline-list-item" {
+                                        a class="govuk-footer__link" href="/privacy" { (tr.t("footer-privacy")) }
+                                    }
+                                    li class="govuk-footer__inline-list-item" {
+                                        a class="govuk-footer__link" href="/accessibility" { (tr.t("footer-accessibility")) }
+                                    }
+                                    li class="govuk-footer__inline-list-item" {
+                                        a class="govuk-footer__link" href="/contact" { (tr.t("footer-contact")) }
+                                    }
                                 }
                             }
                         }
@@ -111,6 +125,12 @@ pub fn page_with(ctx: &Ctx, title: &str, errors: Option<&FormErrors>, body: Mark
             }
         }
     }
+}
+
+/// The address of the stylesheet that gives the header and buttons the city's colour
+/// (`#rrggbb`): the colour is in the address, so a new colour is a new stylesheet.
+pub fn site_stylesheet_url(colour: &str) -> String {
+    format!("/site.css?colour={}", colour.trim_start_matches('#'))
 }
 
 /// The page answered with a status.

@@ -20,7 +20,7 @@ use self::layer::WebLayer;
 use self::pages::{
     admin_arenas, admin_organisations, admin_rubrics, admin_support, admin_users, arenas, assessment, auth, challenges,
     confirm, files, home, idea_list, ideas, invitations, me, notifications, obstacles, panel, reports, reset, results,
-    settings, steps,
+    settings, site, steps,
 };
 
 /// Adds the pages to `routes`, each wrapped in the cookie jar and [`WebLayer`], and a
@@ -134,6 +134,17 @@ pub fn mount(routes: Route, secure: bool) -> Route {
             "/admin/support-organisations",
             page(get(admin_support::list).post(admin_support::create)),
         )
+        .at("/privacy", page(get(site::privacy)))
+        .at("/privacy/accept", page(get(site::consent_page).post(site::accept)))
+        .at("/accessibility", page(get(site::accessibility)))
+        .at("/contact", page(get(site::contact)))
+        .at("/admin/site", page(get(site::admin).post(site::save_look)))
+        .at("/admin/site/privacy-notice", page(post(site::publish_privacy)))
+        .at(
+            "/admin/site/accessibility-statement",
+            page(post(site::save_accessibility)),
+        )
+        .at("/site.css", get(site::stylesheet))
         .at("/arenas", page(get(arenas::list)))
         .at("/arenas/:id", page(get(arenas::show)))
         .at("/results", page(get(results::list)))

@@ -80,6 +80,12 @@ pub fn field_message(tr: &Tr, problem: &FieldProblem) -> String {
         P::EmptyFile => tr.t("error-empty-file"),
         P::UnknownEvents { names } => tr.t_with("error-unknown-events", &[("names", names.join(", ").into())]),
         P::KeyReused => tr.t("error-idempotency-key-reused"),
+        P::NotAColour => tr.t("error-colour"),
+        P::TooLittleContrast { hundredths } => tr.t_with(
+            "error-colour-contrast",
+            &[("ratio", tr.number(f64::from(*hundredths) / 100.0, 2).into())],
+        ),
+        P::PrivacyNoticeNotAccepted => tr.t("error-privacy-notice-not-accepted"),
     }
 }
 
@@ -116,6 +122,7 @@ pub fn forbidden_message(tr: &Tr, reason: ForbiddenReason) -> String {
         F::NotYourInvitation => tr.t("error-not-your-invitation"),
         F::OnlyFacilitatorsTransfer => tr.t("error-only-facilitators-transfer"),
         F::OnlyEditorsChangeFiles => tr.t("error-only-editors-change-files"),
+        F::OnlyFacilitatorsSetUpTheSite => tr.t("error-only-facilitators-set-up-the-site"),
     }
 }
 
@@ -154,6 +161,7 @@ pub fn conflict_message(tr: &Tr, reason: ConflictReason) -> String {
         C::QuestionAnswered => tr.t("error-question-answered"),
         C::MilestoneDone => tr.t("error-milestone-done"),
         C::KeyInProgress | C::KeyBeingClaimed => tr.t("error-request-in-progress"),
+        C::NotTheCurrentPrivacyNotice { .. } => tr.t("error-privacy-notice-not-current"),
     }
 }
 
@@ -321,6 +329,15 @@ mod tests {
                 P::KeyReused,
                 "was already used for a different request; send a new key for a new request",
             ),
+            (P::NotAColour, "must be a colour written #rrggbb, such as #1d70b8"),
+            (
+                P::TooLittleContrast { hundredths: 447 },
+                "has a contrast of 4.47:1 with white text; WCAG AA needs at least 4.5:1, so choose a darker colour",
+            ),
+            (
+                P::PrivacyNoticeNotAccepted,
+                "must be true: read the privacy notice (/privacy) and accept it to register",
+            ),
         ]
     }
 
@@ -341,6 +358,7 @@ mod tests {
                 F::OnlyEditorsChangeFiles,
                 "only those who may edit it add or remove its files",
             ),
+            (F::OnlyFacilitatorsSetUpTheSite, "only facilitators set up the site"),
             (F::OnlyFacilitatorsRunSteps, "only facilitators run this step"),
             (F::OnlyFacilitatorsRunArenas, "only facilitators run arenas"),
             (F::OnlyFacilitatorsManageUsers, "only facilitators manage users"),
@@ -487,6 +505,14 @@ mod tests {
             (
                 C::KeyBeingClaimed,
                 "the Idempotency-Key is being claimed by another request; retry",
+            ),
+            (
+                C::NotTheCurrentPrivacyNotice { current: Some(2) },
+                "that is not the privacy notice in force; read version 2 and accept it",
+            ),
+            (
+                C::NotTheCurrentPrivacyNotice { current: None },
+                "no privacy notice has been published",
             ),
         ]
     }

@@ -70,7 +70,9 @@ pub async fn login(ctx: Ctx, state: Data<&AppState>) -> Response {
     match accounts::login(&state, &ctx.client, &email, &ctx.text("password")).await {
         Ok(session) => {
             let lifetime = (session.expires_at - chrono::Utc::now()).to_std().unwrap_or_default();
-            let mut response = redirect(&safe_next(next_of(&ctx).as_deref()));
+            // A privacy notice published since they last accepted one is asked first.
+            let next = safe_next(next_of(&ctx).as_deref());
+            let mut response = redirect(&super::site::after_sign_in(&state, session.user.id, &next).await);
             response.headers_mut().append(
                 poem::http::header::SET_COOKIE,
                 cookie_header(&ctx, &session.token, lifetime),
@@ -104,7 +106,31 @@ pub async fn logout(ctx: Ctx, state: Data<&AppState>) -> Response {
     response
 }
 
-fn register_form(ctx: &Ctx, errors: &FormErrors) -> Markup {
+/// The box a registration ticks once a privacy notice is published (SPEC §16).
+fn accept_privacy_box(ctx: &Ctx, errors: &FormErrors) -> Markup {
+    let tr = &ctx.tr;
+    let error = errors.message_for("accept_privacy_notice");
+    html! {
+        div class={ "govuk-form-group" @if error.is_some() { " govuk-form-group--error" } } {
+            @if let Some(message) = error {
+                p class="govuk-error-message" id="f-accept_privacy_notice-error" { (message) }
+            }
+            div class="govuk-checkboxes" data-module="govuk-checkboxes" {
+                div class="govuk-checkboxes__item" {
+                    input class="govuk-checkboxes__input" id="f-accept_privacy_notice" name="accept_privacy_notice"
+                        type="checkbox" value="true" checked[ctx.field("accept_privacy_notice").is_some()]
+                        aria-describedby={ "f-accept_privacy_notice-hint" @if error.is_some() { " f-accept_privacy_notice-error" } };
+                    label class="govuk-label govuk-checkboxes__label" for="f-accept_privacy_notice" { (tr.t("field-accept-privacy-notice")) }
+                    div class="govuk-hint govuk-checkboxes__hint" id="f-accept_privacy_notice-hint" {
+                        a class="govuk-link" href="/privacy" { (tr.t("accept-privacy-hint")) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn register_form(ctx: &Ctx, errors: &FormErrors, notice_published: bool) -> Markup {
     let tr = &ctx.tr;
     let roles = ctx.all("roles");
     let role_error = errors.message_for("roles");
@@ -141,14 +167,20 @@ fn register_form(ctx: &Ctx, errors: &FormErrors) -> Markup {
                     }
                 }
             }
+            @if notice_published { (accept_privacy_box(ctx, errors)) }
             (button(&tr.t("button-register")))
         }
     }
 }
 
+/// Whether a privacy notice is published (registration then asks for it).
+async fn notice_published(state: &AppState) -> bool {
+    crate::app::site::notice_to_accept(state).await.ok().flatten().is_some()
+}
+
 /// `GET /register`, and `?sent=1` once a confirmation link is on its way.
 #[handler]
-pub fn register_page(ctx: Ctx) -> Response {
+pub async fn register_page(ctx: Ctx, state: Data<&AppState>) -> Response {
     let tr = &ctx.tr;
     if ctx.query("sent").is_some() {
         return ok(page(
@@ -165,7 +197,7 @@ pub fn register_page(ctx: Ctx) -> Response {
         &ctx,
         &ctx.tr.t("register-title"),
         Some(&errors),
-        register_form(&ctx, &errors),
+        register_form(&ctx, &errors, notice_published(&state).await),
     ))
 }
 
@@ -185,7 +217,15 @@ pub async fn register(ctx: Ctx, state: Data<&AppState>) -> Response {
     };
     let next = Some(safe_next(next_of(&ctx).as_deref()));
     let result = async {
-        match accounts::register(&state, &ctx.client, registration, next).await? {
+        match accounts::register(
+            &state,
+            &ctx.client,
+            registration,
+            next,
+            ctx.field("accept_privacy_notice").is_some(),
+        )
+        .await?
+        {
             Registered::Account(_) => accounts::login(&state, &ctx.client, &ctx.text("email"), &ctx.text("password"))
                 .await
                 .map(Some),
@@ -212,7 +252,7 @@ pub async fn register(ctx: Ctx, state: Data<&AppState>) -> Response {
                     &ctx,
                     &ctx.tr.t("register-title"),
                     Some(&errors),
-                    register_form(&ctx, &errors),
+                    register_form(&ctx, &errors, notice_published(&state).await),
                 ),
             )
         }

@@ -126,6 +126,7 @@ pub async fn me(ctx: Ctx, state: Data<&AppState>) -> Response {
                 li { a class="govuk-link" href="/admin/rubrics" { (tr.t("admin-rubrics-title")) } }
                 li { a class="govuk-link" href="/admin/organisations" { (tr.t("admin-organisations-title")) } }
                 li { a class="govuk-link" href="/admin/support-organisations" { (tr.t("admin-support-title")) } }
+                li { a class="govuk-link" href="/admin/site" { (tr.t("admin-site-title")) } }
             }
             h2 class="govuk-heading-m" { (tr.t("me-queue-review")) }
             (challenge_table(&ctx, &tr.t("me-queue-review"), &queues.review, None))

@@ -30,6 +30,7 @@ pub mod reports;
 pub mod reset;
 pub mod results;
 pub mod settings;
+pub mod site;
 pub mod steps;
 
 use poem::Response;

@@ -30,10 +30,32 @@ fn request_form(ctx: &Ctx, email: &str, errors: &FormErrors) -> Markup {
     )
 }
 
-/// `GET /forgot-password`, and `?sent=1` after the request.
-#[handler]
-pub fn forgot_page(ctx: Ctx) -> Response {
+/// Without a mail server no link can be sent: the page says so, and whom to ask (SPEC §16).
+fn no_mail(ctx: &Ctx) -> Markup {
     let tr = &ctx.tr;
+    page(
+        ctx,
+        &tr.t("forgot-no-mail-title"),
+        html! {
+            p class="govuk-body" { (tr.t("forgot-no-mail")) }
+            @if ctx.site.contact_email.is_some() {
+                p class="govuk-body" { (tr.t("forgot-no-mail-contact")) }
+                (super::site::contact_line(ctx))
+            } @else {
+                p class="govuk-body" { (tr.t("forgot-no-mail-no-contact")) }
+            }
+        },
+    )
+}
+
+/// `GET /forgot-password`, and `?sent=1` after the request; without a mail server, the
+/// page that says e-mail is not set up.
+#[handler]
+pub fn forgot_page(ctx: Ctx, state: Data<&AppState>) -> Response {
+    let tr = &ctx.tr;
+    if !state.http.mail_enabled {
+        return ok(no_mail(&ctx));
+    }
     if ctx.query("sent").is_none() {
         return ok(request_form(&ctx, "", &FormErrors::none()));
     }
@@ -52,6 +74,9 @@ pub fn forgot_page(ctx: Ctx) -> Response {
 #[handler]
 pub async fn forgot(ctx: Ctx, state: Data<&AppState>) -> Response {
     let tr = &ctx.tr;
+    if !state.http.mail_enabled {
+        return ok(no_mail(&ctx));
+    }
     let email = ctx.text("email");
     match resets::request(&state, &ctx.client, &email).await {
         Ok(()) => redirect("/forgot-password?sent=1"),
