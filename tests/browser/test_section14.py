@@ -151,6 +151,8 @@ def walk(browser: Browser, server: Server, a11y: A11yReport, lang: str) -> None:
     open_id = challenge(title)
     blind_id = challenge(blind_title, blind=True)
     spare_id = challenge(spare_title)
+    kept_title = f"{words['spare']} {tag} II"
+    kept_id = challenge(kept_title)
     idea_title = f"{words['idea']} {tag}"
     team_idea = idea(open_id, idea_title, [member, decliner])
     blind_idea_title = f"{words['blind_idea']} {tag}"
@@ -295,6 +297,15 @@ def walk(browser: Browser, server: Server, a11y: A11yReport, lang: str) -> None:
         expect_link(needs_owner, "edit-idea", 0)
         needs_owner.goto(f"/ideas?q={tag}", "06-ideas")
         expect(needs_owner.main.get_by_role("link", name=idea_title, exact=True)).to_have_count(1)
+        # Their own challenge taken back: asked first, with the reason the public reads.
+        needs_owner.goto(f"/challenges/{kept_id}", "07-own-challenge")
+        expect_commands(needs_owner, "owner on another published challenge",
+                        "button-close", "button-withdraw", "button-ask")
+        needs_owner.field("field-reason").fill(words["reason"])
+        needs_owner.post(needs_owner.button("button-withdraw"), "08-withdraw-confirm", redirected=False)
+        needs_owner.confirm("button-withdraw", "09-withdrawn")
+        needs_owner.expect_state("challenge-state-withdrawn")
+        expect_commands(needs_owner, "owner on the withdrawn challenge")
 
         # -- the assessor of a blind challenge: nobody's name, a team member in the history -
         panellist = signed_in("assessor", assessor["email"])
@@ -308,6 +319,9 @@ def walk(browser: Browser, server: Server, a11y: A11yReport, lang: str) -> None:
         panellist.goto(f"/challenges/{blind_id}", "04-blind-challenge")
         expect(panellist.summary_value("field-owner")).to_contain_text(brf["name"])
         expect_commands(panellist, "assessor on the challenge", "button-ask")
+        panellist.field("field-question").fill(words["question"])
+        panellist.post(panellist.button("button-ask"), "04-asked")
+        expect(panellist.page.locator("#what-happens-next")).to_be_visible()
         panellist.goto(f"/ideas/{blind_idea}/scorecard", "05-scorecard")
         for hidden in (innovator["name"], member["name"]):
             expect(panellist.main).not_to_contain_text(hidden)
@@ -351,8 +365,19 @@ def walk(browser: Browser, server: Server, a11y: A11yReport, lang: str) -> None:
         team.confirm("button-withdraw", "11-withdrawn")
         team.expect_state("challenge-state-withdrawn")
         expect_commands(team, "facilitator on a withdrawn challenge")
+        # Closing the blind challenge asks first, then closes it.
+        team.goto(f"/challenges/{blind_id}", "12-blind-challenge")
+        expect_commands(team, "facilitator on the blind challenge", "button-close", "button-withdraw",
+                        "button-transfer", "button-ask", "button-answer", extra=(search,))
+        team.field("field-answer").fill("80")
+        team.post(team.button("button-answer"), "12-answered")
+        team.post(team.button("button-close"), "13-close-confirm", redirected=False)
+        team.confirm("button-close", "14-closed")
+        team.expect_state("challenge-state-closed")
+        expect_commands(team, "facilitator on a closed challenge", "button-archive", "button-transfer",
+                        extra=(search,))
         # The reports' downloads: each CSV has its XLSX beside it, a real workbook.
-        team.goto("/reports", "12-reports")
+        team.goto("/reports", "15-reports")
         workbooks = team.main.locator('a[href*=".xlsx"]')
         assert workbooks.count() >= 3, workbooks.count()
         for i in range(workbooks.count()):
@@ -371,7 +396,7 @@ def walk(browser: Browser, server: Server, a11y: A11yReport, lang: str) -> None:
         successor.post(successor.button("button-close"), "04-close-confirm", redirected=False)
         successor.confirm("button-close", "05-closed")
         successor.expect_state("challenge-state-closed")
-        needs_owner.goto(f"/challenges/{open_id}", "07-challenge-handed-on")
+        needs_owner.goto(f"/challenges/{open_id}", "10-challenge-handed-on")
         expect_commands(needs_owner, "old owner after the transfer")
 
         # -- the innovator withdraws the idea, asked first ---------------------------------
