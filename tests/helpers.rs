@@ -2,7 +2,7 @@
 //! `SLUSS_TEST_POSTGRES_URL` is set), migrated with the real migrator, and the app built
 //! by the same `build_app` that `sluss serve` uses.
 
-use std::sync::{Once, OnceLock};
+use std::sync::{Arc, Once, OnceLock};
 
 use poem::endpoint::BoxEndpoint;
 use poem::http::{HeaderMap, Method, StatusCode};
@@ -10,6 +10,7 @@ use poem::test::TestClient;
 use sea_orm::{ConnectionTrait, Database, Statement};
 use serde_json::{Value, json};
 use sluss_api::auth::new_token;
+use sluss_api::files::FileStore;
 use sluss_api::passwords::Passwords;
 use sluss_api::persistence::{sessions, users};
 use sluss_api::startup;
@@ -210,6 +211,31 @@ pub struct TestApp {
     /// Where the database is.
     pub database_url: String,
     _db: TestDb,
+    /// The folder of the app's files, when they are kept on disk.
+    _files: Option<Arc<tempfile::TempDir>>,
+}
+
+/// The settings with a real file store in place of the default one in memory: the S3
+/// store `SLUSS_TEST_STORAGE_URL` names (`s3://bucket?endpoint=…`), under a prefix of this
+/// app's own, else a folder of its own on disk.
+fn with_test_store(mut http: HttpSettings) -> (HttpSettings, Option<Arc<tempfile::TempDir>>) {
+    if http.files.store.place() != "memory" {
+        return (http, None);
+    }
+    match std::env::var("SLUSS_TEST_STORAGE_URL") {
+        Ok(url) if !url.is_empty() => {
+            let (base, query) = url.split_once('?').unwrap_or((url.as_str(), ""));
+            let url = format!("{}/{}?{query}", base.trim_end_matches('/'), Uuid::now_v7().simple());
+            http.files.store = FileStore::open(&url).unwrap_or_else(|e| panic!("test store {url}: {e}"));
+            (http, None)
+        }
+        _ => {
+            let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+            let url = format!("file://{}", dir.path().display());
+            http.files.store = FileStore::open(&url).unwrap_or_else(|e| panic!("test store {url}: {e}"));
+            (http, Some(Arc::new(dir)))
+        }
+    }
 }
 
 /// Starts the app on a fresh, migrated database.
@@ -247,12 +273,14 @@ async fn serve_database(database_url: String, db: TestDb, auth: AuthSettings, ht
     let writes = sluss_api::persistence::WriteQueue::connect(&database_url, &conn)
         .await
         .unwrap_or_else(|e| panic!("writer for {database_url}: {e}"));
+    let (http, files) = with_test_store(http);
     let state = AppState::with_writes(conn, writes, passwords, auth, http);
     TestApp {
         client: TestClient::new(startup::build_app(state.clone())),
         state,
         database_url,
         _db: db,
+        _files: files,
     }
 }
 

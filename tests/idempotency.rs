@@ -120,6 +120,20 @@ fn exactly_the_operations_answering_201_take_an_idempotency_key() {
             }
         }
     }
+    // A file's upload is the one creation without a key: its body streams to disk and is
+    // never held whole to be fingerprinted (ADR 0035); a retried upload adds a second file
+    // that its uploader can remove.
+    let uploads: std::collections::BTreeSet<String> = [
+        "POST /challenges/{id}/attachments",
+        "POST /ideas/{id}/attachments",
+        "POST /tests/{id}/attachments",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    assert!(uploads.is_subset(&creating), "the uploads answer 201");
+    assert!(keyed.is_disjoint(&uploads), "an upload documents no Idempotency-Key");
+    let creating: std::collections::BTreeSet<String> = creating.difference(&uploads).cloned().collect();
     let tabled: std::collections::BTreeSet<String> = CREATING.iter().map(|(e, _, _)| spec_form(e)).collect();
     assert_eq!(
         keyed, creating,

@@ -98,7 +98,44 @@ async fn every_kind_of_event_is_in_the_history_offered_to_hooks_and_tells_its_pa
     .await
     .expect(200);
 
+    let map = crate::attachments::attach(
+        &app,
+        &format!("/challenges/{challenge}/attachments"),
+        Some(&facilitator.token),
+        "map.pdf",
+        crate::attachments::PDF,
+    )
+    .await
+    .expect(201)
+    .id();
+    app.call(
+        Method::DELETE,
+        &format!("/attachments/{map}"),
+        Some(&facilitator.token),
+        None,
+    )
+    .await
+    .expect(204);
+
     let idea = draft_idea(&app, &innovator, &challenge).await;
+    let pitch = crate::attachments::attach(
+        &app,
+        &format!("/ideas/{idea}/attachments"),
+        Some(&innovator.token),
+        "pitch.pdf",
+        crate::attachments::PDF,
+    )
+    .await
+    .expect(201)
+    .id();
+    app.call(
+        Method::DELETE,
+        &format!("/attachments/{pitch}"),
+        Some(&innovator.token),
+        None,
+    )
+    .await
+    .expect(204);
     app.patch(
         &format!("/ideas/{idea}"),
         Some(&innovator.token),

@@ -9,6 +9,7 @@ mod abuse;
 mod accounts;
 mod arenas;
 mod assessment;
+mod attachments;
 mod auth;
 mod blind;
 mod challenges;

@@ -11,6 +11,7 @@ use poem::http::Method;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use crate::attachments::{PDF, attach};
 use crate::helpers::*;
 
 /// The column does not apply: the endpoint names no challenge for an owner to own (or no
@@ -274,6 +275,29 @@ const WEBHOOKS: &[Row] = &[
     ("POST /webhooks",                              [401,  403,  403,  403,  201,  __ ]),
     ("DELETE /webhooks/{webhook}",                  [401,  403,  403,  403,  204,  __ ]),
     ("GET /webhooks/{webhook}/deliveries",          [401,  403,  403,  403,  200,  __ ]),
+];
+
+/// Documents (SPEC §15). A POST sends a small PDF as multipart. `{challenge_file}` is a
+/// file the team put on a published challenge of `owner`; `{idea_file}` one the author put
+/// on their submitted idea; `{test}` the test of an idea in testing whose panel was
+/// `panel`.
+#[rustfmt::skip]
+const DOCUMENTS: &[PanelRow] = &[
+    //                                               anon  other innov asses facil owner author panel
+    ("GET /challenges/{published}/attachments",     [200,  200,  200,  200,  200,  200,  __,   __ ]),
+    ("GET /challenges/{draft}/attachments",         [404,  404,  404,  404,  200,  200,  __,   __ ]),
+    ("POST /challenges/{draft}/attachments",        [401,  404,  404,  404,  201,  201,  __,   __ ]),
+    ("POST /challenges/{published}/attachments",    [401,  403,  403,  403,  201,  409,  __,   __ ]),
+    ("GET /ideas/{submitted_idea}/attachments",     [401,  404,  404,  404,  200,  200,  200,  __ ]),
+    ("GET /ideas/{in_assessment_idea}/attachments", [401,  404,  404,  404,  200,  200,  200,  200]),
+    ("POST /ideas/{submitted_idea}/attachments",    [401,  404,  404,  404,  201,  403,  201,  __ ]),
+    ("POST /ideas/{qualified_idea}/attachments",    [401,  404,  404,  404,  201,  403,  409,  403]),
+    ("GET /tests/{test}/attachments",               [401,  404,  404,  404,  200,  200,  200,  200]),
+    ("POST /tests/{test}/attachments",              [401,  404,  404,  404,  201,  403,  201,  403]),
+    ("GET /attachments/{challenge_file}",           [200,  200,  200,  200,  200,  200,  __,   __ ]),
+    ("GET /attachments/{idea_file}",                [404,  404,  404,  404,  200,  200,  200,  __ ]),
+    ("DELETE /attachments/{challenge_file}",        [401,  403,  403,  403,  204,  409,  __,   __ ]),
+    ("DELETE /attachments/{idea_file}",             [401,  404,  404,  404,  204,  403,  204,  __ ]),
 ];
 
 #[rustfmt::skip]
@@ -706,6 +730,31 @@ async fn resolve(
             .expect(201)
             .id()
         }
+        "test" => {
+            let idea = in_testing_idea(app, owner, author, panel).await;
+            let facilitator = app.facilitator().await;
+            app.get(&format!("/ideas/{idea}/test"), Some(&facilitator.token))
+                .await
+                .expect(200)
+                .id()
+        }
+        "challenge_file" => {
+            let facilitator = app.facilitator().await;
+            let challenge = app.published_challenge(owner, &facilitator).await;
+            let path = format!("/challenges/{challenge}/attachments");
+            attach(app, &path, Some(&facilitator.token), "map.pdf", PDF)
+                .await
+                .expect(201)
+                .id()
+        }
+        "idea_file" => {
+            let idea = submitted_idea(app, owner, author).await;
+            let path = format!("/ideas/{idea}/attachments");
+            attach(app, &path, Some(&author.token), "pitch.pdf", PDF)
+                .await
+                .expect(201)
+                .id()
+        }
         unknown => panic!("no fixture for {{{unknown}}}"),
     };
     format!("{head}{id}{tail}")
@@ -727,6 +776,9 @@ pub(crate) struct Cell {
 /// caller of the column.
 async fn run_cell(app: &TestApp, endpoint: &str, column: usize) -> Reply {
     let cell = prepare_cell(app, endpoint, caller_name(column)).await;
+    if cell.method == Method::POST && cell.path.ends_with("/attachments") {
+        return attach(app, &cell.path, cell.token.as_deref(), "plan.pdf", PDF).await;
+    }
     app.call(cell.method, &cell.path, cell.token.as_deref(), cell.body)
         .await
 }
@@ -894,6 +946,11 @@ async fn every_caller_gets_the_tabled_status_from_the_webhook_endpoints() {
     walk(WEBHOOKS).await;
 }
 
+#[tokio::test]
+async fn every_caller_gets_the_tabled_status_from_the_document_endpoints() {
+    walk(DOCUMENTS).await;
+}
+
 /// Every row's endpoint, as `"METHOD /path"`; but [`OPS`], which lives outside the API base
 /// and its spec.
 fn tabled_endpoints() -> Vec<&'static str> {
@@ -917,6 +974,7 @@ fn tabled_endpoints() -> Vec<&'static str> {
         names(INVITATIONS),
         names(ORGANISATIONS),
         names(WEBHOOKS),
+        names(DOCUMENTS),
     ]
     .concat()
 }

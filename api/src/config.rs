@@ -59,6 +59,35 @@ pub enum Command {
     Openapi,
     /// Fill an empty database with generated data for benchmarks.
     Seed(SeedArgs),
+    /// Remove the bytes in the file store that no attachment points at (left by an upload
+    /// cut off between its bytes and its row); `serve` does this once a day by itself.
+    SweepFiles(SweepArgs),
+}
+
+/// Where the bytes of documents are kept, and how large one may be (SPEC §15).
+#[derive(Debug, Clone, Args)]
+pub struct StorageArgs {
+    /// `file://<folder>` (created if missing) or `s3://<bucket>?endpoint=<url>&region=<name>`
+    /// for any S3-compatible store, with credentials from the usual `AWS_*` variables.
+    #[arg(long, env = "SLUSS_STORAGE_URL", default_value = crate::files::DEFAULT_STORAGE_URL)]
+    pub storage_url: String,
+    /// The largest file accepted, in MiB.
+    #[arg(long, env = "SLUSS_MAX_UPLOAD_MIB", default_value_t = sluss_domain::attachment::DEFAULT_MAX_UPLOAD_MIB, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub max_upload_mib: u64,
+}
+
+/// Options of `sluss sweep-files`.
+#[derive(Debug, Clone, Args)]
+pub struct SweepArgs {
+    /// The database.
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// The file store.
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    /// Leave bytes written less than this many minutes ago (an upload may be writing its row).
+    #[arg(long, default_value_t = 60)]
+    pub older_than_minutes: i64,
 }
 
 /// Options of `sluss seed`.
@@ -92,6 +121,9 @@ pub struct ServeArgs {
     /// The database.
     #[command(flatten)]
     pub database: DatabaseArgs,
+    /// The file store.
+    #[command(flatten)]
+    pub storage: StorageArgs,
     /// E-mail of the first facilitator, created when none exists.
     #[arg(long, env = "SLUSS_ADMIN_EMAIL")]
     pub admin_email: Option<String>,

@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use futures_util::StreamExt;
 use poem::endpoint::BoxEndpoint;
 use poem::http::{HeaderName, HeaderValue, Method, header};
 use poem::middleware::{Cors, CorsEndpoint};
@@ -33,6 +34,13 @@ pub async fn limit_body<E: Endpoint>(next: E, mut req: Request) -> Result<Respon
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
+    if is_upload(req.method(), req.uri().path()) {
+        let limit = req
+            .data::<AppState>()
+            .map_or(BODY_LIMIT as u64, |state| state.http.files.max_upload_bytes)
+            + UPLOAD_OVERHEAD;
+        return stream_limited(next, req, declared, limit).await;
+    }
     if declared.is_some_and(|len| len > BODY_LIMIT as u64) {
         return Err(ApiError::payload_too_large(BODY_LIMIT).into());
     }
@@ -50,6 +58,43 @@ pub async fn limit_body<E: Endpoint>(next: E, mut req: Request) -> Result<Respon
     }
     req.set_body(body);
     Ok(next.call(req).await?.into_response())
+}
+
+/// What an upload's body may hold besides its file: the multipart framing and a description.
+const UPLOAD_OVERHEAD: u64 = 64 * 1024;
+
+/// Whether the request uploads a file (SPEC §15): `POST …/attachments` in the API, `POST
+/// …/files` on the pages. These bodies stream through to a temporary file; the 1 MiB limit
+/// is theirs to exceed, up to the largest file allowed.
+fn is_upload(method: &Method, path: &str) -> bool {
+    method == Method::POST && (path.ends_with("/attachments") || path.ends_with("/files"))
+}
+
+/// Passes an upload's body on as a stream that fails once more than `limit` bytes have
+/// come, and answers 413 when that happened: the body is never read whole into memory.
+async fn stream_limited<E: Endpoint>(next: E, mut req: Request, declared: Option<u64>, limit: u64) -> Result<Response> {
+    let too_large = || ApiError::payload_too_large(usize::try_from(limit - UPLOAD_OVERHEAD).unwrap_or(usize::MAX));
+    if declared.is_some_and(|len| len > limit) {
+        return Err(too_large().into());
+    }
+    let over = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = Arc::clone(&over);
+    let mut seen = 0u64;
+    let stream = req.take_body().into_bytes_stream().map(move |chunk| {
+        let chunk = chunk?;
+        seen += chunk.len() as u64;
+        if seen > limit {
+            flag.store(true, std::sync::atomic::Ordering::Relaxed);
+            return Err(std::io::Error::other("the upload is larger than allowed"));
+        }
+        Ok(chunk)
+    });
+    req.set_body(poem::Body::from_bytes_stream(stream));
+    let response = next.call(req).await;
+    if over.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(too_large().into());
+    }
+    Ok(response?.into_response())
 }
 
 /// Gives every request an id (reusing a sane incoming `x-request-id`), runs it inside a
@@ -172,7 +217,10 @@ impl<E: Endpoint> Endpoint for SecurityHeadersEndpoint<E> {
         } else {
             HeaderValue::from_static(API_CSP)
         };
-        headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+        // A file served as it was uploaded brings its own, stricter policy (`sandbox`).
+        if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+            headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+        }
         headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
         headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
         headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));

@@ -8,6 +8,7 @@ pub mod compression;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod files;
 pub mod http;
 pub mod idempotency;
 pub mod mail;

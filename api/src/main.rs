@@ -6,11 +6,12 @@ use std::process::ExitCode;
 use clap::Parser;
 use sluss_api::app::accounts::{DEFAULT_LOCALE, Registration, ensure_facilitator, prepare_account};
 use sluss_api::config::AllowedOrigins;
-use sluss_api::config::{Cli, Command, CreateUserArgs, SeedArgs, ServeArgs, UserCommand};
+use sluss_api::config::{Cli, Command, CreateUserArgs, SeedArgs, ServeArgs, StorageArgs, SweepArgs, UserCommand};
+use sluss_api::files::FileStore;
 use sluss_api::http::DOCS_PATH;
 use sluss_api::passwords::Passwords;
 use sluss_api::startup::Timeouts;
-use sluss_api::state::{AppState, AuthSettings, HttpSettings, WebhookSettings};
+use sluss_api::state::{AppState, AuthSettings, FileSettings, HttpSettings, WebhookSettings};
 use sluss_api::{demo, mail, persistence, startup, telemetry, webhook_worker};
 use sluss_domain::Role;
 
@@ -36,6 +37,7 @@ async fn main() -> ExitCode {
             .map_err(|e| e.to_string()),
         Command::User(UserCommand::Create(args)) => create_user(args).await,
         Command::Seed(args) => seed(args).await,
+        Command::SweepFiles(args) => sweep_files(args).await,
         Command::Openapi => startup::openapi_json()
             .map(|spec| println!("{spec}"))
             .map_err(|e| e.to_string()),
@@ -75,6 +77,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         () = &mut shutdown => return Ok(()),
     };
     start_mail(&args, &state)?;
+    sluss_api::app::attachments::start_sweeps(&state);
     let addresses = startup::local_addresses(&acceptor);
     tracing::info!(bind = %args.bind, addresses = ?addresses, "sluss listening");
     for address in addresses {
@@ -122,7 +125,9 @@ async fn prepare(args: &ServeArgs) -> Result<AppState, String> {
         webhooks: WebhookSettings {
             allow_private: args.webhook_allow_private,
         },
+        files: file_settings(&args.storage)?,
     };
+    tracing::info!(storage = %http.files.store.place(), "documents are kept in this store");
     if args.webhook_allow_private {
         tracing::warn!("webhooks may be sent to loopback, private and link-local addresses");
     }
@@ -157,6 +162,28 @@ async fn prepare(args: &ServeArgs) -> Result<AppState, String> {
         }
     }
     Ok(state)
+}
+
+/// The file store and upload limit `args` name.
+fn file_settings(args: &StorageArgs) -> Result<FileSettings, String> {
+    Ok(FileSettings {
+        store: FileStore::open(&args.storage_url).map_err(|e| format!("storage: {e}"))?,
+        max_upload_bytes: args.max_upload_mib * 1024 * 1024,
+    })
+}
+
+async fn sweep_files(args: SweepArgs) -> Result<(), String> {
+    let http = HttpSettings {
+        files: file_settings(&args.storage)?,
+        ..HttpSettings::default()
+    };
+    let state = state_for(&args.database.database_url, AuthSettings::default(), http).await?;
+    let grace = chrono::Duration::minutes(args.older_than_minutes.max(0));
+    let removed = sluss_api::app::attachments::sweep(&state, grace)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("Removed {removed} stored files that no attachment points at.");
+    Ok(())
 }
 
 async fn create_user(args: CreateUserArgs) -> Result<(), String> {

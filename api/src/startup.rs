@@ -17,6 +17,7 @@ use crate::openapi::CommandExamples;
 use crate::passwords::Passwords;
 use crate::routes::arenas::ArenasApi;
 use crate::routes::assessment::AssessmentApi;
+use crate::routes::attachments::AttachmentsApi;
 use crate::routes::auth::AuthApi;
 use crate::routes::challenges::ChallengesApi;
 use crate::routes::ideas::IdeasApi;
@@ -53,6 +54,7 @@ type Apis = (
     NotificationsApi,
     OrganisationsApi,
     WebhooksApi,
+    AttachmentsApi,
     CommandExamples,
 );
 
@@ -72,6 +74,7 @@ fn api_service(state: &AppState) -> OpenApiService<HeaderParams<Apis>, ()> {
         NotificationsApi { state: state.clone() },
         OrganisationsApi { state: state.clone() },
         WebhooksApi { state: state.clone() },
+        AttachmentsApi { state: state.clone() },
         CommandExamples,
     );
     OpenApiService::new(HeaderParams(apis), "sluss", env!("CARGO_PKG_VERSION"))

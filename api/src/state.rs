@@ -7,6 +7,7 @@ use sea_orm::DatabaseConnection;
 use tokio::sync::Semaphore;
 
 use crate::config::AllowedOrigins;
+use crate::files::FileStore;
 use crate::metrics::Metrics;
 use crate::passwords::Passwords;
 use crate::persistence::{WriteQueue, WriteTx};
@@ -62,6 +63,27 @@ pub struct HttpSettings {
     pub mail_enabled: bool,
     /// Where webhooks may be sent.
     pub webhooks: WebhookSettings,
+    /// Where documents are kept, and how large one may be.
+    pub files: FileSettings,
+}
+
+/// Where documents are kept, and how large one may be (SPEC §15).
+#[derive(Debug, Clone)]
+pub struct FileSettings {
+    /// The object store of their bytes.
+    pub store: FileStore,
+    /// The largest file accepted, in bytes.
+    pub max_upload_bytes: u64,
+}
+
+impl Default for FileSettings {
+    /// A store in memory: for set-ups that never keep files past the process.
+    fn default() -> Self {
+        Self {
+            store: FileStore::in_memory(),
+            max_upload_bytes: sluss_domain::attachment::DEFAULT_MAX_UPLOAD_MIB * 1024 * 1024,
+        }
+    }
 }
 
 /// Where webhooks may be sent (SPEC §11.3, ADR 0016).
@@ -80,6 +102,7 @@ impl Default for HttpSettings {
             public_url: "http://127.0.0.1:8080".to_owned(),
             mail_enabled: false,
             webhooks: WebhookSettings::default(),
+            files: FileSettings::default(),
         }
     }
 }

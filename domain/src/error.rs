@@ -295,6 +295,14 @@ pub enum FieldProblem {
     /// An `Idempotency-Key` sent again with another request.
     #[error("was already used for a different request; send a new key for a new request")]
     KeyReused,
+    /// A file of a type sluss does not keep (SPEC §15).
+    #[error(
+        "must be a PDF, PNG, JPEG, WebP, plain text, CSV, OpenDocument (odt, ods, odp) or Office Open XML (docx, xlsx, pptx) file"
+    )]
+    FileTypeNotAllowed,
+    /// A file without bytes.
+    #[error("is empty")]
+    EmptyFile,
 }
 
 /// The condition under which a refused address would be allowed, if there is one.
@@ -410,6 +418,9 @@ pub enum ForbiddenReason {
     /// Answering a team invitation sent to another address.
     #[error("the invitation was sent to another e-mail address")]
     NotYourInvitation,
+    /// Adding or removing a file of a record one may not edit (SPEC §15).
+    #[error("only those who may edit it add or remove its files")]
+    OnlyEditorsChangeFiles,
 }
 
 /// A guard of the current state that is not met (409).
@@ -427,6 +438,12 @@ pub enum ConflictReason {
     /// Answering a team invitation that was answered.
     #[error("the invitation has been answered")]
     InvitationAnswered,
+    /// Adding a file to a record that holds the most it may (SPEC §15).
+    #[error("it holds {max} files, the most it may; remove one first")]
+    TooManyFiles {
+        /// The most files a record holds.
+        max: usize,
+    },
     /// Deciding an idea before the panel has scored it.
     #[error("{submitted} of {required} required scorecards are in")]
     TooFewScorecards {

@@ -66,6 +66,10 @@ kinds! {
         Ask => "ask",
         /// A question on it was answered.
         Answer => "answer",
+        /// A file was added to it (SPEC §15).
+        AttachFile => "attach_file",
+        /// A file was removed from it.
+        RemoveFile => "remove_file",
     }
 }
 
@@ -110,6 +114,10 @@ kinds! {
         AcceptInvitation => "accept_invitation",
         /// A team member declined the invitation to the team.
         DeclineInvitation => "decline_invitation",
+        /// A file was added to it or to its test (SPEC §15).
+        AttachFile => "attach_file",
+        /// A file was removed from it or from its test.
+        RemoveFile => "remove_file",
     }
 }
 
@@ -206,6 +214,8 @@ impl ChallengeEventKind {
             K::Transfer => (&[ChallengeOwner], Insiders, None, None),
             K::Ask => (&[ChallengeOwner], Insiders, None, None),
             K::Answer => (&[Asker], Insiders, None, None),
+            // Files are the owner's and the team's working material; nobody must act.
+            K::AttachFile | K::RemoveFile => (&[], Insiders, None, None),
         };
         ChallengeRules {
             tells,
@@ -275,6 +285,9 @@ impl IdeaEventKind {
             // The team is shown to everyone who sees the idea (§14.1), and so is its
             // answers' history; a hidden innovator hides the member too (`ideas::history`).
             K::AcceptInvitation | K::DeclineInvitation => (&[], All, None, None),
+            // A file is the authors' working material (an assessor reads the files, not who
+            // added them); nobody must act.
+            K::AttachFile | K::RemoveFile => (&[], Authors, None, None),
         };
         IdeaRules {
             tells,

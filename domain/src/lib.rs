@@ -10,6 +10,7 @@
 
 pub mod arena;
 pub mod assessment;
+pub mod attachment;
 pub mod challenge;
 pub mod error;
 pub mod event;

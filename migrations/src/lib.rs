@@ -24,6 +24,7 @@ mod m20261206_120000_create_figures_read_model;
 mod m20261207_000001_create_idea_search;
 mod m20261207_000002_write_default_rubric_in_swedish;
 mod m20261207_000003_create_team_invitations;
+mod m20261208_000001_create_attachments;
 
 pub use m20261125_000002_create_ideas_and_questions::PG_SEARCH_EXPRESSION;
 pub use m20261125_000005_store_challenge_search_vector::PG_SEARCH_COLUMN;
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000001_create_idea_search::Migration),
             Box::new(m20261207_000002_write_default_rubric_in_swedish::Migration),
             Box::new(m20261207_000003_create_team_invitations::Migration),
+            Box::new(m20261208_000001_create_attachments::Migration),
         ]
     }
 }

@@ -118,7 +118,8 @@ def running_sluss(*arguments: str) -> Iterator[Server]:
     log = open(log_path, "ab")
     process = subprocess.Popen(
         [binary(), "serve", "--bind", f"127.0.0.1:{port}",
-         "--database-url", f"sqlite://{tmp}/sluss.db?mode=rwc", *arguments],
+         "--database-url", f"sqlite://{tmp}/sluss.db?mode=rwc",
+         "--storage-url", f"file://{tmp}/files", *arguments],
         stdout=log, stderr=log, env=env)
     log.close()
     base = f"http://127.0.0.1:{port}"

@@ -1553,3 +1553,75 @@ def test_teams_act_together_and_a_challenge_changes_hands(browser, server, a11y,
             p.close()
     problems = [v for p in people for v in p.problems]
     assert not problems and not findings(*people), "\n".join(problems + findings(*people))
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_an_innovator_attaches_a_pdf_and_downloads_it(browser, server, a11y, lang, tmp_path):
+    """SPEC §15 on the pages: an innovator opens their submitted idea, attaches a PDF with
+    "Attach file", finds it listed with its size and date, downloads it and gets the same
+    bytes; a file whose content is HTML is refused whatever its name says; then "Remove"
+    takes the PDF away. The challenge and the idea are made through the JSON API."""
+    tag = secrets.token_hex(3)
+    facilitator_token = api_login(server, server.admin_email, server.admin_password)
+    owner_email = f"files-owner-{lang}-{tag}@example.org"
+    innovator_email = f"files-innovator-{lang}-{tag}@example.org"
+    for email, roles in [(owner_email, ["needs_owner"]), (innovator_email, ["innovator"])]:
+        api_ok(server, "POST", "/users", facilitator_token, {
+            "email": email, "display_name": email.split("@")[0], "password": PASSWORD, "roles": roles})
+    owner_token = api_login(server, owner_email, PASSWORD)
+    challenge_id = api_ok(server, "POST", "/challenges", owner_token, {
+        "title": f"Avfallsrum {tag}", "summary": "Fulla kärl", "description": "Kärlen fylls för fort."})["id"]
+    api_ok(server, "POST", f"/challenges/{challenge_id}/submit", owner_token, {})
+    api_ok(server, "POST", f"/challenges/{challenge_id}/publish", facilitator_token, {})
+    innovator_token = api_login(server, innovator_email, PASSWORD)
+    idea_id = api_ok(server, "POST", f"/challenges/{challenge_id}/ideas", innovator_token, {
+        "title": f"Sensorer i kärlen {tag}", "summary": "En sensor per kärl",
+        "description": "Sensorn säger till när kärlet är fullt."})["id"]
+    api_ok(server, "POST", f"/ideas/{idea_id}/submit", innovator_token, {})
+
+    pdf = tmp_path / "budget-2027.pdf"
+    pdf.write_bytes(PDF_BYTES)
+    fake = tmp_path / "not-a-pdf.pdf"
+    fake.write_bytes(b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>")
+
+    innovator = Person(browser, server, a11y, lang, "files-innovator")
+    try:
+        innovator.goto("/login" if lang == "sv" else "/login?lang=en", "01-login")
+        innovator.log_in(innovator_email, PASSWORD, "02-logged-in")
+        innovator.goto(f"/ideas/{idea_id}", "03-idea")
+        files = innovator.main.locator("section.sluss-files")
+        expect(files.get_by_role("heading", name=innovator.t("files-heading"), exact=True)).to_be_visible()
+        expect(files).to_contain_text(innovator.t("files-none"))
+
+        files.get_by_label(innovator.t("field-file"), exact=True).set_input_files(str(pdf))
+        files.get_by_label(innovator.t("field-file-description"), exact=True).fill("Budget")
+        innovator.post(files.get_by_role("button", name=innovator.t("file-attach"), exact=True), "04-attached")
+        files = innovator.main.locator("section.sluss-files")
+        expect(files).to_contain_text(innovator.t("file-attached"))
+        link = files.get_by_role("link", name="budget-2027.pdf", exact=True)
+        expect(link).to_be_visible()
+        expect(files).to_contain_text(innovator.t("file-size-kib", n=1))
+
+        with innovator.page.expect_download() as download_info:
+            link.click()
+        download = download_info.value
+        assert download.suggested_filename == "budget-2027.pdf"
+        assert Path(download.path()).read_bytes() == PDF_BYTES
+
+        files.get_by_label(innovator.t("field-file"), exact=True).set_input_files(str(fake))
+        innovator.post(files.get_by_role("button", name=innovator.t("file-attach"), exact=True), "05-refused")
+        files = innovator.main.locator("section.sluss-files")
+        expect(files.get_by_role("alert")).to_contain_text(innovator.t("file-refused-title"))
+        expect(files.get_by_role("link")).to_have_count(1)
+
+        innovator.post(files.get_by_role("button", name=f"{innovator.t('file-remove')} budget-2027.pdf"),
+                       "06-removed")
+        files = innovator.main.locator("section.sluss-files")
+        expect(files).to_contain_text(innovator.t("files-none"))
+        problems = findings(innovator)
+        assert not problems, "\n".join(problems)
+    finally:
+        innovator.close()

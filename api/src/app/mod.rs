@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod arenas;
 pub mod assessment;
+pub mod attachments;
 pub mod challenges;
 pub mod figures;
 pub mod ideas;

@@ -14,7 +14,7 @@ use super::{Expected, check_version};
 use crate::error::ApiError;
 use crate::persistence::entities::users as user_rows;
 use crate::persistence::privacy::{self as repo, account_state};
-use crate::persistence::{mail, notifications, users};
+use crate::persistence::{attachments, mail, notifications, users};
 use crate::state::AppState;
 use crate::views::ideas::Idea;
 use crate::views::privacy::PersonalData;
@@ -65,6 +65,7 @@ pub async fn erase(
         .iter()
         .map(|idea| idea.id)
         .collect();
+    let own_files = super::attachments::own_files(state, user_id).await?;
     let now = Utc::now();
     let tx = state.begin_write().await?;
     let row = users::find_for_update(&tx, user_id)
@@ -82,8 +83,13 @@ pub async fn erase(
     // e-mails queued or sent to them and their reset links.
     mail::delete_for(&tx, user_id).await?;
     notifications::delete_for(&tx, user_id).await?;
+    // The files they uploaded to their own challenges and ideas go (their bytes once this
+    // commits); on other people's records the files stay, without their uploader.
+    attachments::delete_all(&tx, &own_files).await?;
+    attachments::forget_uploader(&tx, user_id).await?;
     let payload = serde_json::json!({
         "reason": reason,
+        "files_deleted": own_files.len(),
         "team_entries_removed": erased.team_entries,
         "ideas_changed": erased.ideas,
         "event_payloads_rewritten": erased.events,
@@ -99,6 +105,7 @@ pub async fn erase(
     );
     journal::record(state, &tx, entry).await?;
     tx.commit().await?;
+    super::attachments::forget_bytes(state, &own_files).await;
     User::from_row(updated)
 }
 

@@ -429,6 +429,9 @@ pub mod idea_tests {
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub idea_id: Uuid,
+        /// The test's own id (SPEC §15's `/tests/{id}`), given to every test by the
+        /// migration that added it.
+        pub id: Option<Uuid>,
         pub site: String,
         pub host: String,
         pub host_organisation_id: Option<Uuid>,
@@ -440,6 +443,34 @@ pub mod idea_tests {
         pub results: Option<String>,
         pub lessons_learned: Option<String>,
         pub completed_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Files on challenges, ideas and tests (SPEC §15); the bytes live in the object store.
+pub mod attachments {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `attachments`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "attachments")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub parent_kind: String,
+        pub parent_id: Uuid,
+        pub idea_id: Option<Uuid>,
+        pub filename: String,
+        pub content_type: String,
+        pub size: i64,
+        pub sha256: String,
+        pub description: Option<String>,
+        pub uploaded_by: Option<Uuid>,
+        pub created_at: DateTimeUtc,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,6 +6,7 @@
 
 pub mod arenas;
 pub mod assessment;
+pub mod attachments;
 pub mod challenges;
 pub mod entities;
 pub mod events;

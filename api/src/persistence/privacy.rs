@@ -45,6 +45,8 @@ pub struct Footprint {
     pub scorecards: Vec<scorecards::Model>,
     /// Obstacles the person reported.
     pub obstacles: Vec<obstacles::Model>,
+    /// Files the person uploaded.
+    pub files: Vec<super::entities::attachments::Model>,
     /// Events the person acted in, and events about the account.
     pub events: Vec<events::Model>,
 }
@@ -99,6 +101,7 @@ pub async fn footprint(db: &impl ConnectionTrait, user: users::Model) -> Result<
             .order_by_asc(obstacles::Column::Id)
             .all(db)
             .await?,
+        files: super::attachments::uploaded_by(db, id).await?,
         events: events::Entity::find()
             .filter(
                 Condition::any()

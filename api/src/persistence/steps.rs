@@ -209,6 +209,7 @@ async fn insert_test(
 ) -> Result<(), RepoError> {
     idea_tests::ActiveModel {
         idea_id: Set(idea_id),
+        id: Set(Some(Uuid::new_v4())),
         site: Set(test.site),
         host: Set(test.host),
         host_organisation_id: Set(test.host_organisation_id),
@@ -249,6 +250,14 @@ async fn complete_test(
 /// The test of an idea.
 pub async fn test_of(db: &impl ConnectionTrait, idea_id: Uuid) -> Result<Option<idea_tests::Model>, RepoError> {
     Ok(idea_tests::Entity::find_by_id(idea_id).one(db).await?)
+}
+
+/// The test with this id (SPEC §15's `/tests/{id}`).
+pub async fn test_by_id(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<idea_tests::Model>, RepoError> {
+    Ok(idea_tests::Entity::find()
+        .filter(idea_tests::Column::Id.eq(id))
+        .one(db)
+        .await?)
 }
 
 /// The spread activities of an idea, oldest first.

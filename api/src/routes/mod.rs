@@ -3,6 +3,7 @@
 
 pub mod arenas;
 pub mod assessment;
+pub mod attachments;
 pub mod auth;
 pub mod bodies;
 pub mod challenges;
@@ -58,6 +59,8 @@ pub enum ApiTags {
     Organisations,
     /// Webhooks: events POSTed to other systems (facilitators).
     Webhooks,
+    /// Documents: files on challenges, ideas and tests.
+    Documents,
 }
 
 use crate::app::Expected;

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod arenas;
 pub mod assessment;
+pub mod attachments;
 pub mod challenges;
 pub mod events;
 pub mod ideas;

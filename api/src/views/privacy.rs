@@ -10,6 +10,7 @@ use crate::error::ApiError;
 use crate::persistence::entities::events as event_rows;
 use crate::persistence::privacy::{Footprint, members_with};
 use crate::persistence::stored;
+use crate::views::attachments::FileRecord;
 
 /// A signed-in session, without its token.
 #[derive(Debug, Clone, Object)]
@@ -178,6 +179,8 @@ pub struct PersonalData {
     pub scorecards: Vec<ScorecardRecord>,
     /// Obstacles logged.
     pub obstacles: Vec<ObstacleRecord>,
+    /// Files uploaded (SPEC §15), each with the link to its bytes.
+    pub files: Vec<FileRecord>,
     /// Events the person acted in, and events about the account, oldest first.
     pub events: Vec<EventRecord>,
 }
@@ -291,6 +294,7 @@ impl PersonalData {
                     reported_at: o.reported_at,
                 })
                 .collect(),
+            files: footprint.files.into_iter().map(FileRecord::from_row).collect(),
             events: footprint.events.into_iter().map(event_record).collect(),
         })
     }

@@ -209,6 +209,8 @@ pub fn spread_kind_name(kind: SpreadKind) -> &'static str {
 /// An idea's test at a real site.
 #[derive(Debug, Clone, Object)]
 pub struct Test {
+    /// The test's own id, as `/tests/{id}/attachments` names it.
+    pub id: Uuid,
     /// The idea.
     pub idea_id: Uuid,
     /// Where.
@@ -245,6 +247,7 @@ impl Test {
             None => None,
         };
         Ok(Self {
+            id: stored(row.id, "idea_tests.id", "null")?,
             idea_id: row.idea_id,
             site: row.site,
             host: row.host,

@@ -95,8 +95,25 @@ impl<E: Endpoint> Endpoint for WebLayerEndpoint<E> {
         };
         let mut form = Vec::new();
         if req.method() == Method::POST {
-            let body = req.take_body().into_bytes().await.unwrap_or_default();
-            form = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body).unwrap_or_default();
+            // A file's upload (multipart) streams on to its page untouched: its token comes
+            // in the form's address, as the body is never read whole here (SPEC §15).
+            let upload = is_multipart(&req);
+            let body = if upload {
+                None
+            } else {
+                Some(req.take_body().into_bytes().await.unwrap_or_default())
+            };
+            form = match &body {
+                Some(body) => serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).unwrap_or_default(),
+                None => req
+                    .uri()
+                    .query()
+                    .and_then(|query| serde_urlencoded::from_str::<Vec<(String, String)>>(query).ok())
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|(k, _)| k == CSRF_FIELD)
+                    .collect(),
+            };
             let sent = form.iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.as_str());
             let cross_site = req
                 .headers()
@@ -115,7 +132,9 @@ impl<E: Endpoint> Endpoint for WebLayerEndpoint<E> {
                 };
                 return Ok(errors::forbidden(&ctx));
             }
-            req.set_body(body);
+            if let Some(body) = body {
+                req.set_body(body);
+            }
         }
         let signed_in = auth.is_some();
         let ctx = Ctx {
@@ -163,6 +182,14 @@ fn is_no_such_page(error: &poem::Error) -> bool {
             StatusCode::BAD_REQUEST | StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED
         ),
     }
+}
+
+/// Whether a POST carries a multipart body (a file's upload).
+fn is_multipart(req: &Request) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("multipart/form-data"))
 }
 
 /// Compares two tokens in time independent of where they differ.

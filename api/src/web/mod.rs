@@ -19,7 +19,7 @@ use poem::{Endpoint, EndpointExt, Route, get, post};
 use self::layer::WebLayer;
 use self::pages::{
     admin_arenas, admin_organisations, admin_rubrics, admin_support, admin_users, arenas, assessment, auth, challenges,
-    confirm, home, idea_list, ideas, invitations, me, notifications, obstacles, panel, reports, reset, results,
+    confirm, files, home, idea_list, ideas, invitations, me, notifications, obstacles, panel, reports, reset, results,
     settings, steps,
 };
 
@@ -50,6 +50,7 @@ pub fn mount(routes: Route, secure: bool) -> Route {
             page(get(challenges::edit_page).post(challenges::update)),
         )
         .at("/challenges/:id/questions", page(post(challenges::ask)))
+        .at("/challenges/:id/files", page(post(files::attach_to_challenge)))
         .at("/challenges/:id/ranking", page(get(assessment::ranking)))
         .at(
             "/challenges/:id/ideas/new",
@@ -74,6 +75,11 @@ pub fn mount(routes: Route, secure: bool) -> Route {
         )
         .at("/ideas/:id/incubation/:command", page(post(steps::incubation_command)))
         .at("/ideas/:id/test", page(get(steps::test_page)))
+        .at("/ideas/:id/test/files", page(post(files::attach_to_test)))
+        .at("/ideas/:id/files", page(post(files::attach_to_idea)))
+        .at("/files/:id", page(get(files::download)))
+        .at("/files/:id/inline", page(get(files::inline)))
+        .at("/files/:id/remove", page(post(files::remove)))
         .at("/ideas/:id/test/:command", page(post(steps::test_command)))
         .at("/ideas/:id/:command", page(post(ideas::run_command)))
         .at("/assignments", page(get(assessment::queue)))

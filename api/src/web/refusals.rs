@@ -76,6 +76,8 @@ pub fn field_message(tr: &Tr, problem: &FieldProblem) -> String {
         P::HostUnresolved { host } => tr.t_with("error-url-unresolved", &[("host", host.as_str().into())]),
         P::AddressRefused { address, .. } => tr.t_with("error-url-address", &[("address", address.to_string().into())]),
         P::TooManyEntries { max } => tr.t_with("error-too-many-entries", &n(*max)),
+        P::FileTypeNotAllowed => tr.t("error-file-type-not-allowed"),
+        P::EmptyFile => tr.t("error-empty-file"),
         P::UnknownEvents { names } => tr.t_with("error-unknown-events", &[("names", names.join(", ").into())]),
         P::KeyReused => tr.t("error-idempotency-key-reused"),
     }
@@ -113,6 +115,7 @@ pub fn forbidden_message(tr: &Tr, reason: ForbiddenReason) -> String {
         F::OnlyTheOwnerAnswers => tr.t("error-only-the-owner-answers"),
         F::NotYourInvitation => tr.t("error-not-your-invitation"),
         F::OnlyFacilitatorsTransfer => tr.t("error-only-facilitators-transfer"),
+        F::OnlyEditorsChangeFiles => tr.t("error-only-editors-change-files"),
     }
 }
 
@@ -127,6 +130,7 @@ pub fn conflict_message(tr: &Tr, reason: ConflictReason) -> String {
         ),
         C::ArenaClosed => tr.t("error-arena-closed"),
         C::InvitationAnswered => tr.t("error-invitation-answered"),
+        C::TooManyFiles { max } => tr.t_with("error-too-many-files", &n(max)),
         C::OwnFacilitatorRole => tr.t("error-own-facilitator-role"),
         C::DeactivatingOneself => tr.t("error-deactivating-oneself"),
         C::AlreadyDeactivated => tr.t("error-already-deactivated"),
@@ -302,6 +306,11 @@ mod tests {
             ),
             (P::TooManyEntries { max: 64 }, "at most 64 entries"),
             (
+                P::FileTypeNotAllowed,
+                "must be a PDF, PNG, JPEG, WebP, plain text, CSV, OpenDocument (odt, ods, odp) or Office Open XML (docx, xlsx, pptx) file",
+            ),
+            (P::EmptyFile, "is empty"),
+            (
                 P::UnknownEvents {
                     names: vec!["idea.dance".to_owned(), "sing".to_owned()],
                 },
@@ -328,6 +337,10 @@ mod tests {
                 "the invitation was sent to another e-mail address",
             ),
             (F::OnlyFacilitatorsTransfer, "only facilitators transfer a challenge"),
+            (
+                F::OnlyEditorsChangeFiles,
+                "only those who may edit it add or remove its files",
+            ),
             (F::OnlyFacilitatorsRunSteps, "only facilitators run this step"),
             (F::OnlyFacilitatorsRunArenas, "only facilitators run arenas"),
             (F::OnlyFacilitatorsManageUsers, "only facilitators manage users"),
@@ -401,6 +414,10 @@ mod tests {
             (C::ChallengeNoLongerTakesIdeas, "the challenge no longer takes ideas"),
             (C::IdeasClosed, "the challenge closed for ideas"),
             (C::InvitationAnswered, "the invitation has been answered"),
+            (
+                C::TooManyFiles { max: 20 },
+                "it holds 20 files, the most it may; remove one first",
+            ),
             (
                 C::TooFewScorecards {
                     submitted: 1,

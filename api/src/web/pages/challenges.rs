@@ -179,6 +179,8 @@ struct Extras {
     ideas: Option<Vec<crate::views::ideas::Idea>>,
     /// The organisation picker of the "Transfer" form (ADR 0030): empty, or as posted.
     transfer: Picker,
+    /// Its files (SPEC §15).
+    files: super::files::FilesView,
 }
 
 async fn extras(state: &AppState, ctx: &Ctx, challenge: &Challenge) -> Extras {
@@ -225,6 +227,14 @@ async fn extras(state: &AppState, ctx: &Ctx, challenge: &Challenge) -> Extras {
             .map(|page| page.items),
         _ => None,
     };
+    let files = super::files::load(
+        ctx,
+        state,
+        crate::app::attachments::ParentRef::Challenge(challenge.id),
+        format!("/challenges/{}/files", challenge.id),
+        false,
+    )
+    .await;
     Extras {
         questions,
         history,
@@ -233,6 +243,7 @@ async fn extras(state: &AppState, ctx: &Ctx, challenge: &Challenge) -> Extras {
         results,
         ideas,
         transfer: transfer_picker(),
+        files,
     }
 }
 
@@ -323,6 +334,7 @@ fn detail(ctx: &Ctx, challenge: &Challenge, extras: &Extras, errors: &FormErrors
         (prose(&challenge.summary))
         h2 class="govuk-heading-m" { (tr.t("field-description")) }
         (prose(&challenge.description))
+        (super::files::section(ctx, &extras.files))
 
         @if ideas_open && is_innovator {
             a class="govuk-button" href={ "/challenges/" (challenge.id) "/ideas/new" } { (tr.t("submit-an-idea")) }

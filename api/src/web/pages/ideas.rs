@@ -430,6 +430,14 @@ async fn render(
         Ok(offered) => offered,
         Err(error) => return refused(ctx, &error),
     };
+    let files = super::files::load(
+        ctx,
+        state,
+        crate::app::attachments::ParentRef::Idea(idea.id),
+        format!("/ideas/{}/files", idea.id),
+        challenge.blind_assessment,
+    )
+    .await;
     let shown = Shown {
         idea: &idea,
         challenge: &challenge,
@@ -438,6 +446,7 @@ async fn render(
         rubrics: &rubrics,
         offered: &offered,
         facts: &facts,
+        files: &files,
     };
     answer(detail(ctx, actor, &shown, errors, failed))
 }
@@ -454,6 +463,8 @@ struct Shown<'a> {
     offered: &'a [IdeaCommandKind],
     /// The facts it judged them on.
     facts: &'a IdeaFacts,
+    /// Its files (SPEC §15).
+    files: &'a super::files::FilesView,
 }
 
 /// The panel of an idea in assessment, for a facilitator; none otherwise (it is shown only
@@ -483,6 +494,7 @@ fn detail(ctx: &Ctx, actor: &Actor, shown: &Shown<'_>, errors: &FormErrors, fail
         rubrics,
         offered,
         facts,
+        files,
     } = *shown;
     let tr = &ctx.tr;
     let state: IdeaState = idea.state.into();
@@ -574,6 +586,7 @@ fn detail(ctx: &Ctx, actor: &Actor, shown: &Shown<'_>, errors: &FormErrors, fail
                 }
             }
         }
+        (super::files::section(ctx, files))
         @if is_innovator && (state == IdeaState::Draft || !commands.is_empty()) {
             h2 class="govuk-heading-m" { (tr.t("actions-title")) }
             @if state == IdeaState::Draft {

@@ -13,6 +13,7 @@ pub mod auth;
 pub mod challenges;
 pub mod confirm;
 pub mod errors;
+pub mod files;
 pub mod home;
 pub mod idea_list;
 pub mod idea_steps;

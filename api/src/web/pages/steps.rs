@@ -528,6 +528,19 @@ async fn render_test(
         Ok(test) => test,
         Err(error) => return refused(ctx, &error),
     };
+    let files = match &test {
+        Some(test) => Some(
+            super::files::load(
+                ctx,
+                state,
+                crate::app::attachments::ParentRef::Test(test.id),
+                format!("/ideas/{id}/test/files"),
+                false,
+            )
+            .await,
+        ),
+        None => None,
+    };
     let tr = &ctx.tr;
     let none = FormErrors::none();
     let errors_for = |form: &str| if failed == Some(form) { errors } else { &none };
@@ -553,6 +566,7 @@ async fn render_test(
         @match &test {
             Some(test) => {
                 (test_facts(ctx, test))
+                @if let Some(files) = &files { (super::files::section(ctx, files)) }
                 (spread_section(ctx, actor, &loaded, test, errors_for("add_spread_activity")))
             }
             None => {
