@@ -143,6 +143,29 @@ async fn every_kind_of_event_is_in_the_history_offered_to_hooks_and_tells_its_pa
     )
     .await
     .expect(200);
+    // The team's answers to their invitations.
+    let joining = app.innovator().await;
+    let refusing = app.innovator().await;
+    app.patch(
+        &format!("/ideas/{idea}"),
+        Some(&innovator.token),
+        json!({ "team": [
+            { "name": "Jo Joining", "email": joining.email },
+            { "name": "Rei Refusing", "email": refusing.email }
+        ] }),
+    )
+    .await
+    .expect(200);
+    for (who, answer) in [(&joining, "accept"), (&refusing, "decline")] {
+        let invitation = app.token_of_invitation(&idea, &who.email).await;
+        app.post(
+            &format!("/invitations/{invitation}/{answer}"),
+            Some(&who.token),
+            json!({}),
+        )
+        .await
+        .expect(200);
+    }
     idea_command(&app, &idea, "submit", &innovator.token, json!({})).await;
     let conflicted = assign(&app, &idea, &facilitator, &assessor.id).await;
     app.post(

@@ -550,10 +550,147 @@ async fn on_the_web_a_member_accepts_on_the_invitation_page_and_a_facilitator_tr
             &[("owner_email", &heir.email.to_uppercase())],
         )
         .await;
-    assert_eq!(moved.location, format!("/challenges/{challenge}"));
+    assert_eq!(
+        moved.location,
+        format!("/challenges/{challenge}?done=challenge-transferred")
+    );
     let now = app
         .get(&format!("/challenges/{challenge}"), Some(&heir.token))
         .await
         .expect(200);
     assert_eq!(now.body["owner_id"], heir.id.as_str());
+}
+
+/// The entries of the idea's history `who` reads whose command is `command`.
+async fn entries(app: &TestApp, idea: &str, who: &TestUser, command: &str) -> Vec<Value> {
+    let history = app
+        .get(&format!("/ideas/{idea}/history"), Some(&who.token))
+        .await
+        .expect(200);
+    history.body["items"]
+        .as_array()
+        .or_else(|| history.body.as_array())
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|entry| entry["command"] == command)
+        .collect()
+}
+
+#[tokio::test]
+async fn accepting_and_declining_an_invitation_are_entries_of_the_ideas_history() {
+    let app = spawn_app().await;
+    let facilitator = app.facilitator().await;
+    let innovator = app.innovator().await;
+    let member = app.innovator().await;
+    let other = app.innovator().await;
+    let idea = idea_with_member(&app, &innovator, &member, false).await;
+    app.patch(
+        &format!("/ideas/{idea}"),
+        Some(&innovator.token),
+        json!({
+            "team": [
+                { "name": "Maja Member", "email": member.email },
+                { "name": "Otto Other", "email": other.email }
+            ]
+        }),
+    )
+    .await
+    .expect(200);
+
+    accept(&app, &idea, &member).await.expect(200);
+    let token = app.token_of_invitation(&idea, &other.email).await;
+    app.post(&format!("/invitations/{token}/decline"), Some(&other.token), json!({}))
+        .await
+        .expect(200);
+
+    for reader in [&innovator, &facilitator, &member] {
+        let accepted = entries(&app, &idea, reader, "accept_invitation").await;
+        assert_eq!(accepted.len(), 1, "{accepted:?}");
+        assert_eq!(accepted[0]["actor"]["id"], json!(member.id));
+        assert_eq!(accepted[0]["to_state"], "draft");
+        let declined = entries(&app, &idea, reader, "decline_invitation").await;
+        assert_eq!(declined.len(), 1, "{declined:?}");
+        assert_eq!(declined[0]["actor"]["id"], json!(other.id));
+    }
+    // On the idea page the history names the answer and who gave it.
+    let (_, page) = app.page(&format!("/ideas/{idea}"), Some(&innovator), "en").await;
+    assert!(page.contains("Invitation to the team accepted"), "{page}");
+    assert!(page.contains("Invitation to the team declined"), "{page}");
+    let (_, page) = app.page(&format!("/ideas/{idea}"), Some(&innovator), "sv").await;
+    assert!(page.contains("Inbjudan till teamet antagen"), "{page}");
+}
+
+#[tokio::test]
+async fn a_blind_panel_reads_an_invitations_answer_as_a_team_members() {
+    let app = spawn_app().await;
+    let facilitator = app.facilitator().await;
+    let innovator = app.innovator().await;
+    let member = app.innovator().await;
+    let idea = idea_with_member(&app, &innovator, &member, true).await;
+    accept(&app, &idea, &member).await.expect(200);
+    idea_command(&app, &idea, "submit", &innovator.token, json!({})).await;
+    idea_command(&app, &idea, "start-assessment", &facilitator.token, json!({})).await;
+    let assessor = app.assessor().await;
+    assign(&app, &idea, &facilitator, &assessor.id).await;
+
+    let accepted = entries(&app, &idea, &assessor, "accept_invitation").await;
+    assert_eq!(accepted.len(), 1, "{accepted:?}");
+    assert_eq!(
+        accepted[0]["actor"],
+        json!({ "id": null, "display_name": "a team member" })
+    );
+    let history = app
+        .get(&format!("/ideas/{idea}/history"), Some(&assessor.token))
+        .await
+        .expect(200);
+    assert!(!history.body.to_string().contains(&member.id), "{}", history.body);
+    let (_, page) = app.page(&format!("/ideas/{idea}"), Some(&assessor), "en").await;
+    assert!(page.contains("by a team member"), "{page}");
+    let (_, page) = app.page(&format!("/ideas/{idea}"), Some(&assessor), "sv").await;
+    assert!(page.contains("av en teammedlem"), "{page}");
+}
+
+#[tokio::test]
+async fn a_transfer_on_the_web_says_it_is_done_and_what_happens_next() {
+    let app = spawn_app().await;
+    let facilitator = app.facilitator().await;
+    let owner = app.needs_owner().await;
+    let heir = app.needs_owner().await;
+    let challenge = app.published_challenge(&owner, &facilitator).await;
+
+    let moved = app
+        .form(
+            &format!("/challenges/{challenge}/transfer"),
+            &facilitator,
+            &[("owner_email", &heir.email)],
+        )
+        .await;
+
+    assert_eq!(moved.status.as_u16(), 303, "{}", moved.body);
+    assert_eq!(
+        moved.location,
+        format!("/challenges/{challenge}?done=challenge-transferred")
+    );
+    let (_, page) = app.page(&moved.location, Some(&facilitator), "en").await;
+    assert!(page.contains("id=\"what-happens-next\""), "{page}");
+    assert!(page.contains("Challenge transferred"), "{page}");
+    let (_, page) = app.page(&moved.location, Some(&facilitator), "sv").await;
+    assert!(page.contains("Utmaningen har överlåtits"), "{page}");
+}
+
+#[tokio::test]
+async fn the_invitations_answers_are_forms_of_their_own_not_a_centred_button_group() {
+    let app = spawn_app().await;
+    let innovator = app.innovator().await;
+    let member = app.innovator().await;
+    idea_with_member(&app, &innovator, &member, false).await;
+
+    let (status, page) = app.page("/invitations", Some(&member), "en").await;
+
+    assert_eq!(status.as_u16(), 200);
+    // A button group stacks its buttons in the middle of a narrow screen (govuk-frontend);
+    // the other commands' forms sit side by side at the left.
+    assert!(!page.contains("govuk-button-group"), "{page}");
+    assert_eq!(page.matches("class=\"sluss-inline-form\"").count(), 2, "{page}");
 }

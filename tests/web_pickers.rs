@@ -296,3 +296,133 @@ async fn a_stale_form_whose_state_also_changed_says_someone_else_changed_it() {
     );
     assert!(!refused.body.contains("This cannot be done in the current state"));
 }
+
+/// The challenge's owner and organisation ids, as a facilitator reads them.
+async fn owner_and_organisation(app: &TestApp, facilitator: &TestUser, challenge: &str) -> (String, Option<String>) {
+    let read = app
+        .get(&format!("/challenges/{challenge}"), Some(&facilitator.token))
+        .await
+        .expect(200);
+    let organisation = read.body["organisation"]["id"].as_str().map(str::to_owned);
+    (
+        read.body["owner_id"].as_str().unwrap_or_default().to_owned(),
+        organisation,
+    )
+}
+
+#[tokio::test]
+async fn the_transfer_form_searches_the_registry_and_hands_the_challenge_on_with_the_organisation_chosen() {
+    let app = spawn_app().await;
+    let facilitator = app.facilitator().await;
+    let owner = app.needs_owner().await;
+    let heir = app.needs_owner().await;
+    let brf = register(&app, &facilitator, "Brf Sege Park", "residents_association").await;
+    register(&app, &facilitator, "Malmö stad", "municipality").await;
+    let challenge = app.published_challenge(&owner, &facilitator).await;
+    let action = format!("/challenges/{challenge}/transfer");
+
+    // The form offers the picker beside the new owner's address.
+    let (_, page) = app
+        .page(&format!("/challenges/{challenge}"), Some(&facilitator), "en")
+        .await;
+    assert!(page.contains("New organisation"), "{page}");
+    assert!(page.contains("name=\"organisation\""), "{page}");
+
+    // "Search" shows the matches, keeps the address and transfers nothing.
+    let searched = app
+        .form(
+            &action,
+            &facilitator,
+            &[
+                ("owner_email", &heir.email),
+                ("organisation", "sege"),
+                ("find", "organisation_id"),
+            ],
+        )
+        .await;
+    assert_eq!(searched.status, StatusCode::OK, "{}", searched.body);
+    assert!(
+        searched.body.contains(&format!("value=\"{brf}\"")),
+        "no choice of the Brf"
+    );
+    assert!(
+        !searched.body.contains("Malmö stad"),
+        "a name that does not match is offered"
+    );
+    assert!(
+        searched.body.contains(&format!("value=\"{}\"", heir.email)),
+        "the address is not kept"
+    );
+    assert_eq!(owner_and_organisation(&app, &facilitator, &challenge).await.0, owner.id);
+
+    // The choice is saved with the transfer.
+    let moved = app
+        .form(
+            &action,
+            &facilitator,
+            &[
+                ("owner_email", &heir.email),
+                ("organisation", "sege"),
+                ("organisation_pick", &brf),
+            ],
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    assert_eq!(
+        owner_and_organisation(&app, &facilitator, &challenge).await,
+        (heir.id.clone(), Some(brf.clone()))
+    );
+}
+
+#[tokio::test]
+async fn the_transfer_form_takes_an_exact_name_keeps_the_organisation_when_left_empty_and_refuses_an_unknown_one() {
+    let app = spawn_app().await;
+    let facilitator = app.facilitator().await;
+    let owner = app.needs_owner().await;
+    let heir = app.needs_owner().await;
+    let third = app.needs_owner().await;
+    let mkb = register(&app, &facilitator, "MKB Fastighets AB", "housing_company").await;
+    let challenge = app.published_challenge(&owner, &facilitator).await;
+    let action = format!("/challenges/{challenge}/transfer");
+
+    let moved = app
+        .form(
+            &action,
+            &facilitator,
+            &[("owner_email", &heir.email), ("organisation", "mkb fastighets ab")],
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    assert_eq!(
+        owner_and_organisation(&app, &facilitator, &challenge).await,
+        (heir.id.clone(), Some(mkb.clone()))
+    );
+
+    // Left empty, the organisation stays as it is.
+    let moved = app
+        .form(
+            &action,
+            &facilitator,
+            &[("owner_email", &third.email), ("organisation", "")],
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    assert_eq!(
+        owner_and_organisation(&app, &facilitator, &challenge).await,
+        (third.id.clone(), Some(mkb.clone()))
+    );
+
+    // A name no registered organisation has is refused on its field; nothing moves.
+    let refused = app
+        .form(
+            &action,
+            &facilitator,
+            &[("owner_email", &heir.email), ("organisation", "Okänd förening")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("href=\"#f-organisation_id\""), "{}", refused.body);
+    assert!(refused.body.contains("New organisation") || refused.body.contains("Ny organisation"));
+    assert!(refused.body.contains("Okänd förening"));
+    assert_eq!(owner_and_organisation(&app, &facilitator, &challenge).await.0, third.id);
+}

@@ -110,6 +110,10 @@ kinds! {
         AddSpreadActivity => "add_spread_activity",
         /// Stopped by the team.
         Discontinue => "discontinue",
+        /// A team member accepted the invitation to the team (SPEC §14.2).
+        AcceptInvitation => "accept_invitation",
+        /// A team member declined the invitation to the team.
+        DeclineInvitation => "decline_invitation",
         /// A file was added to it or to its test (SPEC §15).
         AttachFile => "attach_file",
         /// A file was removed from it or from its test.
@@ -278,6 +282,9 @@ impl IdeaEventKind {
             K::Complete => (DECISION, Steps, Some(IdeaMark::Completed), None),
             K::AddSpreadActivity => (&[], Steps, None, None),
             K::Discontinue => (DECISION, All, None, None),
+            // The team is shown to everyone who sees the idea (§14.1), and so is its
+            // answers' history; a hidden innovator hides the member too (`ideas::history`).
+            K::AcceptInvitation | K::DeclineInvitation => (&[], All, None, None),
             // A file is the authors' working material (an assessor reads the files, not who
             // added them); nobody must act.
             K::AttachFile | K::RemoveFile => (&[], Authors, None, None),
@@ -476,6 +483,20 @@ mod tests {
             ChallengeSteps::step_kinds().collect::<Vec<_>>(),
             [ChallengeEventKind::Publish]
         );
+    }
+
+    /// ADR 0034: a team member's answer to an invitation is read by everyone who sees
+    /// the idea, tells nobody, and marks and counts nothing.
+    #[test]
+    fn the_answers_to_an_invitation_are_read_by_all_and_tell_nobody() {
+        for kind in [IdeaEventKind::AcceptInvitation, IdeaEventKind::DeclineInvitation] {
+            let rules = kind.rules();
+            assert_eq!(rules.audience, IdeaAudience::All, "{kind:?}");
+            assert!(
+                rules.tells.is_empty() && rules.marks.is_none() && rules.counts.is_none(),
+                "{kind:?}"
+            );
+        }
     }
 
     #[test]

@@ -543,6 +543,14 @@ notice-challenge-transfer = A challenge is handed to you
 filters-more = More filters
 filters-more-chosen = More filters ({ $count } chosen)
 
+## Handing a challenge on with its organisation, and the team's answers in an idea's history (SPEC §14.2).
+field-new-organisation = New organisation
+transfer-organisation-hint = Optional: the registered organisation the challenge is owned on behalf of from now on. Type its name, or part of it, and choose Search. Left empty, the challenge keeps its organisation.
+done-challenge-transferred-title = Challenge transferred
+done-challenge-transferred = The new owner is told. From now on they follow the challenge and the ideas on it.
+command-accept_invitation = Invitation to the team accepted
+command-decline_invitation = Invitation to the team declined
+history-actor-member = a team member
 ## Documents (SPEC §15)
 files-heading = Files
 files-none = No files yet.

@@ -549,6 +549,14 @@ filters-more-chosen = Fler filter ({ $count ->
    *[other] { $count } valda
 })
 
+## Att överlåta en utmaning med dess organisation, och teamets svar i en idés historik (SPEC §14.2).
+field-new-organisation = Ny organisation
+transfer-organisation-hint = Frivilligt: den registrerade organisation som utmaningen ägs för från och med nu. Skriv namnet, eller en del av det, och välj Sök. Lämnas fältet tomt behåller utmaningen sin organisation.
+done-challenge-transferred-title = Utmaningen har överlåtits
+done-challenge-transferred = Den nya ägaren har fått besked och följer från och med nu utmaningen och idéerna på den.
+command-accept_invitation = Inbjudan till teamet antagen
+command-decline_invitation = Inbjudan till teamet avböjd
+history-actor-member = en teammedlem
 ## Dokument (SPEC §15)
 files-heading = Filer
 files-none = Inga filer än.

@@ -580,7 +580,12 @@ pub async fn history(state: &AppState, actor: &Actor, id: Uuid) -> Result<Vec<Ev
         })
         .map(|(audience, event)| {
             let by_innovator = event.actor_id == row.innovator_id;
-            let by_member = members.contains(&event.actor_id);
+            // Who answered an invitation is a member of the team, or was asked to be.
+            let answered = matches!(
+                IdeaEventKind::parse(&event.command),
+                Some(IdeaEventKind::AcceptInvitation | IdeaEventKind::DeclineInvitation)
+            );
+            let by_member = members.contains(&event.actor_id) || (answered && !by_innovator);
             let mut event = event_from_row(event, &names);
             if hide_identity && (by_innovator || by_member) {
                 event.hide_actor(!by_innovator);

@@ -5,9 +5,11 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use sluss_domain::event::IdeaEventKind;
 use sluss_domain::{Actor, ConflictReason, ForbiddenReason};
 use uuid::Uuid;
 
+use super::journal::{self, Entry, Subject};
 use crate::error::ApiError;
 use crate::persistence::entities::{ideas as idea_rows, team_invitations as rows};
 use crate::persistence::invitations::{self as repo, Status};
@@ -102,7 +104,21 @@ pub async fn answer(state: &AppState, actor: &Actor, token: Uuid, accept: bool) 
     let now = Utc::now();
     let status = if accept { Status::Accepted } else { Status::Declined };
     let members = repo::answer(&tx, &row, actor.id.as_uuid(), status, now).await?;
-    ideas::set_members(&tx, &idea, repo::stored_members(&members)).await?;
+    let idea = ideas::set_members(&tx, &idea, repo::stored_members(&members)).await?;
+    // The answer is an entry of the idea's history; the idea's state stays as it is.
+    let kind = if accept {
+        IdeaEventKind::AcceptInvitation
+    } else {
+        IdeaEventKind::DeclineInvitation
+    };
+    let subject = Subject::Idea {
+        kind,
+        row: &idea,
+        assessor: None,
+    };
+    let states = (Some(idea.state.as_str()), idea.state.as_str());
+    let payload = serde_json::json!({ "invitation_id": row.id });
+    journal::record(state, &tx, Entry::new(subject, states, actor.id, now, payload)).await?;
     tx.commit().await?;
     let answered = repo::find(&state.db, token).await?.ok_or_else(ApiError::not_found)?;
     one(&state.db, answered).await

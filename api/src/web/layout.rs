@@ -492,11 +492,12 @@ pub fn notice(text: &str) -> Markup {
 
 /// What a form just did and what happens next (SPEC §14.5), after the redirect of a
 /// submit: `?done=` names one of these, and anything else shows nothing.
-pub const DONE: [&str; 4] = [
+pub const DONE: [&str; 5] = [
     "challenge-submitted",
     "idea-submitted",
     "scorecard-saved",
     "question-asked",
+    "challenge-transferred",
 ];
 
 /// The banner of `?done=`: what was done, then what happens next in a sentence or two.

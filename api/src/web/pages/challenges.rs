@@ -177,6 +177,8 @@ struct Extras {
     /// The ideas on it, for its owner and facilitators (SPEC §14.1): the owner's list holds
     /// no drafts.
     ideas: Option<Vec<crate::views::ideas::Idea>>,
+    /// The organisation picker of the "Transfer" form (ADR 0030): empty, or as posted.
+    transfer: Picker,
     /// Its files (SPEC §15).
     files: super::files::FilesView,
 }
@@ -240,8 +242,15 @@ async fn extras(state: &AppState, ctx: &Ctx, challenge: &Challenge) -> Extras {
         arenas,
         results,
         ideas,
+        transfer: transfer_picker(),
         files,
     }
+}
+
+/// The "Transfer" form's organisation picker, empty: left so, the challenge keeps its
+/// organisation.
+fn transfer_picker() -> Picker {
+    Picker::with(Names::single("organisation_id"), None)
 }
 
 /// `GET /challenges/{id}`.
@@ -497,6 +506,7 @@ fn command_forms<'a>(
                         (version)
                         (Input::text("owner_email", tr.t("field-new-owner-email"), &ctx.text("owner_email"))
                             .kind("email").hint(tr.t("transfer-hint")).render(errors_for("transfer")))
+                        (extras.transfer.render(ctx, &tr.t("field-new-organisation"), &tr.t("transfer-organisation-hint"), errors_for("transfer")))
                         (secondary_button(&tr.t("button-transfer")))
                     }
                 }
@@ -525,6 +535,7 @@ pub fn person_with_organisation(name: &str, organisation: Option<&OrganisationRe
 fn actor_name(tr: &crate::web::i18n::Tr, actor: &PersonRef) -> String {
     match actor.id {
         Some(_) => actor.display_name.clone(),
+        None if actor.display_name == crate::views::people::HIDDEN_MEMBER => tr.t("history-actor-member"),
         None => tr.t("history-actor-innovator"),
     }
 }
@@ -585,6 +596,22 @@ pub async fn run_command(ctx: Ctx, state: Data<&AppState>, Path((id, name)): Pat
         },
         "withdraw" => ChallengeCommand::Withdraw { reason: text("reason") },
         "transfer" => {
+            // "Search" shows the form again with the organisations that match, nothing saved.
+            let picker = Picker::read(&ctx, &state, Names::single("organisation_id")).await;
+            if org_picker::searching(&ctx) {
+                return match app::challenges::get(&state, Some(actor), id).await {
+                    Ok(challenge) => {
+                        let mut extras = extras(&state, &ctx, &challenge).await;
+                        extras.transfer = picker;
+                        ok(detail(&ctx, &challenge, &extras, &FormErrors::none(), Some("transfer")))
+                    }
+                    Err(error) => refused(&ctx, &error),
+                };
+            }
+            let organisation_id = match picker.resolved() {
+                Ok(organisation_id) => organisation_id,
+                Err(error) => return refuse_command(&ctx, &state, id, "transfer", error).await,
+            };
             // The form names the new owner by e-mail; the command by account.
             let address = text("owner_email").unwrap_or_default().to_lowercase();
             let owner = match crate::persistence::users::find_by_email(&state.db, &address).await {
@@ -602,7 +629,7 @@ pub async fn run_command(ctx: Ctx, state: Data<&AppState>, Path((id, name)): Pat
             };
             ChallengeCommand::Transfer {
                 owner_id: UserId(owner),
-                organisation_id: None,
+                organisation_id,
             }
         }
         "publish" => {
@@ -638,6 +665,7 @@ pub async fn run_command(ctx: Ctx, state: Data<&AppState>, Path((id, name)): Pat
     };
     match app::challenges::command(&state, actor, id, expected, command).await {
         Ok(_) if form == "submit" => redirect(&format!("/challenges/{id}?done=challenge-submitted")),
+        Ok(_) if form == "transfer" => redirect(&format!("/challenges/{id}?done=challenge-transferred")),
         Ok(_) => redirect(&format!("/challenges/{id}")),
         Err(error) => refuse_command(&ctx, &state, id, form, error).await,
     }
@@ -660,6 +688,7 @@ async fn refuse_command(ctx: &Ctx, state: &AppState, id: Uuid, form: &str, error
             }
         }
         errors.label("owner_email", ctx.tr.t("field-new-owner-email"));
+        errors.label("organisation_id", ctx.tr.t("field-new-organisation"));
     }
     if form == "answer" {
         // Each question has its own answer field: the summary links to the one refused.
@@ -687,7 +716,12 @@ async fn refuse_command(ctx: &Ctx, state: &AppState, id: Uuid, form: &str, error
             respond(status, page_with(ctx, &title, Some(&errors), body))
         }
         Ok(challenge) => {
-            let extras = extras(state, ctx, &challenge).await;
+            let mut extras = extras(state, ctx, &challenge).await;
+            if form == "transfer" {
+                // The organisation typed stays on the form, with the matches to choose from.
+                extras.transfer = Picker::read(ctx, state, Names::single("organisation_id")).await;
+                extras.transfer.explain(ctx, &mut errors);
+            }
             respond(status, detail(ctx, &challenge, &extras, &errors, Some(form)))
         }
         Err(error) => refused(ctx, &error),

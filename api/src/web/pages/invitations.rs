@@ -34,15 +34,15 @@ fn invitation_card(ctx: &Ctx, invitation: &Invitation) -> Markup {
                 @match invitation.status {
                     ApiInvitationStatus::Invited => {
                         p class="govuk-body" { (tr.t("invitation-what-accepting-means")) }
-                        div class="govuk-button-group" {
-                            form method="post" action={ "/invitations/" (invitation.id) "/accept" } {
-                                (csrf_field(ctx))
-                                (button(&tr.t("button-accept")))
-                            }
-                            form method="post" action={ "/invitations/" (invitation.id) "/decline" } {
-                                (csrf_field(ctx))
-                                (secondary_button(&tr.t("button-decline")))
-                            }
+                        // Side by side and to the left, as the other commands' forms; never
+                        // centred on a narrow screen as a button group is.
+                        form method="post" action={ "/invitations/" (invitation.id) "/accept" } class="sluss-inline-form" {
+                            (csrf_field(ctx))
+                            (button(&tr.t("button-accept")))
+                        }
+                        form method="post" action={ "/invitations/" (invitation.id) "/decline" } class="sluss-inline-form" {
+                            (csrf_field(ctx))
+                            (secondary_button(&tr.t("button-decline")))
                         }
                     }
                     ApiInvitationStatus::Accepted => {
