@@ -14,8 +14,10 @@ written to the store in one piece, a larger one in parts of 5 MiB), SEED. With S
 check also looks into s3s-fs's folder for objects without a row.
 
 Each round starts UPLOADS uploads of distinct PDFs to an idea of its own (a record holds at
-most twenty files), sent in small pieces so that they are still streaming when the server
-is SIGKILLed at a random moment; then the server is restarted. Afterwards the server is
+most twenty files), some sent at once and some in small pieces with pauses, and SIGKILLs
+the server at a random moment soon after the first of them is acknowledged, so that the
+others are cut off while streaming, being written to the store or committing their row;
+then the server is restarted. Afterwards the server is
 stopped, `sluss sweep-files --older-than-minutes 0` runs, and the check requires that
 every acknowledged upload is listed, every listed attachment downloads with the sha256
 the API states (and the one its uploader sent, when acknowledged), and no stored object
@@ -134,6 +136,7 @@ class Ledger:
         self.in_doubt = 0
         self.refused = 0
         self.failures: list[str] = []
+        self.first = threading.Event()  # set by the round's first acknowledged upload
 
 
 def one_upload(port: int, token: str, idea: str, n: int, data: bytes, pause: float, ledger: Ledger) -> None:
@@ -150,6 +153,7 @@ def one_upload(port: int, token: str, idea: str, n: int, data: bytes, pause: flo
         sent = hashlib.sha256(data).hexdigest()
         with ledger.lock:
             ledger.acknowledged[body["id"]] = sent
+        ledger.first.set()
         if body.get("sha256") != sent or body.get("size") != len(data):
             ledger.failures.append(f"upload {body['id']} answered sha256 {body.get('sha256')}, size "
                                    f"{body.get('size')}; sent {sent}, {len(data)}")
@@ -190,11 +194,15 @@ def check_store(tmp: str, store: str, storage_url: str, objects_dir: str | None,
             # Some uploads stream quickly and finish; most are still sending when the kill
             # strikes, at the server's write, its multipart parts or its row.
             threads = [threading.Thread(target=one_upload, args=(
-                server.port, innovator, idea, n, data, rng.choice([0.0, 0.002, 0.005]), ledger))
+                server.port, innovator, idea, n, data, rng.choice([0.0, 0.001, 0.003]), ledger))
                 for n, data in enumerate(files)]
             for t in threads:
                 t.start()
-            time.sleep(rng.uniform(0.3, 1.5))
+            # The kill strikes soon after the round's first upload is acknowledged (or after
+            # 20 s), so that some are done and the rest still streaming or being stored.
+            ledger.first.clear()
+            ledger.first.wait(timeout=20)
+            time.sleep(rng.uniform(0.0, 0.4))
             server.kill()
             for t in threads:
                 t.join(timeout=120)
@@ -252,7 +260,9 @@ def check_store(tmp: str, store: str, storage_url: str, objects_dir: str | None,
                             f"attachments/ after the sweep, e.g. {staging[:3]}")
         failures.extend(f"{store}: {f}" for f in ledger.failures[:10])
         backend = "postgresql" if db.sqlite_path is None else "sqlite"
-        looked = (f"{len(stored_before)} files in the store before the sweep, {len(stored)} after"
+        staged_before = sum("#" in name for name in stored_before)
+        looked = (f"{len(stored_before)} files in the store before the sweep ({staged_before} of them staging "
+                  f"files of cut-off writes), {len(stored)} after"
                   if objects_dir else "the store's objects not looked into (no S3S_DATA)")
         print(f"uploads ({store}, {backend}, seed {SEED}): {KILLS} SIGKILLs in {burst:.0f} s during "
               f"{KILLS * UPLOADS} uploads of {'/'.join(map(str, UPLOAD_MIB))} MiB: {len(ledger.acknowledged)} acknowledged, "
