@@ -4,9 +4,10 @@
 //! live under `attachments/{id}`.
 //!
 //! An upload writes its bytes before its row commits, so a row never points at missing
-//! bytes; a crash between the two leaves bytes without a row, which [`FileStore::orphans`]
+//! bytes; a crash between the two leaves bytes without a row, which [`FileStore::written_before`]
 //! finds for the sweep (`sluss sweep-files`, and `serve` once a day).
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -50,6 +51,8 @@ pub struct FileStore {
     store: Arc<dyn ObjectStore>,
     /// Where it is, for logs (no credentials).
     place: String,
+    /// The folder of a store on disk: its staging files are swept through it.
+    folder: Option<PathBuf>,
 }
 
 impl FileStore {
@@ -69,6 +72,7 @@ impl FileStore {
             return Ok(Self {
                 store: Arc::new(store),
                 place: url.to_owned(),
+                folder: Some(PathBuf::from(folder)),
             });
         }
         if let Some(rest) = url.strip_prefix("s3://") {
@@ -106,7 +110,11 @@ impl FileStore {
             } else {
                 Arc::new(PrefixStore::new(store, prefix))
             };
-            return Ok(Self { store, place });
+            return Ok(Self {
+                store,
+                place,
+                folder: None,
+            });
         }
         Err("a storage URL starts with file:// or s3://".to_owned())
     }
@@ -117,6 +125,7 @@ impl FileStore {
         Self {
             store: Arc::new(InMemory::new()),
             place: "memory".to_owned(),
+            folder: None,
         }
     }
 
@@ -202,16 +211,62 @@ impl FileStore {
                 location: meta.location.to_string(),
             });
         }
+        if let Some(folder) = &self.folder {
+            found.extend(Self::staged_before(&folder.join(PREFIX), cutoff)?);
+        }
+        Ok(found)
+    }
+
+    /// The staging files of a store on disk written before `cutoff`. The store on disk
+    /// writes an object to `{name}#{n}` and renames it when complete; a process killed
+    /// before the rename leaves that file behind, and the store's own listing skips such
+    /// names, so the sweep looks for them in the folder itself.
+    fn staged_before(folder: &std::path::Path, cutoff: DateTime<Utc>) -> Result<Vec<StoredObject>, FileStoreError> {
+        let entries = match std::fs::read_dir(folder) {
+            Ok(entries) => entries,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(error) => return Err(error.into()),
+        };
+        let mut found = Vec::new();
+        for entry in entries {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !is_staging(&name) {
+                continue;
+            }
+            let modified: DateTime<Utc> = entry.metadata()?.modified()?.into();
+            if modified < cutoff {
+                found.push(StoredObject {
+                    id: None,
+                    location: format!("{PREFIX}/{name}"),
+                });
+            }
+        }
         Ok(found)
     }
 
     /// Removes an object found by [`FileStore::written_before`].
     pub async fn remove(&self, object: &StoredObject) -> Result<(), FileStoreError> {
+        if let Some(folder) = &self.folder
+            && object.location.rsplit('/').next().is_some_and(is_staging)
+        {
+            return match tokio::fs::remove_file(folder.join(&object.location)).await {
+                Ok(()) => Ok(()),
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                Err(error) => Err(error.into()),
+            };
+        }
         match self.store.delete(&StorePath::from(object.location.as_str())).await {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
             Err(error) => Err(error.into()),
         }
     }
+}
+
+/// Whether `name` is a staging file of the store on disk: `{name}#{digits}`.
+fn is_staging(name: &str) -> bool {
+    name.split_once('#')
+        .is_some_and(|(_, suffix)| !suffix.is_empty() && suffix.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// An object found in the store.
@@ -221,4 +276,43 @@ pub struct StoredObject {
     pub id: Option<Uuid>,
     /// Where it is in the store.
     pub location: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_sweep_finds_staging_files_a_killed_upload_left_on_disk_and_removes_them() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = FileStore::open(&format!("file://{}", dir.path().display())).expect("store");
+        let id = Uuid::now_v7();
+        let spooled = dir.path().join("upload");
+        std::fs::write(&spooled, b"%PDF-1.7 kept").expect("spool");
+        store
+            .put(id, tokio::fs::File::open(&spooled).await.expect("open"), 13)
+            .await
+            .expect("put");
+        let left = dir.path().join(PREFIX).join(format!("{}#1", Uuid::now_v7()));
+        std::fs::write(&left, b"half an upload").expect("staging file");
+
+        let later = Utc::now() + chrono::Duration::seconds(5);
+        let found = store.written_before(later).await.expect("listing");
+        let staged: Vec<_> = found.iter().filter(|o| o.id.is_none()).collect();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(staged.len(), 1, "{found:?}");
+        assert!(found.iter().any(|o| o.id == Some(id)));
+        // Not yet old enough: kept.
+        let earlier = Utc::now() - chrono::Duration::minutes(1);
+        assert!(store.written_before(earlier).await.expect("listing").is_empty());
+
+        store.remove(staged[0]).await.expect("remove");
+        assert!(!left.exists());
+        store.remove(staged[0]).await.expect("removing it twice is no error");
+        assert!(store.get(id).await.is_ok());
+        assert!(!is_staging("0190a3b4-0000-7000-8000-000000000000"));
+        assert!(!is_staging("x#"));
+        assert!(!is_staging("x#a1"));
+        assert!(is_staging("x#12"));
+    }
 }
