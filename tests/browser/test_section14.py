@@ -65,8 +65,11 @@ WALK_WORDS = {
 }
 
 # The buttons of every POST form in a page's main region, as a person reads them.
+# The commands of §14 and the steps before it; the "Files" section's "Attach file" and
+# "Remove" (SPEC §15) are left to the documents test and the API's authorization matrix.
 COMMANDS_JS = """() => [...document.querySelectorAll('main form')]
   .filter(f => (f.getAttribute('method') || 'get').toLowerCase() === 'post')
+  .filter(f => !f.closest('section.sluss-files'))
   .flatMap(f => [...f.querySelectorAll('button, input[type=submit]')])
   .filter(b => (b.getAttribute('type') || 'submit') === 'submit')
   .map(b => (b.innerText || b.value || '').replace(/\\s+/g, ' ').trim())"""
