@@ -599,3 +599,47 @@ async fn a_needs_owner_or_assessor_role_changes_nothing_on_someone_elses_idea() 
     .await
     .expect_problem(404);
 }
+
+#[tokio::test]
+async fn on_the_idea_page_a_blind_challenge_warns_the_team_and_pictures_are_shown() {
+    let app = spawn_app().await;
+    let facilitator = app.facilitator().await;
+    let owner = app.needs_owner().await;
+    let innovator = app.innovator().await;
+    let blind = app.submitted_challenge(&owner).await;
+    app.challenge_command(
+        &blind,
+        "publish",
+        &facilitator.token,
+        json!({ "blind_assessment": true }),
+    )
+    .await;
+    let open = app.published_challenge(&owner, &facilitator).await;
+    let warning = "Assessors read these files without knowing who you are";
+    for (challenge, warns) in [(&blind, true), (&open, false)] {
+        let idea = submitted_idea(&app, &innovator, challenge).await;
+        let (status, page) = app.page(&format!("/ideas/{idea}"), Some(&innovator), "en").await;
+        assert_eq!(status, 200);
+        assert!(page.contains("Attach file"), "the team is offered the form");
+        assert_eq!(page.contains(warning), warns, "blind: {warns}");
+        let picture = attach(
+            &app,
+            &format!("/ideas/{idea}/attachments"),
+            Some(&innovator.token),
+            "site.png",
+            PNG,
+        )
+        .await
+        .expect(201)
+        .id();
+        let (_, page) = app.page(&format!("/ideas/{idea}"), Some(&innovator), "en").await;
+        assert!(
+            page.contains(&format!("src=\"/files/{picture}/inline\"")),
+            "the picture is shown"
+        );
+        // The needs-owner reads the idea and its files but is offered no form.
+        let (_, page) = app.page(&format!("/ideas/{idea}"), Some(&owner), "en").await;
+        assert!(page.contains(&format!("href=\"/files/{picture}\"")));
+        assert!(!page.contains("Attach file"));
+    }
+}

@@ -162,7 +162,7 @@ impl IntoResponse for ApiError {
 
 /// Every status an endpoint may answer with a problem; listed on every operation so the
 /// published spec holds every answer the server can give.
-const ERROR_STATUSES: [(u16, &str); 10] = [
+const ERROR_STATUSES: [(u16, &str); 11] = [
     (
         400,
         "Malformed request: bad JSON, wrong type, bad UUID, unknown enum value",
@@ -172,7 +172,8 @@ const ERROR_STATUSES: [(u16, &str); 10] = [
     (404, "No such resource, or the caller may not see it"),
     (409, "Not allowed in the current state, or a stale version"),
     (412, "The If-Match version is stale"),
-    (413, "Body over 1 MiB"),
+    (413, "Body over 1 MiB (an upload: a file over --max-upload-mib)"),
+    (415, "The body is not of the media type the operation takes"),
     (422, "Invalid or missing values"),
     (429, "Too many attempts"),
     (500, "Internal error"),

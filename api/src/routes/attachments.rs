@@ -2,9 +2,10 @@
 
 use poem::Body;
 use poem_openapi::param::Path;
-use poem_openapi::payload::{Binary, Json, Response};
+use poem_openapi::payload::{Binary, Json};
 use poem_openapi::types::multipart::Upload as MultipartFile;
-use poem_openapi::{Multipart, OpenApi};
+use poem_openapi::{ApiResponse, Multipart, OpenApi, ResponseContent};
+use sluss_domain::attachment::FileKind;
 use uuid::Uuid;
 
 use super::{ApiResult, ApiTags, Created, NoContent, etag};
@@ -71,6 +72,86 @@ fn disposition_filename(name: &str) -> String {
         }
     }
     format!("filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+/// A file's bytes, with the type its content showed: one of the types sluss keeps.
+#[derive(ResponseContent)]
+pub enum FileContent {
+    /// PDF.
+    #[oai(content_type = "application/pdf")]
+    Pdf(Binary<Body>),
+    /// PNG.
+    #[oai(content_type = "image/png")]
+    Png(Binary<Body>),
+    /// JPEG.
+    #[oai(content_type = "image/jpeg")]
+    Jpeg(Binary<Body>),
+    /// WebP.
+    #[oai(content_type = "image/webp")]
+    Webp(Binary<Body>),
+    /// Plain text.
+    #[oai(content_type = "text/plain; charset=utf-8")]
+    Text(Binary<Body>),
+    /// CSV.
+    #[oai(content_type = "text/csv; charset=utf-8")]
+    Csv(Binary<Body>),
+    /// OpenDocument text.
+    #[oai(content_type = "application/vnd.oasis.opendocument.text")]
+    Odt(Binary<Body>),
+    /// OpenDocument spreadsheet.
+    #[oai(content_type = "application/vnd.oasis.opendocument.spreadsheet")]
+    Ods(Binary<Body>),
+    /// OpenDocument presentation.
+    #[oai(content_type = "application/vnd.oasis.opendocument.presentation")]
+    Odp(Binary<Body>),
+    /// Word document.
+    #[oai(content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document")]
+    Docx(Binary<Body>),
+    /// Excel workbook.
+    #[oai(content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")]
+    Xlsx(Binary<Body>),
+    /// PowerPoint presentation.
+    #[oai(content_type = "application/vnd.openxmlformats-officedocument.presentationml.presentation")]
+    Pptx(Binary<Body>),
+}
+
+impl FileContent {
+    fn of(kind: FileKind, body: Body) -> Self {
+        let bytes = Binary(body);
+        match kind {
+            FileKind::Pdf => Self::Pdf(bytes),
+            FileKind::Png => Self::Png(bytes),
+            FileKind::Jpeg => Self::Jpeg(bytes),
+            FileKind::Webp => Self::Webp(bytes),
+            FileKind::Text => Self::Text(bytes),
+            FileKind::Csv => Self::Csv(bytes),
+            FileKind::Odt => Self::Odt(bytes),
+            FileKind::Ods => Self::Ods(bytes),
+            FileKind::Odp => Self::Odp(bytes),
+            FileKind::Docx => Self::Docx(bytes),
+            FileKind::Xlsx => Self::Xlsx(bytes),
+            FileKind::Pptx => Self::Pptx(bytes),
+        }
+    }
+}
+
+/// A file's bytes, as a download.
+#[derive(ApiResponse)]
+pub enum FileDownload {
+    /// The bytes, served with the type their content showed.
+    #[oai(status = 200)]
+    Ok(
+        FileContent,
+        /// `attachment; filename="…"; filename*=UTF-8''…`.
+        #[oai(header = "Content-Disposition")]
+        String,
+        /// `sandbox`: nothing in the file runs.
+        #[oai(header = "Content-Security-Policy")]
+        String,
+        /// The SHA-256 of the bytes, quoted: a file never changes.
+        #[oai(header = "ETag")]
+        String,
+    ),
 }
 
 /// Files on challenges, ideas and tests.
@@ -162,14 +243,18 @@ impl AttachmentsApi {
     /// (`Content-Disposition: attachment`), with `X-Content-Type-Options: nosniff` and
     /// `Content-Security-Policy: sandbox`. Anyone who may see the record that holds it.
     #[oai(path = "/attachments/:id", method = "get", operation_id = "download_attachment")]
-    async fn download_attachment(&self, caller: MaybeCaller, id: Path<Uuid>) -> ApiResult<Response<Binary<Body>>> {
+    async fn download_attachment(&self, caller: MaybeCaller, id: Path<Uuid>) -> ApiResult<FileDownload> {
         let (row, bytes) = app::download(&self.state, caller.actor(), id.0).await?;
-        let headers = file_headers(&row, false);
-        let mut response = Response::new(Binary(Body::from_bytes_stream(bytes)));
-        for (name, value) in headers {
-            response = response.header(name, value);
-        }
-        Ok(response)
+        let kind = FileKind::from_content_type(&row.content_type).ok_or_else(|| {
+            crate::error::ApiError::internal(&format!("attachments.content_type {} is no kind", row.content_type))
+        })?;
+        let disposition = format!("attachment; {}", disposition_filename(&row.filename));
+        Ok(FileDownload::Ok(
+            FileContent::of(kind, Body::from_bytes_stream(bytes)),
+            disposition,
+            "sandbox".to_owned(),
+            format!("\"{}\"", row.sha256),
+        ))
     }
 
     /// Remove a file: whoever may attach one to its record now.
