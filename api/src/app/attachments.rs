@@ -522,28 +522,7 @@ pub fn start_sweeps(state: &AppState) {
 /// The files `user_id` uploaded to their own challenges, ideas and ideas' tests: those an
 /// erasure deletes (SPEC §15).
 pub async fn own_files(state: &AppState, user_id: Uuid) -> Result<Vec<Uuid>, ApiError> {
-    let mut own = Vec::new();
-    for row in repo::uploaded_by(&state.db, user_id).await? {
-        let theirs = match stored(
-            ParentKind::parse(&row.parent_kind),
-            "attachments.parent_kind",
-            &row.parent_kind,
-        )? {
-            ParentKind::Challenge => challenges::find(&state.db, row.parent_id)
-                .await?
-                .is_some_and(|challenge| challenge.owner_id == user_id),
-            ParentKind::Idea | ParentKind::Test => match row.idea_id {
-                Some(idea_id) => ideas::find(&state.db, idea_id)
-                    .await?
-                    .is_some_and(|idea| idea.innovator_id == user_id),
-                None => false,
-            },
-        };
-        if theirs {
-            own.push(row.id);
-        }
-    }
-    Ok(own)
+    Ok(repo::own_files(&state.db, user_id).await?)
 }
 
 /// Removes the bytes of files whose rows are gone; what fails stays for the sweep.

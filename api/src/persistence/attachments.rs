@@ -134,6 +134,38 @@ pub async fn uploaded_by(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Vec
         .await?)
 }
 
+/// The files `user_id` uploaded to their own challenges and to their own ideas and those
+/// ideas' tests, in one query: those an erasure deletes (SPEC §15).
+pub async fn own_files(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Vec<Uuid>, RepoError> {
+    use sea_orm::sea_query::Query;
+
+    use super::entities::{challenges, ideas};
+    let own_challenges = Query::select()
+        .column(challenges::Column::Id)
+        .from(challenges::Entity)
+        .and_where(challenges::Column::OwnerId.eq(user_id))
+        .to_owned();
+    let own_ideas = Query::select()
+        .column(ideas::Column::Id)
+        .from(ideas::Entity)
+        .and_where(ideas::Column::InnovatorId.eq(user_id))
+        .to_owned();
+    let rows = attachments::Entity::find()
+        .filter(attachments::Column::UploadedBy.eq(user_id))
+        .filter(
+            sea_orm::Condition::any()
+                .add(
+                    sea_orm::Condition::all()
+                        .add(attachments::Column::ParentKind.eq(ParentKind::Challenge.as_str()))
+                        .add(attachments::Column::ParentId.in_subquery(own_challenges)),
+                )
+                .add(attachments::Column::IdeaId.in_subquery(own_ideas)),
+        )
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|row| row.id).collect())
+}
+
 /// Of `ids`, those that have a row.
 pub async fn existing(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<Uuid>, RepoError> {
     let mut found = Vec::with_capacity(ids.len());
