@@ -16,7 +16,7 @@ use crate::helpers::*;
 use crate::steps::{complete, qualify, start_testing, submitted_idea};
 
 pub(crate) const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+pub(crate) const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
 
 /// A zip holding `entries` (name, text), the first one stored as OpenDocument requires.
 fn zip_of(entries: &[(&str, &str)]) -> Vec<u8> {
@@ -55,6 +55,35 @@ pub(crate) async fn attach(app: &TestApp, path: &str, token: Option<&str>, filen
     attach_described(app, path, token, filename, bytes, None).await
 }
 
+/// Sends `bytes` as the multipart part `file` named `filename` to the API's `path`.
+pub(crate) async fn send_file(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    filename: &str,
+    bytes: &[u8],
+) -> Reply {
+    send_form(app, method, path, token, file_form(filename, bytes)).await
+}
+
+fn file_form(filename: &str, bytes: &[u8]) -> TestForm {
+    TestForm::new().field(
+        TestFormField::bytes(bytes.to_vec())
+            .name("file")
+            .filename(filename)
+            .content_type("application/octet-stream"),
+    )
+}
+
+async fn send_form(app: &TestApp, method: Method, path: &str, token: Option<&str>, form: TestForm) -> Reply {
+    let mut request = app.client.request(method, format!("/api/v1{path}")).multipart(form);
+    if let Some(token) = token {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    reply_of(request.send().await.0).await
+}
+
 async fn attach_described(
     app: &TestApp,
     path: &str,
@@ -63,23 +92,11 @@ async fn attach_described(
     bytes: &[u8],
     description: Option<&str>,
 ) -> Reply {
-    let mut form = TestForm::new().field(
-        TestFormField::bytes(bytes.to_vec())
-            .name("file")
-            .filename(filename)
-            .content_type("application/octet-stream"),
-    );
+    let mut form = file_form(filename, bytes);
     if let Some(description) = description {
         form = form.text("description", description);
     }
-    let mut request = app
-        .client
-        .request(Method::POST, format!("/api/v1{path}"))
-        .multipart(form);
-    if let Some(token) = token {
-        request = request.header("authorization", format!("Bearer {token}"));
-    }
-    reply_of(request.send().await.0).await
+    send_form(app, Method::POST, path, token, form).await
 }
 
 fn items(reply: &Reply) -> Vec<Value> {

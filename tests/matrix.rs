@@ -11,7 +11,7 @@ use poem::http::Method;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::attachments::{PDF, attach};
+use crate::attachments::{PDF, PNG, attach, send_file};
 use crate::helpers::*;
 
 /// The column does not apply: the endpoint names no challenge for an owner to own (or no
@@ -301,7 +301,8 @@ const DOCUMENTS: &[PanelRow] = &[
 ];
 
 /// The city's own site (SPEC §16): anyone reads, facilitators write. The privacy notice is
-/// read after a row has published one; accepting it names the version in force.
+/// read after a row has published one; accepting it names the version in force. The logo
+/// is read after a row has set one (a small PNG, as multipart).
 #[rustfmt::skip]
 const SITE: &[Row] = &[
     //                                               anon  other innov asses facil owner
@@ -310,6 +311,9 @@ const SITE: &[Row] = &[
     ("POST /site/privacy-notice",                   [401,  403,  403,  403,  201,  __ ]),
     ("GET /site/privacy-notice",                    [200,  200,  200,  200,  200,  __ ]),
     ("PUT /site/accessibility-statement",           [401,  403,  403,  403,  200,  __ ]),
+    ("PUT /site/logo",                              [401,  403,  403,  403,  200,  __ ]),
+    ("GET /site/logo",                              [200,  200,  200,  200,  200,  __ ]),
+    ("DELETE /site/logo",                           [401,  403,  403,  403,  200,  __ ]),
     ("POST /me/privacy-notice/accept",              [401,  200,  200,  200,  200,  __ ]),
 ];
 
@@ -817,6 +821,9 @@ async fn run_cell(app: &TestApp, endpoint: &str, column: usize) -> Reply {
     let cell = prepare_cell(app, endpoint, caller_name(column)).await;
     if cell.method == Method::POST && cell.path.ends_with("/attachments") {
         return attach(app, &cell.path, cell.token.as_deref(), "plan.pdf", PDF).await;
+    }
+    if cell.method == Method::PUT && cell.path == "/site/logo" {
+        return send_file(app, Method::PUT, &cell.path, cell.token.as_deref(), "logo.png", PNG).await;
     }
     app.call(cell.method, &cell.path, cell.token.as_deref(), cell.body)
         .await

@@ -4,6 +4,7 @@
 //! pages in the footer, and the reset page that tells the truth without a mail server.
 
 use serde_json::{Value, json};
+use sha2::Digest;
 
 use crate::helpers::*;
 use crate::mail::anonymous_form;
@@ -631,4 +632,215 @@ async fn without_a_mail_server_the_reset_page_says_so_and_whom_to_ask() {
         posted.2.contains("E-mail is not set up"),
         "nothing pretends a link was sent"
     );
+}
+
+/// A PNG, a WebP and a JPEG as their first bytes say.
+const LOGO_PNG: &[u8] = crate::attachments::PNG;
+const LOGO_WEBP: &[u8] = b"RIFF\x1a\0\0\0WEBPVP8L\x0d\0\0\0\x2f\0\0\0\x10\x07\x10\x11\x11\x88\x88\xfe\x07\0";
+const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0\0\x10JFIF\0\x01\x01\0\0\x01\0\x01\0\0";
+
+async fn put_logo(app: &TestApp, token: Option<&str>, name: &str, bytes: &[u8]) -> Reply {
+    crate::attachments::send_file(app, poem::http::Method::PUT, "/site/logo", token, name, bytes).await
+}
+
+/// The bytes and headers of `GET /site/logo`.
+async fn fetch_logo(app: &TestApp) -> (u16, Option<String>, Option<String>, Vec<u8>) {
+    let response = app.client.get("/api/v1/site/logo").send().await.0;
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let (content_type, etag) = (header("content-type"), header("etag"));
+    let status = response.status().as_u16();
+    let bytes = response.into_body().into_vec().await.unwrap_or_default();
+    (status, content_type, etag, bytes)
+}
+
+#[tokio::test]
+async fn a_facilitator_sets_a_logo_that_anyone_fetches_and_every_header_shows() {
+    let app = spawn_app().await;
+    let facilitator = app.facilitator().await;
+    let before = fetch_logo(&app).await;
+
+    let saved = put_logo(&app, Some(&facilitator.token), "malmo.png", LOGO_PNG)
+        .await
+        .expect(200);
+
+    let sha = hex::encode(sha2::Sha256::digest(LOGO_PNG));
+    let url = format!("/api/v1/site/logo?v={}", &sha[..16]);
+    assert_eq!(before.0, 404);
+    assert_eq!(saved.body["logo_url"], json!(url));
+    assert_eq!(app.get("/site", None).await.expect(200).body["logo_url"], json!(url));
+    let (status, content_type, etag, bytes) = fetch_logo(&app).await;
+    assert_eq!((status, content_type.as_deref()), (200, Some("image/png")));
+    assert_eq!(etag, Some(format!("\"{sha}\"")));
+    assert_eq!(bytes, LOGO_PNG);
+    let (_, home) = app.page("/", None, "sv").await;
+    assert!(home.contains(&format!(
+        r#"<img class="sluss-header__logo" src="{}" alt="">"#,
+        url.replace('&', "&amp;")
+    )));
+
+    let webp = put_logo(&app, Some(&facilitator.token), "malmo.webp", LOGO_WEBP)
+        .await
+        .expect(200);
+    assert_ne!(webp.body["logo_url"], json!(url));
+    assert_eq!(fetch_logo(&app).await.1.as_deref(), Some("image/webp"));
+}
+
+#[tokio::test]
+async fn a_logo_that_is_not_a_small_png_or_webp_is_refused_and_the_old_one_stays() {
+    let app = spawn_app().await;
+    let facilitator = app.facilitator().await;
+    put_logo(&app, Some(&facilitator.token), "logo.png", LOGO_PNG)
+        .await
+        .expect(200);
+    let mut large = LOGO_PNG.to_vec();
+    large.resize(512 * 1024 + 1, 0);
+    let svg = b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>";
+
+    for (name, bytes) in [
+        ("photo.png", JPEG),
+        ("logo.png", crate::attachments::PDF),
+        ("logo.svg", &svg[..]),
+        ("large.png", &large[..]),
+    ] {
+        let refused = put_logo(&app, Some(&facilitator.token), name, bytes)
+            .await
+            .expect_problem(422);
+        assert_eq!(refused.body["errors"][0]["field"], json!("file"), "{name}");
+        assert_eq!(
+            refused.body["errors"][0]["message"],
+            json!("must be a PNG or WebP picture of at most 512 KiB"),
+            "{name}"
+        );
+    }
+    put_logo(&app, Some(&facilitator.token), "empty.png", b"")
+        .await
+        .expect_problem(422);
+
+    let (status, content_type, _, bytes) = fetch_logo(&app).await;
+    assert_eq!((status, content_type.as_deref()), (200, Some("image/png")));
+    assert_eq!(bytes, LOGO_PNG);
+}
+
+#[tokio::test]
+async fn only_facilitators_set_or_remove_the_logo_and_removing_it_leaves_the_name_alone() {
+    let app = spawn_app().await;
+    let facilitator = app.facilitator().await;
+    let innovator = app.innovator().await;
+    put_logo(&app, None, "logo.png", LOGO_PNG).await.expect_problem(401);
+    put_logo(&app, Some(&innovator.token), "logo.png", LOGO_PNG)
+        .await
+        .expect_problem(403);
+    assert_eq!(fetch_logo(&app).await.0, 404);
+    put_logo(&app, Some(&facilitator.token), "logo.png", LOGO_PNG)
+        .await
+        .expect(200);
+    app.call(poem::http::Method::DELETE, "/site/logo", Some(&innovator.token), None)
+        .await
+        .expect_problem(403);
+
+    let removed = app
+        .call(poem::http::Method::DELETE, "/site/logo", Some(&facilitator.token), None)
+        .await
+        .expect(200);
+
+    assert_eq!(removed.body["logo_url"], Value::Null);
+    assert_eq!(fetch_logo(&app).await.0, 404);
+    let (_, home) = app.page("/", None, "en").await;
+    assert!(!home.contains("sluss-header__logo"));
+}
+
+/// Posts `bytes` as the file of the logo form of `/admin/site`, as a browser does: the
+/// token in the form's address.
+async fn post_logo_form(app: &TestApp, who: &TestUser, bytes: &[u8]) -> (u16, String, String) {
+    let token = sluss_api::web::context::session_csrf(&who.token);
+    let form = poem::test::TestForm::new().field(
+        poem::test::TestFormField::bytes(bytes.to_vec())
+            .name("file")
+            .filename("logo.png")
+            .content_type("image/png"),
+    );
+    let response = app
+        .client
+        .post(format!("/admin/site/logo?csrf={token}"))
+        .header("cookie", format!("sluss_session={}; sluss_csrf={CSRF}", who.token))
+        .header("accept-language", "en")
+        .multipart(form)
+        .send()
+        .await
+        .0;
+    let status = response.status().as_u16();
+    let location = response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    (
+        status,
+        location,
+        response.into_body().into_string().await.unwrap_or_default(),
+    )
+}
+
+#[tokio::test]
+async fn the_site_page_uploads_a_logo_and_says_at_the_field_why_one_is_refused() {
+    let app = spawn_app().await;
+    let facilitator = app.facilitator().await;
+
+    let (refused_status, _, refused_page) = post_logo_form(&app, &facilitator, JPEG).await;
+    let (status, location, _) = post_logo_form(&app, &facilitator, LOGO_PNG).await;
+    let (_, admin) = app.page("/admin/site?saved=logo", Some(&facilitator), "en").await;
+    let removed = app.form("/admin/site/logo/remove", &facilitator, &[]).await;
+
+    assert_eq!(refused_status, 422);
+    assert!(refused_page.contains("Choose a PNG or WebP picture of at most 512 KiB"));
+    assert!(
+        refused_page.contains(r##"href="#f-file""##),
+        "the error summary links to the field"
+    );
+    assert_eq!((status, location.as_str()), (303, "/admin/site?saved=logo"));
+    assert!(admin.contains("The logo is saved."));
+    assert!(admin.contains("sluss-logo-preview"));
+    assert_eq!(removed.location, "/admin/site?saved=logo-removed");
+    assert_eq!(fetch_logo(&app).await.0, 404);
+}
+
+#[tokio::test]
+async fn the_export_lists_each_version_of_the_privacy_notice_one_accepted() {
+    let app = spawn_app().await;
+    let facilitator = app.facilitator().await;
+    let person = app.innovator().await;
+    publish(&app, &facilitator, NOTICE_V1, NOTICE_V1_EN).await.expect(201);
+    app.post(
+        "/me/privacy-notice/accept",
+        Some(&person.token),
+        json!({ "version": 1 }),
+    )
+    .await
+    .expect(200);
+    publish(&app, &facilitator, "Ny version.", "New version.")
+        .await
+        .expect(201);
+    app.post(
+        "/me/privacy-notice/accept",
+        Some(&person.token),
+        json!({ "version": 2 }),
+    )
+    .await
+    .expect(200);
+
+    let export = app.get("/me/export", Some(&person.token)).await.expect(200);
+    let others = app.get("/me/export", Some(&facilitator.token)).await.expect(200);
+
+    let consents = export.body["privacy_consents"].as_array().cloned().unwrap_or_default();
+    let versions: Vec<&Value> = consents.iter().map(|c| &c["version"]).collect();
+    assert_eq!(versions, [&json!(1), &json!(2)]);
+    assert!(consents.iter().all(|c| c["accepted_at"].is_string()));
+    assert_eq!(others.body["privacy_consents"], json!([]));
 }

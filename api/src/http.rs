@@ -67,8 +67,12 @@ const UPLOAD_OVERHEAD: u64 = 64 * 1024;
 /// …/files` on the pages. These bodies stream through to a temporary file; the 1 MiB limit
 /// is theirs to exceed, up to the largest file allowed.
 fn is_upload(method: &Method, path: &str) -> bool {
-    method == Method::POST && (path.ends_with("/attachments") || path.ends_with("/files"))
+    method == Method::POST && (path.ends_with("/attachments") || path.ends_with("/files") || path == LOGO_FORM)
 }
+
+/// The page that takes the city's logo: a picture from a phone may be larger than any
+/// form, and the page should say so rather than the server (SPEC §16).
+const LOGO_FORM: &str = "/admin/site/logo";
 
 /// Passes an upload's body on as a stream that fails once more than `limit` bytes have
 /// come, and answers 413 when that happened: the body is never read whole into memory.

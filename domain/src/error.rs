@@ -315,6 +315,12 @@ pub enum FieldProblem {
         /// The colour's contrast with white, in hundredths, rounded down.
         hundredths: u32,
     },
+    /// A logo that is not a PNG or WebP picture within the limit (SPEC §16).
+    #[error("must be a PNG or WebP picture of at most {max_kib} KiB")]
+    LogoNotAllowed {
+        /// The largest logo, in KiB.
+        max_kib: usize,
+    },
     /// Registering without accepting the privacy notice in force.
     #[error("must be true: read the privacy notice (/privacy) and accept it to register")]
     PrivacyNoticeNotAccepted,

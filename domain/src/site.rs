@@ -1,6 +1,7 @@
 //! The city's own site (SPEC §16): who may set it up, the primary colour's contrast with
 //! white text (WCAG 2.x AA: 4.5:1 for normal text), and the limits of its texts.
 
+use crate::attachment::{FileKind, Sniffed, sniff};
 use crate::error::{FieldProblem, ForbiddenReason, Refusal};
 use crate::role::Actor;
 
@@ -8,6 +9,8 @@ use crate::role::Actor;
 pub const SITE_NAME_MAX: usize = 100;
 /// The longest privacy notice or accessibility statement, per language.
 pub const PAGE_TEXT_MAX: usize = 50_000;
+/// The largest logo, in KiB: a picture shown small in every page's header.
+pub const LOGO_MAX_KIB: usize = 512;
 /// The least contrast with white text WCAG AA asks of normal text, in hundredths (4.5:1).
 pub const AA_CONTRAST_HUNDREDTHS: u32 = 450;
 
@@ -75,6 +78,22 @@ pub fn check_primary_colour(text: &str) -> Result<String, FieldProblem> {
     Ok(format!("#{r:02x}{g:02x}{b:02x}"))
 }
 
+/// The kind of a logo, from its bytes (§15's checks): a PNG or WebP picture of at most
+/// [`LOGO_MAX_KIB`]; otherwise why not.
+pub fn check_logo(bytes: &[u8]) -> Result<FileKind, FieldProblem> {
+    if bytes.is_empty() {
+        return Err(FieldProblem::EmptyFile);
+    }
+    let refused = FieldProblem::LogoNotAllowed { max_kib: LOGO_MAX_KIB };
+    if bytes.len() > LOGO_MAX_KIB * 1024 {
+        return Err(refused);
+    }
+    match sniff(bytes) {
+        Sniffed::Kind(kind @ (FileKind::Png | FileKind::Webp)) => Ok(kind),
+        _ => Err(refused),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,6 +142,24 @@ mod tests {
             assert_eq!(parse_colour(text), Err(FieldProblem::NotAColour), "{text}");
         }
         assert_eq!(parse_colour("#abc"), Ok([0xaa, 0xbb, 0xcc]));
+    }
+
+    #[test]
+    fn a_logo_is_a_png_or_webp_picture_within_the_limit() {
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        assert_eq!(check_logo(&png), Ok(FileKind::Png));
+        let webp = b"RIFF\x10\0\0\0WEBPVP8 ".to_vec();
+        assert_eq!(check_logo(&webp), Ok(FileKind::Webp));
+        let refused = Err(FieldProblem::LogoNotAllowed { max_kib: LOGO_MAX_KIB });
+        assert_eq!(check_logo(b"\xFF\xD8\xFF\xE0 a JPEG"), refused);
+        assert_eq!(check_logo(b"%PDF-1.7"), refused);
+        assert_eq!(check_logo(b"<svg xmlns='http://www.w3.org/2000/svg'/>"), refused);
+        assert_eq!(check_logo(b""), Err(FieldProblem::EmptyFile));
+        let mut big = png.clone();
+        big.resize(LOGO_MAX_KIB * 1024, 0);
+        assert_eq!(check_logo(&big), Ok(FileKind::Png));
+        big.push(0);
+        assert_eq!(check_logo(&big), refused);
     }
 
     #[test]

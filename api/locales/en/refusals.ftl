@@ -80,3 +80,4 @@ error-colour-contrast = White text on this colour has a contrast of { $ratio }:1
 error-privacy-notice-not-accepted = Tick the box to say you have read the privacy notice
 error-only-facilitators-set-up-the-site = Only the innovation team sets up the site.
 error-privacy-notice-not-current = The privacy notice has changed since you opened it. Read the version in force and accept it.
+error-logo-not-allowed = Choose a PNG or WebP picture of at most { $n } KiB

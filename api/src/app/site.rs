@@ -3,6 +3,8 @@
 //! people accept the privacy notice in force.
 
 use chrono::Utc;
+use sha2::{Digest, Sha256};
+use sluss_domain::attachment::FileKind;
 use sluss_domain::site::{self as rules, PAGE_TEXT_MAX, SITE_NAME_MAX};
 use sluss_domain::validate::Checks;
 use sluss_domain::{Actor, ConflictReason, Refusal};
@@ -73,6 +75,40 @@ pub async fn update(state: &AppState, actor: &Actor, patch: SitePatch) -> Result
     let version = repo::current_notice(&tx).await?.map(|notice| notice.version);
     tx.commit().await?;
     Ok(Site::from_row(&row, version))
+}
+
+/// Sets the city's logo (facilitators): a PNG or WebP picture of at most 512 KiB, told by
+/// its bytes as §15's files are; anything else answers 422 on `file`.
+pub async fn set_logo(state: &AppState, actor: &Actor, bytes: Vec<u8>) -> Result<Site, ApiError> {
+    rules::authorize(actor)?;
+    let kind = rules::check_logo(&bytes).map_err(|problem| Refusal::invalid("file", problem))?;
+    let sha256 = hex::encode(Sha256::digest(&bytes));
+    change_logo(state, Some((kind.content_type(), &sha256, bytes))).await
+}
+
+/// Removes the city's logo (facilitators); the header shows the site's name alone.
+pub async fn remove_logo(state: &AppState, actor: &Actor) -> Result<Site, ApiError> {
+    rules::authorize(actor)?;
+    change_logo(state, None).await
+}
+
+async fn change_logo(state: &AppState, new: Option<(&str, &str, Vec<u8>)>) -> Result<Site, ApiError> {
+    let tx = state.begin_write().await?;
+    let row = repo::set_logo(&tx, new, Utc::now()).await?;
+    let version = repo::current_notice(&tx).await?.map(|notice| notice.version);
+    tx.commit().await?;
+    Ok(Site::from_row(&row, version))
+}
+
+/// The logo as it is served: its kind, its hash and its bytes (anyone), if there is one.
+pub async fn logo(state: &AppState) -> Result<Option<(FileKind, String, Vec<u8>)>, ApiError> {
+    let row = repo::settings(&state.db).await?;
+    let (Some(content_type), Some(sha256)) = (row.logo_content_type, row.logo_sha256) else {
+        return Ok(None);
+    };
+    let kind = FileKind::from_content_type(&content_type)
+        .ok_or_else(|| ApiError::internal(&format!("site_settings.logo_content_type {content_type} is no kind")))?;
+    Ok(repo::logo_bytes(&state.db).await?.map(|bytes| (kind, sha256, bytes)))
 }
 
 /// Both languages of a page's text, each required.

@@ -806,6 +806,28 @@ pub mod site_settings {
         pub accessibility_en: Option<String>,
         pub accessibility_updated_at: Option<DateTimeUtc>,
         pub updated_at: Option<DateTimeUtc>,
+        pub logo_content_type: Option<String>,
+        pub logo_sha256: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The bytes of the city's logo: one row (`id` = 1) while there is one.
+pub mod site_logo {
+    use sea_orm::entity::prelude::*;
+
+    /// The row of `site_logo`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "site_logo")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: i32,
+        pub bytes: Vec<u8>,
+        pub updated_at: DateTimeUtc,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

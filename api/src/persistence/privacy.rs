@@ -47,6 +47,8 @@ pub struct Footprint {
     pub obstacles: Vec<obstacles::Model>,
     /// Files the person uploaded.
     pub files: Vec<super::entities::attachments::Model>,
+    /// The versions of the privacy notice the person accepted, and when.
+    pub consents: Vec<super::entities::privacy_consents::Model>,
     /// Events the person acted in, and events about the account.
     pub events: Vec<events::Model>,
 }
@@ -102,6 +104,7 @@ pub async fn footprint(db: &impl ConnectionTrait, user: users::Model) -> Result<
             .all(db)
             .await?,
         files: super::attachments::uploaded_by(db, id).await?,
+        consents: super::site::consents_of(db, id).await?,
         events: events::Entity::find()
             .filter(
                 Condition::any()

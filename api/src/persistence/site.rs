@@ -6,7 +6,9 @@ use sea_orm::{ActiveValue, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilte
 use uuid::Uuid;
 
 use super::RepoError;
-use super::entities::{privacy_consents as consents, privacy_notices as notices, site_settings as settings};
+use super::entities::{
+    privacy_consents as consents, privacy_notices as notices, site_logo as logo, site_settings as settings,
+};
 
 /// The id of the one row of `site_settings`.
 const ROW: i32 = 1;
@@ -25,6 +27,8 @@ pub async fn settings(db: &impl ConnectionTrait) -> Result<settings::Model, Repo
             accessibility_en: None,
             accessibility_updated_at: None,
             updated_at: None,
+            logo_content_type: None,
+            logo_sha256: None,
         }))
 }
 
@@ -67,6 +71,8 @@ pub async fn update(
         accessibility_en,
         accessibility_updated_at,
         updated_at: Set(Some(now)),
+        logo_content_type: ActiveValue::NotSet,
+        logo_sha256: ActiveValue::NotSet,
     };
     settings::Entity::update_many()
         .set(active)
@@ -74,6 +80,54 @@ pub async fn update(
         .exec(db)
         .await?;
     settings(db).await
+}
+
+/// Replaces the logo (`Some`: its type, hash and bytes) or removes it (`None`): the bytes
+/// and the settings row that names them change in the caller's transaction.
+pub async fn set_logo(
+    db: &impl ConnectionTrait,
+    new: Option<(&str, &str, Vec<u8>)>,
+    now: DateTime<Utc>,
+) -> Result<settings::Model, RepoError> {
+    logo::Entity::delete_many().exec(db).await?;
+    let (content_type, sha256) = match new {
+        Some((content_type, sha256, bytes)) => {
+            logo::Entity::insert(logo::ActiveModel {
+                id: Set(ROW),
+                bytes: Set(bytes),
+                updated_at: Set(now),
+            })
+            .exec_without_returning(db)
+            .await?;
+            (Some(content_type.to_owned()), Some(sha256.to_owned()))
+        }
+        None => (None, None),
+    };
+    settings::Entity::update_many()
+        .set(settings::ActiveModel {
+            logo_content_type: Set(content_type),
+            logo_sha256: Set(sha256),
+            updated_at: Set(Some(now)),
+            ..Default::default()
+        })
+        .filter(settings::Column::Id.eq(ROW))
+        .exec(db)
+        .await?;
+    settings(db).await
+}
+
+/// The logo's bytes, if there is one.
+pub async fn logo_bytes(db: &impl ConnectionTrait) -> Result<Option<Vec<u8>>, RepoError> {
+    Ok(logo::Entity::find_by_id(ROW).one(db).await?.map(|row| row.bytes))
+}
+
+/// Every version of the privacy notice `user_id` accepted, oldest first.
+pub async fn consents_of(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Vec<consents::Model>, RepoError> {
+    Ok(consents::Entity::find()
+        .filter(consents::Column::UserId.eq(user_id))
+        .order_by_asc(consents::Column::Version)
+        .all(db)
+        .await?)
 }
 
 /// The privacy notice in force: the highest version.

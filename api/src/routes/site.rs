@@ -1,9 +1,11 @@
 //! The city's own site (SPEC §16, ADR 0033): its name, colour and contact address, its
 //! privacy notice and accessibility statement. Anyone reads; facilitators write.
 
-use poem_openapi::payload::Json;
+use poem::Body;
+use poem_openapi::payload::{Binary, Json};
 use poem_openapi::types::MaybeUndefined;
-use poem_openapi::{ApiResponse, Object, OpenApi};
+use poem_openapi::types::multipart::Upload;
+use poem_openapi::{ApiResponse, Multipart, Object, OpenApi, ResponseContent};
 
 use super::params::IdempotencyKey;
 use super::text::Text;
@@ -14,6 +16,7 @@ use crate::error::ApiError;
 use crate::idempotency::idempotent;
 use crate::state::AppState;
 use crate::views::site::{AccessibilityStatement, PrivacyNotice, PublishedNotice, Site};
+use sluss_domain::attachment::FileKind;
 
 /// The body of `PATCH /site`: only the fields given change; `null` (or an empty text)
 /// clears one back to its default.
@@ -47,6 +50,40 @@ pub enum NoticePublished {
     Created(Json<PublishedNotice>),
 }
 
+/// The body of `PUT /site/logo`.
+#[derive(Debug, Multipart)]
+pub struct LogoUpload {
+    /// The logo: a PNG or WebP picture of at most 512 KiB, told by its content.
+    pub file: Upload,
+}
+
+/// The logo's bytes, with the type their content showed.
+#[derive(ResponseContent)]
+pub enum LogoContent {
+    /// PNG.
+    #[oai(content_type = "image/png")]
+    Png(Binary<Body>),
+    /// WebP.
+    #[oai(content_type = "image/webp")]
+    Webp(Binary<Body>),
+}
+
+/// The city's logo, as a picture.
+#[derive(ApiResponse)]
+pub enum LogoPicture {
+    /// The picture, with the type its content showed.
+    #[oai(status = 200)]
+    Ok(
+        LogoContent,
+        /// The SHA-256 of the bytes, quoted.
+        #[oai(header = "ETag")]
+        String,
+        /// Caches may keep it for five minutes; `logo_url` changes with the picture.
+        #[oai(header = "Cache-Control")]
+        String,
+    ),
+}
+
 /// The site's settings.
 pub struct SiteApi {
     /// Shared state.
@@ -74,6 +111,42 @@ impl SiteApi {
             contact_email: maybe(body.contact_email),
         };
         Ok(Json(app::update(&self.state, caller.actor(), patch).await?))
+    }
+
+    /// The city's logo (anyone); 404 while there is none. `GET /site` gives its address.
+    #[oai(path = "/site/logo", method = "get", operation_id = "get_site_logo")]
+    async fn get_logo(&self) -> ApiResult<LogoPicture> {
+        let (kind, sha256, bytes) = app::logo(&self.state).await?.ok_or_else(ApiError::not_found)?;
+        let bytes = Binary(Body::from_vec(bytes));
+        let content = match kind {
+            FileKind::Png => LogoContent::Png(bytes),
+            FileKind::Webp => LogoContent::Webp(bytes),
+            other => return Err(ApiError::internal(&format!("a logo stored as {other:?}"))),
+        };
+        Ok(LogoPicture::Ok(
+            content,
+            format!("\"{sha256}\""),
+            "public, max-age=300".to_owned(),
+        ))
+    }
+
+    /// Set the city's logo (facilitators), shown in every page's header beside the site's
+    /// name: a PNG or WebP picture of at most 512 KiB (multipart part `file`), told by its
+    /// content; anything else answers 422 on `file`.
+    #[oai(path = "/site/logo", method = "put", operation_id = "set_site_logo")]
+    async fn set_logo(&self, caller: Caller, body: LogoUpload) -> ApiResult<Json<Site>> {
+        let bytes = body
+            .file
+            .into_vec()
+            .await
+            .map_err(|e| ApiError::internal(&format!("reading the logo: {e}")))?;
+        Ok(Json(app::set_logo(&self.state, caller.actor(), bytes).await?))
+    }
+
+    /// Remove the city's logo (facilitators).
+    #[oai(path = "/site/logo", method = "delete", operation_id = "remove_site_logo")]
+    async fn remove_logo(&self, caller: Caller) -> ApiResult<Json<Site>> {
+        Ok(Json(app::remove_logo(&self.state, caller.actor()).await?))
     }
 
     /// The privacy notice in force (anyone); 404 until one is published.

@@ -11,6 +11,7 @@ use crate::persistence::entities::events as event_rows;
 use crate::persistence::privacy::{Footprint, members_with};
 use crate::persistence::stored;
 use crate::views::attachments::FileRecord;
+use crate::views::site::Consent;
 
 /// A signed-in session, without its token.
 #[derive(Debug, Clone, Object)]
@@ -181,6 +182,8 @@ pub struct PersonalData {
     pub obstacles: Vec<ObstacleRecord>,
     /// Files uploaded (SPEC §15), each with the link to its bytes.
     pub files: Vec<FileRecord>,
+    /// The versions of the privacy notice accepted, and when (SPEC §16).
+    pub privacy_consents: Vec<Consent>,
     /// Events the person acted in, and events about the account, oldest first.
     pub events: Vec<EventRecord>,
 }
@@ -295,6 +298,7 @@ impl PersonalData {
                 })
                 .collect(),
             files: footprint.files.into_iter().map(FileRecord::from_row).collect(),
+            privacy_consents: footprint.consents.into_iter().map(Consent::from).collect(),
             events: footprint.events.into_iter().map(event_record).collect(),
         })
     }

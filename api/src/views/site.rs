@@ -15,7 +15,8 @@ pub struct Site {
     pub primary_colour: Option<String>,
     /// The innovation team's contact address, shown on `/contact`.
     pub contact_email: Option<String>,
-    /// The city's logo. Always `null` for now: uploading one is not built yet.
+    /// Where the city's logo is served (`GET /site/logo`, a PNG or WebP picture); the
+    /// address changes with the picture. `null` while there is none.
     pub logo_url: Option<String>,
     /// The version of the privacy notice in force (`GET /site/privacy-notice`); `null`
     /// until one is published.
@@ -29,10 +30,17 @@ impl Site {
             site_name: row.site_name.clone(),
             primary_colour: row.primary_colour.clone(),
             contact_email: row.contact_email.clone(),
-            logo_url: None,
+            logo_url: logo_path(row),
             privacy_notice_version,
         }
     }
+}
+
+/// The address of the logo, which names its hash so that a new logo is a new address
+/// (and an old one may be kept in caches for long).
+pub fn logo_path(row: &site_settings::Model) -> Option<String> {
+    let sha256 = row.logo_sha256.as_deref()?;
+    Some(format!("/api/v1/site/logo?v={}", &sha256[..sha256.len().min(16)]))
 }
 
 /// A version of the privacy notice just published.

@@ -90,6 +90,8 @@ pub struct SiteLook {
     pub colour: Option<String>,
     /// The team's contact address.
     pub contact_email: Option<String>,
+    /// Where the city's logo is served, if it has one.
+    pub logo: Option<String>,
 }
 
 impl SiteLook {
@@ -99,6 +101,7 @@ impl SiteLook {
             name: row.site_name.clone(),
             colour: row.primary_colour.clone(),
             contact_email: row.contact_email.clone(),
+            logo: crate::views::site::logo_path(row),
         }
     }
 }

@@ -45,7 +45,13 @@ pub fn page_with(ctx: &Ctx, title: &str, errors: Option<&FormErrors>, body: Mark
                 a href="#main" class="govuk-skip-link" { (tr.t("skip-to-content")) }
                 header class="govuk-header sluss-header" {
                     div class="govuk-header__container govuk-width-container" {
-                        a href="/" class="sluss-header__name" { (service) }
+                        a href="/" class="sluss-header__name" {
+                            // The name beside it says what the picture would.
+                            @if let Some(logo) = &ctx.site.logo {
+                                img class="sluss-header__logo" src=(logo) alt="";
+                            }
+                            (service)
+                        }
                         span class="sluss-header__tagline" { (tr.t("service-tagline")) }
                         nav aria-label=(tr.t("nav-label")) {
                             ul class="sluss-nav" {

@@ -139,6 +139,8 @@ pub fn mount(routes: Route, secure: bool) -> Route {
         .at("/accessibility", page(get(site::accessibility)))
         .at("/contact", page(get(site::contact)))
         .at("/admin/site", page(get(site::admin).post(site::save_look)))
+        .at("/admin/site/logo", page(post(site::upload_logo)))
+        .at("/admin/site/logo/remove", page(post(site::remove_logo)))
         .at("/admin/site/privacy-notice", page(post(site::publish_privacy)))
         .at(
             "/admin/site/accessibility-statement",

@@ -86,6 +86,7 @@ pub fn field_message(tr: &Tr, problem: &FieldProblem) -> String {
             &[("ratio", tr.number(f64::from(*hundredths) / 100.0, 2).into())],
         ),
         P::PrivacyNoticeNotAccepted => tr.t("error-privacy-notice-not-accepted"),
+        P::LogoNotAllowed { max_kib } => tr.t_with("error-logo-not-allowed", &n(*max_kib)),
     }
 }
 
@@ -337,6 +338,10 @@ mod tests {
             (
                 P::PrivacyNoticeNotAccepted,
                 "must be true: read the privacy notice (/privacy) and accept it to register",
+            ),
+            (
+                P::LogoNotAllowed { max_kib: 512 },
+                "must be a PNG or WebP picture of at most 512 KiB",
             ),
         ]
     }

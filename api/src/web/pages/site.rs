@@ -6,16 +6,23 @@
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 use poem::http::{StatusCode, header};
-use poem::web::{Data, Query};
+use poem::web::{Data, Multipart, Query};
 use poem::{Response, handler};
+use sluss_domain::site::LOGO_MAX_KIB;
+use sluss_domain::{FieldProblem, Refusal};
+use tokio::io::AsyncReadExt;
 
 use super::{facilitator_only, form_refusal, redirect, refused, safe_next, signed_in};
 use crate::app::site::{self as app, SitePatch};
+use crate::error::ApiError;
 use crate::state::AppState;
+use crate::web::context::CSRF_FIELD;
 use crate::web::context::Ctx;
 use crate::web::forms::FormErrors;
 use crate::web::i18n::{Lang, Tr};
-use crate::web::layout::{Input, button, csrf_field, field_id, notice, ok, page, page_with, percent, respond};
+use crate::web::layout::{
+    Input, button, csrf_field, field_id, notice, ok, page, page_with, percent, respond, secondary_button,
+};
 
 const HERE: &str = "/admin/site";
 
@@ -236,6 +243,7 @@ pub fn contact_line(ctx: &Ctx) -> Markup {
 enum Refused<'a> {
     None,
     Look(&'a FormErrors),
+    Logo(&'a FormErrors),
     Privacy(&'a FormErrors),
     Accessibility(&'a FormErrors),
 }
@@ -249,9 +257,19 @@ async fn admin_page(ctx: &Ctx, state: &AppState, status: StatusCode, refused_for
     let none = FormErrors::none();
     let (look_errors, privacy_errors, accessibility_errors, summary) = match refused_form {
         Refused::None => (&none, &none, &none, &none),
-        Refused::Look(errors) => (errors, &none, &none, errors),
+        Refused::Look(errors) | Refused::Logo(errors) => (errors, &none, &none, errors),
         Refused::Privacy(errors) => (&none, errors, &none, errors),
         Refused::Accessibility(errors) => (&none, &none, errors, errors),
+    };
+    let logo_errors = if matches!(refused_form, Refused::Logo(_)) {
+        summary
+    } else {
+        &none
+    };
+    let look_errors = if matches!(refused_form, Refused::Logo(_)) {
+        &none
+    } else {
+        look_errors
     };
     let posted = |form: bool, name: &str, stored: Option<&str>| {
         if form {
@@ -290,6 +308,10 @@ async fn admin_page(ctx: &Ctx, state: &AppState, status: StatusCode, refused_for
         html! {
             @if saved.as_deref() == Some("look") {
                 (notice(&tr.t("admin-site-look-saved")))
+            } @else if saved.as_deref() == Some("logo") {
+                (notice(&tr.t("admin-site-logo-saved")))
+            } @else if saved.as_deref() == Some("logo-removed") {
+                (notice(&tr.t("admin-site-logo-removed")))
             } @else if saved.as_deref() == Some("accessibility") {
                 (notice(&tr.t("admin-site-accessibility-saved")))
             } @else if let (Some("privacy"), Some(current)) = (saved.as_deref(), &in_force) {
@@ -302,9 +324,9 @@ async fn admin_page(ctx: &Ctx, state: &AppState, status: StatusCode, refused_for
                 (Input::text("primary_colour", tr.t("field-primary-colour"), &colour).hint(tr.t("primary-colour-hint")).render(look_errors))
                 (Input::text("contact_email", tr.t("field-contact-email"), &email).kind("email").autocomplete("email")
                     .hint(tr.t("site-contact-email-hint")).render(look_errors))
-                p class="govuk-body-s" { (tr.t("admin-site-logo")) }
                 (button(&tr.t("button-save-site")))
             }
+            (logo_forms(ctx, &row, logo_errors))
             h2 class="govuk-heading-m" { (tr.t("admin-site-privacy")) }
             @if let Some(current) = &in_force {
                 p class="govuk-body" {
@@ -332,6 +354,104 @@ async fn admin_page(ctx: &Ctx, state: &AppState, status: StatusCode, refused_for
         },
     );
     respond(status, markup)
+}
+
+/// The logo as it is, the form that sets a new one (`multipart/form-data`, whose token rides
+/// in the address as a file's does) and the button that removes it.
+fn logo_forms(ctx: &Ctx, row: &crate::persistence::entities::site_settings::Model, errors: &FormErrors) -> Markup {
+    let tr = &ctx.tr;
+    let id = field_id("file");
+    let error = errors.message_for("file");
+    let described = match error {
+        Some(_) => format!("{id}-hint {id}-error"),
+        None => format!("{id}-hint"),
+    };
+    html! {
+        h3 class="govuk-heading-s" id="logo" { (tr.t("admin-site-logo")) }
+        @if let Some(src) = crate::views::site::logo_path(row) {
+            p class="govuk-body" {
+                img class="sluss-logo-preview" src=(src) alt=(tr.t_with("logo-alt", &[("site", ctx.site_name().into())]));
+            }
+            form method="post" action={ (HERE) "/logo/remove" } novalidate {
+                (csrf_field(ctx))
+                (secondary_button(&tr.t("button-remove-logo")))
+            }
+        } @else {
+            p class="govuk-body" { (tr.t("admin-site-logo-none")) }
+        }
+        form method="post" enctype="multipart/form-data" action={ (HERE) "/logo?" (CSRF_FIELD) "=" (ctx.csrf) } novalidate {
+            div class={ "govuk-form-group" @if error.is_some() { " govuk-form-group--error" } } {
+                label class="govuk-label" for=(id) { (tr.t("field-logo")) }
+                div class="govuk-hint" id={ (id) "-hint" } { (tr.t_with("logo-hint", &[("n", LOGO_MAX_KIB.into())])) }
+                @if let Some(message) = error {
+                    p class="govuk-error-message" id={ (id) "-error" } {
+                        span class="govuk-visually-hidden" { "! " }
+                        (message)
+                    }
+                }
+                input class={ "govuk-file-upload" @if error.is_some() { " govuk-file-upload--error" } }
+                    id=(id) name="file" type="file" accept="image/png,image/webp" aria-describedby=(described);
+            }
+            (button(&tr.t("button-upload-logo")))
+        }
+    }
+}
+
+/// Reads the form's `file`, stopping one byte past the largest logo: a larger one is
+/// refused for its size without being read whole.
+async fn read_logo(mut multipart: Multipart) -> Result<Vec<u8>, ApiError> {
+    let unreadable = |e: std::io::Error| ApiError::bad_request(format!("the upload could not be read: {e}"));
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| ApiError::bad_request(format!("the upload could not be read: {e}")))?
+    {
+        if field.name() == Some("file") {
+            let limit = u64::try_from(LOGO_MAX_KIB * 1024 + 1).unwrap_or(u64::MAX);
+            let mut bytes = Vec::new();
+            field
+                .into_async_read()
+                .take(limit)
+                .read_to_end(&mut bytes)
+                .await
+                .map_err(unreadable)?;
+            return Ok(bytes);
+        }
+    }
+    Err(Refusal::invalid("file", FieldProblem::Required).into())
+}
+
+/// `POST /admin/site/logo`: sets the logo.
+#[handler]
+pub async fn upload_logo(ctx: Ctx, state: Data<&AppState>, multipart: Multipart) -> Response {
+    let actor = match facilitator_only(&ctx) {
+        Ok(actor) => actor,
+        Err(response) => return response,
+    };
+    let result = match read_logo(multipart).await {
+        Ok(bytes) => app::set_logo(&state, actor, bytes).await,
+        Err(error) => Err(error),
+    };
+    match result {
+        Ok(_) => redirect(&format!("{HERE}?saved=logo")),
+        Err(error) => match form_refusal(&ctx, &error, HERE) {
+            Ok((status, errors)) => admin_page(&ctx, &state, status, Refused::Logo(&errors)).await,
+            Err(page) => page,
+        },
+    }
+}
+
+/// `POST /admin/site/logo/remove`: removes the logo.
+#[handler]
+pub async fn remove_logo(ctx: Ctx, state: Data<&AppState>) -> Response {
+    let actor = match facilitator_only(&ctx) {
+        Ok(actor) => actor,
+        Err(response) => return response,
+    };
+    match app::remove_logo(&state, actor).await {
+        Ok(_) => redirect(&format!("{HERE}?saved=logo-removed")),
+        Err(error) => refused(&ctx, &error),
+    }
 }
 
 /// A tall labelled text area whose text is in `lang`.
