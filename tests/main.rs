@@ -7,6 +7,7 @@ mod helpers;
 
 mod abuse;
 mod accounts;
+mod api_tokens;
 mod arenas;
 mod assessment;
 mod attachments;
@@ -54,6 +55,7 @@ mod web_assessment;
 mod web_confirm;
 mod web_pickers;
 mod web_reports;
+mod two_factor;
 mod web_steps;
 mod webhooks;
 mod writes;
