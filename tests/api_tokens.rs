@@ -135,7 +135,7 @@ async fn a_blank_too_long_or_multi_line_name_answers_422() {
     }
     app.post("/me/tokens", Some(&person.token), json!({}))
         .await
-        .expect_problem(400);
+        .expect_problem(422);
     let list = app.get("/me/tokens", Some(&person.token)).await.expect(200);
     assert_eq!(list.body, json!([]));
 }
@@ -145,7 +145,11 @@ async fn a_deactivated_persons_token_answers_401() {
     let app = spawn_app().await;
     let facilitator = app.facilitator().await;
     let person = app.innovator().await;
-    let token = create(&app, &person, "script").await.expect(201).str("token").to_owned();
+    let token = create(&app, &person, "script")
+        .await
+        .expect(201)
+        .str("token")
+        .to_owned();
     app.get("/me", Some(&token)).await.expect(200);
     app.post(
         &format!("/users/{}/deactivate", person.id),
@@ -162,7 +166,11 @@ async fn an_erased_persons_tokens_are_removed() {
     let app = spawn_app().await;
     let facilitator = app.facilitator().await;
     let person = app.innovator().await;
-    let token = create(&app, &person, "script").await.expect(201).str("token").to_owned();
+    let token = create(&app, &person, "script")
+        .await
+        .expect(201)
+        .str("token")
+        .to_owned();
     app.post(
         &format!("/users/{}/erase", person.id),
         Some(&facilitator.token),
@@ -171,10 +179,7 @@ async fn an_erased_persons_tokens_are_removed() {
     .await
     .expect(200);
     app.get("/me", Some(&token)).await.expect_problem(401);
-    assert_eq!(
-        app.count("SELECT COUNT(*) AS n FROM api_tokens").await,
-        0
-    );
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM api_tokens").await, 0);
 }
 
 #[tokio::test]

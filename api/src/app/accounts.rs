@@ -460,9 +460,9 @@ async fn second_factor(
             token: two_factor::hold_sign_in(state, user.id).await?,
             set_up: need == Need::SetUp,
         }),
-        (SecondFactor::Code(_), Need::SetUp) => {
-            Err(ApiError::forbidden(sluss_domain::ForbiddenReason::SetUpTwoFactorOnTheWebFirst))
-        }
+        (SecondFactor::Code(_), Need::SetUp) => Err(ApiError::forbidden(
+            sluss_domain::ForbiddenReason::SetUpTwoFactorOnTheWebFirst,
+        )),
         (SecondFactor::Code(code), _) => {
             two_factor::check_code(state, user.id, code.unwrap_or_default(), false).await?;
             Ok(SignIn::Session(two_factor::open_session(state, user, now).await?))

@@ -72,7 +72,8 @@ pub struct SetUp {
 }
 
 fn totp_of(secret: &str, account: &str) -> Result<Totp, ApiError> {
-    let secret = Secret::try_from_base32(secret).map_err(|_| ApiError::internal(&"a stored TOTP secret is not base32"))?;
+    let secret =
+        Secret::try_from_base32(secret).map_err(|_| ApiError::internal(&"a stored TOTP secret is not base32"))?;
     Builder::new()
         .with_secret(secret)
         .with_account_name(account.replace(':', " "))
@@ -211,7 +212,9 @@ pub async fn clear(state: &AppState, actor: &Actor, user_id: Uuid) -> Result<(),
     }
     let now = Utc::now();
     let tx = state.begin_write().await?;
-    let row = users::find_for_update(&tx, user_id).await?.ok_or_else(ApiError::not_found)?;
+    let row = users::find_for_update(&tx, user_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     if repo::clear(&tx, user_id).await? {
         let account = if row.active { "active" } else { "deactivated" };
         let entry = Entry::new(

@@ -3,9 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use super::RepoError;
@@ -243,7 +241,8 @@ pub async fn find_pending(
 
 /// Ends a waiting sign-in.
 pub async fn delete_pending(db: &impl ConnectionTrait, token_hash: &str) -> Result<(), RepoError> {
-    pending_sign_ins::Entity::delete_by_id(token_hash.to_owned()).exec(db).await?;
+    pending_sign_ins::Entity::delete_by_id(token_hash.to_owned())
+        .exec(db)
+        .await?;
     Ok(())
 }
-

@@ -5,10 +5,12 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use uuid::Uuid;
 
+use super::params::IdempotencyKey;
 use super::text::Text;
 use super::{ApiResult, ApiTags, NoContent};
 use crate::app::api_tokens as app;
 use crate::auth::Caller;
+use crate::idempotency::idempotent;
 use crate::state::AppState;
 use crate::views::api_tokens::{ApiToken, NewApiToken};
 
@@ -41,8 +43,20 @@ impl TokensApi {
     /// expire, and stops when revoked, or when the account is deactivated or erased. The
     /// secret is in this answer only. An account holds at most 20 (409 beyond); a blank or
     /// too long name answers 422.
-    #[oai(path = "/me/tokens", method = "post", operation_id = "create_api_token")]
-    async fn create_api_token(&self, caller: Caller, body: Json<TokenBody>) -> ApiResult<TokenCreated> {
+    #[oai(
+        path = "/me/tokens",
+        method = "post",
+        operation_id = "create_api_token",
+        transform = "idempotent"
+    )]
+    async fn create_api_token(
+        &self,
+        caller: Caller,
+        /// A retry with the same key and body answers the first response again (the
+        /// token included) and creates nothing twice; kept 24 hours by default.
+        _idempotency_key: IdempotencyKey,
+        body: Json<TokenBody>,
+    ) -> ApiResult<TokenCreated> {
         let created = app::create(&self.state, caller.actor(), &body.0.name).await?;
         Ok(TokenCreated::Created(Json(created)))
     }

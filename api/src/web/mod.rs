@@ -22,8 +22,7 @@ use self::pages::{
     confirm, files, home, idea_list, ideas, invitations, me, notifications, obstacles, panel, reports, reset, results,
     settings, site, steps,
 };
-use self::pages::{api_tokens, two_factor
-};
+use self::pages::{api_tokens, two_factor};
 
 /// Adds the pages to `routes`, each wrapped in the cookie jar and [`WebLayer`], and a
 /// last route that answers any other path with the 404 page. `secure` marks cookies
@@ -32,7 +31,10 @@ pub fn mount(routes: Route, secure: bool) -> Route {
     let page = |endpoint: poem::RouteMethod| endpoint.with(WebLayer { secure }).with(CookieJarManager::new());
     routes
         .at("/login", page(get(auth::login_page).post(auth::login)))
-        .at("/login/two-factor", page(get(two_factor::code_page).post(two_factor::code)))
+        .at(
+            "/login/two-factor",
+            page(get(two_factor::code_page).post(two_factor::code)),
+        )
         .at(
             "/login/two-factor/set-up",
             page(get(two_factor::setup_on_sign_in_page).post(two_factor::setup_on_sign_in)),

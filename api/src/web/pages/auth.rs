@@ -79,7 +79,11 @@ pub async fn login(ctx: Ctx, state: Data<&AppState>) -> Response {
         // Two-factor (SPEC §16): held, not signed in, until the code step.
         Ok(accounts::SignIn::Held { token, set_up }) => {
             let next = safe_next(next_of(&ctx).as_deref());
-            let step = if set_up { "/login/two-factor/set-up" } else { "/login/two-factor" };
+            let step = if set_up {
+                "/login/two-factor/set-up"
+            } else {
+                "/login/two-factor"
+            };
             let mut response = redirect(&format!("{step}?next={}", percent(&next)));
             response.headers_mut().append(
                 poem::http::header::SET_COOKIE,

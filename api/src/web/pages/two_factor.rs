@@ -25,7 +25,12 @@ use crate::web::layout::{Input, button, csrf_field, notice, page, page_with, per
 pub const PENDING_COOKIE: &str = "sluss_pending";
 
 fn next_of(ctx: &Ctx) -> String {
-    safe_next(ctx.field("next").map(str::to_owned).or_else(|| ctx.query("next")).as_deref())
+    safe_next(
+        ctx.field("next")
+            .map(str::to_owned)
+            .or_else(|| ctx.query("next"))
+            .as_deref(),
+    )
 }
 
 fn with_next(path: &str, next: &str) -> String {
@@ -166,8 +171,12 @@ pub async fn code(ctx: Ctx, req: &Request, state: Data<&AppState>) -> Response {
     match result {
         Ok(session) => {
             let mut response = redirect(&super::site::after_sign_in(&state, user_id, &next).await);
-            response.headers_mut().append(poem::http::header::SET_COOKIE, session_cookie(&ctx, &session));
-            response.headers_mut().append(poem::http::header::SET_COOKIE, expired_pending(&ctx));
+            response
+                .headers_mut()
+                .append(poem::http::header::SET_COOKIE, session_cookie(&ctx, &session));
+            response
+                .headers_mut()
+                .append(poem::http::header::SET_COOKIE, expired_pending(&ctx));
             response
         }
         Err(error) => {
@@ -177,7 +186,14 @@ pub async fn code(ctx: Ctx, req: &Request, state: Data<&AppState>) -> Response {
     }
 }
 
-fn setup_page(ctx: &Ctx, status: StatusCode, setup: &SetUp, action: &str, next: Option<&str>, errors: &FormErrors) -> Response {
+fn setup_page(
+    ctx: &Ctx,
+    status: StatusCode,
+    setup: &SetUp,
+    action: &str,
+    next: Option<&str>,
+    errors: &FormErrors,
+) -> Response {
     respond(
         status,
         page_with(
@@ -238,8 +254,12 @@ pub async fn setup_on_sign_in(ctx: Ctx, req: &Request, state: Data<&AppState>) -
         Ok(session) => {
             let then = super::site::after_sign_in(&state, user_id, &next).await;
             let mut response = respond(StatusCode::OK, recovery_page(&ctx, &codes, &then));
-            response.headers_mut().append(poem::http::header::SET_COOKIE, session_cookie(&ctx, &session));
-            response.headers_mut().append(poem::http::header::SET_COOKIE, expired_pending(&ctx));
+            response
+                .headers_mut()
+                .append(poem::http::header::SET_COOKIE, session_cookie(&ctx, &session));
+            response
+                .headers_mut()
+                .append(poem::http::header::SET_COOKIE, expired_pending(&ctx));
             response
         }
         Err(error) => refused(&ctx, &error),
@@ -254,7 +274,14 @@ pub async fn setup_page_signed_in(ctx: Ctx, state: Data<&AppState>) -> Response 
         Err(redirect) => return redirect,
     };
     match two_factor::begin_setup(&state, actor.id.as_uuid()).await {
-        Ok(Some(setup)) => setup_page(&ctx, StatusCode::OK, &setup, "/me/two-factor", None, &FormErrors::none()),
+        Ok(Some(setup)) => setup_page(
+            &ctx,
+            StatusCode::OK,
+            &setup,
+            "/me/two-factor",
+            None,
+            &FormErrors::none(),
+        ),
         Ok(None) => redirect("/me/settings"),
         Err(error) => refused(&ctx, &error),
     }
@@ -270,7 +297,10 @@ pub async fn setup_signed_in(ctx: Ctx, state: Data<&AppState>) -> Response {
     };
     let user_id = actor.id.as_uuid();
     match two_factor::confirm_setup(&state, user_id, &ctx.text("code")).await {
-        Ok(codes) => respond(StatusCode::OK, recovery_page(&ctx, &codes, "/me/settings?saved=two-factor")),
+        Ok(codes) => respond(
+            StatusCode::OK,
+            recovery_page(&ctx, &codes, "/me/settings?saved=two-factor"),
+        ),
         Err(error) => {
             let (status, errors) = code_errors(&ctx, &error, "/me/two-factor");
             match two_factor::begin_setup(&state, user_id).await {
