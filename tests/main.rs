@@ -7,6 +7,7 @@ mod helpers;
 
 mod abuse;
 mod accounts;
+mod api_tokens;
 mod arenas;
 mod assessment;
 mod attachments;
@@ -46,6 +47,7 @@ mod site;
 mod steps;
 mod teams;
 mod timeouts;
+mod two_factor;
 mod users;
 mod versions;
 mod web;

@@ -317,6 +317,17 @@ const SITE: &[Row] = &[
     ("POST /me/privacy-notice/accept",              [401,  200,  200,  200,  200,  __ ]),
 ];
 
+/// Personal API tokens (SPEC §16): anyone signed in keeps their own; `{own_token}` is one
+/// of the caller's, `{others_token}` one of another person's.
+#[rustfmt::skip]
+const TOKENS: &[Row] = &[
+    //                                               anon  other innov asses facil owner
+    ("GET /me/tokens",                              [401,  200,  200,  200,  200,  __ ]),
+    ("POST /me/tokens",                             [401,  201,  201,  201,  201,  __ ]),
+    ("DELETE /me/tokens/{own_token}",               [401,  204,  204,  204,  204,  __ ]),
+    ("DELETE /me/tokens/{others_token}",            [401,  404,  404,  404,  404,  __ ]),
+];
+
 #[rustfmt::skip]
 const OPS: &[Row] = &[
     //                                               anon  other innov asses facil owner
@@ -352,6 +363,7 @@ fn valid_body(endpoint: &str, account: &str) -> Option<Value> {
         }
         "POST /auth/login" => json!({ "email": account, "password": PASSWORD }),
         "POST /auth/password-reset" => json!({ "email": account }),
+        "POST /me/tokens" => json!({ "name": "Nightly export" }),
         "POST /organisations" => json!({ "name": "Sortera Smart AB", "kind": "startup" }),
         "PATCH /organisations/{organisation}" => json!({ "website": "https://sortera.example.se" }),
         "PUT /users/{other}/roles" => json!({ "roles": ["assessor"] }),
@@ -798,6 +810,16 @@ async fn resolve(
                 .expect(201)
                 .id()
         }
+        "own_token" | "others_token" => {
+            let holder = match caller {
+                Some(caller) if name == "own_token" => caller.clone(),
+                _ => app.innovator().await,
+            };
+            app.post("/me/tokens", Some(&holder.token), json!({ "name": "script" }))
+                .await
+                .expect(201)
+                .id()
+        }
         unknown => panic!("no fixture for {{{unknown}}}"),
     };
     format!("{head}{id}{tail}")
@@ -1002,6 +1024,11 @@ async fn every_caller_gets_the_tabled_status_from_the_site_endpoints() {
     walk(SITE).await;
 }
 
+#[tokio::test]
+async fn every_caller_gets_the_tabled_status_from_the_api_token_endpoints() {
+    walk(TOKENS).await;
+}
+
 /// Every row's endpoint, as `"METHOD /path"`; but [`OPS`], which lives outside the API base
 /// and its spec.
 fn tabled_endpoints() -> Vec<&'static str> {
@@ -1027,6 +1054,7 @@ fn tabled_endpoints() -> Vec<&'static str> {
         names(WEBHOOKS),
         names(DOCUMENTS),
         names(SITE),
+        names(TOKENS),
     ]
     .concat()
 }

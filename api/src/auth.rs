@@ -11,12 +11,12 @@ use poem_openapi::{ApiExtractor, ApiExtractorType, ExtractParamOptions, Security
 use sluss_domain::{Actor, UserId};
 
 use crate::error::ApiError;
-use crate::persistence::{sessions, users};
+use crate::persistence::{api_tokens, sessions, users};
 pub use crate::session::{Authenticated, hash_token, new_token};
 use crate::state::AppState;
 
-/// The caller behind a bearer token, or `None` when the token is unknown, expired or
-/// revoked, or its user is deactivated. Answered from the [`ReadCache`](crate::read_cache)
+/// The caller behind a bearer token (a session's or a personal API token's), or `None`
+/// when the token is unknown, expired or revoked, or its user is deactivated. Answered from the [`ReadCache`](crate::read_cache)
 /// when it can be.
 pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<Authenticated>, ApiError> {
     let token_hash = hash_token(token);
@@ -25,8 +25,16 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<Authen
         return Ok(Some(caller));
     }
     let stamp = state.reads.stamp();
-    let Some((user, expires_at)) = sessions::find_user(&state.db, &token_hash, now).await? else {
-        return Ok(None);
+    let (user, expires_at) = match sessions::find_user(&state.db, &token_hash, now).await? {
+        Some(found) => found,
+        // A personal API token (SPEC §16) acts as its owner like a session does.
+        None => match api_tokens::find_user(&state.db, &token_hash).await? {
+            Some((user, token)) => {
+                crate::app::api_tokens::note_use(state, token.id, token.last_used_at, now).await?;
+                (user, now + crate::app::api_tokens::LAST_USED_GRAIN)
+            }
+            None => return Ok(None),
+        },
     };
     let caller = Authenticated {
         actor: Actor {

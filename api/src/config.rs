@@ -161,6 +161,10 @@ pub struct ServeArgs {
     /// server's own network.
     #[arg(long, env = "SLUSS_WEBHOOK_ALLOW_PRIVATE", value_parser = clap::builder::BoolishValueParser::new())]
     pub webhook_allow_private: bool,
+    /// Facilitators who sign in with a password set up a TOTP app (RFC 6238) at their next
+    /// sign-in and enter its code at every sign-in after (SPEC §16). Off by default.
+    #[arg(long, env = "SLUSS_REQUIRE_STAFF_2FA", value_parser = clap::builder::BoolishValueParser::new())]
+    pub require_staff_2fa: bool,
     /// Seconds a client has to send a request's whole header, from its first byte; a
     /// slower connection is closed.
     #[arg(long, env = "SLUSS_HEADER_READ_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]

@@ -115,6 +115,7 @@ fn start_mail(args: &ServeArgs, state: &AppState) -> Result<(), String> {
 async fn prepare(args: &ServeArgs) -> Result<AppState, String> {
     let auth = AuthSettings {
         token_ttl: chrono::Duration::hours(args.token_ttl_hours),
+        require_staff_2fa: args.require_staff_2fa,
         ..AuthSettings::default()
     };
     let http = HttpSettings {

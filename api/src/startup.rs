@@ -31,6 +31,7 @@ use crate::routes::reports::ReportsApi;
 use crate::routes::results::ResultsApi;
 use crate::routes::site::SiteApi;
 use crate::routes::steps::StepsApi;
+use crate::routes::tokens::TokensApi;
 use crate::routes::users::UsersApi;
 use crate::routes::webhooks::WebhooksApi;
 use crate::slow_clients::TimedAcceptor;
@@ -56,7 +57,7 @@ type Apis = (
     OrganisationsApi,
     WebhooksApi,
     // poem-openapi implements its trait for tuples of up to 16: the newer groups nest.
-    (AttachmentsApi, SiteApi),
+    (AttachmentsApi, SiteApi, TokensApi),
     CommandExamples,
 );
 
@@ -79,6 +80,7 @@ fn api_service(state: &AppState) -> OpenApiService<HeaderParams<Apis>, ()> {
         (
             AttachmentsApi { state: state.clone() },
             SiteApi { state: state.clone() },
+            TokensApi { state: state.clone() },
         ),
         CommandExamples,
     );

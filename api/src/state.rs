@@ -33,6 +33,9 @@ pub struct AuthSettings {
     /// Password-reset requests from one client address within the window from which the
     /// request answers 429.
     pub password_resets_per_address: u64,
+    /// Whether facilitators who sign in with a password must use a TOTP app as well
+    /// (`--require-staff-2fa`, SPEC §16).
+    pub require_staff_2fa: bool,
 }
 
 impl Default for AuthSettings {
@@ -45,6 +48,7 @@ impl Default for AuthSettings {
             registrations_per_address: 20,
             password_resets_per_email: 5,
             password_resets_per_address: 100,
+            require_staff_2fa: false,
         }
     }
 }

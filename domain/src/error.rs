@@ -450,6 +450,10 @@ pub enum ForbiddenReason {
     /// Changing the site's name, colour, contact, privacy notice or accessibility statement.
     #[error("only facilitators set up the site")]
     OnlyFacilitatorsSetUpTheSite,
+    /// A password sign-in through the API of an account that must use two-factor but has
+    /// not set up its TOTP app (SPEC §16).
+    #[error("set up two-factor sign-in on the web first")]
+    SetUpTwoFactorOnTheWebFirst,
 }
 
 /// A guard of the current state that is not met (409).
@@ -471,6 +475,12 @@ pub enum ConflictReason {
     #[error("it holds {max} files, the most it may; remove one first")]
     TooManyFiles {
         /// The most files a record holds.
+        max: usize,
+    },
+    /// Creating a personal API token when the account holds the most it may (SPEC §16).
+    #[error("the account holds {max} API tokens, the most it may; revoke one first")]
+    TooManyApiTokens {
+        /// The most tokens an account holds.
         max: usize,
     },
     /// Deciding an idea before the panel has scored it.

@@ -160,6 +160,10 @@ kinds! {
         Export => "export",
         /// Its personal data erased (GDPR art. 17).
         Erase => "erase",
+        /// Its owner set up a TOTP app for two-factor sign-in.
+        SetUpTwoFactor => "set_up_two_factor",
+        /// The team cleared its TOTP app (a lost phone).
+        ClearTwoFactor => "clear_two_factor",
     }
 }
 

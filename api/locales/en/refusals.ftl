@@ -81,3 +81,5 @@ error-privacy-notice-not-accepted = Tick the box to say you have read the privac
 error-only-facilitators-set-up-the-site = Only the innovation team sets up the site.
 error-privacy-notice-not-current = The privacy notice has changed since you opened it. Read the version in force and accept it.
 error-logo-not-allowed = Choose a PNG or WebP picture of at most { $n } KiB
+error-set-up-two-factor-first = Set up two-factor sign-in on the web first: sign in on the login page and follow the steps.
+error-too-many-api-tokens = You have { $n } API tokens, the most you may. Revoke one first.

@@ -81,3 +81,5 @@ error-privacy-notice-not-accepted = Kryssa i rutan för att intyga att du har l�
 error-only-facilitators-set-up-the-site = Bara innovationsteamet ställer in webbplatsen.
 error-privacy-notice-not-current = Integritetsmeddelandet har ändrats sedan du öppnade det. Läs den version som gäller och godkänn den.
 error-logo-not-allowed = Välj en PNG- eller WebP-bild på högst { $n } KiB
+error-set-up-two-factor-first = Ställ först in tvåstegsinloggning på webben: logga in på inloggningssidan och följ stegen.
+error-too-many-api-tokens = Du har { $n } API-nycklar, så många du får ha. Återkalla en först.

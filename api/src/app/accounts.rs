@@ -337,8 +337,48 @@ pub async fn confirm_email(
 
 /// Logs in with e-mail and password and opens a session. From the 10th failure within
 /// the window for one e-mail (or the 100th from one client address) the answer is 429;
-/// a wrong e-mail or password answers 401.
+/// a wrong e-mail or password answers 401. An account that signs in with a TOTP code as
+/// well is refused (see [`login_with`]).
 pub async fn login(state: &AppState, client_addr: &str, email: &str, password: &str) -> Result<Session, ApiError> {
+    match login_with(state, client_addr, email, password, SecondFactor::Code(None)).await? {
+        SignIn::Session(session) => Ok(session),
+        SignIn::Held { .. } => Err(ApiError::internal(&"a sign-in with a code was held")),
+    }
+}
+
+/// How a password sign-in gives the second factor, where its account needs one (SPEC §16).
+#[derive(Debug, Clone, Copy)]
+pub enum SecondFactor<'a> {
+    /// With the password (the API's `totp_code`): missing or wrong answers 401, and an
+    /// account that must set up a TOTP app first answers 403.
+    Code(Option<&'a str>),
+    /// In a later step (the web): the sign-in is held until the code comes.
+    Later,
+}
+
+/// What a right password gives.
+#[derive(Debug)]
+pub enum SignIn {
+    /// A session.
+    Session(Session),
+    /// A sign-in held for its code step (only with [`SecondFactor::Later`]): the token of
+    /// the held sign-in, and whether the TOTP app is still to be set up.
+    Held {
+        /// The token for the pending-sign-in cookie.
+        token: String,
+        /// Whether the account must set up a TOTP app first.
+        set_up: bool,
+    },
+}
+
+/// [`login`], with the second factor of an account that uses two-factor sign-in.
+pub async fn login_with(
+    state: &AppState,
+    client_addr: &str,
+    email: &str,
+    password: &str,
+    second: SecondFactor<'_>,
+) -> Result<SignIn, ApiError> {
     let now = Utc::now();
     let settings = &state.auth;
     let email = email.trim().to_lowercase();
@@ -382,6 +422,16 @@ pub async fn login(state: &AppState, client_addr: &str, email: &str, password: &
             return Err(ApiError::unauthorized("wrong e-mail or password"));
         }
     };
+    // Two-factor (SPEC §16): the password was right, so it counts as no failure; wrong
+    // codes are counted per account by the code check.
+    let need = super::two_factor::need(state, &user).await?;
+    if need != super::two_factor::Need::Nothing {
+        let tx = state.begin_write().await?;
+        throttle::clear(&tx, &email_key).await?;
+        throttle::remove(&tx, &attempt.ids).await?;
+        tx.commit().await?;
+        return second_factor(state, user, need, second, now).await;
+    }
     let (token, token_hash) = new_token();
     let expires_at = now + settings.token_ttl;
     let tx = state.begin_write().await?;
@@ -389,11 +439,35 @@ pub async fn login(state: &AppState, client_addr: &str, email: &str, password: &
     throttle::remove(&tx, &attempt.ids).await?;
     sessions::create(&tx, token_hash, user.id, now, expires_at).await?;
     tx.commit().await?;
-    Ok(Session {
+    Ok(SignIn::Session(Session {
         token,
         expires_at,
         user: User::from_row(user)?,
-    })
+    }))
+}
+
+/// The step after a right password for an account that needs a second factor.
+async fn second_factor(
+    state: &AppState,
+    user: crate::persistence::entities::users::Model,
+    need: super::two_factor::Need,
+    second: SecondFactor<'_>,
+    now: DateTime<Utc>,
+) -> Result<SignIn, ApiError> {
+    use super::two_factor::{self, Need};
+    match (second, need) {
+        (SecondFactor::Later, _) => Ok(SignIn::Held {
+            token: two_factor::hold_sign_in(state, user.id).await?,
+            set_up: need == Need::SetUp,
+        }),
+        (SecondFactor::Code(_), Need::SetUp) => Err(ApiError::forbidden(
+            sluss_domain::ForbiddenReason::SetUpTwoFactorOnTheWebFirst,
+        )),
+        (SecondFactor::Code(code), _) => {
+            two_factor::check_code(state, user.id, code.unwrap_or_default(), false).await?;
+            Ok(SignIn::Session(two_factor::open_session(state, user, now).await?))
+        }
+    }
 }
 
 /// Ends the session whose token has this hash.

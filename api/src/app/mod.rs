@@ -5,6 +5,7 @@
 //! Here too what every use case shares: pages, cursors and expected versions.
 
 pub mod accounts;
+pub mod api_tokens;
 pub mod arenas;
 pub mod assessment;
 pub mod attachments;
@@ -27,6 +28,7 @@ pub mod results;
 pub mod runner;
 pub mod site;
 pub mod steps;
+pub mod two_factor;
 pub mod users;
 pub mod webhooks;
 

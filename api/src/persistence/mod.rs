@@ -4,6 +4,7 @@
 //! its version, append the event. On SQLite write transactions begin `IMMEDIATE`, so
 //! writers queue behind the busy timeout instead of failing.
 
+pub mod api_tokens;
 pub mod arenas;
 pub mod assessment;
 pub mod attachments;
@@ -28,6 +29,7 @@ pub mod site;
 mod sql;
 pub mod steps;
 pub mod throttle;
+pub mod two_factor;
 pub mod users;
 pub mod webhooks;
 mod writes;

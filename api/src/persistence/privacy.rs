@@ -235,6 +235,9 @@ pub async fn erase(
         .filter(sessions::Column::UserId.eq(user.id))
         .exec(db)
         .await?;
+    // Personal API tokens and two-factor sign-in (SPEC §16) go with the sessions.
+    super::api_tokens::delete_for_user(db, user.id).await?;
+    super::two_factor::clear(db, user.id).await?;
     let result = users::Entity::update_many()
         .col_expr(users::Column::Email, Expr::value(erased_email(UserId(user.id))))
         .col_expr(users::Column::DisplayName, Expr::value(ERASED_NAME))

@@ -103,6 +103,12 @@ impl Tables {
             .unwrap_or_default();
         match name {
             "users" | "sessions" if changes_rows => Self::ACCOUNTS,
+            // A revoked personal token must stop at once, as an ended session does; a new
+            // one is a token no cached caller holds.
+            "api_tokens" if changes_rows => Self::ACCOUNTS,
+            "api_tokens" => Self::NONE,
+            // Two-factor rows are read only when signing in, never through the cache.
+            "totp_secrets" | "recovery_codes" | "pending_sign_ins" => Self::NONE,
             // Read by nothing kept: a new session is a token no cached caller holds; failed
             // logins and stored answers of retries are read only to refuse or replay. A
             // login (or a flood of failed ones) then leaves the kept reports in place.

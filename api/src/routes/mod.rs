@@ -20,6 +20,7 @@ pub mod results;
 pub mod site;
 pub mod steps;
 pub mod text;
+pub mod tokens;
 pub mod users;
 pub mod webhooks;
 

@@ -2,6 +2,7 @@
 //! the HTML face renders too. One file per area; each type converts from its stored row.
 
 pub mod accounts;
+pub mod api_tokens;
 pub mod arenas;
 pub mod assessment;
 pub mod attachments;

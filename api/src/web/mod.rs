@@ -22,6 +22,7 @@ use self::pages::{
     confirm, files, home, idea_list, ideas, invitations, me, notifications, obstacles, panel, reports, reset, results,
     settings, site, steps,
 };
+use self::pages::{api_tokens, two_factor};
 
 /// Adds the pages to `routes`, each wrapped in the cookie jar and [`WebLayer`], and a
 /// last route that answers any other path with the 404 page. `secure` marks cookies
@@ -30,6 +31,20 @@ pub fn mount(routes: Route, secure: bool) -> Route {
     let page = |endpoint: poem::RouteMethod| endpoint.with(WebLayer { secure }).with(CookieJarManager::new());
     routes
         .at("/login", page(get(auth::login_page).post(auth::login)))
+        .at(
+            "/login/two-factor",
+            page(get(two_factor::code_page).post(two_factor::code)),
+        )
+        .at(
+            "/login/two-factor/set-up",
+            page(get(two_factor::setup_on_sign_in_page).post(two_factor::setup_on_sign_in)),
+        )
+        .at(
+            "/me/two-factor",
+            page(get(two_factor::setup_page_signed_in).post(two_factor::setup_signed_in)),
+        )
+        .at("/me/tokens", page(post(api_tokens::create)))
+        .at("/me/tokens/:id/revoke", page(post(api_tokens::revoke)))
         .at("/register", page(get(auth::register_page).post(auth::register)))
         .at("/logout", page(post(auth::logout)))
         .at("/forgot-password", page(get(reset::forgot_page).post(reset::forgot)))

@@ -124,6 +124,7 @@ pub fn forbidden_message(tr: &Tr, reason: ForbiddenReason) -> String {
         F::OnlyFacilitatorsTransfer => tr.t("error-only-facilitators-transfer"),
         F::OnlyEditorsChangeFiles => tr.t("error-only-editors-change-files"),
         F::OnlyFacilitatorsSetUpTheSite => tr.t("error-only-facilitators-set-up-the-site"),
+        F::SetUpTwoFactorOnTheWebFirst => tr.t("error-set-up-two-factor-first"),
     }
 }
 
@@ -139,6 +140,7 @@ pub fn conflict_message(tr: &Tr, reason: ConflictReason) -> String {
         C::ArenaClosed => tr.t("error-arena-closed"),
         C::InvitationAnswered => tr.t("error-invitation-answered"),
         C::TooManyFiles { max } => tr.t_with("error-too-many-files", &n(max)),
+        C::TooManyApiTokens { max } => tr.t_with("error-too-many-api-tokens", &n(max)),
         C::OwnFacilitatorRole => tr.t("error-own-facilitator-role"),
         C::DeactivatingOneself => tr.t("error-deactivating-oneself"),
         C::AlreadyDeactivated => tr.t("error-already-deactivated"),
@@ -364,6 +366,10 @@ mod tests {
                 "only those who may edit it add or remove its files",
             ),
             (F::OnlyFacilitatorsSetUpTheSite, "only facilitators set up the site"),
+            (
+                F::SetUpTwoFactorOnTheWebFirst,
+                "set up two-factor sign-in on the web first",
+            ),
             (F::OnlyFacilitatorsRunSteps, "only facilitators run this step"),
             (F::OnlyFacilitatorsRunArenas, "only facilitators run arenas"),
             (F::OnlyFacilitatorsManageUsers, "only facilitators manage users"),
@@ -440,6 +446,10 @@ mod tests {
             (
                 C::TooManyFiles { max: 20 },
                 "it holds 20 files, the most it may; remove one first",
+            ),
+            (
+                C::TooManyApiTokens { max: 20 },
+                "the account holds 20 API tokens, the most it may; revoke one first",
             ),
             (
                 C::TooFewScorecards {

@@ -176,6 +176,14 @@ fn user_page(ctx: &Ctx, user: &User, q: &str, errors: &FormErrors, mail: bool) -
                 @if user.active && viewer != Some(user.id) { (command_form(ctx, user, q, "deactivate", "button-deactivate", true)) }
             }
         }
+        h2 class="govuk-heading-m" { (tr.t("two-factor-title")) }
+        @if ctx.query("two_factor").as_deref() == Some("cleared") { (notice(&tr.t("two-factor-cleared"))) }
+        p class="govuk-body" { (tr.t("two-factor-clear-intro")) }
+        form method="post" action={ (HERE) "/" (user.id) "/clear-two-factor" } {
+            (csrf_field(ctx))
+            input type="hidden" name="q" value=(q);
+            (secondary_button(&tr.t("button-clear-two-factor")))
+        }
         p class="govuk-body" { a class="govuk-link" href=(back) { (tr.t("users-back")) } }
     }
 }
@@ -293,6 +301,11 @@ pub async fn run_command(ctx: Ctx, state: Data<&AppState>, Path((id, name)): Pat
         Err(response) => return response,
     };
     let result = match (name.as_str(), form_version(&ctx)) {
+        // A lost TOTP app (SPEC §16): the person sets one up again at their next sign-in.
+        ("clear-two-factor", _) => match app::two_factor::clear(&state, actor, id).await {
+            Ok(()) => return redirect(&format!("{HERE}/{id}?two_factor=cleared")),
+            Err(error) => Err(error),
+        },
         ("password-reset", _) => match resets::send_link(&state, actor, id).await {
             Ok(()) => return redirect(&format!("{HERE}?sent=1")),
             Err(error) => Err(error),

@@ -67,8 +67,31 @@ pub fn login_page(ctx: Ctx) -> Response {
 #[handler]
 pub async fn login(ctx: Ctx, state: Data<&AppState>) -> Response {
     let email = ctx.text("email");
-    match accounts::login(&state, &ctx.client, &email, &ctx.text("password")).await {
-        Ok(session) => {
+    let signed_in = accounts::login_with(
+        &state,
+        &ctx.client,
+        &email,
+        &ctx.text("password"),
+        accounts::SecondFactor::Later,
+    )
+    .await;
+    match signed_in {
+        // Two-factor (SPEC §16): held, not signed in, until the code step.
+        Ok(accounts::SignIn::Held { token, set_up }) => {
+            let next = safe_next(next_of(&ctx).as_deref());
+            let step = if set_up {
+                "/login/two-factor/set-up"
+            } else {
+                "/login/two-factor"
+            };
+            let mut response = redirect(&format!("{step}?next={}", percent(&next)));
+            response.headers_mut().append(
+                poem::http::header::SET_COOKIE,
+                super::two_factor::pending_cookie(&ctx, &token),
+            );
+            response
+        }
+        Ok(accounts::SignIn::Session(session)) => {
             let lifetime = (session.expires_at - chrono::Utc::now()).to_std().unwrap_or_default();
             // A privacy notice published since they last accepted one is asked first.
             let next = safe_next(next_of(&ctx).as_deref());

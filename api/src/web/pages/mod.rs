@@ -7,6 +7,7 @@ pub mod admin_rubric_form;
 pub mod admin_rubrics;
 pub mod admin_support;
 pub mod admin_users;
+pub mod api_tokens;
 pub mod arenas;
 pub mod assessment;
 pub mod auth;
@@ -32,6 +33,7 @@ pub mod results;
 pub mod settings;
 pub mod site;
 pub mod steps;
+pub mod two_factor;
 
 use poem::Response;
 use poem::http::{StatusCode, header};

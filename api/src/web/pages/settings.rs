@@ -30,9 +30,11 @@ fn invalid_organisation(ctx: &Ctx) -> FormErrors {
 
 /// Which form of the page a refusal belongs to.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Form {
+pub(super) enum Form {
     Settings,
     Password,
+    /// "Create API token" (SPEC §16).
+    Tokens,
 }
 
 /// The one organisation of the registry named `name` (compared as the conflict rule
@@ -141,6 +143,18 @@ fn password_form(ctx: &Ctx, errors: &FormErrors) -> Markup {
 }
 
 async fn show(ctx: &Ctx, state: &AppState, status: StatusCode, errors: &FormErrors, failed: Option<Form>) -> Response {
+    show_with(ctx, state, status, errors, failed, None).await
+}
+
+/// The page, with the secret of a token just created (shown this once).
+pub(super) async fn show_with(
+    ctx: &Ctx,
+    state: &AppState,
+    status: StatusCode,
+    errors: &FormErrors,
+    failed: Option<Form>,
+    created: Option<&crate::views::api_tokens::NewApiToken>,
+) -> Response {
     let actor = match signed_in(ctx) {
         Ok(actor) => actor,
         Err(redirect) => return redirect,
@@ -154,6 +168,14 @@ async fn show(ctx: &Ctx, state: &AppState, status: StatusCode, errors: &FormErro
         Ok(organisations) => organisations,
         Err(error) => return refused(ctx, &error),
     };
+    let tokens = match app::api_tokens::list(state, actor).await {
+        Ok(tokens) => tokens,
+        Err(error) => return refused(ctx, &error),
+    };
+    let two_factor_on = match app::two_factor::is_on(state, actor.id.as_uuid()).await {
+        Ok(on) => on,
+        Err(error) => return refused(ctx, &error),
+    };
     let none = FormErrors::none();
     let errors_of = |form: Form| if failed == Some(form) { errors } else { &none };
     let saved = ctx.query("saved");
@@ -161,11 +183,15 @@ async fn show(ctx: &Ctx, state: &AppState, status: StatusCode, errors: &FormErro
         @match saved.as_deref() {
             Some("settings") => (notice(&tr.t("settings-saved"))),
             Some("password") => (notice(&tr.t("password-changed"))),
+            Some("token-revoked") => (notice(&tr.t("api-token-revoked"))),
+            Some("two-factor") => (notice(&tr.t("two-factor-on"))),
             _ => {},
         }
         p class="govuk-body" { (user.email) }
         (settings_form(ctx, &user, errors_of(Form::Settings), state.http.mail_enabled, &organisations))
         (password_form(ctx, errors_of(Form::Password)))
+        (super::two_factor::settings_section(ctx, two_factor_on))
+        (super::api_tokens::section(ctx, &tokens, created, errors_of(Form::Tokens)))
     };
     let shown = failed.map(|_| errors);
     respond(status, page_with(ctx, &tr.t("settings-title"), shown, body))
