@@ -28,6 +28,8 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<Authen
     let Some((user, expires_at)) = sessions::find_user(&state.db, &token_hash, now).await? else {
         return Ok(None);
     };
+    // The account's use is written down at most once a day (retention, ADR 0038).
+    crate::app::activity::token_used(state, &user, now).await;
     let caller = Authenticated {
         actor: Actor {
             id: UserId(user.id),

@@ -388,6 +388,7 @@ pub async fn login(state: &AppState, client_addr: &str, email: &str, password: &
     throttle::clear(&tx, &email_key).await?;
     throttle::remove(&tx, &attempt.ids).await?;
     sessions::create(&tx, token_hash, user.id, now, expires_at).await?;
+    super::activity::signed_in(&tx, user.id, now).await?;
     tx.commit().await?;
     Ok(Session {
         token,

@@ -5,6 +5,7 @@
 //! Here too what every use case shares: pages, cursors and expected versions.
 
 pub mod accounts;
+pub mod activity;
 pub mod arenas;
 pub mod assessment;
 pub mod attachments;
@@ -24,6 +25,7 @@ pub mod queues;
 pub mod reports;
 pub mod resets;
 pub mod results;
+pub mod retention;
 pub mod runner;
 pub mod site;
 pub mod steps;
