@@ -130,7 +130,10 @@ async fn an_account_unused_for_the_period_is_erased_as_a_facilitator_erases() {
         .await
         .unwrap();
     assert_eq!(sessions, 0);
-    assert!(app.mail_to(&person.id).await.is_empty(), "the warning goes with the account");
+    assert!(
+        app.mail_to(&person.id).await.is_empty(),
+        "the warning goes with the account"
+    );
     let erasures = events::Entity::find()
         .filter(events::Column::SubjectId.eq(id))
         .filter(events::Column::Command.eq("erase"))
@@ -185,9 +188,13 @@ async fn a_sign_in_and_a_token_record_the_use_at_most_once_a_day() {
     // A sign-in always counts.
     last_used(&app, &person.id, long_ago).await;
     let before = Utc::now();
-    app.post("/auth/login", None, json!({ "email": person.email, "password": PASSWORD }))
-        .await
-        .expect(200);
+    app.post(
+        "/auth/login",
+        None,
+        json!({ "email": person.email, "password": PASSWORD }),
+    )
+    .await
+    .expect(200);
     assert!(row(&app, &person.id).await.last_active_at.unwrap() >= before);
 
     // A token's use counts when the last recorded use is a day old or more…
@@ -255,7 +262,10 @@ async fn a_lease_held_elsewhere_keeps_a_job_from_running() {
     let later = now + Duration::days(2);
     let second = Scheduler::new(&app.state, JobSettings::default());
     let outcomes = second.run_due(now + Duration::seconds(10)).await;
-    assert!(matches!(outcomes[0].1, Ok(Outcome::Elsewhere | Outcome::NotDue)), "{outcomes:?}");
+    assert!(
+        matches!(outcomes[0].1, Ok(Outcome::Elsewhere | Outcome::NotDue)),
+        "{outcomes:?}"
+    );
     // A holder that died loses the lease when it runs out.
     assert_eq!(ran(&second.run_due(later).await), 1);
 }
@@ -295,13 +305,20 @@ async fn the_retention_period_is_the_one_configured() {
     let person = app.innovator().await;
     last_used(&app, &person.id, months_ago(now, 13)).await;
     assert_eq!(run(&app, 24, now).await, Retention::default());
-    assert_eq!(run(&app, 0, now + Duration::days(400)).await, Retention::default(), "0 is off");
+    assert_eq!(
+        run(&app, 0, now + Duration::days(400)).await,
+        Retention::default(),
+        "0 is off"
+    );
     assert_eq!(run(&app, 12, now).await, Retention { warned: 1, erased: 0 });
     let later = now + Duration::days(31);
     let settings = JobSettings { retention_months: 12 };
     let outcomes = Scheduler::new(&app.state, settings).run_all(Some(later)).await;
     assert!(
-        matches!(outcomes[0].1, Ok(Outcome::Ran(Done::Retention(Retention { warned: 0, erased: 1 })))),
+        matches!(
+            outcomes[0].1,
+            Ok(Outcome::Ran(Done::Retention(Retention { warned: 0, erased: 1 })))
+        ),
         "{outcomes:?}"
     );
     assert!(!row(&app, &person.id).await.active);

@@ -349,10 +349,14 @@ mod tests {
 
     #[test]
     fn run_jobs_reads_a_moment_and_the_retention_period() {
-        let parsed = Cli::try_parse_from(["sluss", "run-jobs", "--now", "2026-12-24T09:00:00+01:00"]).map(|cli| cli.command);
+        let parsed =
+            Cli::try_parse_from(["sluss", "run-jobs", "--now", "2026-12-24T09:00:00+01:00"]).map(|cli| cli.command);
         match parsed {
             Ok(Command::RunJobs(args)) => {
-                assert_eq!(args.now.map(|at| at.to_rfc3339()), Some("2026-12-24T08:00:00+00:00".to_owned()));
+                assert_eq!(
+                    args.now.map(|at| at.to_rfc3339()),
+                    Some("2026-12-24T08:00:00+00:00".to_owned())
+                );
                 assert_eq!(args.jobs.retention_months, 24);
             }
             other => panic!("not run-jobs: {other:?}"),

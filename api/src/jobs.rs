@@ -65,11 +65,7 @@ pub enum Done {
 impl std::fmt::Display for Done {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Done::Retention(done) => write!(
-                f,
-                "{} accounts warned, {} erased",
-                done.warned, done.erased
-            ),
+            Done::Retention(done) => write!(f, "{} accounts warned, {} erased", done.warned, done.erased),
         }
     }
 }
@@ -208,9 +204,7 @@ impl Scheduler {
     /// Whether a job whose lease was not taken was not due, or is running elsewhere.
     async fn why_not(&self, job: Job, clock: DateTime<Utc>) -> Result<Outcome, ApiError> {
         let row = leases::find(&self.state.db, job.name()).await?;
-        let held = row
-            .and_then(|row| row.lease_until)
-            .is_some_and(|until| until > clock);
+        let held = row.and_then(|row| row.lease_until).is_some_and(|until| until > clock);
         Ok(if held { Outcome::Elsewhere } else { Outcome::NotDue })
     }
 

@@ -23,7 +23,9 @@ use crate::app::accounts::CONFIRMATION_VALID_FOR;
 use crate::app::resets::LINK_VALID_FOR;
 use crate::app::retention::WARNING_AHEAD;
 use crate::persistence::entities::{mail_outbox, notifications as notification_rows, users as user_rows};
-use crate::persistence::mail::{self as outbox, ALREADY_REGISTERED, CONFIRM_EMAIL, INVITATION, Outcome, RETENTION_WARNING};
+use crate::persistence::mail::{
+    self as outbox, ALREADY_REGISTERED, CONFIRM_EMAIL, INVITATION, Outcome, RETENTION_WARNING,
+};
 use crate::persistence::{RepoError, ideas, invitations, notifications, users};
 use crate::state::AppState;
 use crate::tasks::panic_message;

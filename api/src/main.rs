@@ -38,7 +38,9 @@ async fn main() -> ExitCode {
         Command::User(UserCommand::Create(args)) => create_user(args).await,
         Command::Seed(args) => seed(args).await,
         Command::SweepFiles(args) => sweep_files(args).await,
-        Command::RunJobs(args) => sluss_api::jobs::run_jobs(&args).await.map(|report| println!("{report}")),
+        Command::RunJobs(args) => sluss_api::jobs::run_jobs(&args)
+            .await
+            .map(|report| println!("{report}")),
         Command::Openapi => startup::openapi_json()
             .map(|spec| println!("{spec}"))
             .map_err(|e| e.to_string()),

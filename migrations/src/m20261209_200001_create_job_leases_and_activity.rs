@@ -102,7 +102,12 @@ impl MigrationTrait for Migration {
             .drop_table(Table::drop().table(JobLeases::Table).to_owned())
             .await?;
         manager
-            .drop_index(Index::drop().name("idx_users_last_active_at").table(Users::Table).to_owned())
+            .drop_index(
+                Index::drop()
+                    .name("idx_users_last_active_at")
+                    .table(Users::Table)
+                    .to_owned(),
+            )
             .await?;
         for column in [Users::RetentionWarnedAt, Users::LastActiveAt] {
             manager

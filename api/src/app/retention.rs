@@ -32,7 +32,8 @@ pub struct Retention {
 
 /// The moment `months` months before `now`.
 fn months_before(now: DateTime<Utc>, months: u32) -> DateTime<Utc> {
-    now.checked_sub_months(Months::new(months)).unwrap_or(DateTime::<Utc>::MIN_UTC)
+    now.checked_sub_months(Months::new(months))
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
 /// Warns and erases as of `now`, with accounts kept `months` after their last use (0: kept
