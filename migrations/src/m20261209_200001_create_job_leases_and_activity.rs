@@ -69,7 +69,7 @@ impl MigrationTrait for Migration {
                         Users::LastActiveAt,
                         Func::coalesce([
                             SimpleExpr::SubQuery(None, Box::new(newest_session.into_sub_query_statement())),
-                            Expr::col((Users::Table, Users::CreatedAt)).into(),
+                            Expr::col((Users::Table, Users::CreatedAt)),
                         ]),
                     )
                     .to_owned(),
