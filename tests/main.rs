@@ -42,6 +42,7 @@ mod races;
 mod read_cache;
 mod reports;
 mod results;
+mod retention;
 mod seed;
 mod site;
 mod steps;

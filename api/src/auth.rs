@@ -36,6 +36,8 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<Authen
             None => return Ok(None),
         },
     };
+    // The account's use is written down at most once a day (retention, ADR 0038).
+    crate::app::activity::token_used(state, &user, now).await;
     let caller = Authenticated {
         actor: Actor {
             id: UserId(user.id),

@@ -62,6 +62,49 @@ pub enum Command {
     /// Remove the bytes in the file store that no attachment points at (left by an upload
     /// cut off between its bytes and its row); `serve` does this once a day by itself.
     SweepFiles(SweepArgs),
+    /// Run every scheduled job once (retention) as of a moment, and exit; `serve` runs them
+    /// by itself.
+    RunJobs(RunJobsArgs),
+}
+
+/// What the scheduled jobs do (SPEC §16, ADR 0038).
+#[derive(Debug, Clone, Args)]
+pub struct JobArgs {
+    /// Months an account may go unused (no sign-in, no token used) before it is erased;
+    /// its owner is told by e-mail 30 days before. 0 keeps accounts for ever.
+    #[arg(long, env = "SLUSS_RETENTION_MONTHS", default_value_t = crate::app::retention::DEFAULT_MONTHS, value_parser = parse_retention_months)]
+    pub retention_months: u32,
+}
+
+/// Options of `sluss run-jobs`.
+#[derive(Debug, Clone, Args)]
+pub struct RunJobsArgs {
+    /// The database.
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// What the jobs do.
+    #[command(flatten)]
+    pub jobs: JobArgs,
+    /// The moment to run the jobs as of, in RFC 3339 (`2026-12-24T08:00:00Z`); now when
+    /// absent. A run as of another moment is not counted as the daily run.
+    #[arg(long, value_parser = parse_moment)]
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// A moment in RFC 3339, such as `2026-12-24T08:00:00Z` or `2026-12-24T09:00:00+01:00`.
+pub fn parse_moment(value: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(value.trim())
+        .map(|moment| moment.with_timezone(&chrono::Utc))
+        .map_err(|e| format!("'{value}' is not an RFC 3339 moment like 2026-12-24T08:00:00Z ({e})"))
+}
+
+/// 0 (kept for ever) or 2 to 600 months: a single month would warn every account as soon
+/// as it is left, since the warning comes 30 days ahead.
+fn parse_retention_months(value: &str) -> Result<u32, String> {
+    match value.trim().parse::<u32>() {
+        Ok(months) if months == 0 || (2..=600).contains(&months) => Ok(months),
+        _ => Err(format!("'{value}' is not 0 (off) or a number of months from 2 to 600")),
+    }
 }
 
 /// Where the bytes of documents are kept, and how large one may be (SPEC §15).
@@ -172,6 +215,9 @@ pub struct ServeArgs {
     /// Seconds a kept-alive connection may wait for its next request before it is closed.
     #[arg(long, env = "SLUSS_IDLE_TIMEOUT_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub idle_timeout_secs: u64,
+    /// What the scheduled jobs do.
+    #[command(flatten)]
+    pub jobs: JobArgs,
 }
 
 /// A public URL: `http://` or `https://` and a host, without a trailing slash.
@@ -303,6 +349,38 @@ mod tests {
         assert_eq!(serve_args(&[]).header_read_timeout_secs, 10);
         assert_eq!(serve_args(&[]).idle_timeout_secs, 60);
         assert_eq!(serve_args(&["--idle-timeout-secs", "5"]).idle_timeout_secs, 5);
+    }
+
+    #[test]
+    fn run_jobs_reads_a_moment_and_the_retention_period() {
+        let parsed =
+            Cli::try_parse_from(["sluss", "run-jobs", "--now", "2026-12-24T09:00:00+01:00"]).map(|cli| cli.command);
+        match parsed {
+            Ok(Command::RunJobs(args)) => {
+                assert_eq!(
+                    args.now.map(|at| at.to_rfc3339()),
+                    Some("2026-12-24T08:00:00+00:00".to_owned())
+                );
+                assert_eq!(args.jobs.retention_months, 24);
+            }
+            other => panic!("not run-jobs: {other:?}"),
+        }
+        assert_eq!(serve_args(&["--retention-months", "0"]).jobs.retention_months, 0);
+        assert_eq!(serve_args(&["--retention-months", "36"]).jobs.retention_months, 36);
+        for bad in ["1", "601", "-3", "two"] {
+            let refused = Cli::try_parse_from(["sluss", "serve", "--retention-months", bad]);
+            assert!(refused.is_err(), "{bad} was accepted");
+        }
+    }
+
+    #[test]
+    fn a_bad_moment_is_refused_with_what_is_expected() {
+        let error = Cli::try_parse_from(["sluss", "run-jobs", "--now", "yesterday"])
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(error.contains("RFC 3339"), "{error}");
+        assert!(error.contains("--now"), "{error}");
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod error;
 pub mod files;
 pub mod http;
 pub mod idempotency;
+pub mod jobs;
 pub mod mail;
 pub mod metrics;
 pub mod openapi;

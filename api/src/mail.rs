@@ -21,8 +21,11 @@ use uuid::Uuid;
 
 use crate::app::accounts::CONFIRMATION_VALID_FOR;
 use crate::app::resets::LINK_VALID_FOR;
+use crate::app::retention::WARNING_AHEAD;
 use crate::persistence::entities::{mail_outbox, notifications as notification_rows, users as user_rows};
-use crate::persistence::mail::{self as outbox, ALREADY_REGISTERED, CONFIRM_EMAIL, INVITATION, Outcome};
+use crate::persistence::mail::{
+    self as outbox, ALREADY_REGISTERED, CONFIRM_EMAIL, INVITATION, Outcome, RETENTION_WARNING,
+};
 use crate::persistence::{RepoError, ideas, invitations, notifications, users};
 use crate::state::AppState;
 use crate::tasks::panic_message;
@@ -187,6 +190,8 @@ async fn attempt(state: &AppState, mailer: &Mailer, row: &mail_outbox::Model) ->
         return send(mailer, row, to, letter, now).await;
     } else if row.letter.as_deref() == Some(ALREADY_REGISTERED) {
         taken_letter(&tr, &person, &mailer.public_url)
+    } else if row.letter.as_deref() == Some(RETENTION_WARNING) {
+        retention_letter(&tr, &person, row.created_at + WARNING_AHEAD, &mailer.public_url)
     } else if let Some(token) = &row.reset_token {
         let confirming = row.letter.as_deref() == Some(CONFIRM_EMAIL);
         let valid_for = if confirming {
@@ -363,6 +368,29 @@ pub fn taken_letter(tr: &Tr, person: &user_rows::Model, public_url: &str) -> Let
     .join("\n\n");
     Letter {
         subject: tr.t("mail-taken-subject"),
+        body: body + "\n",
+    }
+}
+
+/// The warning to the owner of an unused account that it is erased from `erased_from` on,
+/// unless they log in before (retention, ADR 0038).
+pub fn retention_letter(
+    tr: &Tr,
+    person: &user_rows::Model,
+    erased_from: chrono::DateTime<Utc>,
+    public_url: &str,
+) -> Letter {
+    let date = erased_from.format("%Y-%m-%d").to_string();
+    let body = [
+        tr.t_with("mail-greeting", &[("name", person.display_name.clone().into())]),
+        tr.t_with("mail-retention-body", &[("date", date.into())]),
+        tr.t("mail-retention-keep"),
+        format!("{public_url}/login"),
+        tr.t("mail-retention-ignore"),
+    ]
+    .join("\n\n");
+    Letter {
+        subject: tr.t("mail-retention-subject"),
         body: body + "\n",
     }
 }

@@ -38,6 +38,9 @@ async fn main() -> ExitCode {
         Command::User(UserCommand::Create(args)) => create_user(args).await,
         Command::Seed(args) => seed(args).await,
         Command::SweepFiles(args) => sweep_files(args).await,
+        Command::RunJobs(args) => sluss_api::jobs::run_jobs(&args)
+            .await
+            .map(|report| println!("{report}")),
         Command::Openapi => startup::openapi_json()
             .map(|spec| println!("{spec}"))
             .map_err(|e| e.to_string()),
@@ -78,6 +81,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     };
     start_mail(&args, &state)?;
     sluss_api::app::attachments::start_sweeps(&state);
+    sluss_api::jobs::start(&state, sluss_api::jobs::JobSettings::from(&args.jobs));
     let addresses = startup::local_addresses(&acceptor);
     tracing::info!(bind = %args.bind, addresses = ?addresses, "sluss listening");
     for address in addresses {

@@ -35,6 +35,8 @@ pub struct Metrics {
     requests: IntCounterVec,
     latency: HistogramVec,
     open_data_builds: IntCounter,
+    retention: IntCounterVec,
+    job_runs: IntCounterVec,
 }
 
 impl Default for Metrics {
@@ -69,10 +71,25 @@ impl Metrics {
             "How often the open data archive was built",
         )
         .unwrap_or_else(|e| unreachable!("static metric definition: {e}"));
+        let retention = IntCounterVec::new(
+            Opts::new(
+                "sluss_retention_accounts_total",
+                "Unused accounts warned of their erasure, and erased, by the retention job",
+            ),
+            &["outcome"],
+        )
+        .unwrap_or_else(|e| unreachable!("static metric definition: {e}"));
+        let job_runs = IntCounterVec::new(
+            Opts::new("sluss_job_runs_total", "Runs of the scheduled jobs by job and outcome"),
+            &["job", "outcome"],
+        )
+        .unwrap_or_else(|e| unreachable!("static metric definition: {e}"));
         for collector in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(latency.clone()),
             Box::new(open_data_builds.clone()),
+            Box::new(retention.clone()),
+            Box::new(job_runs.clone()),
         ] {
             registry
                 .register(collector)
@@ -83,6 +100,8 @@ impl Metrics {
             requests,
             latency,
             open_data_builds,
+            retention,
+            job_runs,
         }
     }
 
@@ -103,6 +122,17 @@ impl Metrics {
     /// Counts one build of the open data archive.
     pub fn open_data_built(&self) {
         self.open_data_builds.inc();
+    }
+
+    /// Counts the accounts one retention run warned and erased.
+    pub fn retention_done(&self, warned: u64, erased: u64) {
+        self.retention.with_label_values(&["warned"]).inc_by(warned);
+        self.retention.with_label_values(&["erased"]).inc_by(erased);
+    }
+
+    /// Counts one run of the scheduled job `job` (`ok` or `failed`).
+    pub fn job_ran(&self, job: &'static str, outcome: &'static str) {
+        self.job_runs.with_label_values(&[job, outcome]).inc();
     }
 
     /// The text exposition format.

@@ -236,6 +236,8 @@ pub async fn seed(state: &AppState, size: SeedSize) -> Result<SeedAccounts, Stri
             locale: Set("sv".into()),
             email_notifications: Set(true),
             email_confirmed_at: Set(Some(origin)),
+            last_active_at: Set(Some(origin)),
+            retention_warned_at: Set(None),
         });
         id
     };

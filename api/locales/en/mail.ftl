@@ -45,3 +45,9 @@ mail-invitation-greeting = Hello,
 mail-invitation-body = { $name } has added you to the team of the idea “{ $title }” in sluss, the city's innovation platform. Accept to see and work on the idea with them, or decline:
 mail-invitation-account = You need an account with this e-mail address; the link lets you register one.
 mail-invitation-ignore = If you do not know them, you need not do anything.
+
+# Retention: the warning before an unused account is erased
+mail-retention-subject = Your account in sluss will be erased unless you log in
+mail-retention-body = You have not used your account in sluss for a long time. The city does not keep the personal data of accounts that are not used, so your account and what it holds about you will be erased on { $date } or soon after.
+mail-retention-keep = To keep your account, log in before then:
+mail-retention-ignore = If you no longer need the account, you need not do anything.

@@ -45,3 +45,9 @@ mail-invitation-greeting = Hej!
 mail-invitation-body = { $name } har lagt till dig i teamet bakom idén ”{ $title }” i sluss, stadens innovationsplattform. Tacka ja för att se och arbeta med idén tillsammans med dem, eller tacka nej:
 mail-invitation-account = Du behöver ett konto med den här e-postadressen; länken låter dig registrera ett.
 mail-invitation-ignore = Om du inte känner dem behöver du inte göra något.
+
+# Gallring: varningen innan ett oanvänt konto raderas
+mail-retention-subject = Ditt konto i sluss raderas om du inte loggar in
+mail-retention-body = Du har inte använt ditt konto i sluss på länge. Staden sparar inte personuppgifter för konton som inte används, så ditt konto och det som står om dig i det raderas den { $date } eller strax därefter.
+mail-retention-keep = Logga in före dess om du vill behålla kontot:
+mail-retention-ignore = Om du inte längre behöver kontot behöver du inte göra något.

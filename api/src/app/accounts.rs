@@ -438,6 +438,7 @@ pub async fn login_with(
     throttle::clear(&tx, &email_key).await?;
     throttle::remove(&tx, &attempt.ids).await?;
     sessions::create(&tx, token_hash, user.id, now, expires_at).await?;
+    super::activity::signed_in(&tx, user.id, now).await?;
     tx.commit().await?;
     Ok(SignIn::Session(Session {
         token,

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod api_tokens;
+pub mod activity;
 pub mod arenas;
 pub mod assessment;
 pub mod attachments;
@@ -25,6 +26,7 @@ pub mod queues;
 pub mod reports;
 pub mod resets;
 pub mod results;
+pub mod retention;
 pub mod runner;
 pub mod site;
 pub mod steps;

@@ -57,6 +57,21 @@ pub async fn erase(
     let mut checks = Checks::new();
     let reason = checks.optional_text("reason", reason.as_deref(), rules::REASON_MAX);
     checks.finish().map_err(Refusal::Invalid)?;
+    erase_checked(state, actor.id, user_id, reason, expected, |_| Ok(())).await
+}
+
+/// The erasure of [`erase`], recorded as done by `actor`, once `still` has accepted the
+/// account's row as read under the write lock. The retention job (ADR 0038) erases through
+/// this too, with the account itself as the actor and `still` checking that it is still
+/// unused.
+pub(crate) async fn erase_checked(
+    state: &AppState,
+    actor: UserId,
+    user_id: Uuid,
+    reason: Option<String>,
+    expected: Option<Expected>,
+    still: impl Fn(&user_rows::Model) -> Result<(), ApiError>,
+) -> Result<User, ApiError> {
     let found = users::find(&state.db, user_id).await?.ok_or_else(ApiError::not_found)?;
     // The teams are searched before the write lock is taken: a scan must not hold up
     // every writer. Each idea found is re-read and changed under the lock.
@@ -71,6 +86,7 @@ pub async fn erase(
     let row = users::find_for_update(&tx, user_id)
         .await?
         .ok_or_else(ApiError::not_found)?;
+    still(&row)?;
     let facts = facts_of(&tx, &row).await?;
     rules::check_erasable(facts)?;
     check_version(expected, row.version)?;
@@ -101,7 +117,7 @@ pub async fn erase(
     let entry = Entry::new(
         Subject::User(UserEventKind::Erase, user_id),
         states,
-        actor.id,
+        actor,
         now,
         payload,
     );

@@ -24,6 +24,10 @@ pub mod users {
         pub locale: String,
         pub email_notifications: bool,
         pub email_confirmed_at: Option<DateTimeUtc>,
+        /// When the account last signed in or used a token (retention, ADR 0038).
+        pub last_active_at: Option<DateTimeUtc>,
+        /// When it was last warned that it is about to be erased for want of use.
+        pub retention_warned_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -871,6 +875,27 @@ pub mod privacy_consents {
         #[sea_orm(primary_key, auto_increment = false)]
         pub version: i64,
         pub accepted_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The scheduled jobs: who runs each now, and when each last ran on schedule (ADR 0038).
+pub mod job_leases {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `job_leases`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "job_leases")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub name: String,
+        pub holder: Option<String>,
+        pub lease_until: Option<DateTimeUtc>,
+        pub last_run_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

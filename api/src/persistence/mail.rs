@@ -27,6 +27,8 @@ pub enum Letter<'a> {
     /// An invitation to an idea's team, with its token, to an address without an account;
     /// the recipient is the account that invited.
     Invitation(&'a str),
+    /// The warning that an unused account is about to be erased (retention, ADR 0038).
+    RetentionWarning,
 }
 
 /// The `letter` column of a confirmation link.
@@ -35,6 +37,8 @@ pub const CONFIRM_EMAIL: &str = "confirm_email";
 pub const INVITATION: &str = "invitation";
 /// The `letter` column of the note about a registration with a taken address.
 pub const ALREADY_REGISTERED: &str = "already_registered";
+/// The `letter` column of the warning before an unused account is erased.
+pub const RETENTION_WARNING: &str = "retention_warning";
 
 /// Queues one e-mail to `recipient_id`, due at once.
 pub async fn enqueue(
@@ -51,6 +55,7 @@ pub async fn enqueue(
         Letter::ConfirmEmail(token) => (None, Some(token.to_owned()), Some(CONFIRM_EMAIL)),
         Letter::AlreadyRegistered => (None, None, Some(ALREADY_REGISTERED)),
         Letter::Invitation(token) => (None, Some(token.to_owned()), Some(INVITATION)),
+        Letter::RetentionWarning => (None, None, Some(RETENTION_WARNING)),
     };
     let row = mail_outbox::ActiveModel {
         id: Set(Uuid::now_v7()),

@@ -16,6 +16,7 @@ pub mod figures_model;
 pub mod ideas;
 pub mod idempotency;
 pub mod invitations;
+pub mod jobs;
 pub mod mail;
 pub mod notifications;
 pub mod open_data;

@@ -53,6 +53,8 @@ pub async fn insert(db: &impl ConnectionTrait, user: NewUser, now: DateTime<Utc>
         locale: Set(user.locale.to_owned()),
         email_notifications: Set(true),
         email_confirmed_at: Set(Some(now)),
+        last_active_at: Set(Some(now)),
+        retention_warned_at: Set(None),
     }
     .insert(db)
     .await
