@@ -5,8 +5,8 @@
 //! Here too what every use case shares: pages, cursors and expected versions.
 
 pub mod accounts;
-pub mod api_tokens;
 pub mod activity;
+pub mod api_tokens;
 pub mod arenas;
 pub mod assessment;
 pub mod attachments;
