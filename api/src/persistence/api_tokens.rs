@@ -11,7 +11,7 @@ use super::RepoError;
 use super::entities::users;
 
 /// Personal API tokens.
-pub mod api_tokens {
+pub mod entity {
     use sea_orm::entity::prelude::*;
 
     /// A row of `api_tokens`.
@@ -54,8 +54,8 @@ pub async fn create(
     name: String,
     token_hash: String,
     now: DateTime<Utc>,
-) -> Result<api_tokens::Model, RepoError> {
-    Ok(api_tokens::ActiveModel {
+) -> Result<entity::Model, RepoError> {
+    Ok(entity::ActiveModel {
         id: Set(Uuid::new_v4()),
         user_id: Set(user_id),
         name: Set(name),
@@ -68,28 +68,28 @@ pub async fn create(
 }
 
 /// The account's tokens, oldest first.
-pub async fn list(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Vec<api_tokens::Model>, RepoError> {
-    Ok(api_tokens::Entity::find()
-        .filter(api_tokens::Column::UserId.eq(user_id))
-        .order_by_asc(api_tokens::Column::CreatedAt)
-        .order_by_asc(api_tokens::Column::Id)
+pub async fn list(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Vec<entity::Model>, RepoError> {
+    Ok(entity::Entity::find()
+        .filter(entity::Column::UserId.eq(user_id))
+        .order_by_asc(entity::Column::CreatedAt)
+        .order_by_asc(entity::Column::Id)
         .all(db)
         .await?)
 }
 
 /// How many tokens the account holds.
 pub async fn count(db: &impl ConnectionTrait, user_id: Uuid) -> Result<u64, RepoError> {
-    Ok(api_tokens::Entity::find()
-        .filter(api_tokens::Column::UserId.eq(user_id))
+    Ok(entity::Entity::find()
+        .filter(entity::Column::UserId.eq(user_id))
         .count(db)
         .await?)
 }
 
 /// Removes the account's token `id`: whether it had one.
 pub async fn delete(db: &impl ConnectionTrait, user_id: Uuid, id: Uuid) -> Result<bool, RepoError> {
-    let result = api_tokens::Entity::delete_many()
-        .filter(api_tokens::Column::Id.eq(id))
-        .filter(api_tokens::Column::UserId.eq(user_id))
+    let result = entity::Entity::delete_many()
+        .filter(entity::Column::Id.eq(id))
+        .filter(entity::Column::UserId.eq(user_id))
         .exec(db)
         .await?;
     Ok(result.rows_affected > 0)
@@ -97,8 +97,8 @@ pub async fn delete(db: &impl ConnectionTrait, user_id: Uuid, id: Uuid) -> Resul
 
 /// Removes every token of the account (erasure).
 pub async fn delete_for_user(db: &impl ConnectionTrait, user_id: Uuid) -> Result<(), RepoError> {
-    api_tokens::Entity::delete_many()
-        .filter(api_tokens::Column::UserId.eq(user_id))
+    entity::Entity::delete_many()
+        .filter(entity::Column::UserId.eq(user_id))
         .exec(db)
         .await?;
     Ok(())
@@ -108,9 +108,9 @@ pub async fn delete_for_user(db: &impl ConnectionTrait, user_id: Uuid) -> Result
 pub async fn find_user(
     db: &impl ConnectionTrait,
     token_hash: &str,
-) -> Result<Option<(users::Model, api_tokens::Model)>, RepoError> {
-    let found = api_tokens::Entity::find()
-        .filter(api_tokens::Column::TokenHash.eq(token_hash))
+) -> Result<Option<(users::Model, entity::Model)>, RepoError> {
+    let found = entity::Entity::find()
+        .filter(entity::Column::TokenHash.eq(token_hash))
         .find_also_related(users::Entity)
         .filter(users::Column::Active.eq(true))
         .one(db)
@@ -120,9 +120,9 @@ pub async fn find_user(
 
 /// Notes that the token was used at `now`.
 pub async fn touch(db: &impl ConnectionTrait, id: Uuid, now: DateTime<Utc>) -> Result<(), RepoError> {
-    api_tokens::Entity::update_many()
-        .col_expr(api_tokens::Column::LastUsedAt, Expr::value(now))
-        .filter(api_tokens::Column::Id.eq(id))
+    entity::Entity::update_many()
+        .col_expr(entity::Column::LastUsedAt, Expr::value(now))
+        .filter(entity::Column::Id.eq(id))
         .exec(db)
         .await?;
     Ok(())

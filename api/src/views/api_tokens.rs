@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use poem_openapi::Object;
 use uuid::Uuid;
 
-use crate::persistence::api_tokens::api_tokens;
+use crate::persistence::api_tokens::entity as api_tokens;
 
 /// A personal API token as listed: never its secret.
 #[derive(Debug, Clone, Object)]
