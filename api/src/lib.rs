@@ -13,6 +13,7 @@ pub mod http;
 pub mod idempotency;
 pub mod mail;
 pub mod metrics;
+pub mod oidc;
 pub mod openapi;
 pub mod passwords;
 pub mod persistence;

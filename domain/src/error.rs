@@ -444,6 +444,10 @@ pub enum ForbiddenReason {
     /// Changing the site's name, colour, contact, privacy notice or accessibility statement.
     #[error("only facilitators set up the site")]
     OnlyFacilitatorsSetUpTheSite,
+    /// Signing in or registering with a password where `--password-login off` turned that
+    /// off: people sign in through the city's OpenID Connect provider (SPEC §16).
+    #[error("password sign-in is turned off: sign in through the city's identity provider")]
+    PasswordLoginOff,
 }
 
 /// A guard of the current state that is not met (409).

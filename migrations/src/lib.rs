@@ -26,6 +26,7 @@ mod m20261207_000002_write_default_rubric_in_swedish;
 mod m20261207_000003_create_team_invitations;
 mod m20261208_000001_create_attachments;
 mod m20261208_100001_create_site_settings;
+mod m20261209_000001_create_user_identities;
 
 pub use m20261125_000002_create_ideas_and_questions::PG_SEARCH_EXPRESSION;
 pub use m20261125_000005_store_challenge_search_vector::PG_SEARCH_COLUMN;
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000003_create_team_invitations::Migration),
             Box::new(m20261208_000001_create_attachments::Migration),
             Box::new(m20261208_100001_create_site_settings::Migration),
+            Box::new(m20261209_000001_create_user_identities::Migration),
         ]
     }
 }

@@ -80,3 +80,4 @@ error-colour-contrast = White text on this colour has a contrast of { $ratio }:1
 error-privacy-notice-not-accepted = Tick the box to say you have read the privacy notice
 error-only-facilitators-set-up-the-site = Only the innovation team sets up the site.
 error-privacy-notice-not-current = The privacy notice has changed since you opened it. Read the version in force and accept it.
+error-password-login-off = Signing in with a password is turned off here. Sign in through the city's identity provider instead.

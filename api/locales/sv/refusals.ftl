@@ -80,3 +80,4 @@ error-colour-contrast = Vit text på den här färgen har en kontrast på { $rat
 error-privacy-notice-not-accepted = Kryssa i rutan för att intyga att du har läst integritetsmeddelandet
 error-only-facilitators-set-up-the-site = Bara innovationsteamet ställer in webbplatsen.
 error-privacy-notice-not-current = Integritetsmeddelandet har ändrats sedan du öppnade det. Läs den version som gäller och godkänn den.
+error-password-login-off = Inloggning med lösenord är avstängd här. Logga in via stadens identitetstjänst i stället.

@@ -192,6 +192,7 @@ pub async fn register(
     next: Option<String>,
     accepted_notice: bool,
 ) -> Result<Registered, ApiError> {
+    refuse_if_password_login_off(state)?;
     let now = Utc::now();
     let address_key = format!("register:addr:{client_addr}");
     // With e-mail, each address also receives at most so many registrations' e-mails.
@@ -339,6 +340,7 @@ pub async fn confirm_email(
 /// the window for one e-mail (or the 100th from one client address) the answer is 429;
 /// a wrong e-mail or password answers 401.
 pub async fn login(state: &AppState, client_addr: &str, email: &str, password: &str) -> Result<Session, ApiError> {
+    refuse_if_password_login_off(state)?;
     let now = Utc::now();
     let settings = &state.auth;
     let email = email.trim().to_lowercase();
@@ -394,6 +396,15 @@ pub async fn login(state: &AppState, client_addr: &str, email: &str, password: &
         expires_at,
         user: User::from_row(user)?,
     })
+}
+
+/// With `--password-login off` (SPEC §16) passwords neither sign in nor register: 403.
+pub fn refuse_if_password_login_off(state: &AppState) -> Result<(), ApiError> {
+    if state.http.identity.password_login {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(sluss_domain::ForbiddenReason::PasswordLoginOff))
+    }
 }
 
 /// Ends the session whose token has this hash.

@@ -14,6 +14,7 @@ pub mod figures;
 pub mod figures_model;
 pub mod ideas;
 pub mod idempotency;
+pub mod identities;
 pub mod invitations;
 pub mod mail;
 pub mod notifications;

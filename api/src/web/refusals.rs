@@ -123,6 +123,7 @@ pub fn forbidden_message(tr: &Tr, reason: ForbiddenReason) -> String {
         F::OnlyFacilitatorsTransfer => tr.t("error-only-facilitators-transfer"),
         F::OnlyEditorsChangeFiles => tr.t("error-only-editors-change-files"),
         F::OnlyFacilitatorsSetUpTheSite => tr.t("error-only-facilitators-set-up-the-site"),
+        F::PasswordLoginOff => tr.t("error-password-login-off"),
     }
 }
 
@@ -359,6 +360,10 @@ mod tests {
                 "only those who may edit it add or remove its files",
             ),
             (F::OnlyFacilitatorsSetUpTheSite, "only facilitators set up the site"),
+            (
+                F::PasswordLoginOff,
+                "password sign-in is turned off: sign in through the city's identity provider",
+            ),
             (F::OnlyFacilitatorsRunSteps, "only facilitators run this step"),
             (F::OnlyFacilitatorsRunArenas, "only facilitators run arenas"),
             (F::OnlyFacilitatorsManageUsers, "only facilitators manage users"),

@@ -23,6 +23,7 @@ pub mod irreversible;
 pub mod labels;
 pub mod me;
 pub mod notifications;
+pub mod oidc;
 pub mod obstacles;
 pub mod org_picker;
 pub mod panel;
