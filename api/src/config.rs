@@ -186,7 +186,12 @@ pub struct IdentityArgs {
     #[arg(long, env = "SLUSS_OIDC_CLIENT_ID", requires = "oidc_issuer")]
     pub oidc_client_id: Option<String>,
     /// sluss's client secret at the provider.
-    #[arg(long, env = "SLUSS_OIDC_CLIENT_SECRET", hide_env_values = true, requires = "oidc_issuer")]
+    #[arg(
+        long,
+        env = "SLUSS_OIDC_CLIENT_SECRET",
+        hide_env_values = true,
+        requires = "oidc_issuer"
+    )]
     pub oidc_client_secret: Option<Secret>,
     /// The provider's name on the login page, as in "Log in with {name}".
     #[arg(long, env = "SLUSS_OIDC_NAME", requires = "oidc_issuer")]
@@ -369,7 +374,14 @@ mod tests {
         assert!(parse(&["--oidc-role-map", "facilitator=staff"]).is_err());
         assert!(parse(&["--password-login", "off"]).is_ok());
         assert!(parse(&["--password-login", "maybe"]).is_err());
-        let http = ["sluss", "serve", "--oidc-issuer", "http://login.malmo.se", "--oidc-client-id", "a"];
+        let http = [
+            "sluss",
+            "serve",
+            "--oidc-issuer",
+            "http://login.malmo.se",
+            "--oidc-client-id",
+            "a",
+        ];
         assert!(Cli::try_parse_from(http).is_err());
         assert!(Cli::try_parse_from(["sluss", "serve", "--oidc-issuer", "https://login.malmo.se"]).is_err());
     }

@@ -40,7 +40,9 @@ impl RoleMap {
         let mut pairs = Vec::new();
         for entry in list.split(',').map(str::trim).filter(|e| !e.is_empty()) {
             let Some((role, value)) = entry.split_once('=') else {
-                return Err(format!("'{entry}' is not role=value, as in facilitator=innovation-team"));
+                return Err(format!(
+                    "'{entry}' is not role=value, as in facilitator=innovation-team"
+                ));
             };
             let role = Role::parse(role.trim()).ok_or_else(|| {
                 format!(
@@ -124,7 +126,8 @@ pub struct OidcSettings {
     pub public_url: String,
 }
 
-type Client = CoreClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointMaybeSet, EndpointMaybeSet>;
+type Client =
+    CoreClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointMaybeSet, EndpointMaybeSet>;
 
 /// The provider: its settings and, once discovery has answered, its client.
 #[derive(Debug)]
@@ -319,10 +322,7 @@ fn claim_values(jwt: &str, name: &str) -> Vec<String> {
     };
     match claims.get(name) {
         Some(serde_json::Value::String(value)) => vec![value.clone()],
-        Some(serde_json::Value::Array(values)) => values
-            .iter()
-            .filter_map(|v| v.as_str().map(str::to_owned))
-            .collect(),
+        Some(serde_json::Value::Array(values)) => values.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
         _ => Vec::new(),
     }
 }
@@ -365,7 +365,12 @@ mod tests {
         assert!(parse_issuer("http://127.0.0.1:8081").is_ok());
         assert!(parse_issuer("http://localhost:8081").is_ok());
         assert!(parse_issuer("http://[::1]:8081").is_ok());
-        for bad in ["http://login.malmo.se", "http://10.0.0.1", "ftp://login.malmo.se", "login.malmo.se"] {
+        for bad in [
+            "http://login.malmo.se",
+            "http://10.0.0.1",
+            "ftp://login.malmo.se",
+            "login.malmo.se",
+        ] {
             assert!(parse_issuer(bad).is_err(), "{bad} was accepted");
         }
     }
@@ -379,7 +384,10 @@ mod tests {
                 base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(claims)
             )
         };
-        assert_eq!(claim_values(&jwt(r#"{"groups":["a","b",1]}"#), "groups"), vec!["a", "b"]);
+        assert_eq!(
+            claim_values(&jwt(r#"{"groups":["a","b",1]}"#), "groups"),
+            vec!["a", "b"]
+        );
         assert_eq!(claim_values(&jwt(r#"{"groups":"a"}"#), "groups"), vec!["a"]);
         assert!(claim_values(&jwt(r#"{"other":"a"}"#), "groups").is_empty());
     }

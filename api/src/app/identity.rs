@@ -75,7 +75,12 @@ fn new_roles(map: Option<&RoleMap>, values: &[String]) -> Roles {
 }
 
 /// Opens a session for the account `claims` stand for, in one write transaction.
-pub async fn sign_in(state: &AppState, claims: &Claims, map: Option<&RoleMap>, locale: &'static str) -> Result<Session, Refused> {
+pub async fn sign_in(
+    state: &AppState,
+    claims: &Claims,
+    map: Option<&RoleMap>,
+    locale: &'static str,
+) -> Result<Session, Refused> {
     let now = Utc::now();
     let tx = state.begin_write().await?;
     let row = match identities::find(&tx, &claims.issuer, &claims.subject).await? {
@@ -112,7 +117,11 @@ async fn link_or_create(
     locale: &'static str,
     now: chrono::DateTime<Utc>,
 ) -> Result<rows::Model, Refused> {
-    let Some(email) = claims.email.clone().filter(|e| sluss_domain::validate::is_plausible_email(e)) else {
+    let Some(email) = claims
+        .email
+        .clone()
+        .filter(|e| sluss_domain::validate::is_plausible_email(e))
+    else {
         return Err(Refused::NoAddress);
     };
     let row = match users::find_by_email(tx, &email).await? {

@@ -97,7 +97,8 @@ fn failure_page(ctx: &Ctx, failure: Failure) -> Response {
             },
         ),
     );
-    if let Ok(value) = poem::http::HeaderValue::from_str(&login_cookie(ctx, "", std::time::Duration::ZERO).to_string()) {
+    if let Ok(value) = poem::http::HeaderValue::from_str(&login_cookie(ctx, "", std::time::Duration::ZERO).to_string())
+    {
         response.headers_mut().append(poem::http::header::SET_COOKIE, value);
     }
     response
