@@ -46,6 +46,8 @@ pub struct Cli {
 }
 
 /// The subcommands.
+// Parsed once in `main` and matched at once: the size of `serve`'s options costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Apply migrations, make sure a facilitator exists, and serve the API.
