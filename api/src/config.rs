@@ -46,6 +46,8 @@ pub struct Cli {
 }
 
 /// The subcommands.
+// Parsed once in `main` and matched at once: the size of `serve`'s options costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Apply migrations, make sure a facilitator exists, and serve the API.
@@ -218,6 +220,54 @@ pub struct ServeArgs {
     /// What the scheduled jobs do.
     #[command(flatten)]
     pub jobs: JobArgs,
+    /// Signing in through the city's OpenID Connect provider, and password sign-in.
+    #[command(flatten)]
+    pub identity: IdentityArgs,
+}
+
+/// Signing in through the city's OpenID Connect provider, and whether passwords sign in
+/// (SPEC §16, ADR 0036).
+#[derive(Debug, Clone, Args)]
+pub struct IdentityArgs {
+    /// The provider's issuer, as it names itself (`https://…`; `http://` only on a loopback
+    /// address). With it, `/login` shows "Log in with {name}".
+    #[arg(long, env = "SLUSS_OIDC_ISSUER", value_parser = crate::oidc::parse_issuer,
+        requires_all = ["oidc_client_id", "oidc_client_secret", "oidc_name"])]
+    pub oidc_issuer: Option<String>,
+    /// sluss's client id at the provider.
+    #[arg(long, env = "SLUSS_OIDC_CLIENT_ID", requires = "oidc_issuer")]
+    pub oidc_client_id: Option<String>,
+    /// sluss's client secret at the provider.
+    #[arg(
+        long,
+        env = "SLUSS_OIDC_CLIENT_SECRET",
+        hide_env_values = true,
+        requires = "oidc_issuer"
+    )]
+    pub oidc_client_secret: Option<Secret>,
+    /// The provider's name on the login page, as in "Log in with {name}".
+    #[arg(long, env = "SLUSS_OIDC_NAME", requires = "oidc_issuer")]
+    pub oidc_name: Option<String>,
+    /// The claim of the ID token whose values grant roles (e.g. `groups`).
+    #[arg(long, env = "SLUSS_OIDC_ROLE_CLAIM", requires_all = ["oidc_issuer", "oidc_role_map"])]
+    pub oidc_role_claim: Option<String>,
+    /// Which roles follow which values of the role claim, set at each sign-in:
+    /// `facilitator=<value>,assessor=<value>` (roles not named are left alone).
+    #[arg(long, env = "SLUSS_OIDC_ROLE_MAP", value_parser = crate::oidc::RoleMap::parse, requires = "oidc_role_claim")]
+    pub oidc_role_map: Option<crate::oidc::RoleMap>,
+    /// `off` hides password sign-in and registration: people sign in through the provider
+    /// (the first facilitator can still be made on the command line).
+    #[arg(long, env = "SLUSS_PASSWORD_LOGIN", value_enum, default_value = "on")]
+    pub password_login: OnOff,
+}
+
+/// A switch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OnOff {
+    /// On.
+    On,
+    /// Off.
+    Off,
 }
 
 /// A public URL: `http://` or `https://` and a host, without a trailing slash.
@@ -381,6 +431,43 @@ mod tests {
             .unwrap_or_default();
         assert!(error.contains("RFC 3339"), "{error}");
         assert!(error.contains("--now"), "{error}");
+    }
+
+    #[test]
+    fn the_identity_provider_is_configured_whole_and_checked_at_start() {
+        let args = serve_args(&[]);
+        assert!(args.identity.oidc_issuer.is_none());
+        assert_eq!(args.identity.password_login, super::OnOff::On);
+        let whole = [
+            "--oidc-issuer",
+            "https://login.malmo.se",
+            "--oidc-client-id",
+            "sluss",
+            "--oidc-client-secret",
+            "s",
+            "--oidc-name",
+            "Malmö",
+        ];
+        assert!(serve_args(&whole).identity.oidc_issuer.is_some());
+        let parse = |extra: &[&str]| {
+            let argv = ["sluss", "serve"].iter().chain(whole.iter()).chain(extra).copied();
+            Cli::try_parse_from(argv).map(|_| ())
+        };
+        assert!(parse(&["--oidc-role-claim", "groups", "--oidc-role-map", "facilitator=staff"]).is_ok());
+        assert!(parse(&["--oidc-role-claim", "groups", "--oidc-role-map", "boss=staff"]).is_err());
+        assert!(parse(&["--oidc-role-map", "facilitator=staff"]).is_err());
+        assert!(parse(&["--password-login", "off"]).is_ok());
+        assert!(parse(&["--password-login", "maybe"]).is_err());
+        let http = [
+            "sluss",
+            "serve",
+            "--oidc-issuer",
+            "http://login.malmo.se",
+            "--oidc-client-id",
+            "a",
+        ];
+        assert!(Cli::try_parse_from(http).is_err());
+        assert!(Cli::try_parse_from(["sluss", "serve", "--oidc-issuer", "https://login.malmo.se"]).is_err());
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod idempotency;
 pub mod jobs;
 pub mod mail;
 pub mod metrics;
+pub mod oidc;
 pub mod openapi;
 pub mod passwords;
 pub mod persistence;

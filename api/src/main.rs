@@ -6,12 +6,14 @@ use std::process::ExitCode;
 use clap::Parser;
 use sluss_api::app::accounts::{DEFAULT_LOCALE, Registration, ensure_facilitator, prepare_account};
 use sluss_api::config::AllowedOrigins;
+use sluss_api::config::OnOff;
 use sluss_api::config::{Cli, Command, CreateUserArgs, SeedArgs, ServeArgs, StorageArgs, SweepArgs, UserCommand};
 use sluss_api::files::FileStore;
 use sluss_api::http::DOCS_PATH;
+use sluss_api::oidc::{OidcProvider, OidcSettings};
 use sluss_api::passwords::Passwords;
 use sluss_api::startup::Timeouts;
-use sluss_api::state::{AppState, AuthSettings, FileSettings, HttpSettings, WebhookSettings};
+use sluss_api::state::{AppState, AuthSettings, FileSettings, HttpSettings, IdentitySettings, WebhookSettings};
 use sluss_api::{demo, mail, persistence, startup, telemetry, webhook_worker};
 use sluss_domain::Role;
 
@@ -131,6 +133,7 @@ async fn prepare(args: &ServeArgs) -> Result<AppState, String> {
             allow_private: args.webhook_allow_private,
         },
         files: file_settings(&args.storage)?,
+        identity: identity_settings(args)?,
     };
     tracing::info!(storage = %http.files.store.place(), "documents are kept in this store");
     if args.webhook_allow_private {
@@ -170,6 +173,48 @@ async fn prepare(args: &ServeArgs) -> Result<AppState, String> {
 }
 
 /// The file store and upload limit `args` name.
+/// The OpenID Connect provider and password sign-in, as `--oidc-*` and `--password-login`
+/// say. Discovery is tried at start in the background: a provider that is down then keeps
+/// sluss from nothing, and is asked again at the next sign-in (ADR 0036).
+fn identity_settings(args: &ServeArgs) -> Result<IdentitySettings, String> {
+    let identity = &args.identity;
+    let password_login = identity.password_login == OnOff::On;
+    let oidc = match (
+        &identity.oidc_issuer,
+        &identity.oidc_client_id,
+        &identity.oidc_client_secret,
+        &identity.oidc_name,
+    ) {
+        (Some(issuer), Some(client_id), Some(client_secret), Some(name)) => {
+            let roles = match (&identity.oidc_role_claim, &identity.oidc_role_map) {
+                (Some(claim), Some(map)) => Some((claim.clone(), map.clone())),
+                _ => None,
+            };
+            let provider = OidcProvider::new(OidcSettings {
+                issuer: issuer.clone(),
+                client_id: client_id.clone(),
+                client_secret: client_secret.clone(),
+                name: name.clone(),
+                roles,
+                public_url: args.public_url.clone(),
+            })?;
+            tracing::info!(oidc.issuer = %issuer, oidc.redirect_uri = %provider.redirect_uri(),
+                "sign-in through the identity provider is on");
+            let warming = provider.clone();
+            tokio::spawn(async move { warming.warm_up().await });
+            Some(provider)
+        }
+        _ => None,
+    };
+    if !password_login {
+        if oidc.is_none() {
+            tracing::warn!("--password-login off without --oidc-issuer: nobody can sign in on the web");
+        }
+        tracing::info!("password sign-in is off");
+    }
+    Ok(IdentitySettings { password_login, oidc })
+}
+
 fn file_settings(args: &StorageArgs) -> Result<FileSettings, String> {
     Ok(FileSettings {
         store: FileStore::open(&args.storage_url).map_err(|e| format!("storage: {e}"))?,

@@ -69,6 +69,26 @@ pub struct HttpSettings {
     pub webhooks: WebhookSettings,
     /// Where documents are kept, and how large one may be.
     pub files: FileSettings,
+    /// How people sign in: the OpenID Connect provider, and whether passwords do.
+    pub identity: IdentitySettings,
+}
+
+/// How people sign in (SPEC §16, ADR 0036).
+#[derive(Debug, Clone)]
+pub struct IdentitySettings {
+    /// Whether e-mail and password sign in (`--password-login`, on by default).
+    pub password_login: bool,
+    /// The city's OpenID Connect provider, if configured.
+    pub oidc: Option<std::sync::Arc<crate::oidc::OidcProvider>>,
+}
+
+impl Default for IdentitySettings {
+    fn default() -> Self {
+        Self {
+            password_login: true,
+            oidc: None,
+        }
+    }
 }
 
 /// Where documents are kept, and how large one may be (SPEC §15).
@@ -107,6 +127,7 @@ impl Default for HttpSettings {
             mail_enabled: false,
             webhooks: WebhookSettings::default(),
             files: FileSettings::default(),
+            identity: IdentitySettings::default(),
         }
     }
 }

@@ -454,6 +454,10 @@ pub enum ForbiddenReason {
     /// not set up its TOTP app (SPEC §16).
     #[error("set up two-factor sign-in on the web first")]
     SetUpTwoFactorOnTheWebFirst,
+    /// Signing in or registering with a password where `--password-login off` turned that
+    /// off: people sign in through the city's OpenID Connect provider (SPEC §16).
+    #[error("password sign-in is turned off: sign in through the city's identity provider")]
+    PasswordLoginOff,
 }
 
 /// A guard of the current state that is not met (409).

@@ -26,6 +26,7 @@ mod m20261207_000002_write_default_rubric_in_swedish;
 mod m20261207_000003_create_team_invitations;
 mod m20261208_000001_create_attachments;
 mod m20261208_100001_create_site_settings;
+mod m20261209_000001_create_user_identities;
 mod m20261209_100001_create_two_factor_and_api_tokens;
 mod m20261209_200001_create_job_leases_and_activity;
 mod m20261209_300001_add_site_logo;
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000003_create_team_invitations::Migration),
             Box::new(m20261208_000001_create_attachments::Migration),
             Box::new(m20261208_100001_create_site_settings::Migration),
+            Box::new(m20261209_000001_create_user_identities::Migration),
             Box::new(m20261209_100001_create_two_factor_and_api_tokens::Migration),
             Box::new(m20261209_200001_create_job_leases_and_activity::Migration),
             Box::new(m20261209_300001_add_site_logo::Migration),

@@ -102,12 +102,12 @@ def a11y() -> A11yReport:
 
 
 @contextmanager
-def running_sluss(*arguments: str) -> Iterator[Server]:
-    """`sluss serve` with `arguments` on a fresh SQLite file and a free port, until it
-    answers `/healthz`; stopped afterwards, with the error lines of its log printed (the
-    log and the database are kept when there are any)."""
+def running_sluss(*arguments: str, port: int | None = None) -> Iterator[Server]:
+    """`sluss serve` with `arguments` on a fresh SQLite file and a free port (or `port`),
+    until it answers `/healthz`; stopped afterwards, with the error lines of its log printed
+    (the log and the database are kept when there are any)."""
     tmp = tempfile.mkdtemp(prefix="sluss-browser-")
-    port = free_port()
+    port = port or free_port()
     log_path = os.path.join(tmp, "server.log")
     env = dict(os.environ)
     env.update({

@@ -83,3 +83,4 @@ error-privacy-notice-not-current = The privacy notice has changed since you open
 error-logo-not-allowed = Choose a PNG or WebP picture of at most { $n } KiB
 error-set-up-two-factor-first = Set up two-factor sign-in on the web first: sign in on the login page and follow the steps.
 error-too-many-api-tokens = You have { $n } API tokens, the most you may. Revoke one first.
+error-password-login-off = Signing in with a password is turned off here. Sign in through the city's identity provider instead.

@@ -83,3 +83,4 @@ error-privacy-notice-not-current = Integritetsmeddelandet har ändrats sedan du 
 error-logo-not-allowed = Välj en PNG- eller WebP-bild på högst { $n } KiB
 error-set-up-two-factor-first = Ställ först in tvåstegsinloggning på webben: logga in på inloggningssidan och följ stegen.
 error-too-many-api-tokens = Du har { $n } API-nycklar, så många du får ha. Återkalla en först.
+error-password-login-off = Inloggning med lösenord är avstängd här. Logga in via stadens identitetstjänst i stället.

@@ -192,6 +192,7 @@ pub async fn register(
     next: Option<String>,
     accepted_notice: bool,
 ) -> Result<Registered, ApiError> {
+    refuse_if_password_login_off(state)?;
     let now = Utc::now();
     let address_key = format!("register:addr:{client_addr}");
     // With e-mail, each address also receives at most so many registrations' e-mails.
@@ -379,6 +380,7 @@ pub async fn login_with(
     password: &str,
     second: SecondFactor<'_>,
 ) -> Result<SignIn, ApiError> {
+    refuse_if_password_login_off(state)?;
     let now = Utc::now();
     let settings = &state.auth;
     let email = email.trim().to_lowercase();
@@ -468,6 +470,15 @@ async fn second_factor(
             two_factor::check_code(state, user.id, code.unwrap_or_default(), false).await?;
             Ok(SignIn::Session(two_factor::open_session(state, user, now).await?))
         }
+    }
+}
+
+/// With `--password-login off` (SPEC §16) passwords neither sign in nor register: 403.
+pub fn refuse_if_password_login_off(state: &AppState) -> Result<(), ApiError> {
+    if state.http.identity.password_login {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(sluss_domain::ForbiddenReason::PasswordLoginOff))
     }
 }
 

@@ -13,6 +13,7 @@ pub mod attachments;
 pub mod challenges;
 pub mod figures;
 pub mod ideas;
+pub mod identity;
 pub mod inbox;
 pub mod invitations;
 pub mod journal;

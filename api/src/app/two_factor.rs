@@ -268,6 +268,7 @@ pub(super) async fn open_session(
     let expires_at = now + state.auth.token_ttl;
     let tx = state.begin_write().await?;
     sessions::create(&tx, token_hash, user.id, now, expires_at).await?;
+    super::activity::signed_in(&tx, user.id, now).await?;
     tx.commit().await?;
     Ok(Session {
         token,

@@ -903,3 +903,50 @@ pub mod job_leases {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod user_identities {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `user_identities`: the account an OpenID Connect provider's `sub` signs
+    /// into (ADR 0036).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "user_identities")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub user_id: Uuid,
+        pub issuer: String,
+        pub subject: String,
+        pub created_at: DateTimeUtc,
+        pub last_sign_in_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod oidc_logins {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `oidc_logins`: a sign-in gone to the OpenID Connect provider, keyed by the
+    /// hash of the browser's cookie, until it comes back (once) or expires.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "oidc_logins")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub browser_hash: String,
+        pub state: String,
+        pub nonce: String,
+        pub pkce_verifier: String,
+        pub next: Option<String>,
+        pub created_at: DateTimeUtc,
+        pub expires_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

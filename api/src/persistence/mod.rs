@@ -15,6 +15,7 @@ pub mod figures;
 pub mod figures_model;
 pub mod ideas;
 pub mod idempotency;
+pub mod identities;
 pub mod invitations;
 pub mod jobs;
 pub mod mail;

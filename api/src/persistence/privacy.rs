@@ -224,6 +224,7 @@ pub async fn erase(
         }
     }
     super::invitations::forget(db, user.id, &user.email).await?;
+    super::identities::forget(db, user.id).await?;
     erased.events = scrub_events(db, &subjects, user).await?;
     scrub_webhook_deliveries(db, &subjects, user).await?;
     erased.stored_answers = forget_stored_answers(db, user).await?;

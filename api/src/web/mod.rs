@@ -47,6 +47,8 @@ pub fn mount(routes: Route, secure: bool) -> Route {
         .at("/me/tokens/:id/revoke", page(post(api_tokens::revoke)))
         .at("/register", page(get(auth::register_page).post(auth::register)))
         .at("/logout", page(post(auth::logout)))
+        .at("/auth/oidc/start", page(get(pages::oidc::start)))
+        .at("/auth/oidc/callback", page(get(pages::oidc::callback)))
         .at("/forgot-password", page(get(reset::forgot_page).post(reset::forgot)))
         .at("/reset-password", page(get(reset::reset_page).post(reset::reset)))
         .at(

@@ -125,6 +125,7 @@ pub fn forbidden_message(tr: &Tr, reason: ForbiddenReason) -> String {
         F::OnlyEditorsChangeFiles => tr.t("error-only-editors-change-files"),
         F::OnlyFacilitatorsSetUpTheSite => tr.t("error-only-facilitators-set-up-the-site"),
         F::SetUpTwoFactorOnTheWebFirst => tr.t("error-set-up-two-factor-first"),
+        F::PasswordLoginOff => tr.t("error-password-login-off"),
     }
 }
 
@@ -369,6 +370,10 @@ mod tests {
             (
                 F::SetUpTwoFactorOnTheWebFirst,
                 "set up two-factor sign-in on the web first",
+            ),
+            (
+                F::PasswordLoginOff,
+                "password sign-in is turned off: sign in through the city's identity provider",
             ),
             (F::OnlyFacilitatorsRunSteps, "only facilitators run this step"),
             (F::OnlyFacilitatorsRunArenas, "only facilitators run arenas"),

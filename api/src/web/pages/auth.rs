@@ -8,7 +8,7 @@ use sluss_domain::{Role, Roles};
 
 use super::{redirect, safe_next};
 use crate::app::accounts::{self, Registered, Registration};
-use crate::state::AppState;
+use crate::state::{AppState, IdentitySettings};
 use crate::web::context::Ctx;
 use crate::web::forms::{FormErrors, from_api_error};
 use crate::web::layout::{Input, button, csrf_field, notice, ok, page, page_with, percent, respond};
@@ -29,7 +29,7 @@ fn register_link(next: Option<&str>) -> String {
     }
 }
 
-fn login_form(ctx: &Ctx, email: &str, errors: &FormErrors) -> Markup {
+fn login_form(ctx: &Ctx, identity: &IdentitySettings, email: &str, errors: &FormErrors) -> Markup {
     let tr = &ctx.tr;
     let next = next_of(ctx);
     page_with(
@@ -39,19 +39,28 @@ fn login_form(ctx: &Ctx, email: &str, errors: &FormErrors) -> Markup {
         html! {
             @if ctx.query("reset").as_deref() == Some("done") { (notice(&tr.t("reset-done"))) }
             @if ctx.query("confirmed").as_deref() == Some("1") { (notice(&tr.t("confirm-done"))) }
-            form method="post" action="/login" novalidate {
-                (csrf_field(ctx))
-                @if let Some(next) = &next { input type="hidden" name="next" value=(next); }
-                (Input::text("email", tr.t("field-email"), email).kind("email").autocomplete("email").render(errors))
-                (Input::text("password", tr.t("field-password"), "").kind("password").autocomplete("current-password").render(errors))
-                (button(&tr.t("button-log-in")))
+            // The city's identity provider first: with it, most people need no password here.
+            @if let Some(provider) = &identity.oidc {
+                (super::oidc::sign_in_button(ctx, &provider.settings.name, next.as_deref()))
             }
-            p class="govuk-body" {
-                a class="govuk-link" href="/forgot-password" { (tr.t("login-forgot")) }
-            }
-            p class="govuk-body" {
-                (tr.t("login-no-account")) " "
-                a class="govuk-link" href=(register_link(next.as_deref())) { (tr.t("button-register")) }
+            @if identity.password_login {
+                @if identity.oidc.is_some() {
+                    h2 class="govuk-heading-m" { (tr.t("oidc-or-password")) }
+                }
+                form method="post" action="/login" novalidate {
+                    (csrf_field(ctx))
+                    @if let Some(next) = &next { input type="hidden" name="next" value=(next); }
+                    (Input::text("email", tr.t("field-email"), email).kind("email").autocomplete("email").render(errors))
+                    (Input::text("password", tr.t("field-password"), "").kind("password").autocomplete("current-password").render(errors))
+                    (button(&tr.t("button-log-in")))
+                }
+                p class="govuk-body" {
+                    a class="govuk-link" href="/forgot-password" { (tr.t("login-forgot")) }
+                }
+                p class="govuk-body" {
+                    (tr.t("login-no-account")) " "
+                    a class="govuk-link" href=(register_link(next.as_deref())) { (tr.t("button-register")) }
+                }
             }
         },
     )
@@ -59,13 +68,17 @@ fn login_form(ctx: &Ctx, email: &str, errors: &FormErrors) -> Markup {
 
 /// `GET /login`.
 #[handler]
-pub fn login_page(ctx: Ctx) -> Response {
-    ok(login_form(&ctx, "", &FormErrors::none()))
+pub fn login_page(ctx: Ctx, state: Data<&AppState>) -> Response {
+    ok(login_form(&ctx, &state.http.identity, "", &FormErrors::none()))
 }
 
-/// `POST /login`: on success the session cookie and a redirect to `next`.
+/// `POST /login`: on success the session cookie and a redirect to `next`. Refused (403)
+/// with `--password-login off`.
 #[handler]
 pub async fn login(ctx: Ctx, state: Data<&AppState>) -> Response {
+    if let Err(error) = accounts::refuse_if_password_login_off(&state) {
+        return super::refused(&ctx, &error);
+    }
     let email = ctx.text("email");
     let signed_in = accounts::login_with(
         &state,
@@ -104,7 +117,7 @@ pub async fn login(ctx: Ctx, state: Data<&AppState>) -> Response {
         }
         Err(error) => {
             let (status, errors) = from_api_error(&ctx.tr, &error, "/login");
-            respond(status, login_form(&ctx, &email, &errors))
+            respond(status, login_form(&ctx, &state.http.identity, &email, &errors))
         }
     }
 }
@@ -204,6 +217,9 @@ async fn notice_published(state: &AppState) -> bool {
 /// `GET /register`, and `?sent=1` once a confirmation link is on its way.
 #[handler]
 pub async fn register_page(ctx: Ctx, state: Data<&AppState>) -> Response {
+    if let Err(error) = accounts::refuse_if_password_login_off(&state) {
+        return super::refused(&ctx, &error);
+    }
     let tr = &ctx.tr;
     if ctx.query("sent").is_some() {
         return ok(page(
@@ -229,6 +245,9 @@ pub async fn register_page(ctx: Ctx, state: Data<&AppState>) -> Response {
 /// with the registration, followed once the link is.
 #[handler]
 pub async fn register(ctx: Ctx, state: Data<&AppState>) -> Response {
+    if let Err(error) = accounts::refuse_if_password_login_off(&state) {
+        return super::refused(&ctx, &error);
+    }
     let roles: Roles = ctx.all("roles").into_iter().filter_map(Role::parse).collect();
     let registration = Registration {
         email: ctx.text("email"),

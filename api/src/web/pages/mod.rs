@@ -25,6 +25,7 @@ pub mod labels;
 pub mod me;
 pub mod notifications;
 pub mod obstacles;
+pub mod oidc;
 pub mod org_picker;
 pub mod panel;
 pub mod reports;
