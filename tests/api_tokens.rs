@@ -220,3 +220,21 @@ async fn the_settings_page_creates_lists_and_revokes_tokens() {
     let (_, swedish) = app.page("/me/settings", Some(&person), "sv").await;
     assert!(swedish.contains("Skapa API-nyckel"));
 }
+
+#[tokio::test]
+async fn the_export_lists_ones_tokens_by_name_and_never_their_secret() {
+    let app = spawn_app().await;
+    let person = app.innovator().await;
+    let created = create(&app, &person, "Nightly export").await.expect(201);
+    let secret = created.str("token").to_owned();
+
+    let export = app.get("/me/export", Some(&person.token)).await.expect(200);
+
+    let tokens = export.body["api_tokens"].as_array().cloned().unwrap_or_default();
+    assert_eq!(tokens.len(), 1);
+    assert_eq!(tokens[0]["name"], json!("Nightly export"));
+    assert_eq!(tokens[0]["id"], created.body["id"]);
+    assert!(tokens[0].get("token").is_none());
+    assert!(!export.body.to_string().contains(&secret));
+    assert_eq!(export.body["identities"], json!([]));
+}

@@ -27,6 +27,7 @@ const CREATING: &[(&str, &str, &str)] = &[
     ("POST /obstacles about {published}",                      "innovator",   "obstacles"),
     ("POST /webhooks",                                         "facilitator", "webhooks"),
     ("POST /site/privacy-notice",                              "facilitator", "privacy_notices"),
+    ("POST /me/tokens",                                        "innovator",   "api_tokens"),
 ];
 
 const KEY: &str = "idempotency-key";

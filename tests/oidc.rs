@@ -8,6 +8,7 @@
 
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
+use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 use sluss_api::oidc::{OidcProvider, OidcSettings, RoleMap};
 use sluss_api::state::{AuthSettings, HttpSettings, IdentitySettings};
@@ -281,6 +282,21 @@ async fn a_first_sign_in_creates_an_innovator_and_the_next_finds_it_by_sub() {
             .await,
         1
     );
+    // The sign-in counts as the account's use (retention), and the export names the link.
+    let row = sluss_api::persistence::entities::users::Entity::find_by_id(id.parse::<Uuid>().unwrap())
+        .one(&site.app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(row.last_active_at.is_some());
+    let facilitator = site.app.facilitator().await;
+    let export = site
+        .app
+        .get(&format!("/users/{id}/export"), Some(&facilitator.token))
+        .await
+        .expect(200);
+    assert_eq!(export.body["identities"][0]["issuer"], json!(issuer));
+    assert_eq!(export.body["identities"][0]["subject"], json!(sub));
 }
 
 #[tokio::test]

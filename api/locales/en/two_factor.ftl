@@ -9,6 +9,7 @@ api-token-last-used = last used { $at }
 api-token-never-used = never used
 api-token-revoked = The API token is revoked.
 button-revoke = Revoke
+field-token-name = Name
 token-name-hint = What the token is for, so that you know it again.
 button-create-api-token = Create API token
 two-factor-title = Two-factor sign-in

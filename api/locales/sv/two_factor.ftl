@@ -9,6 +9,7 @@ api-token-last-used = senast använd { $at }
 api-token-never-used = aldrig använd
 api-token-revoked = API-nyckeln är återkallad.
 button-revoke = Återkalla
+field-token-name = Namn
 token-name-hint = Vad nyckeln är till, så att du känner igen den.
 button-create-api-token = Skapa API-nyckel
 two-factor-title = Tvåstegsinloggning

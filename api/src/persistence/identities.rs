@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 
 use super::RepoError;
@@ -42,6 +42,15 @@ pub async fn link(
     .await
     .map_err(|e| RepoError::on_unique(e, sluss_domain::ConflictReason::EmailTaken))?;
     Ok(())
+}
+
+/// The identities of `user_id`, oldest first (the personal export).
+pub async fn of_user(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Vec<user_identities::Model>, RepoError> {
+    Ok(user_identities::Entity::find()
+        .filter(user_identities::Column::UserId.eq(user_id))
+        .order_by_asc(user_identities::Column::CreatedAt)
+        .all(db)
+        .await?)
 }
 
 /// Notes a sign-in through identity `id`.

@@ -49,6 +49,10 @@ pub struct Footprint {
     pub files: Vec<super::entities::attachments::Model>,
     /// The versions of the privacy notice the person accepted, and when.
     pub consents: Vec<super::entities::privacy_consents::Model>,
+    /// The person's personal API tokens (their hashes are never shown).
+    pub api_tokens: Vec<super::api_tokens::entity::Model>,
+    /// The accounts at identity providers that sign in as the person.
+    pub identities: Vec<super::entities::user_identities::Model>,
     /// Events the person acted in, and events about the account.
     pub events: Vec<events::Model>,
 }
@@ -105,6 +109,8 @@ pub async fn footprint(db: &impl ConnectionTrait, user: users::Model) -> Result<
             .await?,
         files: super::attachments::uploaded_by(db, id).await?,
         consents: super::site::consents_of(db, id).await?,
+        api_tokens: super::api_tokens::list(db, id).await?,
+        identities: super::identities::of_user(db, id).await?,
         events: events::Entity::find()
             .filter(
                 Condition::any()

@@ -83,9 +83,22 @@ impl Tables {
                 words.next();
                 words.next().map_or(Self::ALL, |table| Self::group_of(table, false))
             }
-            "update" => words
-                .find(|w| !matches!(*w, "or" | "rollback" | "abort" | "replace" | "fail" | "ignore"))
-                .map_or(Self::ALL, |table| Self::group_of(table, true)),
+            "update" => {
+                let Some(table) =
+                    words.find(|w| !matches!(*w, "or" | "rollback" | "abort" | "replace" | "fail" | "ignore"))
+                else {
+                    return Self::ALL;
+                };
+                // When an account was last used is in no answer: a sign-in that writes it
+                // down leaves every kept answer in place (ADR 0038).
+                let rest: Vec<&str> = words.collect();
+                if table == "users"
+                    && matches!(rest.as_slice(), ["set", "last_active_at", "=", value, "where", ..] if !value.ends_with(','))
+                {
+                    return Self::NONE;
+                }
+                Self::group_of(table, true)
+            }
             "delete" => match (words.next(), words.next()) {
                 (Some("from"), Some(table)) => Self::group_of(table, true),
                 _ => Self::ALL,
@@ -150,6 +163,19 @@ mod tests {
     fn a_new_account_is_among_the_other_tables_and_changes_no_account() {
         let sql = r#"INSERT INTO "users" ("id") VALUES (?) RETURNING *"#;
         assert_eq!(Tables::written_by(sql), Tables::OTHER, "{sql}");
+    }
+
+    #[test]
+    fn writing_down_when_an_account_was_used_changes_nothing_kept() {
+        let noted = r#"UPDATE "users" SET "last_active_at" = $1 WHERE "users"."id" = $2"#;
+        assert_eq!(Tables::written_by(noted), Tables::NONE);
+        for more in [
+            r#"UPDATE "users" SET "last_active_at" = $1, "active" = $2 WHERE "users"."id" = $3"#,
+            r#"UPDATE "users" SET "active" = $1, "last_active_at" = $2 WHERE "users"."id" = $3"#,
+            r#"UPDATE "users" SET "last_active_at" = $1"#,
+        ] {
+            assert_eq!(Tables::written_by(more), Tables::ACCOUNTS, "{more}");
+        }
     }
 
     #[test]

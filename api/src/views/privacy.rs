@@ -10,6 +10,7 @@ use crate::error::ApiError;
 use crate::persistence::entities::events as event_rows;
 use crate::persistence::privacy::{Footprint, members_with};
 use crate::persistence::stored;
+use crate::views::api_tokens::ApiToken;
 use crate::views::attachments::FileRecord;
 use crate::views::site::Consent;
 
@@ -154,6 +155,19 @@ pub struct EventRecord {
     pub payload: serde_json::Value,
 }
 
+/// An account at an OpenID Connect provider that signs in as the person.
+#[derive(Debug, Clone, Object)]
+pub struct IdentityRecord {
+    /// The provider.
+    pub issuer: String,
+    /// The person's `sub` there.
+    pub subject: String,
+    /// When it was linked.
+    pub created_at: DateTime<Utc>,
+    /// When it last signed in.
+    pub last_sign_in_at: DateTime<Utc>,
+}
+
 /// Everything sluss stores about one person. Never a password hash or a token.
 /// Milestones and spread activities are not kept per person, so they are not here.
 #[derive(Debug, Clone, Object)]
@@ -184,6 +198,10 @@ pub struct PersonalData {
     pub files: Vec<FileRecord>,
     /// The versions of the privacy notice accepted, and when (SPEC §16).
     pub privacy_consents: Vec<Consent>,
+    /// Personal API tokens, by name and dates (never the token).
+    pub api_tokens: Vec<ApiToken>,
+    /// Accounts at the city's identity provider that sign in as the person (SPEC §16).
+    pub identities: Vec<IdentityRecord>,
     /// Events the person acted in, and events about the account, oldest first.
     pub events: Vec<EventRecord>,
 }
@@ -299,6 +317,17 @@ impl PersonalData {
                 .collect(),
             files: footprint.files.into_iter().map(FileRecord::from_row).collect(),
             privacy_consents: footprint.consents.into_iter().map(Consent::from).collect(),
+            api_tokens: footprint.api_tokens.into_iter().map(ApiToken::from).collect(),
+            identities: footprint
+                .identities
+                .into_iter()
+                .map(|row| IdentityRecord {
+                    issuer: row.issuer,
+                    subject: row.subject,
+                    created_at: row.created_at,
+                    last_sign_in_at: row.last_sign_in_at,
+                })
+                .collect(),
             events: footprint.events.into_iter().map(event_record).collect(),
         })
     }
