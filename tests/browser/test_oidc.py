@@ -5,9 +5,8 @@ address of an existing account — in both languages, with axe-core and at 320 p
 page.
 
 The provider is the one `SLUSS_TEST_OIDC_ISSUER` names, else one this test starts with
-tests/oidc/start.sh (and stops). Its interaction signs in the account named by
-`login_hint`, which the test adds to the authorization request on its way out of the
-browser.
+tests/oidc/start.sh (and stops). On its own sign-in page the test types the account's id,
+as a person types their name at the city's provider.
 """
 
 from __future__ import annotations
@@ -61,15 +60,13 @@ def provider_account(issuer: str, email: str, verified: bool) -> str:
     return sub
 
 
-def as_account(person: Person, issuer: str, sub: str) -> None:
-    """The provider signs `sub` in: its authorization request gains `login_hint`."""
-    def add_hint(route):
-        url = route.request.url
-        if "login_hint=" in url:
-            route.continue_()
-        else:
-            route.continue_(url=f"{url}&login_hint={sub}")
-    person.context.route(f"{issuer}/auth?*", add_hint)
+def through_provider(person: Person, button: str, sub: str, step: str, status: int = 200) -> None:
+    """Presses "Log in with Test-ID", signs in as `sub` on the provider's own page, and checks
+    the page sluss answers with when the browser comes back."""
+    with person.page.expect_navigation():
+        person.page.get_by_role("button", name=button).click()
+    person.page.get_by_label("Account").fill(sub)
+    person.follow(person.page.get_by_role("button", name="Sign in"), step, status=status)
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
@@ -78,15 +75,15 @@ def test_signing_in_through_the_provider_and_the_refusal_page(browser, oidc_serv
 
     newcomer = Person(browser, oidc_server, a11y, lang, "oidc-newcomer")
     newcomer.goto(f"/login?lang={lang}", "login-with-provider")
-    as_account(newcomer, issuer, provider_account(issuer, f"{uuid.uuid4().hex}@example.org", True))
-    newcomer.follow(newcomer.page.get_by_role("button", name=button), "signed-in-through-provider")
+    newcomer_sub = provider_account(issuer, f"{uuid.uuid4().hex}@example.org", True)
+    through_provider(newcomer, button, newcomer_sub, "signed-in-through-provider")
     assert newcomer.page.url.endswith("/me"), newcomer.page.url
 
     # The facilitator's address, unverified at the provider: never linked.
     stranger = Person(browser, oidc_server, a11y, lang, "oidc-unverified")
     stranger.goto(f"/login?lang={lang}", "login")
-    as_account(stranger, issuer, provider_account(issuer, ADMIN_EMAIL, False))
-    stranger.follow(stranger.page.get_by_role("button", name=button), "refused-unverified", status=403)
+    stranger_sub = provider_account(issuer, ADMIN_EMAIL, False)
+    through_provider(stranger, button, stranger_sub, "refused-unverified", status=403)
     assert stranger.page.get_by_text(stranger.t("oidc-failed-unverified-address")).count() == 1
 
     problems = findings(newcomer, stranger)

@@ -17,7 +17,8 @@
 //
 // Signing in needs no browser: the authorization request's `login_hint` names the account,
 // and the interaction signs it in at once (consent is granted to these first-party clients).
-// An authorization request without a known `login_hint` shows a small form asking for one.
+// An authorization request without a known `login_hint` shows the provider's own sign-in
+// page, a form asking for the account (as the browser suite signs in).
 import http from 'node:http';
 import { URL } from 'node:url';
 import Provider, { errors } from 'oidc-provider';
@@ -123,17 +124,29 @@ function readBody(req) {
   });
 }
 
+// The provider's own sign-in page, as a person sees it: the account's id, typed in.
+function signInPage(res, uid, unknown) {
+  res.writeHead(unknown ? 400 : 200, { 'content-type': 'text/html; charset=utf-8' });
+  res.end('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Test provider</title></head>'
+    + '<body><main><h1>Test provider</h1>'
+    + (unknown ? '<p role="alert">No such account.</p>' : '')
+    + `<form method="post" action="/interaction/${encodeURIComponent(uid)}">`
+    + '<label for="account">Account</label> <input id="account" name="account" autocomplete="username"> '
+    + '<button type="submit">Sign in</button></form></main></body></html>');
+}
+
 async function interaction(req, res) {
   const details = await provider.interactionDetails(req, res);
-  const hint = details.params.login_hint;
   if (details.prompt.name === 'login') {
-    if (!hint || !accounts.has(hint)) {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end('<!doctype html><html lang="en"><title>Test provider</title><main><h1>Test provider</h1>'
-        + '<p>No account named by login_hint.</p></main></html>');
+    let chosen = details.params.login_hint;
+    if (req.method === 'POST') {
+      chosen = new URLSearchParams(await readBody(req)).get('account');
+    }
+    if (!chosen || !accounts.has(chosen)) {
+      signInPage(res, details.uid, req.method === 'POST');
       return;
     }
-    await provider.interactionFinished(req, res, { login: { accountId: hint } }, { mergeWithLastSubmission: false });
+    await provider.interactionFinished(req, res, { login: { accountId: chosen } }, { mergeWithLastSubmission: false });
     return;
   }
   // Consent: loadExistingGrant has granted it; finish with the grant it made.
@@ -151,7 +164,7 @@ const server = http.createServer(async (req, res) => {
       res.end();
       return;
     }
-    if (/^\/interaction\/[^/]+$/.test(url.pathname) && req.method === 'GET') {
+    if (/^\/interaction\/[^/]+$/.test(url.pathname) && (req.method === 'GET' || req.method === 'POST')) {
       await interaction(req, res);
       return;
     }
