@@ -27,7 +27,7 @@ pub fn section(ctx: &Ctx, tokens: &[ApiToken], created: Option<&NewApiToken>, er
                 h3 class="govuk-heading-s" { (tr.t_with("api-token-created", &[("name", created.name.clone().into())])) }
                 p class="govuk-body" { (tr.t("api-token-shown-once")) }
                 p class="govuk-body" {
-                    code class="sluss-secret" id="new-api-token" style="overflow-wrap:anywhere" { (created.token) }
+                    code class="sluss-secret" id="new-api-token" { (created.token) }
                 }
             }
         }

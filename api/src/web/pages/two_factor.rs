@@ -99,10 +99,10 @@ fn setup_body(ctx: &Ctx, setup: &SetUp, action: &str, next: Option<&str>, errors
     html! {
         p class="govuk-body" { (tr.t("two-factor-setup-intro")) }
         h2 class="govuk-heading-s" { (tr.t("two-factor-secret")) }
-        p class="govuk-body" { code id="totp-secret" style="overflow-wrap:anywhere" { (setup.secret) } }
+        p class="govuk-body" { code class="sluss-secret" id="totp-secret" { (setup.secret) } }
         h2 class="govuk-heading-s" { (tr.t("two-factor-uri")) }
         p class="govuk-body" {
-            a class="govuk-link" id="totp-uri" href=(setup.uri) style="overflow-wrap:anywhere" { (setup.uri) }
+            a class="govuk-link sluss-secret" id="totp-uri" href=(setup.uri) { (setup.uri) }
         }
         p class="govuk-body" { (tr.t("two-factor-setup-confirm")) }
         (code_form(ctx, action, next, errors, false))
