@@ -70,17 +70,19 @@ pub async fn run(state: &AppState, months: u32, now: DateTime<Utc>) -> Result<Re
         let batch = jobs::to_warn(&state.db, warn_from, after, BATCH).await?;
         let Some(last) = batch.last() else { break };
         after = Some(last.id);
+        // One transaction per batch: each mark and its letter are written together.
+        let tx = state.begin_write().await?;
+        let mut warned = Vec::new();
         for row in batch {
-            let tx = state.begin_write().await?;
-            let marked = jobs::mark_warned(&tx, row.id, jobs::last_active(&row), now).await?;
-            if marked {
+            if jobs::mark_warned(&tx, row.id, jobs::last_active(&row), now).await? {
                 outbox::enqueue(&tx, row.id, Letter::RetentionWarning, now).await?;
+                warned.push(row.id);
             }
-            tx.commit().await?;
-            if marked {
-                done.warned += 1;
-                tracing::info!(user.id = %row.id, "warned an unused account of its erasure");
-            }
+        }
+        tx.commit().await?;
+        for id in warned {
+            done.warned += 1;
+            tracing::info!(user.id = %id, "warned an unused account of its erasure");
         }
     }
     state.metrics.retention_done(done.warned, done.erased);
