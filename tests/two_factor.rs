@@ -114,7 +114,9 @@ fn between<'a>(body: &'a str, marker: &str) -> &'a str {
 }
 
 /// Sets up a facilitator's app through the pages: the secret and the recovery codes.
-async fn set_up(app: &TestApp, who: &TestUser) -> (String, Vec<String>) {
+/// Sets up two-factor sign-in through the pages: the secret, the recovery
+/// codes, and the code the set-up used (so a test can replay exactly it).
+async fn set_up(app: &TestApp, who: &TestUser) -> (String, Vec<String>, String) {
     let (location, pending) = password_step(app, who).await;
     assert!(location.starts_with("/login/two-factor/set-up"), "{location}");
     let page = send(app, &location, Some(&pending), None).await;
@@ -124,11 +126,12 @@ async fn set_up(app: &TestApp, who: &TestUser) -> (String, Vec<String>) {
     assert!(uri.starts_with("otpauth://totp/"), "{uri}");
     assert!(uri.contains(&format!("secret={secret}")), "{uri}");
     assert!(page.body.contains(">Code<"), "the field is called Code");
+    let used = code_of(&secret, 0);
     let done = send(
         app,
         "/login/two-factor/set-up",
         Some(&pending),
-        Some(&[("code", &code_of(&secret, 0)), ("next", "/me")]),
+        Some(&[("code", &used), ("next", "/me")]),
     )
     .await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
@@ -143,7 +146,7 @@ async fn set_up(app: &TestApp, who: &TestUser) -> (String, Vec<String>) {
         .collect();
     assert_eq!(codes.len(), 10, "{list}");
     assert!(done.body.contains("will not be shown again"));
-    (secret, codes)
+    (secret, codes, used)
 }
 
 async fn api_login(app: &TestApp, who: &TestUser, code: Option<&str>) -> crate::helpers::Reply {
@@ -222,11 +225,11 @@ async fn the_held_sign_in_is_not_signed_in() {
 async fn set_up_through_the_pages_then_the_api_needs_a_right_unused_code() {
     let app = staff_app().await;
     let facilitator = app.facilitator().await;
-    let (secret, _) = set_up(&app, &facilitator).await;
+    let (secret, _, used) = set_up(&app, &facilitator).await;
     api_login(&app, &facilitator, None).await.expect_problem(401);
     api_login(&app, &facilitator, Some("000000")).await.expect_problem(401);
-    // The set-up used this time step's code.
-    api_login(&app, &facilitator, Some(&code_of(&secret, 0)))
+    // The code the set-up used never works again.
+    api_login(&app, &facilitator, Some(&used))
         .await
         .expect_problem(401);
     let next = code_of(&secret, 30);
@@ -260,7 +263,7 @@ async fn a_wrong_set_up_code_leaves_the_set_up_unconfirmed() {
 async fn the_web_code_step_signs_in_with_a_right_code_only() {
     let app = staff_app().await;
     let facilitator = app.facilitator().await;
-    let (secret, _) = set_up(&app, &facilitator).await;
+    let (secret, _, _) = set_up(&app, &facilitator).await;
     let (location, pending) = password_step(&app, &facilitator).await;
     assert!(location.starts_with("/login/two-factor?"), "{location}");
     let page = send(&app, &location, Some(&pending), None).await;
@@ -290,7 +293,7 @@ async fn the_web_code_step_signs_in_with_a_right_code_only() {
 async fn a_recovery_code_works_once_in_place_of_a_code() {
     let app = staff_app().await;
     let facilitator = app.facilitator().await;
-    let (_, codes) = set_up(&app, &facilitator).await;
+    let (_, codes, _) = set_up(&app, &facilitator).await;
     api_login(&app, &facilitator, Some(&codes[3])).await.expect(200);
     api_login(&app, &facilitator, Some(&codes[3])).await.expect_problem(401);
     // Written in small letters without dashes, another still works.
@@ -307,7 +310,7 @@ async fn a_recovery_code_works_once_in_place_of_a_code() {
 async fn wrong_codes_are_throttled_like_failed_logins() {
     let app = staff_app().await;
     let facilitator = app.facilitator().await;
-    let (secret, _) = set_up(&app, &facilitator).await;
+    let (secret, _, _) = set_up(&app, &facilitator).await;
     let mut statuses = Vec::new();
     for _ in 0..10 {
         statuses.push(api_login(&app, &facilitator, Some("000000")).await.code());
