@@ -114,6 +114,9 @@ pub enum FieldProblem {
     /// A record that does not exist (or cannot be seen).
     #[error("no such record")]
     NoSuchRecord,
+    /// Linking an obstacle as the same issue as itself, or as one linked to it.
+    #[error("must name another obstacle, not this one or one already linked to it")]
+    SameAsItself,
     /// An arena that does not exist.
     #[error("no such arena")]
     NoSuchArena,

@@ -14,7 +14,7 @@
 //! | hosted | the idea's `start_testing` (its test's host) | the event |
 //! | innovations tested | the idea's `start_testing` | the event |
 //! | forms of learning | a spread activity | the day it was held (00:00 UTC) |
-//! | obstacles | an obstacle logged | when it was reported |
+//! | obstacles | an obstacle logged (by category, and by the state it is in now) | when it was reported |
 //!
 //! An actor is an organisation, or a person who acted without one ([`ActorKey`]): a
 //! registered organisation by its id; an organisation named only in free text (a user's
@@ -33,6 +33,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::obstacle::ObstacleState;
 use crate::organisation::OrganisationKind;
 
 mod participant;
@@ -216,8 +217,19 @@ pub struct Facts {
     pub testing_started: Vec<(Uuid, DateTime<Utc>)>,
     /// Each spread activity: its kind's stored name and the day held.
     pub spread: Vec<(String, NaiveDate)>,
-    /// Each obstacle: its category's stored name and when it was reported.
-    pub obstacles: Vec<(String, DateTime<Utc>)>,
+    /// Each obstacle reported.
+    pub obstacles: Vec<ObstacleFact>,
+}
+
+/// An obstacle as the figures count it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObstacleFact {
+    /// Its category's stored name.
+    pub category: String,
+    /// Where it stands now (SPEC §18), as stored.
+    pub state: String,
+    /// When it was reported.
+    pub reported_at: DateTime<Utc>,
 }
 
 /// A half-open period `[since, until)`; an absent end is open.
@@ -265,6 +277,8 @@ pub struct Figures {
     pub forms_of_learning: BTreeMap<String, u64>,
     /// Obstacles per category (every category, zero included).
     pub obstacles: BTreeMap<String, u64>,
+    /// Obstacles per state: logged, raised, answered, closed (every state, zero included).
+    pub obstacles_by_state: BTreeMap<String, u64>,
 }
 
 /// The figures of `period` from `facts`. Every name of `spread_kinds` and
@@ -302,8 +316,8 @@ pub fn figures(
             obstacles: facts
                 .obstacles
                 .iter()
-                .filter(|(_, at)| period.contains(*at))
-                .map(|(category, _)| category.as_str())
+                .filter(|o| period.contains(o.reported_at))
+                .map(|o| (o.category.as_str(), o.state.as_str()))
                 .collect(),
         },
         registry,
@@ -321,8 +335,8 @@ pub struct Counted<'a> {
     pub innovations_tested: u64,
     /// The kind of each spread activity held.
     pub spread: Vec<&'a str>,
-    /// The category of each obstacle reported.
-    pub obstacles: Vec<&'a str>,
+    /// The category and state of each obstacle reported.
+    pub obstacles: Vec<(&'a str, &'a str)>,
 }
 
 impl Figures {
@@ -336,8 +350,11 @@ impl Figures {
             *learning.entry(kind.to_owned()).or_default() += 1;
         }
         let mut obstacles: BTreeMap<String, u64> = obstacle_categories.iter().map(|c| ((*c).to_owned(), 0)).collect();
-        for category in counted.obstacles {
+        let mut by_state: BTreeMap<String, u64> =
+            ObstacleState::ALL.iter().map(|s| (s.as_str().to_owned(), 0)).collect();
+        for (category, state) in counted.obstacles {
             *obstacles.entry(category.to_owned()).or_default() += 1;
+            *by_state.entry(state.to_owned()).or_default() += 1;
         }
         Figures {
             actors_involved: counted.actors.len() as u64,
@@ -346,12 +363,14 @@ impl Figures {
             learning_kinds_used: learning.values().filter(|n| **n > 0).count() as u64,
             forms_of_learning: learning,
             obstacles,
+            obstacles_by_state: by_state,
         }
     }
 
     /// The figures as `(section, key, value)` rows, in a stable order: the three counts
     /// (key `all`), `forms_of_learning,kinds_used`, the count per kind
-    /// (`forms_of_learning_by_kind`), then `obstacles` per category.
+    /// (`forms_of_learning_by_kind`), then `obstacles` per category and
+    /// `obstacles_by_state` per state.
     pub fn rows(&self) -> Vec<(String, String, Option<f64>)> {
         let mut rows: Vec<(String, String, Option<f64>)> = vec![
             (
@@ -380,6 +399,9 @@ impl Figures {
         }
         for (category, n) in &self.obstacles {
             rows.push(("obstacles".into(), category.clone(), Some(*n as f64)));
+        }
+        for (state, n) in &self.obstacles_by_state {
+            rows.push(("obstacles_by_state".into(), state.clone(), Some(*n as f64)));
         }
         rows
     }

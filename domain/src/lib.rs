@@ -19,6 +19,7 @@ pub mod history;
 pub mod idea;
 pub mod ids;
 pub mod notify;
+pub mod obstacle;
 pub mod organisation;
 pub mod password;
 pub mod privacy;

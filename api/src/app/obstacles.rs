@@ -2,18 +2,21 @@
 
 use chrono::Utc;
 use sluss_domain::challenge as challenge_rules;
+use sluss_domain::obstacle::{self as obstacle_rules, Linked, ObstacleCommand, ObstacleState};
 use sluss_domain::steps as rules;
 use sluss_domain::validate::Checks;
-use sluss_domain::{Actor, Refusal};
+use sluss_domain::{Actor, FieldProblem, Refusal};
 use uuid::Uuid;
 
 use super::ideas::load_visible_idea;
-use super::{page_request, to_list_page};
+use super::{Expected, check_version, page_request, stale_too, to_list_page};
 use crate::error::ApiError;
-use crate::persistence::challenges;
 use crate::persistence::steps::{self as repo, ObstacleFilter};
+use crate::persistence::{challenges, stored};
 use crate::state::AppState;
-use crate::views::obstacles::{Obstacle, ObstacleCategory, ObstaclePage, SubjectType, category_name};
+use crate::views::obstacles::{
+    Obstacle, ObstacleCategory, ObstaclePage, RaisedObstacle, RaisedObstaclePage, SubjectType, category_name,
+};
 
 /// An obstacle met on a challenge or an idea.
 #[derive(Debug, Clone)]
@@ -105,4 +108,75 @@ pub async fn list(
     };
     let page = repo::list_obstacles(&state.db, &filter, after, limit).await?;
     Ok(to_list_page(page, Obstacle::from_row)?.into())
+}
+
+/// One obstacle of the diary (facilitators).
+pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> Result<Obstacle, ApiError> {
+    rules::authorize_facilitator(actor)?;
+    let row = repo::find_obstacle(&state.db, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Obstacle::from_row(row)
+}
+
+/// Raises, answers or closes an obstacle (facilitators; SPEC §18).
+pub async fn command(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    expected: Option<Expected>,
+    command: ObstacleCommand,
+) -> Result<Obstacle, ApiError> {
+    rules::authorize_facilitator(actor)?;
+    let tx = state.begin_write().await?;
+    let row = repo::lock_obstacle(&tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let current = stored(ObstacleState::parse(&row.state), "obstacles.state", &row.state)?;
+    let change = obstacle_rules::decide(actor, current, &command).map_err(|r| stale_too(r, expected, row.version))?;
+    check_version(expected, row.version)?;
+    let changed = repo::change_obstacle(&tx, id, row.version, change, Utc::now()).await?;
+    tx.commit().await?;
+    Obstacle::from_row(changed)
+}
+
+/// Links an obstacle as the same issue met elsewhere as `same_as`, or unlinks it with
+/// `None` (facilitators). An unknown obstacle named is refused on `obstacle_id`.
+pub async fn link(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    expected: Option<Expected>,
+    same_as: Option<Uuid>,
+) -> Result<Obstacle, ApiError> {
+    rules::authorize_facilitator(actor)?;
+    let tx = state.begin_write().await?;
+    let row = repo::lock_obstacle(&tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let target = match same_as {
+        Some(target) => {
+            let found = repo::find_obstacle(&tx, target)
+                .await?
+                .ok_or_else(|| ApiError::invalid("obstacle_id", FieldProblem::NoSuchRecord))?;
+            Some(Linked {
+                id: found.id,
+                same_as: found.same_as,
+            })
+        }
+        None => None,
+    };
+    let first = obstacle_rules::same_as(actor, id, target).map_err(|r| stale_too(r, expected, row.version))?;
+    check_version(expected, row.version)?;
+    let linked = repo::link_obstacle(&tx, id, row.version, first).await?;
+    tx.commit().await?;
+    Obstacle::from_row(linked)
+}
+
+/// The public record of obstacles raised to a body that can act, newest first: anyone,
+/// signed in or not.
+pub async fn list_raised(
+    state: &AppState,
+    limit: Option<u32>,
+    cursor: Option<&str>,
+) -> Result<RaisedObstaclePage, ApiError> {
+    let (limit, after) = page_request(limit, cursor)?;
+    let page = repo::list_raised(&state.db, after, limit).await?;
+    Ok(to_list_page(page, RaisedObstacle::from_row)?.into())
 }

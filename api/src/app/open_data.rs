@@ -24,7 +24,7 @@ fn years(facts: &figures::Facts, this_year: i32) -> std::ops::RangeInclusive<i32
             .map(|p| p.at.year())
             .chain(facts.testing_started.iter().map(|(_, at)| at.year()))
             .chain(facts.spread.iter().map(|(_, on)| on.year()))
-            .chain(facts.obstacles.iter().map(|(_, at)| at.year()))
+            .chain(facts.obstacles.iter().map(|o| o.reported_at.year()))
     };
     let first = all().min().unwrap_or(this_year).min(this_year);
     let last = all().max().unwrap_or(this_year).max(this_year);

@@ -524,6 +524,15 @@ pub mod obstacles {
         pub step: i16,
         pub reported_by: Uuid,
         pub reported_at: DateTimeUtc,
+        pub state: String,
+        pub version: i64,
+        pub raised_to: Option<String>,
+        pub brief: Option<String>,
+        pub answer: Option<String>,
+        pub raised_at: Option<DateTimeUtc>,
+        pub answered_at: Option<DateTimeUtc>,
+        pub closed_at: Option<DateTimeUtc>,
+        pub same_as: Option<Uuid>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{AccessMode, ConnectionTrait, DatabaseConnection, DbBackend, IsolationLevel, TransactionTrait, Value};
 use sha2::{Digest, Sha256};
 use sluss_domain::figures::{
-    Act, Directory, Facts, Participation, Party, Period, Registry, TeamMember, normalised_address,
+    Act, Directory, Facts, ObstacleFact, Participation, Party, Period, Registry, TeamMember, normalised_address,
 };
 use sluss_domain::organisation::OrganisationKind;
 use uuid::Uuid;
@@ -317,21 +317,22 @@ pub(crate) async fn spread(db: &impl ConnectionTrait, scope: &Scope) -> Result<V
 }
 
 /// Obstacles about the challenges in scope or their ideas, reported in its period: each
-/// one's category and time.
-pub(crate) async fn obstacles(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-) -> Result<Vec<(String, DateTime<Utc>)>, RepoError> {
+/// one's category, state and time.
+pub(crate) async fn obstacles(db: &impl ConnectionTrait, scope: &Scope) -> Result<Vec<ObstacleFact>, RepoError> {
     let (conditions, values) = scope.conditions("o.reported_at");
     let sql = format!(
-        "SELECT o.category, o.reported_at FROM obstacles o \
+        "SELECT o.category, o.state, o.reported_at FROM obstacles o \
          LEFT JOIN ideas i ON o.subject_type = 'idea' AND i.id = o.subject_id \
          JOIN challenges c ON c.id = CASE WHEN o.subject_type = 'idea' THEN i.challenge_id ELSE o.subject_id END \
          WHERE 1 = 1{conditions}"
     );
     let mut obstacles = Vec::new();
     for row in rows(db, &sql, values).await? {
-        obstacles.push((row.try_get("", "category")?, row.try_get("", "reported_at")?));
+        obstacles.push(ObstacleFact {
+            category: row.try_get("", "category")?,
+            state: row.try_get("", "state")?,
+            reported_at: row.try_get("", "reported_at")?,
+        });
     }
     Ok(obstacles)
 }

@@ -583,7 +583,10 @@ pub async fn figures(
         actors: actors.iter().collect(),
         innovations_tested,
         spread: spread.iter().map(|(kind, _)| kind.as_str()).collect(),
-        obstacles: obstacles.iter().map(|(category, _)| category.as_str()).collect(),
+        obstacles: obstacles
+            .iter()
+            .map(|o| (o.category.as_str(), o.state.as_str()))
+            .collect(),
     };
     Ok(Figures::of(
         counted,

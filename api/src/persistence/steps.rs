@@ -9,7 +9,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::entities::{idea_tests, incubations, milestones, obstacles, spread_activities, support_organisations};
-use super::{Page, RepoError, keyset_page};
+use super::{Page, RepoError, keyset_page, update_versioned};
+use sluss_domain::obstacle::ObstacleChange;
 
 /// Stores a support organisation.
 pub async fn insert_organisation(
@@ -316,6 +317,15 @@ pub async fn insert_obstacle(
         step: Set(obstacle.step),
         reported_by: Set(obstacle.reported_by),
         reported_at: Set(now),
+        state: Set(sluss_domain::obstacle::ObstacleState::Logged.as_str().to_owned()),
+        version: Set(1),
+        raised_to: Set(None),
+        brief: Set(None),
+        answer: Set(None),
+        raised_at: Set(None),
+        answered_at: Set(None),
+        closed_at: Set(None),
+        same_as: Set(None),
     };
     Ok(row.insert(db).await?)
 }
@@ -386,4 +396,80 @@ where
         .into_tuple::<(T, i64)>()
         .all(db)
         .await?)
+}
+
+/// The obstacle with this id.
+pub async fn find_obstacle(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<obstacles::Model>, RepoError> {
+    Ok(obstacles::Entity::find_by_id(id).one(db).await?)
+}
+
+/// The obstacle with this id, locked for the update of a write transaction ([`super::lock_row`]).
+pub async fn lock_obstacle(tx: &super::WriteTx, id: Uuid) -> Result<Option<obstacles::Model>, RepoError> {
+    Ok(super::lock_row::<obstacles::Entity>(tx, id).await?)
+}
+
+/// Writes a decided change of an obstacle at `version`: its state and the values and time
+/// of the step it took.
+pub async fn change_obstacle(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    version: i64,
+    change: ObstacleChange,
+    now: DateTime<Utc>,
+) -> Result<obstacles::Model, RepoError> {
+    let mut changes = obstacles::ActiveModel {
+        state: Set(change.to_state().as_str().to_owned()),
+        ..Default::default()
+    };
+    match change {
+        ObstacleChange::Raised { raised_to, brief } => {
+            changes.raised_to = Set(Some(raised_to));
+            changes.brief = Set(Some(brief));
+            changes.raised_at = Set(Some(now));
+        }
+        ObstacleChange::Answered { answer } => {
+            changes.answer = Set(Some(answer));
+            changes.answered_at = Set(Some(now));
+        }
+        ObstacleChange::Closed => changes.closed_at = Set(Some(now)),
+    }
+    let columns = (obstacles::Column::Id, obstacles::Column::Version);
+    update_versioned::<obstacles::Entity>(db, id, version, changes, columns, |row| row.version).await
+}
+
+/// Links the obstacle `id` (at `version`) as the same issue as `same_as`, or unlinks it;
+/// the obstacles linked to it follow it into the new group, so groups stay flat.
+pub async fn link_obstacle(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    version: i64,
+    same_as: Option<Uuid>,
+) -> Result<obstacles::Model, RepoError> {
+    use sea_orm::sea_query::ExprTrait;
+    let changes = obstacles::ActiveModel {
+        same_as: Set(same_as),
+        ..Default::default()
+    };
+    let columns = (obstacles::Column::Id, obstacles::Column::Version);
+    let row = update_versioned::<obstacles::Entity>(db, id, version, changes, columns, |row| row.version).await?;
+    if let Some(first) = same_as {
+        obstacles::Entity::update_many()
+            .col_expr(obstacles::Column::SameAs, Expr::value(first))
+            .col_expr(obstacles::Column::Version, Expr::col(obstacles::Column::Version).add(1))
+            .filter(obstacles::Column::SameAs.eq(id))
+            .exec(db)
+            .await?;
+    }
+    Ok(row)
+}
+
+/// A page of the obstacles raised to a body that can act (raised, answered, or closed
+/// after being raised), newest first.
+pub async fn list_raised(
+    db: &impl ConnectionTrait,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Page<obstacles::Model>, RepoError> {
+    let select = obstacles::Entity::find().filter(obstacles::Column::RaisedAt.is_not_null());
+    keyset_page(db, select, obstacles::Column::Id, |o| o.id, after, limit).await
 }

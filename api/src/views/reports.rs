@@ -127,6 +127,9 @@ pub struct FiguresReport {
     pub forms_of_learning: LearningFigures,
     /// Obstacles by category (every category, zero included).
     pub obstacles: BTreeMap<String, u64>,
+    /// Obstacles by the state they are in now: logged, raised, answered, closed (every
+    /// state, zero included).
+    pub obstacles_by_state: BTreeMap<String, u64>,
 }
 
 impl From<sluss_domain::figures::Figures> for FiguresReport {
@@ -140,6 +143,7 @@ impl From<sluss_domain::figures::Figures> for FiguresReport {
                 by_kind: figures.forms_of_learning,
             },
             obstacles: figures.obstacles,
+            obstacles_by_state: figures.obstacles_by_state,
         }
     }
 }

@@ -109,6 +109,9 @@ pub fn page_with(ctx: &Ctx, title: &str, errors: Option<&FormErrors>, body: Mark
                                         a class="govuk-footer__link" href="/results" { (tr.t("footer-results")) }
                                     }
                                     li class="govuk-footer__inline-list-item" {
+                                        a class="govuk-footer__link" href="/obstacles/raised" { (tr.t("footer-obstacles-raised")) }
+                                    }
+                                    li class="govuk-footer__inline-list-item" {
                                         a class="govuk-footer__link" href="/open-data.zip" { (tr.t("footer-open-data")) }
                                     }
                                     li class="govuk-footer__inline-list-item" {

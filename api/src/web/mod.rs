@@ -19,8 +19,8 @@ use poem::{Endpoint, EndpointExt, Route, get, post};
 use self::layer::WebLayer;
 use self::pages::{
     admin_arenas, admin_organisations, admin_rubrics, admin_support, admin_users, arenas, assessment, auth, challenges,
-    confirm, files, home, idea_list, ideas, invitations, me, notifications, obstacles, panel, reports, reset, results,
-    settings, site, steps,
+    confirm, files, home, idea_list, ideas, invitations, me, notifications, obstacles, panel, raised, reports, reset,
+    results, settings, site, steps,
 };
 use self::pages::{api_tokens, two_factor};
 
@@ -105,6 +105,12 @@ pub fn mount(routes: Route, secure: bool) -> Route {
             page(post(assessment::declare_conflict)),
         )
         .at("/obstacles", page(get(obstacles::diary_page).post(obstacles::log)))
+        .at("/obstacles/raised", page(get(raised::list)))
+        .at("/obstacles/:id", page(get(raised::detail)))
+        .at("/obstacles/:id/raise", page(post(raised::post_raise)))
+        .at("/obstacles/:id/answer", page(post(raised::post_answer)))
+        .at("/obstacles/:id/close", page(post(raised::post_close)))
+        .at("/obstacles/:id/same-as", page(post(raised::post_same_as)))
         .at("/me/settings", page(get(settings::page).post(settings::save)))
         .at("/me/password", page(post(settings::change_password)))
         .at("/invitations", page(get(invitations::list)))

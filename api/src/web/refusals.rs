@@ -39,6 +39,7 @@ pub fn field_message(tr: &Tr, problem: &FieldProblem) -> String {
         P::NoWord => tr.t("error-search-word"),
         P::NoSuchRecord | P::NoSuchArena | P::NoSuchUser => tr.t("error-no-such"),
         P::NoSuchOrganisation => tr.t("error-no-organisation"),
+        P::SameAsItself => tr.t("error-same-as-itself"),
         P::NotAnActiveNeedsOwner => tr.t("error-not-an-active-needs-owner"),
         P::NoDefaultRubric => tr.t("error-no-default-rubric"),
         P::NoSelfServiceRole | P::GrantedByAFacilitator { .. } => tr.t("error-roles-self-service"),
@@ -208,6 +209,10 @@ mod tests {
             (P::NoSuchArena, "no such arena"),
             (P::NoSuchUser, "no such user"),
             (P::NoSuchOrganisation, "no such organisation"),
+            (
+                P::SameAsItself,
+                "must name another obstacle, not this one or one already linked to it",
+            ),
             (
                 P::NotAnActiveNeedsOwner,
                 "must be an active user with the needs_owner role",

@@ -185,6 +185,14 @@ fn actors_are_counted_once_however_often_and_however_they_took_part() {
     assert_eq!(all.property_owners_and_builders, 2);
 }
 
+fn obstacle(category: &str, state: &str, day: u32) -> ObstacleFact {
+    ObstacleFact {
+        category: category.into(),
+        state: state.into(),
+        reported_at: at(day),
+    }
+}
+
 #[test]
 fn the_period_counts_acts_at_or_after_since_and_before_until() {
     let s = scene();
@@ -195,7 +203,11 @@ fn the_period_counts_acts_at_or_after_since_and_before_until() {
             act(ActorKey::Person("a@b.se".into()), Involvement::Submitted, 4),
         ],
         testing_started: vec![(Uuid::nil(), at(2)), (Uuid::max(), at(5))],
-        obstacles: vec![("data".into(), at(2)), ("data".into(), at(5))],
+        obstacles: vec![
+            obstacle("data", "raised", 2),
+            obstacle("data", "logged", 5),
+            obstacle("data", "closed", 3),
+        ],
         ..Facts::default()
     };
     let period = Period {
@@ -206,7 +218,14 @@ fn the_period_counts_acts_at_or_after_since_and_before_until() {
     assert_eq!(figures.actors_involved, 2);
     assert_eq!(figures.property_owners_and_builders, 1);
     assert_eq!(figures.innovations_tested, 1);
-    assert_eq!(figures.obstacles["data"], 1);
+    assert_eq!(figures.obstacles["data"], 2);
+    // Counted by where they stand now, every state named, zero included.
+    let by_state: Vec<(&str, u64)> = figures
+        .obstacles_by_state
+        .iter()
+        .map(|(k, n)| (k.as_str(), *n))
+        .collect();
+    assert_eq!(by_state, [("answered", 0), ("closed", 1), ("logged", 0), ("raised", 1)]);
     let later = count(
         &facts,
         &s.registry,

@@ -28,6 +28,7 @@ pub mod obstacles;
 pub mod oidc;
 pub mod org_picker;
 pub mod panel;
+pub mod raised;
 pub mod reports;
 pub mod reset;
 pub mod results;

@@ -192,6 +192,7 @@ async fn diary(ctx: &Ctx, state: &AppState) -> Markup {
             }
         }
         h2 class="govuk-heading-m" { (tr.t("obstacles-diary")) }
+        p class="govuk-body" { a class="govuk-link" href="/obstacles/raised" { (tr.t("raised-link")) } }
         @if page.items.is_empty() { p class="govuk-body" { (tr.t("list-empty")) } } @else {
             (table_region(&tr.t("obstacles-diary"), html! {
                 table class="govuk-table" {
@@ -201,6 +202,7 @@ async fn diary(ctx: &Ctx, state: &AppState) -> Markup {
                             th scope="col" class="govuk-table__header" { (tr.t("field-category")) }
                             th scope="col" class="govuk-table__header" { (tr.t("field-step")) }
                             th scope="col" class="govuk-table__header" { (tr.t("field-description")) }
+                            th scope="col" class="govuk-table__header" { (tr.t("field-state")) }
                         }
                     }
                     tbody class="govuk-table__body" {
@@ -213,6 +215,11 @@ async fn diary(ctx: &Ctx, state: &AppState) -> Markup {
                                     (obstacle.description) " "
                                     a class="govuk-link" href={ "/" (if name_of(&obstacle.subject_type) == "idea" { "ideas" } else { "challenges" }) "/" (obstacle.subject_id) } {
                                         (tr.t("obstacle-subject-link"))
+                                    }
+                                }
+                                td class="govuk-table__cell" {
+                                    a class="govuk-link" href={ "/obstacles/" (obstacle.id) } {
+                                        (label(tr, "obstacle-state", &name_of(&obstacle.state)))
                                     }
                                 }
                             }
