@@ -398,7 +398,10 @@ async fn the_figures_as_csv_hold_the_figures_of_the_json_report() {
     for (category, n) in json["obstacles"].as_object().unwrap() {
         expected.insert(("obstacles".into(), category.clone()), n.to_string());
     }
-    assert_eq!(expected.len(), 4 + 4 + 8);
+    for (state, n) in json["obstacles_by_state"].as_object().unwrap() {
+        expected.insert(("obstacles_by_state".into(), state.clone()), n.to_string());
+    }
+    assert_eq!(expected.len(), 4 + 4 + 8 + 4);
     for reply in [&by_format, &by_accept] {
         assert!(
             reply.header("content-type").unwrap_or_default().starts_with("text/csv"),

@@ -30,6 +30,7 @@ mod journal;
 mod mail;
 mod matrix;
 mod notifications;
+mod obstacles_raised;
 mod oidc;
 mod open_data;
 mod openapi;

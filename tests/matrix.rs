@@ -207,6 +207,12 @@ const OBSTACLES: &[PanelRow] = &[
     ("POST /obstacles about {in_assessment_idea}",       [401,  404,  404,  404,  201,  201,  201,   201]),
     ("POST /obstacles about {in_testing_idea}",          [401,  404,  404,  404,  201,  201,  201,   201]),
     ("GET /obstacles",                                   [401,  403,  403,  403,  200,  __,   __,    __ ]),
+    ("GET /obstacles/raised",                            [200,  200,  200,  200,  200,  __,   __,    __ ]),
+    ("GET /obstacles/{obstacle}",                        [401,  403,  403,  403,  200,  403,  __,    __ ]),
+    ("POST /obstacles/{obstacle}/raise",                 [401,  403,  403,  403,  200,  403,  __,    __ ]),
+    ("POST /obstacles/{raised_obstacle}/answer",         [401,  403,  403,  403,  200,  403,  __,    __ ]),
+    ("POST /obstacles/{obstacle}/close",                 [401,  403,  403,  403,  200,  403,  __,    __ ]),
+    ("PUT /obstacles/{obstacle}/same-as",                [401,  403,  403,  403,  200,  403,  __,    __ ]),
 ];
 
 /// Reports are the facilitators', as JSON, as CSV and as XLSX.
@@ -381,6 +387,9 @@ fn valid_body(endpoint: &str, account: &str) -> Option<Value> {
         "POST /challenges/{published}/ideas" => json!({ "title": "x" }),
         e if e.starts_with("PATCH /ideas/") => json!({ "title": "y" }),
         "POST /challenges/{published}/questions" => json!({ "text": "?" }),
+        "POST /obstacles/{raised_obstacle}/answer" => json!({ "answer": "a" }),
+        e if e.ends_with("/raise") => raise_body(),
+        e if e.ends_with("/same-as") => json!({ "obstacle_id": null }),
         e if e.ends_with("/answer") => json!({ "text": "a" }),
         e if e.ends_with("/request-changes") => json!({ "feedback": "x" }),
         e if e.ends_with("/withdraw") => json!({ "reason": "x" }),
@@ -456,6 +465,11 @@ fn testing_body() -> Value {
         "ends_on": "2026-06-30",
         "success_criteria": "No overflowing bin in eight weeks."
     })
+}
+
+/// A valid body of raising an obstacle.
+fn raise_body() -> Value {
+    json!({ "raised_to": "Boverket", "brief": "b" })
 }
 
 /// A valid obstacle about the challenge or idea `id`, which the placeholder `subject` names.
@@ -819,6 +833,23 @@ async fn resolve(
                 .await
                 .expect(201)
                 .id()
+        }
+        "obstacle" | "raised_obstacle" => {
+            let facilitator = app.facilitator().await;
+            let challenge = app.published_challenge(owner, &facilitator).await;
+            let id = crate::steps::log_obstacle(app, owner, "challenge", &challenge, "regulation", 2)
+                .await
+                .id();
+            if name == "raised_obstacle" {
+                app.post(
+                    &format!("/obstacles/{id}/raise"),
+                    Some(&facilitator.token),
+                    raise_body(),
+                )
+                .await
+                .expect(200);
+            }
+            id
         }
         unknown => panic!("no fixture for {{{unknown}}}"),
     };

@@ -37,6 +37,10 @@ const GUARDED: &[(&str, &str)] = &[
     ("POST /ideas/{qualified_idea}/discontinue",      "facilitator"),
     ("PUT /rubrics/{rubric}",                         "facilitator"),
     ("POST /assignments/{assignment}/declare-conflict", "panel"),
+    ("POST /obstacles/{obstacle}/raise",              "facilitator"),
+    ("POST /obstacles/{raised_obstacle}/answer",      "facilitator"),
+    ("POST /obstacles/{obstacle}/close",              "facilitator"),
+    ("PUT /obstacles/{obstacle}/same-as",             "facilitator"),
 ];
 
 /// A version no resource has.

@@ -35,3 +35,7 @@ raised-to-heading = Raised to { $body }
 raised-link = Obstacles raised to those who can act
 footer-obstacles-raised = Obstacles raised
 error-same-as-itself = Choose another obstacle, not this one or one already linked to it
+reports-obstacles-state-logged = Of those, only logged
+reports-obstacles-state-raised = Of those, raised and waiting for an answer
+reports-obstacles-state-answered = Of those, answered
+reports-obstacles-state-closed = Of those, closed

@@ -35,3 +35,7 @@ raised-to-heading = Lyft till { $body }
 raised-link = Hinder som lyfts till dem som kan åtgärda dem
 footer-obstacles-raised = Lyfta hinder
 error-same-as-itself = Välj ett annat hinder, inte det här eller ett som redan är kopplat till det
+reports-obstacles-state-logged = Av dem, bara loggade
+reports-obstacles-state-raised = Av dem, lyfta och i väntan på svar
+reports-obstacles-state-answered = Av dem, besvarade
+reports-obstacles-state-closed = Av dem, avslutade

@@ -81,11 +81,12 @@ mod tests {
         wanted.extend(ARENA_KINDS.iter().map(|k| format!("arena-kind-{k}")));
         wanted.extend(ARENA_STATES.iter().map(|k| format!("arena-state-{k}")));
         wanted.extend(OBSTACLE_CATEGORIES.iter().map(|k| format!("obstacle-category-{k}")));
-        wanted.extend(
-            sluss_domain::obstacle::ObstacleState::ALL
-                .iter()
-                .map(|s| format!("obstacle-state-{}", s.as_str())),
-        );
+        wanted.extend(sluss_domain::obstacle::ObstacleState::ALL.iter().flat_map(|s| {
+            [
+                format!("obstacle-state-{}", s.as_str()),
+                format!("reports-obstacles-state-{}", s.as_str()),
+            ]
+        }));
         wanted.extend(DECISION_OUTCOMES.iter().map(|k| format!("decision-{k}")));
         wanted.extend(TEST_OUTCOMES.iter().map(|k| format!("test-outcome-{k}")));
         // Every kind of event of a history the pages show, and every kind that tells.

@@ -289,6 +289,12 @@ fn figures_section(tr: &Tr, figures: Option<&Figures>, filters: &str) -> Markup 
         tr.t("reports-obstacles-logged"),
         figures.obstacles.values().sum(),
     ))));
+    rows.extend(count_bars(sluss_domain::obstacle::ObstacleState::ALL.iter().map(
+        |state| {
+            let n = figures.obstacles_by_state.get(state.as_str()).copied().unwrap_or(0);
+            (tr.t(&format!("reports-obstacles-state-{}", state.as_str())), n)
+        },
+    )));
     let title = tr.t("reports-figures");
     html! {
         h2 class="govuk-heading-m" id="figures" { (title) }
