@@ -29,6 +29,17 @@ async fn the_demo_fills_all_five_steps() {
         assert!(app.count(&states(table, state)).await > 0, "no {table} in {state}");
     }
     assert!(app.count("SELECT COUNT(*) AS n FROM obstacles").await >= 4);
+    // An obstacle raised to a national authority, with its answer (SPEC §18).
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM obstacles WHERE raised_to = 'Boverket' AND state = 'answered'")
+            .await,
+        1
+    );
+    assert!(
+        app.count("SELECT COUNT(*) AS n FROM obstacles WHERE state = 'raised'")
+            .await
+            >= 1
+    );
     assert!(app.count("SELECT COUNT(*) AS n FROM spread_activities").await >= 2);
     // Organisations of every kind, the people in them, and the tests' hosts (SPEC §12).
     for kind in sluss_domain::organisation::OrganisationKind::ALL {

@@ -714,6 +714,7 @@ async fn cases(c: &Client, p: &[Persona]) -> Result<(), String> {
     .await?;
 
     // The obstacle diary.
+    let mut logged = Vec::new();
     for (subject_type, subject, category, step, description) in [
         (
             "challenge",
@@ -744,7 +745,36 @@ async fn cases(c: &Client, p: &[Persona]) -> Result<(), String> {
             "Bankerna ville inte låna ut mot arbetslokaler i bostadshus.",
         ),
     ] {
-        c.post("/obstacles", team, json!({ "subject_type": subject_type, "subject_id": subject, "category": category, "description": description, "step": step })).await?;
+        logged.push(c.post("/obstacles", team, json!({ "subject_type": subject_type, "subject_id": subject, "category": category, "description": description, "step": step })).await?);
     }
+    // What the city cannot remove by itself is raised to those who can (SPEC §18): the
+    // building rules to the national authority, which has answered; the loan rules to
+    // the banks' association, which has not yet.
+    c.post(
+        &format!("/obstacles/{}/raise", logged[0]),
+        team,
+        json!({
+            "raised_to": "Boverket",
+            "brief": "Plan- och byggreglerna räknar parkering per fastighet. Sege Park vill att kvarteren delar parkeringshus, så att gatorna kan bli gröna. Vi ber Boverket förtydliga hur en gemensam mobilitetslösning kan godtas i detaljplanen.",
+        }),
+    )
+    .await?;
+    c.post(
+        &format!("/obstacles/{}/answer", logged[0]),
+        team,
+        json!({
+            "answer": "Boverket tar upp frågan i vägledningen om parkering och mobilitet 2027 och bjuder in Malmö stad till en hearing i vår.",
+        }),
+    )
+    .await?;
+    c.post(
+        &format!("/obstacles/{}/raise", logged[3]),
+        team,
+        json!({
+            "raised_to": "Svenska Bankföreningen",
+            "brief": "Arbetslokaler i bostadshus värderas som bostäder, så de som vill bo och arbeta i samma hus får inte lån för lokaldelen. Vi ber föreningen ta fram en gemensam bedömningsgrund.",
+        }),
+    )
+    .await?;
     Ok(())
 }

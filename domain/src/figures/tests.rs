@@ -299,10 +299,16 @@ fn a_year_is_its_calendar_year_in_utc() {
 fn the_rows_list_every_figure_once() {
     let figures = count(&Facts::default(), &Registry::default(), Period::default());
     let rows = figures.rows();
-    assert_eq!(rows.len(), 4 + KINDS.len() + CATEGORIES.len() + ObstacleState::ALL.len());
+    assert_eq!(
+        rows.len(),
+        4 + KINDS.len() + CATEGORIES.len() + ObstacleState::ALL.len()
+    );
     assert_eq!(rows[0], ("actors_involved".into(), "all".into(), Some(0.0)));
     assert!(rows.iter().any(|(s, k, _)| s == "obstacles" && k == "regulation"));
-    assert!(rows.iter().any(|(s, k, n)| s == "obstacles_by_state" && k == "raised" && *n == Some(0.0)));
+    assert!(
+        rows.iter()
+            .any(|(s, k, n)| s == "obstacles_by_state" && k == "raised" && *n == Some(0.0))
+    );
 }
 
 fn directory(s: &Scene) -> (Directory, Uuid, Uuid) {
