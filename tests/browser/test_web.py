@@ -968,6 +968,27 @@ def whole_job(browser: Browser, server: Server, a11y: A11yReport, lang: str) -> 
         facilitator.follow(facilitator.header_link("nav-obstacles"), "30-obstacle-diary")
         expect(facilitator.table_after("obstacles-diary")).to_contain_text(obstacle_text)
 
+        # -- the team raises it to a body that can act, records the answer; the public record shows it --
+        diary_row = facilitator.table_after("obstacles-diary").get_by_role("row").filter(has_text=obstacle_text)
+        facilitator.follow(diary_row.get_by_role("link", name=facilitator.t("obstacle-state-logged"), exact=True),
+                           "30c-obstacle")
+        facilitator.expect_h1(facilitator.t("obstacle-title"))
+        facilitator.post(facilitator.button("button-raise-obstacle"), "30d-raise-refused", status=422, redirected=False)
+        expect(facilitator.main.locator(".govuk-error-summary")).to_be_visible()
+        brief = f"Allow a pilot within the framework agreement ({lang}{tag})"
+        facilitator.field("field-raised-to").fill("Upphandlingsmyndigheten")
+        facilitator.field("field-brief").fill(brief)
+        facilitator.post(facilitator.button("button-raise-obstacle"), "30e-raised")
+        expect(facilitator.main).to_contain_text(facilitator.t("obstacle-saved"))
+        facilitator.field("field-answer").fill("A guide on pilots in framework agreements comes in the spring.")
+        facilitator.post(facilitator.button("button-record-answer"), "30f-answered")
+        facilitator.narrow("30f-answered")
+        innovator.goto("/obstacles/raised", "25-obstacles-raised")
+        innovator.expect_h1(innovator.t("raised-title"))
+        expect(innovator.main).to_contain_text(brief)
+        expect(innovator.main).not_to_contain_text(obstacle_text)  # the description stays the team's
+        innovator.narrow("25-obstacles-raised")
+
         # -- the reports: six charts, each followed by its table, and a CSV download ----
         facilitator.goto("/reports", "30b-reports")
         facilitator.narrow("30b-reports")
