@@ -1,6 +1,7 @@
 //! `spawn_app`: a fresh database per test (an SQLite file, or a PostgreSQL database when
-//! `SLUSS_TEST_POSTGRES_URL` is set), migrated with the real migrator, and the app built
-//! by the same `build_app` that `sluss serve` uses.
+//! `SLUSS_TEST_POSTGRES_URL` is set), a copy of a template migrated once per test process
+//! with the real migrator, and the app built by the same `build_app` that `sluss serve`
+//! uses (which runs the migrator again and finds nothing left to do).
 
 use std::sync::{Arc, Once, OnceLock};
 
@@ -74,24 +75,133 @@ impl Drop for TestDb {
     }
 }
 
+/// An empty database for one test: a new SQLite file, or a new PostgreSQL database.
 pub(crate) async fn fresh_database() -> (String, TestDb) {
+    database(None).await
+}
+
+/// A database for one test that holds every migration: a copy of a template migrated once
+/// per test process. Copying a file, or `CREATE DATABASE … TEMPLATE`, costs a fraction of
+/// running every migration again for each of the suite's tests.
+pub(crate) async fn migrated_database() -> (String, TestDb) {
+    let template = TEMPLATE
+        .get_or_init(make_template)
+        .await
+        .as_ref()
+        .unwrap_or_else(|e| panic!("template database: {e}"));
+    database(Some(template)).await
+}
+
+/// The migrated template of this test process: an SQLite file or a PostgreSQL database.
+enum Template {
+    Sqlite(std::path::PathBuf),
+    Postgres(String),
+}
+
+static TEMPLATE: tokio::sync::OnceCell<Result<Template, String>> = tokio::sync::OnceCell::const_new();
+
+/// The prefix of the templates' names; each ends in the id of the process that made it.
+const TEMPLATE_PREFIX: &str = "sluss_template_";
+
+/// Whether a template's name ends in the id of a process that has ended.
+fn of_an_ended_process(name: &str) -> bool {
+    name.strip_prefix(TEMPLATE_PREFIX)
+        .and_then(|pid| pid.parse::<u32>().ok())
+        .is_some_and(|pid| !std::path::Path::new(&format!("/proc/{pid}")).exists())
+}
+
+/// Migrates this process's template, first removing those that ended processes left.
+async fn make_template() -> Result<Template, String> {
+    let name = format!("{TEMPLATE_PREFIX}{}", std::process::id());
+    match std::env::var("SLUSS_TEST_POSTGRES_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => {
+            let admin = Database::connect(admin_url.as_str()).await.map_err(|e| e.to_string())?;
+            let rows = admin
+                .query_all_raw(Statement::from_string(
+                    admin.get_database_backend(),
+                    format!("SELECT datname FROM pg_database WHERE datname LIKE '{TEMPLATE_PREFIX}%'"),
+                ))
+                .await
+                .map_err(|e| e.to_string())?;
+            for row in rows {
+                let old: String = row.try_get("", "datname").map_err(|e| e.to_string())?;
+                if old == name || of_an_ended_process(&old) {
+                    admin
+                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{old}\" WITH (FORCE)"))
+                        .await
+                        .map_err(|e| e.to_string())?;
+                }
+            }
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .map_err(|e| e.to_string())?;
+            let db = startup::connect_and_migrate(&database_url_of(&admin_url, &name))
+                .await
+                .map_err(|e| e.to_string())?;
+            db.close().await.map_err(|e| e.to_string())?;
+            admin.close().await.map_err(|e| e.to_string())?;
+            Ok(Template::Postgres(name))
+        }
+        _ => {
+            let temp = std::env::temp_dir();
+            if let Ok(entries) = std::fs::read_dir(&temp) {
+                for entry in entries.flatten() {
+                    let old = entry.file_name().to_string_lossy().into_owned();
+                    if old.starts_with(TEMPLATE_PREFIX) && (old == name || of_an_ended_process(&old)) {
+                        let _ = std::fs::remove_dir_all(entry.path());
+                    }
+                }
+            }
+            let dir = temp.join(&name);
+            std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+            let path = dir.join("sluss.db");
+            let db = startup::connect_and_migrate(&format!("sqlite://{}?mode=rwc", path.display()))
+                .await
+                .map_err(|e| e.to_string())?;
+            // Fold the write-ahead log into the file, so that a copy of the file is whole.
+            db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+                .await
+                .map_err(|e| e.to_string())?;
+            db.close().await.map_err(|e| e.to_string())?;
+            Ok(Template::Sqlite(path))
+        }
+    }
+}
+
+/// The URL of the database `name` on the server of `admin_url`.
+fn database_url_of(admin_url: &str, name: &str) -> String {
+    let base = admin_url.split('?').next().unwrap_or(admin_url);
+    let server = base.rsplit_once('/').map_or(base, |(server, _)| server);
+    format!("{server}/{name}")
+}
+
+/// A new database, empty or a copy of `template`.
+async fn database(template: Option<&Template>) -> (String, TestDb) {
     match std::env::var("SLUSS_TEST_POSTGRES_URL") {
         Ok(admin_url) if !admin_url.is_empty() => {
             let name = format!("sluss_test_{}", Uuid::now_v7().simple());
             let admin = Database::connect(admin_url.as_str())
                 .await
                 .unwrap_or_else(|e| panic!("cannot reach SLUSS_TEST_POSTGRES_URL: {e}"));
+            let from = match template {
+                Some(Template::Postgres(template)) => format!(" TEMPLATE \"{template}\""),
+                _ => String::new(),
+            };
             admin
-                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\"{from}"))
                 .await
                 .unwrap_or_else(|e| panic!("cannot create test database: {e}"));
-            let base = admin_url.split('?').next().unwrap_or(&admin_url);
-            let server = base.rsplit_once('/').map_or(base, |(server, _)| server);
-            (format!("{server}/{name}"), TestDb::Postgres { admin_url, name })
+            let _ = admin.close().await;
+            (database_url_of(&admin_url, &name), TestDb::Postgres { admin_url, name })
         }
         _ => {
             let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
-            let url = format!("sqlite://{}?mode=rwc", dir.path().join("sluss.db").display());
+            let path = dir.path().join("sluss.db");
+            if let Some(Template::Sqlite(template)) = template {
+                std::fs::copy(template, &path).unwrap_or_else(|e| panic!("copy the template: {e}"));
+            }
+            let url = format!("sqlite://{}?mode=rwc", path.display());
             (url, TestDb::Sqlite(dir))
         }
     }
@@ -251,7 +361,7 @@ pub async fn spawn_app_with(auth: AuthSettings) -> TestApp {
 /// Starts the app with custom authentication limits and HTTP settings.
 pub async fn spawn_app_configured(auth: AuthSettings, http: HttpSettings) -> TestApp {
     init_tracing();
-    let (database_url, db) = fresh_database().await;
+    let (database_url, db) = migrated_database().await;
     serve_database(database_url, db, auth, http).await
 }
 
