@@ -229,9 +229,7 @@ async fn set_up_through_the_pages_then_the_api_needs_a_right_unused_code() {
     api_login(&app, &facilitator, None).await.expect_problem(401);
     api_login(&app, &facilitator, Some("000000")).await.expect_problem(401);
     // The code the set-up used never works again.
-    api_login(&app, &facilitator, Some(&used))
-        .await
-        .expect_problem(401);
+    api_login(&app, &facilitator, Some(&used)).await.expect_problem(401);
     let next = code_of(&secret, 30);
     let reply = api_login(&app, &facilitator, Some(&next)).await.expect(200);
     app.get("/me", Some(reply.str("token"))).await.expect(200);
