@@ -374,7 +374,6 @@ stat-max = Max
 stat-std-dev = Std dev
 comments-title = Comments
 field-assessor = Assessor
-field-due-on = Due on
 field-due-on-hint = The assessor is reminded two days before and on the day after. For example, 2027-03-31
 assignment-due-on = due { $date }
 button-assign = Assign
