@@ -16,6 +16,7 @@ mod blind;
 mod challenges;
 mod confirm_email;
 mod dates;
+mod deadlines;
 mod demo;
 mod errors;
 mod extreme_scores;

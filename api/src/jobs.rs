@@ -1,7 +1,8 @@
-//! The scheduled jobs (SPEC §16, §19; ADR 0038): what sluss does by itself on a clock —
-//! now the retention of unused accounts, once a day.
+//! The scheduled jobs (SPEC §16, §17, §19; ADR 0038, 0040): what sluss does by itself on a
+//! clock — the retention of unused accounts, once a day; the reminders of assignments due,
+//! every hour; the opening and closing of arenas at their times, every 20 seconds.
 //!
-//! `serve` looks every minute for jobs that are due: a job is due when it has not run on
+//! `serve` looks every 20 seconds for jobs that are due: a job is due when it has not run on
 //! schedule within its period, so one missed while sluss was down runs at start. Each
 //! job has a lease row in `job_leases`; of several processes on one database only the one
 //! whose conditional UPDATE takes it runs the job, and a holder that dies loses it after
@@ -13,6 +14,7 @@ use std::time::Duration as StdDuration;
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
+use crate::app::deadlines::{self, Reminded};
 use crate::app::retention::{self, Retention};
 use crate::config::{JobArgs, RunJobsArgs};
 use crate::error::ApiError;
@@ -21,8 +23,9 @@ use crate::persistence::{self, jobs as leases};
 use crate::startup;
 use crate::state::{AppState, AuthSettings, HttpSettings};
 
-/// How often `serve` looks for due jobs.
-const TICK: StdDuration = StdDuration::from_secs(60);
+/// How often `serve` looks for due jobs: often enough that an arena opens within a minute
+/// of its start.
+const TICK: StdDuration = StdDuration::from_secs(20);
 
 /// What the jobs are set to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,12 +50,15 @@ impl From<&JobArgs> for JobSettings {
     }
 }
 
-/// A scheduled job. §17's reminders and the opening and closing of arenas join as more
-/// variants, each with its name, period and run.
+/// A scheduled job, with its name, period and run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Job {
     /// Warn, then erase, accounts unused for the retention period.
     Retention,
+    /// Remind assessors of scorecards due within two days and overdue (SPEC §17).
+    Reminders,
+    /// Open and close arenas at their `starts_at` and `ends_at` (SPEC §17).
+    Arenas,
 }
 
 /// What a run of a job did.
@@ -60,24 +66,36 @@ pub enum Job {
 pub enum Done {
     /// The retention job's warnings and erasures.
     Retention(Retention),
+    /// The reminders sent.
+    Reminders(Reminded),
+    /// The arenas opened and closed.
+    Arenas(deadlines::Arenas),
 }
 
 impl std::fmt::Display for Done {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Done::Retention(done) => write!(f, "{} accounts warned, {} erased", done.warned, done.erased),
+            Done::Reminders(done) => write!(
+                f,
+                "{} assessors reminded of a scorecard due, {} of one overdue",
+                done.due, done.overdue
+            ),
+            Done::Arenas(done) => write!(f, "{} arenas opened, {} closed", done.opened, done.closed),
         }
     }
 }
 
 impl Job {
     /// Every job, in the order they run.
-    pub const ALL: [Job; 1] = [Job::Retention];
+    pub const ALL: [Job; 3] = [Job::Retention, Job::Reminders, Job::Arenas];
 
     /// The job's name, as its lease row and its logs and metrics name it.
     pub fn name(self) -> &'static str {
         match self {
             Job::Retention => "retention",
+            Job::Reminders => "reminders",
+            Job::Arenas => "arenas",
         }
     }
 
@@ -85,6 +103,8 @@ impl Job {
     pub fn period(self) -> Duration {
         match self {
             Job::Retention => Duration::days(1),
+            Job::Reminders => Duration::hours(1),
+            Job::Arenas => Duration::seconds(20),
         }
     }
 
@@ -94,6 +114,8 @@ impl Job {
             Job::Retention => Ok(Done::Retention(
                 retention::run(state, settings.retention_months, now).await?,
             )),
+            Job::Reminders => Ok(Done::Reminders(deadlines::remind(state, now).await?)),
+            Job::Arenas => Ok(Done::Arenas(deadlines::open_and_close(state, now).await?)),
         }
     }
 }
@@ -227,7 +249,7 @@ impl Scheduler {
 }
 
 /// Runs the scheduled jobs in `serve`: at once (a run missed while sluss was down is due),
-/// then every minute, as a supervised task.
+/// then every 20 seconds, as a supervised task.
 pub fn start(state: &AppState, settings: JobSettings) {
     let scheduler = Scheduler::new(state, settings);
     if settings.retention_months == 0 {

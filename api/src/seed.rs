@@ -437,6 +437,9 @@ pub async fn seed(state: &AppState, size: SeedSize) -> Result<SeedAccounts, Stri
                 version: Set(1),
                 created_at: Set(at),
                 updated_at: Set(at),
+                due_on: Set(None),
+                reminded_due_at: Set(None),
+                reminded_overdue_at: Set(None),
             });
         }
         rows.push(ideas::ActiveModel {

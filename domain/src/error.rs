@@ -76,6 +76,9 @@ pub enum FieldProblem {
     /// A moment that has passed.
     #[error("must be in the future")]
     NotInTheFuture,
+    /// A day that has passed.
+    #[error("must not be before today")]
+    BeforeToday,
     /// An end before its start.
     #[error("must not be before {start}")]
     BeforeTheStart {

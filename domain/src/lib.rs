@@ -12,6 +12,7 @@ pub mod arena;
 pub mod assessment;
 pub mod attachment;
 pub mod challenge;
+pub mod deadline;
 pub mod error;
 pub mod event;
 pub mod figures;

@@ -6,7 +6,7 @@ use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use sluss_domain::assessment::{
     self as rules, Affiliation, AssignmentState, Candidate, Criterion, Rubric, ScoreAccess,
 };
@@ -307,11 +307,14 @@ pub async fn assign_assessor(
     actor: &Actor,
     idea_id: Uuid,
     assessor_id: Uuid,
+    due_on: Option<NaiveDate>,
 ) -> Result<Assignment, ApiError> {
+    let now = Utc::now();
     let tx = state.begin_write().await?;
     hold_idea(&tx, idea_id).await?;
     let (idea, _) = load_visible_idea(&tx, idea_id, actor).await?;
     rules::authorize_facilitator(actor)?;
+    sluss_domain::deadline::check_due_on(due_on, super::deadlines::today(now))?;
     let candidate = users::find(&tx, assessor_id)
         .await?
         .ok_or_else(|| ApiError::invalid("assessor_id", FieldProblem::NoSuchUser))?;
@@ -377,8 +380,7 @@ pub async fn assign_assessor(
             state: current,
         }));
     }
-    let now = Utc::now();
-    let row = repo::insert_assignment(&tx, idea.id, candidate.id, now).await?;
+    let row = repo::insert_assignment(&tx, idea.id, candidate.id, due_on, now).await?;
     record(state, &tx, &idea, IdeaEventKind::Assign, actor, &row).await?;
     tx.commit().await?;
     Assignment::from_row(row)

@@ -11,6 +11,7 @@ pub mod arenas;
 pub mod assessment;
 pub mod attachments;
 pub mod challenges;
+pub mod deadlines;
 pub mod figures;
 pub mod ideas;
 pub mod identity;

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use sluss_domain::assessment::{AssignmentState, Criterion, Rubric};
@@ -202,6 +202,7 @@ pub async fn insert_assignment(
     db: &impl ConnectionTrait,
     idea_id: Uuid,
     assessor_id: Uuid,
+    due_on: Option<NaiveDate>,
     now: DateTime<Utc>,
 ) -> Result<assignments::Model, RepoError> {
     assignments::ActiveModel {
@@ -213,6 +214,9 @@ pub async fn insert_assignment(
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
+        due_on: Set(due_on),
+        reminded_due_at: Set(None),
+        reminded_overdue_at: Set(None),
     }
     .insert(db)
     .await

@@ -322,6 +322,12 @@ pub mod assignments {
         pub version: i64,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// The day (in Stockholm) the scorecard is due, if any (SPEC §17).
+        pub due_on: Option<Date>,
+        /// When the assessor was reminded that it is due (two days before).
+        pub reminded_due_at: Option<DateTimeUtc>,
+        /// When the assessor was reminded that it is overdue (the day after).
+        pub reminded_overdue_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,6 +9,7 @@ pub mod arenas;
 pub mod assessment;
 pub mod attachments;
 pub mod challenges;
+pub mod deadlines;
 pub mod entities;
 pub mod events;
 pub mod figures;

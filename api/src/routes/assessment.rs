@@ -1,6 +1,7 @@
 //! Step 3, assessment: rubrics, assignments, conflicts of interest, scorecards, summaries
 //! and the ranking of a challenge's ideas.
 
+use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
 use poem_openapi::param::{Path, Query};
@@ -85,6 +86,9 @@ impl From<RubricBody> for app::RubricInput {
 pub struct NewAssignment {
     /// A user holding the assessor role.
     pub assessor_id: Uuid,
+    /// The day (in Stockholm) the scorecard is due: today or later. The assessor is
+    /// reminded two days before and on the day after it passes.
+    pub due_on: Option<NaiveDate>,
 }
 
 /// The body of `declare-conflict`.
@@ -188,7 +192,8 @@ impl AssessmentApi {
         id: Path<Uuid>,
         body: Json<NewAssignment>,
     ) -> ApiResult<Created<Assignment>> {
-        let assignment = app::assign_assessor(&self.state, caller.actor(), id.0, body.0.assessor_id).await?;
+        let assignment =
+            app::assign_assessor(&self.state, caller.actor(), id.0, body.0.assessor_id, body.0.due_on).await?;
         let version = assignment.version;
         Ok(Created::Created(Json(assignment), etag(version)))
     }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use poem_openapi::{Enum, Object};
 use sluss_domain::assessment::AssignmentState;
 use uuid::Uuid;
@@ -118,6 +118,8 @@ pub struct Assignment {
     pub state: ApiAssignmentState,
     /// The declared conflict of interest, if any.
     pub conflict_reason: Option<String>,
+    /// The day (in Stockholm) the scorecard is due, if any.
+    pub due_on: Option<NaiveDate>,
     /// When it was made.
     pub created_at: DateTime<Utc>,
     /// Optimistic-concurrency version.
@@ -136,6 +138,7 @@ impl Assignment {
             assessor_id: row.assessor_id,
             state: state.into(),
             conflict_reason: row.conflict_reason,
+            due_on: row.due_on,
             created_at: row.created_at,
             version: row.version,
         })

@@ -47,6 +47,9 @@ pub async fn names(db: &impl sea_orm::ConnectionTrait, rows: &[events::Model]) -
     Names::read(db, rows.iter().map(|row| row.actor_id), []).await
 }
 
+/// The name of the actor of what sluss did by itself (ADR 0040).
+pub const SYSTEM_ACTOR: &str = "sluss";
+
 /// Converts a stored event row; `names` holds its actor ([`names`]).
 pub fn event_from_row(row: events::Model, names: &Names) -> Event {
     let payload = serde_json::from_str(&row.payload).unwrap_or(serde_json::Value::Null);
@@ -55,8 +58,16 @@ pub fn event_from_row(row: events::Model, names: &Names) -> Event {
         command: row.command,
         from_state: row.from_state,
         to_state: row.to_state,
-        actor_id: Some(row.actor_id),
-        actor: names.person(row.actor_id),
+        // What sluss did by itself (an arena opening at its time) has the nil id.
+        actor_id: (!row.actor_id.is_nil()).then_some(row.actor_id),
+        actor: if row.actor_id.is_nil() {
+            PersonRef {
+                id: None,
+                display_name: SYSTEM_ACTOR.to_owned(),
+            }
+        } else {
+            names.person(row.actor_id)
+        },
         at: row.at,
         payload,
     }

@@ -28,6 +28,7 @@ pub fn field_message(tr: &Tr, problem: &FieldProblem) -> String {
         P::NotAGoal { .. } => tr.t("error-sdg"),
         P::OutsideTheYears => tr.t_with("error-years", &[("min", YEAR_MIN.into()), ("max", YEAR_MAX.into())]),
         P::NotInTheFuture => tr.t("error-future"),
+        P::BeforeToday => tr.t("error-before-today"),
         P::BeforeTheStart { .. } => tr.t("error-end-before-start"),
         P::TooSmall { min } => tr.t_with("error-too-small", &n(*min)),
         P::OutOfRange { min, max } => {
@@ -197,6 +198,7 @@ mod tests {
             (P::NotAGoal { value: 18 }, "18 is not a UN goal (1..17)"),
             (P::OutsideTheYears, "must fall in the years 1 to 9999"),
             (P::NotInTheFuture, "must be in the future"),
+            (P::BeforeToday, "must not be before today"),
             (P::BeforeTheStart { start: "starts_on" }, "must not be before starts_on"),
             (P::TooSmall { min: 1 }, "must be at least 1"),
             (P::OutOfRange { min: 1, max: 200 }, "must be between 1 and 200"),

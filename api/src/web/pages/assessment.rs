@@ -64,6 +64,7 @@ pub fn assignment_table(ctx: &Ctx, actor: &Actor, assignments: &[(Assignment, St
                         th scope="col" class="govuk-table__header" { (tr.t("field-idea")) }
                         th scope="col" class="govuk-table__header" { (tr.t("field-state")) }
                         th scope="col" class="govuk-table__header" { (tr.t("assigned-at")) }
+                        th scope="col" class="govuk-table__header" { (tr.t("field-due-on")) }
                     }
                 }
                 tbody class="govuk-table__body" {
@@ -79,6 +80,7 @@ pub fn assignment_table(ctx: &Ctx, actor: &Actor, assignments: &[(Assignment, St
                             }
                             td class="govuk-table__cell" { (tag(&label(tr, "assignment-state", &name_of(&assignment.state)))) }
                             td class="govuk-table__cell" { (tr.datetime(assignment.created_at)) }
+                            td class="govuk-table__cell" { (assignment.due_on.map_or_else(|| "–".to_owned(), |day| tr.date(day))) }
                         }
                     }
                 }

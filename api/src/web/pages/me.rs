@@ -1,5 +1,6 @@
 //! `/me`: one section per role held — my challenges with the latest feedback, my ideas
-//! with decision and feedback, and the innovation team's work queues.
+//! with decision and feedback, and the innovation team's work queues and what is late
+//! (assignments overdue, tests past their end date).
 
 use std::collections::HashMap;
 
@@ -12,6 +13,7 @@ use super::labels::{challenge_state, idea_state, label, name_of, role};
 use super::{refused, signed_in};
 use crate::app;
 use crate::app::challenges::ChallengeQuery;
+use crate::app::deadlines::{LateTest, Overdue};
 use crate::app::ideas::IdeaQuery;
 use crate::state::AppState;
 use crate::views::assessment::RankingItem;
@@ -90,6 +92,14 @@ pub async fn me(ctx: Ctx, state: Data<&AppState>) -> Response {
     } else {
         None
     };
+    let late = if actor.is_facilitator() {
+        match app::deadlines::late(&state, actor, chrono::Utc::now()).await {
+            Ok(late) => Some(late),
+            Err(error) => return refused(&ctx, &error),
+        }
+    } else {
+        None
+    };
     let body = html! {
         p class="govuk-body" {
             (user.display_name) " · " (user.email)
@@ -138,6 +148,12 @@ pub async fn me(ctx: Ctx, state: Data<&AppState>) -> Response {
             (decide_table(&ctx, &tr.t("me-queue-decide"), &queues.decidable))
             h2 class="govuk-heading-m" { (tr.t("me-queue-testing")) }
             (idea_table(&ctx, &tr.t("me-queue-testing"), &queues.testing, false))
+        }
+        @if let Some((overdue, tests)) = &late {
+            h2 class="govuk-heading-m" { (tr.t("me-overdue-assignments")) }
+            (overdue_table(&ctx, overdue))
+            h2 class="govuk-heading-m" { (tr.t("me-tests-past-end")) }
+            (late_test_table(&ctx, tests))
         }
     };
     ok(page(&ctx, &tr.t("me-title"), body))
@@ -278,6 +294,66 @@ fn idea_table(ctx: &Ctx, caption: &str, ideas: &[Idea], with_decision: bool) -> 
                                 }
                                 td class="govuk-table__cell" { (idea.decision.as_ref().map_or("–", |d| d.feedback.as_str())) }
                             }
+                        }
+                    }
+                }
+            }
+        }))
+    }
+}
+
+/// The assignments past their due date without a scorecard: idea, assessor, due date.
+fn overdue_table(ctx: &Ctx, overdue: &[Overdue]) -> Markup {
+    let tr = &ctx.tr;
+    if overdue.is_empty() {
+        return html! { p class="govuk-body" { (tr.t("list-empty")) } };
+    }
+    html! {
+        (table_region(&tr.t("me-overdue-assignments"), html! {
+            table class="govuk-table" {
+                thead class="govuk-table__head" {
+                    tr class="govuk-table__row" {
+                        th scope="col" class="govuk-table__header" { (tr.t("field-idea")) }
+                        th scope="col" class="govuk-table__header" { (tr.t("field-assessor")) }
+                        th scope="col" class="govuk-table__header" { (tr.t("field-due-on")) }
+                    }
+                }
+                tbody class="govuk-table__body" {
+                    @for item in overdue {
+                        tr class="govuk-table__row" {
+                            td class="govuk-table__cell" { a class="govuk-link" href={ "/ideas/" (item.idea_id) "#panel" } { (item.title) } }
+                            td class="govuk-table__cell" { (item.assessor) }
+                            td class="govuk-table__cell" { (tr.date(item.due_on)) }
+                        }
+                    }
+                }
+            }
+        }))
+    }
+}
+
+/// The running tests past their end date: idea, site, end date.
+fn late_test_table(ctx: &Ctx, tests: &[LateTest]) -> Markup {
+    let tr = &ctx.tr;
+    if tests.is_empty() {
+        return html! { p class="govuk-body" { (tr.t("list-empty")) } };
+    }
+    html! {
+        (table_region(&tr.t("me-tests-past-end"), html! {
+            table class="govuk-table" {
+                thead class="govuk-table__head" {
+                    tr class="govuk-table__row" {
+                        th scope="col" class="govuk-table__header" { (tr.t("field-idea")) }
+                        th scope="col" class="govuk-table__header" { (tr.t("field-site")) }
+                        th scope="col" class="govuk-table__header" { (tr.t("field-ends-on")) }
+                    }
+                }
+                tbody class="govuk-table__body" {
+                    @for test in tests {
+                        tr class="govuk-table__row" {
+                            td class="govuk-table__cell" { a class="govuk-link" href={ "/ideas/" (test.idea_id) "/test" } { (test.title) } }
+                            td class="govuk-table__cell" { (test.site) }
+                            td class="govuk-table__cell" { (tr.date(test.ends_on)) }
                         }
                     }
                 }

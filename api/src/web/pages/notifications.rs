@@ -31,7 +31,7 @@ fn open_link(notification: &Notification) -> String {
 pub fn page_of(subject: &str, kind: &str, id: Uuid) -> String {
     match (subject, kind) {
         ("idea", crate::app::invitations::INVITE) => "/invitations".to_owned(),
-        ("idea", "assign") => format!("/ideas/{id}/scorecard"),
+        ("idea", "assign" | crate::app::deadlines::ASSIGNMENT_DUE) => format!("/ideas/{id}/scorecard"),
         ("idea", "score") => format!("/ideas/{id}/assessment"),
         ("idea", "start_incubation" | "add_milestone" | "complete_milestone") => format!("/ideas/{id}/incubation"),
         ("idea", "start_testing" | "complete") => format!("/ideas/{id}/test"),

@@ -18,6 +18,7 @@ use crate::views::users::{ApiRole, User};
 use crate::web::context::Ctx;
 use crate::web::forms::FormErrors;
 use crate::web::layout::{Input, button, csrf_field, field_id, secondary_button, tag};
+use crate::web::time::parse_date;
 
 /// The panel of one idea, as a facilitator sees it.
 #[derive(Debug, Default)]
@@ -87,6 +88,9 @@ pub fn render(ctx: &Ctx, idea_id: Uuid, panel: &Panel, errors: &FormErrors) -> M
                             " (" (organisation) ")"
                         }
                         " " (tag(&label(tr, "assignment-state", &name_of(&assignment.state))))
+                        @if let Some(day) = assignment.due_on {
+                            " " (tr.t_with("assignment-due-on", &[("date", tr.date(day).into())]))
+                        }
                     }
                 }
             }
@@ -123,6 +127,7 @@ pub fn render(ctx: &Ctx, idea_id: Uuid, panel: &Panel, errors: &FormErrors) -> M
                         }
                     }
                 }
+                (Input::text("due_on", tr.t("field-due-on"), &ctx.text("due_on")).kind("date").hint(tr.t("field-due-on-hint")).render(errors))
                 (button(&tr.t("button-assign")))
             }
         }
@@ -140,7 +145,17 @@ pub async fn assign(ctx: Ctx, state: Data<&AppState>, Path(id): Path<Uuid>) -> R
         let error = crate::error::ApiError::invalid("assessor_id", FieldProblem::NoSuchUser);
         return super::ideas::refused_form(&ctx, &state, actor, id, "assign", error).await;
     };
-    match app::assessment::assign_assessor(&state, actor, id, assessor_id).await {
+    let due_on = match ctx.text("due_on").trim() {
+        "" => None,
+        text => match parse_date(text) {
+            Some(day) => Some(day),
+            None => {
+                let error = crate::error::ApiError::invalid("due_on", FieldProblem::NotADate);
+                return super::ideas::refused_form(&ctx, &state, actor, id, "assign", error).await;
+            }
+        },
+    };
+    match app::assessment::assign_assessor(&state, actor, id, assessor_id, due_on).await {
         Ok(_) => redirect(&format!("/ideas/{id}")),
         Err(error) => super::ideas::refused_form(&ctx, &state, actor, id, "assign", error).await,
     }
