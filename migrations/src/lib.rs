@@ -30,6 +30,7 @@ mod m20261209_000001_create_user_identities;
 mod m20261209_100001_create_two_factor_and_api_tokens;
 mod m20261209_200001_create_job_leases_and_activity;
 mod m20261209_300001_add_site_logo;
+mod m20261210_000001_add_idea_hold;
 
 pub use m20261125_000002_create_ideas_and_questions::PG_SEARCH_EXPRESSION;
 pub use m20261125_000005_store_challenge_search_vector::PG_SEARCH_COLUMN;
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_100001_create_two_factor_and_api_tokens::Migration),
             Box::new(m20261209_200001_create_job_leases_and_activity::Migration),
             Box::new(m20261209_300001_add_site_logo::Migration),
+            Box::new(m20261210_000001_add_idea_hold::Migration),
         ]
     }
 }
