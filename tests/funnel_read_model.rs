@@ -286,3 +286,47 @@ async fn seeded_data_gives_the_defined_funnel_for_any_period_and_arena() {
 fn urlencode(text: &str) -> String {
     text.replace('+', "%2B").replace(':', "%3A")
 }
+
+/// SPEC §17: an idea on hold is counted in the tally's own column while held, and back in
+/// the state it was held from once resumed; a rebuild gives the same.
+#[tokio::test]
+async fn an_idea_on_hold_is_counted_on_hold_and_back_where_it_was_once_resumed() {
+    // Arrange
+    let app = spawn_app().await;
+    let facilitator = app.facilitator().await;
+    let owner = app.needs_owner().await;
+    let innovator = app.innovator().await;
+    let token = Some(facilitator.token.as_str());
+    let challenge = app.published_challenge(&owner, &facilitator).await;
+    let idea = qualified_idea(&app, &facilitator, &innovator, &challenge).await;
+    start_testing(&app, &idea, &facilitator).await;
+
+    // Act: held
+    app.post(
+        &format!("/ideas/{idea}/put-on-hold"),
+        token,
+        json!({ "reason": "The site is being rebuilt." }),
+    )
+    .await
+    .expect(200);
+
+    // Assert
+    let served = app.get("/reports/funnel", token).await.expect(200).body;
+    assert_eq!(served["ideas"]["on_hold"], 1, "{served}");
+    assert_eq!(served["ideas"]["in_testing"], 0, "{served}");
+    assert_same_funnel(&served, &reference(&app, None, None, None).await);
+    let written = read_model(&app).await;
+    rebuild_now(&app).await;
+    assert_eq!(read_model(&app).await, written);
+
+    // Act: resumed
+    app.post(&format!("/ideas/{idea}/resume"), token, json!({}))
+        .await
+        .expect(200);
+
+    // Assert
+    let served = app.get("/reports/funnel", token).await.expect(200).body;
+    assert_eq!(served["ideas"]["on_hold"], 0, "{served}");
+    assert_eq!(served["ideas"]["in_testing"], 1, "{served}");
+    assert_same_funnel(&served, &reference(&app, None, None, None).await);
+}

@@ -223,6 +223,17 @@ async fn every_kind_of_event_is_in_the_history_offered_to_hooks_and_tells_its_pa
         json!({ "reason": "The station closes." }),
     )
     .await;
+    let held = submitted_idea(&app, &innovator, &challenge).await;
+    qualify(&app, &held, &facilitator).await;
+    idea_command(
+        &app,
+        &held,
+        "put-on-hold",
+        &facilitator.token,
+        json!({ "reason": "Waiting for the building permit." }),
+    )
+    .await;
+    idea_command(&app, &held, "resume", &facilitator.token, json!({})).await;
 
     let heir = app.needs_owner().await;
     app.challenge_command(
@@ -245,7 +256,7 @@ async fn every_kind_of_event_is_in_the_history_offered_to_hooks_and_tells_its_pa
     for id in [&challenge, &taken_back] {
         entries.extend(history(&app, &facilitator, "challenge", id).await);
     }
-    for id in [&idea, &withdrawn, &stopped] {
+    for id in [&idea, &withdrawn, &stopped, &held] {
         entries.extend(history(&app, &facilitator, "idea", id).await);
     }
     let recorded: BTreeSet<(String, String)> = entries.iter().cloned().collect();

@@ -25,6 +25,7 @@ mod figures_read_model;
 mod funnel_read_model;
 mod hardening;
 mod headers;
+mod hold;
 mod ideas;
 mod idempotency;
 mod journal;

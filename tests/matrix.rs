@@ -164,8 +164,10 @@ const ASSESSMENT: &[PanelRow] = &[
 
 /// `{qualified_idea}` is `{scored_idea}` decided qualified; `{in_incubation_idea}` the same,
 /// in incubation with a support organisation; `{in_testing_idea}` the same, in testing
-/// straight from qualified. Each step is the facilitators'; the others who see the idea
-/// (its needs-owner, its innovator, its panel) are refused with 403.
+/// straight from qualified; `{on_hold_idea}` a `{qualified_idea}` put on hold. Each step is
+/// the facilitators'; the others who see the idea (its needs-owner, its innovator, its
+/// panel) are refused with 403. While on hold only resume, discontinue and the innovator's
+/// withdraw run.
 #[rustfmt::skip]
 const STEP_COMMANDS: &[PanelRow] = &[
     //                                                    anon  other innov asses facil owner author panel
@@ -176,6 +178,14 @@ const STEP_COMMANDS: &[PanelRow] = &[
     ("POST /ideas/{qualified_idea}/discontinue",         [401,  404,  404,  404,  200,  403,  403,   403]),
     ("POST /ideas/{in_incubation_idea}/discontinue",     [401,  404,  404,  404,  200,  403,  403,   403]),
     ("POST /ideas/{in_testing_idea}/discontinue",        [401,  404,  404,  404,  200,  403,  403,   403]),
+    ("POST /ideas/{in_assessment_idea}/put-on-hold",     [401,  404,  404,  404,  200,  403,  403,   403]),
+    ("POST /ideas/{qualified_idea}/put-on-hold",         [401,  404,  404,  404,  200,  403,  403,   403]),
+    ("POST /ideas/{in_incubation_idea}/put-on-hold",     [401,  404,  404,  404,  200,  403,  403,   403]),
+    ("POST /ideas/{in_testing_idea}/put-on-hold",        [401,  404,  404,  404,  200,  403,  403,   403]),
+    ("POST /ideas/{on_hold_idea}/resume",                [401,  404,  404,  404,  200,  403,  403,   403]),
+    ("POST /ideas/{on_hold_idea}/discontinue",           [401,  404,  404,  404,  200,  403,  403,   403]),
+    ("POST /ideas/{on_hold_idea}/withdraw",              [401,  404,  404,  404,  403,  403,  200,   403]),
+    ("GET /ideas/{on_hold_idea}",                        [401,  404,  404,  404,  200,  200,  200,   200]),
     ("GET /ideas/{qualified_idea}",                      [401,  404,  404,  404,  200,  200,  200,   200]),
     ("GET /ideas/{in_testing_idea}/history",             [401,  404,  404,  404,  200,  200,  200,   200]),
 ];
@@ -403,6 +413,7 @@ fn valid_body(endpoint: &str, account: &str) -> Option<Value> {
             json!({ "outcome": "adopted", "results": "x", "lessons_learned": "x" })
         }
         e if e.ends_with("/discontinue") => json!({ "reason": "x" }),
+        e if e.ends_with("/put-on-hold") => json!({ "reason": "x" }),
         e if e.ends_with("/milestones") => json!({ "title": "x", "due_on": "2026-09-01" }),
         e if e.ends_with("/spread-activities") => {
             json!({ "kind": "learning_workshop", "title": "x", "held_on": "2026-06-15" })
@@ -592,6 +603,13 @@ async fn in_testing_idea(app: &TestApp, owner: &TestUser, author: &TestUser, pan
     id
 }
 
+/// A [`qualified_idea`] put on hold.
+async fn on_hold_idea(app: &TestApp, owner: &TestUser, author: &TestUser, panel: &TestUser) -> String {
+    let id = qualified_idea(app, owner, author, panel).await;
+    facilitate(app, &id, "put-on-hold", json!({ "reason": "Waiting for the permit." })).await;
+    id
+}
+
 /// A milestone of an [`in_incubation_idea`], added by its innovator; its id.
 async fn milestone(app: &TestApp, owner: &TestUser, author: &TestUser, panel: &TestUser) -> String {
     let idea = in_incubation_idea(app, owner, author, panel).await;
@@ -751,6 +769,7 @@ async fn resolve(
         "qualified_idea" => qualified_idea(app, owner, author, panel).await,
         "in_incubation_idea" => in_incubation_idea(app, owner, author, panel).await,
         "in_testing_idea" => in_testing_idea(app, owner, author, panel).await,
+        "on_hold_idea" => on_hold_idea(app, owner, author, panel).await,
         "milestone" => milestone(app, owner, author, panel).await,
         "notice" => {
             submitted_idea(app, owner, author).await;

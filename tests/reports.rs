@@ -24,8 +24,8 @@ const CHALLENGE_STATES: [&str; 7] = [
     "withdrawn",
 ];
 
-/// Every idea state (SPEC §3).
-const IDEA_STATES: [&str; 10] = [
+/// Every idea state (SPEC §3, and §17's on_hold).
+const IDEA_STATES: [&str; 11] = [
     "draft",
     "submitted",
     "in_assessment",
@@ -36,6 +36,7 @@ const IDEA_STATES: [&str; 10] = [
     "completed",
     "discontinued",
     "withdrawn",
+    "on_hold",
 ];
 
 /// The conversions of the funnel.

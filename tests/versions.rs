@@ -35,6 +35,8 @@ const GUARDED: &[(&str, &str)] = &[
     ("POST /ideas/{qualified_idea}/start-testing",    "facilitator"),
     ("POST /ideas/{in_testing_idea}/complete",        "facilitator"),
     ("POST /ideas/{qualified_idea}/discontinue",      "facilitator"),
+    ("POST /ideas/{in_testing_idea}/put-on-hold",     "facilitator"),
+    ("POST /ideas/{on_hold_idea}/resume",             "facilitator"),
     ("PUT /rubrics/{rubric}",                         "facilitator"),
     ("POST /assignments/{assignment}/declare-conflict", "panel"),
     ("POST /obstacles/{obstacle}/raise",              "facilitator"),

@@ -193,6 +193,7 @@ fn command_into(state: IdeaState) -> IdeaEventKind {
         IdeaState::Completed => IdeaEventKind::Complete,
         IdeaState::Discontinued => IdeaEventKind::Discontinue,
         IdeaState::Withdrawn => IdeaEventKind::Withdraw,
+        IdeaState::OnHold => IdeaEventKind::PutOnHold,
     }
 }
 
@@ -472,6 +473,7 @@ pub async fn seed(state: &AppState, size: SeedSize) -> Result<SeedAccounts, Stri
             updated_at: Set(at),
             blind_assessment: Set(false),
             member_ids: Set("[]".to_owned()),
+            held_from: Set(None),
         });
         if rows.len() >= ROWS_PER_TRANSACTION {
             insert_chunks::<ideas::Entity>(db, std::mem::take(&mut rows)).await?;

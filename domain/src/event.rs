@@ -118,6 +118,10 @@ kinds! {
         AttachFile => "attach_file",
         /// A file was removed from it or from its test.
         RemoveFile => "remove_file",
+        /// Paused by the team (SPEC §17).
+        PutOnHold => "put_on_hold",
+        /// Resumed after a hold.
+        Resume => "resume",
     }
 }
 
@@ -292,6 +296,9 @@ impl IdeaEventKind {
             // A file is the authors' working material (an assessor reads the files, not who
             // added them); nobody must act.
             K::AttachFile | K::RemoveFile => (&[], Authors, None, None),
+            // A hold and its end are read by all who see the idea, as a decision is; the
+            // innovator is told, as §17 asks, and nothing is marked or counted (ADR 0039).
+            K::PutOnHold | K::Resume => (&[Innovator], All, None, None),
         };
         IdeaRules {
             tells,

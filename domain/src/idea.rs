@@ -3,7 +3,8 @@
 //! `draft → submitted → in_assessment → qualified | not_qualified`;
 //! `qualified → in_incubation → in_testing → completed`; `qualified → in_testing`;
 //! `discontinued` from qualified, in_incubation, in_testing; `withdrawn` by its innovator
-//! from any non-terminal state.
+//! from any non-terminal state. A facilitator puts an idea in assessment, qualified, in
+//! incubation or in testing `on_hold` and resumes it to the state it was held from (§17).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -46,11 +47,13 @@ pub enum IdeaState {
     Discontinued,
     /// Taken back by its innovator (terminal).
     Withdrawn,
+    /// Paused by the innovation team; resumes to the state it was held from (§17).
+    OnHold,
 }
 
 impl IdeaState {
     /// Every state, in lifecycle order.
-    pub const ALL: [IdeaState; 10] = [
+    pub const ALL: [IdeaState; 11] = [
         IdeaState::Draft,
         IdeaState::Submitted,
         IdeaState::InAssessment,
@@ -61,6 +64,7 @@ impl IdeaState {
         IdeaState::Completed,
         IdeaState::Discontinued,
         IdeaState::Withdrawn,
+        IdeaState::OnHold,
     ];
 
     /// The snake_case name.
@@ -76,6 +80,7 @@ impl IdeaState {
             IdeaState::Completed => "completed",
             IdeaState::Discontinued => "discontinued",
             IdeaState::Withdrawn => "withdrawn",
+            IdeaState::OnHold => "on_hold",
         }
     }
 
@@ -93,8 +98,17 @@ impl IdeaState {
             | IdeaState::InAssessment
             | IdeaState::Qualified
             | IdeaState::InIncubation
-            | IdeaState::InTesting => false,
+            | IdeaState::InTesting
+            | IdeaState::OnHold => false,
         }
+    }
+
+    /// Whether an idea in this state may be put on hold (§17).
+    pub fn may_be_held(self) -> bool {
+        matches!(
+            self,
+            IdeaState::InAssessment | IdeaState::Qualified | IdeaState::InIncubation | IdeaState::InTesting
+        )
     }
 }
 
@@ -194,6 +208,8 @@ pub struct Idea {
     pub summary: String,
     /// Description.
     pub description: String,
+    /// While on hold, the state it was held from and resumes to.
+    pub held_from: Option<IdeaState>,
 }
 
 /// A change of state asked for by an actor.
@@ -255,6 +271,13 @@ pub enum IdeaCommand {
         /// Why, if they wish to say.
         reason: Option<String>,
     },
+    /// The facilitator pauses the idea (§17).
+    PutOnHold {
+        /// Why, for the innovator.
+        reason: String,
+    },
+    /// The facilitator resumes a held idea to the state it was held from.
+    Resume,
 }
 
 /// A record a command names by id: it must exist for the command to be accepted, and the
@@ -295,7 +318,9 @@ impl IdeaCommand {
             | IdeaCommand::StartTesting { .. }
             | IdeaCommand::Complete { .. }
             | IdeaCommand::Discontinue { .. }
-            | IdeaCommand::Withdraw { .. } => None,
+            | IdeaCommand::Withdraw { .. }
+            | IdeaCommand::PutOnHold { .. }
+            | IdeaCommand::Resume => None,
         }
     }
 
@@ -310,6 +335,8 @@ impl IdeaCommand {
             IdeaCommand::Complete { .. } => IdeaCommandKind::Complete,
             IdeaCommand::Discontinue { .. } => IdeaCommandKind::Discontinue,
             IdeaCommand::Withdraw { .. } => IdeaCommandKind::Withdraw,
+            IdeaCommand::PutOnHold { .. } => IdeaCommandKind::PutOnHold,
+            IdeaCommand::Resume => IdeaCommandKind::Resume,
         }
     }
 }
@@ -336,11 +363,15 @@ pub enum IdeaCommandKind {
     Discontinue,
     /// See [`IdeaCommand::Withdraw`].
     Withdraw,
+    /// See [`IdeaCommand::PutOnHold`].
+    PutOnHold,
+    /// See [`IdeaCommand::Resume`].
+    Resume,
 }
 
 impl IdeaCommandKind {
     /// Every kind, in lifecycle order (the order the pages show their forms in).
-    pub const ALL: [IdeaCommandKind; 8] = [
+    pub const ALL: [IdeaCommandKind; 10] = [
         IdeaCommandKind::Submit,
         IdeaCommandKind::StartAssessment,
         IdeaCommandKind::Decide,
@@ -348,6 +379,8 @@ impl IdeaCommandKind {
         IdeaCommandKind::StartTesting,
         IdeaCommandKind::Complete,
         IdeaCommandKind::Discontinue,
+        IdeaCommandKind::PutOnHold,
+        IdeaCommandKind::Resume,
         IdeaCommandKind::Withdraw,
     ];
 
@@ -362,6 +395,8 @@ impl IdeaCommandKind {
             IdeaCommandKind::Complete => "complete",
             IdeaCommandKind::Discontinue => "discontinue",
             IdeaCommandKind::Withdraw => "withdraw",
+            IdeaCommandKind::PutOnHold => "put_on_hold",
+            IdeaCommandKind::Resume => "resume",
         }
     }
 }
@@ -456,6 +491,18 @@ pub enum IdeaEvent {
         /// Why.
         reason: Option<String>,
     },
+    /// Paused by the team.
+    PutOnHold {
+        /// Why.
+        reason: String,
+        /// The state it was in, and resumes to.
+        held_from: IdeaState,
+    },
+    /// Resumed after a hold.
+    Resumed {
+        /// The state it returns to (the one it was held from).
+        to: IdeaState,
+    },
 }
 
 impl IdeaEvent {
@@ -470,6 +517,8 @@ impl IdeaEvent {
             IdeaEvent::Completed { .. } => IdeaEventKind::Complete,
             IdeaEvent::Discontinued { .. } => IdeaEventKind::Discontinue,
             IdeaEvent::Withdrawn { .. } => IdeaEventKind::Withdraw,
+            IdeaEvent::PutOnHold { .. } => IdeaEventKind::PutOnHold,
+            IdeaEvent::Resumed { .. } => IdeaEventKind::Resume,
         }
     }
 
@@ -496,6 +545,8 @@ impl IdeaEvent {
             IdeaEvent::Completed { .. } => IdeaState::Completed,
             IdeaEvent::Discontinued { .. } => IdeaState::Discontinued,
             IdeaEvent::Withdrawn { .. } => IdeaState::Withdrawn,
+            IdeaEvent::PutOnHold { .. } => IdeaState::OnHold,
+            IdeaEvent::Resumed { to } => *to,
         }
     }
 }
@@ -576,7 +627,8 @@ pub fn authorize_edit(idea: &Idea, actor: Option<&Actor>, assigned_assessor: boo
         | IdeaState::InTesting
         | IdeaState::Completed
         | IdeaState::Discontinued
-        | IdeaState::Withdrawn => Err(Refusal::InvalidTransition {
+        | IdeaState::Withdrawn
+        | IdeaState::OnHold => Err(Refusal::InvalidTransition {
             from: idea.state.as_str(),
             command: "edit",
         }),
@@ -594,7 +646,9 @@ fn authorize_command(idea: &Idea, kind: IdeaCommandKind, actor: &Actor) -> Resul
         | IdeaCommandKind::StartIncubation
         | IdeaCommandKind::StartTesting
         | IdeaCommandKind::Complete
-        | IdeaCommandKind::Discontinue => (actor.is_facilitator(), ForbiddenReason::OnlyFacilitatorsRunSteps),
+        | IdeaCommandKind::Discontinue
+        | IdeaCommandKind::PutOnHold
+        | IdeaCommandKind::Resume => (actor.is_facilitator(), ForbiddenReason::OnlyFacilitatorsRunSteps),
     };
     if allowed {
         Ok(())
@@ -643,7 +697,10 @@ fn check_values(command: &IdeaCommand, facts: &IdeaFacts) -> Result<(), Refusal>
         IdeaCommand::Withdraw { reason } => {
             checks.optional_text("reason", reason.as_deref(), TEXT_MAX);
         }
-        IdeaCommand::Submit | IdeaCommand::StartAssessment { .. } => {}
+        IdeaCommand::PutOnHold { reason } => {
+            checks.required_text("reason", reason, TEXT_MAX);
+        }
+        IdeaCommand::Submit | IdeaCommand::StartAssessment { .. } | IdeaCommand::Resume => {}
     }
     for field in &facts.missing_references {
         checks.fail(field, FieldProblem::NoSuchRecord);
@@ -675,10 +732,13 @@ fn leaves(state: IdeaState, kind: IdeaCommandKind) -> bool {
         | (S::Qualified, K::StartIncubation)
         | (S::Qualified | S::InIncubation, K::StartTesting)
         | (S::InTesting, K::Complete)
-        | (S::Qualified | S::InIncubation | S::InTesting, K::Discontinue)
-        | (S::Draft | S::Submitted | S::InAssessment | S::Qualified | S::InIncubation | S::InTesting, K::Withdraw) => {
-            true
-        }
+        | (S::Qualified | S::InIncubation | S::InTesting | S::OnHold, K::Discontinue)
+        | (
+            S::Draft | S::Submitted | S::InAssessment | S::Qualified | S::InIncubation | S::InTesting | S::OnHold,
+            K::Withdraw,
+        )
+        | (S::InAssessment | S::Qualified | S::InIncubation | S::InTesting, K::PutOnHold)
+        | (S::OnHold, K::Resume) => true,
         (
             S::Submitted
             | S::InAssessment
@@ -688,7 +748,8 @@ fn leaves(state: IdeaState, kind: IdeaCommandKind) -> bool {
             | S::InTesting
             | S::Completed
             | S::Discontinued
-            | S::Withdrawn,
+            | S::Withdrawn
+            | S::OnHold,
             K::Submit,
         )
         | (
@@ -700,7 +761,8 @@ fn leaves(state: IdeaState, kind: IdeaCommandKind) -> bool {
             | S::InTesting
             | S::Completed
             | S::Discontinued
-            | S::Withdrawn,
+            | S::Withdrawn
+            | S::OnHold,
             K::StartAssessment,
         )
         | (
@@ -712,7 +774,8 @@ fn leaves(state: IdeaState, kind: IdeaCommandKind) -> bool {
             | S::InTesting
             | S::Completed
             | S::Discontinued
-            | S::Withdrawn,
+            | S::Withdrawn
+            | S::OnHold,
             K::Decide,
         )
         | (
@@ -724,7 +787,8 @@ fn leaves(state: IdeaState, kind: IdeaCommandKind) -> bool {
             | S::InTesting
             | S::Completed
             | S::Discontinued
-            | S::Withdrawn,
+            | S::Withdrawn
+            | S::OnHold,
             K::StartIncubation,
         )
         | (
@@ -735,7 +799,8 @@ fn leaves(state: IdeaState, kind: IdeaCommandKind) -> bool {
             | S::InTesting
             | S::Completed
             | S::Discontinued
-            | S::Withdrawn,
+            | S::Withdrawn
+            | S::OnHold,
             K::StartTesting,
         )
         | (
@@ -747,14 +812,32 @@ fn leaves(state: IdeaState, kind: IdeaCommandKind) -> bool {
             | S::InIncubation
             | S::Completed
             | S::Discontinued
-            | S::Withdrawn,
+            | S::Withdrawn
+            | S::OnHold,
             K::Complete,
         )
         | (
             S::Draft | S::Submitted | S::InAssessment | S::NotQualified | S::Completed | S::Discontinued | S::Withdrawn,
             K::Discontinue,
         )
-        | (S::NotQualified | S::Completed | S::Discontinued | S::Withdrawn, K::Withdraw) => false,
+        | (S::NotQualified | S::Completed | S::Discontinued | S::Withdrawn, K::Withdraw)
+        | (
+            S::Draft | S::Submitted | S::NotQualified | S::Completed | S::Discontinued | S::Withdrawn | S::OnHold,
+            K::PutOnHold,
+        )
+        | (
+            S::Draft
+            | S::Submitted
+            | S::InAssessment
+            | S::Qualified
+            | S::NotQualified
+            | S::InIncubation
+            | S::InTesting
+            | S::Completed
+            | S::Discontinued
+            | S::Withdrawn,
+            K::Resume,
+        ) => false,
     }
 }
 
@@ -798,7 +881,15 @@ fn admit(idea: &Idea, kind: IdeaCommandKind, facts: &IdeaFacts) -> Result<(), Re
         | IdeaCommandKind::StartTesting
         | IdeaCommandKind::Complete
         | IdeaCommandKind::Discontinue
-        | IdeaCommandKind::Withdraw => Ok(()),
+        | IdeaCommandKind::Withdraw
+        | IdeaCommandKind::PutOnHold => Ok(()),
+        IdeaCommandKind::Resume => match idea.held_from {
+            Some(state) if state.may_be_held() => Ok(()),
+            Some(_) | None => Err(Refusal::InvalidTransition {
+                from: idea.state.as_str(),
+                command: kind.as_str(),
+            }),
+        },
     }
 }
 
@@ -822,7 +913,7 @@ pub fn offered(idea: &Idea, actor: Option<&Actor>, assigned_assessor: bool, fact
 }
 
 /// The event of an admitted command: its values, trimmed as the history shows them.
-fn event_of(command: &IdeaCommand) -> IdeaEvent {
+fn event_of(idea: &Idea, command: &IdeaCommand) -> IdeaEvent {
     match command {
         IdeaCommand::Submit => IdeaEvent::Submitted,
         IdeaCommand::StartAssessment { rubric_id } => IdeaEvent::AssessmentStarted { rubric_id: *rubric_id },
@@ -871,6 +962,14 @@ fn event_of(command: &IdeaCommand) -> IdeaEvent {
                 .filter(|r| !r.is_empty())
                 .map(str::to_owned),
         },
+        IdeaCommand::PutOnHold { reason } => IdeaEvent::PutOnHold {
+            reason: trimmed(reason),
+            held_from: idea.state,
+        },
+        // `admit` checked that the idea is on hold from a state it may return to.
+        IdeaCommand::Resume => IdeaEvent::Resumed {
+            to: idea.held_from.unwrap_or(idea.state),
+        },
     }
 }
 
@@ -889,7 +988,7 @@ pub fn decide(
     authorize_command(idea, command.kind(), actor)?;
     check_values(command, facts)?;
     admit(idea, command.kind(), facts)?;
-    Ok(vec![event_of(command)])
+    Ok(vec![event_of(idea, command)])
 }
 
 #[cfg(test)]

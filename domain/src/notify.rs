@@ -104,7 +104,7 @@ mod tests {
         use ChallengeEventKind as C;
         use IdeaEventKind as I;
         use Party::*;
-        let table: [(EventKind, &[Party]); 18] = [
+        let table: [(EventKind, &[Party]); 20] = [
             (C::Submit.into(), &[Facilitators]),
             (C::RequestChanges.into(), &[ChallengeOwner]),
             (C::Publish.into(), &[ChallengeOwner]),
@@ -123,6 +123,8 @@ mod tests {
             (I::Discontinue.into(), &[Innovator, ChallengeOwner]),
             (I::AddMilestone.into(), &[Innovator, Facilitators]),
             (I::CompleteMilestone.into(), &[Innovator, Facilitators]),
+            (I::PutOnHold.into(), &[Innovator]),
+            (I::Resume.into(), &[Innovator]),
         ];
         for kind in EventKind::all() {
             let expected = table.iter().find(|(k, _)| *k == kind).map_or(&[][..], |(_, p)| *p);

@@ -49,7 +49,8 @@ pub fn authorize_milestone(actor: &Actor, authors: &[UserId], idea_state: IdeaSt
         | IdeaState::InTesting
         | IdeaState::Completed
         | IdeaState::Discontinued
-        | IdeaState::Withdrawn => Err(Refusal::GuardFailed(ConflictReason::MilestonesOutsideIncubation {
+        | IdeaState::Withdrawn
+        | IdeaState::OnHold => Err(Refusal::GuardFailed(ConflictReason::MilestonesOutsideIncubation {
             state: idea_state,
         })),
     }
@@ -67,7 +68,8 @@ pub fn authorize_spread(actor: &Actor, idea_state: IdeaState) -> Result<(), Refu
         | IdeaState::NotQualified
         | IdeaState::InIncubation
         | IdeaState::Discontinued
-        | IdeaState::Withdrawn => Err(Refusal::GuardFailed(ConflictReason::SpreadBeforeATest {
+        | IdeaState::Withdrawn
+        | IdeaState::OnHold => Err(Refusal::GuardFailed(ConflictReason::SpreadBeforeATest {
             state: idea_state,
         })),
     }

@@ -289,6 +289,7 @@ fn run_challenge(run: ChallengeRun) {
         title: run.title,
         summary: run.summary,
         description: run.description,
+        held_from: None,
     };
     for step in run.steps.into_iter().take(MAX_STEPS) {
         match step {
@@ -405,8 +406,9 @@ struct IdeaRun {
     steps: Vec<IdeaStep>,
 }
 
-/// SPEC §3, idea: the state each command leads to from each state, if any.
-fn idea_table(from: IdeaState, command: &IdeaCommand) -> Option<IdeaState> {
+/// SPEC §3 and §17, idea: the state each command leads to from each state, if any (a
+/// resume leads back to `held_from`).
+fn idea_table(from: IdeaState, held_from: Option<IdeaState>, command: &IdeaCommand) -> Option<IdeaState> {
     use IdeaCommand as C;
     use IdeaState as S;
     match (from, command) {
@@ -419,8 +421,10 @@ fn idea_table(from: IdeaState, command: &IdeaCommand) -> Option<IdeaState> {
         (S::Qualified, C::StartIncubation { .. }) => Some(S::InIncubation),
         (S::Qualified | S::InIncubation, C::StartTesting { .. }) => Some(S::InTesting),
         (S::InTesting, C::Complete { .. }) => Some(S::Completed),
-        (S::Qualified | S::InIncubation | S::InTesting, C::Discontinue { .. }) => Some(S::Discontinued),
+        (S::Qualified | S::InIncubation | S::InTesting | S::OnHold, C::Discontinue { .. }) => Some(S::Discontinued),
         (state, C::Withdraw { .. }) if !is_idea_terminal(state) => Some(S::Withdrawn),
+        (S::InAssessment | S::Qualified | S::InIncubation | S::InTesting, C::PutOnHold { .. }) => Some(S::OnHold),
+        (S::OnHold, C::Resume) => held_from,
         _ => None,
     }
 }
@@ -486,12 +490,13 @@ fn idea_expect(
         } => required(results, text) && required(lessons_learned, text),
         C::Discontinue { reason } => required(reason, text),
         C::Withdraw { reason } => optional(reason.as_deref(), text),
-        C::Submit | C::StartAssessment { .. } => true,
+        C::PutOnHold { reason } => required(reason, text),
+        C::Submit | C::StartAssessment { .. } | C::Resume => true,
     };
     if !values_ok || !facts.missing_references.is_empty() {
         return Expect::Invalid;
     }
-    let Some(to) = idea_table(idea.state, command) else {
+    let Some(to) = idea_table(idea.state, idea.held_from, command) else {
         return Expect::InvalidTransition;
     };
     match command {
@@ -584,6 +589,10 @@ fn run_idea(run: IdeaRun) {
                         let next = idea::evolve(idea.state, event);
                         assert_eq!(Expect::Accept(next), expected, "{:?} + {command:?}", idea.state);
                         idea.ever_submitted |= next == IdeaState::Submitted;
+                        idea.held_from = match event {
+                            IdeaEvent::PutOnHold { held_from, .. } => Some(*held_from),
+                            _ => None,
+                        };
                         idea.state = next;
                     }
                     Err(refusal) => {

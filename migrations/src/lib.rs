@@ -30,6 +30,7 @@ mod m20261209_000001_create_user_identities;
 mod m20261209_100001_create_two_factor_and_api_tokens;
 mod m20261209_200001_create_job_leases_and_activity;
 mod m20261209_300001_add_site_logo;
+mod m20261210_000001_add_idea_hold;
 mod m20261210_100001_add_assignment_due_dates;
 mod m20261210_200001_add_obstacle_states;
 
@@ -68,6 +69,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_100001_create_two_factor_and_api_tokens::Migration),
             Box::new(m20261209_200001_create_job_leases_and_activity::Migration),
             Box::new(m20261209_300001_add_site_logo::Migration),
+            Box::new(m20261210_000001_add_idea_hold::Migration),
             Box::new(m20261210_100001_add_assignment_due_dates::Migration),
             Box::new(m20261210_200001_add_obstacle_states::Migration),
         ]

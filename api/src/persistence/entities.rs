@@ -214,6 +214,8 @@ pub mod ideas {
         /// The accepted team members' accounts as a JSON array of ids, copied from
         /// `team_invitations` in the same transaction as each answer or team edit.
         pub member_ids: String,
+        /// While on hold, the state it was held from and resumes to (SPEC §17).
+        pub held_from: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -33,6 +33,11 @@ pub fn to_domain(row: &ideas::Model) -> Result<Idea, RepoError> {
         title: row.title.clone(),
         summary: row.summary.clone(),
         description: row.description.clone(),
+        held_from: row
+            .held_from
+            .as_deref()
+            .map(|held| stored(IdeaState::parse(held), "ideas.held_from", held))
+            .transpose()?,
     })
 }
 
@@ -84,6 +89,7 @@ pub async fn insert(db: &impl Deferring, idea: NewIdea, now: DateTime<Utc>) -> R
         created_at: Set(now),
         updated_at: Set(now),
         member_ids: Set("[]".to_owned()),
+        held_from: Set(None),
     };
     let backend = db.get_database_backend();
     if backend != DbBackend::Sqlite {
@@ -366,7 +372,10 @@ pub async fn apply(
                 results: results.clone(),
                 lessons_learned: lessons_learned.clone(),
             }),
-            IdeaEvent::Discontinued { .. } | IdeaEvent::Withdrawn { .. } => {}
+            IdeaEvent::PutOnHold { held_from, .. } => changes.held_from = Set(Some(held_from.as_str().to_owned())),
+            IdeaEvent::Resumed { .. } | IdeaEvent::Discontinued { .. } | IdeaEvent::Withdrawn { .. } => {
+                changes.held_from = Set(None);
+            }
         }
     }
     let updated = update(db, row.id, row.version, changes).await?;

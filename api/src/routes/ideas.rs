@@ -151,6 +151,15 @@ pub struct DiscontinueBody {
     pub expected_version: Option<i64>,
 }
 
+/// The body of `put_on_hold`.
+#[derive(Debug, Object)]
+pub struct PutOnHoldBody {
+    /// Why, for the innovator.
+    pub reason: Text,
+    /// The version read; stale answers 409.
+    pub expected_version: Option<i64>,
+}
+
 /// Ideas.
 pub struct IdeasApi {
     /// Shared state.
@@ -466,6 +475,38 @@ impl IdeasApi {
             reason: body.reason.into_inner(),
         };
         self.command(id.0, caller.actor(), expected, command).await
+    }
+
+    /// Pause an idea in assessment, qualified, in incubation or in testing, with a reason
+    /// for its innovator (facilitators; SPEC §17). While on hold only `resume`,
+    /// `discontinue` and the innovator's `withdraw` run.
+    #[oai(path = "/ideas/:id/put-on-hold", method = "post", operation_id = "put_idea_on_hold")]
+    async fn put_idea_on_hold(
+        &self,
+        caller: Caller,
+        id: Path<Uuid>,
+        if_match: IfMatch,
+        body: Json<PutOnHoldBody>,
+    ) -> ApiResult<Versioned<Idea>> {
+        let body = body.0;
+        let expected = if_match.expected(body.expected_version)?;
+        let command = IdeaCommand::PutOnHold {
+            reason: body.reason.into_inner(),
+        };
+        self.command(id.0, caller.actor(), expected, command).await
+    }
+
+    /// Resume an idea on hold to the state it was held from (facilitators).
+    #[oai(path = "/ideas/:id/resume", method = "post", operation_id = "resume_idea")]
+    async fn resume_idea(
+        &self,
+        caller: Caller,
+        id: Path<Uuid>,
+        if_match: IfMatch,
+        body: OptionalJson<VersionOnly>,
+    ) -> ApiResult<Versioned<Idea>> {
+        let expected = if_match.expected(body.0.and_then(|b| b.expected_version))?;
+        self.command(id.0, caller.actor(), expected, IdeaCommand::Resume).await
     }
 
     /// The idea's history, oldest first, filtered by what the caller may see: the needs-owner

@@ -39,6 +39,8 @@ pub enum ApiIdeaState {
     Discontinued,
     /// Taken back.
     Withdrawn,
+    /// Paused by the team; resumes to the state it was held from.
+    OnHold,
 }
 
 impl From<IdeaState> for ApiIdeaState {
@@ -54,6 +56,7 @@ impl From<IdeaState> for ApiIdeaState {
             IdeaState::Completed => Self::Completed,
             IdeaState::Discontinued => Self::Discontinued,
             IdeaState::Withdrawn => Self::Withdrawn,
+            IdeaState::OnHold => Self::OnHold,
         }
     }
 }
@@ -71,6 +74,7 @@ impl From<ApiIdeaState> for IdeaState {
             ApiIdeaState::Completed => Self::Completed,
             ApiIdeaState::Discontinued => Self::Discontinued,
             ApiIdeaState::Withdrawn => Self::Withdrawn,
+            ApiIdeaState::OnHold => Self::OnHold,
         }
     }
 }

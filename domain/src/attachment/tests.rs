@@ -31,6 +31,7 @@ fn idea(innovator: &Actor, members: &[&Actor], state: IdeaState) -> Idea {
         title: "QR codes".into(),
         summary: "A code per bin".into(),
         description: "Scan to report.".into(),
+        held_from: None,
     }
 }
 

@@ -63,6 +63,7 @@ fn idea(cast: &Cast, state: IdeaState) -> Idea {
         title: "Waste pick-up for people without a car".into(),
         summary: "A cargo-bike round collects bulky waste on request".into(),
         description: "Residents book a pick-up by QR code at the recycling station.".into(),
+        held_from: (state == IdeaState::OnHold).then_some(IdeaState::Qualified),
     }
 }
 
@@ -121,6 +122,10 @@ fn discontinue(reason: &str) -> IdeaCommand {
     IdeaCommand::Discontinue { reason: reason.into() }
 }
 
+fn put_on_hold(reason: &str) -> IdeaCommand {
+    IdeaCommand::PutOnHold { reason: reason.into() }
+}
+
 fn withdraw(reason: Option<&str>) -> IdeaCommand {
     IdeaCommand::Withdraw {
         reason: reason.map(str::to_owned),
@@ -139,6 +144,8 @@ fn all_commands() -> Vec<IdeaCommand> {
         complete(TestOutcome::Adopted, "62% booked", "Cargo bikes need a charging spot"),
         discontinue("The team left the project"),
         withdraw(Some("Moved to another city")),
+        put_on_hold("Waiting for the building permit"),
+        IdeaCommand::Resume,
     ]
 }
 
@@ -170,11 +177,18 @@ fn expected(from: IdeaState, command: &IdeaCommand) -> Option<IdeaState> {
         (S::Qualified, IdeaCommand::StartIncubation { .. }) => Some(S::InIncubation),
         (S::Qualified | S::InIncubation, IdeaCommand::StartTesting { .. }) => Some(S::InTesting),
         (S::InTesting, IdeaCommand::Complete { .. }) => Some(S::Completed),
-        (S::Qualified | S::InIncubation | S::InTesting, IdeaCommand::Discontinue { .. }) => Some(S::Discontinued),
+        (S::Qualified | S::InIncubation | S::InTesting | S::OnHold, IdeaCommand::Discontinue { .. }) => {
+            Some(S::Discontinued)
+        }
         (
-            S::Draft | S::Submitted | S::InAssessment | S::Qualified | S::InIncubation | S::InTesting,
+            S::Draft | S::Submitted | S::InAssessment | S::Qualified | S::InIncubation | S::InTesting | S::OnHold,
             IdeaCommand::Withdraw { .. },
         ) => Some(S::Withdrawn),
+        (S::InAssessment | S::Qualified | S::InIncubation | S::InTesting, IdeaCommand::PutOnHold { .. }) => {
+            Some(S::OnHold)
+        }
+        // The fixture's held idea was held from qualified.
+        (S::OnHold, IdeaCommand::Resume) => Some(S::Qualified),
         _ => None,
     }
 }
@@ -993,7 +1007,7 @@ fn no_command_leaves_a_terminal_state() {
 }
 
 fn command_strategy() -> impl Strategy<Value = (usize, bool)> {
-    (0..9usize, any::<bool>())
+    (0..11usize, any::<bool>())
 }
 
 proptest! {
@@ -1008,13 +1022,21 @@ proptest! {
             let command = all_commands()[index].clone();
             let who = if by_facilitator { &cast.facilitator } else { &cast.innovator };
             let before = current.state;
+            let want = match command {
+                IdeaCommand::Resume if before == IdeaState::OnHold => current.held_from,
+                _ => expected(before, &command),
+            };
             match decide(&current, &command, Some(who), false, &facts()) {
                 Ok(events) => {
                     prop_assert_eq!(events.len(), 1);
                     prop_assert_eq!(by_facilitator, !run_by_innovator(&command));
                     for event in events {
-                        prop_assert_eq!(Some(event.to_state()), expected(before, &command));
+                        prop_assert_eq!(Some(event.to_state()), want);
                         prop_assert_eq!(event.command(), command.name());
+                        current.held_from = match &event {
+                            IdeaEvent::PutOnHold { held_from, .. } => Some(*held_from),
+                            _ => None,
+                        };
                         current.state = evolve(current.state, &event);
                         current.ever_submitted |= current.state == IdeaState::Submitted;
                         log.push(event);
@@ -1061,6 +1083,8 @@ fn sample(kind: IdeaCommandKind) -> IdeaCommand {
         IdeaCommandKind::Complete => complete(TestOutcome::Adopted, "62% booked", "Cargo bikes need a charging spot"),
         IdeaCommandKind::Discontinue => discontinue("The team left the project"),
         IdeaCommandKind::Withdraw => withdraw(None),
+        IdeaCommandKind::PutOnHold => put_on_hold("Waiting for the building permit"),
+        IdeaCommandKind::Resume => IdeaCommand::Resume,
     }
 }
 
@@ -1165,7 +1189,8 @@ fn the_innovator_is_offered_submit_and_withdraw_on_a_draft_and_the_team_its_step
         vec![
             IdeaCommandKind::StartIncubation,
             IdeaCommandKind::StartTesting,
-            IdeaCommandKind::Discontinue
+            IdeaCommandKind::Discontinue,
+            IdeaCommandKind::PutOnHold
         ]
     );
     assert_eq!(offered(&qualified, Some(&cast.owner), false, &facts()), vec![]);
@@ -1288,4 +1313,175 @@ fn an_accepted_member_sees_and_edits_a_draft_but_only_the_innovator_submits_and_
             command: "edit"
         })
     );
+}
+
+// ---------------------------------------------------------------- hold (SPEC §17)
+
+const HOLDABLE: [IdeaState; 4] = [
+    IdeaState::InAssessment,
+    IdeaState::Qualified,
+    IdeaState::InIncubation,
+    IdeaState::InTesting,
+];
+
+#[test]
+fn a_facilitator_puts_an_idea_on_hold_from_each_of_the_four_states_and_resumes_it_there() {
+    let cast = cast();
+    for from in HOLDABLE {
+        let mut current = idea(&cast, from);
+        let events = decide(
+            &current,
+            &put_on_hold("  Waiting for the building permit "),
+            Some(&cast.facilitator),
+            false,
+            &facts(),
+        )
+        .unwrap_or_else(|r| panic!("{from:?}: {r:?}"));
+        assert_eq!(
+            events,
+            vec![IdeaEvent::PutOnHold {
+                reason: "Waiting for the building permit".into(),
+                held_from: from,
+            }]
+        );
+        current.state = evolve(current.state, &events[0]);
+        current.held_from = Some(from);
+        assert_eq!(current.state, IdeaState::OnHold);
+        let resumed = decide(&current, &IdeaCommand::Resume, Some(&cast.facilitator), false, &facts());
+        assert_eq!(resumed, Ok(vec![IdeaEvent::Resumed { to: from }]), "{from:?}");
+        assert_eq!(evolve(current.state, &IdeaEvent::Resumed { to: from }), from);
+    }
+}
+
+#[test]
+fn put_on_hold_is_refused_from_every_other_state_and_resume_from_every_state_but_on_hold() {
+    let cast = cast();
+    for state in IdeaState::ALL {
+        let held = decide(
+            &idea(&cast, state),
+            &put_on_hold("Paused"),
+            Some(&cast.facilitator),
+            false,
+            &facts(),
+        );
+        assert_eq!(held.is_ok(), HOLDABLE.contains(&state), "{state:?}");
+        if !HOLDABLE.contains(&state) {
+            assert_eq!(
+                held,
+                Err(Refusal::InvalidTransition {
+                    from: state.as_str(),
+                    command: "put_on_hold"
+                })
+            );
+        }
+        let resumed = decide(
+            &idea(&cast, state),
+            &IdeaCommand::Resume,
+            Some(&cast.facilitator),
+            false,
+            &facts(),
+        );
+        assert_eq!(resumed.is_ok(), state == IdeaState::OnHold, "{state:?}");
+    }
+}
+
+#[test]
+fn resume_without_a_state_to_return_to_is_refused() {
+    let cast = cast();
+    let mut held = idea(&cast, IdeaState::OnHold);
+    held.held_from = None;
+    assert_eq!(
+        decide(&held, &IdeaCommand::Resume, Some(&cast.facilitator), false, &facts()),
+        Err(Refusal::InvalidTransition {
+            from: "on_hold",
+            command: "resume"
+        })
+    );
+}
+
+#[test]
+fn only_facilitators_hold_and_resume() {
+    let cast = cast();
+    let assessor = actor(&[Role::Assessor]);
+    for (command, state) in [
+        (put_on_hold("Paused"), IdeaState::Qualified),
+        (IdeaCommand::Resume, IdeaState::OnHold),
+    ] {
+        let current = idea(&cast, state);
+        for who in [&cast.innovator, &cast.member, &cast.owner] {
+            assert_eq!(
+                decide(&current, &command, Some(who), false, &facts()),
+                Err(Refusal::not_permitted(ForbiddenReason::OnlyFacilitatorsRunSteps)),
+                "{command:?}"
+            );
+        }
+        assert_eq!(
+            decide(&current, &command, Some(&assessor), true, &facts()),
+            Err(Refusal::not_permitted(ForbiddenReason::OnlyFacilitatorsRunSteps))
+        );
+        assert_eq!(
+            decide(&current, &command, Some(&assessor), false, &facts()),
+            Err(Refusal::NotVisible)
+        );
+        assert_eq!(
+            decide(&current, &command, None, false, &facts()),
+            Err(Refusal::NotVisible)
+        );
+    }
+}
+
+#[test]
+fn put_on_hold_requires_a_reason_of_at_most_text_max() {
+    let cast = cast();
+    let qualified = idea(&cast, IdeaState::Qualified);
+    for blank in ["", "   \n"] {
+        assert_eq!(
+            invalid_fields(decide(
+                &qualified,
+                &put_on_hold(blank),
+                Some(&cast.facilitator),
+                false,
+                &facts()
+            )),
+            vec!["reason"]
+        );
+    }
+    assert_eq!(
+        invalid_fields(decide(
+            &qualified,
+            &put_on_hold(&long(TEXT_MAX + 1)),
+            Some(&cast.facilitator),
+            false,
+            &facts()
+        )),
+        vec!["reason"]
+    );
+    // The reason is checked before the state: a blank reason on a draft is still 422.
+    assert_eq!(
+        invalid_fields(decide(
+            &idea(&cast, IdeaState::Draft),
+            &put_on_hold(""),
+            Some(&cast.facilitator),
+            false,
+            &facts()
+        )),
+        vec!["reason"]
+    );
+}
+
+#[test]
+fn while_on_hold_the_team_may_resume_or_discontinue_and_the_innovator_only_withdraw() {
+    let cast = cast();
+    let held = idea(&cast, IdeaState::OnHold);
+    assert_eq!(
+        offered(&held, Some(&cast.facilitator), false, &facts()),
+        vec![IdeaCommandKind::Discontinue, IdeaCommandKind::Resume]
+    );
+    assert_eq!(
+        offered(&held, Some(&cast.innovator), false, &facts()),
+        vec![IdeaCommandKind::Withdraw]
+    );
+    assert_eq!(offered(&held, Some(&cast.member), false, &facts()), vec![]);
+    assert_eq!(offered(&held, Some(&cast.owner), false, &facts()), vec![]);
+    assert!(!held.state.is_terminal());
 }

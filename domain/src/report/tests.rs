@@ -97,7 +97,8 @@ fn counts_every_state_including_zeroes() {
     assert_eq!(report.ideas["completed"], 2);
     assert_eq!(report.ideas["not_qualified"], 1);
     assert_eq!(report.ideas["draft"], 1);
-    assert_eq!(report.ideas.len(), 10);
+    assert_eq!(report.ideas["on_hold"], 0);
+    assert_eq!(report.ideas.len(), 11);
 }
 
 #[test]
@@ -195,7 +196,7 @@ fn csv_has_a_header_and_one_row_per_figure() {
     let csv = to_csv(&report.rows());
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines[0], "section,key,value");
-    assert_eq!(lines.len(), 1 + 7 + 10 + 3 + 5);
+    assert_eq!(lines.len(), 1 + 7 + 11 + 3 + 5);
     assert!(lines.contains(&"conversion,tested_to_adopted,0.5"));
     assert!(lines.contains(&"challenges,draft,1"));
 }

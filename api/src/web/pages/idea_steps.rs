@@ -40,6 +40,8 @@ impl Section {
             IdeaCommandKind::StartTesting | IdeaCommandKind::Complete => &[Section::Test],
             // The incubation page also shows its own form while the idea is in incubation.
             IdeaCommandKind::Discontinue => &[Section::Test],
+            // A hold pauses whichever step the idea is at, so the idea page offers it.
+            IdeaCommandKind::PutOnHold | IdeaCommandKind::Resume => &[Section::Assessment],
         };
         sections.contains(&self)
     }
@@ -171,6 +173,17 @@ pub fn forms_with_host<'a>(
                         button type="submit" class="govuk-button govuk-button--warning" { (tr.t("button-discontinue")) }
                     }
                 }
+                IdeaCommandKind::PutOnHold => {
+                    form method="post" action=(action(command)) novalidate {
+                        (head)
+                        h3 class="govuk-heading-s" { (tr.t("put-on-hold-title")) }
+                        (textarea("reason", &tr.t("field-reason"), &ctx.text("reason"), Some(&tr.t("put-on-hold-hint")), errors))
+                        button type="submit" class="govuk-button govuk-button--secondary" { (tr.t("button-put-on-hold")) }
+                    }
+                }
+                IdeaCommandKind::Resume => {
+                    form method="post" action=(action(command)) class="sluss-inline-form" { (head) (button(&tr.t("button-resume"))) }
+                }
                 // No section picks it: see `Section::shows`.
                 IdeaCommandKind::StartIncubation => {}
             }
@@ -235,6 +248,8 @@ pub fn parse(ctx: &Ctx, name: &str) -> Option<Result<Option<IdeaCommand>, ApiErr
                 lessons_learned: text("lessons_learned"),
             }),
         IdeaCommandKind::Discontinue => Ok(IdeaCommand::Discontinue { reason: text("reason") }),
+        IdeaCommandKind::PutOnHold => Ok(IdeaCommand::PutOnHold { reason: text("reason") }),
+        IdeaCommandKind::Resume => Ok(IdeaCommand::Resume),
         IdeaCommandKind::Submit => Ok(IdeaCommand::Submit),
         IdeaCommandKind::Withdraw => Ok(IdeaCommand::Withdraw {
             reason: Some(text("reason").trim().to_owned()).filter(|reason| !reason.is_empty()),

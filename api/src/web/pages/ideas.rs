@@ -518,6 +518,7 @@ fn detail(ctx: &Ctx, actor: &Actor, shown: &Shown<'_>, errors: &FormErrors, fail
             | IdeaState::InTesting
             | IdeaState::Completed
             | IdeaState::Discontinued
+            | IdeaState::OnHold
     );
     let none = FormErrors::none();
     let errors_for = |form: &str| if failed == Some(form) { errors } else { &none };

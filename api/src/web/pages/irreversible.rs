@@ -182,7 +182,9 @@ pub async fn idea(
         IdeaCommandKind::Submit
         | IdeaCommandKind::StartAssessment
         | IdeaCommandKind::StartIncubation
-        | IdeaCommandKind::StartTesting => return None,
+        | IdeaCommandKind::StartTesting
+        | IdeaCommandKind::PutOnHold
+        | IdeaCommandKind::Resume => return None,
     };
     if confirmed(ctx) {
         return None;

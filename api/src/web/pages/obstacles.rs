@@ -47,7 +47,8 @@ fn idea_step(state: IdeaState) -> i64 {
     match state {
         IdeaState::Draft | IdeaState::Submitted | IdeaState::Withdrawn => 2,
         IdeaState::InAssessment | IdeaState::NotQualified => 3,
-        IdeaState::Qualified | IdeaState::InIncubation | IdeaState::Discontinued => 4,
+        // A held idea is placed with the steps it is held between (assessment to testing).
+        IdeaState::Qualified | IdeaState::InIncubation | IdeaState::Discontinued | IdeaState::OnHold => 4,
         IdeaState::InTesting | IdeaState::Completed => 5,
     }
 }
