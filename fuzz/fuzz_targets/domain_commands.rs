@@ -289,7 +289,6 @@ fn run_challenge(run: ChallengeRun) {
         title: run.title,
         summary: run.summary,
         description: run.description,
-        held_from: None,
     };
     for step in run.steps.into_iter().take(MAX_STEPS) {
         match step {
@@ -553,6 +552,7 @@ fn run_idea(run: IdeaRun) {
         title: run.title,
         summary: run.summary,
         description: run.description,
+        held_from: None,
     };
     for step in run.steps.into_iter().take(MAX_STEPS) {
         match step {
