@@ -660,3 +660,30 @@ async fn on_the_idea_page_a_blind_challenge_warns_the_team_and_pictures_are_show
         assert!(!page.contains("Attach file"));
     }
 }
+
+#[tokio::test]
+async fn an_upload_with_a_part_the_operation_does_not_declare_answers_400_and_stores_nothing() {
+    let app = spawn_app().await;
+    let s = scene(&app).await;
+    let path = format!("/challenges/{}/attachments", s.challenge);
+    for extra in ["", "note"] {
+        let form = file_form("map.pdf", PDF).text(extra, "[1, 2]");
+        let reply = send_form(&app, Method::POST, &path, Some(&s.facilitator.token), form).await;
+        let problem = reply.expect_problem(400);
+        assert!(problem.text.contains("unknown field"), "{extra:?}: {}", problem.text);
+    }
+    // The logo takes one part, `file`, too.
+    let logo = TestForm::new()
+        .field(
+            TestFormField::bytes(PNG.to_vec())
+                .name("file")
+                .filename("logo.png")
+                .content_type("image/png"),
+        )
+        .text("colour", "red");
+    send_form(&app, Method::PUT, "/site/logo", Some(&s.facilitator.token), logo)
+        .await
+        .expect_problem(400);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM attachments").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM site_logo").await, 0);
+}

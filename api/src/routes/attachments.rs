@@ -17,6 +17,7 @@ use crate::views::attachments::{Attachment, AttachmentList};
 
 /// One file, with what it is.
 #[derive(Debug, Multipart)]
+#[oai(deny_unknown_fields)]
 pub struct AttachmentUpload {
     /// The file: a PDF, PNG, JPEG, WebP, plain text, CSV, OpenDocument (odt, ods, odp) or
     /// Office Open XML (docx, xlsx, pptx) file, decided by its content; at most

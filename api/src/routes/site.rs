@@ -52,6 +52,7 @@ pub enum NoticePublished {
 
 /// The body of `PUT /site/logo`.
 #[derive(Debug, Multipart)]
+#[oai(deny_unknown_fields)]
 pub struct LogoUpload {
     /// The logo: a PNG or WebP picture of at most 512 KiB, told by its content.
     pub file: Upload,
