@@ -156,9 +156,11 @@ def running_sluss(*arguments: str, port: int | None = None) -> Iterator[Server]:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def server() -> Iterator[Server]:
-    """One `sluss serve` on an empty database for the whole run."""
+    """A `sluss serve` on an empty database of its own for each test: the tests share no
+    accounts, and each has the whole of the registrations one address may make in the
+    throttle's window (20 in 15 minutes), which the suite as one would outgrow."""
     with running_sluss() as started:
         yield started
 
